@@ -1,0 +1,32 @@
+"""Findings: what the engine hands to filters and reporters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+from .model import Span
+
+LEVEL_ORDER = {"error": 3, "warning": 2, "note": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str
+    rule_name: str
+    level: str  # error | warning | note
+    message: str
+    span: Span
+    related: tuple[tuple[Span, str], ...] = ()
+    fingerprint: str = ""  # line-shift-stable; see suppress.fingerprint
+    suppressed: Optional[str] = None  # justification text when suppressed inline ("" = no reason)
+    baseline_state: Optional[str] = None  # "new" | "unchanged" when a baseline is in use
+    properties: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def sort_key(self):
+        s = self.span
+        return (s.path, s.line, s.col, self.rule_id, s.end_line, s.end_col, self.message)
+
+    def with_(self, **changes) -> "Finding":
+        return replace(self, **changes)

@@ -1,0 +1,103 @@
+"""The rule registry: the `@rule` decorator, rule metadata, and discovery of
+the modules in `iacm_lint.rules` (one rule per module)."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from dataclasses import dataclass
+from typing import Callable, Iterator, Optional
+
+from .model import Span
+
+LEVELS = ("error", "warning", "note")
+SCOPES = ("file", "yaml", "module", "root", "repo", "pipeline")
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """What a rule yields. `level` overrides the rule's default level when a
+    rule's severity depends on the case (IACM101, IACM103, IACM501...)."""
+
+    span: Span
+    message: str
+    level: Optional[str] = None
+    related: tuple[tuple[Span, str], ...] = ()  # (span, message) pairs
+    fingerprint_key: str = ""  # extra stable text to tell apart findings on one construct
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    level: str
+    short: str
+    scope: str
+    func: Callable[..., Iterator[Violation]]
+    tags: tuple[str, ...] = ()
+    security_severity: Optional[str] = None
+    enabled_by_default: bool = True
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.func.__doc__ or "")
+
+    @property
+    def help_uri(self) -> str:
+        return f"https://github.com/iacm-lint/iacm-lint/blob/main/docs/rules/{self.id}.md"
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def rule(id: str, name: str, *, level: str, short: str, scope: str, tags: tuple[str, ...] = (),
+         security_severity: Optional[str] = None, enabled_by_default: bool = True):
+    """Register a rule function. Scopes: "file" (HclFile), "yaml" (YamlFile),
+    "module" (Module), "root" (RootModule), "repo" (Repo), "pipeline"
+    (a pipeline model). The function gets `(subject, ctx)` and yields
+    `Violation`s; its docstring is its documentation."""
+    if level not in LEVELS:
+        raise ValueError(f"{id}: level {level!r} not in {LEVELS}")
+    if scope not in SCOPES:
+        raise ValueError(f"{id}: scope {scope!r} not in {SCOPES}")
+
+    def register(func):
+        existing = _RULES.get(id)
+        if existing is not None and existing.func.__module__ != func.__module__:
+            raise ValueError(f"rule {id} registered twice ({existing.func.__module__}, {func.__module__})")
+        _RULES[id] = Rule(id, name, level, short, scope, func, tuple(tags), security_severity, enabled_by_default)
+        return func
+
+    return register
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, sorted by ID; imports `iacm_lint.rules` once."""
+    _load_rule_modules()
+    return [_RULES[k] for k in sorted(_RULES)]
+
+
+def get_rule(rule_id: str) -> Optional[Rule]:
+    _load_rule_modules()
+    return _RULES.get(rule_id)
+
+
+_loaded = False
+
+
+def _load_rule_modules() -> None:
+    global _loaded
+    if _loaded:
+        return
+    from . import rules as rules_package  # iacm_lint.rules, the rules/ directory
+
+    for info in sorted(pkgutil.iter_modules(rules_package.__path__), key=lambda i: i.name):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{rules_package.__name__}.{info.name}")
+    _loaded = True
+
+
+def matches(rule_id: str, selectors) -> bool:
+    """`IACM2` selects IACM2xx; `IACM306` selects exactly that rule."""
+    return any(rule_id.startswith(s) for s in selectors)
