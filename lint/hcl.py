@@ -1,0 +1,451 @@
+"""HCL source -> lean model. The ONE module that touches python-hcl2 and lark.
+
+python-hcl2 gives us its LALR grammar (hcl2.lark) with positions; its own
+transformer builds a JSON-like dict without positions and is slow, so we walk
+the raw lark tree once and keep only what rules need: blocks, attributes,
+literal values, references, function names, string fragments and comments,
+each with an exact Span. `.tf.json` files are read with our position-keeping
+JSON reader (jsonpos.py) and mapped onto the same model.
+
+Quirks handled here and nowhere else:
+- python-hcl2 appends "\\n" to the text before parsing (lark issue 237); we do too.
+- Heredoc tokens include the newline after the closing marker; spans exclude it.
+- The EQ/COLON tokens swallow leading blanks; spans never start at them.
+- A UTF-8 BOM is stripped by textio before we see the text, so columns count
+  from the first real character; CR before LF is ignored by the grammar.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from lark import Token, Tree
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from .model import (
+    NOT_LITERAL, TF_JSON, TFVARS_JSON, Attribute, Block, Comment, Expr, HclFile, ParseError,
+    Span, StringPart,
+)
+
+
+def _parser():
+    try:
+        from hcl2.parser import parser
+    except ImportError as exc:  # reported cleanly by the CLI's start-up check
+        raise RuntimeError(f"python-hcl2 is not usable: {exc}") from exc
+    return parser()
+
+
+def parse_hcl(text: str, path: str, kind: str) -> HclFile:
+    """Parse decoded HCL or JSON source into an HclFile. Never raises for bad
+    input: syntax errors become HclFile.error (IACM000)."""
+    if kind in (TF_JSON, TFVARS_JSON):
+        from .jsonpos import parse_tf_json
+
+        return parse_tf_json(text, path, kind)
+    try:
+        tree = _parser().parse(text + "\n")
+    except UnexpectedInput as exc:
+        return HclFile(path, kind, error=_syntax_error(exc, text, path))
+    except RecursionError:
+        return HclFile(path, kind, error=ParseError("nesting too deep to parse", Span(path, 1, 1, 1, 1)))
+    except LarkError as exc:
+        return HclFile(path, kind, error=ParseError(f"cannot parse: {exc}", Span(path, 1, 1, 1, 1)))
+    walker = _Walker(path, text)
+    try:
+        attributes, blocks = walker.body(tree.children[0])
+    except RecursionError:
+        return HclFile(path, kind, error=ParseError("nesting too deep to analyse", Span(path, 1, 1, 1, 1)))
+    return HclFile(path, kind, blocks=blocks, attributes=attributes, comments=tuple(walker.comments))
+
+
+# ---- errors -----------------------------------------------------------------
+
+_TOKEN_NAMES = {
+    "EQ": '"="', "LBRACE": '"{"', "RBRACE": '"}"', "LSQB": '"["', "RSQB": '"]"', "LPAR": '"("', "RPAR": '")"',
+    "COMMA": '","', "DOT": '"."', "COLON": '":"', "DBLQUOTE": "'\"'", "NAME": "a name", "NL_OR_COMMENT": "a newline",
+    "$END": "end of file", "INTERP_START": '"${"', "QMARK": '"?"',
+}
+
+
+def _syntax_error(exc: UnexpectedInput, text: str, path: str) -> ParseError:
+    line, col = getattr(exc, "line", -1), getattr(exc, "column", -1)
+    if isinstance(exc, UnexpectedToken) and exc.token.type == "$END" or isinstance(exc, UnexpectedEOF) or line < 1:
+        lines = text.split("\n")
+        line, col = len(lines), len(lines[-1]) + 1
+        return ParseError("unexpected end of file (unclosed block, bracket or string?)", Span(path, line, col, line, col))
+    if isinstance(exc, UnexpectedCharacters):
+        char = exc.char
+        shown = repr(char) if char.isprintable() and char != "'" else f"U+{ord(char):04X}"
+        message = f"unexpected character {shown}"
+    elif isinstance(exc, UnexpectedToken):
+        token = exc.token
+        value = str(token).strip() or str(token)
+        if token.type == "NL_OR_COMMENT":
+            found = "newline" if value.startswith("\n") or not value else "comment"
+        else:
+            found = repr(value.split("\n")[0][:30])
+        expected = sorted({_TOKEN_NAMES.get(t, t.lower()) for t in (exc.expected or ()) if not t.startswith("__")})
+        message = f"unexpected {found}"
+        if 0 < len(expected) <= 4:
+            message += f", expected {' or '.join(expected)}"
+    else:
+        message = "syntax error"
+    return ParseError(message, Span(path, line, col, line, col + 1))
+
+
+# ---- tree walk --------------------------------------------------------------
+
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
+_HEREDOC_INTERP_RE = re.compile(r"(?<!\$)\$\{|(?<!%)%\{")
+_TEMPLATE_REF_RE = re.compile(r"\b(var|local|data|module|each|count|path|terraform|self)((?:\.[A-Za-z_][\w-]*)+)")
+_ROOT_REF_RE = re.compile(r"\b([A-Za-z_][\w-]*\.[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)")
+
+
+def _unescape(raw: str) -> str:
+    if "\\" not in raw:
+        return raw
+
+    def repl(match: re.Match) -> str:
+        seq = match.group(1)
+        if seq[0] in "uU" and len(seq) > 1:
+            try:
+                return chr(int(seq[1:], 16))
+            except ValueError:
+                return match.group(0)
+        return _ESCAPES.get(seq, match.group(0))
+
+    return _ESCAPE_RE.sub(repl, raw)
+
+
+class _Walker:
+    __slots__ = ("path", "text", "comments")
+
+    def __init__(self, path: str, text: str):
+        self.path = path
+        self.text = text
+        self.comments: list[Comment] = []
+
+    # spans ---------------------------------------------------------------
+    def span(self, node) -> Span:
+        if isinstance(node, Token):
+            return Span(self.path, node.line, node.column, node.end_line, node.end_column)
+        meta = node.meta
+        return Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    def span_between(self, first, last) -> Span:
+        a, b = self.span(first), self.span(last)
+        return Span(self.path, a.line, a.col, b.end_line, b.end_col)
+
+    def source(self, node) -> str:
+        if isinstance(node, Token):
+            return self.text[node.start_pos:node.end_pos]
+        return self.text[node.meta.start_pos:node.meta.end_pos]
+
+    # structure -----------------------------------------------------------
+    def body(self, body: Tree) -> tuple[tuple[Attribute, ...], tuple[Block, ...]]:
+        attributes: list[Attribute] = []
+        blocks: list[Block] = []
+        for child in body.children:
+            data = child.data
+            if data == "attribute":
+                attributes.append(self.attribute(child))
+            elif data == "block":
+                blocks.append(self.block(child))
+            elif data == "new_line_or_comment":
+                self.note_comments(child)
+        return tuple(attributes), tuple(blocks)
+
+    def note_comments(self, node: Tree) -> None:
+        for token in node.children:
+            value = str(token)
+            if value[:1] in ("#", "/"):
+                stripped = value.rstrip("\r\n")
+                end_line = token.line + stripped.count("\n")
+                end_col = (len(stripped) - stripped.rfind("\n")) if "\n" in stripped else token.column + len(stripped)
+                self.comments.append(Comment(stripped.rstrip("\r"), Span(self.path, token.line, token.column, end_line, end_col)))
+
+    def attribute(self, node: Tree) -> Attribute:
+        name_node, expression = node.children[0], node.children[-1]
+        name = self.name_of(name_node)
+        expr = self.expr(expression)
+        name_span = self.span(name_node)
+        return Attribute(name, name_span, expr, Span(self.path, name_span.line, name_span.col, expr.span.end_line, expr.span.end_col))
+
+    def block(self, node: Tree) -> Block:
+        header: list = []
+        body_node = None
+        for child in node.children:
+            if isinstance(child, Token):
+                continue  # braces
+            if child.data == "body":
+                body_node = child
+            elif child.data == "new_line_or_comment":
+                self.note_comments(child)
+            else:
+                header.append(child)
+        type_node, label_nodes = header[0], header[1:]
+        labels = tuple(self.label_text(n) for n in label_nodes)
+        attributes, blocks = self.body(body_node) if body_node is not None else ((), ())
+        return Block(
+            type=self.name_of(type_node),
+            labels=labels,
+            header_span=self.span_between(type_node, header[-1]),
+            span=self.span(node),
+            attributes=attributes,
+            blocks=blocks,
+            label_spans=tuple(self.span(n) for n in label_nodes),
+        )
+
+    def name_of(self, node) -> str:
+        if isinstance(node, Token):
+            return str(node)
+        if node.data == "string":
+            return self.label_text(node)
+        return str(node.children[0])
+
+    def label_text(self, node: Tree) -> str:
+        if node.data != "string":
+            return self.name_of(node)
+        return "".join(_unescape(str(part.children[0])) for part in node.children
+                       if isinstance(part, Tree) and isinstance(part.children[0], Token))
+
+    # expressions ---------------------------------------------------------
+    def expr(self, node) -> Expr:
+        """An Expr for any expression node; collections keep their elements."""
+        while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:
+            node = node.children[0]
+        if isinstance(node, Token):
+            return self._opaque(node, "other")
+        data = node.data
+        span = self.span(node)
+        if data == "string":
+            return self.string(node)
+        if data == "int_lit" or data == "float_lit":
+            raw = str(node.children[0])
+            value: Any = int(raw) if data == "int_lit" else float(raw)
+            return Expr("number", raw, span, value)
+        if data == "literal_value":
+            raw = str(node.children[0])
+            return Expr("null" if raw == "null" else "bool", raw, span, {"true": True, "false": False, "null": None}[raw])
+        if data in ("heredoc_template", "heredoc_template_trim"):
+            return self.heredoc(node.children[0], trim=data.endswith("trim"))
+        if data == "tuple":
+            items = tuple(self.expr(c) for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment")
+            self._comments_in(node)
+            return self._collection("tuple", node, span, items, ())
+        if data == "object":
+            entries = []
+            for elem in node.children:
+                if isinstance(elem, Tree) and elem.data == "object_elem":
+                    key_node, value_node = elem.children[0], elem.children[-1]
+                    entries.append((self.object_key(key_node), self.span(key_node), self.expr(value_node)))
+            self._comments_in(node)
+            return self._collection("object", node, span, (), tuple(entries))
+        if data == "unary_op" and str(node.children[0]) == "-":
+            inner = self.expr(node.children[1])
+            if inner.kind == "number":
+                return Expr("number", self.source(node), span, -inner.value)
+        if data == "expr_term":  # parenthesised
+            inner = self.expr(next(c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"))
+            return Expr(inner.kind, self.source(node), span, inner.value, inner.references, inner.functions,
+                        inner.strings, inner.items, inner.entries)
+        kind = "other"
+        if data == "function_call":
+            kind = "call"
+        elif data in ("get_attr_expr_term", "identifier"):
+            kind = "reference"
+        return self._opaque(node, kind)
+
+    def object_key(self, key_node: Tree) -> str:
+        inner = key_node.children[0]
+        while isinstance(inner, Tree) and inner.data == "expr_term" and len(inner.children) == 1:
+            inner = inner.children[0]
+        if isinstance(inner, Tree):
+            if inner.data in ("identifier", "keyword"):
+                return str(inner.children[0])
+            if inner.data == "string":
+                expr = self.string(inner)
+                if expr.is_literal:
+                    return expr.value
+        return self.source(key_node)
+
+    def _collection(self, kind, node, span, items, entries) -> Expr:
+        children = list(items) + [e[2] for e in entries]
+        refs: list[str] = []
+        funcs: list[str] = []
+        strings: list[StringPart] = []
+        for child in children:
+            refs.extend(child.references)
+            funcs.extend(child.functions)
+            strings.extend(child.strings)
+        literal = all(c.is_literal for c in children)
+        if kind == "tuple":
+            value = [c.value for c in items] if literal else NOT_LITERAL
+        else:
+            value = {k: v.value for k, _, v in entries} if literal else NOT_LITERAL
+        return Expr(kind, self.source(node), span, value, tuple(dict.fromkeys(refs)), tuple(dict.fromkeys(funcs)),
+                    tuple(strings), items, entries)
+
+    def string(self, node: Tree) -> Expr:
+        parts: list[StringPart] = []
+        refs: list[str] = []
+        funcs: list[str] = []
+        templated = False
+        pieces: list[str] = []
+        for part in node.children:
+            if isinstance(part, Token):
+                continue  # quotes
+            inner = part.children[0]
+            if isinstance(inner, Token):
+                if inner.type == "STRING_CHARS":
+                    text = _unescape(str(inner))
+                elif inner.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
+                    text = str(inner)[1:]
+                else:
+                    text = str(inner)
+                pieces.append(text)
+                parts.append(StringPart(text, self.span(inner)))
+            else:
+                templated = True
+                self._collect(inner, refs, funcs, parts)
+        span = self.span(node)
+        source = self.source(node)
+        if templated:
+            return Expr("template", source, span, NOT_LITERAL, tuple(dict.fromkeys(refs)), tuple(dict.fromkeys(funcs)), tuple(parts))
+        value = "".join(pieces)
+        return Expr("string", source, span, value, strings=(StringPart(value, span),) if value else ())
+
+    def heredoc(self, token: Token, trim: bool) -> Expr:
+        raw = str(token)
+        source = raw.rstrip("\n").rstrip("\r")
+        lines = source.split("\n")
+        end_line = token.line + len(lines) - 1
+        span = Span(self.path, token.line, token.column, end_line, len(lines[-1]) + 1)
+        body_lines = [line.rstrip("\r") for line in lines[1:-1]]
+        if trim:
+            indents = [len(l) - len(l.lstrip(" \t")) for l in body_lines if l.strip()]
+            cut = min(indents) if indents else 0
+            body_lines = [l[cut:] for l in body_lines]
+        body = "".join(l + "\n" for l in body_lines)
+        strings = ()
+        if body_lines:
+            body_span = Span(self.path, token.line + 1, 1, end_line - 1, len(lines[-2].rstrip("\r")) + 1)
+            strings = (StringPart(body, body_span),)
+        if _HEREDOC_INTERP_RE.search(body):
+            refs = tuple(dict.fromkeys(m.group(0) for m in _TEMPLATE_REF_RE.finditer(body)))
+            return Expr("heredoc", source, span, NOT_LITERAL, refs, (), strings)
+        return Expr("heredoc", source, span, body.replace("$${", "${").replace("%%{", "%{"), strings=strings)
+
+    def _opaque(self, node, kind: str) -> Expr:
+        refs: list[str] = []
+        funcs: list[str] = []
+        strings: list[StringPart] = []
+        self._collect(node, refs, funcs, strings)
+        return Expr(kind, self.source(node), self.span(node), NOT_LITERAL, tuple(dict.fromkeys(refs)),
+                    tuple(dict.fromkeys(funcs)), tuple(strings))
+
+    def _collect(self, node, refs: list, funcs: list, strings: list) -> None:
+        """References, function names and literal strings anywhere under node."""
+        if isinstance(node, Token):
+            return
+        data = node.data
+        if data == "get_attr_expr_term" or data == "index_expr_term" or data == "attr_splat_expr_term" \
+                or data == "full_splat_expr_term":
+            chain = self._traversal(node, refs, funcs, strings)
+            if chain:
+                refs.append(chain)
+            return
+        if data == "identifier":
+            refs.append(str(node.children[0]))
+            return
+        if data == "function_call":
+            names = [str(c.children[0]) for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
+            funcs.append("::".join(names) if len(names) == 1 else "provider::" + "::".join(names[1:]))
+            for child in node.children:
+                if isinstance(child, Tree) and child.data == "arguments":
+                    self._collect(child, refs, funcs, strings)
+            return
+        if data == "string":
+            expr = self.string(node)
+            refs.extend(expr.references)
+            funcs.extend(expr.functions)
+            strings.extend(expr.strings)
+            return
+        if data in ("heredoc_template", "heredoc_template_trim"):
+            expr = self.heredoc(node.children[0], data.endswith("trim"))
+            refs.extend(expr.references)
+            strings.extend(expr.strings)
+            return
+        if data == "object_elem_key":
+            inner = node.children[0]
+            while isinstance(inner, Tree) and inner.data == "expr_term" and len(inner.children) == 1:
+                inner = inner.children[0]
+            if isinstance(inner, Tree) and inner.data in ("identifier", "keyword"):
+                return  # a literal key, not a reference
+        if data == "new_line_or_comment":
+            self.note_comments(node)
+            return
+        if data == "for_intro":
+            for child in node.children:  # the iterator variables are not references
+                if isinstance(child, Tree) and child.data not in ("identifier", "new_line_or_comment"):
+                    self._collect(child, refs, funcs, strings)
+            return
+        for child in node.children:
+            if isinstance(child, Tree):
+                self._collect(child, refs, funcs, strings)
+
+    def _traversal(self, node: Tree, refs: list, funcs: list, strings: list) -> str:
+        """`a.b.c[0].d` -> "a.b.c" (the static part); index expressions inside
+        are collected as well."""
+        names: list[str] = []
+        current = node
+        trailing_ok = True
+        suffix: list[str] = []
+        while isinstance(current, Tree):
+            data = current.data
+            if data == "expr_term" and len(current.children) == 1:
+                current = current.children[0]
+                continue
+            if data == "get_attr_expr_term":
+                get_attr = current.children[1]
+                suffix.append(str(get_attr.children[1].children[0]))
+                current = current.children[0]
+                continue
+            if data in ("index_expr_term", "attr_splat_expr_term", "full_splat_expr_term"):
+                self._collect(current.children[1], refs, funcs, strings)
+                suffix.clear()  # only the part before the first index is static
+                current = current.children[0]
+                continue
+            if data == "identifier":
+                names.append(str(current.children[0]))
+                break
+            self._collect(current, refs, funcs, strings)
+            trailing_ok = False
+            break
+        if not names or not trailing_ok:
+            return ""
+        return ".".join(names + list(reversed(suffix)))
+
+    def _comments_in(self, node: Tree) -> None:
+        for child in node.children:
+            if isinstance(child, Tree):
+                if child.data == "new_line_or_comment":
+                    self.note_comments(child)
+                elif child.data == "object_elem":
+                    for sub in child.children:
+                        if isinstance(sub, Tree) and sub.data == "new_line_or_comment":
+                            self.note_comments(sub)
+
+
+def parser_version() -> str:
+    """Identifies the grammar for caches: python-hcl2's version."""
+    try:
+        from importlib.metadata import version
+
+        return "python-hcl2-" + version("python-hcl2")
+    except Exception:  # noqa: BLE001 - metadata can be missing in odd installs
+        return "python-hcl2-unknown"
+

@@ -1,0 +1,58 @@
+"""Reading source files as text: the one place that decides what counts as
+unreadable, binary or wrongly encoded input (IACM000 reasons)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from .model import ParseError, Span
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def decode_source(data: bytes, path: str) -> tuple[Optional[str], Optional[ParseError]]:
+    """UTF-8 text without its BOM, or the reason it cannot be read as
+    Terraform/YAML source (Terraform and Harness read only UTF-8)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, ParseError("file is UTF-16 encoded; Terraform and Harness read only UTF-8", Span(path, 1, 1, 1, 1))
+    nul = data.find(b"\x00")
+    if nul != -1:
+        line, col = _position_of_byte(data, nul)
+        return None, ParseError("file contains NUL bytes (binary content), not text", Span(path, line, col, line, col + 1))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _position_of_byte(data, exc.start)
+        return None, ParseError(f"invalid UTF-8 byte 0x{data[exc.start]:02x}", Span(path, line, col, line, col + 1))
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, None
+
+
+def _position_of_byte(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and character column of a byte offset."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line = data.count(b"\n", 0, offset) + 1
+    prefix = data[line_start:offset]
+    if line == 1 and prefix.startswith(b"\xef\xbb\xbf"):
+        prefix = prefix[3:]
+    col = len(prefix.decode("utf-8", errors="replace")) + 1
+    return line, col
+
+
+def read_source(abs_path: str, rel_path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Optional[str], Optional[ParseError]]:
+    """Read and decode one file; every failure becomes a ParseError at 1:1
+    (or at the offending byte) instead of an exception."""
+    start = Span(rel_path, 1, 1, 1, 1)
+    try:
+        with open(abs_path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except IsADirectoryError:
+        return None, ParseError("is a directory, not a file", start)
+    except PermissionError:
+        return None, ParseError("cannot read file: permission denied", start)
+    except OSError as exc:
+        return None, ParseError(f"cannot read file: {exc.strerror or exc}", start)
+    if len(data) > max_bytes:
+        return None, ParseError(f"file too large (over {max_bytes // (1024 * 1024)} MB); not parsed", start)
+    return decode_source(data, rel_path)
