@@ -350,4 +350,5 @@ class Repo:
     roots: list[RootModule] = field(default_factory=list)
     in_git: bool = False
     tracked: Optional[frozenset[str]] = None  # every tracked path (relative), incl. .terraform/
+    ignored_paths: frozenset[str] = frozenset()  # discovered files that git ignores (not part of any module)
     notes: list[str] = field(default_factory=list)  # for --verbose

@@ -1,0 +1,153 @@
+"""The `iacm-lint` command: parse options, call the engine, pick a reporter.
+Nothing else lives here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Optional
+
+import click
+
+from . import __version__
+from .engine import Options, exit_code, run
+from .registry import all_rules, get_rule
+
+LEVEL_CHOICES = ("error", "warning", "note", "never")
+
+
+def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
+    ids = tuple(part.strip().upper() for value in values for part in value.split(",") if part.strip())
+    known = {r.id for r in all_rules()}
+    for rule_id in ids:
+        if not any(k.startswith(rule_id) for k in known):
+            raise click.BadParameter(f"{rule_id!r} matches no rule ID (see `iacm-lint rules`)")
+    return ids
+
+
+def _parse_formats(formats: tuple[str, ...], output: Optional[str]) -> list[tuple[str, Optional[str]]]:
+    """`--format sarif:out.sarif` writes to a file; plain `--format x` to -o or stdout."""
+    from .report import FORMATS
+
+    chosen: list[tuple[str, Optional[str]]] = []
+    for spec in formats or ("text",):
+        name, _, target = spec.partition(":")
+        if name not in FORMATS:
+            raise click.BadParameter(f"unknown format {name!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
+        chosen.append((name, target or None))
+    to_stdout = [c for c in chosen if c[1] is None]
+    if len(to_stdout) > 1:
+        raise click.BadParameter("only one --format may go to standard output; give the others a file (FMT:FILE)",
+                                 param_hint="--format")
+    if output:
+        if not to_stdout:
+            raise click.BadParameter("-o applies to a --format without :FILE", param_hint="-o")
+        chosen = [(n, t if t else output) for n, t in chosen]
+    return chosen
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="iacm-lint")
+def main() -> None:
+    """Check Terraform/OpenTofu repositories and Harness pipelines for
+    everything that blocks onboarding to Harness IaCM."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "formats", multiple=True, metavar="FMT[:FILE]",
+              help="text|sarif|json|gcc|github|markdown; repeatable as FMT:FILE")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="write the output to FILE")
+@click.option("--engine", type=click.Choice(["auto", "opentofu", "terraform"]), default="auto", show_default=True)
+@click.option("--state", type=click.Choice(["auto", "existing", "managed"]), default="auto", show_default=True)
+@click.option("--select", multiple=True, metavar="IDS", help="rule IDs or prefixes, comma separated")
+@click.option("--ignore", multiple=True, metavar="IDS", help="rule IDs or prefixes, comma separated")
+@click.option("--fail-on", type=click.Choice(LEVEL_CHOICES), default="error", show_default=True)
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="parallel parsers (default: CPU count)")
+@click.option("--no-cache", is_flag=True, help="do not read or write the parse cache")
+@click.option("--quiet", "-q", is_flag=True, help="print findings only, no summary")
+@click.option("--verbose", "-v", is_flag=True, help="print notes about skipped files and tracebacks")
+@click.option("--no-color", is_flag=True, help="never colour the output (NO_COLOR is honoured too)")
+def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet, verbose, no_color):
+    """Check PATHS (default: the current directory)."""
+    paths = list(paths) or ["."]
+    for path in paths:
+        if not os.path.exists(path) and not os.path.islink(path):
+            click.echo(f"iacm-lint: path does not exist: {path}", err=True)
+            sys.exit(2)
+    outputs = _parse_formats(formats, output)
+    options = Options(engine=engine, state=state, select=_split_ids(select), ignore=_split_ids(ignore),
+                      jobs=jobs, cache=not no_cache, verbose=verbose)
+    try:
+        result = run(paths, options)
+    except Exception as exc:  # noqa: BLE001 - a one-line message, the traceback only with --verbose
+        if verbose:
+            raise
+        click.echo(f"iacm-lint: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(2)
+    _write_outputs(result, outputs, no_color, quiet)
+    if verbose:
+        for note in result.repo.notes:
+            click.echo(f"iacm-lint: {note}", err=True)
+    for error in result.internal_errors:
+        click.echo(f"iacm-lint: internal error: {error}", err=True)
+    sys.exit(exit_code(result, fail_on))
+
+
+def _write_outputs(result, outputs, no_color: bool, quiet: bool) -> None:
+    from .report import ReportOptions, render, use_color
+
+    for name, target in outputs:
+        color = target is None and use_color(sys.stdout, no_color)
+        text = render(name, result, ReportOptions(color=color, quiet=quiet) if _has_quiet() else ReportOptions(color=color))
+        if target is None:
+            click.echo(text, nl=not text.endswith("\n"))
+        else:
+            try:
+                with open(target, "w", encoding="utf-8", newline="\n") as handle:
+                    handle.write(text)
+            except OSError as exc:
+                click.echo(f"iacm-lint: cannot write {target}: {exc.strerror}", err=True)
+                sys.exit(2)
+
+
+def _has_quiet() -> bool:
+    from dataclasses import fields
+
+    from .report import ReportOptions
+
+    return any(f.name == "quiet" for f in fields(ReportOptions))
+
+
+@main.command("rules")
+@click.option("--format", "format_name", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+def list_rules(format_name: str) -> None:
+    """List every rule: ID, name, default level and summary."""
+    import json
+
+    rules = all_rules()
+    if format_name == "json":
+        click.echo(json.dumps([{"id": r.id, "name": r.name, "level": r.level, "short": r.short, "tags": list(r.tags),
+                                "enabled_by_default": r.enabled_by_default, "help_uri": r.help_uri} for r in rules],
+                              indent=2))
+    elif format_name == "markdown":
+        click.echo("| ID | name | level | summary |\n|---|---|---|---|")
+        for r in rules:
+            click.echo(f"| [{r.id}](docs/rules/{r.id}.md) | {r.name} | {r.level} | {r.short} |")
+    else:
+        for r in rules:
+            click.echo(f"{r.id}  {r.name:<36} {r.level:<8} {r.short}")
+
+
+@main.command()
+@click.argument("rule_id")
+def explain(rule_id: str) -> None:
+    """Show the full documentation of RULE_ID (e.g. IACM110)."""
+    found = get_rule(rule_id.upper())
+    if found is None:
+        raise click.UsageError(f"unknown rule {rule_id!r}; `iacm-lint rules` lists them")
+    click.echo(f"{found.id} {found.name} ({found.level})\n\n{found.short}\n\n{found.doc}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

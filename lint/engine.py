@@ -1,0 +1,297 @@
+"""The engine: discover -> parse -> model -> rules -> findings.
+
+`run(paths, options)` is the one entry point the CLI, the report command and
+tests use. Rules are iterated by scope; filters (select/ignore, severity
+overrides) apply here, suppressions and baselines in `suppress.py`.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from . import discover
+from .findings import LEVEL_ORDER, Finding
+from .hcl import parse_hcl
+from .model import YAML, HclFile, Repo, RootModule, YamlFile
+from .registry import Rule, Violation, all_rules, matches
+from .textio import DEFAULT_MAX_BYTES, read_source
+
+ENGINES = ("opentofu", "terraform")
+
+
+@dataclass
+class Options:
+    engine: str = "auto"  # auto | opentofu | terraform
+    state: str = "auto"  # auto | existing | managed
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)  # rule id -> error|warning|note|off
+    roots: Optional[tuple[str, ...]] = None
+    exclude: Callable[[str], bool] | None = None
+    jobs: Optional[int] = None
+    cache: bool = True
+    max_file_bytes: int = DEFAULT_MAX_BYTES
+    verbose: bool = False
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    engine: str
+    reason: str  # e.g. "default", "--engine", "pin file .opentofu-version", "pipeline .harness/deploy.yaml"
+
+
+@dataclass
+class Result:
+    findings: list[Finding]
+    rules: list[Rule]  # the rules that ran
+    root: str  # absolute scan root
+    repo: Repo
+    properties: dict[str, Any] = field(default_factory=dict)
+    internal_errors: list[str] = field(default_factory=list)
+
+    @property
+    def files_checked(self) -> int:
+        return len(self.repo.hcl_files) + len(self.repo.yaml_files)
+
+
+class Context:
+    """What rules may ask beyond their subject."""
+
+    def __init__(self, repo: Repo, options: Options):
+        self.repo = repo
+        self.options = options
+        self._engines: dict[str, EngineChoice] = {}
+        self.state = options.state if options.state != "auto" else ("existing" if _any_root_declares_backend(repo) else "auto")
+
+    def engine_for(self, root: RootModule) -> EngineChoice:
+        choice = self._engines.get(root.directory)
+        if choice is None:
+            choice = self._engines[root.directory] = resolve_engine(self.repo, root, self.options.engine)
+        return choice
+
+    def root_for_directory(self, directory: str) -> Optional[RootModule]:
+        return next((r for r in self.repo.roots if r.directory == directory), None)
+
+
+# Signals for `--engine auto`, strongest first, after the CLI/config override.
+# Each takes (repo, root) and returns an EngineChoice or None. Other modules
+# (pins, pipelines, Harness workspaces) append theirs via `engine_signal`.
+_ENGINE_SIGNALS: list[tuple[int, Callable[[Repo, RootModule], Optional[EngineChoice]]]] = []
+
+
+def engine_signal(priority: int):
+    """Register an engine signal; lower priority numbers are asked first
+    (10 workspace resource, 20 pipelines, 30 pin files, 40 .tofu files)."""
+
+    def register(func):
+        _ENGINE_SIGNALS.append((priority, func))
+        _ENGINE_SIGNALS.sort(key=lambda item: item[0])
+        return func
+
+    return register
+
+
+def resolve_engine(repo: Repo, root: RootModule, override: str = "auto") -> EngineChoice:
+    if override in ENGINES:
+        return EngineChoice(override, "--engine")
+    _load_signal_modules()
+    for _, signal in _ENGINE_SIGNALS:
+        choice = signal(repo, root)
+        if choice is not None:
+            return choice
+    return EngineChoice("opentofu", "default: Harness runs existing backends with OpenTofu")
+
+
+@engine_signal(40)
+def _tofu_files_signal(repo: Repo, root: RootModule) -> Optional[EngineChoice]:
+    tofu = next((f for f in root.files if f.is_tofu), None)
+    return EngineChoice("opentofu", f".tofu file {tofu.path}") if tofu else None
+
+
+def _load_signal_modules() -> None:
+    """Modules that contribute engine signals register on import."""
+    import importlib
+
+    for name in ("pins", "pipeline", "harness_config"):
+        try:
+            importlib.import_module(f"{__package__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__package__}.{name}":
+                raise
+
+
+def _any_root_declares_backend(repo: Repo) -> bool:
+    return any(block.child("backend") is not None or block.child("cloud") is not None
+               for root in repo.roots for block in root.module.terraform_blocks())
+
+
+# ---- parsing ------------------------------------------------------------------
+
+
+def parse_file(abs_path: str, rel_path: str, kind: str, max_bytes: int = DEFAULT_MAX_BYTES):
+    """Read and parse one file into its model (HclFile or YamlFile, or None
+    for YAML that is not a pipeline). Picklable for a process pool."""
+    text, error = read_source(abs_path, rel_path, max_bytes)
+    if kind == YAML:
+        from .yamlmodel import is_pipeline_candidate, load_yaml
+
+        if text is None:
+            return YamlFile(rel_path, None, error=error) if _yaml_error_matters(rel_path) else None
+        candidate = is_pipeline_candidate(rel_path, text)
+        if not candidate:
+            return None
+        return load_yaml(text, rel_path)
+    if text is None:
+        return HclFile(rel_path, kind, error=error)
+    return parse_hcl(text, rel_path, kind)
+
+
+def _yaml_error_matters(rel_path: str) -> bool:
+    return rel_path.startswith(".harness/") or "/.harness/" in rel_path
+
+
+def build_repo(paths: list[str], options: Options) -> Repo:
+    root = discover.scan_root(paths)
+    walked = discover.walk(paths, root, options.exclude)
+    repo = Repo(root=root)
+    repo.notes.extend(walked.notes)
+    _attach_git(repo, walked)
+    parse_jobs = [(abs_path, rel, kind) for abs_path, rel, kind in walked.files
+                  if kind in discover.PARSED_KINDS or kind == YAML]
+    for parsed in _parse_all(parse_jobs, options):
+        if isinstance(parsed, HclFile):
+            repo.hcl_files.append(parsed)
+        elif isinstance(parsed, YamlFile):
+            repo.yaml_files.append(parsed)
+    for rel, error in walked.unreadable:
+        repo.hcl_files.append(HclFile(rel, "unreadable", error=error))
+    repo.hcl_files.sort(key=lambda f: f.path)
+    repo.yaml_files.sort(key=lambda f: f.path)
+    discover.build_modules(repo, list(options.roots) if options.roots is not None else None)
+    return repo
+
+
+def _parse_all(jobs: list[tuple[str, str, str]], options: Options):
+    return [parse_file(abs_path, rel, kind, options.max_file_bytes) for abs_path, rel, kind in jobs]
+
+
+def _attach_git(repo: Repo, walked: discover.Walk) -> None:
+    try:
+        from .gitinfo import git_view
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}.gitinfo":
+            raise
+        repo.files = discover.source_files(walked, None, frozenset())
+        return
+    view = git_view(repo.root)
+    if view is None:
+        repo.notes.append("not a git repository (or git is not installed): judging files on disk")
+        repo.files = discover.source_files(walked, None, frozenset())
+        return
+    repo.in_git = True
+    repo.tracked = frozenset(view.tracked)
+    untracked = [rel for _, rel, _ in walked.files if rel not in repo.tracked]
+    repo.ignored_paths = frozenset(view.is_ignored(untracked)) if untracked else frozenset()
+    repo.files = discover.source_files(walked, repo.tracked, repo.ignored_paths)
+
+
+# ---- rules --------------------------------------------------------------------
+
+
+def active_rules(options: Options) -> list[Rule]:
+    chosen = []
+    for rule in all_rules():
+        if options.select:
+            if not matches(rule.id, options.select):
+                continue
+            if not rule.enabled_by_default and rule.id not in options.select:
+                continue
+        elif not rule.enabled_by_default:
+            continue
+        if options.ignore and matches(rule.id, options.ignore):
+            continue
+        if options.severity.get(rule.id) == "off":
+            continue
+        chosen.append(rule)
+    return chosen
+
+
+def _subjects(scope: str, repo: Repo, ctx: Context):
+    if scope == "file":
+        return [f for f in repo.hcl_files if f.path not in repo.ignored_paths]
+    if scope == "yaml":
+        return [f for f in repo.yaml_files if f.path not in repo.ignored_paths]
+    if scope == "module":
+        return list(repo.modules.values())
+    if scope == "root":
+        return list(repo.roots)
+    if scope == "repo":
+        return [repo]
+    if scope == "pipeline":
+        return ctx.pipelines() if hasattr(ctx, "pipelines") else []
+    raise ValueError(scope)
+
+
+def run(paths: list[str], options: Optional[Options] = None) -> Result:
+    options = options or Options()
+    repo = build_repo(paths, options)
+    return check_repo(repo, options)
+
+
+def check_repo(repo: Repo, options: Options) -> Result:
+    ctx = Context(repo, options)
+    rules = active_rules(options)
+    findings: list[Finding] = []
+    errors: list[str] = []
+    for rule in rules:
+        for subject in _subjects(rule.scope, repo, ctx):
+            try:
+                for violation in rule.func(subject, ctx):
+                    findings.append(_finding(rule, violation, options))
+            except Exception as exc:  # noqa: BLE001 - one broken rule must not lose the others' findings
+                where = getattr(subject, "path", None) or getattr(subject, "directory", None) or repo.root
+                errors.append(f"{rule.id} crashed on {where}: {type(exc).__name__}: {exc}")
+                if options.verbose:
+                    errors.append(traceback.format_exc())
+    findings = _dedupe(findings)
+    findings = _assign_fingerprints(findings, repo)
+    findings.sort(key=lambda f: f.sort_key)
+    properties = {"engines": {root.directory: ctx.engine_for(root).__dict__ for root in repo.roots},
+                  "state": ctx.state}
+    return Result(findings, rules, repo.root, repo, properties, errors)
+
+
+def _finding(rule: Rule, violation: Violation, options: Options) -> Finding:
+    level = options.severity.get(rule.id) or violation.level or rule.level
+    return Finding(rule.id, rule.name, level, violation.message, violation.span, violation.related,
+                   properties=(("fingerprint_key", violation.fingerprint_key),) if violation.fingerprint_key else ())
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen = set()
+    out = []
+    for finding in findings:
+        key = (finding.rule_id, finding.span, finding.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
+    return out
+
+
+def _assign_fingerprints(findings: list[Finding], repo: Repo) -> list[Finding]:
+    from .fingerprint import assign_fingerprints, lines_under
+
+    return list(assign_fingerprints(findings, lines_under(repo.root)))
+
+
+def exit_code(result: Result, fail_on: str) -> int:
+    if result.internal_errors:
+        return 2
+    if fail_on == "never":
+        return 0
+    threshold = LEVEL_ORDER[fail_on]
+    failing = any(LEVEL_ORDER[f.level] >= threshold for f in result.findings
+                  if f.suppressed is None and f.baseline_state != "unchanged")
+    return 1 if failing else 0

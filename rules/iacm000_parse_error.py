@@ -1,0 +1,43 @@
+"""IACM000 parse-error."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from iacm_lint.model import Repo
+from iacm_lint.registry import Violation, rule
+
+
+@rule("IACM000", "parse-error", level="error", scope="repo", tags=("tool",),
+      short="A Terraform, OpenTofu or pipeline file cannot be read or parsed")
+def parse_error(repo: Repo, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    Reports a `.tf`, `.tofu`, `.tf.json`, `.tfvars`, `.tfvars.json`,
+    `.tfbackend` or Harness pipeline YAML file that cannot be read or parsed:
+    a syntax error, invalid UTF-8, binary content, an unreadable file. The
+    finding points at the position of the error; the rest of the scan goes on.
+
+    ## Why is this bad?
+    `tofu init` and `terraform init` stop at the first file they cannot
+    parse, and Harness rejects a pipeline it cannot read, so the workspace
+    cannot run at all. Other rules also see less of the module.
+
+    ## Example
+    ```hcl
+    # main.tf
+    resource "aws_s3_bucket" "state" {
+      bucket = "acme-tf-state"
+    ```
+
+    ## Use instead
+    ```hcl
+    # main.tf
+    resource "aws_s3_bucket" "state" {
+      bucket = "acme-tf-state"
+    }
+    ```
+    """
+    for parsed in (*repo.hcl_files, *repo.yaml_files):
+        if parsed.error is not None and parsed.path not in repo.ignored_paths:
+            yield Violation(parsed.error.span, f"cannot parse {parsed.path.rsplit('/', 1)[-1]}: {parsed.error.message}")
