@@ -1,0 +1,119 @@
+"""Line-shift-stable fingerprints for findings.
+
+A fingerprint names a finding by *what* it points at, not *where*: the rule,
+the file, the normalised text of the finding's source line(s) and the rule's
+optional `fingerprint_key`, hashed; then the occurrence index among findings
+with the same hash (in position order) tells identical constructs apart.
+Line and column numbers never enter the hash, so inserting or deleting lines
+above a finding leaves its fingerprint unchanged. The format follows GitHub's
+`primaryLocationLineHash` convention: `<16 hex digits>:<occurrence>`.
+
+Baselines (`--baseline`) and SARIF `partialFingerprints` both use it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import defaultdict
+from typing import Callable, Iterable, Optional, Sequence
+
+from .findings import Finding
+from .model import Span
+
+# A finding whose span covers many lines (a whole block) is identified by its
+# first lines; editing deep inside the block then keeps the fingerprint.
+MAX_LINES = 3
+
+LinesReader = Callable[[str], Optional[Sequence[str]]]
+
+
+def normalise(line: str) -> str:
+    """Whitespace-insensitive text of one line: re-indenting, trailing spaces
+    and CRLF versus LF do not change a fingerprint."""
+    return " ".join(line.split())
+
+
+def is_whole_file(span: Span) -> bool:
+    """`Span.file_start`: a finding about the file, not about its first line
+    (whose text changes when a line is inserted at the top)."""
+    return (span.line, span.col, span.end_line, span.end_col) == (1, 1, 1, 1)
+
+
+def region_text(lines: Sequence[str], span: Span) -> str:
+    """Normalised text of the lines a span touches (at most MAX_LINES; an end
+    at column 1 of a later line does not touch that line; blank lines skipped)."""
+    if is_whole_file(span):
+        return ""
+    last = span.end_line
+    if span.end_line > span.line and span.end_col <= 1:
+        last -= 1
+    last = min(last, span.line + MAX_LINES - 1, len(lines))
+    picked = (normalise(line) for line in lines[span.line - 1:last])
+    return "\n".join(text for text in picked if text)
+
+
+def line_hash(rule_id: str, path: str, text: str, key: str = "") -> str:
+    digest = hashlib.sha256("\0".join((rule_id, path, text, key)).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:16]
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as the parsers count them: a UTF-8 BOM is not text, `\\r\\n` and
+    `\\n` end a line."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+
+
+def lines_under(root: str) -> LinesReader:
+    """A reader of scan-root relative paths; None for files it cannot read."""
+
+    def read(path: str) -> Optional[Sequence[str]]:
+        try:
+            with open(os.path.join(root, *path.split("/")), "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        return split_lines(data.decode("utf-8", errors="replace"))
+
+    return read
+
+
+def default_key(finding: Finding) -> str:
+    """The rule's `Violation.fingerprint_key`, carried in the finding's
+    properties under "fingerprint_key" (empty when the rule set none)."""
+    return dict(finding.properties).get("fingerprint_key", "")
+
+
+def fingerprints(findings: Sequence[Finding], read_lines: LinesReader,
+                 key_for: Callable[[Finding], str] = default_key) -> list[str]:
+    """The fingerprint of each finding, in input order. Each file is read at
+    most once, and only files that have findings."""
+    hashes: list[str] = [""] * len(findings)
+    by_path: dict[str, list[int]] = defaultdict(list)
+    for index, finding in enumerate(findings):
+        by_path[finding.span.path].append(index)
+    for path, indexes in by_path.items():
+        lines = read_lines(path) or ()
+        for index in indexes:
+            finding = findings[index]
+            hashes[index] = line_hash(finding.rule_id, path, region_text(lines, finding.span), key_for(finding))
+    # Occurrence among equal hashes, in position order (stable under line shifts).
+    seen: dict[str, int] = defaultdict(int)
+    result = [""] * len(findings)
+    for index in sorted(range(len(findings)), key=lambda i: findings[i].sort_key):
+        seen[hashes[index]] += 1
+        result[index] = f"{hashes[index]}:{seen[hashes[index]]}"
+    return result
+
+
+def assign_fingerprints(findings: Iterable[Finding], read_lines: LinesReader,
+                        key_for: Callable[[Finding], str] = default_key) -> list[Finding]:
+    """The findings (same order) with `fingerprint` set where it was empty."""
+    findings = list(findings)
+    missing = [f for f in findings if not f.fingerprint]
+    if not missing:
+        return findings
+    computed = iter(fingerprints(missing, read_lines, key_for))
+    return [f if f.fingerprint else f.with_(fingerprint=next(computed)) for f in findings]

@@ -1,0 +1,117 @@
+"""Reporters: turn an engine `Result` into text, gcc, sarif, json, github or
+markdown output. Reporters know nothing of HCL or YAML; they read
+
+- `result.findings`  Finding list (any order; reporters sort),
+- `result.rules`     the Rule objects that ran (SARIF lists all of them),
+- `result.root`      the absolute scan root,
+- `result.properties` run properties (`engines`: root -> {engine, reason}, ...),
+- `result.files_checked` how many files were scanned,
+- `result.internal_errors` (optional): rule crashes; SARIF then reports
+  `executionSuccessful: false`.
+
+`render(format_name, result, options)` returns the whole output as one
+string. `options` may be None, a `ReportOptions`, or any object with a
+`color` attribute (the caller decides colour with `use_color`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from .. import __version__
+from ..findings import Finding
+from ..fingerprint import assign_fingerprints, lines_under
+
+FORMATS = ("text", "gcc", "sarif", "json", "github", "markdown")
+
+TOOL_NAME = "iacm-lint"
+INFORMATION_URI = "https://github.com/iacm-lint/iacm-lint"
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    color: bool = False
+
+
+def use_color(stream: Any, no_color: bool = False, environ: Optional[dict] = None) -> bool:
+    """Colour only on a terminal, never with `--no-color` or a non-empty
+    `NO_COLOR` (https://no-color.org)."""
+    environ = os.environ if environ is None else environ
+    if no_color or environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def render(format_name: str, result: Any, options: Any = None) -> str:
+    if format_name not in FORMATS:
+        raise ValueError(f"unknown format {format_name!r}; choose one of {', '.join(FORMATS)}")
+    module = importlib.import_module(f"{__name__}.{format_name}")
+    return module.render(result, options if options is not None else ReportOptions())
+
+
+# ---- helpers shared by the reporters -----------------------------------------
+
+
+def sorted_findings(result: Any) -> list[Finding]:
+    """All findings sorted by path, line, column, rule, with fingerprints
+    filled in from the files under the scan root where the engine left them empty."""
+    findings = sorted(result.findings, key=lambda f: f.sort_key)
+    return assign_fingerprints(findings, lines_under(str(result.root)))
+
+
+def is_visible(finding: Finding) -> bool:
+    """Text-like formats hide inline-suppressed and baselined findings."""
+    return finding.suppressed is None and finding.baseline_state != "unchanged"
+
+
+def visible_findings(result: Any) -> list[Finding]:
+    return [f for f in sorted(result.findings, key=lambda f: f.sort_key) if is_visible(f)]
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def engine_text(result: Any) -> str:
+    """`engine: opentofu, from pipeline .harness/deploy.yaml` from the run
+    properties: either `engine`/`engine_reason`, or `engines` (root directory
+    -> {engine, reason}). Empty when no engine was resolved."""
+    properties = getattr(result, "properties", None) or {}
+    if properties.get("engine"):
+        choices = [(properties["engine"], properties.get("engine_reason") or "")]
+    else:
+        engines = properties.get("engines") or {}
+        choices = [(_field(engines[d], "engine"), _field(engines[d], "reason")) for d in sorted(engines)]
+    distinct_engines = sorted({engine for engine, _ in choices})
+    if not distinct_engines:
+        return ""
+    if len(distinct_engines) > 1:
+        roots = sorted(properties.get("engines") or {})
+        return "engines: " + ", ".join(f"{engine} for {root}" for root, (engine, _) in zip(roots, choices))
+    reasons = sorted({reason for _, reason in choices if reason})
+    engine = distinct_engines[0]
+    return f"engine: {engine}, from {reasons[0]}" if len(reasons) == 1 else f"engine: {engine}"
+
+
+def _field(choice: Any, name: str) -> str:
+    value = choice.get(name) if isinstance(choice, dict) else getattr(choice, name, "")
+    return str(value or "")
+
+
+def summary(result: Any, findings: list[Finding]) -> str:
+    """`N errors, M warnings, K notes in F files (engine: …)` over `findings`."""
+    counts = {level: sum(1 for f in findings if f.level == level) for level in ("error", "warning", "note")}
+    files = getattr(result, "files_checked", 0) or 0
+    text = (f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+            f"{plural(counts['note'], 'note')} in {plural(files, 'file')}")
+    engine = engine_text(result)
+    return f"{text} ({engine})" if engine else text
+
+
+def tool_version(result: Any) -> str:
+    properties = getattr(result, "properties", None) or {}
+    return str(properties.get("tool_version") or __version__)

@@ -1,0 +1,35 @@
+import pytest
+
+from iacm_lint.findings import Finding
+from iacm_lint.model import Span
+from iacm_lint.report import render
+from iacm_lint.report.github import escape_data, escape_property, format_line
+from report_samples import result
+
+EXPECTED = """\
+::error file=envs/dev/backend.tf,line=2,col=3,endLine=2,endColumn=14,title=IACM110 state-lock-missing::backend "s3" has no state lock; set use_lockfile = true
+::error file=envs/dev/broken.tf,line=2,col=7,endLine=2,endColumn=7,title=IACM000 parse-error::cannot parse broken.tf: unexpected end of file
+::notice file=envs/dev/versions.tf,line=4,col=5,endLine=6,endColumn=5,title=IACM303 provider-unpinned::provider "aws" has no version constraint; add one
+::warning file=modules/net/main.tf,line=7,col=1,endLine=7,endColumn=8,title=IACM303 provider-unpinned::50%25 of providers: pin a, b | c%0Anow
+"""
+
+
+def test_github_annotations_exact():
+    assert render("github", result()) == EXPECTED
+
+
+@pytest.mark.parametrize("raw, data, prop", [
+    ("100%", "100%25", "100%25"),
+    ("a\r\nb", "a%0D%0Ab", "a%0D%0Ab"),
+    ("key: value, other", "key: value, other", "key%3A value%2C other"),
+    ("%0A literal", "%250A literal", "%250A literal"),  # escape % first so existing escapes stay literal
+])
+def test_escaping(raw, data, prop):
+    assert escape_data(raw) == data
+    assert escape_property(raw) == prop
+
+
+def test_properties_escape_colon_and_comma_in_path_and_title():
+    finding = Finding("IACM110", "a,b:c", "error", "m: x, y", Span("dir,1/a:b.tf", 1, 1, 1, 1))
+    assert format_line(finding) == (
+        "::error file=dir%2C1/a%3Ab.tf,line=1,col=1,endLine=1,endColumn=1,title=IACM110 a%2Cb%3Ac::m: x, y")
