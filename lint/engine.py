@@ -185,9 +185,8 @@ def _attach_git(repo: Repo, walked: discover.Walk) -> None:
             raise
         repo.files = discover.source_files(walked, None, frozenset())
         return
-    view = git_view(repo.root)
+    view = git_view(repo.root, repo.notes)
     if view is None:
-        repo.notes.append("not a git repository (or git is not installed): judging files on disk")
         repo.files = discover.source_files(walked, None, frozenset())
         return
     repo.in_git = True

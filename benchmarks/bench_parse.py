@@ -1,0 +1,58 @@
+"""Time a full `iacm-lint check` scan of a directory and report files, MB,
+seconds and MB/s, next to python-hcl2's raw lark parse of the same files.
+
+    python benchmarks/bench_parse.py DIR [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+from iacm_lint.discover import PARSED_KINDS, scan_root, walk
+from iacm_lint.engine import Options, run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("directory")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=None)
+    args = parser.parse_args()
+    root = scan_root([args.directory])
+    files = [(a, r, k) for a, r, k in walk([args.directory], root).files if k in PARSED_KINDS]
+    size = sum(os.path.getsize(a) for a, _, _ in files)
+    mb = size / 1e6
+
+    def best(func) -> float:
+        times = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            func()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    def raw_parse() -> None:
+        from hcl2.parser import parser
+
+        lark = parser()
+        for abs_path, _, kind in files:
+            if kind.endswith("json"):
+                continue
+            try:
+                lark.parse(open(abs_path, encoding="utf-8", errors="replace").read() + "\n")
+            except Exception:  # noqa: BLE001 - the floor ignores files that fail
+                pass
+
+    options = Options(jobs=args.jobs, cache=False)
+    scan = best(lambda: run([args.directory], options))
+    floor = best(raw_parse)
+    print(f"{'what':<28}{'files':>7}{'MB':>8}{'seconds':>10}{'MB/s':>8}")
+    print(f"{'iacm-lint check (no cache)':<28}{len(files):>7}{mb:>8.2f}{scan:>10.3f}{mb / scan:>8.2f}")
+    print(f"{'python-hcl2 lark parse':<28}{len(files):>7}{mb:>8.2f}{floor:>10.3f}{mb / floor:>8.2f}")
+    print(f"ratio check/raw parse: {scan / floor:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+resource "aws_s3_bucket" "logs" {
+  bucket = "acme-logs"
+  tags = {
+    team = "platform"
+  }
