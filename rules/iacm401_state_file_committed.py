@@ -1,0 +1,78 @@
+"""IACM401 state-file-committed."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from iacm_lint.model import Repo, Span
+from iacm_lint.registry import Violation, rule
+
+from ._hygiene import ON_DISK, git_rm, judged_files, name_of, terraform_dir_of
+
+# terraform.tfstate, x.tfstate, terraform.tfstate.backup and the timestamped
+# backups `terraform state` commands write (terraform.tfstate.1700000000.backup)
+_STATE_NAME = re.compile(r".+\.tfstate(\.backup|\.\d+\.backup)?$")
+
+
+def is_state_file(path: str) -> bool:
+    """A state file by name, or any file under a `terraform.tfstate.d/`
+    workspace directory. Files under `.terraform/` are IACM402's."""
+    if terraform_dir_of(path) is not None:
+        return False
+    return bool(_STATE_NAME.match(name_of(path))) or "terraform.tfstate.d" in path.split("/")[:-1]
+
+
+@rule("IACM401", "state-file-committed", level="error", scope="repo", tags=("hygiene", "secrets", "state"),
+      security_severity="8.0",
+      short="A Terraform state file is committed to the repository")
+def state_file_committed(repo: Repo, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    Reports every tracked `*.tfstate`, `*.tfstate.backup` (also the
+    timestamped `*.tfstate.<n>.backup`) and every file under a
+    `terraform.tfstate.d/` workspace directory. In a git repository only
+    tracked files count, so a state file that is git-ignored or merely lies
+    in the working tree is not reported; outside git the files on disk are
+    judged and the message says so.
+
+    ## Why is this bad?
+    State holds every attribute of every resource in plain text, database
+    passwords and private keys included, and everyone who can read the
+    repository can read them. A committed state file is also stale the
+    moment the workspace applies with its remote backend, and a local
+    `terraform.tfstate` next to the code invites runs against the wrong state.
+
+    ## Example
+    ```json
+    # terraform.tfstate
+    {"version": 4, "terraform_version": "1.5.7", "serial": 3, "lineage": "5b1e", "outputs": {}, "resources": []}
+    ```
+
+    ## Use instead
+    ```hcl
+    # backend.tf
+    terraform {
+      backend "s3" {
+        bucket       = "acme-tf-state"
+        key          = "network/terraform.tfstate"
+        region       = "eu-west-1"
+        encrypt      = true
+        use_lockfile = true
+      }
+    }
+    ```
+    """
+    in_git = repo.in_git and repo.tracked is not None
+    for path in judged_files(repo):
+        if not is_state_file(path):
+            continue
+        if in_git:
+            message = (f'state file "{name_of(path)}" is committed and holds secrets in plain text; '
+                       f'remove it with {git_rm(path)}, add "*.tfstate" and "*.tfstate.*" to .gitignore '
+                       f"and keep state in the remote backend")
+        else:
+            message = (f'state file "{name_of(path)}" holds secrets in plain text ({ON_DISK}); '
+                       f'keep it out of the repository with "*.tfstate" and "*.tfstate.*" in .gitignore '
+                       f"and keep state in the remote backend")
+        yield Violation(Span.file_start(path), message)

@@ -1,0 +1,111 @@
+"""IACM403 lockfile-missing."""
+
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+from iacm_lint.model import Block, Module, RootModule, Span
+from iacm_lint.registry import Violation, rule
+
+from ._hygiene import ON_DISK
+
+LOCK_FILE = ".terraform.lock.hcl"
+_PROVIDER_USING_BLOCKS = ("provider", "resource", "data", "ephemeral")
+
+
+def _declares_providers(module: Module) -> bool:
+    for block in module.terraform_blocks():
+        if any(rp.attributes or rp.blocks for rp in block.children("required_providers")):
+            return True
+    return any(next(module.blocks(kind), None) is not None for kind in _PROVIDER_USING_BLOCKS)
+
+
+def _region(root: RootModule) -> Span:
+    """The root's `required_providers` header, else its first `provider`
+    block header, else line 1 of its first module file."""
+    for block in root.module.terraform_blocks():
+        required: Optional[Block] = next(block.children("required_providers"), None)
+        if required is not None:
+            return required.header_span
+    provider = next(root.module.blocks("provider"), None)
+    if provider is not None:
+        return provider.header_span
+    return Span.file_start(root.files[0].path)
+
+
+@rule("IACM403", "lockfile-missing", level="note", scope="root", tags=("hygiene", "versions"),
+      short="A root module that uses providers has no committed .terraform.lock.hcl")
+def lockfile_missing(root: RootModule, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    Reports a root module that uses providers (`required_providers`,
+    `provider` blocks, resources or data sources in the root or in the local
+    modules it calls) when its directory has no committed
+    `.terraform.lock.hcl`. In a git repository the lock file must be
+    tracked; outside git it must exist on disk.
+
+    ## Why is this bad?
+    Without the dependency lock file every `init` picks the newest provider
+    release the constraints allow, so the workspace in Harness can plan with
+    one provider version and apply with another, or differ from the version
+    you tested locally. The lock file also pins the provider checksums.
+
+    ## Example
+    ```hcl
+    # main.tf
+    terraform {
+      required_providers {
+        aws = {
+          source  = "hashicorp/aws"
+          version = "~> 5.0"
+        }
+      }
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    # main.tf
+    terraform {
+      required_providers {
+        aws = {
+          source  = "hashicorp/aws"
+          version = "~> 5.0"
+        }
+      }
+    }
+    ```
+
+    ```hcl
+    # .terraform.lock.hcl
+    provider "registry.opentofu.org/hashicorp/aws" {
+      version     = "5.31.0"
+      constraints = "~> 5.0"
+    }
+    ```
+    """
+    if not any(_declares_providers(m) for m in (root.module, *root.called)):
+        return
+    repo = ctx.repo
+    lock = LOCK_FILE if root.directory == "." else f"{root.directory}/{LOCK_FILE}"
+    on_disk = next((f for f in repo.files if f.path == lock), None)
+    command = "tofu init" if ctx.engine_for(root).engine == "opentofu" else "terraform init"
+    where = f'root module "{root.directory}"'
+    if repo.in_git and repo.tracked is not None:
+        if lock in repo.tracked:
+            return
+        if on_disk is not None and on_disk.ignored:
+            message = (f"{where} has a {LOCK_FILE} that is git-ignored, so provider versions can differ between "
+                       f"plan and apply; remove the ignore pattern and commit {lock}")
+        elif on_disk is not None:
+            message = (f"{where} has a {LOCK_FILE} that is not committed, so provider versions can differ between "
+                       f"plan and apply; commit {lock}")
+        else:
+            message = (f"{where} has no committed {LOCK_FILE}, so provider versions can differ between plan and "
+                       f'apply; run "{command}" and commit {lock}')
+    else:
+        if on_disk is not None:
+            return
+        message = (f"{where} has no {LOCK_FILE} ({ON_DISK}), so provider versions can differ between plan and "
+                   f'apply; run "{command}" and commit {lock}')
+    yield Violation(_region(root), message)

@@ -1,0 +1,94 @@
+"""IACM404 gitignore-incomplete."""
+
+from __future__ import annotations
+
+import os
+from typing import Iterator
+
+from iacm_lint.gitinfo import GitignoreMatcher, find_toplevel
+from iacm_lint.model import Repo, Span
+from iacm_lint.registry import Violation, rule
+
+# pattern named in the message -> (file name probed in each root directory, is a directory)
+_PROBES: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = (
+    (".terraform/", ((".terraform", True),)),
+    ("*.tfstate", (("terraform.tfstate", False),)),
+    ("*.tfstate.*", (("terraform.tfstate.backup", False), ("terraform.tfstate.1700000000.backup", False))),
+    ("crash.log", (("crash.log", False),)),
+)
+
+
+@rule("IACM404", "gitignore-incomplete", level="note", scope="repo", tags=("hygiene",),
+      short="The .gitignore files do not ignore Terraform's local state, cache and crash files")
+def gitignore_incomplete(repo: Repo, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    Checks, for every root module directory, whether the repository's
+    `.gitignore` files — the top-level one and nested ones, with git's
+    semantics — ignore `.terraform/`, `*.tfstate`, `*.tfstate.*` and
+    `crash.log` there. Any equivalent pattern counts (`*.tfstate*`,
+    `**/.terraform/*`, a `.gitignore` inside the root directory). The
+    message lists the patterns that are missing. Machine-local excludes
+    (`.git/info/exclude`, `core.excludesFile`) do not count: they do not
+    travel with the repository.
+
+    ## Why is this bad?
+    `init`, `plan` and a crash write these files next to the code; without
+    ignore patterns the next `git add .` commits provider binaries, state
+    with secrets in plain text, or a crash log holding the configuration.
+
+    ## Example
+    ```text
+    # .gitignore
+    .terraform/
+    ```
+
+    ```hcl
+    # main.tf
+    resource "null_resource" "noop" {}
+    ```
+
+    ## Use instead
+    ```text
+    # .gitignore
+    .terraform/
+    *.tfstate
+    *.tfstate.*
+    crash.log
+    ```
+
+    ```hcl
+    # main.tf
+    resource "null_resource" "noop" {}
+    ```
+    """
+    if not repo.roots:
+        return
+    matchers: dict[str, GitignoreMatcher] = {}
+    missing: dict[str, list[str]] = {}  # pattern -> root directories where it is missing
+    for root in repo.roots:
+        directory_abs = os.path.join(repo.root, *([] if root.directory == "." else root.directory.split("/")))
+        base = find_toplevel(directory_abs) or repo.root  # nested repositories have their own
+        matcher = matchers.setdefault(base, GitignoreMatcher(base))
+        prefix = os.path.relpath(directory_abs, base).replace(os.sep, "/")
+        for pattern, probes in _PROBES:
+            for name, is_dir in probes:
+                probe = name if prefix == "." else f"{prefix}/{name}"
+                if not matcher.is_ignored(probe, is_dir):
+                    missing.setdefault(pattern, []).append(root.directory)
+                    break
+    if not missing:
+        return
+    patterns = ", ".join(f'"{p}"' for p, _ in _PROBES if p in missing)
+    lacking = sorted({d for directories in missing.values() for d in directories})
+    where = "" if len(lacking) == len(repo.roots) else " for " + ", ".join(f'"{d}"' for d in lacking)
+    has_top = os.path.isfile(os.path.join(repo.root, ".gitignore"))
+    suffix = "" if repo.in_git else " (not a git repository, so the .gitignore files on disk were judged)"
+    if has_top:
+        region = Span.file_start(".gitignore")
+        message = f"the .gitignore files do not ignore {patterns}{where}{suffix}; add these patterns to .gitignore"
+    else:
+        region = Span.file_start(repo.roots[0].files[0].path)
+        message = f"no .gitignore ignores {patterns}{where}{suffix}; add a .gitignore with these patterns"
+    yield Violation(region, message)
+
