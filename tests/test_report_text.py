@@ -77,3 +77,9 @@ def test_use_color(tty, no_color, environ, expected):
 def test_unknown_format_is_an_error():
     with pytest.raises(ValueError, match="unknown format 'xml'"):
         render("xml", result())
+
+
+def test_quiet_prints_findings_without_summary():
+    out = render("text", result(), ReportOptions(quiet=True))
+    assert out == EXPECTED.rsplit("\n\n", 1)[0] + "\n"
+    assert render("text", result(findings=[]), ReportOptions(quiet=True)) == ""

@@ -34,6 +34,7 @@ INFORMATION_URI = "https://github.com/iacm-lint/iacm-lint"
 @dataclass(frozen=True)
 class ReportOptions:
     color: bool = False
+    quiet: bool = False  # text: findings only, no summary line
 
 
 def use_color(stream: Any, no_color: bool = False, environ: Optional[dict] = None) -> bool:

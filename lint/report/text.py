@@ -47,6 +47,8 @@ def render(result: Any, options: Any) -> str:
             current_path = finding.span.path
             blocks.append("")  # a blank line before each file's group
         blocks.append(format_line(finding, color))
+    if getattr(options, "quiet", False):
+        return "".join(line + "\n" for line in blocks[1:])
     closing = summary(result, findings)
     if color:
         closing = click.style(closing, bold=True)
