@@ -101,7 +101,8 @@ def _write_outputs(result, outputs, no_color: bool, quiet: bool) -> None:
         color = target is None and use_color(sys.stdout, no_color)
         text = render(name, result, ReportOptions(color=color, quiet=quiet) if _has_quiet() else ReportOptions(color=color))
         if target is None:
-            click.echo(text, nl=not text.endswith("\n"))
+            if text:
+                click.echo(text, nl=not text.endswith("\n"))
         else:
             try:
                 with open(target, "w", encoding="utf-8", newline="\n") as handle:
