@@ -1,0 +1,56 @@
+"""Rule documentation: every rule documents itself in the four sections, its
+Example fires and its Use instead does not, and docs/rules/ is in sync."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from iacm_lint.docs import SECTIONS, example, index_markdown, rule_markdown, sections
+from iacm_lint.engine import Options, run
+from iacm_lint.registry import all_rules
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
+RULES = all_rules()
+# Rules whose findings come from the filter stage (suppressions), not from a
+# scan of example files, or that need git history to fire.
+NOT_RUNNABLE = {"IACM001", "IACM002"}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_rule_has_all_sections(rule):
+    found = sections(rule)
+    assert list(found) == list(SECTIONS), f"{rule.id} sections: {list(found)}"
+    assert all(found[s] for s in SECTIONS)
+    assert rule.short and not rule.short.endswith(".")
+
+
+def _findings(rule, section_text: str, tmp_path: Path):
+    ex = example(section_text)
+    assert ex.files, f"{rule.id}: no code block"
+    for name, content in ex.files.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+    options = Options(select=(rule.id,), engine=ex.options.get("engine", "auto"), state=ex.options.get("state", "auto"))
+    result = run([str(tmp_path)], options)
+    assert not result.internal_errors
+    return [f for f in result.findings if f.rule_id == rule.id]
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.id not in NOT_RUNNABLE], ids=lambda r: r.id)
+def test_example_fires_and_use_instead_does_not(rule, tmp_path):
+    found = sections(rule)
+    fired = _findings(rule, found["Example"], tmp_path / "example")
+    assert fired, f"{rule.id}: the Example yields no finding"
+    quiet = _findings(rule, found["Use instead"], tmp_path / "fixed")
+    assert quiet == [], f"{rule.id}: Use instead yields {[f.message for f in quiet]}"
+
+
+def test_docs_directory_is_generated_from_the_code():
+    expected = {f"{r.id}.md": rule_markdown(r) for r in RULES}
+    expected["README.md"] = index_markdown(RULES)
+    actual = {p.name: p.read_text(encoding="utf-8") for p in DOCS.glob("*.md")}
+    stale = sorted(n for n in expected if actual.get(n) != expected[n]) + sorted(set(actual) - set(expected))
+    assert not stale, f"run `python scripts/gen_rule_docs.py`; out of date: {stale}"
