@@ -1,0 +1,57 @@
+"""IACM101 backend-missing."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..backends import backend_blocks
+from ..model import RootModule, Span
+from ..registry import Violation, rule
+
+
+@rule("IACM101", "backend-missing", level="warning", scope="root", tags=("state", "onboarding"),
+      short="Root module has no backend or cloud block")
+def backend_missing(root: RootModule, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    Reports a root module whose files declare neither a `backend` block nor a
+    `cloud` block. It is a warning, an error with `--state existing` (or when
+    another root of the scan declares a backend) and off with `--state managed`.
+
+    ## Why is this bad?
+    Without a backend, state is written to `terraform.tfstate` inside the
+    workspace. When you bring your own remote state to Harness IaCM ("Use
+    Existing Remote State"), a root without a backend block starts from empty
+    state and plans to create everything again.
+
+    ## Example
+    ```hcl
+    # versions.tf
+    terraform {
+      required_version = ">= 1.6.0"
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    # backends.tf
+    terraform {
+      required_version = ">= 1.6.0"
+      backend "s3" {
+        bucket       = "acme-tfstate"
+        key          = "network/terraform.tfstate"
+        region       = "us-east-1"
+        encrypt      = true
+        dynamodb_table = "terraform-locks"
+      }
+    }
+    ```
+    The block may live in any file of the root; `backends.tf` is only the convention.
+    """
+    if ctx.state == "managed" or backend_blocks(root) or not root.files:
+        return
+    terraform = next(root.module.terraform_blocks(), None)
+    span = terraform.header_span if terraform is not None else Span.file_start(root.files[0].path)
+    level = "error" if ctx.state == "existing" else "warning"
+    yield Violation(span, f'root module "{root.directory}" has no backend or cloud block; add a backend block '
+                          f'(e.g. backend "s3" in backends.tf) that points at its remote state', level=level)

@@ -1,0 +1,64 @@
+"""IACM102 backend-duplicate."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..backends import backend_blocks, describe
+from ..model import Module
+from ..registry import Violation, rule
+
+
+@rule("IACM102", "backend-duplicate", level="error", scope="module", tags=("state",),
+      short="Module declares more than one backend or cloud block")
+def backend_duplicate(module: Module, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    Reports every `backend` or `cloud` block after the first one of a module,
+    across all of its non-override files, and a second one inside a single
+    `terraform` block of an override file. Override files replacing the
+    backend are IACM107's.
+
+    ## Why is this bad?
+    `init` fails with "Duplicate backend configuration": a module may have
+    only one backend. Which one the author meant is unclear to reviewers too.
+
+    ## Example
+    ```hcl
+    terraform {
+      backend "s3" {
+        bucket = "acme-tfstate"
+        key    = "app/terraform.tfstate"
+        region = "us-east-1"
+      }
+      backend "gcs" {
+        bucket = "acme-tfstate"
+      }
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    terraform {
+      backend "s3" {
+        bucket = "acme-tfstate"
+        key    = "app/terraform.tfstate"
+        region = "us-east-1"
+      }
+    }
+    ```
+    """
+    found = backend_blocks(module)
+    primary = [item for item in found if not item[0].is_override]
+    duplicates = [(primary[0], item) for item in primary[1:]]
+    for hcl_file, terraform, block in found:
+        if hcl_file.is_override:
+            same = [item for item in found if item[1] is terraform]
+            if len(same) > 1 and same[0][2] is not block:
+                duplicates.append((same[0], (hcl_file, terraform, block)))
+    for (first_file, _, first), (_, _, block) in duplicates:
+        where = f"{first_file.path}:{first.header_span.line}"
+        yield Violation(block.header_span,
+                        f"{describe(block)} is a second backend configuration of module \"{module.directory}\" "
+                        f"({describe(first)} is at {where}); keep exactly one",
+                        related=((first.header_span, f"first backend configuration: {describe(first)}"),))

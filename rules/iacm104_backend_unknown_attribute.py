@@ -1,0 +1,127 @@
+"""IACM104 backend-unknown-attribute."""
+
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+from ..backends import (
+    ENGINE_TITLES, ENGINES, accepting_releases, attributes, closest, deprecation, effective_backends, in_range,
+    names_for, range_text, schema,
+)
+from ..model import RootModule, Span
+from ..registry import Violation, rule
+
+# Deprecations of the DynamoDB lock are IACM111's.
+_LOCK_DEPRECATIONS = {"dynamodb_table", "endpoints.dynamodb"}
+
+
+def _replacement(use: str) -> str:
+    if "." in use and " " not in use:
+        outer, inner = use.split(".", 1)
+        return f"{outer} = {{ {inner} = … }}"
+    return use if " " in use else f'"{use}"'
+
+
+def _unknown(name: str, specs: dict, engine: str, where: str, span: Span) -> Violation:
+    spec = specs.get(name)
+    other = next((e for e in ENGINES if e != engine and spec is not None and e in spec), None)
+    message = f'"{name}" is not an argument of {where} in {ENGINE_TITLES[engine]} (init fails with "Unsupported argument")'
+    suggestion = closest(name, names_for(specs, engine))
+    if other is not None:
+        message += f"; only {range_text(spec[other], other)} has it"
+    if suggestion:
+        message += f'; did you mean "{suggestion}"?'
+    elif other is None:
+        message += "; remove it"
+    return Violation(span, message, fingerprint_key=name)
+
+
+def _check(name: str, span: Span, as_block: bool, specs: dict, engine: str, releases: list[str], where: str,
+           path: str) -> Optional[Violation]:
+    spec = specs.get(name)
+    if spec is None or engine not in spec:
+        return _unknown(name, specs, engine, where, span)
+    available = any(in_range(spec[engine], v) for v in releases)
+    kind = spec.get("kind", "attribute")
+    if available and as_block and kind != "block":
+        return Violation(span, f'"{name}" in {where} is an argument, not a block; write {name} = {{ … }}',
+                         fingerprint_key=name)
+    if available and not as_block and kind == "block":
+        return Violation(span, f'"{name}" in {where} is a block, not an argument; write {name} {{ … }}',
+                         fingerprint_key=name)
+    if path not in _LOCK_DEPRECATIONS and deprecation(spec, engine, releases):
+        use = spec.get("use")
+        fix = f"; use {_replacement(use)} instead" if use else "; remove it"
+        return Violation(span, f'"{name}" in {where} is deprecated in {ENGINE_TITLES[engine]}{fix}',
+                         level="note", fingerprint_key=name)
+    return None
+
+
+@rule("IACM104", "backend-unknown-attribute", level="error", scope="root", tags=("state",),
+      short="Backend attribute or block not in the backend's schema")
+def backend_unknown_attribute(root: RootModule, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    Reports an attribute or nested block of a backend block or `.tfbackend`
+    file that the backend's schema for the selected engine does not have
+    (`init` fails with "Unsupported argument"), with the closest valid name
+    when one is within edit distance 2. Deprecated attributes get a note with
+    their replacement. Attributes that exist only in other versions of the
+    engine are IACM306's.
+
+    ## Why is this bad?
+    A typo such as `dynamodb_tabel` stops `init` in the pipeline, after review.
+
+    ## Example
+    ```hcl
+    terraform {
+      backend "s3" {
+        bucket         = "acme-tfstate"
+        key            = "app/terraform.tfstate"
+        region         = "us-east-1"
+        dynamodb_tabel = "terraform-locks"
+      }
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    terraform {
+      backend "s3" {
+        bucket         = "acme-tfstate"
+        key            = "app/terraform.tfstate"
+        region         = "us-east-1"
+        dynamodb_table = "terraform-locks"
+      }
+    }
+    ```
+    """
+    engine = ctx.engine_for(root).engine
+    releases = accepting_releases(root, engine)
+    seen: set[Span] = set()
+    for backend in effective_backends(root):
+        entry = schema(backend.type)
+        if entry is None or "not_a_backend" in entry or engine not in entry["engines"]:
+            continue  # IACM109
+        specs = attributes(backend.type)
+        where = f'backend "{backend.type}"'
+        items = [(v.name, v.span, False, v.expr.entries if v.expr.kind == "object" else ()) for v in backend.written]
+        items += [(b.type, b.header_span, True, b) for b in backend.nested_blocks]
+        for name, span, as_block, inner in items:
+            if span in seen:
+                continue
+            seen.add(span)
+            violation = _check(name, span, as_block, specs, engine, releases, where, name)
+            if violation is not None:
+                yield violation
+                continue
+            nested_specs = specs[name].get("attributes", {})
+            if not nested_specs:
+                continue
+            nested = ([(a.name, a.span, False) for a in inner.attributes] + [(b.type, b.header_span, True) for b in inner.blocks]
+                      if as_block else [(key, key_span, False) for key, key_span, _ in inner])
+            for key, key_span, key_block in nested:
+                violation = _check(key, key_span, key_block, nested_specs, engine, releases, f"{name} of {where}",
+                                   f"{name}.{key}")
+                if violation is not None:
+                    yield violation

@@ -1,0 +1,55 @@
+"""IACM106 backend-local."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..backends import backend_blocks
+from ..model import Module
+from ..registry import Violation, rule
+
+
+@rule("IACM106", "backend-local", level="error", scope="module", tags=("state", "onboarding"),
+      short="A committed local backend overrides the workspace's backend")
+def backend_local(module: Module, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    Reports a `backend "local"` block in a module file that is not git-ignored,
+    override files (`override.tf`, `*_override.tf`) included.
+
+    ## Why is this bad?
+    A local backend is handy while inspecting state on a laptop, but once it
+    is committed it overrides the backend the Harness workspace manages during
+    remote execution: the pipeline writes state into a throw-away container.
+
+    ## Example
+    ```hcl
+    # backend.tf
+    terraform {
+      backend "local" {
+        path = "terraform.tfstate"
+      }
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    # backend.tf
+    terraform {
+      backend "s3" {
+        bucket         = "acme-tfstate"
+        key            = "app/terraform.tfstate"
+        region         = "us-east-1"
+        encrypt        = true
+        dynamodb_table = "terraform-locks"
+      }
+    }
+    ```
+    Or keep the local backend in a git-ignored file such as `backend_override.tf`.
+    """
+    ignored = getattr(ctx.repo, "ignored_paths", frozenset())
+    for hcl_file, _, block in backend_blocks(module, ("backend",)):
+        if block.labels[:1] == ("local",) and hcl_file.path not in ignored:
+            yield Violation(block.header_span,
+                            f'backend "local" in {hcl_file.name} is committed and overrides the workspace\'s backend '
+                            f"during remote execution; remove it or git-ignore {hcl_file.name}")

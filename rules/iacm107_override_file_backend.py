@@ -1,0 +1,54 @@
+"""IACM107 override-file-backend."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..backends import backend_blocks, describe
+from ..model import Module
+from ..registry import Violation, rule
+
+
+@rule("IACM107", "override-file-backend", level="warning", scope="module", tags=("state",),
+      short="An override file replaces the backend")
+def override_file_backend(module: Module, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    Reports a `backend` or `cloud` block in an override file (`override.tf`,
+    `*_override.tf`, and their `.tofu` / `.tf.json` variants).
+
+    ## Why is this bad?
+    An override file's backend silently replaces the module's real backend at
+    `init`. Reviewers read `backends.tf` and see one thing while the workspace
+    runs against another state.
+
+    ## Example
+    ```hcl
+    # backend_override.tf
+    terraform {
+      backend "s3" {
+        bucket = "acme-tfstate-sandbox"
+        key    = "app/terraform.tfstate"
+        region = "us-east-1"
+      }
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    # backends.tf
+    terraform {
+      backend "s3" {
+        bucket = "acme-tfstate"
+        key    = "app/terraform.tfstate"
+        region = "us-east-1"
+      }
+    }
+    ```
+    Pass per-environment values with `.tfbackend` files instead of override files.
+    """
+    for hcl_file, _, block in backend_blocks(module):
+        if hcl_file.is_override:
+            yield Violation(block.header_span,
+                            f"override file {hcl_file.name} declares {describe(block)}, which silently replaces the "
+                            f"module's backend at init; move the settings to backends.tf or a .tfbackend file")

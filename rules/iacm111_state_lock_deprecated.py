@@ -1,0 +1,64 @@
+"""IACM111 state-lock-deprecated."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..backends import ENGINE_TITLES, accepting_releases, effective_backends, has_feature
+from ..model import RootModule, Span
+from ..registry import Violation, rule
+
+
+@rule("IACM111", "state-lock-deprecated", level="note", scope="root", tags=("state",),
+      short="s3 backend locks with DynamoDB where S3-native locking is available")
+def state_lock_deprecated(root: RootModule, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    Notes an s3 backend that locks with `dynamodb_table` while every release
+    of the selected engine that the root admits supports `use_lockfile`
+    (OpenTofu ≥ 1.10; Terraform ≥ 1.10 is not a Harness option).
+
+    ## Why is this bad?
+    S3-native locking needs no DynamoDB table to create, pay for and grant
+    access to; Terraform has deprecated the DynamoDB lock and OpenTofu
+    recommends the lock file.
+
+    ## Example
+    ```hcl
+    # versions.tofu
+    terraform {
+      required_version = ">= 1.10.0"
+      backend "s3" {
+        bucket         = "acme-tfstate"
+        key            = "app/terraform.tfstate"
+        region         = "us-east-1"
+        dynamodb_table = "terraform-locks"
+      }
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    # versions.tofu
+    terraform {
+      required_version = ">= 1.10.0"
+      backend "s3" {
+        bucket       = "acme-tfstate"
+        key          = "app/terraform.tfstate"
+        region       = "us-east-1"
+        use_lockfile = true
+      }
+    }
+    ```
+    Both locks may be on together while runs migrate.
+    """
+    engine = ctx.engine_for(root).engine
+    seen: set[Span] = set()
+    for backend in effective_backends(root):
+        table = backend.get("dynamodb_table")
+        if backend.type != "s3" or table is None or backend.get("use_lockfile") is not None or table.span in seen:
+            continue
+        if has_feature("s3", "use_lockfile", engine, accepting_releases(root, engine))[1]:
+            seen.add(table.span)
+            yield Violation(table.span, f"{backend.label_for(table)} locks with dynamodb_table, but {ENGINE_TITLES[engine]} ≥ 1.10 "
+                            "locks natively in S3; set use_lockfile = true and retire the DynamoDB table")

@@ -1,0 +1,107 @@
+"""IACM113 state-key-collision."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..backends import effective_backends, identity_info
+from ..model import Repo
+from ..registry import Violation, rule
+
+
+def _identity(backend):
+    """(type, literal values...) naming the state object, or None when unknown."""
+    info = identity_info(backend.type)
+    if info is None:
+        return None
+    values = []
+    for name in info["attrs"]:
+        value = backend.get(name)
+        if value is None:
+            if name not in info.get("defaults", {}):
+                return None
+            values.append(info["defaults"][name])
+        elif not value.is_literal or not isinstance(value.value, str):
+            return None
+        else:
+            values.append(value.value)
+    return (backend.type, *values)
+
+
+@rule("IACM113", "state-key-collision", level="error", scope="repo", tags=("state",),
+      short="Two root modules share one state object")
+def state_key_collision(repo: Repo, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    Reports two different root modules whose effective backend configurations
+    resolve to the same state object: same backend type, bucket (container,
+    account) and key (prefix), literal values only. The finding points at the
+    root that comes later in path order; the other is a related location.
+
+    ## Why is this bad?
+    The second root's first apply sees the first root's resources as its own
+    and plans to destroy them, or both fight over one lock.
+
+    ## Example
+    ```hcl
+    # network/backends.tf
+    terraform {
+      backend "s3" {
+        bucket = "acme-tfstate"
+        key    = "terraform.tfstate"
+        region = "us-east-1"
+      }
+    }
+    ```
+    ```hcl
+    # app/backends.tf
+    terraform {
+      backend "s3" {
+        bucket = "acme-tfstate"
+        key    = "terraform.tfstate"
+        region = "us-east-1"
+      }
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    # network/backends.tf
+    terraform {
+      backend "s3" {
+        bucket = "acme-tfstate"
+        key    = "network/terraform.tfstate"
+        region = "us-east-1"
+      }
+    }
+    ```
+    ```hcl
+    # app/backends.tf
+    terraform {
+      backend "s3" {
+        bucket = "acme-tfstate"
+        key    = "app/terraform.tfstate"
+        region = "us-east-1"
+      }
+    }
+    ```
+    """
+    first_seen: dict[tuple, tuple[str, object]] = {}
+    for root in sorted(repo.roots, key=lambda r: r.directory):
+        for backend in effective_backends(root):
+            identity = _identity(backend)
+            if identity is None:
+                continue
+            earlier = first_seen.get(identity)
+            if earlier is None:
+                first_seen[identity] = (root.directory, backend)
+                continue
+            other_dir, other = earlier
+            if other_dir == root.directory:
+                continue
+            names = identity_info(backend.type)["attrs"]
+            shown = ", ".join(f'{n} "{v}"' for n, v in zip(names, identity[1:]))
+            yield Violation(backend.anchor,
+                            f'{backend.label} uses the same state object as root "{other_dir}" ({shown}); '
+                            f'give each root its own "{names[-1]}"',
+                            related=((other.anchor, f'{other.label} of root "{other_dir}"'),))
