@@ -1,0 +1,212 @@
+"""Find the language features a root uses that not every release has.
+
+The feature table (id, first version per engine, detection hint) is package
+data (`data/releases.json`); this module interprets its `detect` hints over
+the model. Hints that HCL alone cannot decide (`heuristic`), that live
+outside module files (`cli_flag`, test and query files) or that another rule
+owns (`block_expression`: variables in backends are IACM105) are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from . import releases as rel
+from .compat import READS_TF, READS_TF_AND_TOFU, files_read, root_modules
+from .model import Block, Expr, HclFile, RootModule, Span
+
+
+@dataclass(frozen=True)
+class FeatureUse:
+    id: str
+    title: str
+    terraform: Optional[str]
+    opentofu: Optional[str]
+    span: Span
+
+    def first(self, engine: str) -> Optional[str]:
+        return self.terraform if engine == "terraform" else self.opentofu
+
+
+def _blocks(files, types) -> Iterator[Block]:
+    types = (types,) if isinstance(types, str) else tuple(types)
+    for f in files:
+        for block in f.blocks:
+            if block.type in types:
+                yield block
+
+
+def _nested(files, path: str) -> Iterator[Block]:
+    """"resource.lifecycle" -> the lifecycle blocks of top-level resources."""
+    first, *rest = path.split(".")
+    current = list(_blocks(files, first))
+    for name in rest:
+        current = [child for block in current for child in block.children(name)]
+    return iter(current)
+
+
+def _exprs(expr: Expr) -> Iterator[Expr]:
+    yield expr
+    for item in expr.items:
+        yield from _exprs(item)
+    for _, _, value in expr.entries:
+        yield from _exprs(value)
+
+
+def _all_exprs(files) -> Iterator[Expr]:
+    for f in files:
+        for attribute in f.attributes:
+            yield from _exprs(attribute.expr)
+        for block in f.walk():
+            for attribute in block.attributes:
+                yield from _exprs(attribute.expr)
+
+
+def _innermost(expr: Expr, test) -> Expr:
+    """The smallest sub-expression of `expr` that still passes `test`."""
+    for child in (*expr.items, *(value for _, _, value in expr.entries)):
+        if test(child):
+            return _innermost(child, test)
+    return expr
+
+
+def _function_uses(files) -> Iterator[tuple[str, Span]]:
+    seen = set()
+    for f in files:
+        for block in [*f.walk()]:
+            for attribute in block.attributes:
+                for name in attribute.expr.functions:
+                    where = _innermost(attribute.expr, lambda e, n=name: n in e.functions).span
+                    if (name, where) not in seen:
+                        seen.add((name, where))
+                        yield name, where
+
+
+def _references(files) -> Iterator[tuple[str, Span]]:
+    for f in files:
+        for block in f.walk():
+            for attribute in block.attributes:
+                for ref in attribute.expr.references:
+                    yield ref, _innermost(attribute.expr, lambda e, r=ref: r in e.references).span
+
+
+def _detect(feature: rel.Feature, files: list[HclFile], root_files: list[HclFile], tfbackends) -> Iterator[Span]:
+    d = feature.detect
+    kind = d.get("type")
+    if kind == "top_level_block":
+        for block in _blocks(files, d["block"]):
+            if "labels" not in d or len(block.labels) == d["labels"]:
+                yield block.header_span
+    elif kind == "nested_block":
+        for block in _blocks(files, d["block"]):
+            for child in block.children(d["nested"]):
+                yield child.header_span
+    elif kind == "block_attribute":
+        for block in _blocks(files, d.get("blocks") or d["block"]):
+            attribute = block.attr(d["attribute"])
+            if attribute is not None:
+                yield attribute.span
+    elif kind == "nested_block_attribute":
+        for block in _blocks(files, d["blocks"]):
+            for child in block.children(d["nested"]):
+                attribute = child.attr(d["attribute"])
+                if attribute is not None:
+                    yield attribute.span
+    elif kind == "attribute_expression":
+        for block in _nested(files, d["block"]):
+            for name in d.get("attributes") or [d["attribute"]]:
+                attribute = block.attr(name)
+                if attribute is not None and not attribute.expr.is_literal:
+                    yield attribute.span
+    elif kind == "attribute_value":
+        for block in _blocks(files, d["block"]):
+            attribute = block.attr(d["attribute"])
+            if attribute is not None and isinstance(attribute.value, str) and attribute.value.startswith(d["prefix"]):
+                yield attribute.span
+    elif kind == "function_call":
+        pattern = re.compile(d["name_pattern"]) if "name_pattern" in d else None
+        for name, span in _function_uses(files):
+            bare = name[len("core::"):] if name.startswith("core::") else name
+            if (pattern is not None and pattern.match(name) and name not in rel.functions()) or bare == d.get("name"):
+                yield span
+    elif kind == "reference":
+        root = d.get("root")
+        for ref, span in _references(files):
+            if (root and ref.split(".")[0] == root) or (not root and feature.id == "terraform_applying"
+                                                        and ref.startswith("terraform.applying")):
+                yield span
+    elif kind == "file_extension" and ".tofu" in d.get("extensions", ()):
+        tofu = sorted(f.path for f in root_files if f.is_tofu)
+        if tofu:
+            yield Span.file_start(tofu[0])
+    elif kind == "backend_attribute":
+        for block in _blocks(files, "terraform"):
+            for backend in block.children("backend"):
+                if backend.labels[:1] == (d["backend"],):
+                    for name in d["attributes"]:
+                        attribute = backend.attr(name)
+                        if attribute is not None:
+                            yield attribute.span
+                        for child in backend.children(name):
+                            yield child.header_span
+        if any(backend.labels[:1] == (d["backend"],) for block in _blocks(files, "terraform")
+               for backend in block.children("backend")):
+            for tfbackend in tfbackends:
+                for attribute in tfbackend.attributes:
+                    if attribute.name in d["attributes"]:
+                        yield attribute.span
+    elif kind == "expression_references":  # cross-variable validation
+        for variable in _blocks(files, "variable"):
+            own = f"var.{variable.labels[0]}" if variable.labels else ""
+            for validation in variable.children("validation"):
+                for attribute in validation.attributes:
+                    for ref in attribute.expr.references:
+                        if ref != own and not ref.startswith(own + ".") and not ref.startswith(own + "["):
+                            yield attribute.span
+                            break
+    elif kind == "block_semantics" and feature.id == "moved_between_resource_types":
+        for block in _blocks(files, "moved"):
+            types = [_resource_type(block.attr(side)) for side in ("from", "to")]
+            if None not in types and types[0] != types[1]:
+                yield block.header_span
+
+
+def _resource_type(attribute) -> Optional[str]:
+    if attribute is None or not attribute.expr.references:
+        return None
+    parts = attribute.expr.references[0].split(".")
+    while parts[:1] == ["module"] and len(parts) > 2:
+        parts = parts[2:]
+    if len(parts) < 2 or parts[0] in ("module", "data", "var", "local"):
+        return None
+    return parts[0]
+
+
+def files_for(root: RootModule, engine: str) -> list[HclFile]:
+    """The module files of a root (and its local modules) that the engine reads:
+    Terraform never reads `.tofu` files; OpenTofu (>= 1.8) skips `X.tf` twins."""
+    mode = READS_TF if engine == "terraform" else READS_TF_AND_TOFU
+    return [f for m in root_modules(root) for f in files_read(m, mode)]
+
+
+def feature_uses(root: RootModule, engine: str) -> list[FeatureUse]:
+    """Every use of a tabled feature or function in the files the engine reads,
+    in path order. A function call found in the function table is reported as
+    that function, not also as a generic provider-defined function."""
+    files = files_for(root, engine)
+    all_files = [f for m in root_modules(root) for f in m.files]
+    uses: dict[tuple[str, Span], FeatureUse] = {}
+    for feature in rel.features():
+        for span in _detect(feature, files, all_files, root.module.tfbackends):
+            uses.setdefault((feature.id, span), FeatureUse(feature.id, feature.title, feature.terraform, feature.opentofu, span))
+    named_by_feature = {f.detect.get("name") for f in rel.features() if f.detect.get("type") == "function_call"}
+    table = rel.functions()
+    for name, span in _function_uses(files):
+        bare = name[len("core::"):] if name.startswith("core::") else name
+        if bare in table and bare not in named_by_feature:
+            first = table[bare]
+            uses.setdefault((f"function:{bare}", span),
+                            FeatureUse(f"function:{bare}", f"function {bare}", first["terraform"], first["opentofu"], span))
+    return sorted(uses.values(), key=lambda u: (u.span, u.id))
