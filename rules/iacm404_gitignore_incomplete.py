@@ -11,7 +11,9 @@ from iacm_lint.registry import Violation, rule
 
 # pattern named in the message -> (file name probed in each root directory, is a directory)
 _PROBES: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = (
-    (".terraform/", ((".terraform", True),)),
+    # files inside, so that `.terraform/*` and `**/.terraform/**` count as well as `.terraform/`
+    (".terraform/", ((".terraform/terraform.tfstate", False),
+                     (".terraform/providers/registry.opentofu.org/hashicorp/aws/5.0.0/linux_amd64/provider", False))),
     ("*.tfstate", (("terraform.tfstate", False),)),
     ("*.tfstate.*", (("terraform.tfstate.backup", False), ("terraform.tfstate.1700000000.backup", False))),
     ("crash.log", (("crash.log", False),)),
