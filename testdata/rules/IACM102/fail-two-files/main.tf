@@ -1,0 +1,21 @@
+terraform {
+  backend "s3" {
+    bucket = "acme-legacy-tfstate"
+    key    = "vpc.tfstate"
+    region = "us-east-1"
+  }
+}
+
+provider "aws" {
+  region = var.region
+}
+
+resource "aws_vpc" "main" {
+  cidr_block           = var.cidr_block
+  enable_dns_hostnames = true
+
+  tags = {
+    Name        = "${var.environment}-vpc"
+    Environment = var.environment
+  }
+}

@@ -1,0 +1,6 @@
+# Local experiments only: replaces the S3 backend at init.
+terraform {
+  backend "local" {
+    path = "local.tfstate"
+  }
+}

@@ -1,0 +1,4 @@
+terraform {
+  # Partial configuration: the values come from the workspace.
+  backend "s3" {}
+}

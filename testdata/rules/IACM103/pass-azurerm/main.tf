@@ -1,0 +1,8 @@
+provider "azurerm" {
+  features {}
+}
+
+resource "azurerm_resource_group" "main" {
+  name     = "rg-${var.environment}-app"
+  location = var.location
+}

@@ -1,0 +1,9 @@
+terraform {
+  backend "s3" {
+    bucket         = "acme-platform-tfstate"
+    key            = "network/${var.environment}/terraform.tfstate"
+    region         = var.region
+    encrypt        = true
+    dynamodb_table = "acme-platform-tf-locks"
+  }
+}

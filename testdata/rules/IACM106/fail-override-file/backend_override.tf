@@ -1,0 +1,4 @@
+# Used to inspect state on a laptop; must not reach the pipeline.
+terraform {
+  backend "local" {}
+}

@@ -1,0 +1,4 @@
+# Pin the provider region for the sandbox account.
+provider "aws" {
+  region = "eu-west-1"
+}

@@ -1,0 +1,7 @@
+terraform {
+  backend "oci" {
+    bucket    = "acme-tfstate"
+    namespace = "acmecorp"
+    key       = "network/terraform.tfstate"
+  }
+}

@@ -1,0 +1,6 @@
+terraform {
+  backend "gsc" {
+    bucket = "acme-platform-tfstate"
+    prefix = "network/dev"
+  }
+}

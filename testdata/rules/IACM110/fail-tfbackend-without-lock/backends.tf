@@ -1,0 +1,7 @@
+terraform {
+  backend "s3" {
+    bucket  = "acme-platform-tfstate"
+    region  = "us-east-1"
+    encrypt = true
+  }
+}

@@ -1,0 +1,9 @@
+terraform {
+  backend "s3" {
+    bucket         = "acme-platform-tfstate"
+    key            = "network/terraform.tfstate"
+    region         = "us-east-1"
+    encrypt        = true
+    use_lockfile   = true
+  }
+}

@@ -1,0 +1,6 @@
+terraform {
+  backend "gcs" {
+    bucket = "acme-platform-tfstate"
+    prefix = "network/dev"
+  }
+}

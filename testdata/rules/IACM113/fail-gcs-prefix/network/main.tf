@@ -1,0 +1,9 @@
+provider "google" {
+  project = var.project_id
+  region  = var.region
+}
+
+resource "google_compute_network" "main" {
+  name                    = "${var.environment}-network"
+  auto_create_subnetworks = false
+}

@@ -1,0 +1,6 @@
+terraform {
+  backend "gcs" {
+    bucket = "acme-gcp-tfstate"
+    prefix = "network/dev"
+  }
+}
