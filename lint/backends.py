@@ -200,33 +200,15 @@ def closest(name: str, candidates: Iterable[str], max_distance: int = 2) -> Opti
 
 # ---- releases that accept a root ----------------------------------------------
 
-NEWEST = {"terraform": "1.5.7", "opentofu": "1.12.6"}  # newest Harness-supported release per engine
-
-
 def accepting_releases(root: RootModule, engine: str) -> list[str]:
     """Harness-supported releases of `engine` that accept `root` (version
-    strings, oldest first). Uses `versions.py` (rules.md "Which releases accept
-    a root") when it provides `accepting_releases`; without it, or when no
-    supported release accepts the root (IACM301's case), every supported
-    release — or the newest one when the release table is unavailable."""
-    try:
-        from . import versions
-    except ImportError:  # pragma: no cover - versions.py is part of the package
-        versions = None
-    func = getattr(versions, "accepting_releases", None) if versions else None
-    supported = getattr(versions, "supported_releases", None) if versions else None
-    releases: list[str] = []
-    if func is not None:
-        try:
-            releases = [str(v) for v in func(root, engine)]
-        except Exception:  # noqa: BLE001 - a constraint error is IACM304's business, not ours
-            releases = []
-    if not releases and supported is not None:
-        try:
-            releases = [str(v) for v in supported(engine)]
-        except Exception:  # noqa: BLE001
-            releases = []
-    return releases or [NEWEST[engine]]
+    strings, oldest first; rules.md "Which releases accept a root", via
+    compat.py). When none does (IACM301's case), every supported release, as
+    IACM306 judges it."""
+    from . import compat, releases
+
+    accepted = compat.accepting_releases(root, engine)
+    return [r.version for r in (accepted or releases.supported_releases(engine))]
 
 
 # ---- effective backend configuration ------------------------------------------

@@ -5,22 +5,11 @@ from __future__ import annotations
 from typing import Iterator, Optional
 
 from ..backends import (
-    ENGINE_TITLES, ENGINES, accepting_releases, attributes, closest, deprecation, effective_backends, in_range,
+    ENGINE_TITLES, ENGINES, accepting_releases, attributes, closest, effective_backends, in_range,
     names_for, range_text, schema,
 )
 from ..model import RootModule, Span
 from ..registry import Violation, rule
-
-# Deprecations of the DynamoDB lock are IACM111's.
-_LOCK_DEPRECATIONS = {"dynamodb_table", "endpoints.dynamodb"}
-
-
-def _replacement(use: str) -> str:
-    if "." in use and " " not in use:
-        outer, inner = use.split(".", 1)
-        return f"{outer} = {{ {inner} = … }}"
-    return use if " " in use else f'"{use}"'
-
 
 def _unknown(name: str, specs: dict, engine: str, where: str, span: Span) -> Violation:
     spec = specs.get(name)
@@ -36,8 +25,8 @@ def _unknown(name: str, specs: dict, engine: str, where: str, span: Span) -> Vio
     return Violation(span, message, fingerprint_key=name)
 
 
-def _check(name: str, span: Span, as_block: bool, specs: dict, engine: str, releases: list[str], where: str,
-           path: str) -> Optional[Violation]:
+def _check(name: str, span: Span, as_block: bool, specs: dict, engine: str, releases: list[str],
+           where: str) -> Optional[Violation]:
     spec = specs.get(name)
     if spec is None or engine not in spec:
         return _unknown(name, specs, engine, where, span)
@@ -49,11 +38,6 @@ def _check(name: str, span: Span, as_block: bool, specs: dict, engine: str, rele
     if available and not as_block and kind == "block":
         return Violation(span, f'"{name}" in {where} is a block, not an argument; write {name} {{ … }}',
                          fingerprint_key=name)
-    if path not in _LOCK_DEPRECATIONS and deprecation(spec, engine, releases):
-        use = spec.get("use")
-        fix = f"; use {_replacement(use)} instead" if use else "; remove it"
-        return Violation(span, f'"{name}" in {where} is deprecated in {ENGINE_TITLES[engine]}{fix}',
-                         level="note", fingerprint_key=name)
     return None
 
 
@@ -65,9 +49,10 @@ def backend_unknown_attribute(root: RootModule, ctx) -> Iterator[Violation]:
     Reports an attribute or nested block of a backend block or `.tfbackend`
     file that the backend's schema for the selected engine does not have
     (`init` fails with "Unsupported argument"), with the closest valid name
-    when one is within edit distance 2. Deprecated attributes get a note with
-    their replacement. Attributes that exist only in other versions of the
-    engine are IACM306's.
+    when one is within edit distance 2, and block/argument syntax mix-ups
+    (`assume_role { }` where s3 wants `assume_role = { }`). Deprecated
+    attributes are valid; attributes that exist only in other versions of
+    the engine are IACM306's.
 
     ## Why is this bad?
     A typo such as `dynamodb_tabel` stops `init` in the pipeline, after review.
@@ -111,7 +96,7 @@ def backend_unknown_attribute(root: RootModule, ctx) -> Iterator[Violation]:
             if span in seen:
                 continue
             seen.add(span)
-            violation = _check(name, span, as_block, specs, engine, releases, where, name)
+            violation = _check(name, span, as_block, specs, engine, releases, where)
             if violation is not None:
                 yield violation
                 continue
@@ -121,7 +106,6 @@ def backend_unknown_attribute(root: RootModule, ctx) -> Iterator[Violation]:
             nested = ([(a.name, a.span, False) for a in inner.attributes] + [(b.type, b.header_span, True) for b in inner.blocks]
                       if as_block else [(key, key_span, False) for key, key_span, _ in inner])
             for key, key_span, key_block in nested:
-                violation = _check(key, key_span, key_block, nested_specs, engine, releases, f"{name} of {where}",
-                                   f"{name}.{key}")
+                violation = _check(key, key_span, key_block, nested_specs, engine, releases, f"{name} of {where}")
                 if violation is not None:
                     yield violation
