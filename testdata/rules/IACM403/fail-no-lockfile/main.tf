@@ -1,8 +1,0 @@
-provider "aws" {
-  region = var.region
-}
-
-resource "aws_vpc" "main" {
-  cidr_block = "10.20.0.0/16"
-  tags       = { Name = "network" }
-}
