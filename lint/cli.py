@@ -10,6 +10,7 @@ from typing import Optional
 import click
 
 from . import __version__
+from .config import ConfigError
 from .engine import Options, exit_code, run
 from .registry import all_rules, get_rule
 
@@ -68,7 +69,14 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="print findings only, no summary")
 @click.option("--verbose", "-v", is_flag=True, help="print notes about skipped files and tracebacks")
 @click.option("--no-color", is_flag=True, help="never colour the output (NO_COLOR is honoured too)")
-def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet, verbose, no_color):
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+              help="config file (default: nearest .iacm-lint.yaml or pyproject.toml [tool.iacm-lint] upwards)")
+@click.option("--baseline", type=click.Path(dir_okay=False), default=None,
+              help="hide findings recorded in this baseline file")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), default=None,
+              help="record the current findings in this baseline file")
+def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet, verbose, no_color,
+          config_file, baseline, write_baseline):
     """Check PATHS (default: the current directory)."""
     paths = list(paths) or ["."]
     for path in paths:
@@ -76,10 +84,17 @@ def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, 
             click.echo(f"iacm-lint: path does not exist: {path}", err=True)
             sys.exit(2)
     outputs = _parse_formats(formats, output)
-    options = Options(engine=engine, state=state, select=_split_ids(select), ignore=_split_ids(ignore),
-                      jobs=jobs, cache=not no_cache, verbose=verbose)
+    given = dict(engine=engine, state=state, select=_split_ids(select), ignore=_split_ids(ignore), baseline=baseline)
     try:
+        options = _options_with_config(paths, config_file, given, jobs=jobs, cache=not no_cache, verbose=verbose)
+        if write_baseline:
+            options.baseline = None  # the file is being (re)written, it need not exist yet
         result = run(paths, options)
+        if write_baseline:
+            _write_baseline(result, write_baseline)
+    except ConfigError as exc:
+        click.echo(f"iacm-lint: {exc}", err=True)
+        sys.exit(2)
     except Exception as exc:  # noqa: BLE001 - a one-line message, the traceback only with --verbose
         if verbose:
             raise
@@ -92,6 +107,32 @@ def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, 
     for error in result.internal_errors:
         click.echo(f"iacm-lint: internal error: {error}", err=True)
     sys.exit(exit_code(result, fail_on))
+
+
+def _options_with_config(paths: list[str], config_file: Optional[str], given: dict, **fixed) -> Options:
+    """Options from the config file, with the options given on the command
+    line (not left at their defaults) laid over them."""
+    from click.core import ParameterSource
+
+    from .config import find_config, load_config, options_from_config
+
+    config_path = config_file or find_config(paths[0])
+    fields = options_from_config(load_config(config_path), paths) if config_path else {}
+    ctx = click.get_current_context()
+    for name, value in given.items():
+        if ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None):
+            fields[name] = value
+    return Options(**{**fields, **fixed})
+
+
+def _write_baseline(result, path: str) -> None:
+    """Record the findings, then treat them as baselined so this run passes."""
+    from .suppress import apply_baseline, baseline_entries, write_baseline
+
+    count = write_baseline(path, result.findings)
+    result.findings = apply_baseline(result.findings, frozenset((e["rule"], e["fingerprint"])
+                                                                for e in baseline_entries(result.findings)))
+    click.echo(f"iacm-lint: wrote {count} finding{'s' if count != 1 else ''} to baseline {path}", err=True)
 
 
 def _write_outputs(result, outputs, no_color: bool, quiet: bool) -> None:

@@ -34,6 +34,9 @@ class Options:
     cache: bool = True
     max_file_bytes: int = DEFAULT_MAX_BYTES
     verbose: bool = False
+    per_file_ignores: tuple = ()  # ((path matcher, rule IDs/prefixes), ...), from the config file
+    require_reasons: bool = False  # config `require-reasons: true` turns on IACM002
+    baseline: Optional[str] = None  # baseline file: findings recorded in it get baseline_state "unchanged"
 
 
 @dataclass(frozen=True)
@@ -202,12 +205,13 @@ def _attach_git(repo: Repo, walked: discover.Walk) -> None:
 def active_rules(options: Options) -> list[Rule]:
     chosen = []
     for rule in all_rules():
+        on_by_default = rule.enabled_by_default or (options.require_reasons and rule.id == "IACM002")
         if options.select:
             if not matches(rule.id, options.select):
                 continue
-            if not rule.enabled_by_default and rule.id not in options.select:
+            if not on_by_default and rule.id not in options.select:
                 continue
-        elif not rule.enabled_by_default:
+        elif not on_by_default:
             continue
         if options.ignore and matches(rule.id, options.ignore):
             continue
@@ -256,6 +260,7 @@ def check_repo(repo: Repo, options: Options) -> Result:
                     errors.append(traceback.format_exc())
     findings = _dedupe(findings)
     findings = _assign_fingerprints(findings, repo)
+    findings = _apply_filters(findings, repo, rules, options)
     findings.sort(key=lambda f: f.sort_key)
     properties = {"engines": {root.directory: ctx.engine_for(root).__dict__ for root in repo.roots},
                   "state": ctx.state}
@@ -283,6 +288,13 @@ def _assign_fingerprints(findings: list[Finding], repo: Repo) -> list[Finding]:
     from .fingerprint import assign_fingerprints, lines_under
 
     return list(assign_fingerprints(findings, lines_under(repo.root)))
+
+
+def _apply_filters(findings: list[Finding], repo: Repo, rules: list[Rule], options: Options) -> list[Finding]:
+    """per-file-ignores -> inline suppressions (+ IACM001/IACM002) -> baseline."""
+    from .suppress import apply_filters
+
+    return apply_filters(findings, repo, rules, options)
 
 
 def exit_code(result: Result, fail_on: str) -> int:
