@@ -61,6 +61,21 @@ def make_repo(directory: Path, tracked: Mapping[str, Content], untracked: Mappin
     return directory
 
 
+def count_subprocesses(monkeypatch) -> list[list[str]]:
+    """Wrap subprocess.Popen so that every process started afterwards, by
+    anyone, is recorded as its argv (the program as its base name)."""
+    calls: list[list[str]] = []
+    real_popen = subprocess.Popen
+
+    class CountingPopen(real_popen):  # type: ignore[misc, valid-type]
+        def __init__(self, args, *rest, **kwargs):
+            calls.append([os.path.basename(str(a)) if i == 0 else str(a) for i, a in enumerate(args)])
+            super().__init__(args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", CountingPopen)
+    return calls
+
+
 def zip_bytes(members: Mapping[str, bytes]) -> bytes:
     import io
     import zipfile
@@ -71,6 +86,3 @@ def zip_bytes(members: Mapping[str, bytes]) -> bytes:
             archive.writestr(name, data)
     return buffer.getvalue()
 
-
-def relative_tree(directory: Path) -> list[str]:
-    return sorted(str(p.relative_to(directory)).replace(os.sep, "/") for p in directory.rglob("*") if p.is_file())

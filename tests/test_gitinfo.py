@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from gitrepo import git, isolate_git, make_repo, write
+from gitrepo import count_subprocesses, git, isolate_git, make_repo, write
 from iacm_lint import gitinfo
 from iacm_lint.gitinfo import GitignoreMatcher, find_toplevel, git_view
 
@@ -23,17 +23,7 @@ def _isolated(monkeypatch, tmp_path):
 
 @pytest.fixture
 def popen_calls(monkeypatch):
-    """Every subprocess started, as its argv, whoever starts it."""
-    calls: list[list[str]] = []
-    real_popen = subprocess.Popen
-
-    class CountingPopen(real_popen):
-        def __init__(self, args, *rest, **kwargs):
-            calls.append([os.path.basename(str(a)) if i == 0 else str(a) for i, a in enumerate(args)])
-            super().__init__(args, *rest, **kwargs)
-
-    monkeypatch.setattr(subprocess, "Popen", CountingPopen)
-    return calls
+    return count_subprocesses(monkeypatch)
 
 
 def _basic_repo(root):

@@ -5,11 +5,9 @@ tracked by this project's own repository."""
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
-from gitrepo import isolate_git, make_repo, write, zip_bytes
+from gitrepo import count_subprocesses, isolate_git, make_repo, write, zip_bytes
 from iacm_lint.engine import Options, run
 
 PROVIDERS_TF = '''terraform {
@@ -276,18 +274,10 @@ def test_all_rules_cost_one_git_subprocess_per_repository(tmp_path, monkeypatch)
     files = {f"stacks/s{i // 50}/f{i}.tf": 'resource "null_resource" "x%d" {}\n' % i for i in range(1000)}
     files.update({".gitignore": ".terraform/\n", "stacks/s0/terraform.tfstate": "{}", "plan": PLAN})
     root = make_repo(tmp_path / "r", tracked=files, untracked={"stacks/s1/.terraform/x": "ignored"})
-    calls = []
-    real_popen = subprocess.Popen
-
-    class CountingPopen(real_popen):
-        def __init__(self, args, *rest, **kwargs):
-            calls.append(list(args))
-            super().__init__(args, *rest, **kwargs)
-
-    monkeypatch.setattr(subprocess, "Popen", CountingPopen)
+    calls = count_subprocesses(monkeypatch)
     result = run([str(root)], Options(jobs=1))
     assert not result.internal_errors
     assert sorted({f.rule_id for f in result.findings if f.rule_id.startswith("IACM4")}) == [
         "IACM401", "IACM403", "IACM404", "IACM405"]
-    git_calls = [c for c in calls if str(c[0]).endswith("git")]
+    git_calls = [c for c in calls if c[0] == "git"]
     assert [c[1:3] for c in git_calls] == [["ls-files", "-z"]]
