@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from typing import Iterator, Optional
 
 from iacm_lint.model import Block, Module, RootModule, Span
 from iacm_lint.registry import Violation, rule
 
-from ._hygiene import ON_DISK
+from ._hygiene import ON_DISK, absolute
 
 LOCK_FILE = ".terraform.lock.hcl"
 _PROVIDER_USING_BLOCKS = ("provider", "resource", "data", "ephemeral")
@@ -88,23 +89,23 @@ def lockfile_missing(root: RootModule, ctx) -> Iterator[Violation]:
         return
     repo = ctx.repo
     lock = LOCK_FILE if root.directory == "." else f"{root.directory}/{LOCK_FILE}"
-    on_disk = next((f for f in repo.files if f.path == lock), None)
+    on_disk = os.path.isfile(absolute(repo, lock))
     command = "tofu init" if ctx.engine_for(root).engine == "opentofu" else "terraform init"
     where = f'root module "{root.directory}"'
     if repo.in_git and repo.tracked is not None:
         if lock in repo.tracked:
             return
-        if on_disk is not None and on_disk.ignored:
+        if on_disk and lock in repo.ignored_paths:
             message = (f"{where} has a {LOCK_FILE} that is git-ignored, so provider versions can differ between "
                        f"plan and apply; remove the ignore pattern and commit {lock}")
-        elif on_disk is not None:
+        elif on_disk:
             message = (f"{where} has a {LOCK_FILE} that is not committed, so provider versions can differ between "
                        f"plan and apply; commit {lock}")
         else:
             message = (f"{where} has no committed {LOCK_FILE}, so provider versions can differ between plan and "
                        f'apply; run "{command}" and commit {lock}')
     else:
-        if on_disk is not None:
+        if on_disk:
             return
         message = (f"{where} has no {LOCK_FILE} ({ON_DISK}), so provider versions can differ between plan and "
                    f'apply; run "{command}" and commit {lock}')
