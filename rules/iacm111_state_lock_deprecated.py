@@ -25,7 +25,7 @@ def state_lock_deprecated(root: RootModule, ctx) -> Iterator[Violation]:
 
     ## Example
     ```hcl
-    # versions.tofu
+    # backends.tf
     terraform {
       required_version = ">= 1.10.0"
       backend "s3" {
@@ -39,7 +39,7 @@ def state_lock_deprecated(root: RootModule, ctx) -> Iterator[Violation]:
 
     ## Use instead
     ```hcl
-    # versions.tofu
+    # backends.tf
     terraform {
       required_version = ">= 1.10.0"
       backend "s3" {
