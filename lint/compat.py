@@ -102,7 +102,7 @@ def _decl(kind: str, file: HclFile, attribute: Attribute) -> VersionDecl:
         return VersionDecl(kind, file, attribute, None, error.message)
     if constraints.has_prerelease:
         return VersionDecl(kind, file, attribute, constraints,
-                           "prerelease versions are not supported in version constraints (Terraform >= 1.2.5, OpenTofu)")
+                           "Terraform 1.2.5+ and OpenTofu reject prerelease versions in constraints")
     return VersionDecl(kind, file, attribute, constraints)
 
 

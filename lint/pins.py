@@ -152,6 +152,12 @@ def pins_in(repo: Repo, directory: str) -> list[Pin]:
     return pins
 
 
+def all_pins(repo: Repo) -> list[Pin]:
+    """Every pin in every pin file of the scan, in path order."""
+    directories = sorted({p.rsplit("/", 1)[0] if "/" in p else "." for p in _repo_file_paths(repo)})
+    return sorted((pin for d in directories for pin in pins_in(repo, d)), key=lambda p: (p.path, p.span))
+
+
 def pins_for_root(repo: Repo, root: RootModule) -> dict[str, Pin]:
     """tool -> the nearest pin for it (the root's directory, then its parents
     up to the scan root)."""
@@ -179,7 +185,7 @@ def pin_file_signal(repo: Repo, root: RootModule) -> Optional[EngineChoice]:
     return EngineChoice(pins[0].tool, f"pin file {pins[0].path}")
 
 
-def resolve(pin: Pin, root: RootModule) -> Resolved:
+def resolve(pin: Pin, root: Optional[RootModule]) -> Resolved:
     """The release a pin selects, resolving tool keywords against the release
     table (and `min-required`/`latest-allowed` against the root's constraints)."""
     value = pin.value.strip()
@@ -187,6 +193,8 @@ def resolve(pin: Pin, root: RootModule) -> Resolved:
     if value in ("latest", "latest-stable"):
         return Resolved(rel.newest_stable(pin.tool).version, how=f'"{value}" is')
     if value in ("min-required", "latest-allowed"):
+        if root is None:
+            return Resolved(None)
         fitting = accepting_releases(root, pin.tool, supported_only=False)
         if not fitting:
             return Resolved(None)

@@ -1,0 +1,59 @@
+"""IACM302 version-admits-bsl."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from iacm_lint import releases as rel
+from iacm_lint.compat import READS_TF, REQUIRED_VERSION, accepting_releases, root_versions
+from iacm_lint.model import RootModule
+from iacm_lint.registry import Violation, rule
+
+from ._versions import span_of_releases
+
+
+@rule("IACM302", "version-admits-bsl", level="warning", scope="root", tags=("versions", "engine", "license"),
+      short="The Terraform version constraint also admits BSL releases Harness does not run")
+def version_admits_bsl(root: RootModule, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    With engine terraform, reports a root whose `required_version` accepts a
+    supported Terraform release but also Terraform 1.6.0 or later (BUSL-1.1),
+    for example `>= 1.3` or `~> 1` (which has no upper bound). A root without
+    any `required_version` gets IACM303's note instead.
+
+    ## Why is this bad?
+    A local run, or a version manager resolving `latest-allowed`, may use a
+    Terraform release Harness will not run, and its state or lock file then
+    needs a newer version than the workspace has.
+
+    ## Example
+    ```hcl engine=terraform
+    # versions.tf
+    terraform {
+      required_version = ">= 1.3"
+    }
+    ```
+
+    ## Use instead
+    ```hcl engine=terraform
+    # versions.tf
+    terraform {
+      required_version = ">= 1.3, < 1.6.0"
+    }
+    ```
+    """
+    if ctx.engine_for(root).engine != "terraform" or not accepting_releases(root, "terraform"):
+        return
+    own_paths = {f.path for f in root.files}
+    own = [d for d in root_versions(root).read(READS_TF)
+           if d.kind == REQUIRED_VERSION and d.constraints is not None and d.file.path in own_paths]
+    if not own:
+        return
+    supported = set(rel.supported_releases("terraform"))
+    bsl = [r for r in accepting_releases(root, "terraform", supported_only=False) if r not in supported]
+    if not bsl:
+        return
+    decl = own[0]
+    yield Violation(decl.span, f"{decl.label} also admits {span_of_releases('terraform', bsl)} (BSL), which Harness does "
+                    'not run; add an upper bound such as "< 1.6.0" or use "~> 1.5.0"')

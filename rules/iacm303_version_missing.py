@@ -1,0 +1,52 @@
+"""IACM303 version-missing."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from iacm_lint.compat import own_declarations
+from iacm_lint.model import RootModule
+from iacm_lint.registry import Violation, rule
+
+from ._versions import where_missing
+
+
+@rule("IACM303", "version-missing", level="note", scope="root", tags=("versions",),
+      short="Root module declares no required_version")
+def version_missing(root: RootModule, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    Reports a root module none of whose own files declares a version
+    constraint: `terraform { required_version = "…" }`, or for OpenTofu
+    `language { compatible_with { opentofu = "…" } }`. The finding points at
+    the root's first `terraform` block, or line 1 of its first file.
+
+    ## Why is this bad?
+    Without a constraint any engine version runs the code, including a
+    Terraform release Harness does not support and versions older than the
+    features the code uses; the workspace and local runs can drift apart.
+
+    ## Example
+    ```hcl
+    # main.tf
+    terraform {
+      backend "s3" {}
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    # main.tf
+    terraform {
+      required_version = ">= 1.8.0"
+      backend "s3" {}
+    }
+    ```
+    """
+    if own_declarations(root):
+        return
+    engine = ctx.engine_for(root).engine
+    example = '"~> 1.5.0"' if engine == "terraform" else '">= 1.8.0"'
+    name = "this root module" if root.directory == "." else f"root module {root.directory}"
+    yield Violation(where_missing(root), f"{name} declares no required_version; add one such as "
+                    f"required_version = {example} so that every run uses a release Harness supports")

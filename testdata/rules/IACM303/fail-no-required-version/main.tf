@@ -1,0 +1,3 @@
+resource "aws_s3_bucket" "artifacts" {
+  bucket = "acme-${var.environment}-artifacts"
+}

@@ -1,0 +1,3 @@
+ephemeral "random_password" "db" {
+  length = 24
+}

@@ -1,0 +1,3 @@
+removed {
+  from = aws_instance.legacy
+}
