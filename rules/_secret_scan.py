@@ -1,0 +1,247 @@
+"""What the 2xx secret rules share: walking HCL arguments for secret-named
+literals, the argument tables from data/credentials.json, and where each
+name-based rule looks (so that IACM203 leaves those literals to them).
+
+The judging itself is lint/secrets.py; this module only knows the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Optional
+
+from ..model import MODULE_KINDS, TFBACKEND, TFVARS, TFVARS_JSON, Attribute, Block, Expr, HclFile, Repo, Span
+from ..secrets import Judgement, credential_data, judge, secret_name_kind
+
+# Object-valued arguments that never hold secrets (their keys are labels).
+_LABEL_MAPS = frozenset({"tags", "tags_all", "labels", "default_tags", "annotations", "metadata_labels"})
+
+
+@dataclass(frozen=True, slots=True)
+class SecretArg:
+    """A literal secret found under an argument name. `span` points at the
+    argument (name through value) or the object entry; `value_span` at the
+    literal itself. `path` names nested arguments and entries with dots
+    ("os_profile.admin_password", "environment.variables.DB_PASSWORD")."""
+
+    name: str
+    path: str
+    span: Span
+    value_span: Span
+    judgement: Judgement
+
+
+def literal_string(expr: Expr) -> Optional[str]:
+    """The value of a plain string or heredoc literal, else None (references,
+    templates with interpolation, function calls, numbers...)."""
+    if expr.kind in ("string", "heredoc") and isinstance(expr.value, str):
+        return expr.value
+    return None
+
+
+def _kind_for(name: str, path: str, known: dict) -> Optional[str]:
+    kind = secret_name_kind(name)
+    if path in known:
+        return "connection" if kind == "connection" else "credential"
+    return kind
+
+
+def scan_arguments(attributes: Iterable[Attribute], blocks: Iterable[Block] = (), *, known: Optional[dict] = None,
+                   prefix: str = "", entries: bool = True, default_kind: Optional[str] = None) -> Iterator[SecretArg]:
+    """Secret-named (or `known`) arguments with literal secret values, in
+    attributes, object entries (when `entries`) and nested blocks. `known`
+    maps argument paths ("token", "registry.password") to anything; those are
+    judged as credentials whatever their names. `default_kind` judges every
+    other argument that way too (a `sensitive = true` variable's default)."""
+    known = known or {}
+    for attribute in attributes:
+        path = prefix + attribute.name
+        kind = _kind_for(attribute.name, path, known) or default_kind
+        yield from judge_expr(attribute.name, path, attribute.span, attribute.expr, kind, known=known,
+                              entries=entries, default_kind=default_kind)
+    for block in blocks:
+        yield from scan_arguments(block.attributes, block.blocks, known=known, prefix=f"{prefix}{block.type}.",
+                                  entries=entries, default_kind=default_kind)
+
+
+def judge_expr(name: str, path: str, span: Span, expr: Expr, kind: Optional[str], *, known: Optional[dict] = None,
+               entries: bool = True, default_kind: Optional[str] = None) -> Iterator[SecretArg]:
+    """Judge one argument's expression: a literal string with `kind`, or the
+    entries of an object by their own names."""
+    text = literal_string(expr)
+    if text is not None:
+        judgement = judge(text, kind) if kind else None
+        if judgement is not None:
+            yield SecretArg(name, path, span, expr.span, judgement)
+        return
+    if entries and expr.kind == "object" and name not in _LABEL_MAPS:
+        known = known or {}
+        for key, key_span, value in expr.entries:
+            entry_path = f"{path}.{key}"
+            entry_span = Span(key_span.path, key_span.line, key_span.col, value.span.end_line, value.span.end_col)
+            yield from judge_expr(key, entry_path, entry_span, value, _kind_for(key, entry_path, known) or default_kind,
+                                  known=known, entries=entries, default_kind=default_kind)
+
+
+# ---- the places each name-based rule judges -------------------------------------
+
+
+def backend_blocks(hcl_file: HclFile) -> Iterator[tuple[str, Block]]:
+    """(backend type, block) for `backend "TYPE"` and `cloud` blocks of a module file."""
+    if hcl_file.kind not in MODULE_KINDS:
+        return
+    for terraform in hcl_file.top("terraform"):
+        for block in terraform.blocks:
+            if block.type == "backend" and block.labels:
+                yield block.labels[0], block
+            elif block.type == "cloud":
+                yield "cloud", block
+
+
+def backend_credentials(backend_type: Optional[str]) -> dict:
+    """Credential attributes of a backend type -> env var (or None). With no
+    type (a `.tfbackend` whose backend is unknown) the union over all types."""
+    backends = credential_data()["backends"]
+    if backend_type is not None:
+        return backends.get(backend_type, {})
+    union: dict = {}
+    for attrs in backends.values():
+        for name, env in attrs.items():
+            union.setdefault(name, env)
+    return union
+
+
+def tfbackend_type(hcl_file: HclFile, repo: Optional[Repo]) -> Optional[str]:
+    """The backend type a `.tfbackend` file configures: that of the module in
+    its directory, when there is exactly one."""
+    module = repo.modules.get(hcl_file.directory) if repo is not None else None
+    if module is None:
+        return None
+    types = {backend_type for f in module.files for backend_type, _ in backend_blocks(f)}
+    return types.pop() if len(types) == 1 else None
+
+
+def backend_args(hcl_file: HclFile, repo: Optional[Repo]) -> Iterator[tuple[str, SecretArg, dict]]:
+    """(backend type or "", finding, credential table) for IACM201."""
+    if hcl_file.kind == TFBACKEND:
+        backend_type = tfbackend_type(hcl_file, repo)
+        known = backend_credentials(backend_type)
+        for arg in scan_arguments(hcl_file.attributes, known=known):
+            yield backend_type or "", arg, known
+        return
+    for backend_type, block in backend_blocks(hcl_file):
+        known = backend_credentials(backend_type)
+        for arg in scan_arguments(block.attributes, block.blocks, known=known):
+            yield backend_type, arg, known
+
+
+def provider_credentials(provider: str) -> dict:
+    return credential_data()["providers"].get(provider, {})
+
+
+def provider_args(hcl_file: HclFile) -> Iterator[tuple[Block, SecretArg, dict]]:
+    if hcl_file.kind not in MODULE_KINDS:
+        return
+    for block in hcl_file.top("provider"):
+        if not block.labels:
+            continue
+        known = provider_credentials(block.labels[0])
+        for arg in scan_arguments(block.attributes, block.blocks, known=known):
+            yield block, arg, known
+
+
+def variable_args(hcl_file: HclFile) -> Iterator[tuple[Block, SecretArg]]:
+    """Literal secret defaults of secret-named or `sensitive = true` variables."""
+    if hcl_file.kind not in MODULE_KINDS:
+        return
+    for block in hcl_file.top("variable"):
+        default = block.attr("default")
+        if default is None or not block.labels:
+            continue
+        sensitive = getattr(block.attr("sensitive"), "value", None) is True
+        kind = secret_name_kind(block.labels[0]) or ("credential" if sensitive else None)
+        text = literal_string(default.expr)
+        if text is not None:
+            judgement = judge(text, kind) if kind else None
+            if judgement is not None:
+                yield block, SecretArg("default", "default", default.span, default.expr.span, judgement)
+        elif default.expr.kind == "object":
+            for arg in judge_expr("default", "default", default.span, default.expr, None,
+                                  default_kind="credential" if sensitive else None):
+                yield block, arg
+
+
+def sensitive_variables(repo: Optional[Repo], directory: str) -> frozenset[str]:
+    """Names of `sensitive = true` variables declared by the module in `directory`."""
+    module = repo.modules.get(directory) if repo is not None else None
+    if module is None:
+        return frozenset()
+    return frozenset(b.labels[0] for b in module.blocks("variable")
+                     if b.labels and getattr(b.attr("sensitive"), "value", None) is True)
+
+
+def committed(hcl_file: HclFile, repo: Optional[Repo]) -> bool:
+    """False for files a git repository does not track (ignored ones never
+    reach file-scope rules); True outside git."""
+    if repo is None or not repo.in_git or repo.tracked is None:
+        return True
+    return hcl_file.path in repo.tracked
+
+
+def tfvars_args(hcl_file: HclFile, repo: Optional[Repo]) -> Iterator[SecretArg]:
+    if hcl_file.kind not in (TFVARS, TFVARS_JSON) or not committed(hcl_file, repo):
+        return
+    known = dict.fromkeys(sensitive_variables(repo, hcl_file.directory))
+    yield from scan_arguments(hcl_file.attributes, known=known)
+
+
+def _condition_holds(block: Block, when: dict) -> bool:
+    for name, expected in when.items():
+        attribute = block.attr(name)
+        if attribute is None or attribute.value != expected:
+            return False
+    return True
+
+
+def resource_args(hcl_file: HclFile) -> Iterator[tuple[Block, SecretArg]]:
+    """IACM207: secret-named arguments of resource/data blocks (nested blocks
+    included) and the value arguments of secret-holding resources."""
+    if hcl_file.kind not in MODULE_KINDS:
+        return
+    table = credential_data()["resources"]
+    for block in hcl_file.blocks:
+        if block.type not in ("resource", "data") or not block.labels:
+            continue
+        special: dict = {}
+        map_args: set = set()
+        for entry in table.get(block.labels[0], ()) if block.type == "resource" else ():
+            if not _condition_holds(block, entry.get("when", {})):
+                continue
+            if entry.get("values"):
+                map_args.add(entry["argument"])
+            else:
+                special[entry["argument"]] = None
+        plain = [a for a in block.attributes if a.name not in map_args]
+        yield from ((block, arg) for arg in scan_arguments(plain, block.blocks, known=special))
+        for attribute in block.attributes:
+            if attribute.name in map_args and attribute.expr.kind == "object":
+                for key, key_span, value in attribute.expr.entries:
+                    span = Span(key_span.path, key_span.line, key_span.col, value.span.end_line, value.span.end_col)
+                    for arg in judge_expr(key, f"{attribute.name}.{key}", span, value,
+                                          secret_name_kind(key) or "key", entries=False):
+                        yield block, arg
+
+
+def name_rule_value_spans(hcl_file: HclFile, repo: Optional[Repo]) -> frozenset[Span]:
+    """Spans of the literals that IACM201/202/204/205/207 judge as secrets in
+    this file; IACM203 leaves them to those rules."""
+    spans = [arg.value_span for _, arg, _ in backend_args(hcl_file, repo)]
+    spans += [arg.value_span for _, arg, _ in provider_args(hcl_file)]
+    spans += [arg.value_span for _, arg in variable_args(hcl_file)]
+    spans += [arg.value_span for arg in tfvars_args(hcl_file, repo)]
+    spans += [arg.value_span for _, arg in resource_args(hcl_file)]
+    return frozenset(spans)
+
+
+def env_hint(env: Optional[str], fallback: str) -> str:
+    return f"set {env} in the Harness workspace instead" if env else fallback

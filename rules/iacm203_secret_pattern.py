@@ -1,0 +1,180 @@
+"""IACM203 secret-pattern."""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator, Optional
+
+from ..model import HclFile, Repo, Span, YamlFile, YNode
+from ..registry import Violation, rule
+from ..secrets import PatternMatch, assess, find_aws_secret_keys, find_credentials, mask
+from ._secret_scan import name_rule_value_spans
+
+# An AWS secret access key counts when an access key id is this close.
+_AWS_PAIR_LINES = 5
+
+
+@rule("IACM203", "secret-pattern", level="error", scope="repo", tags=("security", "secrets"),
+      security_severity="9.0", short="A string has the format of a live credential")
+def secret_pattern(repo: Repo, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    Reports any string literal in `.tf`, `.tofu`, `.tf.json`, `.tfvars`,
+    `.tfbackend` or pipeline YAML files that has a known credential format:
+    AWS access key ids (`AKIA`/`ASIA`), an AWS secret key next to one,
+    GitHub (`ghp_`, `gho_`, `ghs_`, `ghu_`, `github_pat_`), GitLab
+    (`glpat-`) and Slack (`xox?-`) tokens, PEM private keys, Google API keys
+    (`AIza`), Azure storage `AccountKey=`, URLs and connection strings with
+    an inline password, Harness PAT/SAT tokens, Stripe `sk_live_` keys and
+    JWTs. A credential inside a comment is a warning. Documentation example
+    values and placeholders are ignored. Literals that IACM201, IACM202,
+    IACM204, IACM205, IACM206 or IACM207 already report under their argument
+    name are left to those rules.
+
+    ## Why is this bad?
+    These formats are what attackers scan public repositories for; a key
+    that reaches git history must be rotated even after the line is deleted.
+
+    ## Example
+    ```hcl
+    # locals.tf
+    locals {
+      registry_url = "https://ci-bot:Zx8Cv7Bn6Mm5@registry.acme.io/v2"
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    # locals.tf
+    locals {
+      registry_url = "https://registry.acme.io/v2"
+    }
+    ```
+    with the registry credentials taken from a Harness secret.
+    """
+    ignored = repo.ignored_paths
+    for hcl_file in repo.hcl_files:
+        if hcl_file.path not in ignored:
+            yield from _hcl_findings(hcl_file, repo)
+    for yaml_file in repo.yaml_files:
+        if yaml_file.path not in ignored:
+            yield from _yaml_findings(yaml_file)
+
+
+# ---- positions inside string fragments --------------------------------------------
+
+
+def _position(span: Span, text: str, offset: int) -> tuple[int, int]:
+    """Line and column of `text[offset]` in a fragment that starts at `span`.
+    Exact for single-line fragments without escapes (quoted or not), for
+    comments and for heredoc bodies (given as raw source lines); otherwise
+    the fragment start."""
+    newlines = text.count("\n", 0, offset)
+    if newlines:
+        return span.line + newlines, offset - text.rfind("\n", 0, offset)
+    if "\n" in text or span.line != span.end_line:
+        return span.line, span.col + offset
+    width = span.end_col - span.col
+    if width == len(text):
+        return span.line, span.col + offset
+    if width == len(text) + 2:
+        return span.line, span.col + 1 + offset
+    return span.line, span.col
+
+
+def _match_span(span: Span, text: str, match: PatternMatch) -> Span:
+    line, col = _position(span, text, match.start)
+    end_line, end_col = _position(span, text, match.end)
+    if (end_line, end_col) <= (line, col):
+        end_line, end_col = span.end_line, span.end_col
+    return Span(span.path, line, col, end_line, end_col)
+
+
+def _message(match: PatternMatch, in_comment: bool) -> str:
+    where = "comment" if in_comment else "string"
+    return (f"{where} holds {match.label} ({mask(match.value)}); remove it, rotate the credential and reference a "
+            f"Harness secret instead")
+
+
+# ---- HCL ----------------------------------------------------------------------------
+
+
+def _fragments(hcl_file: HclFile) -> Iterator[tuple[Span, str]]:
+    attributes = list(hcl_file.attributes)
+    for block in hcl_file.walk():
+        attributes.extend(block.attributes)
+    for attribute in attributes:
+        expr = attribute.expr
+        if expr.kind == "heredoc" and len(expr.strings) == 1:
+            # the raw body lines, so that columns survive `<<-` indentation trimming
+            lines = expr.text.split("\n")[1:-1]
+            yield expr.strings[0].span, "\n".join(line.rstrip("\r") for line in lines) + "\n"
+            continue
+        for part in expr.strings:
+            yield part.span, part.text
+
+
+def _contained(span: Span, outer: Iterable[Span]) -> bool:
+    start, end = (span.line, span.col), (span.end_line, span.end_col)
+    return any((o.line, o.col) <= start and end <= (o.end_line, o.end_col) for o in outer)
+
+
+def _hcl_findings(hcl_file: HclFile, repo: Repo) -> Iterator[Violation]:
+    reported = name_rule_value_spans(hcl_file, repo)
+    fragments = [(span, text) for span, text in _fragments(hcl_file) if not _contained(span, reported)]
+    yield from _scan(fragments, hcl_file.comments)
+
+
+def _scan(fragments: list[tuple[Span, str]], comments) -> Iterator[Violation]:
+    key_id_lines: list[int] = []
+    found: list[tuple[Span, PatternMatch, bool]] = []
+    for span, text in fragments:
+        for match in find_credentials(text):
+            match_span = _match_span(span, text, match)
+            if match.kind == "aws-access-key-id":
+                key_id_lines.append(match_span.line)
+            found.append((match_span, match, False))
+    for comment in comments:
+        for match in find_credentials(comment.text):
+            found.append((_match_span(comment.span, comment.text, match), match, True))
+    if key_id_lines:  # secret keys in other strings next to an access key id
+        seen = {s for s, _, _ in found}
+        for span, text in fragments:
+            for match in find_aws_secret_keys(text):
+                match_span = _match_span(span, text, match)
+                if match_span not in seen and any(abs(match_span.line - l) <= _AWS_PAIR_LINES for l in key_id_lines):
+                    found.append((match_span, match, False))
+    for span, match, in_comment in sorted(found, key=lambda f: (f[0], f[1].start)):
+        yield Violation(span, _message(match, in_comment), level="warning" if in_comment else None,
+                        fingerprint_key=match.kind)
+
+
+# ---- YAML ---------------------------------------------------------------------------
+
+
+def _yaml_scalars(node: Optional[YNode], key: Optional[str]) -> Iterator[tuple[Span, str]]:
+    if node is None:
+        return
+    if node.kind == "scalar":
+        # a secret-named key with a literal secret is IACM206's finding
+        if isinstance(node.value, str) and not (key and assess(key, node.value)):
+            yield node.span, node.value
+    elif node.kind == "seq":
+        for item in node.items:
+            yield from _yaml_scalars(item, key)
+    else:
+        for k, v in node.entries:
+            name = k.value if isinstance(k.value, str) else None
+            yield from _yaml_scalars(v, _env_name(node, name))
+
+
+def _env_name(mapping: YNode, key: Optional[str]) -> Optional[str]:
+    """`{name: DB_PASSWORD, value: …}` items judge `value` under the name."""
+    if key == "value":
+        name = mapping.get("name")
+        if name is not None and isinstance(name.value, str):
+            return name.value
+    return key
+
+
+def _yaml_findings(yaml_file: YamlFile) -> Iterator[Violation]:
+    yield from _scan(list(_yaml_scalars(yaml_file.root, None)), yaml_file.comments)

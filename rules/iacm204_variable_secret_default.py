@@ -1,0 +1,51 @@
+"""IACM204 variable-secret-default."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..model import HclFile
+from ..registry import Violation, rule
+from ._secret_scan import variable_args
+
+
+@rule("IACM204", "variable-secret-default", level="error", scope="file", tags=("security", "secrets"),
+      security_severity="7.0", short="A secret variable has a literal default")
+def variable_secret_default(hcl_file: HclFile, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    Reports a `variable` whose name says it holds a secret (`password`,
+    `secret`, `token`, `api_key`, `private_key`, `client_secret`...) or that
+    is `sensitive = true`, and whose `default` is a non-empty literal that is
+    not a placeholder. Secret-named keys of an object default count too.
+
+    ## Why is this bad?
+    Harness uses the defaults in the code when the workspace sets no value,
+    so the secret is both committed and silently used. `sensitive = true`
+    only hides the value in plan output; it does not keep it out of git.
+
+    ## Example
+    ```hcl
+    # variables.tf
+    variable "db_password" {
+      type      = string
+      sensitive = true
+      default   = "Pr0d-Db-Passw0rd!"
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    # variables.tf
+    variable "db_password" {
+      type      = string
+      sensitive = true
+    }
+    ```
+    and set the value as a secret Terraform variable of the Harness workspace.
+    """
+    for block, arg in variable_args(hcl_file):
+        where = "its default" if arg.path == "default" else f'"{arg.path}" in its default'
+        yield Violation(arg.span, f'variable "{block.labels[0]}" has {arg.judgement.what} as {where} '
+                                  f"({arg.judgement.masked}); remove the default and set the value as a secret "
+                                  f"variable of the Harness workspace")

@@ -1,0 +1,47 @@
+"""IACM205 tfvars-secret."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..model import HclFile
+from ..registry import Violation, rule
+from ._secret_scan import tfvars_args
+
+
+@rule("IACM205", "tfvars-secret", level="error", scope="file", tags=("security", "secrets"),
+      security_severity="8.0", short="A committed tfvars file assigns a secret")
+def tfvars_secret(hcl_file: HclFile, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    Reports a committed `*.tfvars`, `*.auto.tfvars` or `*.tfvars.json` file
+    that assigns a literal to a secret-named variable (or to a variable the
+    module declares `sensitive = true`), including secret-named keys of
+    object values. Placeholders and empty strings are exempt. In a git
+    repository, untracked and ignored files are skipped: they are not what
+    Harness clones.
+
+    ## Why is this bad?
+    A tfvars file is data that Terraform loads automatically; committing one
+    with passwords or tokens publishes them to everyone who can read the
+    repository. Harness workspaces hold secret variables for exactly this.
+
+    ## Example
+    ```hcl
+    # prod.auto.tfvars
+    environment = "prod"
+    db_password = "Pr0d-Db-Passw0rd!"
+    ```
+
+    ## Use instead
+    ```hcl
+    # prod.auto.tfvars
+    environment = "prod"
+    ```
+    and set `db_password` as a secret Terraform variable of the Harness workspace.
+    """
+    for arg in tfvars_args(hcl_file, ctx.repo):
+        variable = arg.path.split(".", 1)[0]
+        yield Violation(arg.span, f'{hcl_file.name} assigns {arg.judgement.what} to "{arg.path}" '
+                                  f"({arg.judgement.masked}); remove it and set {variable} as a secret variable of "
+                                  f"the Harness workspace")

@@ -1,0 +1,6 @@
+db_password    = "changeme"
+api_token      = "<your-api-token>"
+client_secret  = "REPLACE_ME"
+admin_password = ""
+github_token   = "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+smtp_password  = "********"

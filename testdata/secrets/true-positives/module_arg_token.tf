@@ -1,0 +1,5 @@
+module "runner" {
+  source        = "./modules/runner"
+  name          = "ci"
+  registration  = "glpat-5Zzjhe3p1g1aKfux6fX1"
+}

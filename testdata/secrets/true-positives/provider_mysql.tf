@@ -1,0 +1,5 @@
+provider "mysql" {
+  endpoint = "mysql.acme.internal:3306"
+  username = "root"
+  password = "LECtgX-DLUX0r!"
+}

@@ -1,0 +1,1 @@
+db_connection = "JcqNo6GHm3aZ9jSNPSVHUCVq5DVF"

@@ -1,0 +1,4 @@
+variable "db_connection" {
+  type      = string
+  sensitive = true
+}

@@ -1,0 +1,4 @@
+variable "db_password" {
+  type    = string
+  default = "P47YCt-e19kLh!"
+}

@@ -1,0 +1,5 @@
+variable "db_connection" {
+  type      = string
+  sensitive = true
+  default   = "MpE7fNXEemSEYEeQsKyK0ca9"
+}
