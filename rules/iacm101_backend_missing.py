@@ -38,10 +38,10 @@ def backend_missing(root: RootModule, ctx) -> Iterator[Violation]:
     terraform {
       required_version = ">= 1.6.0"
       backend "s3" {
-        bucket       = "acme-tfstate"
-        key          = "network/terraform.tfstate"
-        region       = "us-east-1"
-        encrypt      = true
+        bucket         = "acme-tfstate"
+        key            = "network/terraform.tfstate"
+        region         = "us-east-1"
+        encrypt        = true
         dynamodb_table = "terraform-locks"
       }
     }
