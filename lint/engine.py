@@ -205,13 +205,13 @@ def _attach_git(repo: Repo, walked: discover.Walk) -> None:
 def active_rules(options: Options) -> list[Rule]:
     chosen = []
     for rule in all_rules():
-        on_by_default = rule.enabled_by_default or (options.require_reasons and rule.id == "IACM002")
-        if options.select:
+        required = options.require_reasons and rule.id == "IACM002"  # its own switch, whatever select says
+        if options.select and not required:
             if not matches(rule.id, options.select):
                 continue
-            if not on_by_default and rule.id not in options.select:
+            if not rule.enabled_by_default and rule.id not in options.select:
                 continue
-        elif not on_by_default:
+        elif not rule.enabled_by_default and not required:
             continue
         if options.ignore and matches(rule.id, options.ignore):
             continue
@@ -264,6 +264,9 @@ def check_repo(repo: Repo, options: Options) -> Result:
     findings.sort(key=lambda f: f.sort_key)
     properties = {"engines": {root.directory: ctx.engine_for(root).__dict__ for root in repo.roots},
                   "state": ctx.state}
+    from .compat import root_version_properties  # per root: supported releases per engine that accept it
+
+    properties["versions"] = root_version_properties(repo)
     return Result(findings, rules, repo.root, repo, properties, errors)
 
 
