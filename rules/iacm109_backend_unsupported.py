@@ -21,7 +21,9 @@ def _problem(backend_type: str, engine: str, releases: list[str]) -> Optional[st
         return f'backend "{backend_type}" no longer exists (init: {removed.rstrip(".")}); {fix}'
     entry = schema(backend_type)
     if entry is not None and "not_a_backend" in entry:
-        return f'backend "{backend_type}" is not a backend type; {entry["not_a_backend"]}'
+        return (f'backend "{backend_type}" is not a backend type (init fails with "Unsupported backend type"); '
+                "HCP Terraform is configured with a cloud { … } block, which Harness IaCM does not use either, "
+                'so declare a direct backend such as backend "s3"')
     if entry is None:
         names = backend_types(engine) + sorted(data()["removed"])
         suggestion = closest(backend_type, names)
@@ -33,8 +35,8 @@ def _problem(backend_type: str, engine: str, releases: list[str]) -> Optional[st
         return (f'backend "{backend_type}" does not exist in {title} (only {range_text(entry["engines"][other], other)} '
                 f"has it); use a backend both engines support, such as s3, gcs or azurerm")
     if not any(in_range(rng, v) for v in releases):
-        return (f'backend "{backend_type}" needs {range_text(rng, engine)}, which no release Harness runs for this '
-                f"root provides; use a backend such as s3, gcs or azurerm")
+        return (f'backend "{backend_type}" needs {range_text(rng, engine)}, but no {title} release that Harness runs '
+                f"for this root has it; use a backend such as s3, gcs or azurerm")
     return None
 
 

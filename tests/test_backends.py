@@ -200,3 +200,14 @@ def test_local_backend_example_reports_iacm106_at_the_block_header():
         "during remote execution; remove it or git-ignore backend.tf [IACM106]"]
     (finding,) = run([str(EXAMPLES / "local-backend")]).findings
     assert finding.span == Span("backend.tf", 4, 3, 4, 18)
+
+
+def test_iacm109_backend_cloud_and_terraform_only_oci(tmp_path):
+    write(tmp_path, {"a/main.tf": 'terraform {\n  backend "cloud" {\n    organization = "acme"\n  }\n}\n',
+                     "b/main.tf": 'terraform {\n  backend "oci" {\n    bucket    = "tfstate"\n    namespace = "acme"\n  }\n}\n'})
+    assert _lines(run([str(tmp_path)], Options(select=("IACM109",), engine="terraform"))) == [
+        'a/main.tf:2:3: error IACM109 backend "cloud" is not a backend type (init fails with "Unsupported backend '
+        'type"); HCP Terraform is configured with a cloud { … } block, which Harness IaCM does not use either, so '
+        'declare a direct backend such as backend "s3"',
+        'b/main.tf:2:3: error IACM109 backend "oci" needs Terraform ≥ 1.12.0, but no Terraform release that Harness '
+        "runs for this root has it; use a backend such as s3, gcs or azurerm"]
