@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from .model import (
     MODULE_KINDS, OTHER, TF, TF_JSON, TFBACKEND, TFVARS, TFVARS_JSON, YAML, Module, ParseError, Repo, RootModule,
@@ -193,6 +193,6 @@ def _is_ignored(repo: Repo, path: str) -> bool:
     return path in repo.ignored_paths
 
 
-def source_files(walked: Walk, tracked: Optional[frozenset[str]], ignored: frozenset[str]) -> list[SourceFile]:
-    return [SourceFile(rel, kind, None if tracked is None else rel in tracked, rel in ignored)
-            for _, rel, kind in walked.files]
+def source_files(walked: Walk, is_tracked: Callable[[str], Optional[bool]], ignored: frozenset[str]) -> list[SourceFile]:
+    """`is_tracked(rel)` is True/False inside a git repository, None outside."""
+    return [SourceFile(rel, kind, is_tracked(rel), rel in ignored) for _, rel, kind in walked.files]

@@ -186,17 +186,17 @@ def _attach_git(repo: Repo, walked: discover.Walk) -> None:
     except ModuleNotFoundError as exc:
         if exc.name != f"{__package__}.gitinfo":
             raise
-        repo.files = discover.source_files(walked, None, frozenset())
+        repo.files = discover.source_files(walked, lambda rel: None, frozenset())
         return
     view = git_view(repo.root, repo.notes)
     if view is None:
-        repo.files = discover.source_files(walked, None, frozenset())
+        repo.files = discover.source_files(walked, lambda rel: None, frozenset())
         return
     repo.in_git = True
     repo.tracked = frozenset(view.tracked)
     untracked = [rel for _, rel, _ in walked.files if rel not in repo.tracked]
     repo.ignored_paths = frozenset(view.is_ignored(untracked)) if untracked else frozenset()
-    repo.files = discover.source_files(walked, repo.tracked, repo.ignored_paths)
+    repo.files = discover.source_files(walked, view.is_tracked, repo.ignored_paths)
 
 
 # ---- rules --------------------------------------------------------------------
