@@ -158,8 +158,18 @@ def find_credentials(text: str) -> list[PatternMatch]:
             found.append(PatternMatch(kind, label, start, end, value))
     if any(f.kind == "aws-access-key-id" for f in found):
         found.extend(find_aws_secret_keys(text))
-    found.sort(key=lambda f: (f.start, f.end))
-    return found
+    return _without_overlaps(found)
+
+
+def _without_overlaps(found: list[PatternMatch]) -> list[PatternMatch]:
+    """One finding per secret: a token inside a URL is reported as the token,
+    and the URL match that contains it is dropped."""
+    kept: list[PatternMatch] = []
+    for match in sorted(found, key=lambda f: (f.kind == "url-password", f.start, -f.end)):
+        if not any(match.start < k.end and k.start < match.end for k in kept):
+            kept.append(match)
+    kept.sort(key=lambda f: (f.start, f.end))
+    return kept
 
 
 def find_aws_secret_keys(text: str) -> list[PatternMatch]:

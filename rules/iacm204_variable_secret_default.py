@@ -45,7 +45,7 @@ def variable_secret_default(hcl_file: HclFile, ctx) -> Iterator[Violation]:
     and set the value as a secret Terraform variable of the Harness workspace.
     """
     for block, arg in variable_args(hcl_file):
-        where = "its default" if arg.path == "default" else f'"{arg.path}" in its default'
+        where = "its default" if arg.path == "default" else f'"{arg.path.split(".", 1)[1]}" in its default'
         yield Violation(arg.span, f'variable "{block.labels[0]}" has {arg.judgement.what} as {where} '
                                   f"({arg.judgement.masked}); remove the default and set the value as a secret "
                                   f"variable of the Harness workspace")

@@ -1,0 +1,7 @@
+terraform {
+  backend "gcs" {
+    bucket      = "acme-tfstate"
+    prefix      = "logs"
+    credentials = "keys/terraform-sa.json"
+  }
+}

@@ -1,0 +1,4 @@
+variable "license" {
+  type      = string
+  sensitive = true
+}

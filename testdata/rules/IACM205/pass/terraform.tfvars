@@ -1,0 +1,4 @@
+environment   = "prod"
+db_password   = "changeme"
+api_token     = ""
+token_ttl     = "1h"
