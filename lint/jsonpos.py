@@ -162,15 +162,15 @@ def parse_tf_json(text: str, path: str, kind: str) -> HclFile:
 def _blocks(type_: str, type_span: Span, node: JNode, labels_left: int, labels: tuple) -> list[Block]:
     """Terraform JSON: `{"resource": {"aws_x": {"name": {body}}}}`; a body may
     also be an array of bodies (several blocks of the same type/labels)."""
+    if node.kind == "array":  # any level may be a list of objects
+        out = []
+        for item in node.value:
+            out.extend(_blocks(type_, type_span, item, labels_left, labels))
+        return out
     if labels_left and node.kind == "object":
         out = []
         for key, key_span, child in node.value:
             out.extend(_blocks(type_, type_span, child, labels_left - 1, labels + ((key, key_span),)))
-        return out
-    if node.kind == "array":
-        out = []
-        for item in node.value:
-            out.extend(_blocks(type_, type_span, item, 0, labels))
         return out
     if node.kind != "object":
         return []

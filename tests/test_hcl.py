@@ -134,3 +134,11 @@ def test_tf_json_positions():
     assert resource.labels == ("aws_s3_bucket", "b")
     bad = parse_hcl('{\n  "a": [1,,2]\n}', "x.tf.json", "tf.json")
     assert (bad.error.span.line, bad.error.span.col) == (2, 11)
+
+
+def test_tf_json_array_forms():
+    text = '{"terraform": [{"backend": [{"local": [{"path": "x.tfstate"}]}]}]}'
+    f = parse_hcl(text, "b.tf.json", "tf.json")
+    backend = f.blocks[0].child("backend")
+    assert backend.labels == ("local",)
+    assert backend.attr("path").value == "x.tfstate"
