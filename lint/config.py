@@ -97,7 +97,7 @@ def _pyproject_has_table(path: str) -> bool:
 
 @dataclass(frozen=True)
 class _Node:
-    value: Any  # dict[str, (_Node key line, _Node)] / list[_Node] / scalar
+    value: Any  # dict[str, (key line, _Node)] / list[_Node] / scalar
     line: int
     raw: str = ""  # a YAML scalar's source text (`off` resolves to False in YAML 1.1)
 
@@ -178,7 +178,7 @@ def _toml_tree(text: str, display: str) -> _Node:
         raise ConfigError(f"{display} has no [tool.iacm-lint] table; add one or pass a .iacm-lint.yaml")
     lines = text.splitlines()
     start = _toml_table_line(lines)
-    return _from_toml(table, lines, start, ("tool", "iacm-lint"))
+    return _from_toml(table, lines, start)
 
 
 def _toml_table_line(lines: list[str]) -> int:
@@ -197,15 +197,15 @@ def _toml_key_line(lines: list[str], after: int, key: str) -> int:
     return after
 
 
-def _from_toml(value: Any, lines: list[str], line: int, trail: tuple[str, ...]) -> _Node:
+def _from_toml(value: Any, lines: list[str], line: int) -> _Node:
     if isinstance(value, dict):
         entries = {}
         for key, item in value.items():
             key_line = _toml_key_line(lines, line, key)
-            entries[key] = (key_line, _from_toml(item, lines, key_line, (*trail, key)))
+            entries[key] = (key_line, _from_toml(item, lines, key_line))
         return _Node(entries, line)
     if isinstance(value, list):
-        return _Node([_from_toml(item, lines, line, trail) for item in value], line)
+        return _Node([_from_toml(item, lines, line) for item in value], line)
     return _Node(value, line, value if isinstance(value, str) else "")
 
 
@@ -340,7 +340,7 @@ def path_matcher(globs, config_dir: str, scan_root: str) -> Callable[[str], bool
     """`matcher(rel_path) -> bool` for scan-root relative paths, with `globs`
     (gitignore syntax) relative to `config_dir`. A directory also matches when
     a glob names everything under it (`examples/**`), so the walk skips it."""
-    spec = pathspec.PathSpec.from_lines("gitwildmatch", globs)
+    spec = pathspec.GitIgnoreSpec.from_lines(globs)
     prefix = os.path.relpath(scan_root, config_dir).replace(os.sep, "/")
     outside = prefix == ".." or prefix.startswith("../")
 

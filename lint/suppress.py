@@ -32,7 +32,7 @@ from typing import Iterable, Optional, Sequence
 
 from .config import ConfigError
 from .findings import Finding
-from .model import Block, Comment, HclFile, Repo, Span, YamlFile, YNode
+from .model import Comment, HclFile, Repo, Span, YamlFile, YNode
 
 UNUSED_SUPPRESSION = "IACM001"
 SUPPRESSION_WITHOUT_REASON = "IACM002"
@@ -42,7 +42,6 @@ BASELINE_VERSION = 1
 
 _DIRECTIVE = re.compile(r"iacm-lint\s*:\s*(?P<verb>[A-Za-z_-]*)(?P<rest>.*)\Z", re.DOTALL)
 _BRACKETS = re.compile(r"\s*\[(?P<ids>[^\]]*)\](?P<reason>.*)\Z", re.DOTALL)
-_RULE_ID = re.compile(r"IACM\d{3}\Z")
 # What may separate the brackets from the reason: `ignore[X]: why`, `ignore[X] -- why`.
 _REASON_LEAD = " \t:;,-\u2013\u2014"
 
@@ -255,7 +254,7 @@ def filter_findings(by_path: dict[str, list[Directive]], ran: dict, severity: di
                 if directive.problem:
                     emit(UNUSED_SUPPRESSION, directive.span, directive.problem)
                 for rule_id in directive.rule_ids:
-                    if not _RULE_ID.match(rule_id) or get_rule(rule_id) is None:
+                    if get_rule(rule_id) is None:
                         emit(UNUSED_SUPPRESSION, directive.span,
                              f"suppression names {rule_id}, which is not an iacm-lint rule; "
                              "use an ID from `iacm-lint rules`")

@@ -1,0 +1,4 @@
+resource "google_storage_bucket" "assets" {
+  name     = "acme-assets"
+  location = "EU"
+}
