@@ -68,3 +68,17 @@ def test_sarif_security_severity_on_secret_rules(tmp_path):
     severities = {rid: rules[rid]["properties"]["security-severity"] for rid in RULES}
     assert severities == {"IACM201": "9.0", "IACM202": "9.0", "IACM203": "9.0", "IACM204": "7.0",
                           "IACM205": "8.0", "IACM207": "8.0"}
+
+
+def test_tfvars_secret_skips_untracked_and_ignored_files_in_git(tmp_path, monkeypatch):
+    from gitrepo import isolate_git, make_repo
+
+    isolate_git(monkeypatch, tmp_path / "home")
+    secret = 'db_password = "Qz7-kW2m-Lp9x!"\n'
+    repo = make_repo(tmp_path / "repo", tracked={
+        ".gitignore": "local.auto.tfvars\n",
+        "main.tf": 'variable "db_password" {\n  type = string\n}\n',
+        "committed.tfvars": secret,
+    }, untracked={"local.auto.tfvars": secret, "scratch.tfvars": secret})
+    result = run([str(repo)], Options(select=("IACM205",), cache=False))
+    assert [(f.span.path, f.span.line, f.span.col) for f in result.findings] == [("committed.tfvars", 1, 1)]
