@@ -1,0 +1,261 @@
+"""Release tables, "which releases accept a root", feature detection, pin
+files, engine resolution, and the IACM3xx acceptance scenarios end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from iacm_lint import compat
+from iacm_lint import releases as rel
+from iacm_lint.engine import EngineChoice, Options, build_repo, check_repo, resolve_engine, run
+from iacm_lint.features import feature_uses
+from iacm_lint.hcl import parse_hcl
+from iacm_lint.model import Module, Repo, RootModule, SourceFile
+from iacm_lint.pins import parse_pin_file, pins_for_root, resolve
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+def module(directory: str, files: dict[str, str]) -> Module:
+    parsed = []
+    for name, text in sorted(files.items()):
+        path = name if directory == "." else f"{directory}/{name}"
+        kind = "tf.json" if name.endswith(".json") else "tf"
+        parsed.append(parse_hcl(text, path, kind))
+    return Module(directory, tuple(parsed))
+
+
+def root_of(files: dict[str, str], *called: Module) -> RootModule:
+    return RootModule(module(".", files), tuple(called))
+
+
+def rv(constraint: str) -> str:
+    return f'terraform {{\n  required_version = "{constraint}"\n}}\n'
+
+
+def ranges(root: RootModule, engine: str) -> str:
+    return rel.format_ranges(compat.accepted_ranges(root)[engine])
+
+
+# ---- release tables -----------------------------------------------------------
+
+
+def test_release_tables():
+    assert len(rel.releases("terraform")) == 185 and len(rel.releases("opentofu")) == 65
+    assert rel.newest_stable("terraform").version == "1.15.9"
+    assert rel.newest_stable("opentofu").version == "1.12.6"
+    assert rel.newest_supported("terraform").version == "1.5.7"
+    assert rel.supported_releases("opentofu") == rel.releases("opentofu")
+    assert rel.find_release("terraform", "v1.5.7").license == "MPL-2.0"
+    assert rel.find_release("terraform", "1.6.0").license == "BUSL-1.1"
+    assert rel.find_release("terraform", "1.5.9") is None
+    assert not rel.is_supported("terraform", "1.6.2") and rel.is_supported("terraform", "0.12.31")
+    assert rel.feature("removed_block").terraform == "1.7.0"
+    assert rel.functions()["urldecode"] == {"terraform": None, "opentofu": "1.7.0"}
+    assert rel.functions()["strcontains"]["terraform"] == "1.5.0"
+
+
+# ---- which releases accept a root ---------------------------------------------
+
+
+def test_tf_constraint_only():
+    root = root_of({"versions.tf": rv("~> 1.5.0")})
+    assert ranges(root, "terraform") == "1.5.0–1.5.7"
+    assert ranges(root, "opentofu") == "1.12.0–1.12.6"  # 1.12+ ignores .tf required_version
+    assert not compat.accepts(root, "opentofu", "1.11.14")
+    assert compat.accepts(root, "opentofu", "1.12.0")
+    assert [d.label for d in compat.rejecting(root, "opentofu", "1.8.0")] == ['required_version "~> 1.5.0" in versions.tf']
+
+
+def test_tofu_twin_hides_tf_from_1_8():
+    root = root_of({"versions.tf": rv("~> 1.5.0"), "versions.tofu": rv(">= 1.8.0")})
+    assert ranges(root, "terraform") == "1.5.0–1.5.7"  # Terraform never reads .tofu
+    assert ranges(root, "opentofu") == "1.8.0–1.12.6"  # 1.6/1.7 read versions.tf and refuse
+
+
+def test_other_tf_files_still_count_in_1_8_to_1_11():
+    root = root_of({"versions.tf": rv("~> 1.5.0"), "versions.tofu": rv(">= 1.8.0"), "extra.tf": rv("< 1.10.0")})
+    assert ranges(root, "opentofu") == "1.8.0–1.9.4, 1.12.0–1.12.6"
+
+
+def test_1_12_reads_compatible_with_and_tofu_files_only():
+    root = root_of({"versions.tf": rv("~> 1.5.0"),
+                    "language.tf": 'language {\n  compatible_with {\n    opentofu = ">= 1.12.2"\n  }\n}\n'})
+    assert ranges(root, "opentofu") == "1.12.2–1.12.6"
+    root = root_of({"versions.tofu": rv("< 1.12.3")})
+    assert ranges(root, "opentofu") == "1.6.0–1.12.2"  # 1.6/1.7 read no .tofu file at all
+
+
+def test_override_file_replaces_the_list():
+    root = root_of({"main.tf": rv("~> 1.5.0"), "override.tf": rv(">= 1.7")})
+    assert ranges(root, "terraform") == ""
+    assert compat.accepts(root, "terraform", "1.7.0")
+    null_override = root_of({"main.tf": rv("~> 1.3.0"), "z_override.tf": "terraform {\n  required_version = null\n}\n"})
+    assert ranges(null_override, "terraform") == "0.12.0–1.5.7"
+
+
+def test_child_modules_and_number_literals():
+    child = module("modules/net", {"versions.tf": rv("~> 1.3.0")})
+    root = root_of({"versions.tf": rv(">= 1.0")}, child)
+    assert ranges(root, "terraform") == "1.3.0–1.3.10"
+    number = root_of({"versions.tf": "terraform {\n  required_version = 1.5\n}\n"})
+    assert ranges(number, "terraform") == "1.5.0"
+
+
+def test_invalid_constraints_are_left_to_iacm304():
+    root = root_of({"versions.tf": rv(">= 1.5.x"), "legacy.tf": rv("< 1.2.0-beta1")})
+    decls = compat.own_declarations(root)
+    assert [bool(d.problem) for d in decls] == [True, True]
+    # Terraform before 1.2.5 still evaluated prerelease constraints
+    assert not compat.accepts(root, "terraform", "1.2.4") and compat.accepts(root, "terraform", "1.1.0")
+    assert compat.accepts(root, "terraform", "1.5.7") and compat.accepts(root, "opentofu", "1.6.0")
+
+
+def test_most_excluding_and_properties():
+    root = root_of({"versions.tf": rv("~> 1.5.0"), "versions.tofu": rv("~> 1.5.0")})
+    decl = compat.most_excluding(root, "opentofu", rel.supported_releases("opentofu"))
+    assert decl.file.path == "versions.tofu"
+    repo = Repo(root="/nowhere", roots=[root])
+    assert compat.root_version_properties(repo) == {
+        ".": {"accepted": {"terraform": [{"from": "1.5.0", "to": "1.5.7"}], "opentofu": []}}}
+
+
+# ---- features ----------------------------------------------------------------
+
+
+def test_feature_detection():
+    root = root_of({
+        "main.tf": 'removed {\n  from = aws_instance.a\n}\n\nlocals {\n  a = provider::aws::arn_parse("x")\n'
+                   '  b = urldecode("x%20y")\n  c = tofu.workspace\n  d = templatestring(local.t, {})\n}\n',
+        "vars.tf": 'variable "a" {\n  type = string\n  validation {\n    condition     = var.a != var.b\n'
+                   '    error_message = "no"\n  }\n}\n\nvariable "b" {\n  type      = string\n  ephemeral = true\n}\n',
+        "moved.tf": 'moved {\n  from = null_resource.a\n  to   = terraform_data.a\n}\n',
+    })
+    found = {(u.id, u.span.path, u.span.line, u.span.col) for u in feature_uses(root, "terraform")}
+    assert found == {
+        ("removed_block", "main.tf", 1, 1), ("provider_defined_functions", "main.tf", 6, 7),
+        ("function:urldecode", "main.tf", 7, 7), ("tofu_symbol", "main.tf", 8, 7),
+        ("templatestring_function", "main.tf", 9, 7), ("cross_variable_validation", "vars.tf", 4, 5),
+        ("ephemeral_variables_outputs", "vars.tf", 11, 3), ("moved_between_resource_types", "moved.tf", 1, 1),
+    }
+
+
+def test_tofu_files_are_invisible_to_terraform_features():
+    root = root_of({"main.tofu": 'removed {\n  from = aws_instance.a\n}\n'})
+    assert [u.id for u in feature_uses(root, "terraform")] == ["tofu_files"]
+    assert [u.id for u in feature_uses(root, "opentofu")] == ["tofu_files", "removed_block"]
+
+
+# ---- pin files ---------------------------------------------------------------
+
+
+def test_pin_file_parsing():
+    [pin] = parse_pin_file(".terraform-version", "# team pin\n  v1.5.7  # comment\n")
+    assert (pin.tool, pin.value, pin.span.line, pin.span.col, pin.span.end_col) == ("terraform", "v1.5.7", 2, 3, 9)
+    pins = parse_pin_file("a/.tool-versions", "nodejs 20.1.0\nterraform 1.5.7 # x\nopentofu  1.8.0\n")
+    assert [(p.tool, p.value, p.span.line, p.span.col) for p in pins] == [("terraform", "1.5.7", 2, 11), ("opentofu", "1.8.0", 3, 11)]
+    pins = parse_pin_file("mise.toml", '[env]\nX = "1"\n[tools]\nterraform = "1.5"\n[tools.opentofu]\nversion = "1.8.0"\n')
+    assert [(p.tool, p.value, p.span.line, p.span.col) for p in pins] == [("terraform", "1.5", 4, 14), ("opentofu", "1.8.0", 6, 12)]
+    assert parse_pin_file(".tfswitchrc", "1.5.7\n")[0].tool == "terraform"
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("1.5.7", "1.5.7"), ("v1.5.7", "1.5.7"), ("latest", "1.15.9"), ("latest:^1.5", "1.5.7"), ("1.5", "1.5.7"),
+    ("~> 1.4.0", "1.4.7"), ("min-required", "1.3.0"), ("latest-allowed", "1.3.10"), ("latest-pre", None),
+])
+def test_pin_resolution(value, expected):
+    root = root_of({"versions.tf": rv("~> 1.3.0")})
+    [pin] = parse_pin_file(".terraform-version", value + "\n")
+    assert resolve(pin, root).version == expected
+
+
+def test_invalid_pin():
+    [pin] = parse_pin_file(".terraform-version", "1.5.x\n")
+    assert resolve(pin, None).problem == "malformed constraint: 1.5.x"
+
+
+def _repo_with_pins(tmp_path, files: dict[str, str]) -> Repo:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    return Repo(root=str(tmp_path), files=[SourceFile(name, "other") for name in files])
+
+
+def test_nearest_pin_per_tool_and_engine_signal(tmp_path):
+    repo = _repo_with_pins(tmp_path, {".tool-versions": "terraform 1.5.7\nopentofu 1.8.0\n",
+                                      "envs/dev/.opentofu-version": "1.12.1\n"})
+    dev = RootModule(module("envs/dev", {"main.tf": rv(">= 1.5.0")}))
+    prod = RootModule(module("envs/prod", {"main.tf": rv(">= 1.5.0")}))
+    pins = pins_for_root(repo, dev)
+    assert (pins["opentofu"].path, pins["terraform"].path) == ("envs/dev/.opentofu-version", ".tool-versions")
+    assert resolve_engine(repo, dev) == EngineChoice("opentofu", "pin file envs/dev/.opentofu-version")
+    assert resolve_engine(repo, prod) == EngineChoice("terraform", "pin file .tool-versions")
+    assert resolve_engine(repo, prod, "opentofu") == EngineChoice("opentofu", "--engine")
+
+
+def test_tfswitch_toml_is_not_a_signal(tmp_path):
+    repo = _repo_with_pins(tmp_path, {".tfswitch.toml": 'version = "1.5.7"\n'})
+    root = RootModule(module(".", {"main.tf": rv(">= 1.5.0")}))
+    assert resolve_engine(repo, root).engine == "opentofu"
+    assert resolve_engine(repo, root).reason.startswith("default")
+
+
+# ---- acceptance scenarios end to end ---------------------------------------------
+
+
+def scan(tmp_path, files: dict[str, str], engine: str = "auto") -> list[str]:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    result = run([str(tmp_path)], Options(select=("IACM3",), engine=engine))
+    assert not result.internal_errors
+    return [f"{f.rule_id} {f.level} {f.span.path}:{f.span.line}:{f.span.col}" for f in result.findings]
+
+
+MAIN = 'resource "aws_s3_bucket" "b" {\n  bucket = "acme-artifacts"\n}\n'
+
+
+def test_tf_only_pessimistic_constraint(tmp_path):
+    files = {"main.tf": MAIN, "versions.tf": rv("~> 1.5.0")}
+    assert scan(tmp_path / "t", files, "terraform") == []
+    assert scan(tmp_path / "o", files, "opentofu") == ["IACM308 warning versions.tf:2:3"]
+
+
+def test_versions_tofu_twin_is_quiet_on_opentofu(tmp_path):
+    files = {"main.tf": MAIN, "versions.tf": rv("~> 1.5.0"), "versions.tofu": rv(">= 1.8.0")}
+    assert scan(tmp_path / "o", files, "opentofu") == []
+    assert scan(tmp_path / "a", files) == []  # auto: the .tofu file selects OpenTofu
+    assert scan(tmp_path / "t", files, "terraform") == ["IACM306 error versions.tofu:1:1", "IACM307 warning versions.tofu:1:1"]
+
+
+def test_acceptance_cases(tmp_path):
+    assert scan(tmp_path / "a", {"main.tf": MAIN, "versions.tf": rv("~> 1.5.0"), "versions.tofu": rv("~> 1.5.0")},
+                "opentofu") == ["IACM306 note versions.tofu:1:1", "IACM301 error versions.tofu:2:3"]
+    assert scan(tmp_path / "b", {"main.tf": MAIN, "versions.tf": rv(">= 1.6.0")}, "terraform") == ["IACM301 error versions.tf:2:3"]
+    assert scan(tmp_path / "c", {"main.tf": MAIN, "versions.tf": rv(">= 1.3")}, "terraform") == ["IACM302 warning versions.tf:2:3"]
+    assert scan(tmp_path / "d", {"main.tf": MAIN, "versions.tf": rv("~> 1")}, "terraform") == ["IACM302 warning versions.tf:2:3"]
+    assert scan(tmp_path / "e", {"main.tf": MAIN, "versions.tf": rv(">= 1.5.0"), ".terraform-version": "1.6.2\n"}) == [
+        "IACM305 error .terraform-version:1:1", "IACM302 warning versions.tf:2:3"]
+    assert scan(tmp_path / "f", {"main.tf": MAIN, "versions.tf": rv("~> 1.5.0"), ".opentofu-version": "1.8.0\n"}) == [
+        "IACM305 error .opentofu-version:1:1", "IACM308 warning versions.tf:2:3"]
+    assert scan(tmp_path / "g", {"main.tf": MAIN, "versions.tf": rv("~> 1.5.0"), ".opentofu-version": "1.12.1\n"}) == [
+        "IACM308 warning versions.tf:2:3"]
+
+
+def test_pin_file_for_other_engine_than_explicit_engine(tmp_path):
+    found = scan(tmp_path, {"main.tf": MAIN, "versions.tf": rv("~> 1.5.0"), ".terraform-version": "1.5.7\n"}, "opentofu")
+    assert found == ["IACM305 error .terraform-version:1:1", "IACM308 warning versions.tf:2:3"]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
+@pytest.mark.parametrize("name", ["terraform-aws-vpc", "terraform-aws-eks"])
+def test_corpus_has_no_version_errors(name):
+    repo = build_repo([str(CORPUS / name)], Options())
+    assert len(repo.roots) > 5
+    for engine in ("auto", "terraform", "opentofu"):
+        result = check_repo(repo, Options(select=("IACM3",), engine=engine))
+        assert not result.internal_errors
+        errors = [f"{f.rule_id} {f.span.path}:{f.span.line} {f.message}" for f in result.findings if f.level == "error"]
+        assert errors == [], (name, engine)
