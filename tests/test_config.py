@@ -296,3 +296,14 @@ def test_cli_require_reasons_turns_on_iacm002(tmp_path: Path):
     assert done.exit_code == 0
     write(tmp_path, {".iacm-lint.yaml": "select: [IACM0, IACM106]\n"})
     assert check(str(tmp_path), "--format", "gcc").stdout == ""
+
+
+def test_the_documented_examples_are_valid(tmp_path: Path):
+    import re
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(encoding="utf-8")
+    yaml_text = re.search(r"```yaml\n(.*?)```", doc, re.S).group(1)
+    toml_text = re.search(r"```toml\n(.*?)```", doc, re.S).group(1)
+    write(tmp_path, {".iacm-lint.yaml": yaml_text, "pyproject.toml": toml_text})
+    assert load_config(str(tmp_path / ".iacm-lint.yaml")).severity == {"IACM112": "error", "IACM403": "off"}
+    assert load_config(str(tmp_path / "pyproject.toml")).per_file_ignores == (("legacy/**", ("IACM2",)),)
