@@ -138,14 +138,11 @@ def parse_file(abs_path: str, rel_path: str, kind: str, max_bytes: int = DEFAULT
     for YAML that is not a pipeline). Picklable for a process pool."""
     text, error = read_source(abs_path, rel_path, max_bytes)
     if kind == YAML:
-        from .yamlmodel import is_pipeline_candidate, load_yaml
+        from .yamlmodel import load_pipeline_file
 
         if text is None:
             return YamlFile(rel_path, None, error=error) if _yaml_error_matters(rel_path) else None
-        candidate = is_pipeline_candidate(rel_path, text)
-        if not candidate:
-            return None
-        return load_yaml(text, rel_path)
+        return load_pipeline_file(rel_path, text)
     if text is None:
         return HclFile(rel_path, kind, error=error)
     return parse_hcl(text, rel_path, kind)
