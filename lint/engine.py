@@ -77,6 +77,15 @@ class Context:
     def root_for_directory(self, directory: str) -> Optional[RootModule]:
         return next((r for r in self.repo.roots if r.directory == directory), None)
 
+    def pipelines(self) -> list:
+        """The scan's Harness pipelines (lint/pipeline.py), built once; the
+        subjects of "pipeline" scope rules."""
+        if getattr(self, "_pipelines", None) is None:
+            from .pipeline import build_pipelines
+
+            self._pipelines = build_pipelines(self.repo)
+        return self._pipelines
+
 
 # Signals for `--engine auto`, strongest first, after the CLI/config override.
 # Each takes (repo, root) and returns an EngineChoice or None. Other modules
