@@ -3,6 +3,8 @@ pyproject.toml, and how the CLI lays its options over the file."""
 
 from __future__ import annotations
 
+import json
+
 import os
 from pathlib import Path
 
@@ -259,7 +261,7 @@ def test_cli_discovers_the_config_upwards_from_the_first_path(tmp_path: Path):
 def test_cli_options_override_the_config(tmp_path: Path):
     write(tmp_path, {".iacm-lint.yaml": "select: [IACM101]\nengine: terraform\n", "main.tf": LOCAL_BACKEND})
     done = check(str(tmp_path), "--format", "json")
-    assert done.exit_code == 0 and done.stdout.strip() == "[]"
+    assert done.exit_code == 0 and json.loads(done.stdout)["findings"] == []
     done = check(str(tmp_path), "--select", "IACM106", "--format", "gcc")
     assert done.exit_code == 1
     assert [line.split(": ")[1] for line in done.stdout.splitlines()] == ["error"]

@@ -87,7 +87,7 @@ def _scan(root: Path):
     from iacm_lint.report import render
 
     result = run([str(root)])
-    data = json.loads(render("json", result))
+    data = json.loads(render("json", result))["findings"]
     sarif = json.loads(render("sarif", result))
     return data, sarif
 

@@ -8,7 +8,7 @@ KEYS = ["rule", "name", "level", "message", "path", "region", "fingerprint", "su
 
 
 def test_json_lists_every_finding_sorted_with_stable_keys():
-    data = json.loads(render("json", result()))
+    data = json.loads(render("json", result()))["findings"]
     assert [(d["path"], d["region"]["start_line"], d["rule"]) for d in data] == [
         ("envs/dev/backend.tf", 2, "IACM110"),
         ("envs/dev/broken.tf", 2, "IACM000"),
@@ -21,7 +21,7 @@ def test_json_lists_every_finding_sorted_with_stable_keys():
 
 
 def test_json_finding_fields_exact():
-    data = json.loads(render("json", result()))
+    data = json.loads(render("json", result()))["findings"]
     assert data[0] == {
         "rule": "IACM110",
         "name": "state-lock-missing",
@@ -43,8 +43,19 @@ def test_json_finding_fields_exact():
                                    "message": "called from here"}]
 
 
-def test_json_empty_is_an_empty_list():
-    assert render("json", result(findings=[])) == "[]\n"
+def test_json_empty_has_an_empty_findings_list():
+    assert json.loads(render("json", result(findings=[])))["findings"] == []
+
+
+def test_json_roots_carry_engine_and_accepted_releases():
+    from types import SimpleNamespace
+
+    properties = {"engines": {"envs/dev": {"engine": "opentofu", "reason": "pin file envs/dev/.opentofu-version"}},
+                  "versions": {"envs/dev": {"opentofu": [{"from": "1.8.0", "to": "1.12.6"}], "terraform": []}}}
+    data = json.loads(render("json", SimpleNamespace(findings=[], rules=[], root="/r", properties=properties)))
+    assert data["roots"] == [{"path": "envs/dev", "engine": "opentofu",
+                              "engine_reason": "pin file envs/dev/.opentofu-version",
+                              "accepted_releases": {"opentofu": [{"from": "1.8.0", "to": "1.12.6"}], "terraform": []}}]
 
 
 def test_documented_keys_match(tmp_path):

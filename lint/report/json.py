@@ -1,4 +1,6 @@
-"""JSON output: a list of findings, documented in docs/output-formats.md.
+"""JSON output, documented in docs/output-formats.md: an object with the
+findings and, per root module, the resolved engine and the supported
+releases that accept it (the readiness report and scripts read these).
 
 Every finding is listed, suppressed and baselined ones included (see the
 `suppressed` and `baseline_state` fields), sorted by path, line, column, rule.
@@ -35,5 +37,24 @@ def finding_dict(finding: Finding) -> dict:
     }
 
 
+def roots(properties: dict) -> list[dict]:
+    """Per root module: engine, why, and accepted supported releases per engine."""
+    engines = properties.get("engines") or {}
+    versions = properties.get("versions") or {}
+    out = []
+    for directory in sorted(set(engines) | set(versions)):
+        choice = engines.get(directory) or {}
+        out.append({"path": directory, "engine": choice.get("engine"), "engine_reason": choice.get("reason"),
+                    "accepted_releases": versions.get(directory)})
+    return out
+
+
 def render(result: Any, options: Any) -> str:
-    return json.dumps([finding_dict(f) for f in sorted_findings(result)], indent=2, ensure_ascii=False) + "\n"
+    properties = getattr(result, "properties", None) or {}
+    document = {
+        "findings": [finding_dict(f) for f in sorted_findings(result)],
+        "roots": roots(properties),
+    }
+    if properties.get("stats") is not None:
+        document["stats"] = properties["stats"]
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
