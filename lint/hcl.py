@@ -45,7 +45,7 @@ def parse_hcl(text: str, path: str, kind: str) -> HclFile:
 
         return parse_tf_json(text, path, kind)
     try:
-        tree = _parser().parse(text + "\n")
+        tree = _parser().parse(_hide_core_namespace(text) + "\n")
     except UnexpectedInput as exc:
         return HclFile(path, kind, error=_syntax_error(exc, text, path))
     except RecursionError:
@@ -58,6 +58,17 @@ def parse_hcl(text: str, path: str, kind: str) -> HclFile:
     except RecursionError:
         return HclFile(path, kind, error=ParseError("nesting too deep to analyse", Span(path, 1, 1, 1, 1)))
     return HclFile(path, kind, blocks=blocks, attributes=attributes, comments=tuple(walker.comments))
+
+
+_CORE_CALL = re.compile(r"\bcore::(?=[A-Za-z_][\w-]*\s*\()")
+
+
+def _hide_core_namespace(text: str) -> str:
+    """python-hcl2's grammar knows `provider::ns::fn()` but not the built-in
+    namespace `core::fn()` (Terraform 1.8+, OpenTofu 1.7+). `core::` and
+    `core__` have the same length, so positions stay exact; the walker reads
+    token text from the original source and maps the name back."""
+    return _CORE_CALL.sub("core__", text) if "core::" in text else text
 
 
 # ---- errors -----------------------------------------------------------------
@@ -160,7 +171,7 @@ class _Walker:
 
     def note_comments(self, node: Tree) -> None:
         for token in node.children:
-            value = str(token)
+            value = self.source(token)
             if value[:1] in ("#", "/"):
                 stripped = value.rstrip("\r\n")
                 end_line = token.line + stripped.count("\n")
@@ -300,12 +311,13 @@ class _Walker:
                 continue  # quotes
             inner = part.children[0]
             if isinstance(inner, Token):
+                raw = self.source(inner)
                 if inner.type == "STRING_CHARS":
-                    text = _unescape(str(inner))
+                    text = _unescape(raw)
                 elif inner.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
-                    text = str(inner)[1:]
+                    text = raw[1:]
                 else:
-                    text = str(inner)
+                    text = raw
                 pieces.append(text)
                 parts.append(StringPart(text, self.span(inner)))
             else:
@@ -319,7 +331,7 @@ class _Walker:
         return Expr("string", source, span, value, strings=(StringPart(value, span),) if value else ())
 
     def heredoc(self, token: Token, trim: bool) -> Expr:
-        raw = str(token)
+        raw = self.source(token)
         source = raw.rstrip("\n").rstrip("\r")
         lines = source.split("\n")
         end_line = token.line + len(lines) - 1
@@ -363,7 +375,10 @@ class _Walker:
             return
         if data == "function_call":
             names = [str(c.children[0]) for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
-            funcs.append("::".join(names) if len(names) == 1 else "provider::" + "::".join(names[1:]))
+            if len(names) == 1:
+                funcs.append("core::" + names[0][6:] if names[0].startswith("core__") else names[0])
+            else:
+                funcs.append("provider::" + "::".join(names[1:]))
             for child in node.children:
                 if isinstance(child, Tree) and child.data == "arguments":
                     self._collect(child, refs, funcs, strings)

@@ -142,3 +142,13 @@ def test_tf_json_array_forms():
     backend = f.blocks[0].child("backend")
     assert backend.labels == ("local",)
     assert backend.attr("path").value == "x.tfstate"
+
+
+def test_core_namespace_function_calls():
+    f = spans_of('locals {\n  m = core::max(1, var.n) # core::x\n  s = "core::max(2)"\n}\n')
+    m = f.blocks[0].attr("m").expr
+    assert m.functions == ("core::max",) and m.references == ("var.n",)
+    assert m.text == "core::max(1, var.n)"
+    assert m.span == Span("main.tf", 2, 7, 2, 26)
+    assert f.blocks[0].attr("s").value == "core::max(2)"
+    assert f.comments[0].text == "# core::x"
