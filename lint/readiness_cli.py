@@ -1,0 +1,57 @@
+"""What `iacm-lint report` does after option parsing: run the engine (the
+same `run()` as `check`), build the readiness model, render, write."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from typing import Optional
+
+import click
+
+from .engine import Options, run
+
+
+def link_base(scan_root: str, output: Optional[str]) -> str:
+    """The relative path from the report file's directory to the scan root,
+    so that file links in the report work where it is written ("" when the
+    report sits in the scan root or goes to standard output)."""
+    if not output:
+        return ""
+    relative = os.path.relpath(scan_root, os.path.dirname(os.path.abspath(output)))
+    relative = relative.replace(os.sep, "/")
+    return "" if relative == "." else posixpath.normpath(relative)
+
+
+def render_report(result, format_name: str, output: Optional[str] = None) -> str:
+    from . import readiness
+
+    model = readiness.build(result, link_base=link_base(str(result.root), output))
+    if format_name == "html":
+        from .report_html import render
+    else:
+        from .report_md import render
+    return render(model)
+
+
+def write_report(paths: list[str], options: Options, format_name: str, output: Optional[str]) -> int:
+    """Write the report; returns the exit code (0, or 2 when a rule crashed
+    or the file cannot be written). The verdicts are the report's content,
+    not its exit status."""
+    result = run(paths, options)
+    text = render_report(result, format_name, output)
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        except OSError as exc:
+            click.echo(f"iacm-lint: cannot write {output}: {exc.strerror}", err=True)
+            return 2
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+    for error in result.internal_errors:
+        click.echo(f"iacm-lint: internal error: {error}", err=True)
+    if options.verbose:
+        for note in result.repo.notes:
+            click.echo(f"iacm-lint: {note}", err=True)
+    return 2 if result.internal_errors else 0

@@ -1,0 +1,6 @@
+terraform {
+  backend "gcs" {
+    bucket = "retail-tfstate"
+    prefix = "network/prod"
+  }
+}
