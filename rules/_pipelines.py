@@ -1,0 +1,42 @@
+"""Helpers shared by the IACM5xx pipeline rules."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from ..model import YNode
+from ..pipeline import COMMAND_PLUGINS, Stage, Step, is_expression, precedes
+
+PLAN_COMMANDS = ("plan", "plan-destroy", "plan-refresh-only")
+
+
+def where_step(step: Step) -> YNode:
+    """Ordering findings point at the `step:` key."""
+    return step.key
+
+
+def plugin_steps(stage: Stage) -> list[Step]:
+    """IaCM plugin steps with a literal command, in file order (rollback
+    steps excluded: they run only when the stage fails)."""
+    return [s for s in stage.steps
+            if s.type in COMMAND_PLUGINS and s.command is not None and not is_expression(s.command)]
+
+
+def earlier(stage_steps: list[Step], step: Step, commands, same_type: bool) -> Optional[Step]:
+    """The first step of `commands` that finishes before `step` starts."""
+    for other in stage_steps:
+        if other is step or other.command not in commands:
+            continue
+        if same_type and other.type != step.type:
+            continue
+        if precedes(other.position, step.position):
+            return other
+    return None
+
+
+def stage_name(stage: Stage) -> str:
+    if stage.kind == "fragment":
+        return "this fragment"
+    if stage.kind.endswith("template"):
+        return "this template"
+    return f'stage "{stage.label}"'

@@ -1,0 +1,78 @@
+"""IACM507 command-unknown."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterator
+
+from ..pipeline import PLUGIN_COMMANDS, TERRAFORM_PLUGIN, TOFU_PLUGIN, Pipeline, is_expression, text_of
+from ..registry import Violation, rule
+
+
+@rule("IACM507", "command-unknown", level="error", scope="pipeline", tags=("pipeline",),
+      short="An IaCM Terraform/OpenTofu plugin step has no or an unknown spec.command")
+def command_unknown(pipeline: Pipeline, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    Reports an `IACMTerraformPlugin` or `IACMOpenTofuPlugin` step without
+    `spec.command`, or with a command the plugin does not know. Known:
+    `init`, `plan`, `apply`, `destroy`, `plan-destroy`, `plan-refresh-only`,
+    `apply-refresh-only`, `detect-drift`, `validate`, `fmt`, `import`,
+    `removed`, `migrate-state`; a `<+…>` expression is accepted.
+
+    ## Why is this bad?
+    The command is what the plugin runs; without a known one the step fails
+    at run time (or the pipeline cannot be saved).
+
+    ## Example
+    ```yaml
+    pipeline:
+      name: deploy
+      identifier: deploy
+      stages:
+        - stage:
+            name: provision
+            identifier: provision
+            type: IACM
+            spec:
+              workspace: network_prod
+              execution:
+                steps:
+                  - step: {type: IACMOpenTofuPlugin, name: init, identifier: init, spec: {command: initialize}}
+    ```
+
+    ## Use instead
+    ```yaml
+    pipeline:
+      name: deploy
+      identifier: deploy
+      stages:
+        - stage:
+            name: provision
+            identifier: provision
+            type: IACM
+            spec:
+              workspace: network_prod
+              execution:
+                steps:
+                  - step: {type: IACMOpenTofuPlugin, name: init, identifier: init, spec: {command: init}}
+    ```
+    """
+    for _, step in pipeline.steps():
+        if step.type not in (TOFU_PLUGIN, TERRAFORM_PLUGIN) or step.uses_template:
+            continue
+        spec = step.get("spec")
+        if spec is not None and spec.kind != "map":
+            continue  # IACM508 reports the wrong type
+        node = spec.get("command") if spec is not None else None
+        text = text_of(node)
+        if node is None or text is None or not text.strip():
+            where = step.node.key_node("spec") if spec is not None else step.key
+            yield Violation(where.span, f'{step.type} step "{step.label}" has no spec.command; set one of '
+                                        f"init, plan, apply, destroy, plan-destroy, detect-drift")
+            continue
+        if is_expression(text) or text.strip() in PLUGIN_COMMANDS:
+            continue
+        close = difflib.get_close_matches(text.strip().lower(), PLUGIN_COMMANDS, n=1, cutoff=0.6)
+        hint = f'did you mean "{close[0]}"?' if close else "use one of init, plan, apply, destroy, plan-destroy, detect-drift"
+        yield Violation(node.span, f'{step.type} step "{step.label}" has unknown command "{text}"; {hint}')
