@@ -191,5 +191,40 @@ def explain(rule_id: str) -> None:
     click.echo(f"{found.id} {found.name} ({found.level})\n\n{found.short}\n\n{found.doc}")
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "format_name", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="write the report to FILE")
+@click.option("--engine", type=click.Choice(["auto", "opentofu", "terraform"]), default="auto", show_default=True)
+@click.option("--state", type=click.Choice(["auto", "existing", "managed"]), default="auto", show_default=True)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+              help="config file (default: nearest .iacm-lint.yaml or pyproject.toml [tool.iacm-lint] upwards)")
+@click.option("--baseline", type=click.Path(dir_okay=False), default=None,
+              help="leave out findings recorded in this baseline file")
+@click.option("--verbose", "-v", is_flag=True, help="show tracebacks of internal errors")
+def report(paths, format_name, output, engine, state, config_file, baseline, verbose):
+    """Migration readiness report of PATHS (default: the current directory):
+    a verdict per root module, built from the same findings as `check`."""
+    from .readiness_cli import write_report
+
+    paths = list(paths) or ["."]
+    for path in paths:
+        if not os.path.exists(path) and not os.path.islink(path):
+            click.echo(f"iacm-lint: path does not exist: {path}", err=True)
+            sys.exit(2)
+    given = dict(engine=engine, state=state, baseline=baseline)
+    try:
+        options = _options_with_config(paths, config_file, given, verbose=verbose)
+        sys.exit(write_report(paths, options, format_name, output))
+    except ConfigError as exc:
+        click.echo(f"iacm-lint: {exc}", err=True)
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - a one-line message, the traceback only with --verbose
+        if verbose:
+            raise
+        click.echo(f"iacm-lint: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(2)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
