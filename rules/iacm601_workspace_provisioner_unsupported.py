@@ -1,0 +1,99 @@
+"""IACM601 workspace-provisioner-unsupported."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from iacm_lint import releases as rel
+from iacm_lint.harness_config import KNOWN_ENGINES, workspaces
+from iacm_lint.model import Repo
+from iacm_lint.registry import Violation, rule
+
+from ._versions import supported_ranges, title
+
+_EXACT = re.compile(r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.\-]+)?")
+
+
+@rule("IACM601", "workspace-provisioner-unsupported", level="error", scope="repo", tags=("harness", "versions"),
+      short="A Harness workspace resource names a provisioner version Harness cannot run")
+def workspace_provisioner_unsupported(repo: Repo, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    Checks the literal `provisioner_type` and `provisioner_version` of every
+    `harness_platform_workspace` resource and reports a version Harness
+    cannot run: Terraform above 1.5.x (the BSL releases), a version that was
+    never released for that engine, or a value that is not a version number
+    (`~> 1.5`, `1.5`, `latest`). The message names the newest version of
+    that engine Harness supports. Expressions and provisioner types other
+    than `terraform` and `opentofu` are left alone.
+
+    ## Why is this bad?
+    `terraform apply` of the Harness configuration either fails, or creates
+    a workspace whose every plan fails: Harness IaCM runs Terraform only up
+    to 1.5.7 (the last MPL release) and runs every OpenTofu release.
+
+    ## Example
+    ```hcl
+    # workspaces.tf
+    resource "harness_platform_workspace" "network" {
+      identifier           = "network"
+      name                 = "network"
+      org_id               = "default"
+      project_id           = "platform"
+      provisioner_type     = "terraform"
+      provisioner_version  = "1.6.6"
+      provider_connector   = "account.aws_oidc"
+      repository           = "infra-live"
+      repository_connector = "account.github"
+      repository_branch    = "main"
+      repository_path      = "infra/network"
+      cost_estimation_enabled = true
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    # workspaces.tf
+    resource "harness_platform_workspace" "network" {
+      identifier           = "network"
+      name                 = "network"
+      org_id               = "default"
+      project_id           = "platform"
+      provisioner_type     = "opentofu"
+      provisioner_version  = "1.8.8"
+      provider_connector   = "account.aws_oidc"
+      repository           = "infra-live"
+      repository_connector = "account.github"
+      repository_branch    = "main"
+      repository_path      = "infra/network"
+      cost_estimation_enabled = true
+    }
+    ```
+    """
+    for workspace in workspaces(repo):
+        engine = workspace.engine
+        attribute = workspace.attr("provisioner_version")
+        version = workspace.version
+        if engine not in KNOWN_ENGINES or attribute is None or version is None:
+            continue
+        newest = rel.newest_supported(engine).version
+        name = title(engine)
+        text = version.strip()
+        if not _EXACT.fullmatch(text):
+            yield Violation(attribute.span, f'provisioner_version "{version}" of workspace "{workspace.identifier}" is '
+                                            f'not an exact version number; set a {name} release such as "{newest}"')
+            continue
+        release = rel.find_release(engine, text)
+        if release is None:
+            yield Violation(attribute.span, f'{name} {text} (workspace "{workspace.identifier}") was never released as '
+                                            f'a stable version; set provisioner_version = "{newest}", the newest '
+                                            f'{name} release Harness supports')
+            continue
+        if rel.is_supported(engine, text):
+            continue
+        bsl = " BSL" if release.license.upper().startswith(("BSL", "BUSL")) else ""
+        other = f' or provisioner_type = "opentofu"' if engine == "terraform" else ""
+        yield Violation(attribute.span, f'Harness does not run{bsl} {name} {text} (workspace '
+                                        f'"{workspace.identifier}"; it supports {name} {supported_ranges(engine)}); '
+                                        f'set provisioner_version = "{newest}"{other}')

@@ -1,0 +1,113 @@
+"""IACM602 workspace-path-invalid."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from iacm_lint.harness_config import THIS, closest_root, path_problem, target, workspaces
+from iacm_lint.model import Repo
+from iacm_lint.registry import Violation, rule
+
+
+@rule("IACM602", "workspace-path-invalid", level="error", scope="repo", tags=("harness",),
+      short="A Harness workspace points at a folder of this repository that is not a root module")
+def workspace_path_invalid(repo: Repo, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    Reports a `harness_platform_workspace` whose literal `repository_path`
+    does not exist in the scanned repository, holds no Terraform files, or is
+    a module that another module calls rather than a root module — but only
+    when the workspace targets the scanned repository: its `repository`
+    matches a git remote of the scan (https, ssh and `.git` forms alike) or,
+    without remotes, the repository's directory name, or another workspace
+    with the same `repository` value points at a root of the scan. Workspaces
+    of other repositories, and paths written as expressions, are not judged.
+
+    ## Why is this bad?
+    The workspace clones the repository and runs `init` in that folder: a
+    typo or a renamed folder makes every plan fail with "No configuration
+    files", and a child module runs without its backend and provider setup.
+
+    ## Example
+    ```hcl
+    # infra/network/main.tf
+    resource "aws_vpc" "main" {
+      cidr_block = "10.0.0.0/16"
+    }
+    ```
+    ```hcl
+    # infra/dns/main.tf
+    resource "aws_route53_zone" "main" {
+      name = "acme.internal"
+    }
+    ```
+    ```hcl
+    # harness/workspaces.tf
+    resource "harness_platform_workspace" "network" {
+      identifier       = "network"
+      repository       = "infra-live"
+      repository_path  = "infra/network"
+      provisioner_type = "opentofu"
+      provisioner_version = "1.8.8"
+    }
+
+    resource "harness_platform_workspace" "dns" {
+      identifier       = "dns"
+      repository       = "infra-live"
+      repository_path  = "infra/dsn"
+      provisioner_type = "opentofu"
+      provisioner_version = "1.8.8"
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    # infra/network/main.tf
+    resource "aws_vpc" "main" {
+      cidr_block = "10.0.0.0/16"
+    }
+    ```
+    ```hcl
+    # infra/dns/main.tf
+    resource "aws_route53_zone" "main" {
+      name = "acme.internal"
+    }
+    ```
+    ```hcl
+    # harness/workspaces.tf
+    resource "harness_platform_workspace" "network" {
+      identifier       = "network"
+      repository       = "infra-live"
+      repository_path  = "infra/network"
+      provisioner_type = "opentofu"
+      provisioner_version = "1.8.8"
+    }
+
+    resource "harness_platform_workspace" "dns" {
+      identifier       = "dns"
+      repository       = "infra-live"
+      repository_path  = "infra/dns"
+      provisioner_type = "opentofu"
+      provisioner_version = "1.8.8"
+    }
+    ```
+    """
+    for workspace in workspaces(repo):
+        found = target(repo, workspace)
+        if found.status != THIS or found.directory is None:
+            continue
+        problem = path_problem(repo, found.directory)
+        if problem is None:
+            continue
+        attribute = workspace.attr("repository_path")
+        written = workspace.literal("repository_path")
+        subject = f'repository_path "{written}" of workspace "{workspace.identifier}" {problem.what}'
+        if problem.root is not None:
+            yield Violation(attribute.span, f'{subject}; point the workspace at the root module that calls it, '
+                                            f'"{found.in_repository(problem.root)}"')
+            continue
+        closest = closest_root(repo, found.directory)
+        fix = (f'did you mean "{found.in_repository(closest)}"?' if closest is not None
+               else "point it at the folder of a root module")
+        where = " in this repository" if problem.what == "does not exist" else ""
+        yield Violation(attribute.span, f"{subject}{where}; {fix}")

@@ -1,0 +1,91 @@
+"""IACM603 workspace-variable-secret-literal."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from iacm_lint.harness_config import workspaces
+from iacm_lint.model import Repo
+from iacm_lint.registry import Violation, rule
+from iacm_lint.secrets import find_credentials, judge, secret_name_kind
+
+
+@rule("IACM603", "workspace-variable-secret-literal", level="error", scope="repo", tags=("harness", "security", "secrets"),
+      security_severity="8.0", short="A Harness workspace variable holds a secret as a plain string")
+def workspace_variable_secret_literal(repo: Repo, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    Reports an `environment_variable` or `terraform_variable` block of a
+    `harness_platform_workspace` with `value_type = "string"` whose `key`
+    says it holds a secret (the secret detector's name rules:
+    `AWS_SECRET_ACCESS_KEY`, `ARM_CLIENT_SECRET`, `*_TOKEN`, `*PASSWORD*`,
+    `api_key`, …) and whose `value` is a literal, or whose literal `value`
+    has a known credential format (AWS access key id, GitHub token, PEM
+    key, …). The value is never shown. Variables with `value_type =
+    "secret"`, non-secret keys with ordinary values, placeholders, secret
+    references (`account.x`) and expressions (`var.x`) are left alone.
+
+    ## Why is this bad?
+    A `string` variable is stored and shown in clear text in the workspace
+    (and in the plan logs), and the literal also sits in the Terraform
+    state of the Harness configuration and in git history.
+
+    ## Example
+    ```hcl
+    # workspaces.tf
+    resource "harness_platform_workspace" "network" {
+      identifier          = "network"
+      repository          = "infra-live"
+      repository_path     = "infra/network"
+      provisioner_type    = "opentofu"
+      provisioner_version = "1.8.8"
+
+      environment_variable {
+        key        = "ARM_CLIENT_SECRET"
+        value      = "Qh7~vR2pX9.kLm4TzW8yNc3Bf6Gd1Js5"
+        value_type = "string"
+      }
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    # workspaces.tf
+    resource "harness_platform_workspace" "network" {
+      identifier          = "network"
+      repository          = "infra-live"
+      repository_path     = "infra/network"
+      provisioner_type    = "opentofu"
+      provisioner_version = "1.8.8"
+
+      environment_variable {
+        key        = "ARM_CLIENT_SECRET"
+        value      = "account.arm_client_secret"
+        value_type = "secret"
+      }
+    }
+    ```
+    """
+    for workspace in workspaces(repo):
+        for variable in workspace.variables():
+            attribute = variable.value
+            if variable.value_type != "string" or attribute is None or not isinstance(attribute.value, str):
+                continue
+            key = variable.key
+            value = attribute.value
+            kind = secret_name_kind(key) if key else None
+            what = None
+            if kind is not None:
+                judgement = judge(value, "credential" if kind == "key" else kind)
+                if judgement is not None and judgement.verdict == "secret":
+                    what = judgement.what
+            if what is None:
+                matches = find_credentials(value)
+                if matches:
+                    what = matches[0].label
+            if what is None:
+                continue
+            named = f'{variable.kind} "{key}"' if key else variable.kind
+            yield Violation(attribute.span, f'{named} of workspace "{workspace.identifier}" holds {what} with '
+                                            f'value_type "string"; store it as a Harness secret and set '
+                                            f'value_type = "secret" with the secret\'s reference as value')

@@ -1,0 +1,95 @@
+"""IACM604 workspace-version-mismatch."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from iacm_lint import releases as rel
+from iacm_lint.compat import accepting_releases, accepts, rejecting
+from iacm_lint.harness_config import KNOWN_ENGINES, THIS, target, workspaces
+from iacm_lint.model import Repo
+from iacm_lint.registry import Violation, rule
+
+from ._versions import title
+
+
+@rule("IACM604", "workspace-version-mismatch", level="error", scope="repo", tags=("harness", "versions"),
+      short="A Harness workspace runs a release that the root's required_version rejects")
+def workspace_version_mismatch(repo: Repo, ctx) -> Iterator[Violation]:
+    """
+    ## What it does
+    For every `harness_platform_workspace` whose `repository_path` is a root
+    module of the scan (see IACM602 for when a workspace targets the scanned
+    repository), asks whether release `provisioner_version` of
+    `provisioner_type` accepts that root — the same question IACM301 and
+    IACM305 ask, with the same reading of `required_version` per engine and
+    release (OpenTofu 1.12+ reads only `.tofu` constraints). Reports the
+    version when it does not, naming the constraint and a release that fits.
+    Workspaces whose root cannot be resolved, and expressions, are left alone.
+
+    ## Why is this bad?
+    `init` in the workspace stops with "Unsupported Terraform Core version"
+    before any plan: the workspace and the code it runs disagree.
+
+    ## Example
+    ```hcl
+    # infra/network/versions.tf
+    terraform {
+      required_version = "~> 1.5.0"
+    }
+    ```
+    ```hcl
+    # harness/workspaces.tf
+    resource "harness_platform_workspace" "network" {
+      identifier          = "network"
+      repository          = "infra-live"
+      repository_path     = "infra/network"
+      provisioner_type    = "terraform"
+      provisioner_version = "1.4.6"
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    # infra/network/versions.tf
+    terraform {
+      required_version = "~> 1.5.0"
+    }
+    ```
+    ```hcl
+    # harness/workspaces.tf
+    resource "harness_platform_workspace" "network" {
+      identifier          = "network"
+      repository          = "infra-live"
+      repository_path     = "infra/network"
+      provisioner_type    = "terraform"
+      provisioner_version = "1.5.7"
+    }
+    ```
+    """
+    for workspace in workspaces(repo):
+        engine = workspace.engine
+        version = (workspace.version or "").strip()
+        if engine not in KNOWN_ENGINES or not version:
+            continue
+        release = rel.find_release(engine, version)
+        if release is None or release.version != version:
+            continue  # not an exact released version: IACM601's finding
+        found = target(repo, workspace)
+        if found.status != THIS or found.root is None:
+            continue
+        root = found.root
+        if accepts(root, engine, release):
+            continue
+        declarations = rejecting(root, engine, release)
+        why = f": {declarations[0].label} does not hold for it" if declarations else ""
+        fitting = accepting_releases(root, engine)
+        if fitting:
+            fix = f'set provisioner_version = "{fitting[-1].version}"'
+        else:
+            fix = f"no {title(engine)} release Harness runs accepts it, so change the root's required_version"
+        attribute = workspace.attr("provisioner_version")
+        yield Violation(attribute.span,
+                        f'workspace "{workspace.identifier}" runs {title(engine)} {version}, which rejects root '
+                        f'{found.in_repository(root.directory)}{why}; {fix}',
+                        related=tuple((d.span, d.label) for d in declarations))
