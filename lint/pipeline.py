@@ -357,7 +357,12 @@ def build_pipelines(repo: Repo) -> list[Pipeline]:
     """Every pipeline of the scan, in path order (git-ignored files skipped)."""
     ignored = getattr(repo, "ignored_paths", frozenset())
     result = []
-    for yaml_file in repo.yaml_files:
+    yaml_files = list(repo.yaml_files)
+    if hasattr(repo, "hcl_files"):  # pipelines in harness_platform_pipeline `yaml` heredocs (issue 13)
+        from .harness_config import heredoc_pipelines
+
+        yaml_files = sorted((*yaml_files, *heredoc_pipelines(repo)), key=lambda f: f.path)
+    for yaml_file in yaml_files:
         if yaml_file.path in ignored:
             continue
         pipeline = build_pipeline(yaml_file)
