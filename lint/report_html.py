@@ -15,6 +15,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .readiness import BLOCKED, CATEGORIES, LEVEL_RANK, LEVELS, NEEDS_WORK, READY, Item, Readiness
+from .report import plural
 
 LEVEL_COLORS = {"error": "#c62828", "warning": "#ef6c00", "note": "#1565c0"}
 VERDICT_CLASSES = {READY: "ready", NEEDS_WORK: "needs-work", BLOCKED: "blocked"}
@@ -25,7 +26,7 @@ REPOSITORY = "(repository)"
 def _environment():
     import jinja2
 
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
         autoescape=True,
         trim_blocks=True,
@@ -33,6 +34,8 @@ def _environment():
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+    environment.filters["plural"] = plural
+    return environment
 
 
 def render(report: Readiness) -> str:

@@ -8,6 +8,7 @@ elsewhere), links to rule docs point at docs/rules/<ID>.md.
 from __future__ import annotations
 
 from .readiness import BLOCKED, FAIL, NEEDS_WORK, NOT_APPLICABLE, PASS, READY, WARN, Item, Readiness, RootReport
+from .report import plural
 
 VERDICT_BADGES = {READY: "✅ ready", NEEDS_WORK: "⚠️ needs work", BLOCKED: "⛔ blocked"}
 CHECK_MARKS = {PASS: "✅", WARN: "⚠️", FAIL: "❌", NOT_APPLICABLE: "➖"}
@@ -23,10 +24,6 @@ def cell(text: str) -> str:
 def code(text: str) -> str:
     text = str(text).replace("|", "\\|")
     return f"``{text}``" if "`" in text else f"`{text}`"
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def root_title(directory: str) -> str:

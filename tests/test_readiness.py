@@ -1,0 +1,362 @@
+"""`iacm-lint report`: the readiness model, the Markdown report (syrupy
+snapshots of three example repositories), the self-contained HTML page, and
+the page in headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+from iacm_lint import readiness, report_html, report_md
+from iacm_lint.cli import main
+from iacm_lint.engine import Options, run
+from iacm_lint.readiness_cli import link_base
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "testdata" / "examples"
+VERSION = "0.0.0-test"  # the footer names the tool version; fixed so snapshots survive releases
+
+# The literal secrets written into testdata/examples/report-blocked (fake values).
+BLOCKED_SECRETS = ("AKIAZ7QH3KX2M4PLNW5R", "q8Vt2LmR9xWc4KpZ7nJd3HsY6fBg1TaE5uXo0QiN", "Wq7#pLz2!vR9kT4m")
+
+
+class MarkdownSnapshot(SingleFileSnapshotExtension):
+    """One readable .md file per snapshot."""
+
+    _write_mode = WriteMode.TEXT
+    _file_extension = "md"
+    file_extension = "md"
+
+
+@pytest.fixture
+def md_snapshot(snapshot):
+    return snapshot.use_extension(MarkdownSnapshot)
+
+
+def model(name: str, **kwargs) -> readiness.Readiness:
+    return readiness.build(run([str(EXAMPLES / name)], Options(jobs=1)), tool_version=VERSION, **kwargs)
+
+
+def verdicts(report: readiness.Readiness) -> dict[str, str]:
+    return {root.directory: root.verdict for root in report.roots}
+
+
+# ---- the model ------------------------------------------------------------------
+
+
+def test_verdicts_of_the_three_examples():
+    assert verdicts(model("onboarding-ready")) == {".": "ready"}
+    assert verdicts(model("report-needs-work")) == {".": "needs work"}
+    assert verdicts(model("report-blocked")) == {"app": "blocked", "harness": "needs work", "network": "ready"}
+
+
+def test_model_uses_the_findings_of_check():
+    """No second analysis path: every visible finding of `check` is in the
+    report, each root's to-do list holds exactly the findings under it, in
+    severity order."""
+    result = run([str(EXAMPLES / "report-blocked")], Options(jobs=1))
+    report = readiness.build(result)
+    assert [(i.rule_id, i.path, i.line, i.col) for i in report.items] == [
+        (f.rule_id, f.span.path, f.span.line, f.span.col) for f in sorted(result.findings, key=lambda f: f.sort_key)]
+    app = next(r for r in report.roots if r.directory == "app")
+    ranks = [readiness.LEVEL_RANK[i.level] for i in app.todo]
+    assert ranks == sorted(ranks)
+    assert {i.path.split("/")[0] for i in app.todo} == {"app", ".harness"}
+    assert all(i.path == ".harness/app.yaml" for i in app.todo if i.category == "5xx pipelines")
+    assert not report.repository_items
+
+
+def test_backend_summary_and_versions():
+    root = model("onboarding-ready").roots[0]
+    assert root.engine == "OpenTofu"
+    assert root.versions == (("OpenTofu", "1.8.0–1.12.6"), ("Terraform", "1.5.0–1.5.7"))
+    (backend,) = root.backends
+    assert backend == readiness.BackendSummary(
+        type="s3", location="bucket = acme-platform-tfstate, region = us-east-1",
+        key="key = network/prod/terraform.tfstate", locking="dynamodb_table = acme-platform-tf-locks",
+        encryption="encrypt = true", configured_in=("backends.tf:5",), label='backend "s3"')
+    blocked = {r.directory: r for r in model("report-blocked").roots}
+    assert blocked["app"].backends[0].locking == "none"
+    assert blocked["network"].backends[0].locking == "built in"
+    assert blocked["network"].backends[0].encryption == "at rest (storage default)"
+    assert blocked["network"].backends[0].key == "prefix = network/prod"
+
+
+def test_pipelines_are_tied_to_roots_by_workspace_resource():
+    blocked = {r.directory: r for r in model("report-blocked").roots}
+    (network_stage,) = blocked["network"].pipelines
+    assert (network_stage.path, network_stage.line, network_stage.workspace) == (".harness/network.yaml", 7,
+                                                                                 "retail_network")
+    assert network_stage.matched_by == "workspace resource at harness/workspaces.tf:1"
+    assert [s.text for s in network_stage.steps] == [
+        "init (IACMOpenTofuPlugin)", "plan (IACMOpenTofuPlugin)", "approve (IACMApproval)", "apply (IACMOpenTofuPlugin)"]
+    (app_stage,) = blocked["app"].pipelines
+    assert [s.text for s in app_stage.steps] == ["Init (IACM_TOFU_INIT)", "Plan (IACM_TOFU_PLAN)", "apply (Run)"]
+    assert [w.identifier for w in blocked["app"].workspaces] == ["retail_app"]
+    assert blocked["harness"].pipelines == ()
+    single = model("report-needs-work").roots[0]
+    assert [p.matched_by for p in single.pipelines] == ["the only root in the scan"]
+
+
+def test_checklist_per_root():
+    blocked = {r.directory: r for r in model("report-blocked").roots}
+    status = {d: {c.key: c.status for c in r.checklist} for d, r in blocked.items()}
+    assert status["app"] == {"backend": "pass", "state": "fail", "credentials": "fail", "pipeline": "fail",
+                             "version": "pass"}
+    assert status["harness"] == {"backend": "pass", "state": "warn", "credentials": "pass", "pipeline": "n/a",
+                                 "version": "pass"}
+    assert set(status["network"].values()) == {"pass"}
+    credentials = next(c for c in blocked["app"].checklist if c.key == "credentials")
+    assert credentials.detail == "IACM201, IACM204"
+
+
+def test_findings_outside_every_root_are_repository_wide(tmp_path):
+    (tmp_path / "envs" / "dev").mkdir(parents=True)
+    (tmp_path / "envs" / "prod").mkdir(parents=True)
+    for env in ("dev", "prod"):
+        (tmp_path / "envs" / env / "main.tf").write_text('terraform {\n  backend "gcs" {\n    bucket = "b"\n'
+                                                         f'    prefix = "{env}"\n  }}\n}}\n')
+    (tmp_path / "deploy.yaml").write_text(
+        "pipeline:\n  name: p\n  identifier: p\n  stages:\n    - stage:\n        name: s\n        identifier: s\n"
+        "        type: IACM\n        spec:\n          workspace: somewhere\n          execution:\n            steps:\n"
+        "              - step:\n                  type: IACM_TOFU_INIT\n                  name: Init\n"
+        "                  identifier: Init\n")
+    report = readiness.build(run([str(tmp_path)], Options(jobs=1)))
+    assert sorted(verdicts(report).values()) == ["ready", "ready"]
+    assert [(s.path, s.workspace) for s in report.unresolved_pipelines] == [("deploy.yaml", "somewhere")]
+    assert report.repository_verdict == "blocked"
+    assert {i.path for i in report.repository_items} == {"deploy.yaml"}
+    text = report_md.render(report)
+    assert "### Repository-wide" in text and "#### Pipelines without a resolvable root" in text
+
+
+def test_mask_message_keeps_at_most_four_characters():
+    assert readiness.mask_message('sets "x" to a literal credential (abcdefgh…); remove it') == \
+        'sets "x" to a literal credential (abcd…); remove it'
+    assert readiness.mask_message("a short one (h…) stays") == "a short one (h…) stays"
+
+
+def test_link_base_points_from_the_report_to_the_scan_root(tmp_path):
+    assert link_base(str(tmp_path), None) == ""
+    assert link_base(str(tmp_path), str(tmp_path / "report.md")) == ""
+    assert link_base(str(tmp_path / "repo"), str(tmp_path / "out" / "report.html")) == "../repo"
+    report = model("onboarding-ready", link_base="../repo")
+    assert report.link("backends.tf", 5) == "../repo/backends.tf#L5"
+
+
+# ---- Markdown -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("example", ["onboarding-ready", "report-needs-work", "report-blocked"])
+def test_markdown_report(example, md_snapshot):
+    text = report_md.render(model(example))
+    assert str(EXAMPLES) not in text  # no absolute paths: the snapshot is the same on every machine
+    assert text == md_snapshot
+
+
+def test_cli_report_markdown_and_html(tmp_path):
+    runner = CliRunner()
+    path = str(EXAMPLES / "report-blocked")
+    result = runner.invoke(main, ["report", path])
+    assert result.exit_code == 0, result.output
+    expected = report_md.render(readiness.build(run([path], Options(jobs=1))))
+    assert result.output == expected
+    target = tmp_path / "readiness.html"
+    result = runner.invoke(main, ["report", path, "--format", "html", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    relative = os.path.relpath(path, tmp_path).replace(os.sep, "/")
+    assert f'href="{relative}/app/backends.tf#L7"' in page
+
+
+def test_cli_report_rejects_a_missing_path():
+    result = CliRunner().invoke(main, ["report", "does-not-exist"])
+    assert result.exit_code == 2
+    assert "path does not exist: does-not-exist" in result.output
+
+
+# ---- secrets never leave the report unmasked --------------------------------------
+
+
+@pytest.mark.parametrize("render", [report_md.render, report_html.render], ids=["markdown", "html"])
+def test_secrets_are_masked(render):
+    report = model("report-blocked")
+    text = render(report)
+    for secret in BLOCKED_SECRETS:
+        assert secret[:5] not in text
+    for shown in ("(AKIA…)", "(q8Vt…)", "(Wq7#…)"):
+        assert shown in text
+    app = next(r for r in report.roots if r.directory == "app")
+    assert [(s.rule_id, s.line) for s in app.secrets] == [("IACM201", 7), ("IACM201", 8), ("IACM204", 8)]
+
+
+# ---- HTML: self-contained -------------------------------------------------------------
+
+
+class _Resources(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[tuple[str, str, str]] = []  # (tag, attribute, value)
+        self.tags: list[str] = []
+        self.scripts_with_src = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name in ("src", "href", "srcset", "data", "poster", "action", "xlink:href") and value is not None:
+                self.urls.append((tag, name, value))
+        if tag == "script" and any(name == "src" for name, _ in attrs):
+            self.scripts_with_src += 1
+
+
+@pytest.mark.parametrize("example", ["onboarding-ready", "report-blocked"])
+def test_html_is_self_contained(example):
+    page = report_html.render(model(example))
+    parser = _Resources()
+    parser.feed(page)
+    assert parser.scripts_with_src == 0
+    assert not {"link", "img", "iframe", "object", "embed", "video", "audio", "source"} & set(parser.tags)
+    for tag, attribute, value in parser.urls:
+        if re.match(r"(?i)^[a-z][a-z0-9+.-]*:", value):
+            # only plain links to the rule documentation may leave the page
+            assert (tag, attribute) == ("a", "href"), value
+            assert re.fullmatch(r"https://github\.com/iacm-lint/iacm-lint/blob/main/docs/rules/IACM\d{3}\.md", value)
+        else:
+            assert not value.startswith("//"), value
+    assert not re.search(r"(?i)@import|@font-face|url\(", page)
+    assert "<svg" in page and "<style>" in page and "@media print" in page
+    assert page.count("<script>") == 1
+
+
+def test_html_chart_counts_findings_by_category():
+    report = model("report-blocked")
+    counts = dict(report.category_counts)
+    assert counts["2xx secrets"] == {"error": 3, "warning": 0, "note": 0}
+    svg = report_html.category_chart(report)
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert "<title>2xx secrets: 3 errors</title>" in svg
+    for _, label in readiness.CATEGORIES:
+        assert f">{label}</text>" in svg
+
+
+# ---- HTML in headless Chromium ---------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed "
+                                    "(Debian: apt-get install -y chromium; .ci/run installs it)")
+
+
+def _chromium(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               "--no-first-run", "--disable-extensions", f"--user-data-dir={cwd / 'profile'}",
+               "--host-resolver-rules=MAP * ~NOTFOUND",  # offline: the page must need no network
+               "--enable-logging=stderr", "--v=0", *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def _console_messages(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if ":CONSOLE" in line]
+
+
+@pytest.fixture(scope="module")
+def blocked_page(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("html")
+    page = directory / "readiness.html"
+    page.write_text(report_html.render(model("report-blocked")), encoding="utf-8")
+    return page
+
+
+@needs_chromium
+def test_html_in_chromium_shows_every_verdict_without_console_errors(blocked_page):
+    done = _chromium("--dump-dom", blocked_page.as_uri(), cwd=blocked_page.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert _console_messages(done.stderr) == []
+    dom = done.stdout
+    assert 'data-interactive="yes"' in dom  # the inline script ran to its end
+    for directory, verdict in (("app", "blocked"), ("harness", "needs work"), ("network", "ready")):
+        assert re.search(rf'<span class="verdict [a-z-]+" data-root="{directory}">{verdict}</span>', dom), directory
+    assert "10 of 10" in dom
+
+
+@needs_chromium
+def test_html_in_chromium_filters_and_sorts(blocked_page):
+    done = _chromium("--dump-dom", blocked_page.as_uri() + "#filter=IACM201&sort=1", cwd=blocked_page.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert _console_messages(done.stderr) == []
+    dom = done.stdout
+    assert "2 of 10" in dom
+    rows = re.findall(r'<tr data-level="(\w+)"[^>]*?( hidden="")?>\s*<td[^>]*>.*?</td>\s*<td data-sort="(IACM\d+)"',
+                      dom, re.S)
+    shown = [rule for _, hidden, rule in rows if not hidden]
+    assert shown == ["IACM201", "IACM201"]
+    assert [rule for _, _, rule in rows] == sorted(rule for _, _, rule in rows)  # sorted by the Rule column
+    assert 'aria-sort="ascending"' in dom
+
+
+@needs_chromium
+def test_html_in_chromium_screenshot_shows_the_verdict_colours(blocked_page):
+    shot = blocked_page.parent / "shot.png"
+    done = _chromium(f"--screenshot={shot}", "--window-size=1000,700", "--hide-scrollbars", blocked_page.as_uri(),
+                     cwd=blocked_page.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert _console_messages(done.stderr) == []
+    width, height, pixels = _read_png(shot.read_bytes())
+    assert (width, height) == (1000, 700)
+    colours = set(pixels)
+    # the summary table's verdict badges: blocked (red), needs work (orange), ready (green)
+    for name, rgb in (("blocked", (0xC6, 0x28, 0x28)), ("needs work", (0xEF, 0x6C, 0x00)), ("ready", (0x2E, 0x7D, 0x32))):
+        assert rgb in colours, f"no {name} badge colour in the screenshot"
+
+
+def _read_png(data: bytes) -> tuple[int, int, list[tuple[int, int, int]]]:
+    """Decode an 8-bit RGB/RGBA non-interlaced PNG (what Chromium writes) into RGB pixels."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    offset, idat, header = 8, b"", None
+    while offset < len(data):
+        (length,) = struct.unpack(">I", data[offset:offset + 4])
+        kind = data[offset + 4:offset + 8]
+        body = data[offset + 8:offset + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        offset += 12 + length
+    width, height, depth, colour_type, _, _, interlace = header
+    assert depth == 8 and colour_type in (2, 6) and interlace == 0
+    channels = 3 if colour_type == 2 else 4
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    previous = bytearray(stride)
+    pixels = []
+    for row in range(height):
+        start = row * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up = previous[i]
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + ((left + up) >> 1)) & 0xFF
+            elif kind == 4:
+                upper_left = previous[i - channels] if i >= channels else 0
+                p = left + up - upper_left
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - upper_left)
+                predictor = left if pa <= pb and pa <= pc else (up if pb <= pc else upper_left)
+                line[i] = (line[i] + predictor) & 0xFF
+        pixels.extend(tuple(line[i:i + 3]) for i in range(0, stride, channels))
+        previous = line
+    return width, height, pixels
