@@ -73,6 +73,7 @@ def command_unknown(pipeline: Pipeline, ctx) -> Iterator[Violation]:
             continue
         if is_expression(text) or text.strip() in PLUGIN_COMMANDS:
             continue
-        close = difflib.get_close_matches(text.strip().lower(), PLUGIN_COMMANDS, n=1, cutoff=0.6)
+        words = [w for w in text.lower().split() if w in PLUGIN_COMMANDS]  # "terraform apply"
+        close = words[-1:] or difflib.get_close_matches(text.strip().lower(), PLUGIN_COMMANDS, n=1, cutoff=0.6)
         hint = f'did you mean "{close[0]}"?' if close else "use one of init, plan, apply, destroy, plan-destroy, detect-drift"
         yield Violation(node.span, f'{step.type} step "{step.label}" has unknown command "{text}"; {hint}')
