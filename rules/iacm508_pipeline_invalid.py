@@ -8,6 +8,7 @@ from typing import Iterator, Optional
 from ..model import YNode
 from ..pipeline import Pipeline, Stage, Step, is_expression
 from ..registry import Violation, rule
+from ._pipelines import stage_name
 
 IDENTIFIER = re.compile(r"[a-zA-Z_][0-9a-zA-Z_]{0,127}")
 _STR = "tag:yaml.org,2002:str"
@@ -107,7 +108,7 @@ def _stage(pipeline: Pipeline, stage: Stage) -> Iterator[Violation]:
             yield _wrong_type(key, value, "a list of steps")
     for step in stage.all_steps():
         yield from _step(stage, step)
-    yield from _duplicates(stage.steps, "step", _where(stage), groups=stage.step_groups)
+    yield from _duplicates(stage.steps, "step", stage_name(stage), groups=stage.step_groups)
 
 
 def _iacm_execution(stage: Stage) -> Iterator[Violation]:
@@ -193,14 +194,6 @@ def _scalar_kind(value: YNode) -> str:
 
 def _is_expr(node: YNode) -> bool:
     return node.kind == "scalar" and is_expression(node.value)
-
-
-def _where(stage: Stage) -> str:
-    if stage.kind == "fragment":
-        return "this fragment"
-    if stage.kind.endswith("template"):
-        return "this template"
-    return f'stage "{stage.label}"'
 
 
 def _duplicates(items, what: str, where: str, groups=()) -> Iterator[Violation]:
