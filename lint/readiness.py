@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
 from .findings import Finding
-from .model import Block, RootModule
+from .model import RootModule
 from .registry import get_rule
 
 READY, NEEDS_WORK, BLOCKED = "ready", "needs work", "blocked"
@@ -479,40 +479,21 @@ def _encryption(effective: Any) -> str:
 # ---- Harness workspaces (harness_platform_workspace resources) -------------------
 
 
-def _literal(block: Block, name: str) -> str:
-    attribute = block.attr(name)
-    if attribute is None:
-        return ""
-    value = attribute.value
-    return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
-
-
 def _workspaces(repo: Any) -> dict[str, tuple[Workspace, ...]]:
-    """root directory -> workspaces declared in the scan whose literal
-    `repository_path` is that root."""
-    roots = {r.directory for r in repo.roots}
+    """root directory -> the workspaces declared in the scan whose
+    `repository_path` resolves to that root (harness_config.py decides,
+    as IACM602/IACM604 do)."""
+    from . import harness_config
+
     found: dict[str, list[Workspace]] = {}
-    for hcl_file in repo.hcl_files:
-        for block in hcl_file.top("resource"):
-            if block.labels[:1] != ("harness_platform_workspace",):
-                continue
-            path = _literal(block, "repository_path")
-            directory = _normalise_repository_path(path) if path else ""
-            if directory not in roots:
-                continue
-            identifier = _literal(block, "identifier") or ".".join(block.labels)
-            provisioner = " ".join(p for p in (_literal(block, "provisioner_type"),
-                                               _literal(block, "provisioner_version")) if p)
-            found.setdefault(directory, []).append(
-                Workspace(identifier, hcl_file.path, block.header_span.line, provisioner))
-    return {d: tuple(sorted(ws, key=lambda w: w.identifier)) for d, ws in found.items()}
-
-
-def _normalise_repository_path(path: str) -> str:
-    path = path.strip().replace("\\", "/").strip("/")
-    while path.startswith("./"):
-        path = path[2:]
-    return posixpath.normpath(path) if path else "."
+    for workspace in harness_config.workspaces(repo):
+        where = harness_config.target(repo, workspace)
+        if where.root is None or where.directory is None:
+            continue
+        provisioner = " ".join(p for p in (workspace.engine, workspace.version) if p)
+        found.setdefault(where.directory, []).append(
+            Workspace(workspace.identifier, workspace.file.path, workspace.block.header_span.line, provisioner))
+    return {d: tuple(sorted(ws, key=lambda w: (w.identifier, w.path, w.line))) for d, ws in found.items()}
 
 
 # ---- pipelines ---------------------------------------------------------------------

@@ -1,16 +1,26 @@
 # This file is maintained automatically by "tofu init".
 # Manual edits may be lost in future updates.
 
-provider "registry.opentofu.org/hashicorp/aws" {
-  version     = "5.46.0"
-  constraints = "~> 5.40"
+provider "registry.opentofu.org/hashicorp/google" {
+  version     = "5.24.0"
+  constraints = "~> 5.20"
   hashes = [
-    "h1:l3SyLT3QbkhSV/2ynQkYjR/9+EDCSytGtp2U8RO/8Oo=",
-    "h1:gRHcJYJZgHIwKMk1QTUTNl9wZvGjqjmI47Mt8etc1T0=",
-    "zh:3e34c8a6ce8705ed19629903f8d65ea2a19a7034460b6daa2a824bcaaba26c96",
-    "zh:8111dc25825980723028c935413513365f7066f1a3aa3988e3b32df1eb5cd53d",
-    "zh:9774b22d3dd06e485257fdb29d09188d1ffdf840c24b2b46b69d94f113bff0ea",
-    "zh:a961abc0f243dda292b22956cddd76bdcd13e23a1b945cf5f4c5f13000ef2812",
-    "zh:ef7f954017938efa44321564cc1ea14cf196c4edc950ce53cd81f818ef7aed32",
+    "h1:pMBjpsUX1d6SVXbEEQepq6q4CEj1RSEDt0Sy1gRAjPc=",
+    "zh:105597f122cf7fcdf906ddb152bb03426d3d38fc54f60def2bb2d7892b3e0386",
+    "zh:4df8f671299a3d338ac0daf00c49892d403e8d76330196a26c598762825469c2",
+    "zh:56ea5dd35628177930d1612989e604d91a0800b45f6ecec07daed67a13c451d7",
+    "zh:e969cc604092f094425866f50b72ac6c9695327b912d5d23614b6de26be3527f",
+  ]
+}
+
+provider "registry.opentofu.org/harness/harness" {
+  version     = "0.31.4"
+  constraints = "~> 0.30"
+  hashes = [
+    "h1:kNEqoRVlvgA9v/eJqqeZwuJSFTG4RBovfbwKSC4ykT0=",
+    "zh:0b6b5ecb986c043a9a792c3a45535ada438713f9df2d56a5f74271d7cc2a7794",
+    "zh:30f5f9c11cc2feb0c2b40850f58248001ea7f516283e1cd23b51a5d09bc7e401",
+    "zh:7b2cb9ac9cf18f84691ecdf172ac7714ec815b7971b92511142846e2defaada7",
+    "zh:ad0586668341503f3a0d6078d36f1f244058e2cc67e1410006d04120f3525e99",
   ]
 }
