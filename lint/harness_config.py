@@ -537,6 +537,7 @@ class PathProblem:
 
     what: str
     root: Optional[str] = None
+    below: Optional[str] = None  # the first root below a folder that holds no Terraform files
 
 
 def path_problem(repo: Repo, directory: str) -> Optional[PathProblem]:
@@ -565,7 +566,8 @@ def path_problem(repo: Repo, directory: str) -> Optional[PathProblem]:
         return None
     if any(name.endswith((".tf", ".tofu", ".tf.json", ".tofu.json")) for name in names):
         return None  # module files the scan left out (exclude, .gitignore): cannot judge
-    return PathProblem("holds no Terraform files")
+    below = next((d for d in sorted(_facts(repo).roots) if directory == "." or d.startswith(directory + "/")), None)
+    return PathProblem("holds no Terraform files", below=below)
 
 
 def closest_root(repo: Repo, directory: str) -> Optional[str]:

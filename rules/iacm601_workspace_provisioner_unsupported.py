@@ -80,20 +80,21 @@ def workspace_provisioner_unsupported(repo: Repo, ctx) -> Iterator[Violation]:
         newest = rel.newest_supported(engine).version
         name = title(engine)
         text = version.strip()
+        who = f'workspace "{workspace.identifier}"'
         if not _EXACT.fullmatch(text):
-            yield Violation(attribute.span, f'provisioner_version "{version}" of workspace "{workspace.identifier}" is '
-                                            f'not an exact version number; set a {name} release such as "{newest}"')
+            yield Violation(attribute.span, f'{who} has provisioner_version "{version}", which is not an exact '
+                                            f'version; set a released {name} version such as "{newest}"')
             continue
         release = rel.find_release(engine, text)
         if release is None:
-            yield Violation(attribute.span, f'{name} {text} (workspace "{workspace.identifier}") was never released as '
-                                            f'a stable version; set provisioner_version = "{newest}", the newest '
-                                            f'{name} release Harness supports')
+            yield Violation(attribute.span, f'{who} uses {name} {text}, which was never released; set '
+                                            f'provisioner_version = "{newest}", the newest {name} release Harness '
+                                            f'supports')
             continue
         if rel.is_supported(engine, text):
             continue
-        bsl = " BSL" if release.license.upper().startswith(("BSL", "BUSL")) else ""
-        other = f' or provisioner_type = "opentofu"' if engine == "terraform" else ""
-        yield Violation(attribute.span, f'Harness does not run{bsl} {name} {text} (workspace '
-                                        f'"{workspace.identifier}"; it supports {name} {supported_ranges(engine)}); '
-                                        f'set provisioner_version = "{newest}"{other}')
+        kind = "a BSL release" if release.license.upper().startswith(("BSL", "BUSL")) else "a release"
+        other = ' or provisioner_type = "opentofu"' if engine == "terraform" else ""
+        yield Violation(attribute.span, f"{who} uses {name} {text}, {kind} Harness does not run (it supports "
+                                        f'{name} {supported_ranges(engine)}); set provisioner_version = '
+                                        f'"{newest}"{other}')

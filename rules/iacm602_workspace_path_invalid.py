@@ -106,6 +106,10 @@ def workspace_path_invalid(repo: Repo, ctx) -> Iterator[Violation]:
             yield Violation(attribute.span, f'{subject}; point the workspace at the root module that calls it, '
                                             f'"{found.in_repository(problem.root)}"')
             continue
+        if problem.below is not None:
+            yield Violation(attribute.span, f'{subject}; point it at the root module below it, such as '
+                                            f'"{found.in_repository(problem.below)}"')
+            continue
         closest = closest_root(repo, found.directory)
         fix = (f'did you mean "{found.in_repository(closest)}"?' if closest is not None
                else "point it at the folder of a root module")

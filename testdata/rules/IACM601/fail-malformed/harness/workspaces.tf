@@ -1,0 +1,48 @@
+locals {
+  tofu_version = "latest"
+}
+
+resource "harness_platform_workspace" "network" {
+  identifier              = "network"
+  name                    = "network"
+  org_id                  = var.org_id
+  project_id              = var.project_id
+  provisioner_type        = "opentofu"
+  provisioner_version     = "~> 1.8"
+  provider_connector      = "account.aws_oidc"
+  repository              = "platform-live"
+  repository_connector    = "account.github_acme"
+  repository_branch       = "main"
+  repository_path         = "infra/network"
+  cost_estimation_enabled = true
+}
+
+resource "harness_platform_workspace" "app" {
+  identifier              = "app"
+  name                    = "app"
+  org_id                  = var.org_id
+  project_id              = var.project_id
+  provisioner_type        = "opentofu"
+  provisioner_version     = local.tofu_version
+  provider_connector      = "account.aws_oidc"
+  repository              = "platform-live"
+  repository_connector    = "account.github_acme"
+  repository_branch       = "main"
+  repository_path         = "infra/app"
+  cost_estimation_enabled = true
+}
+
+resource "harness_platform_workspace" "dns" {
+  identifier              = "dns"
+  name                    = "dns"
+  org_id                  = var.org_id
+  project_id              = var.project_id
+  provisioner_type        = "opentofu"
+  provisioner_version     = "1.8"
+  provider_connector      = "account.aws_oidc"
+  repository              = "platform-live"
+  repository_connector    = "account.github_acme"
+  repository_branch       = "main"
+  repository_path         = "infra/dns"
+  cost_estimation_enabled = true
+}

@@ -1,0 +1,5 @@
+module "subnets" {
+  source = "../../modules/subnets"
+
+  vpc_id = aws_vpc.main.id
+}

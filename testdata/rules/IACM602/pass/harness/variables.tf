@@ -1,0 +1,14 @@
+variable "org_id" {
+  type    = string
+  default = "default"
+}
+
+variable "project_id" {
+  type    = string
+  default = "platform"
+}
+
+variable "ledger_path" {
+  type    = string
+  default = "terraform/ledger"
+}

@@ -1,0 +1,29 @@
+resource "harness_platform_workspace" "network" {
+  identifier              = "network"
+  name                    = "network"
+  org_id                  = var.org_id
+  project_id              = var.project_id
+  provisioner_type        = "terraform"
+  provisioner_version     = "1.5.7"
+  provider_connector      = "account.aws_oidc"
+  repository              = "platform-live"
+  repository_connector    = "account.github_acme"
+  repository_branch       = "main"
+  repository_path         = "infra/network"
+  cost_estimation_enabled = true
+}
+
+resource "harness_platform_workspace" "app" {
+  identifier              = "app"
+  name                    = "app"
+  org_id                  = var.org_id
+  project_id              = var.project_id
+  provisioner_type        = "terraform"
+  provisioner_version     = "1.4.6"
+  provider_connector      = "account.aws_oidc"
+  repository              = "platform-live"
+  repository_connector    = "account.github_acme"
+  repository_branch       = "main"
+  repository_path         = "infra/app"
+  cost_estimation_enabled = true
+}

@@ -1,0 +1,59 @@
+resource "harness_platform_workspace" "network" {
+  identifier              = "network"
+  name                    = "network"
+  org_id                  = var.org_id
+  project_id              = var.project_id
+  provisioner_type        = "terraform"
+  provisioner_version     = "1.5.7"
+  provider_connector      = "account.aws_oidc"
+  repository              = "platform-live"
+  repository_connector    = "account.github_acme"
+  repository_branch       = "main"
+  repository_path         = "infra/network"
+  cost_estimation_enabled = true
+}
+
+resource "harness_platform_workspace" "app" {
+  identifier              = "app"
+  name                    = "app"
+  org_id                  = var.org_id
+  project_id              = var.project_id
+  provisioner_type        = "opentofu"
+  provisioner_version     = "1.8.8"
+  provider_connector      = "account.aws_oidc"
+  repository              = "platform-live"
+  repository_connector    = "account.github_acme"
+  repository_branch       = "main"
+  repository_path         = "infra/app"
+  cost_estimation_enabled = true
+}
+
+resource "harness_platform_workspace" "dns" {
+  identifier              = "dns"
+  name                    = "dns"
+  org_id                  = var.org_id
+  project_id              = var.project_id
+  provisioner_type        = "opentofu"
+  provisioner_version     = "1.9.1"
+  provider_connector      = "account.aws_oidc"
+  repository              = "platform-live"
+  repository_connector    = "account.github_acme"
+  repository_branch       = "main"
+  repository_path         = "infra/dns"
+  cost_estimation_enabled = true
+}
+
+resource "harness_platform_workspace" "payments" {
+  identifier              = "payments"
+  name                    = "payments"
+  org_id                  = var.org_id
+  project_id              = var.project_id
+  provisioner_type        = "terraform"
+  provisioner_version     = "1.3.9"
+  provider_connector      = "account.aws_oidc"
+  repository              = "https://github.com/acme/payments-infra"
+  repository_connector    = "account.github_acme"
+  repository_branch       = "main"
+  repository_path         = "terraform/prod"
+  cost_estimation_enabled = true
+}

@@ -1,0 +1,7 @@
+provider "aws" {
+  region = var.region
+}
+
+resource "aws_ecs_cluster" "app" {
+  name = "platform-app"
+}

@@ -1,0 +1,7 @@
+provider "aws" {
+  region = var.region
+}
+
+resource "aws_route53_zone" "internal" {
+  name = "acme.internal"
+}
