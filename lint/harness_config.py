@@ -339,22 +339,28 @@ def mask_interpolations(text: str) -> str:
     return "".join(out)
 
 
-def heredoc_pipelines(repo: Repo) -> list[YamlFile]:
-    """The parsed YAML of every `harness_platform_pipeline` `yaml` heredoc in
-    the scan (parse failures included, with `error` set), path order."""
+def _heredocs(repo: Repo) -> dict:
+    """(path, heredoc span) -> parsed YAML, for every `harness_platform_pipeline`
+    `yaml` heredoc of the scan, in path order."""
 
-    def build(r: Repo) -> list[YamlFile]:
-        found = []
+    def build(r: Repo) -> dict:
+        found = {}
         for hcl_file, block in pipeline_resources(r):
             attribute = block.attr("yaml")
             if attribute is None:
                 continue
             parsed = heredoc_yaml(hcl_file.path, attribute.expr)
             if parsed is not None:
-                found.append(parsed)
+                found[(hcl_file.path, attribute.expr.span)] = parsed
         return found
 
     return _cached(repo, "heredocs", build)
+
+
+def heredoc_pipelines(repo: Repo) -> list[YamlFile]:
+    """The parsed YAML of every `harness_platform_pipeline` `yaml` heredoc in
+    the scan (parse failures included, with `error` set), path order."""
+    return list(_heredocs(repo).values())
 
 
 # ---- which repository a workspace targets --------------------------------------------
@@ -584,6 +590,47 @@ def workspaces_for_root(repo: Repo, root: RootModule) -> list[Workspace]:
     """The workspaces of the scan that run `root`."""
     return [w for w in workspaces(repo)
             if (t := target(repo, w)).root is not None and t.root.directory == root.directory]
+
+
+# ---- secrets in workspace variables (IACM603) ---------------------------------------------
+
+
+def variable_secret(variable: Variable) -> Optional[str]:
+    """What secret a `value_type = "string"` variable holds as a literal ("a
+    literal password", "a GitHub token"), judged by the shared detector: a
+    secret-like key with a non-placeholder literal, or any literal with a
+    credential format. None otherwise (and for `value_type = "secret"`)."""
+    from .secrets import find_credentials, judge, secret_name_kind
+
+    attribute = variable.value
+    if variable.value_type != "string" or attribute is None or not isinstance(attribute.value, str):
+        return None
+    key = variable.key
+    value = attribute.value
+    kind = secret_name_kind(key) if key else None
+    if kind is not None:
+        judgement = judge(value, "credential" if kind == "key" else kind)
+        if judgement is not None and judgement.verdict == "secret":
+            return judgement.what
+    matches = find_credentials(value)
+    return matches[0].label if matches else None
+
+
+def secret_scan_exclusions(hcl_file: HclFile, repo: Repo) -> list:
+    """Spans in `hcl_file` that IACM203 leaves to other rules: values of
+    workspace variables that IACM603 reports, and the bodies of pipeline
+    heredocs that parsed (IACM203 reads those as YAML, like pipeline files,
+    so that IACM206 keeps the secret-named keys)."""
+    spans = [v.value.span for w in workspaces(repo) if w.file is hcl_file
+             for v in w.variables() if variable_secret(v) is not None]
+    parsed = _heredocs(repo)
+    for file, block in pipeline_resources(repo):
+        attribute = block.attr("yaml")
+        if file is hcl_file and attribute is not None:
+            yaml_file = parsed.get((file.path, attribute.expr.span))
+            if yaml_file is not None and yaml_file.error is None:
+                spans.extend(part.span for part in attribute.expr.strings)
+    return spans
 
 
 # ---- engine signal --------------------------------------------------------------------

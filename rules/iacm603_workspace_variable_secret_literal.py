@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iacm_lint.harness_config import workspaces
+from iacm_lint.harness_config import variable_secret, workspaces
 from iacm_lint.model import Repo
 from iacm_lint.registry import Violation, rule
-from iacm_lint.secrets import find_credentials, judge, secret_name_kind
 
 
 @rule("IACM603", "workspace-variable-secret-literal", level="error", scope="repo", tags=("harness", "security", "secrets"),
@@ -68,24 +67,11 @@ def workspace_variable_secret_literal(repo: Repo, ctx) -> Iterator[Violation]:
     """
     for workspace in workspaces(repo):
         for variable in workspace.variables():
-            attribute = variable.value
-            if variable.value_type != "string" or attribute is None or not isinstance(attribute.value, str):
+            what = variable_secret(variable)
+            if what is None:
                 continue
             key = variable.key
-            value = attribute.value
-            kind = secret_name_kind(key) if key else None
-            what = None
-            if kind is not None:
-                judgement = judge(value, "credential" if kind == "key" else kind)
-                if judgement is not None and judgement.verdict == "secret":
-                    what = judgement.what
-            if what is None:
-                matches = find_credentials(value)
-                if matches:
-                    what = matches[0].label
-            if what is None:
-                continue
             named = f'{variable.kind} "{key}"' if key else variable.kind
-            yield Violation(attribute.span, f'{named} of workspace "{workspace.identifier}" holds {what} with '
-                                            f'value_type "string"; store it as a Harness secret and set '
-                                            f'value_type = "secret" with the secret\'s reference as value')
+            yield Violation(variable.value.span, f'{named} of workspace "{workspace.identifier}" holds {what} with '
+                                                 f'value_type "string"; store it as a Harness secret and set '
+                                                 f'value_type = "secret" with the secret\'s reference as value')
