@@ -240,6 +240,10 @@ def name_rule_value_spans(hcl_file: HclFile, repo: Optional[Repo]) -> frozenset[
     spans += [arg.value_span for _, arg in variable_args(hcl_file)]
     spans += [arg.value_span for arg in tfvars_args(hcl_file, repo)]
     spans += [arg.value_span for _, arg in resource_args(hcl_file)]
+    if repo is not None:  # IACM603's workspace variables; pipeline heredocs are scanned as YAML
+        from ..harness_config import secret_scan_exclusions
+
+        spans += secret_scan_exclusions(hcl_file, repo)
     return frozenset(spans)
 
 

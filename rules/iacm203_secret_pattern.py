@@ -58,6 +58,11 @@ def secret_pattern(repo: Repo, ctx) -> Iterator[Violation]:
     for yaml_file in repo.yaml_files:
         if yaml_file.path not in ignored:
             yield from _yaml_findings(yaml_file)
+    from ..harness_config import heredoc_pipelines  # harness_platform_pipeline heredocs, read as YAML (issue 13)
+
+    for yaml_file in heredoc_pipelines(repo):
+        if yaml_file.error is None and yaml_file.path not in ignored:
+            yield from _yaml_findings(yaml_file)
 
 
 # ---- positions inside string fragments --------------------------------------------
