@@ -52,6 +52,13 @@ def _parse_formats(formats: tuple[str, ...], output: Optional[str]) -> list[tupl
 def main() -> None:
     """Check Terraform/OpenTofu repositories and Harness pipelines for
     everything that blocks onboarding to Harness IaCM."""
+    if click.get_current_context().invoked_subcommand not in ("rules", "explain"):  # these parse nothing
+        from .envcheck import hcl2_problem  # bc-python-hcl2 (checkov) shadowing python-hcl2: one line, exit 2
+
+        problem = hcl2_problem()
+        if problem:
+            click.echo(problem, err=True)
+            sys.exit(2)
 
 
 @main.command()
