@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Optional
 
 from .findings import Finding
@@ -123,6 +123,7 @@ class PipelineTarget:
     workspace: str
     matched_by: str  # how the stage was tied to the root
     steps: tuple[Step, ...]
+    end_line: int = 0  # last line of the stage (findings inside it concern the roots it targets)
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ class Workspace:
     path: str
     line: int
     provisioner: str  # "opentofu 1.8.0" ...
+    address: str = ""  # harness_platform_workspace.NAME
 
 
 @dataclass(frozen=True)
@@ -219,14 +221,14 @@ def build(result: Any, link_base: str = "", tool_version: Optional[str] = None) 
     per_root: dict[str, list[Finding]] = {r.directory: [] for r in roots}
     repository: list[Finding] = []
     for finding in visible:
-        owned = _owning_roots(finding.span.path, owners, targets)
+        owned = _owning_roots(finding.span, owners, targets)
         for directory in owned:
             per_root[directory].append(finding)
         if not owned:
             repository.append(finding)
     properties = getattr(result, "properties", None) or {}
     reports = tuple(_root_report(root, per_root[root.directory], properties, targets.get(root.directory, ()),
-                                 workspaces.get(root.directory, ()), result)
+                                 workspaces.get(root.directory, ()))
                     for root in roots)
     return Readiness(
         name=posixpath.basename(str(result.root).replace("\\", "/").rstrip("/")) or str(result.root),
@@ -291,11 +293,19 @@ def _owners(roots: list[RootModule]) -> dict[str, set[str]]:
     return owners
 
 
-def _owning_roots(path: str, owners: dict[str, set[str]], targets: dict[str, tuple]) -> list[str]:
+def _owning_roots(span: Any, owners: dict[str, set[str]], targets: dict[str, tuple]) -> list[str]:
+    """The roots a finding concerns: those running the module of its
+    directory, plus those a pipeline stage holding it targets (a stage in a
+    harness_platform_pipeline heredoc concerns its workspace's root too);
+    else, for a pipeline file, the roots its stages target."""
+    path = span.path
     directory = posixpath.dirname(path) or "."
-    if directory in owners:
-        return sorted(owners[directory])
-    by_pipeline = sorted(root for root, pipelines in targets.items() if any(p.path == path for p in pipelines))
+    owned = set(owners.get(directory, ()))
+    owned.update(root for root, stages in targets.items()
+                 for stage in stages if stage.path == path and stage.line <= span.line <= stage.end_line)
+    if owned:
+        return sorted(owned)
+    by_pipeline = sorted(root for root, stages in targets.items() if any(s.path == path for s in stages))
     if by_pipeline:
         return by_pipeline
     # A file below a module directory (root/.terraform/..., root/terraform.tfstate.d/...):
@@ -312,7 +322,7 @@ def _owning_roots(path: str, owners: dict[str, set[str]], targets: dict[str, tup
 
 
 def _root_report(root: RootModule, findings: list[Finding], properties: dict, pipelines: tuple,
-                 workspaces: tuple, result: Any) -> RootReport:
+                 workspaces: tuple) -> RootReport:
     engines = properties.get("engines") or {}
     choice = engines.get(root.directory) or {}
     engine = ENGINE_TITLES.get(_field(choice, "engine"), _field(choice, "engine"))
@@ -492,7 +502,8 @@ def _workspaces(repo: Any) -> dict[str, tuple[Workspace, ...]]:
             continue
         provisioner = " ".join(p for p in (workspace.engine, workspace.version) if p)
         found.setdefault(where.directory, []).append(
-            Workspace(workspace.identifier, workspace.file.path, workspace.block.header_span.line, provisioner))
+            Workspace(workspace.identifier, workspace.file.path, workspace.block.header_span.line, provisioner,
+                      workspace.address))
     return {d: tuple(sorted(ws, key=lambda w: (w.identifier, w.path, w.line))) for d, ws in found.items()}
 
 
@@ -506,27 +517,24 @@ def _pipeline_targets(result: Any, roots: list[RootModule], workspaces: dict[str
     is the identifier of a workspace resource whose repository_path is that
     root; when the scan has a single root, every IaCM stage targets it."""
     by_identifier = {w.identifier: (directory, w) for directory, ws in workspaces.items() for w in ws}
+    # a pipeline heredoc may name the workspace resource: ${harness_platform_workspace.NAME.identifier}
+    by_identifier.update({f"${{{w.address}.identifier}}": (directory, w)
+                          for directory, ws in workspaces.items() for w in ws if w.address})
     single = roots[0].directory if len(roots) == 1 else None
     targets: dict[str, list[PipelineTarget]] = {}
     unresolved = []
     for stage in iacm_stages(result):
-        directory, workspace = by_identifier.get(stage.workspace, (None, None))
+        directory, workspace = by_identifier.get(re.sub(r"\s+", "", stage.workspace), (None, None))
         if workspace is not None:
-            stage = _replace(stage, matched_by=f"workspace resource at {workspace.path}:{workspace.line}")
+            stage = replace(stage, matched_by=f"workspace resource at {workspace.path}:{workspace.line}")
         elif single is not None:
             directory = single
-            stage = _replace(stage, matched_by="the only root in the scan")
+            stage = replace(stage, matched_by="the only root in the scan")
         if directory is None:
             unresolved.append(stage)
         else:
             targets.setdefault(directory, []).append(stage)
     return {d: tuple(ts) for d, ts in targets.items()}, unresolved
-
-
-def _replace(target: PipelineTarget, **changes) -> PipelineTarget:
-    from dataclasses import replace
-
-    return replace(target, **changes)
 
 
 def iacm_stages(result: Any) -> list[PipelineTarget]:
@@ -546,5 +554,6 @@ def iacm_stages(result: Any) -> list[PipelineTarget]:
             steps = tuple(Step(step.name or step.identifier or "", step.type or "?", step.command or "")
                           for step in stage.steps)
             label = stage.label if stage.kind != "fragment" else "fragment"
-            out.append(PipelineTarget(pipeline.path, stage.key.span.line, name, label, workspace.strip(), "", steps))
+            out.append(PipelineTarget(pipeline.path, stage.key.span.line, name, label, workspace.strip(), "", steps,
+                                      max(stage.node.span.end_line, stage.key.span.line)))
     return out

@@ -107,6 +107,29 @@ def test_pipelines_are_tied_to_roots_by_workspace_resource():
     assert [p.matched_by for p in single.pipelines] == ["the only root in the scan"]
 
 
+def test_heredoc_pipeline_naming_the_workspace_resource_targets_its_root():
+    """`workspace: ${harness_platform_workspace.network.identifier}` in a
+    harness_platform_pipeline heredoc ties the stage to that workspace's root."""
+    case = EXAMPLES.parent / "rules" / "IACM506" / "fail-heredoc-pipeline"
+    report = readiness.build(run([str(case)], Options(jobs=1)))
+    roots = {r.directory: r for r in report.roots}
+    assert set(roots) == {"harness", "infra/network"}
+    (stage,) = roots["infra/network"].pipelines
+    assert (stage.path, stage.line, stage.pipeline, stage.stage) == ("harness/pipelines.tf", 15, "network_plan_apply",
+                                                                     "provision")
+    assert stage.matched_by == "workspace resource at harness/workspaces.tf:1"
+    assert [s.text for s in stage.steps] == ["init (IACMOpenTofuPlugin)", "plan (IACM_TOFU_PLAN)",
+                                             "approve (IACMApproval)", "apply (IACMOpenTofuPlugin)"]
+    assert [(w.identifier, w.provisioner) for w in roots["infra/network"].workspaces] == [("network", "opentofu 1.8.8")]
+    assert report.unresolved_pipelines == ()
+    # the heredoc's findings concern the root the stage targets as well as the file's own root
+    pipeline_findings = [(i.rule_id, i.location) for i in roots["infra/network"].todo if i.category == "5xx pipelines"]
+    assert pipeline_findings == [("IACM506", "harness/pipelines.tf:37:29"), ("IACM502", "harness/pipelines.tf:50:21")]
+    assert [i for i in roots["harness"].todo if i.category == "5xx pipelines"] == list(
+        i for i in roots["infra/network"].todo if i.category == "5xx pipelines")
+    assert {c.key: c.status for c in roots["infra/network"].checklist}["pipeline"] == "fail"
+
+
 def test_checklist_per_root():
     blocked = {r.directory: r for r in model("report-blocked").roots}
     status = {d: {c.key: c.status for c in r.checklist} for d, r in blocked.items()}
