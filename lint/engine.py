@@ -146,6 +146,12 @@ def parse_file(abs_path: str, rel_path: str, kind: str, max_bytes: int = DEFAULT
     """Read and parse one file into its model (HclFile or YamlFile, or None
     for YAML that is not a pipeline). Picklable for a process pool."""
     text, error = read_source(abs_path, rel_path, max_bytes)
+    return parse_source(text, error, rel_path, kind)
+
+
+def parse_source(text, error, rel_path: str, kind: str):
+    """`parse_file` after reading: `text` decoded, or None with `error`
+    (the cache hashes the bytes it read and parses them through here)."""
     if kind == YAML:
         from .yamlmodel import load_pipeline_file
 
@@ -183,7 +189,9 @@ def build_repo(paths: list[str], options: Options) -> Repo:
 
 
 def _parse_all(jobs: list[tuple[str, str, str]], options: Options):
-    return [parse_file(abs_path, rel, kind, options.max_file_bytes) for abs_path, rel, kind in jobs]
+    from .pool import parse_all  # the cache and the process pool (issue 10)
+
+    return parse_all(jobs, options)
 
 
 def _attach_git(repo: Repo, walked: discover.Walk) -> None:

@@ -1,0 +1,215 @@
+"""Content-hash cache of parsed models, and the compact codec that both the
+cache and the process pool use to move models between processes.
+
+Where: `$IACM_LINT_CACHE_DIR` if set, else `$XDG_CACHE_HOME/iacm-lint`, else
+`~/.cache/iacm-lint`. Not a folder in the scanned repository: a cache entry
+is a pickle, and a pickle that a pull request could commit into the repository
+would run code in CI when loaded; a per-user folder also keeps scans of
+read-only checkouts working and leaves `git status` clean.
+
+Key: BLAKE2b of (codec salt, file kind, relative path, file bytes). The salt
+covers the tool version, `hcl.parser_version()`, the Python version and a
+hash of the modules that shape the model (model, hcl, jsonpos, yamlmodel,
+textio, engine, cache), so a changed parser or model never reads an old entry. The relative
+path is part of the key because every Span carries it.
+
+Entries: `<dir>/v1/<key[:2]>/<key>`, written to a temporary file in the same
+folder and renamed into place (atomic on POSIX and Windows), so concurrent
+runs never see half an entry. Each entry starts with a magic string and a
+digest of its payload; anything that does not check out (truncated, flipped
+bits, another format) counts as a miss and is rewritten after parsing.
+Loading uses a restricted unpickler that only resolves this module's
+constructors and the model's NOT_LITERAL marker.
+
+Old entries are never read again once the salt changes; delete the folder to
+reclaim the space (`rm -rf ~/.cache/iacm-lint`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import operator
+import os
+import pickle
+import sys
+import tempfile
+from typing import Any, Optional
+
+from . import model as _model
+
+FORMAT = "v1"
+_MAGIC = b"IACMLC1\n"
+_DIGEST_SIZE = 16
+MISS: Any = object()  # returned by ParseCache.get when there is no usable entry
+
+# ---- codec ------------------------------------------------------------------
+# Frozen slotted dataclasses pickle through dataclasses' generic __setstate__,
+# which calls fields() and object.__setattr__ per object: ~3x slower to load
+# than this codec, whose reducers store the field values as one tuple and
+# whose constructors set the slots directly (no __init__, no frozen checks).
+
+_CLASSES = (_model.Span, _model.StringPart, _model.Expr, _model.Attribute, _model.Block, _model.Comment,
+            _model.ParseError, _model.HclFile, _model.YNode, _model.YamlFile)
+
+
+def _constructor(cls: type):
+    names = [f.name for f in dataclasses.fields(cls)]
+    slots = [cls.__dict__.get(name) for name in names]
+    direct = hasattr(cls, "__slots__") and not hasattr(cls, "__post_init__") \
+        and all(hasattr(s, "__set__") for s in slots)
+    if not direct:  # a class without slots or with validation: go through __init__
+        def build(*values):
+            return cls(*values)
+    else:
+        args = ", ".join(f"a{i}" for i in range(len(names)))
+        body = "".join(f"    s{i}(o, a{i})\n" for i in range(len(names)))
+        namespace = {"new": object.__new__, "cls": cls, **{f"s{i}": s.__set__ for i, s in enumerate(slots)}}
+        exec(f"def build({args}):\n    o = new(cls)\n{body}    return o\n", namespace)  # noqa: S102 - fixed template
+        build = namespace["build"]
+    build.__name__ = build.__qualname__ = f"_new_{cls.__name__}"
+    build.__module__ = __name__
+    return build, operator.attrgetter(*names)
+
+
+_DISPATCH: dict[type, Any] = {}
+for _cls in _CLASSES:
+    _build, _getter = _constructor(_cls)
+    globals()[_build.__name__] = _build
+    _DISPATCH[_cls] = (lambda build, getter: lambda obj: (build, getter(obj)))(_build, _getter)
+_ALLOWED = frozenset(f"_new_{cls.__name__}" for cls in _CLASSES)
+
+
+def dumps(obj: Any) -> bytes:
+    """Serialise a parsed model (HclFile, YamlFile or None)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(obj)
+    return buffer.getvalue()
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str):
+        if module == __name__ and name in _ALLOWED:
+            return globals()[name]
+        if module == _model.__name__ and name == "_NotLiteral":
+            return _model._NotLiteral
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a model")
+
+
+def loads(data: bytes) -> Any:
+    return _Unpickler(io.BytesIO(data)).load()
+
+
+# ---- cache ------------------------------------------------------------------
+
+
+def default_directory() -> str:
+    explicit = os.environ.get("IACM_LINT_CACHE_DIR")
+    if explicit:
+        return explicit
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "iacm-lint")
+
+
+_SALT: Optional[bytes] = None
+
+
+def salt() -> bytes:
+    """Everything besides the file itself that decides its model."""
+    global _SALT
+    if _SALT is None:
+        from . import __version__
+        from .hcl import parser_version
+
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"{FORMAT}|{__version__}|{parser_version()}|{sys.version_info[:2]}".encode())
+        here = os.path.dirname(os.path.abspath(__file__))
+        for name in ("model.py", "hcl.py", "jsonpos.py", "yamlmodel.py", "textio.py", "engine.py", "cache.py"):
+            try:
+                with open(os.path.join(here, name), "rb") as handle:
+                    h.update(name.encode() + b"\0" + handle.read())
+            except OSError:
+                h.update(name.encode() + b"\0missing")
+        _SALT = h.digest()
+    return _SALT
+
+
+def content_key(data: bytes, rel_path: str, kind: str) -> str:
+    h = hashlib.blake2b(salt(), digest_size=20)
+    h.update(f"{kind}\0{rel_path}\0".encode())
+    h.update(data)
+    return h.hexdigest()
+
+
+class ParseCache:
+    """One folder of entries; `get` never raises, `put` never raises."""
+
+    def __init__(self, directory: Optional[str] = None):
+        self.directory = os.path.join(directory or default_directory(), FORMAT)
+        self.writable = True
+        self.hits = self.misses = self.rejected = 0
+
+    def path_for(self, key: str) -> str:
+        return os.path.join(self.directory, key[:2], key)
+
+    def get(self, key: str) -> Any:
+        try:
+            with open(self.path_for(key), "rb") as handle:
+                data = handle.read()
+        except OSError:
+            self.misses += 1
+            return MISS
+        payload = unwrap(data)
+        if payload is not None:
+            try:
+                value = loads(payload)
+            except Exception:  # noqa: BLE001 - any damage is a miss; the entry is rewritten
+                value = MISS
+            if value is None or isinstance(value, (_model.HclFile, _model.YamlFile)):
+                self.hits += 1
+                return value
+        self.rejected += 1
+        return MISS
+
+    def put(self, key: str, payload: bytes) -> None:
+        if not self.writable:
+            return
+        target = self.path_for(key)
+        folder = os.path.dirname(target)
+        try:
+            os.makedirs(folder, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=folder)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(wrap(payload))
+                os.replace(tmp, target)
+            except BaseException:
+                _unlink(tmp)
+                raise
+        except OSError:
+            self.writable = False  # read-only or full disk: stop trying, keep scanning
+
+
+def wrap(payload: bytes) -> bytes:
+    return _MAGIC + hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() + payload
+
+
+def unwrap(data: bytes) -> Optional[bytes]:
+    """The payload of an entry, or None when it is damaged."""
+    head = len(_MAGIC) + _DIGEST_SIZE
+    if len(data) <= head or not data.startswith(_MAGIC):
+        return None
+    payload = data[head:]
+    if hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() != data[len(_MAGIC):head]:
+        return None
+    return payload
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

@@ -1,0 +1,202 @@
+"""Parsing many files: the content-hash cache first, then a process pool (or
+this process) for the misses. `engine._parse_all` calls `parse_all`.
+
+- `--jobs N` (Options.jobs) caps the workers; the default is the CPUs this
+  process may use. `--jobs 1` parses in this process.
+- Small scans stay in this process whatever `--jobs` says: below
+  POOL_MIN_BYTES of files to parse, starting workers costs more than it saves.
+- Workers get the bytes the parent already read and hashed (so the cached
+  model is the model of exactly those bytes), parse them, write the cache
+  entry and send back the compact encoding from `cache.dumps` — never lark
+  trees. Work goes out largest files first in chunks, for balance.
+- If the pool breaks (a worker killed, e.g. by the OOM killer), the files it
+  did not return are parsed in this process.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from .cache import MISS, ParseCache, content_key, dumps, loads
+from .model import YAML
+from .textio import decode_source
+
+POOL_MIN_BYTES = 192 * 1024  # ~0.4 s of parsing on one core; less is faster without workers
+CHUNK_BYTES = 48 * 1024  # upper bound of one task's source size
+
+Job = tuple[int, str, str, bytes, Optional[str]]  # (index, rel path, kind, file bytes, cache key)
+
+
+@dataclass
+class ParseStats:
+    """What the last `parse_all` in this process did (tests, benchmarks, --verbose)."""
+
+    files: int = 0
+    cache_hits: int = 0
+    cache_rejected: int = 0  # damaged entries, reparsed and rewritten
+    parsed: int = 0
+    workers: int = 1  # 1: parsed in this process
+
+
+last_stats = ParseStats()
+
+
+def parse_all(jobs: list[tuple[str, str, str]], options) -> list[Any]:
+    """Models for `jobs` [(abs path, rel path, kind)], in the same order.
+
+    The cyclic garbage collector is paused meanwhile: the models are acyclic
+    and all stay alive, so its passes over hundreds of thousands of new
+    objects found nothing and took more than half of a warm scan."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_all(jobs, options)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse_all(jobs: list[tuple[str, str, str]], options) -> list[Any]:
+    from .engine import parse_file
+
+    cache = ParseCache() if options.cache else None
+    results: list[Any] = [None] * len(jobs)
+    pending: list[Job] = []
+    for index, (abs_path, rel, kind) in enumerate(jobs):
+        data = _read(abs_path, options.max_file_bytes)
+        if data is None:  # unreadable or too large: parse_file words the error
+            results[index] = parse_file(abs_path, rel, kind, options.max_file_bytes)
+            continue
+        key = content_key(data, rel, kind) if cache is not None else None
+        if key is not None:
+            hit = cache.get(key)
+            if hit is not MISS:
+                results[index] = hit
+                continue
+        pending.append((index, rel, kind, data, key))
+    workers = worker_count(options.jobs, pending)
+    global last_stats
+    last_stats = ParseStats(len(jobs), cache.hits if cache else 0, cache.rejected if cache else 0, len(pending), workers)
+    if workers > 1:
+        pending = _parse_in_pool(pending, workers, cache, results)
+    for job in pending:
+        results[job[0]] = _parse_job(job, cache)[0]
+    return results
+
+
+def worker_count(jobs: Optional[int], pending: list[Job]) -> int:
+    """How many workers to start for `pending`; 1 means none (in-process)."""
+    size = sum(len(job[3]) for job in pending)
+    if jobs == 1 or len(pending) < 2 or size < POOL_MIN_BYTES:
+        return 1
+    limit = jobs or available_cpus()
+    return max(1, min(limit, len(pending), -(-size // CHUNK_BYTES)))
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _read(abs_path: str, max_bytes: int) -> Optional[bytes]:
+    try:
+        with open(abs_path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError:
+        return None
+    return data if len(data) <= max_bytes else None
+
+
+def _parse_job(job: Job, cache: Optional[ParseCache]) -> tuple[Any, Optional[bytes]]:
+    """(model, its encoding when it was cached)."""
+    from .engine import parse_source
+
+    _, rel, kind, data, key = job
+    text, error = decode_source(data, rel)
+    model = parse_source(text, error, rel, kind)
+    blob = None
+    if cache is not None and key is not None and model is not None:
+        blob = dumps(model)
+        cache.put(key, blob)
+    return model, blob
+
+
+# ---- the pool -----------------------------------------------------------------
+
+_WORKER_CACHE: Optional[ParseCache] = None
+
+
+def _init_worker(cache_directory: Optional[str]) -> None:
+    global _WORKER_CACHE
+    _WORKER_CACHE = ParseCache(cache_directory) if cache_directory is not None else None
+
+
+def _work(chunk: list[Job]) -> list[tuple[int, bytes]]:
+    gc.disable()  # lark trees are acyclic and short-lived; refcounting frees them
+    out = []
+    for job in chunk:
+        model, blob = _parse_job(job, _WORKER_CACHE)
+        out.append((job[0], blob if blob is not None else dumps(model)))
+    return out
+
+
+def _chunks(pending: list[Job], workers: int) -> list[list[Job]]:
+    """Largest files first; each chunk at most CHUNK_BYTES (or one file), and
+    small enough that there are a few chunks per worker to even out the end."""
+    ordered = sorted(pending, key=lambda job: len(job[3]), reverse=True)
+    total = sum(len(job[3]) for job in ordered)
+    limit = max(1, min(CHUNK_BYTES, total // (workers * 4)))
+    chunks: list[list[Job]] = []
+    current: list[Job] = []
+    size = 0
+    for job in ordered:
+        if current and size + len(job[3]) > limit:
+            chunks.append(current)
+            current, size = [], 0
+        current.append(job)
+        size += len(job[3])
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    # fork shares the already built parser tables with the workers; elsewhere
+    # (macOS, Windows) the platform default re-imports the package per worker.
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache], results: list[Any]) -> list[Job]:
+    """Parse `pending` in worker processes into `results`; returns the jobs
+    that did not come back (to be parsed in this process)."""
+    context = _context()
+    if context.get_start_method() == "fork" and any(job[2] != YAML for job in pending):
+        from .hcl import _parser
+
+        _parser()  # build (or load) the grammar once, before the workers are forked
+    cache_directory = os.path.dirname(cache.directory) if cache is not None else None
+    left = {job[0]: job for job in pending}
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                   initializer=_init_worker, initargs=(cache_directory,))
+    try:
+        futures = {executor.submit(_work, chunk) for chunk in _chunks(pending, workers)}
+        while futures:
+            done, futures = wait(futures, return_when=FIRST_COMPLETED)
+            for future in done:
+                for index, blob in future.result():
+                    results[index] = loads(blob)
+                    del left[index]
+    except BrokenProcessPool:
+        pass
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+    return list(left.values())

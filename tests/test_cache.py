@@ -1,0 +1,230 @@
+"""The content-hash parse cache (lint/cache.py) through the real scan path:
+hits, misses after a change, damaged entries, concurrent writers, --no-cache."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from iacm_lint import cache as cache_mod
+from iacm_lint import pool
+from iacm_lint.cli import main
+from iacm_lint.engine import Options, run
+from iacm_lint.hcl import parse_hcl
+from iacm_lint.model import TF, HclFile
+
+TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
+
+MAIN_TF = '''terraform {
+  required_version = ">= 1.6.0"
+}
+
+resource "aws_s3_bucket" "logs" {
+  bucket = "acme-logs"
+  tags   = { team = "platform" }
+}
+'''
+
+
+@pytest.fixture()
+def cache_dir(tmp_path, monkeypatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("IACM_LINT_CACHE_DIR", str(directory))
+    return directory
+
+
+@pytest.fixture()
+def repo(tmp_path) -> Path:
+    root = tmp_path / "repo"
+    (root / "modules" / "net").mkdir(parents=True)
+    (root / "main.tf").write_text(MAIN_TF)
+    (root / "variables.tf").write_text('variable "region" {\n  type    = string\n  default = "eu-west-1"\n}\n')
+    (root / "modules" / "net" / "main.tf").write_text('resource "aws_vpc" "this" {\n  cidr_block = "10.0.0.0/16"\n}\n')
+    (root / "terraform.tfvars").write_text('region = "us-east-1"\n')
+    return root
+
+
+def entries(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*") if p.is_file())
+
+
+def scan(root: Path, **kwargs):
+    result = run([str(root)], Options(jobs=1, **kwargs))
+    return result, pool.last_stats
+
+
+def test_second_scan_reads_every_model_from_the_cache(cache_dir, repo):
+    first, stats = scan(repo)
+    assert (stats.files, stats.cache_hits, stats.parsed) == (4, 0, 4)
+    assert len(entries(cache_dir)) == 4
+    second, stats = scan(repo)
+    assert (stats.files, stats.cache_hits, stats.parsed) == (4, 4, 0)
+    assert second.repo.hcl_files == first.repo.hcl_files
+    assert [f.sort_key for f in second.findings] == [f.sort_key for f in first.findings]
+
+
+def test_changed_file_is_a_miss_and_its_new_content_is_used(cache_dir, repo):
+    scan(repo)
+    (repo / "main.tf").write_text(MAIN_TF.replace('"acme-logs"', '"acme-audit-logs"'))
+    result, stats = scan(repo)
+    assert (stats.cache_hits, stats.parsed) == (3, 1)
+    bucket = next(f for f in result.repo.hcl_files if f.path == "main.tf").blocks[1]
+    assert bucket.attr("bucket").value == "acme-audit-logs"
+    assert len(entries(cache_dir)) == 5  # the old entry stays; it is simply never asked for
+
+
+def test_same_content_under_another_path_is_not_shared(cache_dir, repo):
+    """Every Span carries the relative path, so the path is part of the key."""
+    (repo / "copy.tf").write_text(MAIN_TF)
+    result, stats = scan(repo)
+    assert stats.parsed == 5
+    copy = next(f for f in result.repo.hcl_files if f.path == "copy.tf")
+    assert copy.blocks[0].span.path == "copy.tf"
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "garbage"])
+def test_damaged_entries_are_ignored_and_rewritten(cache_dir, repo, damage):
+    clean, _ = scan(repo)
+    for entry in entries(cache_dir):
+        data = entry.read_bytes()
+        if damage == "truncate":
+            entry.write_bytes(data[: len(data) // 2])
+        elif damage == "flip":  # still a loadable pickle, of a different model: only the digest tells
+            assert b".tf" in data
+            entry.write_bytes(data.replace(b".tf", b".tg", 1))
+        elif damage == "empty":
+            entry.write_bytes(b"")
+        else:
+            entry.write_bytes(b"\x80\x05not a pickle at all")
+    result, stats = scan(repo)
+    assert (stats.cache_hits, stats.cache_rejected, stats.parsed) == (0, 4, 4)
+    assert result.repo.hcl_files == clean.repo.hcl_files
+    _, stats = scan(repo)
+    assert (stats.cache_hits, stats.parsed) == (4, 0)  # rewritten entries are good again
+
+
+def test_an_entry_that_would_run_code_is_refused(cache_dir, repo, tmp_path):
+    scan(repo)
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    for entry in entries(cache_dir):
+        entry.write_bytes(cache_mod.wrap(pickle.dumps(Evil())))
+    result, stats = scan(repo)
+    assert not marker.exists()
+    assert (stats.cache_hits, stats.cache_rejected) == (0, 4)
+    assert len(result.repo.hcl_files) == 4
+
+
+def test_no_cache_neither_reads_nor_writes(cache_dir, repo):
+    """A planted entry under the real key proves reads; --no-cache must ignore it."""
+    data = (repo / "main.tf").read_bytes()
+    planted = parse_hcl(MAIN_TF.replace("acme-logs", "planted"), "main.tf", TF)
+    cache_mod.ParseCache().put(cache_mod.content_key(data, "main.tf", TF), cache_mod.dumps(planted))
+    runner = CliRunner()
+    with_cache, _ = scan(repo)
+    assert next(f for f in with_cache.repo.hcl_files if f.path == "main.tf") == planted
+    for entry in entries(cache_dir):
+        entry.unlink()
+    uncached = runner.invoke(main, ["check", str(repo), "--no-cache", "--jobs", "1"])
+    assert uncached.exit_code in (0, 1), uncached.output
+    assert entries(cache_dir) == []
+    without, stats = scan(repo, cache=False)
+    assert stats.cache_hits == 0 and entries(cache_dir) == []
+    assert next(f for f in without.repo.hcl_files if f.path == "main.tf").blocks[1].attr("bucket").value == "acme-logs"
+
+
+def test_concurrent_writers_and_readers_see_whole_entries_only(cache_dir):
+    """Threads race put() on one key with payloads of different sizes while
+    others get(): a reader gets a miss or one complete model, never a torn one."""
+    store = cache_mod.ParseCache()
+    key = cache_mod.content_key(b"x", "a.tf", TF)
+    models = [parse_hcl(f'locals {{\n  v = "{"x" * n}"\n}}\n', "a.tf", TF) for n in (1, 5000, 200000)]
+    blobs = [cache_mod.dumps(m) for m in models]
+    seen: list[object] = []
+    errors: list[BaseException] = []
+
+    def writer(blob):
+        try:
+            for _ in range(40):
+                store.put(key, blob)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    def reader():
+        for _ in range(200):
+            value = store.get(key)
+            if value is not cache_mod.MISS:
+                seen.append(value)
+
+    threads = [threading.Thread(target=writer, args=(b,)) for b in blobs] + [threading.Thread(target=reader) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert store.rejected == 0
+    assert all(value in models for value in seen)
+    assert [p.name for p in entries(cache_dir)] == [key]  # no temporary file left behind
+
+
+def _scan_in_child(root: str, queue) -> None:
+    try:
+        result = run([root], Options(jobs=1))
+        queue.put(sorted(f.path for f in result.repo.hcl_files))
+    except BaseException as exc:  # noqa: BLE001
+        queue.put(repr(exc))
+
+
+def test_concurrent_scans_share_one_cache(cache_dir, repo):
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    queue = context.Queue()
+    children = [context.Process(target=_scan_in_child, args=(str(repo), queue)) for _ in range(4)]
+    for child in children:
+        child.start()
+    answers = [queue.get(timeout=120) for _ in children]
+    for child in children:
+        child.join(timeout=120)
+    expected = ["main.tf", "modules/net/main.tf", "terraform.tfvars", "variables.tf"]
+    assert answers == [expected] * 4
+    assert len(entries(cache_dir)) == 4
+    _, stats = scan(repo)
+    assert (stats.cache_hits, stats.cache_rejected) == (4, 0)
+
+
+def test_unwritable_cache_directory_does_not_fail_the_scan(tmp_path, monkeypatch, repo):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("IACM_LINT_CACHE_DIR", str(blocker))
+    result, stats = scan(repo)
+    assert stats.parsed == 4 and len(result.repo.hcl_files) == 4
+
+
+def test_default_directory_follows_xdg(monkeypatch, tmp_path):
+    monkeypatch.delenv("IACM_LINT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_mod.default_directory() == str(tmp_path / "xdg" / "iacm-lint")
+    monkeypatch.setenv("IACM_LINT_CACHE_DIR", str(tmp_path / "explicit"))
+    assert cache_mod.default_directory() == str(tmp_path / "explicit")
+
+
+def test_codec_round_trips_every_testdata_model():
+    result = run([str(TESTDATA)], Options(jobs=1, cache=False))
+    models = result.repo.hcl_files + result.repo.yaml_files
+    assert len(models) > 100
+    for model in models:
+        again = cache_mod.loads(cache_mod.dumps(model))
+        assert again == model and type(again) is type(model)
+        if isinstance(model, HclFile):
+            for old, new in zip(model.walk(), again.walk()):
+                for a, b in zip(old.attributes, new.attributes):
+                    assert a.expr.is_literal == b.expr.is_literal  # NOT_LITERAL stays the singleton
