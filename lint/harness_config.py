@@ -582,7 +582,7 @@ def closest_root(repo: Repo, directory: str) -> Optional[str]:
 
     facts = _facts(repo)
     candidates = [d for d in facts.roots if d not in facts.config_roots] or list(facts.roots)
-    matches = difflib.get_close_matches(directory, candidates, n=1, cutoff=0.6)
+    matches = difflib.get_close_matches(directory, candidates, n=1, cutoff=0.8)
     return matches[0] if matches else None
 
 
