@@ -17,6 +17,8 @@ Quirks handled here and nowhere else:
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from typing import Any, Optional
 
@@ -29,12 +31,44 @@ from .model import (
 )
 
 
+@functools.lru_cache(maxsize=None)
 def _parser():
+    """python-hcl2's grammar and post-lexer in our own LALR parser, built
+    without `propagate_positions`: lark's position bookkeeping on every
+    reduction cost about a third of the parse, and the walker derives a
+    node's span from its first and last token instead (`_first_token`,
+    `_last_token`; every terminal of the grammar is named, so no token is
+    filtered out of the tree and the spans are the same). The tables are
+    cached next to the parse cache (building them takes over a second)."""
     try:
-        from hcl2.parser import parser
+        import hcl2.parser as hcl2_parser
+        from hcl2.postlexer import PostLexer
     except ImportError as exc:  # reported cleanly by the CLI's start-up check
         raise RuntimeError(f"python-hcl2 is not usable: {exc}") from exc
-    return parser()
+    from lark import Lark, __version__ as lark_version
+
+    grammar = os.path.join(os.path.dirname(os.path.abspath(hcl2_parser.__file__)), "hcl2.lark")
+    return Lark.open(grammar, parser="lalr", postlex=PostLexer(), propagate_positions=False,
+                     cache=_grammar_cache_file(grammar, lark_version))
+
+
+def _grammar_cache_file(grammar: str, lark_version: str):
+    """A per-user file for lark's pickled tables (lark checks the grammar's
+    hash when loading), or False when there is nowhere to write one."""
+    import hashlib
+
+    from .cache import default_directory
+
+    try:
+        with open(grammar, "rb") as handle:
+            digest = hashlib.blake2b(handle.read(), digest_size=8).hexdigest()
+        directory = default_directory()
+        os.makedirs(directory, exist_ok=True)
+    except OSError:
+        return False
+    if not os.access(directory, os.W_OK):
+        return False
+    return os.path.join(directory, f"grammar-{parser_version()}-lark-{lark_version}-{digest}.bin")
 
 
 def parse_hcl(text: str, path: str, kind: str) -> HclFile:
@@ -108,6 +142,27 @@ def _syntax_error(exc: UnexpectedInput, text: str, path: str) -> ParseError:
 
 # ---- tree walk --------------------------------------------------------------
 
+
+def _first_token(node) -> Optional[Token]:
+    """The first token under `node` (None for an empty subtree, e.g. `{}`'s body)."""
+    if isinstance(node, Token):
+        return node
+    for child in node.children:
+        token = _first_token(child)
+        if token is not None:
+            return token
+    return None
+
+
+def _last_token(node) -> Optional[Token]:
+    if isinstance(node, Token):
+        return node
+    for child in reversed(node.children):
+        token = _last_token(child)
+        if token is not None:
+            return token
+    return None
+
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
 _HEREDOC_INTERP_RE = re.compile(r"(?<!\$)\$\{|(?<!%)%\{")
@@ -143,8 +198,8 @@ class _Walker:
     def span(self, node) -> Span:
         if isinstance(node, Token):
             return Span(self.path, node.line, node.column, node.end_line, node.end_column)
-        meta = node.meta
-        return Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
+        first, last = _first_token(node), _last_token(node)
+        return Span(self.path, first.line, first.column, last.end_line, last.end_column)
 
     def span_between(self, first, last) -> Span:
         a, b = self.span(first), self.span(last)
@@ -153,7 +208,7 @@ class _Walker:
     def source(self, node) -> str:
         if isinstance(node, Token):
             return self.text[node.start_pos:node.end_pos]
-        return self.text[node.meta.start_pos:node.meta.end_pos]
+        return self.text[_first_token(node).start_pos:_last_token(node).end_pos]
 
     # structure -----------------------------------------------------------
     def body(self, body: Tree) -> tuple[tuple[Attribute, ...], tuple[Block, ...]]:
