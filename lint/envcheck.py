@@ -9,7 +9,7 @@ cheaply (no parser is built) and the CLI turns it into one line and exit 2.
 
 Checks, most specific first:
 1. a bc-python-hcl2 distribution is installed (importlib.metadata);
-2. `hcl2.parser` cannot be imported, or has no `parser()` factory;
+2. `hcl2.parser` or `hcl2.postlexer.PostLexer` (what hcl.py builds on) cannot be imported;
 3. the installed python-hcl2 is outside the range iacm-lint's metadata requires;
 4. `hcl2.lark` next to `hcl2/parser.py` lacks a grammar rule hcl.py reads;
 5. files of python-hcl2's RECORD were overwritten or removed (a mixed install).
@@ -67,8 +67,10 @@ def _module_problem() -> Optional[str]:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return f"the `hcl2` package cannot be imported ({detail})"
     location = getattr(hcl2_parser, "__file__", None) or "?"
-    if not callable(getattr(hcl2_parser, "parser", None)):
-        return f"the `hcl2` package at {Path(location).parent} is not python-hcl2 8 (hcl2.parser has no parser())"
+    try:
+        from hcl2.postlexer import PostLexer  # noqa: F401 - lint/hcl.py builds its parser with it
+    except Exception:  # noqa: BLE001
+        return f"the `hcl2` package at {Path(location).parent} is not python-hcl2 8 (it has no hcl2.postlexer.PostLexer)"
     version = _python_hcl2_version()
     if version is not None and not _accepted(version):
         return f"python-hcl2 {version} is installed but iacm-lint needs {_hcl2_requirement() or 'python-hcl2 8.x'}"

@@ -20,7 +20,7 @@ from iacm_lint.envcheck import REQUIRED_RULES, hcl2_problem
 
 FIX = "install iacm-lint in its own environment: pipx install iacm-lint"
 
-# bc-python-hcl2 0.4.x: the pre-8 python-hcl2 layout (module-level Lark object, no parser())
+# bc-python-hcl2 0.4.x: the pre-8 python-hcl2 layout (module-level Lark object, no post-lexer)
 BC_PARSER = '''"""A parser for HCL2 implemented using the Lark parser"""
 import os
 from os.path import dirname
@@ -117,12 +117,12 @@ def test_bc_python_hcl2_installed_exits_2_with_one_line(shadow, with_files):
                      f"python-hcl2's `hcl2` package, which iacm-lint's parser needs; {FIX}")
 
 
-def test_foreign_hcl2_without_metadata_lacks_parser_factory(shadow):
+def test_foreign_hcl2_without_metadata_lacks_the_post_lexer(shadow):
     shadow_dir, work = shadow
     _bc_package(shadow_dir)
     _assert_one_line(_check(shadow_dir, work),
                      f"iacm-lint: the `hcl2` package at {shadow_dir / 'hcl2'} is not python-hcl2 8 "
-                     f"(hcl2.parser has no parser()); {FIX}")
+                     f"(it has no hcl2.postlexer.PostLexer); {FIX}")
 
 
 def test_hcl2_that_cannot_be_imported(shadow):
