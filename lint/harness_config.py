@@ -257,8 +257,9 @@ def workspaces(repo: Repo) -> list[Workspace]:
 
 
 def pipeline_resources(repo: Repo) -> list[tuple[HclFile, Block]]:
-    return [(f, block) for f in _module_files(repo) for block in f.top("resource")
-            if block.labels[:1] == (PIPELINE,)]
+    # cached: IACM203 asks once per file (secret_scan_exclusions), which made it O(files^2)
+    return _cached(repo, "pipeline_resources", lambda r: [(f, block) for f in _module_files(r) for block in f.top("resource")
+                                                          if block.labels[:1] == (PIPELINE,)])
 
 
 # ---- pipelines in heredocs -----------------------------------------------------------
