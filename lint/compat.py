@@ -70,8 +70,18 @@ class VersionDecl:
         return True
 
     def holds(self, engine: str, version: Version) -> bool:
-        """True unless this constraint is evaluable by the release and fails."""
-        return not self.evaluable_by(engine, version) or self.constraints.check(version)
+        """True unless this constraint is evaluable by the release and fails.
+        Memoised by value: roots that call one module ask the same questions."""
+        key = (self.constraints, engine, version)
+        answer = _HOLDS.get(key)
+        if answer is None:
+            if len(_HOLDS) > 65536:
+                _HOLDS.clear()
+            answer = _HOLDS[key] = not self.evaluable_by(engine, version) or self.constraints.check(version)
+        return answer
+
+
+_HOLDS: dict[tuple, bool] = {}
 
 
 def _constraint_text(value: Any) -> Optional[str]:

@@ -75,21 +75,40 @@ def _innermost(expr: Expr, test) -> Expr:
 def _function_uses(files) -> Iterator[tuple[str, Span]]:
     seen = set()
     for f in files:
-        for block in [*f.walk()]:
-            for attribute in block.attributes:
-                for name in attribute.expr.functions:
-                    where = _innermost(attribute.expr, lambda e, n=name: n in e.functions).span
-                    if (name, where) not in seen:
-                        seen.add((name, where))
-                        yield name, where
+        for name, where in _per_file(f, "functions", _file_function_uses):
+            if (name, where) not in seen:
+                seen.add((name, where))
+                yield name, where
+
+
+def _file_function_uses(f: HclFile) -> list[tuple[str, Span]]:
+    return [(name, _innermost(attribute.expr, lambda e, n=name: n in e.functions).span)
+            for block in f.walk() for attribute in block.attributes for name in attribute.expr.functions]
 
 
 def _references(files) -> Iterator[tuple[str, Span]]:
     for f in files:
-        for block in f.walk():
-            for attribute in block.attributes:
-                for ref in attribute.expr.references:
-                    yield ref, _innermost(attribute.expr, lambda e, r=ref: r in e.references).span
+        yield from _per_file(f, "references", _file_references)
+
+
+def _file_references(f: HclFile) -> list[tuple[str, Span]]:
+    return [(ref, _innermost(attribute.expr, lambda e, r=ref: r in e.references).span)
+            for block in f.walk() for attribute in block.attributes for ref in attribute.expr.references]
+
+
+_PER_FILE: dict[tuple[int, str], tuple[HclFile, list]] = {}
+
+
+def _per_file(f: HclFile, what: str, build) -> list:
+    """Per-file results, shared by every feature and every root that reads
+    the file (roots calling one module used to re-walk it for each feature)."""
+    key = (id(f), what)
+    hit = _PER_FILE.get(key)
+    if hit is None or hit[0] is not f:
+        if len(_PER_FILE) > 20000:
+            _PER_FILE.clear()
+        hit = _PER_FILE[key] = (f, build(f))
+    return hit[1]
 
 
 def _detect(feature: rel.Feature, files: list[HclFile], root_files: list[HclFile], tfbackends) -> Iterator[Span]:
