@@ -1,0 +1,201 @@
+"""Benchmark a scan of DIR: iacm-lint cold, warm and --jobs 1, python-hcl2's
+raw parse of the same files as the floor, and checkov side by side when it is
+installed. Fetches nothing. Prints one table with ratios.
+
+    python benchmarks/bench_scan.py DIR [--repeat 3] [--jobs N] [--checkov PATH]
+
+- iacm-lint runs as a child process (`python -m iacm_lint.cli check DIR`),
+  start-up included, output discarded. "cold" uses an empty parse cache (the
+  grammar tables, like .pyc files, are kept), "warm" repeats the scan with
+  the cache filled and nothing changed, "--jobs 1" is cold in one process.
+- Peak memory is sampled from /proc for the whole process tree (main process
+  plus pool workers), so it is the sum, not the largest process.
+- The floor is python-hcl2's own lark parser (`hcl2.parser.parser().parse`)
+  over the same .tf/.tfvars files in this process on one core.
+- checkov: `checkov -d DIR --framework terraform --quiet --compact
+  --skip-download` with BC_SKIP_MAPPING=TRUE (offline). Give --checkov PATH or
+  have `checkov` on PATH or in /tmp/checkov-venv/bin. Install it into its own
+  venv: its bc-python-hcl2 replaces python-hcl2's `hcl2` package.
+
+Each figure is the best of --repeat runs (the machine may be shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from typing import Optional
+
+from iacm_lint.discover import PARSED_KINDS, scan_root, walk
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of `pid` and all its descendants, from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ppid, pages = int(fields[1]), int(fields[21])
+        children.setdefault(ppid, []).append(int(entry))
+        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE") // 1024
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += rss.get(current, 0)
+        todo.extend(children.get(current, ()))
+    return total
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, int]:
+    """(seconds, peak RSS of the process tree in KB, exit code)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            try:
+                peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+            except OSError:
+                pass
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if os.path.isdir("/proc"):
+        sampler.start()
+    _, stderr = process.communicate()
+    elapsed = time.perf_counter() - start
+    done.set()
+    if sampler.is_alive():
+        sampler.join()
+    if process.returncode not in (0, 1):
+        sys.stderr.write(f"{' '.join(command)} exited {process.returncode}:\n{stderr.decode(errors='replace')[-2000:]}\n")
+    return elapsed, peak[0], process.returncode
+
+
+def raw_parse_seconds(files: list[str]) -> float:
+    from hcl2.parser import parser
+
+    lark = parser()
+    texts = []
+    for path in files:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            texts.append(handle.read() + "\n")
+    start = time.perf_counter()
+    for text in texts:
+        try:
+            lark.parse(text)
+        except Exception:  # noqa: BLE001 - the floor ignores files that fail
+            pass
+    return time.perf_counter() - start
+
+
+def find_checkov(explicit: Optional[str]) -> Optional[str]:
+    for candidate in (explicit, shutil.which("checkov"), "/tmp/checkov-venv/bin/checkov"):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("directory")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=None, help="--jobs for the cold and warm runs (default: iacm-lint's)")
+    parser.add_argument("--checkov", default=None, help="path of the checkov executable")
+    parser.add_argument("--no-checkov", action="store_true")
+    args = parser.parse_args()
+
+    directory = os.path.abspath(args.directory)
+    root = scan_root([directory])
+    files = [(a, k) for a, _, k in walk([directory], root).files if k in PARSED_KINDS]
+    hcl_files = [a for a, k in files if not k.endswith("json")]
+    megabytes = sum(os.path.getsize(a) for a, _ in files) / 1e6
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        load = "%.2f %.2f %.2f" % os.getloadavg()
+    except OSError:
+        load = "?"
+
+    base = [sys.executable, "-m", "iacm_lint.cli", "check", directory, "--fail-on", "never"]
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    work = tempfile.mkdtemp(prefix="iacm-bench-")
+    env = dict(os.environ)
+
+    def fresh_cache() -> str:
+        """An empty parse cache that already holds the grammar tables."""
+        path = tempfile.mkdtemp(dir=work)
+        for grammar in glob.glob(os.path.join(work, "seed", "grammar-*")):
+            shutil.copy(grammar, path)
+        return path
+
+    rows: list[tuple[str, str, float, int]] = []  # (label, command line, seconds, peak KB)
+
+    def run(label: str, extra: list[str], cache: Optional[str] = None, reuse: bool = False) -> None:
+        best = None
+        for _ in range(args.repeat):
+            run_env = dict(env, IACM_LINT_CACHE_DIR=cache if reuse else fresh_cache())
+            seconds, peak, _ = timed(base + extra, run_env)
+            if best is None or seconds < best[0]:
+                best = (seconds, peak)
+        shown = " ".join(["iacm-lint check DIR"] + extra)
+        rows.append((label, shown, best[0], best[1]))
+
+    try:
+        os.makedirs(os.path.join(work, "seed"))
+        timed(base, dict(env, IACM_LINT_CACHE_DIR=os.path.join(work, "seed")))  # builds the grammar tables once
+        run("iacm-lint cold", jobs)
+        warm_cache = fresh_cache()
+        timed(base + jobs, dict(env, IACM_LINT_CACHE_DIR=warm_cache))
+        run("iacm-lint warm", jobs, warm_cache, reuse=True)
+        run("iacm-lint cold --jobs 1", ["--jobs", "1"])
+        run("iacm-lint --no-cache", jobs + ["--no-cache"])
+        floor = min(raw_parse_seconds(hcl_files) for _ in range(args.repeat))
+        rows.append(("python-hcl2 raw parse, 1 core", "hcl2.parser.parser().parse", floor, 0))
+        checkov = None if args.no_checkov else find_checkov(args.checkov)
+        if checkov:
+            command = [checkov, "-d", directory, "--framework", "terraform", "--quiet", "--compact", "--skip-download"]
+            checkov_env = dict(env, BC_SKIP_MAPPING="TRUE")
+            best = None
+            for _ in range(max(1, min(args.repeat, 2))):
+                seconds, peak, _ = timed(command, checkov_env)
+                best = (seconds, peak) if best is None or seconds < best[0] else best
+            rows.append(("checkov", " ".join(["checkov"] + command[1:]).replace(directory, "DIR"), best[0], best[1]))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"DIR={directory}\n{len(files)} files, {megabytes:.2f} MB; {cores} cores; load average before: {load}; "
+          f"best of {args.repeat}\n")
+    print(f"{'what':<30}{'seconds':>9}{'MB/s':>8}{'files/s':>9}{'peak MB':>9}  command")
+    for label, shown, seconds, peak in rows:
+        peak_text = f"{peak / 1024:.0f}" if peak else "-"
+        print(f"{label:<30}{seconds:>9.2f}{megabytes / seconds:>8.2f}{len(files) / seconds:>9.0f}{peak_text:>9}  {shown}")
+    by = {label: seconds for label, _, seconds, _ in rows}
+    cold, warm = by["iacm-lint cold"], by["iacm-lint warm"]
+    print()
+    print(f"warm speed-up (cold / warm):                       {cold / warm:6.1f}x   (target >= 15x)")
+    budget = 1.5 * floor / cores
+    print(f"cold / (raw parse / {cores} cores):                      {cold / (floor / cores):6.2f}    "
+          f"(target <= 1.5, i.e. cold <= {budget:.2f} s)")
+    print(f"cold throughput:                                   {megabytes / cold:6.2f} MB/s (target >= 1 MB/s on 2 cores)")
+    if "checkov" in by:
+        print(f"checkov / iacm-lint cold:                          {by['checkov'] / cold:6.1f}x   (target >= 50x)")
+        print(f"checkov / iacm-lint warm:                          {by['checkov'] / warm:6.1f}x")
+
+
+if __name__ == "__main__":
+    main()
