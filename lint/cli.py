@@ -82,8 +82,11 @@ def main() -> None:
               help="hide findings recorded in this baseline file")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), default=None,
               help="record the current findings in this baseline file")
+@click.option("--max-file-size", "max_file_size", metavar="SIZE", default=None,
+              help="larger files get IACM000 instead of being parsed, e.g. 10MB, 512KB, 2000000 (default 10MB)")
+@click.option("--stats", "show_stats", is_flag=True, help="print the file accounting as JSON on standard error")
 def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet, verbose, no_color,
-          config_file, baseline, write_baseline):
+          config_file, baseline, write_baseline, max_file_size=None, show_stats=False):
     """Check PATHS (default: the current directory)."""
     paths = list(paths) or ["."]
     for path in paths:
@@ -91,9 +94,17 @@ def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, 
             click.echo(f"iacm-lint: path does not exist: {path}", err=True)
             sys.exit(2)
     outputs = _parse_formats(formats, output)
+    limits = {}
+    if max_file_size is not None:
+        from .limits import parse_size
+
+        try:
+            limits["max_file_bytes"] = parse_size(max_file_size)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--max-file-size")
     given = dict(engine=engine, state=state, select=_split_ids(select), ignore=_split_ids(ignore), baseline=baseline)
     try:
-        options = _options_with_config(paths, config_file, given, jobs=jobs, cache=not no_cache, verbose=verbose)
+        options = _options_with_config(paths, config_file, given, jobs=jobs, cache=not no_cache, verbose=verbose, **limits)
         if write_baseline:
             options.baseline = None  # the file is being (re)written, it need not exist yet
         result = run(paths, options)
@@ -105,7 +116,9 @@ def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, 
     except Exception as exc:  # noqa: BLE001 - a one-line message, the traceback only with --verbose
         if verbose:
             raise
-        click.echo(f"iacm-lint: internal error: {type(exc).__name__}: {exc}", err=True)
+        from .redact import describe_exception  # never the exception's text: it may quote a scanned secret
+
+        click.echo(f"iacm-lint: internal error: {describe_exception(exc)}", err=True)
         sys.exit(2)
     _write_outputs(result, outputs, no_color, quiet)
     if verbose:
@@ -113,6 +126,10 @@ def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, 
             click.echo(f"iacm-lint: {note}", err=True)
     for error in result.internal_errors:
         click.echo(f"iacm-lint: internal error: {error}", err=True)
+    if show_stats:
+        import json
+
+        click.echo(json.dumps(result.stats or {}, sort_keys=True), err=True)
     sys.exit(exit_code(result, fail_on))
 
 
@@ -153,11 +170,35 @@ def _write_outputs(result, outputs, no_color: bool, quiet: bool) -> None:
                 click.echo(text, nl=not text.endswith("\n"))
         else:
             try:
-                with open(target, "w", encoding="utf-8", newline="\n") as handle:
-                    handle.write(text)
+                _write_atomically(target, text)
             except OSError as exc:
                 click.echo(f"iacm-lint: cannot write {target}: {exc.strerror}", err=True)
                 sys.exit(2)
+
+
+def _write_atomically(target: str, text: str) -> None:
+    """Write to a temporary file next to `target`, then rename it into place:
+    an interrupted run never leaves a truncated SARIF for CI to upload."""
+    import tempfile
+
+    directory = os.path.dirname(os.path.abspath(target))
+    fd, tmp = tempfile.mkstemp(prefix=".iacm-lint-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        if os.path.exists(target):  # keep the old file's permission bits (mkstemp makes 0600)
+            os.chmod(tmp, os.stat(target).st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def _has_quiet() -> bool:
@@ -229,7 +270,9 @@ def report(paths, format_name, output, engine, state, config_file, baseline, ver
     except Exception as exc:  # noqa: BLE001 - a one-line message, the traceback only with --verbose
         if verbose:
             raise
-        click.echo(f"iacm-lint: internal error: {type(exc).__name__}: {exc}", err=True)
+        from .redact import describe_exception  # never the exception's text: it may quote a scanned secret
+
+        click.echo(f"iacm-lint: internal error: {describe_exception(exc)}", err=True)
         sys.exit(2)
 
 

@@ -47,6 +47,8 @@ class Walk:
     files: list[tuple[str, str, str]] = field(default_factory=list)  # (abs path, rel path, kind)
     unreadable: list[tuple[str, ParseError]] = field(default_factory=list)  # (rel path, why)
     notes: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (rel path, reason): not read at all
+    excluded: list[str] = field(default_factory=list)  # rel paths (files or directories) the config's exclude dropped
 
 
 def scan_root(paths: Iterable[str]) -> str:
@@ -81,6 +83,7 @@ def walk(paths: list[str], root: str, exclude=None) -> Walk:
                 result.unreadable.append((rel_path, ParseError("broken symbolic link", Span.file_start(rel_path))))
             else:
                 result.notes.append(f"skipped broken symbolic link {rel_path}")
+                result.skipped.append((rel_path, "broken symbolic link"))
             return
         except OSError as exc:
             result.unreadable.append((rel_path, ParseError(f"cannot read file: {exc.strerror}", Span.file_start(rel_path))))
@@ -88,6 +91,8 @@ def walk(paths: list[str], root: str, exclude=None) -> Walk:
         if not stat.S_ISREG(info.st_mode):
             if kind in PARSED_KINDS or kind == YAML:
                 result.unreadable.append((rel_path, ParseError("not a regular file (device, FIFO or socket)", Span.file_start(rel_path))))
+            else:
+                result.skipped.append((rel_path, "not a regular file"))
             return
         result.files.append((abs_path, rel_path, kind))
 
@@ -95,6 +100,7 @@ def walk(paths: list[str], root: str, exclude=None) -> Walk:
         real = os.path.realpath(directory)
         if real in seen_dirs:
             result.notes.append(f"skipped symbolic link loop at {rel(directory)}")
+            result.skipped.append((rel(directory), "symbolic link loop"))
             return
         seen_dirs.add(real)
         try:
@@ -104,11 +110,13 @@ def walk(paths: list[str], root: str, exclude=None) -> Walk:
             return
         except OSError as exc:
             result.notes.append(f"skipped {rel(directory)}: {exc.strerror}")
+            result.skipped.append((rel(directory), "directory could not be listed"))
             return
         for entry in entries:
             abs_path = entry.path
             rel_path = rel(abs_path)
             if exclude is not None and exclude(rel_path):
+                result.excluded.append(rel_path)
                 continue
             try:
                 is_link = entry.is_symlink()
@@ -119,6 +127,7 @@ def walk(paths: list[str], root: str, exclude=None) -> Walk:
                 target = os.path.realpath(abs_path)
                 if os.path.exists(target) and not _inside(target, root):
                     result.notes.append(f"skipped symbolic link {rel_path}: it points outside the scan root")
+                    result.skipped.append((rel_path, "symbolic link outside the scan root"))
                     continue
             if is_dir:
                 if entry.name in SKIP_DIRS:

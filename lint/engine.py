@@ -14,6 +14,7 @@ from typing import Any, Callable, Optional
 from . import discover
 from .findings import LEVEL_ORDER, Finding
 from .hcl import parse_hcl
+from .limits import within_limits  # nesting bound: deeper models would overflow pickling and rules
 from .model import YAML, HclFile, Repo, RootModule, YamlFile
 from .registry import Rule, Violation, all_rules, matches
 from .textio import DEFAULT_MAX_BYTES, read_source
@@ -53,6 +54,11 @@ class Result:
     repo: Repo
     properties: dict[str, Any] = field(default_factory=dict)
     internal_errors: list[str] = field(default_factory=list)
+
+    @property
+    def stats(self) -> Optional[dict]:
+        """File accounting (lint/stats.py); None for a repo not built by build_repo."""
+        return self.properties.get("stats")
 
     @property
     def files_checked(self) -> int:
@@ -157,10 +163,10 @@ def parse_source(text, error, rel_path: str, kind: str):
 
         if text is None:
             return YamlFile(rel_path, None, error=error) if _yaml_error_matters(rel_path) else None
-        return load_pipeline_file(rel_path, text)
+        return within_limits(load_pipeline_file(rel_path, text), text)
     if text is None:
         return HclFile(rel_path, kind, error=error)
-    return parse_hcl(text, rel_path, kind)
+    return within_limits(parse_hcl(text, rel_path, kind), text)
 
 
 def _yaml_error_matters(rel_path: str) -> bool:
@@ -175,7 +181,8 @@ def build_repo(paths: list[str], options: Options) -> Repo:
     _attach_git(repo, walked)
     parse_jobs = [(abs_path, rel, kind) for abs_path, rel, kind in walked.files
                   if kind in discover.PARSED_KINDS or kind == YAML]
-    for parsed in _parse_all(parse_jobs, options):
+    models = _parse_all(parse_jobs, options)
+    for parsed in models:
         if isinstance(parsed, HclFile):
             repo.hcl_files.append(parsed)
         elif isinstance(parsed, YamlFile):
@@ -185,6 +192,9 @@ def build_repo(paths: list[str], options: Options) -> Repo:
     repo.hcl_files.sort(key=lambda f: f.path)
     repo.yaml_files.sort(key=lambda f: f.path)
     discover.build_modules(repo, list(options.roots) if options.roots is not None else None)
+    from .stats import file_stats  # every walked file in one bucket: checked, unparsable, unreadable, skipped
+
+    repo.stats = file_stats(walked, parse_jobs, models, repo.ignored_paths)
     return repo
 
 
@@ -269,7 +279,9 @@ def check_repo(repo: Repo, options: Options) -> Result:
                     findings.append(_finding(rule, violation, options))
             except Exception as exc:  # noqa: BLE001 - one broken rule must not lose the others' findings
                 where = getattr(subject, "path", None) or getattr(subject, "directory", None) or repo.root
-                errors.append(f"{rule.id} crashed on {where}: {type(exc).__name__}: {exc}")
+                from .redact import describe_exception  # the exception's text may quote a scanned value
+
+                errors.append(f"{rule.id} crashed on {where}: {describe_exception(exc)}")
                 if options.verbose:
                     errors.append(traceback.format_exc())
     findings = _dedupe(findings)
@@ -281,6 +293,8 @@ def check_repo(repo: Repo, options: Options) -> Result:
     from .compat import root_version_properties  # per root: supported releases per engine that accept it
 
     properties["versions"] = root_version_properties(repo)
+    if repo.stats:
+        properties["stats"] = repo.stats
     return Result(findings, rules, repo.root, repo, properties, errors)
 
 

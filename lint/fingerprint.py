@@ -70,9 +70,10 @@ def lines_under(root: str) -> LinesReader:
     """A reader of scan-root relative paths; None for files it cannot read."""
 
     def read(path: str) -> Optional[Sequence[str]]:
+        from .textio import read_regular  # never blocks on a FIFO or reads a device
+
         try:
-            with open(os.path.join(root, *path.split("/")), "rb") as handle:
-                data = handle.read()
+            data = read_regular(os.path.join(root, *path.split("/")))
         except OSError:
             return None
         return split_lines(data.decode("utf-8", errors="replace"))
@@ -95,7 +96,9 @@ def fingerprints(findings: Sequence[Finding], read_lines: LinesReader,
     for index, finding in enumerate(findings):
         by_path[finding.span.path].append(index)
     for path, indexes in by_path.items():
-        lines = read_lines(path) or ()
+        # whole-file findings (e.g. "file too large") need no text: do not read the file
+        needed = any(not is_whole_file(findings[index].span) for index in indexes)
+        lines = (read_lines(path) if needed else None) or ()
         for index in indexes:
             finding = findings[index]
             hashes[index] = line_hash(finding.rule_id, path, region_text(lines, finding.span), key_for(finding))

@@ -85,13 +85,39 @@ def parse_hcl(text: str, path: str, kind: str) -> HclFile:
     except RecursionError:
         return HclFile(path, kind, error=ParseError("nesting too deep to parse", Span(path, 1, 1, 1, 1)))
     except LarkError as exc:
-        return HclFile(path, kind, error=ParseError(f"cannot parse: {exc}", Span(path, 1, 1, 1, 1)))
+        # the exception's text may quote the source (a secret): name its kind only
+        return HclFile(path, kind, error=ParseError(f"cannot parse ({type(exc).__name__})", Span(path, 1, 1, 1, 1)))
     walker = _Walker(path, text)
     try:
         attributes, blocks = walker.body(tree.children[0])
     except RecursionError:
-        return HclFile(path, kind, error=ParseError("nesting too deep to analyse", Span(path, 1, 1, 1, 1)))
+        return HclFile(path, kind, error=_too_deep_error(tree, path))
     return HclFile(path, kind, blocks=blocks, attributes=attributes, comments=tuple(walker.comments))
+
+
+_OPENERS = frozenset({"LBRACE", "LSQB", "LPAR", "INTERP_START", "DIRECTIVE_START"})
+_CLOSERS = frozenset({"RBRACE", "RSQB", "RPAR"})
+
+
+def _too_deep_error(tree: Tree, path: str) -> ParseError:
+    """For a tree too deep for the walker: the first bracket past
+    limits.MAX_NESTING, found without recursion (the tokens in source order)."""
+    from .limits import MAX_NESTING, nesting_message
+
+    depth = 0
+    stack: list = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Token):
+            if node.type in _OPENERS:
+                depth += 1
+                if depth > MAX_NESTING:
+                    return ParseError(nesting_message(), Span(path, node.line, node.column, node.end_line, node.end_column))
+            elif node.type in _CLOSERS:
+                depth -= 1
+        else:
+            stack.extend(reversed(node.children))
+    return ParseError("nesting too deep to analyse", Span(path, 1, 1, 1, 1))
 
 
 _CORE_CALL = re.compile(r"\bcore::(?=[A-Za-z_][\w-]*\s*\()")
@@ -130,7 +156,7 @@ def _syntax_error(exc: UnexpectedInput, text: str, path: str) -> ParseError:
         if token.type == "NL_OR_COMMENT":
             found = "newline" if value.startswith("\n") or not value else "comment"
         else:
-            found = repr(value.split("\n")[0][:30])
+            found = _describe_token(token.type, value)
         expected = sorted({_TOKEN_NAMES.get(t, t.lower()) for t in (exc.expected or ()) if not t.startswith("__")})
         message = f"unexpected {found}"
         if 0 < len(expected) <= 4:
@@ -138,6 +164,21 @@ def _syntax_error(exc: UnexpectedInput, text: str, path: str) -> ParseError:
     else:
         message = "syntax error"
     return ParseError(message, Span(path, line, col, line, col + 1))
+
+
+_PUNCTUATION = re.compile(r"[^\w\s\"'`\\]{1,3}")
+
+
+def _describe_token(token_type: str, value: str) -> str:
+    """Punctuation is quoted (`'}'`); names, numbers and string contents are
+    only named, never quoted: the text could be a password or a key."""
+    if value == '"' or _PUNCTUATION.fullmatch(value):
+        return repr(value)
+    if token_type in ("NAME", "IF", "ELSE", "ENDIF", "FOR", "ENDFOR", "IN", "FOR_EACH"):
+        return "name"
+    if token_type in ("INT_LITERAL", "DECIMAL", "EXP_MARK", "FLOAT_LITERAL"):
+        return "number"
+    return "text"
 
 
 # ---- tree walk --------------------------------------------------------------

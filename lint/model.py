@@ -352,3 +352,4 @@ class Repo:
     tracked: Optional[frozenset[str]] = None  # every tracked path (relative), incl. .terraform/
     ignored_paths: frozenset[str] = frozenset()  # discovered files that git ignores (not part of any module)
     notes: list[str] = field(default_factory=list)  # for --verbose
+    stats: dict = field(default_factory=dict)  # file accounting (lint/stats.py), filled by engine.build_repo

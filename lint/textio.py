@@ -3,6 +3,8 @@ unreadable, binary or wrongly encoded input (IACM000 reasons)."""
 
 from __future__ import annotations
 
+import os
+import stat
 from typing import Optional
 
 from .model import ParseError, Span
@@ -45,8 +47,9 @@ def read_source(abs_path: str, rel_path: str, max_bytes: int = DEFAULT_MAX_BYTES
     (or at the offending byte) instead of an exception."""
     start = Span(rel_path, 1, 1, 1, 1)
     try:
-        with open(abs_path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+        data = read_regular(abs_path, max_bytes + 1)
+    except NotRegularFileError:
+        return None, ParseError("not a regular file (device, FIFO or socket)", start)
     except IsADirectoryError:
         return None, ParseError("is a directory, not a file", start)
     except PermissionError:
@@ -54,5 +57,31 @@ def read_source(abs_path: str, rel_path: str, max_bytes: int = DEFAULT_MAX_BYTES
     except OSError as exc:
         return None, ParseError(f"cannot read file: {exc.strerror or exc}", start)
     if len(data) > max_bytes:
-        return None, ParseError(f"file too large (over {max_bytes // (1024 * 1024)} MB); not parsed", start)
+        return None, ParseError(f"file too large (over {size_text(max_bytes)}); not parsed", start)
     return decode_source(data, rel_path)
+
+
+def size_text(size: int) -> str:
+    """`10 MB`, `512 KB` or `1000 bytes`: the largest unit that divides the size."""
+    for unit, factor in (("GB", 1024 ** 3), ("MB", 1024 ** 2), ("KB", 1024)):
+        if size >= factor and size % factor == 0:
+            return f"{size // factor} {unit}"
+    return f"{size} bytes"
+
+
+class NotRegularFileError(OSError):
+    """A FIFO, socket or device where a file was expected."""
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_regular(abs_path: str, limit: Optional[int] = None) -> bytes:
+    """At most `limit` bytes of a regular file. Opening never blocks (a FIFO
+    named `.tf` would wait for a writer forever) and devices are refused (an
+    endless `/dev/zero` named `.tf`): both raise NotRegularFileError."""
+    descriptor = os.open(abs_path, _OPEN_FLAGS)
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise NotRegularFileError(f"not a regular file: {abs_path}")
+        return handle.read() if limit is None else handle.read(limit)

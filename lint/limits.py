@@ -1,0 +1,92 @@
+"""Resource limits on parsed models, applied before a model is cached,
+pickled to another process or handed to rules.
+
+A model nested deeper than MAX_NESTING levels (blocks, tuples, objects,
+YAML maps and sequences) becomes an IACM000 parse error at the first node
+past the limit. Pickling (the parse cache, the process pool), the models'
+own recursive methods and rules all recurse once or more per level; without
+this bound a 300-deep `[[[...]]]` in a pull request crashed the scan with
+RecursionError. Real Terraform and pipelines nest a dozen levels at most.
+
+The per-file size limit lives in `textio` (`Options.max_file_bytes`,
+`--max-file-size`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from .model import Block, Expr, HclFile, ParseError, Span, YamlFile, YNode
+
+MAX_NESTING = 100
+
+_SIZE = re.compile(r"\s*(\d+)\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)\s*", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
+
+
+def parse_size(text: str) -> int:
+    """`--max-file-size`: bytes, or a number with KB/MB/GB (powers of 1024)."""
+    match = _SIZE.fullmatch(str(text))
+    if not match:
+        raise ValueError(f"{text!r} is not a size; give bytes or a number with KB, MB or GB, e.g. 10MB")
+    value = int(match.group(1)) * _UNITS[match.group(2)[:1].lower()]
+    if value < 1:
+        raise ValueError("the size limit must be at least 1 byte")
+    return value
+
+
+def nesting_message(limit: int = MAX_NESTING) -> str:
+    return f"nested more than {limit} levels deep; not analysed"
+
+
+def could_be_deeper(text: str, limit: int = MAX_NESTING) -> bool:
+    """Cheap upper bound: every level needs an opening bracket, a line or a
+    YAML `- `/`? ` of its own. False means no model of `text` can exceed `limit`."""
+    bound = text.count("{") + text.count("[")
+    if bound > limit:
+        return True
+    return bound + text.count("\n") + text.count("-") + text.count("?") + 1 > limit
+
+
+def too_deep(model: Any, limit: int = MAX_NESTING) -> Optional[Span]:
+    """The span of the first node (in traversal order) nested deeper than
+    `limit` levels, or None. Iterative: never recurses itself."""
+    stack: list[tuple[Any, int]] = []
+    if isinstance(model, HclFile):
+        stack.extend((node, 1) for node in reversed((*model.blocks, *model.attributes)))
+    elif isinstance(model, YamlFile) and model.root is not None:
+        stack.append((model.root, 1))
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, Block):
+            span = node.header_span
+            children = (*node.blocks, *node.attributes)
+        elif isinstance(node, Expr):
+            span = node.span
+            children = (*node.items, *(value for _, _, value in node.entries))
+        elif isinstance(node, YNode):
+            span = node.span
+            children = (*node.items, *(part for pair in node.entries for part in pair))
+        else:  # an Attribute: its expression sits at the attribute's level
+            stack.append((node.expr, depth))
+            continue
+        if depth > limit:
+            return span
+        stack.extend((child, depth + 1) for child in reversed(children))
+    return None
+
+
+def within_limits(model: Any, text: Optional[str], limit: int = MAX_NESTING) -> Any:
+    """`model`, or an error model of the same file when it nests too deep."""
+    if text is None or model is None or getattr(model, "error", None) is not None:
+        return model
+    if not could_be_deeper(text, limit):
+        return model
+    span = too_deep(model, limit)
+    if span is None:
+        return model
+    error = ParseError(nesting_message(limit), Span(span.path, span.line, span.col, span.line, span.col + 1))
+    if isinstance(model, HclFile):
+        return HclFile(model.path, model.kind, error=error)
+    return YamlFile(model.path, None, error=error)
