@@ -73,12 +73,20 @@ def _innermost(expr: Expr, test) -> Expr:
 
 
 def _function_uses(files) -> Iterator[tuple[str, Span]]:
-    seen = set()
-    for f in files:
-        for name, where in _per_file(f, "functions", _file_function_uses):
-            if (name, where) not in seen:
-                seen.add((name, where))
-                yield name, where
+    files = tuple(files)
+    key = (tuple(map(id, files)), "functions")
+    hit = _PER_FILES.get(key)
+    if hit is None or any(a is not b for a, b in zip(hit[0], files)):  # every function_call feature asks again
+        if len(_PER_FILES) > 4096:
+            _PER_FILES.clear()
+        seen: dict[tuple[str, Span], None] = {}
+        for f in files:
+            seen.update(dict.fromkeys(_per_file(f, "functions", _file_function_uses)))
+        hit = _PER_FILES[key] = (files, list(seen))
+    return iter(hit[1])
+
+
+_PER_FILES: dict[tuple, tuple[tuple[HclFile, ...], list]] = {}
 
 
 def _file_function_uses(f: HclFile) -> list[tuple[str, Span]]:
