@@ -10,7 +10,7 @@ read-only checkouts working and leaves `git status` clean.
 Key: BLAKE2b of (codec salt, file kind, relative path, file bytes). The salt
 covers the tool version, `hcl.parser_version()`, the Python version and a
 hash of the modules that shape the model (model, hcl, jsonpos, yamlmodel,
-textio, engine, cache), so a changed parser or model never reads an old entry. The relative
+textio, limits, engine, cache), so a changed parser or model never reads an old entry. The relative
 path is part of the key because every Span carries it.
 
 Entries: `<dir>/v1/<key[:2]>/<key>`, written to a temporary file in the same
@@ -127,7 +127,7 @@ def salt() -> bytes:
         h = hashlib.blake2b(digest_size=16)
         h.update(f"{FORMAT}|{__version__}|{parser_version()}|{sys.version_info[:2]}".encode())
         here = os.path.dirname(os.path.abspath(__file__))
-        for name in ("model.py", "hcl.py", "jsonpos.py", "yamlmodel.py", "textio.py", "engine.py", "cache.py"):
+        for name in ("model.py", "hcl.py", "jsonpos.py", "yamlmodel.py", "textio.py", "limits.py", "engine.py", "cache.py"):
             try:
                 with open(os.path.join(here, name), "rb") as handle:
                     h.update(name.encode() + b"\0" + handle.read())
