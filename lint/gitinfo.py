@@ -337,9 +337,10 @@ class GitignoreMatcher:
             import pathspec  # a runtime dependency; imported here to keep startup light
 
             location = os.path.join(self.base, directory, ".gitignore")
+            from .textio import read_regular  # a FIFO named .gitignore must not hang the scan
+
             try:
-                with open(location, encoding="utf-8", errors="replace") as handle:
-                    lines = handle.read().splitlines()
+                lines = read_regular(location).decode("utf-8", errors="replace").splitlines()
             except OSError:
                 self._specs[directory] = None
             else:

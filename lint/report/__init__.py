@@ -64,6 +64,12 @@ def sorted_findings(result: Any) -> list[Finding]:
     return assign_fingerprints(findings, lines_under(str(result.root)))
 
 
+def one_line(path: str) -> str:
+    """A path for line-based formats: a file name with a line break in it
+    (legal on POSIX) must not split a finding over two lines."""
+    return path.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r") if "\n" in path or "\r" in path else path
+
+
 def is_visible(finding: Finding) -> bool:
     """Text-like formats hide inline-suppressed and baselined findings."""
     return finding.suppressed is None and finding.baseline_state != "unchanged"

@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..findings import Finding
-from . import visible_findings
+from . import one_line, visible_findings
 
 
 def format_line(finding: Finding) -> str:
     span = finding.span
     message = " ".join(finding.message.splitlines())  # one finding, one line
-    return f"{span.path}:{span.line}:{span.col}: {finding.level}: {message} [{finding.rule_id}]"
+    return f"{one_line(span.path)}:{span.line}:{span.col}: {finding.level}: {message} [{finding.rule_id}]"
 
 
 def render(result: Any, options: Any) -> str:

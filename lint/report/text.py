@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from ..findings import Finding
-from . import summary, visible_findings
+from . import one_line, summary, visible_findings
 
 LEVEL_STYLE = {
     "error": {"fg": "red", "bold": True},
@@ -25,7 +25,7 @@ def format_line(finding: Finding, color: bool = False, with_name: bool = True) -
     """`path:line:col: level IACMnnn message [name]`; without the name this is
     the line format of the rule cases' expected.txt."""
     span = finding.span
-    location = f"{span.path}:{span.line}:{span.col}:"
+    location = f"{one_line(span.path)}:{span.line}:{span.col}:"
     level, rule_id, name = finding.level, finding.rule_id, f"[{finding.rule_name}]"
     if color:
         location = click.style(location, bold=True)
