@@ -235,9 +235,20 @@ def _version(version: Union[Version, str, Release]) -> Version:
 
 
 def accepting_releases(root: RootModule, engine: str, supported_only: bool = True) -> tuple[Release, ...]:
-    universe = rel.supported_releases(engine) if supported_only else rel.releases(engine)
     versions = root_versions(root)
-    return tuple(r for r in universe if versions.accepts(engine, r.parsed))
+    # memoised by the constraints themselves: roots that call one module share the answer
+    key = (engine, supported_only, *(tuple(d.constraints for d in versions.read(mode))
+                                     for mode in (READS_TF, READS_TF_AND_TOFU, READS_TOFU_ONLY)))
+    answer = _ACCEPTING.get(key)
+    if answer is None:
+        if len(_ACCEPTING) > 4096:
+            _ACCEPTING.clear()
+        universe = rel.supported_releases(engine) if supported_only else rel.releases(engine)
+        answer = _ACCEPTING[key] = tuple(r for r in universe if versions.accepts(engine, r.parsed))
+    return answer
+
+
+_ACCEPTING: dict[tuple, tuple[Release, ...]] = {}
 
 
 def most_excluding(root: RootModule, engine: str, universe: Iterable[Release],

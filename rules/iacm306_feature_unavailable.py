@@ -54,12 +54,14 @@ def feature_unavailable(root: RootModule, ctx) -> Iterator[Violation]:
     engine = ctx.engine_for(root).engine
     judged = accepting_releases(root, engine) or rel.supported_releases(engine)
     other = OTHER_ENGINE[engine]
+    split: dict = {}  # first version -> (lacking, having); many uses share a feature
     for use in feature_uses(root, engine):
         first = use.first(engine)
-        lacking = [r for r in judged if not rel.has(r.parsed, first)]
+        if first not in split:
+            split[first] = ([r for r in judged if not rel.has(r.parsed, first)], [r for r in judged if rel.has(r.parsed, first)])
+        lacking, having = split[first]
         if not lacking:
             continue
-        having = [r for r in judged if rel.has(r.parsed, first)]
         elsewhere = use.first(other)
         if first is None:
             hint = f"; {title(other)} has it from {elsewhere}" if elsewhere else "; remove it"
