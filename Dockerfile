@@ -1,8 +1,10 @@
 # iacm-lint in a container, for CI images (README, "Use in CI"):
 #
 #   docker build -t iacm-lint .
-#   docker run --rm -v "$PWD:/src" iacm-lint check .
-#   docker run --rm -v "$PWD:/src" iacm-lint check . --format sarif -o iacm-lint.sarif
+#   docker run --rm -v "$PWD:/src" iacm-lint            # = iacm-lint check .
+#   docker run --rm --user "$(id -u):$(id -g)" -v "$PWD:/src" iacm-lint check . --format sarif -o iacm-lint.sarif
+#
+# (--user: to write a report into the mounted directory as its owner.)
 #
 # The image holds iacm-lint alone, in its own environment: no checkov or other
 # tool shares its `hcl2` package.
