@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import NOT_LITERAL, TFVARS_JSON, Attribute, Block, Expr, HclFile, ParseError, Span, StringPart
+from .limits import MAX_NESTING, nesting_message
 
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _WS = re.compile(r"[ \t\n\r]*")
@@ -65,9 +66,9 @@ class _Reader:
         return _WS.match(self.text, i).end()
 
     def value(self, i: int, depth: int = 0) -> tuple[JNode, int]:
-        if depth > 500:
-            raise JsonSyntaxError("nesting too deep", i)
         i = self.skip(i)
+        if depth > MAX_NESTING:  # the mapper below and pickling recurse per level
+            raise _TooDeep(nesting_message(), i)
         text = self.text
         if i >= len(text):
             raise JsonSyntaxError("unexpected end of file", i)
@@ -140,13 +141,18 @@ def read_json(text: str, path: str) -> JNode:
     return node
 
 
+class _TooDeep(JsonSyntaxError):
+    """Valid JSON, but nested past limits.MAX_NESTING."""
+
+
 def parse_tf_json(text: str, path: str, kind: str) -> HclFile:
     reader = _Reader(text, path)
     try:
         root = read_json(text, path)
     except JsonSyntaxError as exc:
         line, col = reader.position(min(exc.offset, len(text)))
-        return HclFile(path, kind, error=ParseError(f"invalid JSON: {exc}", Span(path, line, col, line, col + 1)))
+        message = str(exc) if isinstance(exc, _TooDeep) else f"invalid JSON: {exc}"
+        return HclFile(path, kind, error=ParseError(message, Span(path, line, col, line, col + 1)))
     if root.kind != "object":
         return HclFile(path, kind, error=ParseError("the top level of a Terraform JSON file must be an object", root.span))
     if kind == TFVARS_JSON:
