@@ -88,6 +88,10 @@ def main() -> None:
 def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet, verbose, no_color,
           config_file, baseline, write_baseline, max_file_size=None, show_stats=False):
     """Check PATHS (default: the current directory)."""
+    import atexit
+    import gc
+
+    atexit.register(gc.freeze)  # issue 10: the exit-time collection over the whole model took ~1 s on 1,700 files
     paths = list(paths) or ["."]
     for path in paths:
         if not os.path.exists(path) and not os.path.islink(path):

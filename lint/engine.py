@@ -263,8 +263,11 @@ def _subjects(scope: str, repo: Repo, ctx: Context):
 
 def run(paths: list[str], options: Optional[Options] = None) -> Result:
     options = options or Options()
-    repo = build_repo(paths, options)
-    return check_repo(repo, options)
+    from .pool import gc_paused  # issue 10: the collector only re-scanned the (acyclic) model
+
+    with gc_paused():
+        repo = build_repo(paths, options)
+        return check_repo(repo, options)
 
 
 def check_repo(repo: Repo, options: Options) -> Result:
