@@ -232,6 +232,22 @@ def feature_uses(root: RootModule, engine: str) -> list[FeatureUse]:
     return list(cached[1])
 
 
+# Detection kinds whose result for a file list is the union of each file's
+# result; the others look across files (.tofu files of the root, backends
+# with their .tfbackend files).
+_FILE_LOCAL_KINDS = frozenset({
+    "top_level_block", "nested_block", "block_attribute", "nested_block_attribute", "attribute_expression",
+    "attribute_value", "function_call", "reference", "expression_references", "block_semantics",
+})
+
+
+def _file_feature_uses(f: HclFile) -> list[tuple[rel.Feature, Span]]:
+    """One file's uses of the file-local features, computed once per file and
+    shared by every root that reads it (modules called by many roots)."""
+    return [(feature, span) for feature in rel.features() if feature.detect.get("type") in _FILE_LOCAL_KINDS
+            for span in _detect(feature, [f], [f], ())]
+
+
 def _feature_uses(root: RootModule, engine: str) -> list[FeatureUse]:
     """Every use of a tabled feature or function in the files the engine reads,
     in path order. A function call found in the function table is reported as
@@ -239,7 +255,12 @@ def _feature_uses(root: RootModule, engine: str) -> list[FeatureUse]:
     files = files_for(root, engine)
     all_files = [f for m in root_modules(root) for f in m.files]
     uses: dict[tuple[str, Span], FeatureUse] = {}
+    for f in files:
+        for feature, span in _per_file(f, "features", _file_feature_uses):
+            uses.setdefault((feature.id, span), FeatureUse(feature.id, feature.title, feature.terraform, feature.opentofu, span))
     for feature in rel.features():
+        if feature.detect.get("type") in _FILE_LOCAL_KINDS:
+            continue
         for span in _detect(feature, files, all_files, root.module.tfbackends):
             uses.setdefault((feature.id, span), FeatureUse(feature.id, feature.title, feature.terraform, feature.opentofu, span))
     named_by_feature = {f.detect.get("name") for f in rel.features() if f.detect.get("type") == "function_call"}
