@@ -243,9 +243,27 @@ _FILE_LOCAL_KINDS = frozenset({
 
 def _file_feature_uses(f: HclFile) -> list[tuple[rel.Feature, Span]]:
     """One file's uses of the file-local features, computed once per file and
-    shared by every root that reads it (modules called by many roots)."""
+    shared by every root that reads it (modules called by many roots).
+    Features tied to top-level block types the file lacks are skipped."""
+    present = {block.type for block in f.blocks}
     return [(feature, span) for feature in rel.features() if feature.detect.get("type") in _FILE_LOCAL_KINDS
-            for span in _detect(feature, [f], [f], ())]
+            and _may_occur(feature.detect, present) for span in _detect(feature, [f], [f], ())]
+
+
+def _may_occur(d: dict, present: set[str]) -> bool:
+    """False when `_detect` could only find the feature in top-level blocks of
+    types that are not `present`."""
+    kind = d["type"]
+    if kind in ("function_call", "reference"):
+        return True
+    if kind == "expression_references":
+        return "variable" in present
+    if kind == "block_semantics":
+        return "moved" in present
+    if kind == "attribute_expression":
+        return d["block"].split(".")[0] in present
+    types = d.get("blocks") or d["block"]
+    return bool(present.intersection((types,) if isinstance(types, str) else types))
 
 
 def _feature_uses(root: RootModule, engine: str) -> list[FeatureUse]:
