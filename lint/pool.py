@@ -1,10 +1,12 @@
 """Parsing many files: the content-hash cache first, then a process pool (or
 this process) for the misses. `engine._parse_all` calls `parse_all`.
 
-- `--jobs N` (Options.jobs) caps the workers; the default is the CPUs this
+- `--jobs N` (Options.jobs) caps the parsers; the default is the CPUs this
   process may use. `--jobs 1` parses in this process.
 - Small scans stay in this process whatever `--jobs` says: below
   POOL_MIN_BYTES of files to parse, starting workers costs more than it saves.
+- This process parses too (taking chunks from the back of the queue), so
+  `--jobs N` starts N-1 worker processes.
 - Workers get the bytes the parent already read and hashed (so the cached
   model is the model of exactly those bytes), parse them, write the cache
   entry and send back the compact encoding from `cache.dumps` — never lark
@@ -18,6 +20,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -183,8 +186,11 @@ def _context():
 
 
 def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache], results: list[Any]) -> list[Job]:
-    """Parse `pending` in worker processes into `results`; returns the jobs
-    that did not come back (to be parsed in this process)."""
+    """Parse `pending` with `workers` parsers into `results`: worker processes
+    take chunks from the front (largest first, at most two queued each) while
+    this process, between collecting their results, parses chunks from the
+    back, so it is one of the parsers instead of waiting. Returns the jobs
+    that did not come back from a broken pool (to be parsed in this process)."""
     context = _context()
     if context.get_start_method() == "fork" and any(job[2] != YAML for job in pending):
         from .hcl import _parser
@@ -192,16 +198,32 @@ def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache]
         _parser()  # build (or load) the grammar once, before the workers are forked
     cache_directory = os.path.dirname(cache.directory) if cache is not None else None
     left = {job[0]: job for job in pending}
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+    processes = max(1, workers - 1)  # this process is the other parser
+    executor = ProcessPoolExecutor(max_workers=processes, mp_context=context,
                                    initializer=_init_worker, initargs=(cache_directory,))
+    chunks = deque(_chunks(pending, workers))
+    waiting: set = set()
+
+    def collect(done) -> None:
+        for future in done:
+            for index, blob in future.result():
+                results[index] = loads(blob)
+                del left[index]
+
     try:
-        futures = {executor.submit(_work, chunk) for chunk in _chunks(pending, workers)}
-        while futures:
-            done, futures = wait(futures, return_when=FIRST_COMPLETED)
-            for future in done:
-                for index, blob in future.result():
-                    results[index] = loads(blob)
-                    del left[index]
+        while chunks or waiting:
+            while chunks and len(waiting) < 2 * processes:
+                waiting.add(executor.submit(_work, chunks.popleft()))
+            done = {future for future in waiting if future.done()}
+            if not done and chunks:
+                for job in chunks.pop():
+                    results[job[0]] = _parse_job(job, cache)[0]
+                    del left[job[0]]
+                continue
+            if not done:
+                done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+            waiting -= done
+            collect(done)
     except BrokenProcessPool:
         pass
     finally:
