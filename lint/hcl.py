@@ -186,20 +186,38 @@ def _describe_token(token_type: str, value: str) -> str:
 
 def _first_token(node) -> Optional[Token]:
     """The first token under `node` (None for an empty subtree, e.g. `{}`'s body)."""
+    current = node
+    while not isinstance(current, Token):  # the leftmost path, unless it meets an empty subtree
+        if not current.children:
+            return _search_first(node)
+        current = current.children[0]
+    return current
+
+
+def _last_token(node) -> Optional[Token]:
+    current = node
+    while not isinstance(current, Token):
+        if not current.children:
+            return _search_last(node)
+        current = current.children[-1]
+    return current
+
+
+def _search_first(node) -> Optional[Token]:
     if isinstance(node, Token):
         return node
     for child in node.children:
-        token = _first_token(child)
+        token = _search_first(child)
         if token is not None:
             return token
     return None
 
 
-def _last_token(node) -> Optional[Token]:
+def _search_last(node) -> Optional[Token]:
     if isinstance(node, Token):
         return node
     for child in reversed(node.children):
-        token = _last_token(child)
+        token = _search_last(child)
         if token is not None:
             return token
     return None
