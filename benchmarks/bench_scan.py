@@ -138,8 +138,8 @@ def main() -> None:
     cache_dir = os.path.join(work, "cache")
 
     def fresh_cache() -> str:
-        """The cache folder with its parse entries removed and its grammar
-        tables kept (lark keys those by the folder, so they are not copied)."""
+        """The cache folder with its parse entries removed and the saved
+        grammar tables kept (a first run anywhere builds them once)."""
         for entry in os.listdir(cache_dir):
             if not entry.startswith("grammar-"):
                 shutil.rmtree(os.path.join(cache_dir, entry))

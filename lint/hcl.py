@@ -38,24 +38,53 @@ def _parser():
     reduction cost about a third of the parse, and the walker derives a
     node's span from its first and last token instead (`_first_token`,
     `_last_token`; every terminal of the grammar is named, so no token is
-    filtered out of the tree and the spans are the same). The tables are
-    cached next to the parse cache (building them takes over a second)."""
+    filtered out of the tree and the spans are the same). Building the
+    tables takes over a second, so they are saved next to the parse cache
+    (written atomically; a damaged file is rebuilt)."""
     try:
         import hcl2.parser as hcl2_parser
         from hcl2.postlexer import PostLexer
     except ImportError as exc:  # reported cleanly by the CLI's start-up check
         raise RuntimeError(f"python-hcl2 is not usable: {exc}") from exc
-    from lark import Lark, __version__ as lark_version
+    from lark import Lark
 
     grammar = os.path.join(os.path.dirname(os.path.abspath(hcl2_parser.__file__)), "hcl2.lark")
-    return Lark.open(grammar, parser="lalr", postlex=PostLexer(), propagate_positions=False,
-                     cache=_grammar_cache_file(grammar, lark_version))
+    saved = _grammar_cache_file(grammar)
+    if saved is not None:
+        try:
+            with open(saved, "rb") as handle:
+                return Lark.load(handle)  # the saved options hold the post-lexer (pickled by name)
+        except Exception:  # noqa: BLE001 - missing or damaged: build and save again
+            pass
+    parser = Lark.open(grammar, parser="lalr", postlex=PostLexer(), propagate_positions=False)
+    if saved is not None:
+        _save_tables(parser, saved)
+    return parser
 
 
-def _grammar_cache_file(grammar: str, lark_version: str):
-    """A per-user file for lark's pickled tables (lark checks the grammar's
-    hash when loading), or False when there is nowhere to write one."""
+def _save_tables(parser, path: str) -> None:
+    import tempfile
+
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".grammar.", suffix=".tmp", dir=os.path.dirname(path))
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                parser.save(handle)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except Exception:  # noqa: BLE001 - no cache then; the next run builds again
+        pass
+
+
+def _grammar_cache_file(grammar: str) -> Optional[str]:
+    """A per-user file for the parser tables, named by the grammar's hash and
+    the lark and Python versions, or None when there is nowhere to write."""
     import hashlib
+    import sys
+
+    from lark import __version__ as lark_version
 
     from .cache import default_directory
 
@@ -65,10 +94,9 @@ def _grammar_cache_file(grammar: str, lark_version: str):
         directory = default_directory()
         os.makedirs(directory, exist_ok=True)
     except OSError:
-        return False
-    if not os.access(directory, os.W_OK):
-        return False
-    return os.path.join(directory, f"grammar-{parser_version()}-lark-{lark_version}-{digest}.bin")
+        return None
+    python = "%d%d" % sys.version_info[:2]
+    return os.path.join(directory, f"grammar-{parser_version()}-lark-{lark_version}-py{python}-{digest}.pickle")
 
 
 def parse_hcl(text: str, path: str, kind: str) -> HclFile:
