@@ -228,3 +228,23 @@ def test_codec_round_trips_every_testdata_model():
             for old, new in zip(model.walk(), again.walk()):
                 for a, b in zip(old.attributes, new.attributes):
                     assert a.expr.is_literal == b.expr.is_literal  # NOT_LITERAL stays the singleton
+
+
+def test_grammar_tables_are_saved_and_a_damaged_file_is_rebuilt(tmp_path):
+    """The parser tables live next to the parse cache; a truncated file must
+    neither fail a scan nor stay damaged. Fresh processes: _parser() is memoised."""
+    import subprocess
+    import sys
+
+    code = ("from iacm_lint.hcl import parse_hcl\n"
+            "m = parse_hcl('a = 1\\n', 'x.tf', 'tf')\n"
+            "assert m.error is None and m.attributes[0].value == 1, m\n")
+    env = dict(os.environ, IACM_LINT_CACHE_DIR=str(tmp_path))
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300)
+    [tables] = tmp_path.glob("grammar-*")
+    good = tables.read_bytes()
+    assert len(good) > 10000
+    tables.write_bytes(good[:1000])
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300)
+    assert tables.read_bytes() != good[:1000] and len(tables.read_bytes()) > 10000
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
