@@ -13,13 +13,15 @@ hash of the modules that shape the model (model, hcl, jsonpos, yamlmodel,
 textio, limits, engine, cache), so a changed parser or model never reads an old entry. The relative
 path is part of the key because every Span carries it.
 
-Entries: `<dir>/v1/<key[:2]>/<key>`, written to a temporary file in the same
+Entries: `<dir>/v2/<key[:2]>/<key>`, written to a temporary file in the same
 folder and renamed into place (atomic on POSIX and Windows), so concurrent
-runs never see half an entry. Each entry starts with a magic string and a
-digest of its payload; anything that does not check out (truncated, flipped
-bits, another format) counts as a miss and is rewritten after parsing.
-Loading uses a restricted unpickler that only resolves this module's
-constructors and the model's NOT_LITERAL marker.
+runs never see half an entry. Each entry is sealed (see "sealing" below):
+encrypted with a key derived from the file's bytes, with a MAC, so the cache
+holds no readable literal (secrets in .tf files stay secret) and anything
+that does not check out (truncated, flipped bits, another format, tampered)
+counts as a miss and is rewritten after parsing. Loading uses a restricted
+unpickler that only resolves this module's constructors and the model's
+NOT_LITERAL marker.
 
 Old entries are never read again once the salt changes; delete the folder to
 reclaim the space (`rm -rf ~/.cache/iacm-lint`).
@@ -39,8 +41,8 @@ from typing import Any, Optional
 
 from . import model as _model
 
-FORMAT = "v1"
-_MAGIC = b"IACMLC1\n"
+FORMAT = "v2"
+_MAGIC = b"IACMLC2\n"
 _DIGEST_SIZE = 16
 MISS: Any = object()  # returned by ParseCache.get when there is no usable entry
 
@@ -155,14 +157,15 @@ class ParseCache:
     def path_for(self, key: str) -> str:
         return os.path.join(self.directory, key[:2], key)
 
-    def get(self, key: str) -> Any:
+    def get(self, key: str, source: bytes) -> Any:
+        """The model cached under `key` for the file bytes `source`, or MISS."""
         try:
             with open(self.path_for(key), "rb") as handle:
                 data = handle.read()
         except OSError:
             self.misses += 1
             return MISS
-        payload = unwrap(data)
+        payload = unseal(data, source)
         if payload is not None:
             try:
                 value = loads(payload)
@@ -174,7 +177,7 @@ class ParseCache:
         self.rejected += 1
         return MISS
 
-    def put(self, key: str, payload: bytes) -> None:
+    def put(self, key: str, source: bytes, payload: bytes) -> None:
         if not self.writable:
             return
         target = self.path_for(key)
@@ -184,7 +187,7 @@ class ParseCache:
             fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=folder)
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(wrap(payload))
+                    handle.write(seal(payload, source))
                 os.replace(tmp, target)
             except BaseException:
                 _unlink(tmp)
@@ -193,19 +196,42 @@ class ParseCache:
             self.writable = False  # read-only or full disk: stop trying, keep scanning
 
 
-def wrap(payload: bytes) -> bytes:
-    return _MAGIC + hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() + payload
+# ---- sealing ------------------------------------------------------------------
+# A model holds the file's literal strings, secrets included. Entries are
+# encrypted with a key derived from the file's bytes (never stored, and not
+# derivable from the lookup key, which hashes the bytes under another salt):
+# the cache reveals nothing that the source file itself would not. Cipher:
+# XOR with a SHAKE-256 keystream of (seal key); one key per content, and the
+# same content always gives the same plaintext. Integrity: a BLAKE2b MAC of
+# the ciphertext under the seal key, so damage and tampering are misses.
 
 
-def unwrap(data: bytes) -> Optional[bytes]:
-    """The payload of an entry, or None when it is damaged."""
+def seal_key(source: bytes) -> bytes:
+    return hashlib.blake2b(source, key=b"iacm-lint seal " + FORMAT.encode(), digest_size=32).digest()
+
+
+def _keystream_xor(data: bytes, key: bytes) -> bytes:
+    stream = hashlib.shake_256(key).digest(len(data))
+    return (int.from_bytes(data, "little") ^ int.from_bytes(stream, "little")).to_bytes(len(data), "little")
+
+
+def seal(payload: bytes, source: bytes) -> bytes:
+    key = seal_key(source)
+    ciphertext = _keystream_xor(payload, key)
+    return _MAGIC + hashlib.blake2b(ciphertext, key=key, digest_size=_DIGEST_SIZE).digest() + ciphertext
+
+
+def unseal(data: bytes, source: bytes) -> Optional[bytes]:
+    """The payload of an entry, or None when it is damaged, tampered with or
+    was sealed for other file bytes."""
     head = len(_MAGIC) + _DIGEST_SIZE
     if len(data) <= head or not data.startswith(_MAGIC):
         return None
-    payload = data[head:]
-    if hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() != data[len(_MAGIC):head]:
+    key = seal_key(source)
+    ciphertext = data[head:]
+    if hashlib.blake2b(ciphertext, key=key, digest_size=_DIGEST_SIZE).digest() != data[len(_MAGIC):head]:
         return None
-    return payload
+    return _keystream_xor(ciphertext, key)
 
 
 def _unlink(path: str) -> None:

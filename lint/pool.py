@@ -85,7 +85,7 @@ def _parse_all(jobs: list[tuple[str, str, str]], options) -> list[Any]:
             continue
         key = content_key(data, rel, kind) if cache is not None else None
         if key is not None:
-            hit = cache.get(key)
+            hit = cache.get(key, data)
             if hit is not MISS:
                 results[index] = hit
                 continue
@@ -135,7 +135,7 @@ def _parse_job(job: Job, cache: Optional[ParseCache]) -> tuple[Any, Optional[byt
     blob = None
     if cache is not None and key is not None and model is not None:
         blob = dumps(model)
-        cache.put(key, blob)
+        cache.put(key, data, blob)
     return model, blob
 
 

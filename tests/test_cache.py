@@ -96,9 +96,8 @@ def test_damaged_entries_are_ignored_and_rewritten(cache_dir, repo, damage):
         data = entry.read_bytes()
         if damage == "truncate":
             entry.write_bytes(data[: len(data) // 2])
-        elif damage == "flip":  # still a loadable pickle, of a different model: only the digest tells
-            assert b".tf" in data
-            entry.write_bytes(data.replace(b".tf", b".tg", 1))
+        elif damage == "flip":  # one bit of the sealed payload: only the MAC tells
+            entry.write_bytes(data[:-1] + bytes([data[-1] ^ 0x01]))
         elif damage == "empty":
             entry.write_bytes(b"")
         else:
@@ -112,14 +111,19 @@ def test_damaged_entries_are_ignored_and_rewritten(cache_dir, repo, damage):
 
 def test_an_entry_that_would_run_code_is_refused(cache_dir, repo, tmp_path):
     scan(repo)
+    assert len(entries(cache_dir)) == 4
     marker = tmp_path / "pwned"
 
     class Evil:
         def __reduce__(self):
             return (os.system, (f"touch {marker}",))
 
-    for entry in entries(cache_dir):
-        entry.write_bytes(cache_mod.wrap(pickle.dumps(Evil())))
+    for source in repo.rglob("*.tf*"):  # properly sealed for each file: only the unpickler stands in the way
+        data, rel = source.read_bytes(), source.relative_to(repo).as_posix()
+        kind = "tfvars" if rel.endswith(".tfvars") else TF
+        path = Path(cache_mod.ParseCache().path_for(cache_mod.content_key(data, rel, kind)))
+        assert path.exists(), rel
+        path.write_bytes(cache_mod.seal(pickle.dumps(Evil()), data))
     result, stats = scan(repo)
     assert not marker.exists()
     assert (stats.cache_hits, stats.cache_rejected) == (0, 4)
@@ -130,7 +134,7 @@ def test_no_cache_neither_reads_nor_writes(cache_dir, repo):
     """A planted entry under the real key proves reads; --no-cache must ignore it."""
     data = (repo / "main.tf").read_bytes()
     planted = parse_hcl(MAIN_TF.replace("acme-logs", "planted"), "main.tf", TF)
-    cache_mod.ParseCache().put(cache_mod.content_key(data, "main.tf", TF), cache_mod.dumps(planted))
+    cache_mod.ParseCache().put(cache_mod.content_key(data, "main.tf", TF), data, cache_mod.dumps(planted))
     runner = CliRunner()
     with_cache, _ = scan(repo)
     assert next(f for f in with_cache.repo.hcl_files if f.path == "main.tf") == planted
@@ -157,13 +161,13 @@ def test_concurrent_writers_and_readers_see_whole_entries_only(cache_dir):
     def writer(blob):
         try:
             for _ in range(40):
-                store.put(key, blob)
+                store.put(key, b"x", blob)
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
     def reader():
         for _ in range(200):
-            value = store.get(key)
+            value = store.get(key, b"x")
             if value is not cache_mod.MISS:
                 seen.append(value)
 
@@ -249,3 +253,21 @@ def test_grammar_tables_are_saved_and_a_damaged_file_is_rebuilt(tmp_path):
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300)
     assert tables.read_bytes() != good[:1000] and len(tables.read_bytes()) > 10000
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+SECRET = "AKIAZ7Q3EXAMPLE4B2KD"
+
+
+def test_entries_hold_no_readable_literal_and_need_the_file_bytes(cache_dir, repo):
+    """Models hold the file's strings (secrets too); sealed entries do not show
+    them, and the same entry does not open for other bytes."""
+    (repo / "main.tf").write_text(MAIN_TF.replace("acme-logs", SECRET))
+    scan(repo)
+    data = (repo / "main.tf").read_bytes()
+    entry = Path(cache_mod.ParseCache().path_for(cache_mod.content_key(data, "main.tf", TF))).read_bytes()
+    assert SECRET.encode() not in entry and b"main.tf" not in entry
+    assert cache_mod.unseal(entry, data) is not None
+    assert cache_mod.unseal(entry, data + b" ") is None
+    assert b"main.tf" in cache_mod.unseal(entry, data)
+    for stored in entries(cache_dir):
+        assert SECRET.encode() not in stored.read_bytes()

@@ -117,9 +117,6 @@ def test_no_output_format_log_or_written_file_shows_a_secret(planted, tmp_path):
     assert sorted(str(p.relative_to(planted)) for p in planted.rglob("*") if p.is_file()) == sorted(FILES)
 
 
-@pytest.mark.xfail(strict=True, reason="lint/cache.py pickles parsed models, literal strings included, in plain "
-                                       "text; its owner (issue 10) is to seal entries (e.g. encrypt with a key "
-                                       "derived from the file bytes, not from the cache key). Remove this mark then.")
 def test_the_parse_cache_holds_no_secret(planted, tmp_path):
     cache = tmp_path / "cache"
     out = cli(["check", str(planted), "--format", "gcc"], tmp_path, cache)
