@@ -141,8 +141,9 @@ def main() -> None:
         """The cache folder with its parse entries removed and the saved
         grammar tables kept (a first run anywhere builds them once)."""
         for entry in os.listdir(cache_dir):
+            path = os.path.join(cache_dir, entry)
             if not entry.startswith("grammar-"):
-                shutil.rmtree(os.path.join(cache_dir, entry))
+                shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
         return cache_dir
 
     rows: list[tuple[str, str, float, int]] = []  # (label, command line, seconds, peak KB)

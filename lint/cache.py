@@ -13,15 +13,17 @@ hash of the modules that shape the model (model, hcl, jsonpos, yamlmodel,
 textio, limits, engine, cache), so a changed parser or model never reads an old entry. The relative
 path is part of the key because every Span carries it.
 
-Entries: `<dir>/v2/<key[:2]>/<key>`, written to a temporary file in the same
-folder and renamed into place (atomic on POSIX and Windows), so concurrent
-runs never see half an entry. Each entry is sealed (see "sealing" below):
-encrypted with a key derived from the file's bytes, with a MAC, so the cache
-holds no readable literal (secrets in .tf files stay secret) and anything
-that does not check out (truncated, flipped bits, another format, tampered)
-counts as a miss and is rewritten after parsing. Loading uses a restricted
-unpickler that only resolves this module's constructors and the model's
-NOT_LITERAL marker.
+Entries: rows of one SQLite database, `<dir>/models-v3.sqlite` (stdlib
+sqlite3, WAL mode): every write is its own transaction, so concurrent runs
+and pool workers never see half an entry, and one file beats a file per
+entry (creating 1,700 small files cost more than a second of a cold scan).
+Each entry is sealed (see "sealing" below): encrypted with a key derived
+from the file's bytes, with a MAC, so the cache holds no readable literal
+(secrets in .tf files stay secret) and a value that does not check out
+(truncated, flipped bits, another format, tampered) counts as a miss and is
+rewritten after parsing; a database file that SQLite cannot read is deleted
+and created again. Loading uses a restricted unpickler that only resolves
+this module's constructors and the model's NOT_LITERAL marker.
 
 Old entries are never read again once the salt changes; delete the folder to
 reclaim the space (`rm -rf ~/.cache/iacm-lint`).
@@ -35,14 +37,15 @@ import io
 import operator
 import os
 import pickle
+import sqlite3
 import sys
-import tempfile
+import threading
 from typing import Any, Optional
 
 from . import model as _model
 
-FORMAT = "v2"
-_MAGIC = b"IACMLC2\n"
+FORMAT = "v3"
+_MAGIC = b"IACMLC3\n"
 _DIGEST_SIZE = 16
 MISS: Any = object()  # returned by ParseCache.get when there is no usable entry
 
@@ -147,25 +150,73 @@ def content_key(data: bytes, rel_path: str, kind: str) -> str:
 
 
 class ParseCache:
-    """One folder of entries; `get` never raises, `put` never raises."""
+    """One SQLite file of sealed entries (key -> sealed model). `get` and
+    `put` never raise: a locked, unwritable or damaged database costs cache
+    hits, never the scan. One connection per thread (and per process: pool
+    workers open their own)."""
 
     def __init__(self, directory: Optional[str] = None):
-        self.directory = os.path.join(directory or default_directory(), FORMAT)
-        self.writable = True
+        self.folder = directory or default_directory()
+        self.path = os.path.join(self.folder, f"models-{FORMAT}.sqlite")
+        self.usable = True
         self.hits = self.misses = self.rejected = 0
+        self._local = threading.local()
+        self._reset_done = False
 
-    def path_for(self, key: str) -> str:
-        return os.path.join(self.directory, key[:2], key)
+    def _connect(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            os.makedirs(self.folder, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # autocommit: one write, one transaction
+            try:
+                connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for writers
+                connection.execute("PRAGMA synchronous=NORMAL")  # a cache needs no fsync per write
+                connection.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID")
+            except BaseException:
+                connection.close()
+                raise
+            self._local.connection = connection
+        return connection
+
+    def _run(self, statement: str, parameters: tuple):
+        """Execute one statement; a damaged database file is deleted and
+        created again (once per ParseCache), anything else disables the cache
+        for this run."""
+        if not self.usable:
+            return None
+        for attempt in (1, 2):
+            try:
+                return self._connect().execute(statement, parameters).fetchone()
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    return None  # another run holds the write lock for too long: skip this entry
+                if attempt == 2 or not self._recreate():
+                    break
+            except (sqlite3.DatabaseError, OSError):
+                if attempt == 2 or not self._recreate():
+                    break
+        self.usable = False
+        return None
+
+    def _recreate(self) -> bool:
+        if self._reset_done:
+            return False
+        self._reset_done = True
+        connection = getattr(self._local, "connection", None)
+        self._local.connection = None
+        if connection is not None:
+            connection.close()
+        for suffix in ("", "-wal", "-shm"):
+            _unlink(self.path + suffix)
+        return True
 
     def get(self, key: str, source: bytes) -> Any:
         """The model cached under `key` for the file bytes `source`, or MISS."""
-        try:
-            with open(self.path_for(key), "rb") as handle:
-                data = handle.read()
-        except OSError:
+        row = self._run("SELECT value FROM entries WHERE key = ?", (key,))
+        if row is None:
             self.misses += 1
             return MISS
-        payload = unseal(data, source)
+        payload = unseal(row[0], source)
         if payload is not None:
             try:
                 value = loads(payload)
@@ -178,22 +229,13 @@ class ParseCache:
         return MISS
 
     def put(self, key: str, source: bytes, payload: bytes) -> None:
-        if not self.writable:
-            return
-        target = self.path_for(key)
-        folder = os.path.dirname(target)
-        try:
-            os.makedirs(folder, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=folder)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(seal(payload, source))
-                os.replace(tmp, target)
-            except BaseException:
-                _unlink(tmp)
-                raise
-        except OSError:
-            self.writable = False  # read-only or full disk: stop trying, keep scanning
+        self._run("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", (key, seal(payload, source)))
+
+    def keys(self) -> list[str]:
+        """Every stored key (tests, maintenance)."""
+        if not os.path.exists(self.path):
+            return []
+        return sorted(row[0] for row in self._connect().execute("SELECT key FROM entries"))
 
 
 # ---- sealing ------------------------------------------------------------------

@@ -196,7 +196,7 @@ def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache]
         from .hcl import _parser
 
         _parser()  # build (or load) the grammar once, before the workers are forked
-    cache_directory = os.path.dirname(cache.directory) if cache is not None else None
+    cache_directory = cache.folder if cache is not None else None
     left = {job[0]: job for job in pending}
     processes = max(1, workers - 1)  # this process is the other parser
     executor = ProcessPoolExecutor(max_workers=processes, mp_context=context,

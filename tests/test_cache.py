@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -50,9 +51,16 @@ def repo(tmp_path) -> Path:
     return root
 
 
-def entries(directory: Path) -> list[Path]:
-    """Parse cache entries (the saved grammar tables beside them do not count)."""
-    return sorted(p for p in (directory / cache_mod.FORMAT).rglob("*") if p.is_file())
+def entries(directory: Path) -> list[str]:
+    """Keys of the parse cache entries (the saved grammar tables beside them do not count)."""
+    return cache_mod.ParseCache(str(directory)).keys()
+
+
+def rewrite(directory: Path, change) -> None:
+    """Replace every stored value by change(key, value), behind the cache's back."""
+    with sqlite3.connect(cache_mod.ParseCache(str(directory)).path) as db:
+        for key, value in db.execute("SELECT key, value FROM entries").fetchall():
+            db.execute("UPDATE entries SET value = ? WHERE key = ?", (change(key, value), key))
 
 
 def scan(root: Path, **kwargs):
@@ -92,16 +100,17 @@ def test_same_content_under_another_path_is_not_shared(cache_dir, repo):
 @pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "garbage"])
 def test_damaged_entries_are_ignored_and_rewritten(cache_dir, repo, damage):
     clean, _ = scan(repo)
-    for entry in entries(cache_dir):
-        data = entry.read_bytes()
+
+    def change(key, data):
         if damage == "truncate":
-            entry.write_bytes(data[: len(data) // 2])
-        elif damage == "flip":  # one bit of the sealed payload: only the MAC tells
-            entry.write_bytes(data[:-1] + bytes([data[-1] ^ 0x01]))
-        elif damage == "empty":
-            entry.write_bytes(b"")
-        else:
-            entry.write_bytes(b"\x80\x05not a pickle at all")
+            return data[: len(data) // 2]
+        if damage == "flip":  # one bit of the sealed payload: only the MAC tells
+            return data[:-1] + bytes([data[-1] ^ 0x01])
+        if damage == "empty":
+            return b""
+        return b"\x80\x05not a pickle at all"
+
+    rewrite(cache_dir, change)
     result, stats = scan(repo)
     assert (stats.cache_hits, stats.cache_rejected, stats.parsed) == (0, 4, 4)
     assert result.repo.hcl_files == clean.repo.hcl_files
@@ -118,12 +127,12 @@ def test_an_entry_that_would_run_code_is_refused(cache_dir, repo, tmp_path):
         def __reduce__(self):
             return (os.system, (f"touch {marker}",))
 
+    sources = {}
     for source in repo.rglob("*.tf*"):  # properly sealed for each file: only the unpickler stands in the way
         data, rel = source.read_bytes(), source.relative_to(repo).as_posix()
-        kind = "tfvars" if rel.endswith(".tfvars") else TF
-        path = Path(cache_mod.ParseCache().path_for(cache_mod.content_key(data, rel, kind)))
-        assert path.exists(), rel
-        path.write_bytes(cache_mod.seal(pickle.dumps(Evil()), data))
+        sources[cache_mod.content_key(data, rel, "tfvars" if rel.endswith(".tfvars") else TF)] = data
+    assert sorted(sources) == entries(cache_dir)
+    rewrite(cache_dir, lambda key, value: cache_mod.seal(pickle.dumps(Evil()), sources[key]))
     result, stats = scan(repo)
     assert not marker.exists()
     assert (stats.cache_hits, stats.cache_rejected) == (0, 4)
@@ -138,8 +147,8 @@ def test_no_cache_neither_reads_nor_writes(cache_dir, repo):
     runner = CliRunner()
     with_cache, _ = scan(repo)
     assert next(f for f in with_cache.repo.hcl_files if f.path == "main.tf") == planted
-    for entry in entries(cache_dir):
-        entry.unlink()
+    with sqlite3.connect(cache_mod.ParseCache().path) as db:
+        db.execute("DELETE FROM entries")
     uncached = runner.invoke(main, ["check", str(repo), "--no-cache", "--jobs", "1"])
     assert uncached.exit_code in (0, 1), uncached.output
     assert entries(cache_dir) == []
@@ -179,7 +188,7 @@ def test_concurrent_writers_and_readers_see_whole_entries_only(cache_dir):
     assert errors == []
     assert store.rejected == 0
     assert all(value in models for value in seen)
-    assert [p.name for p in entries(cache_dir)] == [key]  # no temporary file left behind
+    assert entries(cache_dir) == [key]
 
 
 def _scan_in_child(root: str, queue) -> None:
@@ -264,10 +273,25 @@ def test_entries_hold_no_readable_literal_and_need_the_file_bytes(cache_dir, rep
     (repo / "main.tf").write_text(MAIN_TF.replace("acme-logs", SECRET))
     scan(repo)
     data = (repo / "main.tf").read_bytes()
-    entry = Path(cache_mod.ParseCache().path_for(cache_mod.content_key(data, "main.tf", TF))).read_bytes()
+    with sqlite3.connect(cache_mod.ParseCache().path) as db:
+        [(entry,)] = db.execute("SELECT value FROM entries WHERE key = ?", (cache_mod.content_key(data, "main.tf", TF),))
     assert SECRET.encode() not in entry and b"main.tf" not in entry
     assert cache_mod.unseal(entry, data) is not None
     assert cache_mod.unseal(entry, data + b" ") is None
     assert b"main.tf" in cache_mod.unseal(entry, data)
-    for stored in entries(cache_dir):
-        assert SECRET.encode() not in stored.read_bytes()
+    for stored in cache_dir.rglob("*"):
+        if stored.is_file():
+            assert SECRET.encode() not in stored.read_bytes(), stored.name
+
+
+def test_a_database_file_that_is_not_a_database_is_replaced(cache_dir, repo):
+    clean, _ = scan(repo)
+    database = Path(cache_mod.ParseCache().path)
+    for suffix in ("-wal", "-shm"):
+        Path(str(database) + suffix).unlink(missing_ok=True)
+    database.write_bytes(b"this is not an SQLite database" * 100)
+    result, stats = scan(repo)
+    assert (stats.cache_hits, stats.parsed) == (0, 4)
+    assert result.repo.hcl_files == clean.repo.hcl_files
+    _, stats = scan(repo)
+    assert (stats.cache_hits, stats.parsed) == (4, 0)
