@@ -63,6 +63,11 @@ def gc_paused():
         yield
     finally:
         if enabled:
+            # Promote what the scan allocated to the oldest generation without a
+            # pass over it (freeze + unfreeze); otherwise the next allocation
+            # after enable() walks all of it. Nothing becomes uncollectable.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
