@@ -111,7 +111,7 @@ def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, 
         options = _options_with_config(paths, config_file, given, jobs=jobs, cache=not no_cache, verbose=verbose, **limits)
         if write_baseline:
             options.baseline = None  # the file is being (re)written, it need not exist yet
-        result = run(paths, options)
+        result = _run_with_progress(paths, options)
         if write_baseline:
             _write_baseline(result, write_baseline)
     except ConfigError as exc:
@@ -161,6 +161,19 @@ def _write_baseline(result, path: str) -> None:
     result.findings = apply_baseline(result.findings, frozenset((e["rule"], e["fingerprint"])
                                                                 for e in baseline_entries(result.findings)))
     click.echo(f"iacm-lint: wrote {count} finding{'s' if count != 1 else ''} to baseline {path}", err=True)
+
+
+def _run_with_progress(paths, options):
+    from . import progress
+
+    if not progress.wanted(sys.stderr):
+        return run(paths, options)
+    bar = progress.ProgressBar(sys.stderr)
+    options.progress = bar
+    try:
+        return run(paths, options)
+    finally:
+        bar.close()
 
 
 def _write_outputs(result, outputs, no_color: bool, quiet: bool) -> None:

@@ -38,6 +38,7 @@ class Options:
     per_file_ignores: tuple = ()  # ((path matcher, rule IDs/prefixes), ...), from the config file
     require_reasons: bool = False  # config `require-reasons: true` turns on IACM002
     baseline: Optional[str] = None  # baseline file: findings recorded in it get baseline_state "unchanged"
+    progress: Optional[Callable[[int, int], None]] = None  # (files parsed, files to parse), for the CLI's progress bar
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,11 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from .cache import MISS, ParseCache, content_key, dumps, loads
 from .model import YAML
-from .textio import decode_source
+from .textio import decode_source, read_regular
 
 POOL_MIN_BYTES = 192 * 1024  # ~0.4 s of parsing on one core; less is faster without workers
 CHUNK_BYTES = 48 * 1024  # upper bound of one task's source size
@@ -98,11 +98,28 @@ def _parse_all(jobs: list[tuple[str, str, str]], options) -> list[Any]:
     workers = worker_count(options.jobs, pending)
     global last_stats
     last_stats = ParseStats(len(jobs), cache.hits if cache else 0, cache.rejected if cache else 0, len(pending), workers)
+    report = _progress_reporter(options, len(jobs), len(jobs) - len(pending))
     if workers > 1:
-        pending = _parse_in_pool(pending, workers, cache, results)
+        pending = _parse_in_pool(pending, workers, cache, results, report)
     for job in pending:
         results[job[0]] = _parse_job(job, cache)[0]
+        report(1)
     return results
+
+
+def _progress_reporter(options, total: int, done: int) -> Callable[[int], None]:
+    """`advance(n)`: n more files parsed; forwards (done, total) to options.progress."""
+    callback = getattr(options, "progress", None)
+    if callback is None:
+        return lambda n: None
+    state = [done]
+    callback(done, total)
+
+    def advance(n: int) -> None:
+        state[0] += n
+        callback(state[0], total)
+
+    return advance
 
 
 def worker_count(jobs: Optional[int], pending: list[Job]) -> int:
@@ -123,8 +140,7 @@ def available_cpus() -> int:
 
 def _read(abs_path: str, max_bytes: int) -> Optional[bytes]:
     try:
-        with open(abs_path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+        data = read_regular(abs_path, max_bytes + 1)  # never blocks on a FIFO swapped in after discovery
     except OSError:
         return None
     return data if len(data) <= max_bytes else None
@@ -190,7 +206,8 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
-def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache], results: list[Any]) -> list[Job]:
+def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache], results: list[Any],
+                   report: Callable[[int], None] = lambda n: None) -> list[Job]:
     """Parse `pending` with `workers` parsers into `results`: worker processes
     take chunks from the front (largest first, at most two queued each) while
     this process, between collecting their results, parses chunks from the
@@ -211,9 +228,11 @@ def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache]
 
     def collect(done) -> None:
         for future in done:
-            for index, blob in future.result():
+            returned = future.result()
+            for index, blob in returned:
                 results[index] = loads(blob)
                 del left[index]
+            report(len(returned))
 
     try:
         while chunks or waiting:
@@ -221,9 +240,11 @@ def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache]
                 waiting.add(executor.submit(_work, chunks.popleft()))
             done = {future for future in waiting if future.done()}
             if not done and chunks:
-                for job in chunks.pop():
+                chunk = chunks.pop()
+                for job in chunk:
                     results[job[0]] = _parse_job(job, cache)[0]
                     del left[job[0]]
+                report(len(chunk))
                 continue
             if not done:
                 done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
