@@ -10,6 +10,7 @@ from typing import Callable, Optional, TextIO
 
 DELAY = 2.0
 WIDTH = 30
+REDRAW_EVERY = 0.1  # seconds; a redraw per file would flood a slow terminal
 
 
 def wanted(stream: TextIO, environ: Optional[dict] = None) -> bool:
@@ -29,11 +30,16 @@ class ProgressBar:
         self.delay = delay
         self.clock = clock
         self.started = clock()
+        self.drawn_at = float("-inf")
         self.shown = False
 
     def __call__(self, done: int, total: int) -> None:
-        if total <= 0 or self.clock() - self.started < self.delay:
+        now = self.clock()
+        if total <= 0 or now - self.started < self.delay:
             return
+        if now - self.drawn_at < REDRAW_EVERY and done < total:
+            return
+        self.drawn_at = now
         filled = WIDTH * done // total
         self.stream.write(f"\r[{'#' * filled}{'.' * (WIDTH - filled)}] {done}/{total} files")
         self.stream.flush()

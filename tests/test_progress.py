@@ -30,6 +30,10 @@ def test_bar_waits_for_the_delay_then_draws_and_erases():
     now[0] = 2.5
     bar(2, 4)
     assert stream.getvalue() == "\r[" + "#" * 15 + "." * 15 + "] 2/4 files"
+    bar(3, 4)  # within the redraw interval: skipped
+    assert stream.getvalue().endswith("] 2/4 files")
+    bar(4, 4)  # the last one is always drawn
+    assert stream.getvalue().endswith("] 4/4 files")
     bar.close()
     assert stream.getvalue().endswith("\r" + " " * 70 + "\r")
 
