@@ -92,11 +92,7 @@ def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, 
     import gc
 
     atexit.register(gc.freeze)  # issue 10: the exit-time collection over the whole model took ~1 s on 1,700 files
-    paths = list(paths) or ["."]
-    for path in paths:
-        if not os.path.exists(path) and not os.path.islink(path):
-            click.echo(f"iacm-lint: path does not exist: {path}", err=True)
-            sys.exit(2)
+    paths = _existing_paths(paths)
     outputs = _parse_formats(formats, output)
     limits = {}
     if max_file_size is not None:
@@ -114,16 +110,8 @@ def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, 
         result = _run_with_progress(paths, options)
         if write_baseline:
             _write_baseline(result, write_baseline)
-    except ConfigError as exc:
-        click.echo(f"iacm-lint: {exc}", err=True)
-        sys.exit(2)
-    except Exception as exc:  # noqa: BLE001 - a one-line message, the traceback only with --verbose
-        if verbose:
-            raise
-        from .redact import describe_exception  # never the exception's text: it may quote a scanned secret
-
-        click.echo(f"iacm-lint: internal error: {describe_exception(exc)}", err=True)
-        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - one line on stderr and exit 2, the traceback only with --verbose
+        _fail(exc, verbose)
     _write_outputs(result, outputs, no_color, quiet)
     if verbose:
         for note in result.repo.notes:
@@ -161,6 +149,29 @@ def _write_baseline(result, path: str) -> None:
     result.findings = apply_baseline(result.findings, frozenset((e["rule"], e["fingerprint"])
                                                                 for e in baseline_entries(result.findings)))
     click.echo(f"iacm-lint: wrote {count} finding{'s' if count != 1 else ''} to baseline {path}", err=True)
+
+
+def _existing_paths(paths) -> list[str]:
+    """The paths to scan (default "."); a missing one is a usage error (exit 2)."""
+    paths = list(paths) or ["."]
+    for path in paths:
+        if not os.path.exists(path) and not os.path.islink(path):
+            click.echo(f"iacm-lint: path does not exist: {path}", err=True)
+            sys.exit(2)
+    return paths
+
+
+def _fail(exc: Exception, verbose: bool) -> None:
+    """A config error or an internal error as one line on stderr, exit 2."""
+    if isinstance(exc, ConfigError):
+        click.echo(f"iacm-lint: {exc}", err=True)
+        sys.exit(2)
+    if verbose:
+        raise exc
+    from .redact import describe_exception  # never the exception's text: it may quote a scanned secret
+
+    click.echo(f"iacm-lint: internal error: {describe_exception(exc)}", err=True)
+    sys.exit(2)
 
 
 def _run_with_progress(paths, options):
@@ -272,25 +283,13 @@ def report(paths, format_name, output, engine, state, config_file, baseline, ver
     a verdict per root module, built from the same findings as `check`."""
     from .readiness_cli import write_report
 
-    paths = list(paths) or ["."]
-    for path in paths:
-        if not os.path.exists(path) and not os.path.islink(path):
-            click.echo(f"iacm-lint: path does not exist: {path}", err=True)
-            sys.exit(2)
+    paths = _existing_paths(paths)
     given = dict(engine=engine, state=state, baseline=baseline)
     try:
         options = _options_with_config(paths, config_file, given, verbose=verbose)
         sys.exit(write_report(paths, options, format_name, output))
-    except ConfigError as exc:
-        click.echo(f"iacm-lint: {exc}", err=True)
-        sys.exit(2)
-    except Exception as exc:  # noqa: BLE001 - a one-line message, the traceback only with --verbose
-        if verbose:
-            raise
-        from .redact import describe_exception  # never the exception's text: it may quote a scanned secret
-
-        click.echo(f"iacm-lint: internal error: {describe_exception(exc)}", err=True)
-        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - one line on stderr and exit 2, the traceback only with --verbose
+        _fail(exc, verbose)
 
 
 if __name__ == "__main__":  # pragma: no cover

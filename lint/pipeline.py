@@ -63,36 +63,17 @@ def precedes(a: Position, b: Position) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class Step:
-    """One `step:` (also a step template's body)."""
+class _MappingView:
+    """What steps and stages share: field access on the mapping they hold."""
 
-    key: YNode  # the `step:` key (a template's `spec:` key)
-    node: YNode  # the mapping it holds
-    position: Position
-    groups: tuple[YNode, ...] = ()  # enclosing `stepGroup:` mappings, outermost first
-    rollback: bool = False
+    node: YNode
 
     def get(self, name: str) -> Optional[YNode]:
         return self.node.get(name) if self.node.kind == "map" else None
 
     @property
-    def type(self) -> Optional[str]:
-        value = self.get("type")
-        return value.value if value is not None and isinstance(value.value, str) else None
-
-    @property
     def identifier(self) -> Optional[str]:
         return text_of(self.get("identifier"))
-
-    @property
-    def name(self) -> Optional[str]:
-        return text_of(self.get("name"))
-
-    @property
-    def label(self) -> str:
-        """How messages name the step: its identifier, else its name."""
-        return self.identifier or self.name or "?"
 
     @property
     def spec(self) -> Optional[YNode]:
@@ -102,6 +83,31 @@ class Step:
     @property
     def uses_template(self) -> bool:
         return self.get("template") is not None
+
+
+@dataclass(frozen=True)
+class Step(_MappingView):
+    """One `step:` (also a step template's body)."""
+
+    key: YNode  # the `step:` key (a template's `spec:` key)
+    node: YNode  # the mapping it holds
+    position: Position
+    groups: tuple[YNode, ...] = ()  # enclosing `stepGroup:` mappings, outermost first
+    rollback: bool = False
+
+    @property
+    def type(self) -> Optional[str]:
+        value = self.get("type")
+        return value.value if value is not None and isinstance(value.value, str) else None
+
+    @property
+    def name(self) -> Optional[str]:
+        return text_of(self.get("name"))
+
+    @property
+    def label(self) -> str:
+        """How messages name the step: its identifier, else its name."""
+        return self.identifier or self.name or "?"
 
     @property
     def command_node(self) -> Optional[YNode]:
@@ -162,7 +168,7 @@ class StepGroup:
 
 
 @dataclass(frozen=True)
-class Stage:
+class Stage(_MappingView):
     """A `stage:` (or a Stage template's body, or a pseudo-stage for a step
     group / step template or a `.harness/` fragment).
 
@@ -180,9 +186,6 @@ class Stage:
     kind: str = "stage"  # stage | fragment | stepgroup-template | step-template
     ordered: bool = True
 
-    def get(self, name: str) -> Optional[YNode]:
-        return self.node.get(name) if self.node.kind == "map" else None
-
     @property
     def type(self) -> Optional[str]:
         if self.kind == "fragment":
@@ -195,21 +198,8 @@ class Stage:
         return self.type == IACM_STAGE
 
     @property
-    def identifier(self) -> Optional[str]:
-        return text_of(self.get("identifier"))
-
-    @property
     def label(self) -> str:
         return self.identifier or text_of(self.get("name")) or "?"
-
-    @property
-    def spec(self) -> Optional[YNode]:
-        spec = self.get("spec")
-        return spec if spec is not None and spec.kind == "map" else None
-
-    @property
-    def uses_template(self) -> bool:
-        return self.get("template") is not None
 
     def all_steps(self) -> tuple[Step, ...]:
         return self.steps + self.rollback_steps
