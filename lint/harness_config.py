@@ -13,9 +13,10 @@
 
 Which repository a workspace targets is decided conservatively:
 
-1. with git remotes, a literal `repository` (URL in https/ssh/scp form, or a
-   bare repository name) that matches a remote is this repository, one that
-   does not is another repository;
+1. with git remotes on a git host, a literal `repository` (URL in
+   https/ssh/scp form, or a bare repository name) that matches a remote is
+   this repository, one that does not is another repository (remotes that
+   are local paths, as in a clone of a clone, do not count);
 2. without remotes, a `repository` whose last segment is the name of the git
    work tree or the scan root is this repository;
 3. otherwise, when some workspace with the same `repository` value (literal
@@ -403,8 +404,20 @@ def remote_urls(toplevel: Optional[str]) -> tuple[str, ...]:
     urls = []
     for section in parser.sections():
         if section.lower().startswith("remote ") and parser.has_option(section, "url"):
-            urls.append(parser.get(section, "url"))
+            url = parser.get(section, "url").strip()
+            if _is_hosted(url):
+                urls.append(url)
     return tuple(urls)
+
+
+def _is_hosted(url: str) -> bool:
+    """A remote on a git host (https/ssh URL or scp-like `host:path`), not a
+    local clone (`/srv/repo`, `../repo`, `file://…`): a local path says
+    nothing about the repository name Harness knows, so it is no evidence."""
+    if "://" in url:
+        return not url.lower().startswith("file://")
+    head, colon, _ = url.partition(":")
+    return bool(colon) and "/" not in head and len(head) > 1  # `C:\repo` is a drive letter
 
 
 @dataclass

@@ -231,6 +231,17 @@ def test_another_remote_means_another_repository(git_env, tmp_path):
     assert findings(repo, "IACM602") == []
 
 
+@pytest.mark.parametrize("url", ["/srv/git/platform-live", "../upstream", "file:///srv/git/upstream.git"])
+def test_a_remote_that_is_a_local_path_is_no_evidence(git_env, tmp_path, url):
+    # a clone of a clone (CI checkouts, mirrors on disk): the remote names no hosted repository
+    repo = make_repo(tmp_path / "checkout", {
+        "infra/network/main.tf": ROOT_TF,
+        "harness/workspaces.tf": workspace("network", '"infra/network"', '"acme/platform-live"')
+        + workspace("dns", '"infra/dns"', '"acme/platform-live"')})
+    git(repo, "remote", "add", "origin", url)
+    assert _targets(repo) == {"network": (THIS, "infra/network"), "dns": (THIS, "infra/dns")}
+
+
 def test_without_remotes_the_work_tree_name_identifies_this_repository(git_env, tmp_path):
     repo = make_repo(tmp_path / "platform-live", {
         "infra/network/main.tf": ROOT_TF,
