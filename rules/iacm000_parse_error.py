@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from iacm_lint.harness_config import heredoc_pipelines
 from iacm_lint.model import Repo
 from iacm_lint.registry import Violation, rule
 
@@ -14,7 +15,8 @@ def parse_error(repo: Repo, ctx) -> Iterator[Violation]:
     """
     ## What it does
     Reports a `.tf`, `.tofu`, `.tf.json`, `.tfvars`, `.tfvars.json`,
-    `.tfbackend` or Harness pipeline YAML file that cannot be read or parsed:
+    `.tfbackend` or Harness pipeline YAML file (also the pipeline YAML in a
+    `harness_platform_pipeline` heredoc) that cannot be read or parsed:
     a syntax error, invalid UTF-8, binary content, an unreadable file. The
     finding points at the position of the error; the rest of the scan goes on.
 
@@ -41,3 +43,7 @@ def parse_error(repo: Repo, ctx) -> Iterator[Violation]:
     for parsed in (*repo.hcl_files, *repo.yaml_files):
         if parsed.error is not None and parsed.path not in repo.ignored_paths:
             yield Violation(parsed.error.span, f"cannot parse {parsed.path.rsplit('/', 1)[-1]}: {parsed.error.message}")
+    for heredoc in heredoc_pipelines(repo):  # `harness_platform_pipeline` yaml: Harness rejects it at apply time
+        if heredoc.error is not None and heredoc.path not in repo.ignored_paths:
+            yield Violation(heredoc.error.span, f"cannot parse the pipeline YAML in {heredoc.path.rsplit('/', 1)[-1]}: "
+                            f"{heredoc.error.message}")
