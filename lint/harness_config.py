@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import configparser
 import os
-import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional

@@ -14,7 +14,7 @@ finish before `b` starts".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from .model import Repo, Span, YamlFile, YNode
