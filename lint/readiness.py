@@ -215,7 +215,7 @@ def build(result: Any, link_base: str = "", tool_version: Optional[str] = None) 
     visible = sorted((f for f in result.findings if _visible(f)), key=lambda f: f.sort_key)
     hidden = len(result.findings) - len(visible)
     roots = sorted(repo.roots, key=lambda r: r.directory)
-    workspaces = _workspaces(repo)
+    workspaces = _workspaces(repo, roots)
     targets, unresolved = _pipeline_targets(result, roots, workspaces)
     owners = _owners(roots)
     per_root: dict[str, list[Finding]] = {r.directory: [] for r in roots}
@@ -489,22 +489,20 @@ def _encryption(effective: Any) -> str:
 # ---- Harness workspaces (harness_platform_workspace resources) -------------------
 
 
-def _workspaces(repo: Any) -> dict[str, tuple[Workspace, ...]]:
+def _workspaces(repo: Any, roots: list[RootModule]) -> dict[str, tuple[Workspace, ...]]:
     """root directory -> the workspaces declared in the scan whose
-    `repository_path` resolves to that root (harness_config.py decides,
-    as IACM602/IACM604 do)."""
+    `repository_path` resolves to that root (`harness_config.workspaces_for_root`,
+    as IACM602/IACM604 and the engine signal decide)."""
     from . import harness_config
 
-    found: dict[str, list[Workspace]] = {}
-    for workspace in harness_config.workspaces(repo):
-        where = harness_config.target(repo, workspace)
-        if where.root is None or where.directory is None:
-            continue
-        provisioner = " ".join(p for p in (workspace.engine, workspace.version) if p)
-        found.setdefault(where.directory, []).append(
-            Workspace(workspace.identifier, workspace.file.path, workspace.block.header_span.line, provisioner,
-                      workspace.address))
-    return {d: tuple(sorted(ws, key=lambda w: (w.identifier, w.path, w.line))) for d, ws in found.items()}
+    found: dict[str, tuple[Workspace, ...]] = {}
+    for root in roots:
+        shown = [Workspace(w.identifier, w.file.path, w.block.header_span.line,
+                           " ".join(p for p in (w.engine, w.version) if p), w.address)
+                 for w in harness_config.workspaces_for_root(repo, root)]
+        if shown:
+            found[root.directory] = tuple(sorted(shown, key=lambda w: (w.identifier, w.path, w.line)))
+    return found
 
 
 # ---- pipelines ---------------------------------------------------------------------
