@@ -38,14 +38,15 @@ def finding_dict(finding: Finding) -> dict:
 
 
 def roots(properties: dict) -> list[dict]:
-    """Per root module: engine, why, and accepted supported releases per engine."""
+    """Per root module: engine, why, and accepted supported releases per engine
+    (`versions` holds root -> {"accepted": {engine: [...]}} as `compat.root_version_properties` writes it)."""
     engines = properties.get("engines") or {}
     versions = properties.get("versions") or {}
     out = []
     for directory in sorted(set(engines) | set(versions)):
         choice = engines.get(directory) or {}
         out.append({"path": directory, "engine": choice.get("engine"), "engine_reason": choice.get("reason"),
-                    "accepted_releases": versions.get(directory)})
+                    "accepted_releases": (versions.get(directory) or {}).get("accepted")})
     return out
 
 
