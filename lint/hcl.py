@@ -250,11 +250,11 @@ def _search_last(node) -> Optional[Token]:
             return token
     return None
 
+
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
 _HEREDOC_INTERP_RE = re.compile(r"(?<!\$)\$\{|(?<!%)%\{")
 _TEMPLATE_REF_RE = re.compile(r"\b(var|local|data|module|each|count|path|terraform|self)((?:\.[A-Za-z_][\w-]*)+)")
-_ROOT_REF_RE = re.compile(r"\b([A-Za-z_][\w-]*\.[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)")
 
 
 def _unescape(raw: str) -> str:
