@@ -24,6 +24,7 @@ from typing import Any, Iterable, Optional
 from .findings import Finding
 from .model import RootModule
 from .registry import get_rule
+from .report import choice_field, visible_findings
 
 READY, NEEDS_WORK, BLOCKED = "ready", "needs work", "blocked"
 VERDICTS = (BLOCKED, NEEDS_WORK, READY)
@@ -212,7 +213,7 @@ def build(result: Any, link_base: str = "", tool_version: Optional[str] = None) 
     from . import __version__
 
     repo = result.repo
-    visible = sorted((f for f in result.findings if _visible(f)), key=lambda f: f.sort_key)
+    visible = visible_findings(result)
     hidden = len(result.findings) - len(visible)
     roots = sorted(repo.roots, key=lambda r: r.directory)
     workspaces = _workspaces(repo, roots)
@@ -250,10 +251,6 @@ def verdict_of(items: Iterable[Any]) -> str:
     if "warning" in levels:
         return NEEDS_WORK
     return READY
-
-
-def _visible(finding: Finding) -> bool:
-    return finding.suppressed is None and finding.baseline_state != "unchanged"
 
 
 def _by_severity(findings: Iterable[Finding]) -> list[Finding]:
@@ -325,8 +322,8 @@ def _root_report(root: RootModule, findings: list[Finding], properties: dict, pi
                  workspaces: tuple) -> RootReport:
     engines = properties.get("engines") or {}
     choice = engines.get(root.directory) or {}
-    engine = ENGINE_TITLES.get(_field(choice, "engine"), _field(choice, "engine"))
-    reason = _field(choice, "reason")
+    engine = ENGINE_TITLES.get(choice_field(choice, "engine"), choice_field(choice, "engine"))
+    reason = choice_field(choice, "reason")
     todo = tuple(_item(f) for f in _by_severity(findings))
     secrets = tuple(i for i in todo if i.rule_id.startswith("IACM2") or i.rule_id == "IACM603")
     backends, backend_note = _backend_summaries(root)
@@ -344,11 +341,6 @@ def _root_report(root: RootModule, findings: list[Finding], properties: dict, pi
         todo=todo,
         checklist=_checklist(todo, backends, backend_note, pipelines, str(properties.get("state") or "")),
     )
-
-
-def _field(choice: Any, name: str) -> str:
-    value = choice.get(name) if isinstance(choice, dict) else getattr(choice, name, "")
-    return str(value or "")
 
 
 def _versions(properties: dict, directory: str) -> tuple[tuple[str, str], ...]:

@@ -92,7 +92,7 @@ def engine_text(result: Any) -> str:
         choices = [(properties["engine"], properties.get("engine_reason") or "")]
     else:
         engines = properties.get("engines") or {}
-        choices = [(_field(engines[d], "engine"), _field(engines[d], "reason")) for d in sorted(engines)]
+        choices = [(choice_field(engines[d], "engine"), choice_field(engines[d], "reason")) for d in sorted(engines)]
     distinct_engines = sorted({engine for engine, _ in choices})
     if not distinct_engines:
         return ""
@@ -104,7 +104,8 @@ def engine_text(result: Any) -> str:
     return f"engine: {engine}, from {reasons[0]}" if len(reasons) == 1 else f"engine: {engine}"
 
 
-def _field(choice: Any, name: str) -> str:
+def choice_field(choice: Any, name: str) -> str:
+    """`engine` / `reason` of an engine choice, given as a dict or an object ("" when absent)."""
     value = choice.get(name) if isinstance(choice, dict) else getattr(choice, name, "")
     return str(value or "")
 
