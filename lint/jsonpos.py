@@ -124,6 +124,14 @@ class _Reader:
             return JNode("number", number, self.span(i, match.end())), match.end()
         raise JsonSyntaxError(f"unexpected character {char!r}", i)
 
+    def document(self) -> JNode:
+        """The whole text as one JSON value; raises JsonSyntaxError(message, offset)."""
+        node, end = self.value(0)
+        end = self.skip(end)
+        if end != len(self.text):
+            raise JsonSyntaxError("extra data after the JSON value", end)
+        return node
+
     def string(self, i: int) -> tuple[str, int]:
         try:
             return json.decoder.scanstring(self.text, i + 1, True)
@@ -131,24 +139,14 @@ class _Reader:
             raise JsonSyntaxError(exc.msg.lower(), exc.pos) from None
 
 
-def read_json(text: str, path: str) -> JNode:
-    """Parse JSON text with spans; raises JsonSyntaxError(message, offset)."""
-    reader = _Reader(text, path)
-    node, end = reader.value(0)
-    end = reader.skip(end)
-    if end != len(text):
-        raise JsonSyntaxError("extra data after the JSON value", end)
-    return node
-
-
 class _TooDeep(JsonSyntaxError):
     """Valid JSON, but nested past limits.MAX_NESTING."""
 
 
 def parse_tf_json(text: str, path: str, kind: str) -> HclFile:
-    reader = _Reader(text, path)
+    reader = _Reader(text, path)  # one line index, for the spans and for an error's position
     try:
-        root = read_json(text, path)
+        root = reader.document()
     except JsonSyntaxError as exc:
         line, col = reader.position(min(exc.offset, len(text)))
         message = str(exc) if isinstance(exc, _TooDeep) else f"invalid JSON: {exc}"
