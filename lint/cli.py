@@ -192,7 +192,7 @@ def _write_outputs(result, outputs, no_color: bool, quiet: bool) -> None:
 
     for name, target in outputs:
         color = target is None and use_color(sys.stdout, no_color)
-        text = render(name, result, ReportOptions(color=color, quiet=quiet) if _has_quiet() else ReportOptions(color=color))
+        text = render(name, result, ReportOptions(color=color, quiet=quiet))
         if target is None:
             if text:
                 click.echo(text, nl=not text.endswith("\n"))
@@ -227,14 +227,6 @@ def _write_atomically(target: str, text: str) -> None:
         except OSError:
             pass
         raise
-
-
-def _has_quiet() -> bool:
-    from dataclasses import fields
-
-    from .report import ReportOptions
-
-    return any(f.name == "quiet" for f in fields(ReportOptions))
 
 
 @main.command("rules")
