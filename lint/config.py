@@ -105,7 +105,7 @@ class _Node:
 def load_config(path: str) -> Config:
     """Read and validate one config file; `ConfigError` on any problem."""
     path = os.path.abspath(path)
-    display = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path
+    display = _display(path)
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
@@ -118,6 +118,12 @@ def load_config(path: str) -> Config:
     else:
         tree = _yaml_tree(text, display)
     return _validate(tree, path, display)
+
+
+def _display(path: str) -> str:
+    """A config path as messages show it: relative to the working directory when below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
 def _yaml_tree(text: str, display: str) -> _Node:
@@ -391,6 +397,10 @@ def options_from_config(config: Config, paths: list[str]) -> dict[str, Any]:
     if config.severity:
         fields["severity"] = _expand_severity(config.severity)
     if config.roots is not None:
+        for directory in config.roots:  # a mistyped root would silently drop every root-scoped check
+            if not os.path.isdir(os.path.join(config.directory, directory)):
+                raise ConfigError(f"{_display(config.path)}: roots: {directory!r} is not a directory "
+                                  "(roots are relative to the config file's directory)")
         fields["roots"] = tuple(_to_scan_relative(r, config.directory, root) for r in config.roots)
     if config.exclude:
         fields["exclude"] = path_matcher(config.exclude, config.directory, root)

@@ -309,3 +309,12 @@ def test_the_documented_examples_are_valid(tmp_path: Path):
     write(tmp_path, {".iacm-lint.yaml": yaml_text, "pyproject.toml": toml_text})
     assert load_config(str(tmp_path / ".iacm-lint.yaml")).severity == {"IACM112": "error", "IACM403": "off"}
     assert load_config(str(tmp_path / "pyproject.toml")).per_file_ignores == (("legacy/**", ("IACM2",)),)
+
+
+def test_a_root_that_is_not_a_directory_is_a_config_error(tmp_path: Path):
+    write(tmp_path, {".iacm-lint.yaml": "roots: [envs/dev, envs/prdo]\n", "envs/dev/main.tf": "", "envs/prod/main.tf": ""})
+    config = load_config(str(tmp_path / ".iacm-lint.yaml"))
+    with pytest.raises(ConfigError) as raised:
+        options_from_config(config, [str(tmp_path)])
+    assert str(raised.value).endswith(".iacm-lint.yaml: roots: 'envs/prdo' is not a directory "
+                                      "(roots are relative to the config file's directory)")
