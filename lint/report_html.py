@@ -89,8 +89,7 @@ def category_chart(report: Readiness) -> str:
                 continue
             w = bar_width * count / most
             parts.append(f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_height - 8}" '
-                         f'fill="{LEVEL_COLORS[level]}"><title>{escape(label)}: {count} {level}'
-                         f'{"s" if count != 1 else ""}</title></rect>')
+                         f'fill="{LEVEL_COLORS[level]}"><title>{escape(label)}: {plural(count, level)}</title></rect>')
             x += w
         total = sum(counts.values())
         parts.append(f'<text x="{x + 6:.1f}" y="{y + 15}" class="count">{total}</text>')

@@ -51,7 +51,7 @@ def _summary(report: Readiness) -> list[str]:
     levels = report.level_counts
     total = len(report.roots)
     lines = ["## Summary", ""]
-    lines.append(f"{total} root module{'s' if total != 1 else ''}: "
+    lines.append(f"{plural(total, 'root module')}: "
                  f"**{counts[READY]} ready**, **{counts[NEEDS_WORK]} needs work**, **{counts[BLOCKED]} blocked**. "
                  f"Findings: {plural(levels['error'], 'error')}, {plural(levels['warning'], 'warning')}, "
                  f"{plural(levels['note'], 'note')}"
