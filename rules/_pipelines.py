@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..model import YNode
 from ..pipeline import COMMAND_PLUGINS, Stage, Step, is_expression, precedes
 
 PLAN_COMMANDS = ("plan", "plan-destroy", "plan-refresh-only")
-
-
-def where_step(step: Step) -> YNode:
-    """Ordering findings point at the `step:` key."""
-    return step.key
 
 
 def plugin_steps(stage: Stage) -> list[Step]:
