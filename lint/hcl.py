@@ -373,9 +373,11 @@ class _Walker:
         if isinstance(node, Token):
             return self._opaque(node, "other")
         data = node.data
-        span = self.span(node)
         if data == "string":
             return self.string(node)
+        if data in ("heredoc_template", "heredoc_template_trim"):
+            return self.heredoc(node.children[0], trim=data.endswith("trim"))
+        span = self.span(node)
         if data == "int_lit" or data == "float_lit":
             raw = str(node.children[0])
             value: Any = int(raw) if data == "int_lit" else float(raw)
@@ -383,8 +385,6 @@ class _Walker:
         if data == "literal_value":
             raw = str(node.children[0])
             return Expr("null" if raw == "null" else "bool", raw, span, {"true": True, "false": False, "null": None}[raw])
-        if data in ("heredoc_template", "heredoc_template_trim"):
-            return self.heredoc(node.children[0], trim=data.endswith("trim"))
         if data == "tuple":
             items = tuple(self.expr(c) for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment")
             self._comments_in(node)
@@ -410,7 +410,7 @@ class _Walker:
             kind = "call"
         elif data in ("get_attr_expr_term", "identifier"):
             kind = "reference"
-        return self._opaque(node, kind)
+        return self._opaque(node, kind, span)
 
     def object_key(self, key_node: Tree) -> str:
         inner = key_node.children[0]
@@ -493,12 +493,12 @@ class _Walker:
             return Expr("heredoc", source, span, NOT_LITERAL, refs, (), strings)
         return Expr("heredoc", source, span, body.replace("$${", "${").replace("%%{", "%{"), strings=strings)
 
-    def _opaque(self, node, kind: str) -> Expr:
+    def _opaque(self, node, kind: str, span: Optional[Span] = None) -> Expr:
         refs: list[str] = []
         funcs: list[str] = []
         strings: list[StringPart] = []
         self._collect(node, refs, funcs, strings)
-        return Expr(kind, self.source(node), self.span(node), NOT_LITERAL, tuple(dict.fromkeys(refs)),
+        return Expr(kind, self.source(node), span or self.span(node), NOT_LITERAL, tuple(dict.fromkeys(refs)),
                     tuple(dict.fromkeys(funcs)), tuple(strings))
 
     def _collect(self, node, refs: list, funcs: list, strings: list) -> None:
