@@ -221,7 +221,8 @@ def repository_name(normalised: str) -> str:
 _cache: dict[tuple[int, str], tuple[Repo, Any]] = {}
 
 
-def _cached(repo: Repo, what: str, build):
+def cached_per_repo(repo: Repo, what: str, build):
+    """`build(repo)`, computed once per scan (the repo object) and `what`."""
     key = (id(repo), what)
     hit = _cache.get(key)
     if hit is not None and hit[0] is repo:
@@ -253,12 +254,12 @@ def workspaces(repo: Repo) -> list[Workspace]:
                     found.append(Workspace(hcl_file, block, local_values[hcl_file.directory]))
         return found
 
-    return _cached(repo, "workspaces", build)
+    return cached_per_repo(repo, "workspaces", build)
 
 
 def pipeline_resources(repo: Repo) -> list[tuple[HclFile, Block]]:
     # cached: IACM203 asks once per file (secret_scan_exclusions), which made it O(files^2)
-    return _cached(repo, "pipeline_resources", lambda r: [(f, block) for f in _module_files(r) for block in f.top("resource")
+    return cached_per_repo(repo, "pipeline_resources", lambda r: [(f, block) for f in _module_files(r) for block in f.top("resource")
                                                           if block.labels[:1] == (PIPELINE,)])
 
 
@@ -355,7 +356,7 @@ def _heredocs(repo: Repo) -> dict:
                 found[(hcl_file.path, attribute.expr.span)] = parsed
         return found
 
-    return _cached(repo, "heredocs", build)
+    return cached_per_repo(repo, "heredocs", build)
 
 
 def heredoc_pipelines(repo: Repo) -> list[YamlFile]:
@@ -446,7 +447,7 @@ def _facts(repo: Repo) -> _RepoFacts:
         declaring = {w.file.directory for w in workspaces(r)}
         return _RepoFacts(toplevel, prefix, remotes, frozenset(names), roots, frozenset(declaring & set(roots)))
 
-    return _cached(repo, "facts", build)
+    return cached_per_repo(repo, "facts", build)
 
 
 @dataclass(frozen=True)
@@ -524,7 +525,7 @@ def _group_base(repo: Repo, key: tuple[str, str]) -> Optional[str]:
 
 
 def target(repo: Repo, workspace: Workspace) -> Target:
-    return _cached(repo, f"target:{workspace.file.path}:{workspace.block.header_span}", lambda r: _target(r, workspace))
+    return cached_per_repo(repo, f"target:{workspace.file.path}:{workspace.block.header_span}", lambda r: _target(r, workspace))
 
 
 def _target(repo: Repo, workspace: Workspace) -> Target:

@@ -396,17 +396,17 @@ def text_span(node: YNode, start: int, end: int) -> Span:
 
 # ---- engine signal ----------------------------------------------------------
 
-_signal_cache: dict[int, tuple[Repo, tuple[Optional[str], str]]] = {}
-
-
 def pipeline_engine_signal(repo: Repo) -> tuple[Optional[str], str]:
     """What the scan's pipelines say about the engine: ("opentofu", "pipeline
     .harness/deploy.yaml") when IaCM stages use IACMOpenTofuPlugin steps only,
     ("terraform", …) for IACMTerraformPlugin only, (None, reason) when they
     mix both types or use neither."""
-    cached = _signal_cache.get(id(repo))
-    if cached is not None and cached[0] is repo:
-        return cached[1]
+    from .harness_config import cached_per_repo
+
+    return cached_per_repo(repo, "pipeline_engine_signal", _engine_signal)
+
+
+def _engine_signal(repo: Repo) -> tuple[Optional[str], str]:
     first: dict[str, str] = {}
     for pipeline in build_pipelines(repo):
         for stage, step in pipeline.steps():
@@ -415,14 +415,10 @@ def pipeline_engine_signal(repo: Repo) -> tuple[Optional[str], str]:
                 first[engine] = pipeline.path
     if len(first) == 1:
         engine, path = next(iter(first.items()))
-        result: tuple[Optional[str], str] = (engine, f"pipeline {path}")
-    elif first:
-        result = (None, "pipelines use both IACMOpenTofuPlugin and IACMTerraformPlugin steps")
-    else:
-        result = (None, "no pipeline uses an IaCM OpenTofu or Terraform plugin step")
-    _signal_cache.clear()
-    _signal_cache[id(repo)] = (repo, result)
-    return result
+        return engine, f"pipeline {path}"
+    if first:
+        return None, "pipelines use both IACMOpenTofuPlugin and IACMTerraformPlugin steps"
+    return None, "no pipeline uses an IaCM OpenTofu or Terraform plugin step"
 
 
 def _register_signal() -> None:
