@@ -73,6 +73,7 @@ class Context:
         self.repo = repo
         self.options = options
         self._engines: dict[str, EngineChoice] = {}
+        self._pipelines: Optional[list] = None
         self.state = options.state if options.state != "auto" else ("existing" if _any_root_declares_backend(repo) else "auto")
 
     def engine_for(self, root: RootModule) -> EngineChoice:
@@ -87,7 +88,7 @@ class Context:
     def pipelines(self) -> list:
         """The scan's Harness pipelines (lint/pipeline.py), built once; the
         subjects of "pipeline" scope rules."""
-        if getattr(self, "_pipelines", None) is None:
+        if self._pipelines is None:
             from .pipeline import build_pipelines
 
             self._pipelines = build_pipelines(self.repo)
@@ -258,7 +259,7 @@ def _subjects(scope: str, repo: Repo, ctx: Context):
     if scope == "repo":
         return [repo]
     if scope == "pipeline":
-        return ctx.pipelines() if hasattr(ctx, "pipelines") else []
+        return ctx.pipelines()
     raise ValueError(scope)
 
 
@@ -276,8 +277,12 @@ def check_repo(repo: Repo, options: Options) -> Result:
     rules = active_rules(options)
     findings: list[Finding] = []
     errors: list[str] = []
+    subjects_by_scope: dict[str, list] = {}  # each scope's subjects, listed once for all its rules
     for rule in rules:
-        for subject in _subjects(rule.scope, repo, ctx):
+        subjects = subjects_by_scope.get(rule.scope)
+        if subjects is None:
+            subjects = subjects_by_scope[rule.scope] = _subjects(rule.scope, repo, ctx)
+        for subject in subjects:
             try:
                 for violation in rule.func(subject, ctx):
                     findings.append(_finding(rule, violation, options))
