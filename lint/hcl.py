@@ -388,7 +388,7 @@ class _Walker:
         if data == "tuple":
             items = tuple(self.expr(c) for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment")
             self._comments_in(node)
-            return self._collection("tuple", node, span, items, ())
+            return Expr.collection("tuple", self.source(node), span, items)
         if data == "object":
             entries = []
             for elem in node.children:
@@ -396,7 +396,7 @@ class _Walker:
                     key_node, value_node = elem.children[0], elem.children[-1]
                     entries.append((self.object_key(key_node), self.span(key_node), self.expr(value_node)))
             self._comments_in(node)
-            return self._collection("object", node, span, (), tuple(entries))
+            return Expr.collection("object", self.source(node), span, (), tuple(entries))
         if data == "unary_op" and str(node.children[0]) == "-":
             inner = self.expr(node.children[1])
             if inner.kind == "number":
@@ -424,23 +424,6 @@ class _Walker:
                 if expr.is_literal:
                     return expr.value
         return self.source(key_node)
-
-    def _collection(self, kind, node, span, items, entries) -> Expr:
-        children = list(items) + [e[2] for e in entries]
-        refs: list[str] = []
-        funcs: list[str] = []
-        strings: list[StringPart] = []
-        for child in children:
-            refs.extend(child.references)
-            funcs.extend(child.functions)
-            strings.extend(child.strings)
-        literal = all(c.is_literal for c in children)
-        if kind == "tuple":
-            value = [c.value for c in items] if literal else NOT_LITERAL
-        else:
-            value = {k: v.value for k, _, v in entries} if literal else NOT_LITERAL
-        return Expr(kind, self.source(node), span, value, tuple(dict.fromkeys(refs)), tuple(dict.fromkeys(funcs)),
-                    tuple(strings), items, entries)
 
     def string(self, node: Tree) -> Expr:
         parts: list[StringPart] = []

@@ -219,18 +219,7 @@ def _expr(node: JNode) -> Expr:
         return Expr(node.kind, json.dumps(node.value), node.span, node.value)
     if node.kind == "array":
         items = tuple(_expr(item) for item in node.value)
-        return _combine("tuple", node, items, ())
+        return Expr.collection("tuple", "", node.span, items)
     entries = tuple((key, key_span, _expr(child)) for key, key_span, child in node.value)
-    return _combine("object", node, (), entries)
+    return Expr.collection("object", "", node.span, (), entries)
 
-
-def _combine(kind: str, node: JNode, items: tuple, entries: tuple) -> Expr:
-    children = list(items) + [e[2] for e in entries]
-    literal = all(c.is_literal for c in children)
-    if kind == "tuple":
-        value = [c.value for c in items] if literal else NOT_LITERAL
-    else:
-        value = {k: v.value for k, _, v in entries} if literal else NOT_LITERAL
-    refs = tuple(dict.fromkeys(r for c in children for r in c.references))
-    strings = tuple(s for c in children for s in c.strings)
-    return Expr(kind, "", node.span, value, refs, (), strings, items, entries)

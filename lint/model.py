@@ -95,6 +95,22 @@ class Expr:
     def is_literal(self) -> bool:
         return self.value is not NOT_LITERAL
 
+    @staticmethod
+    def collection(kind: str, text: str, span: Span, items: tuple["Expr", ...] = (),
+                   entries: tuple[tuple[str, Span, "Expr"], ...] = ()) -> "Expr":
+        """A "tuple" (`items`) or "object" (`entries`): its value, references,
+        functions and strings come from its elements (HCL and JSON alike)."""
+        children = (*items, *(value for _, _, value in entries))
+        if not all(c.is_literal for c in children):
+            value: Any = NOT_LITERAL
+        elif kind == "tuple":
+            value = [c.value for c in items]
+        else:
+            value = {k: v.value for k, _, v in entries}
+        return Expr(kind, text, span, value, tuple(dict.fromkeys(r for c in children for r in c.references)),
+                    tuple(dict.fromkeys(f for c in children for f in c.functions)),
+                    tuple(s for c in children for s in c.strings), items, entries)
+
     def entry(self, key: str) -> Optional["Expr"]:
         for name, _, value in self.entries:
             if name == key:
