@@ -56,14 +56,14 @@ def file_stats(walked: Any, jobs: Sequence[tuple[str, str, str]], models: Sequen
         if rel not in parsed:
             skipped[OTHER_FILE] += 1
     unreadable += len(walked.unreadable)
-    for _, reason in getattr(walked, "skipped", ()):
+    for _, reason in walked.skipped:
         skipped[reason] += 1
-    discovered = len(walked.files) + len(walked.unreadable) + len(getattr(walked, "skipped", ()))
+    discovered = len(walked.files) + len(walked.unreadable) + len(walked.skipped)
     return {
         "discovered": discovered,
         "checked": checked,
         "unparsable": unparsable,
         "unreadable": unreadable,
         "skipped": dict(sorted(skipped.items())),
-        "excluded": len(getattr(walked, "excluded", ())),
+        "excluded": len(walked.excluded),
     }
