@@ -111,10 +111,10 @@ def parse_hcl(text: str, path: str, kind: str) -> HclFile:
     except UnexpectedInput as exc:
         return HclFile(path, kind, error=_syntax_error(exc, text, path))
     except RecursionError:
-        return HclFile(path, kind, error=ParseError("nesting too deep to parse", Span(path, 1, 1, 1, 1)))
+        return HclFile(path, kind, error=ParseError("nesting too deep to parse", Span.file_start(path)))
     except LarkError as exc:
         # the exception's text may quote the source (a secret): name its kind only
-        return HclFile(path, kind, error=ParseError(f"cannot parse ({type(exc).__name__})", Span(path, 1, 1, 1, 1)))
+        return HclFile(path, kind, error=ParseError(f"cannot parse ({type(exc).__name__})", Span.file_start(path)))
     walker = _Walker(path, text)
     try:
         attributes, blocks = walker.body(tree.children[0])
@@ -145,7 +145,7 @@ def _too_deep_error(tree: Tree, path: str) -> ParseError:
                 depth -= 1
         else:
             stack.extend(reversed(node.children))
-    return ParseError("nesting too deep to analyse", Span(path, 1, 1, 1, 1))
+    return ParseError("nesting too deep to analyse", Span.file_start(path))
 
 
 _CORE_CALL = re.compile(r"\bcore::(?=[A-Za-z_][\w-]*\s*\()")

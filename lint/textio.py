@@ -16,7 +16,7 @@ def decode_source(data: bytes, path: str) -> tuple[Optional[str], Optional[Parse
     """UTF-8 text without its BOM, or the reason it cannot be read as
     Terraform/YAML source (Terraform and Harness read only UTF-8)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, ParseError("file is UTF-16 encoded; Terraform and Harness read only UTF-8", Span(path, 1, 1, 1, 1))
+        return None, ParseError("file is UTF-16 encoded; Terraform and Harness read only UTF-8", Span.file_start(path))
     nul = data.find(b"\x00")
     if nul != -1:
         line, col = _position_of_byte(data, nul)
@@ -45,7 +45,7 @@ def _position_of_byte(data: bytes, offset: int) -> tuple[int, int]:
 def read_source(abs_path: str, rel_path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Optional[str], Optional[ParseError]]:
     """Read and decode one file; every failure becomes a ParseError at 1:1
     (or at the offending byte) instead of an exception."""
-    start = Span(rel_path, 1, 1, 1, 1)
+    start = Span.file_start(rel_path)
     try:
         data = read_regular(abs_path, max_bytes + 1)
     except NotRegularFileError:
