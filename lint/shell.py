@@ -18,6 +18,10 @@ STATE_COMMANDS = frozenset({
     "init", "plan", "apply", "destroy", "import", "state", "refresh", "taint", "untaint", "force-unlock",
 })
 _TERRAGRUNT_WRAPPERS = frozenset({"run-all", "run", "--all", "-all", "--", "stack"})
+# `init -backend=false` installs providers and modules for `validate`/`test`
+# without configuring the backend: it reads and writes no state. (Go's flag
+# package takes any strconv.ParseBool false spelling, with one or two dashes.)
+_NO_BACKEND = re.compile(r"--?backend=(?:false|0|f)", re.IGNORECASE)
 _PREFIXES = frozenset({"sudo", "time", "exec", "command", "nohup", "builtin", "then", "do", "else", "elif",
                        "if", "while", "until", "!", "{", "xargs"})
 _OPTION_WITH_VALUE = {"sudo": {"-u", "-g", "-C", "-D"}, "env": {"-u", "-C", "-S"}, "xargs": {"-I", "-n", "-P", "-L"}}
@@ -241,16 +245,16 @@ def _inline_script(args: list[Word], depth: int) -> list[IacCommand]:
 
 
 def _subcommand(tool: str, args: list[Word]):
-    if tool == "terragrunt":
-        for word in args:
-            if word.text.lower() in STATE_COMMANDS:
-                return word
-            if word.text in _TERRAGRUNT_WRAPPERS or word.text.startswith("-"):
-                continue
-            return None
-        return None
     for index, word in enumerate(args):
-        if word.text.startswith("-"):
-            continue  # global options: -chdir=dir, -help, -version
-        return word if word.text.lower() in STATE_COMMANDS else None
+        if word.text.lower() in STATE_COMMANDS:
+            return None if _without_backend(word, args[index + 1:]) else word
+        if word.text.startswith("-") or tool == "terragrunt" and word.text in _TERRAGRUNT_WRAPPERS:
+            continue  # global options: -chdir=dir, -help, -version; terragrunt run-all
+        return None
     return None
+
+
+def _without_backend(subcommand: Word, rest: list[Word]) -> bool:
+    """`init -backend=false`: sets up a working directory for `validate` or
+    `test` without touching state."""
+    return subcommand.text.lower() == "init" and any(_NO_BACKEND.fullmatch(word.text) for word in rest)

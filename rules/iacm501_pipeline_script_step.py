@@ -22,8 +22,9 @@ def pipeline_script_step(pipeline: Pipeline, ctx) -> Iterator[Violation]:
     `force-unlock`). The script is read like a shell: `&&`, `;`, pipes, line
     continuations, `cd dir && terraform -chdir=… apply`, `sh -c '…'` and
     `terragrunt run-all apply` are understood; `terraform fmt`/`validate`/
-    `version`, `tflint`, comments and `echo` text are not reported. An error
-    in an IaCM stage, a warning elsewhere.
+    `version`/`test`, `init -backend=false` (which sets up `validate` and
+    `test` without touching state), `tflint`, comments and `echo` text are
+    not reported. An error in an IaCM stage, a warning elsewhere.
 
     ## Why is this bad?
     "Use Existing Remote State" requires that pipelines use the Plan and

@@ -27,6 +27,10 @@ def _found(script):
     ("terraform state rm aws_s3_bucket.b", [("terraform", "state")]),
     ("terraform import aws_s3_bucket.b my-bucket", [("terraform", "import")]),
     ("terraform -chdir=\"my dir\" plan", [("terraform", "plan")]),
+    ("terraform init -backend=true", [("terraform", "init")]),
+    ("terraform init -backend-config=prod.tfbackend -reconfigure", [("terraform", "init")]),
+    ("tofu init -backend=false && tofu plan", [("tofu", "plan")]),
+    ("echo -backend=false; terraform init", [("terraform", "init")]),
 ])
 def test_state_commands_are_found(script, expected):
     assert [(tool, sub) for tool, sub, _, _ in _found(script)] == expected
@@ -43,6 +47,9 @@ def test_state_commands_are_found(script, expected):
     "x=$(terraform output -json)",
     "make apply",
     "terragrunt hclfmt",
+    "terraform init -backend=false && terraform validate",
+    "tofu -chdir=modules/vpc init -input=false -backend=false\ntofu -chdir=modules/vpc test",
+    "terraform init --backend=FALSE -upgrade",
     "",
 ])
 def test_non_state_commands_are_ignored(script):
