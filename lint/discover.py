@@ -96,11 +96,12 @@ def walk(paths: list[str], root: str, exclude=None) -> Walk:
             return
         result.files.append((abs_path, rel_path, kind))
 
-    def visit(directory: str) -> None:
+    def visit(directory: str, via_link: bool = False) -> None:
         real = os.path.realpath(directory)
         if real in seen_dirs:
-            result.notes.append(f"skipped symbolic link loop at {rel(directory)}")
-            result.skipped.append((rel(directory), "symbolic link loop"))
+            if via_link:  # a plain directory seen again was named twice (`check a a/b`): already walked
+                result.notes.append(f"skipped symbolic link loop at {rel(directory)}")
+                result.skipped.append((rel(directory), "symbolic link loop"))
             return
         seen_dirs.add(real)
         try:
@@ -132,7 +133,7 @@ def walk(paths: list[str], root: str, exclude=None) -> Walk:
             if is_dir:
                 if entry.name in SKIP_DIRS:
                     continue
-                visit(abs_path)
+                visit(abs_path, is_link)
             else:
                 add_file(abs_path, rel_path, entry.name)
 

@@ -75,6 +75,16 @@ def test_symlink_loops_are_skipped_and_noted(tmp_path):
     assert "skipped symbolic link loop at sub/up" in result.repo.notes
 
 
+def test_overlapping_scan_paths_are_walked_once_without_a_loop_note(tmp_path):
+    root = repo(tmp_path, {"a/main.tf": GOOD, "a/b/main.tf": GOOD})
+    for paths in ([root / "a", root / "a" / "b"], [root / "a" / "b", root / "a"], [root / "a", root / "a"]):
+        result = run([str(p) for p in paths], Options(cache=False))
+        assert sorted(f.path for f in result.repo.hcl_files) == ["b/main.tf", "main.tf"]
+        assert result.stats["discovered"] == 2
+        assert result.stats["skipped"] == {}
+        assert not [note for note in result.repo.notes if "loop" in note]
+
+
 def test_symlinks_outside_the_scan_root_are_not_followed(tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
