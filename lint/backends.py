@@ -346,7 +346,8 @@ def active_backend(module: Union[Module, RootModule]) -> Optional[tuple[HclFile,
 
 def effective_backends(root: Union[Module, RootModule]) -> list[EffectiveBackend]:
     """The effective backend configurations of a root: its active backend
-    block alone, or merged with each `*.tfbackend` file of the root directory
+    block alone, or merged with each `*.tfbackend` file of the root (its
+    directory, and subdirectories without module files: see discover)
     (one combination per file, in path order). Empty for no backend block or
     a `cloud` block."""
     module = root.module if isinstance(root, RootModule) else root

@@ -165,6 +165,7 @@ def build_modules(repo: Repo, roots: Optional[list[str]] = None) -> None:
             slot["tfvars"].append(hcl_file)
         elif hcl_file.kind == TFBACKEND:
             slot["tfbackends"].append(hcl_file)
+    _adopt_tfbackends(by_dir)
     repo.modules = {
         directory: Module(directory, tuple(slot["files"]), tuple(slot["tfvars"]), tuple(slot["tfbackends"]))
         for directory, slot in sorted(by_dir.items()) if slot["files"]
@@ -176,6 +177,22 @@ def build_modules(repo: Repo, roots: Optional[list[str]] = None) -> None:
                   if target != module.directory}
         root_dirs = [d for d, m in repo.modules.items() if d not in called and m.declares_anything]
     repo.roots = [RootModule(repo.modules[d], _called_modules(repo, repo.modules[d])) for d in sorted(root_dirs)]
+
+
+def _adopt_tfbackends(by_dir: dict[str, dict[str, list]]) -> None:
+    """`.tfbackend` files in a directory without module files (`envs/dev.tfbackend`,
+    `backend-config/prod.azurerm.tfbackend`) belong to the nearest enclosing
+    module directory: they are that root's `-backend-config` files."""
+    for directory, slot in sorted(by_dir.items()):
+        if slot["files"] or not slot["tfbackends"]:
+            continue
+        parent = directory
+        while parent != ".":
+            parent = parent.rsplit("/", 1)[0] if "/" in parent else "."
+            owner = by_dir.get(parent)
+            if owner is not None and owner["files"]:
+                owner["tfbackends"] = sorted(owner["tfbackends"] + slot["tfbackends"], key=lambda f: f.path)
+                break
 
 
 def _normal(directory: str) -> str:

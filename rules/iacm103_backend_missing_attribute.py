@@ -25,7 +25,9 @@ def backend_missing_attribute(root: RootModule, ctx) -> Iterator[Violation]:
     Reports a required attribute of the backend type (s3: `bucket`, `key`;
     gcs: `bucket`; azurerm: `storage_account_name`, `container_name`, `key`;
     others per schema) that is absent from the effective backend configuration:
-    the backend block merged with each `*.tfbackend` file of the root. A
+    the backend block merged with each `*.tfbackend` file of the root (in
+    its directory, or in a subdirectory without module files such as
+    `envs/prod.tfbackend`). A
     missing s3 `region` is a note, since `AWS_REGION` / `AWS_DEFAULT_REGION`
     may supply it. An empty `backend "s3" {}` with no `.tfbackend` file is
     deliberate partial configuration: one warning names everything the
@@ -55,7 +57,8 @@ def backend_missing_attribute(root: RootModule, ctx) -> Iterator[Violation]:
       }
     }
     ```
-    Values may also come from a `.tfbackend` file in the root directory.
+    Values may also come from a `.tfbackend` file in the root directory or
+    in a subdirectory of it that holds no module files (`envs/prod.tfbackend`).
     """
     engine = ctx.engine_for(root).engine
     for backend in effective_backends(root):

@@ -119,6 +119,27 @@ def test_effective_backend_merges_each_tfbackend_file(tmp_path):
     assert not dev.is_empty_partial
 
 
+def test_tfbackend_files_in_a_subdirectory_without_module_files_belong_to_the_root(tmp_path):
+    write(tmp_path, {"backends.tf": 'terraform {\n  backend "azurerm" {}\n}\n',
+                     "envs/prod.tfbackend": 'storage_account_name = "sttfstate"\ncontainer_name = "tfstate"\n',
+                     "envs/dev.tfbackend": 'storage_account_name = "sttfstate"\ncontainer_name = "tfstate"\n'
+                                           'key = "dev.tfstate"\n',
+                     "stacks/app/main.tf": 'terraform {\n  backend "s3" {}\n}\n',
+                     "stacks/app/config/app.tfbackend": 'bucket = "acme"\nkey = "app.tfstate"\nregion = "us-east-1"\n',
+                     "shared/other.tfbackend": 'key = "x"\n'})
+    result = run([str(tmp_path)], Options(select=("IACM103",)))
+    top, app = sorted(result.repo.roots, key=lambda r: r.directory)
+    assert [f.path for f in top.module.tfbackends] == ["envs/dev.tfbackend", "envs/prod.tfbackend", "shared/other.tfbackend"]
+    assert [f.path for f in app.module.tfbackends] == ["stacks/app/config/app.tfbackend"]
+    assert _lines(result) == [
+        'envs/prod.tfbackend:1:1: error IACM103 backend "azurerm" with prod.tfbackend is missing "key"; set it in the '
+        "backend block or a .tfbackend file",
+        'shared/other.tfbackend:1:1: error IACM103 backend "azurerm" with other.tfbackend is missing "container_name"; '
+        "set it in the backend block or a .tfbackend file",
+        'shared/other.tfbackend:1:1: error IACM103 backend "azurerm" with other.tfbackend is missing '
+        '"storage_account_name"; set it in the backend block or a .tfbackend file']
+
+
 def test_effective_backend_without_tfbackend_and_override(tmp_path):
     write(tmp_path, {"backends.tf": S3, "backend_override.tf": 'terraform {\n  backend "local" {}\n}\n'})
     repo = run([str(tmp_path)], Options(select=("IACM101",))).repo

@@ -1,0 +1,4 @@
+terraform {
+  # Partial configuration: `init -backend-config=envs/<env>.tfbackend`.
+  backend "azurerm" {}
+}
