@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import hmac
 import io
 import operator
 import os
@@ -271,7 +272,8 @@ def unseal(data: bytes, source: bytes) -> Optional[bytes]:
         return None
     key = seal_key(source)
     ciphertext = data[head:]
-    if hashlib.blake2b(ciphertext, key=key, digest_size=_DIGEST_SIZE).digest() != data[len(_MAGIC):head]:
+    mac = hashlib.blake2b(ciphertext, key=key, digest_size=_DIGEST_SIZE).digest()
+    if not hmac.compare_digest(mac, data[len(_MAGIC):head]):
         return None
     return _keystream_xor(ciphertext, key)
 
