@@ -277,6 +277,11 @@ _EXPANDED = re.compile(r"\$\{|\{\{|%\{|<\+|\$\(|#\{|__[A-Z0-9_]+__")
 _ENV_NAME = re.compile(r"\$?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|\$[A-Z][A-Z0-9_]*")
 _ANGLE = re.compile(r"<[^<>]+>|\[[^\[\]]+\]")
 _REFERENCE = re.compile(r"(?:account|org|project)\.[A-Za-z_][\w\-]*")
+# Values that point at a secret store or are encrypted: safe to commit under any name.
+_SECRET_REFERENCE = re.compile(
+    r"@Microsoft\.KeyVault\([^()\s]*\)"             # Azure App Service / Functions Key Vault reference
+    r"|arn:aws[\w-]*:(?:secretsmanager|ssm|kms):\S*"  # AWS Secrets Manager secret, SSM parameter, KMS key
+    r"|ENC\[AES256_GCM,data:[^\]\s]*\]")              # a sops-encrypted value
 _PATH = re.compile(r"(?:~|\.{1,2})?/[^\s]*|[A-Za-z]:\\[^\n]*|[\w.\-/\\]+\.(?:json|pem|key|p12|pfx|crt|cer|txt|ya?ml|conf|cfg|env|ppk|jks|keystore)")
 _NOT_SECRET_SHAPES = re.compile(
     r"arn:aws[\w-]*:.*"                    # ARNs
@@ -373,12 +378,15 @@ def judge(value, kind: str) -> Optional[Judgement]:
     kind: "password" (any non-placeholder literal), "key" (must look like key
     material), "connection" (must carry an inline password), or "credential"
     (the name is known to hold a credential, e.g. a backend's `access_key`:
-    any non-placeholder literal). Non-strings are never secrets. A path in a
+    any non-placeholder literal). Non-strings are never secrets, and neither
+    are references to a secret store or encrypted values, whatever the kind
+    (`@Microsoft.KeyVault(SecretUri=…)`, a Secrets Manager/SSM/KMS ARN, a
+    sops `ENC[AES256_GCM,…]` value). A path in a
     "key"/"credential" slot returns verdict "path"."""
     if not isinstance(value, str):
         return None
     v = value.strip()
-    if is_placeholder(v) or _REFERENCE.fullmatch(v):
+    if is_placeholder(v) or _REFERENCE.fullmatch(v) or _SECRET_REFERENCE.fullmatch(v):
         return None
     patterns = find_credentials(v)
     what = patterns[0].label if patterns else _KIND_WHAT.get(kind, "a literal secret")

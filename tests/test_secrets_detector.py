@@ -102,6 +102,12 @@ def test_placeholders(value):
     ("Server=db;Database=app;User Id=sa;Password=Sx9kq2Lm;", "connection", "secret"),
     ("Server=db;Database=app;Integrated Security=true;", "connection", None),
     (16, "password", None), (True, "key", None),
+    ("@Microsoft.KeyVault(SecretUri=https://kv-api.vault.azure.net/secrets/db-password/)", "password", None),
+    ("@Microsoft.KeyVault(VaultName=kv-api;SecretName=stripe-key)", "key", None),
+    ("arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf:password::", "password", None),
+    ("arn:aws:ssm:us-east-1:111122223333:parameter/worker/db-password", "password", None),
+    ("ENC[AES256_GCM,data:Qm9vbQ==,iv:3kLq0P8m=,tag:abcdEF==,type:str]", "password", None),
+    ("@Microsoft.KeyVault(SecretUri=x) hunter2", "password", "secret"), ("ENC[hunter2]", "password", "secret"),
 ])
 def test_judge(value, kind, verdict):
     result = s.judge(value, kind)
