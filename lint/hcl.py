@@ -25,6 +25,7 @@ from typing import Any, Optional
 from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from .jsonpos import template_references
 from .model import (
     NOT_LITERAL, TF_JSON, TFVARS_JSON, Attribute, Block, Comment, Expr, HclFile, ParseError,
     Span, StringPart,
@@ -254,7 +255,6 @@ def _search_last(node) -> Optional[Token]:
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
 _HEREDOC_INTERP_RE = re.compile(r"(?<!\$)\$\{|(?<!%)%\{")
-_TEMPLATE_REF_RE = re.compile(r"\b(var|local|data|module|each|count|path|terraform|self)((?:\.[A-Za-z_][\w-]*)+)")
 
 
 def _unescape(raw: str) -> str:
@@ -472,7 +472,7 @@ class _Walker:
             body_span = Span(self.path, token.line + 1, 1, end_line - 1, len(lines[-2].rstrip("\r")) + 1)
             strings = (StringPart(body, body_span),)
         if _HEREDOC_INTERP_RE.search(body):
-            refs = tuple(dict.fromkeys(m.group(0) for m in _TEMPLATE_REF_RE.finditer(body)))
+            refs = template_references(body)
             return Expr("heredoc", source, span, NOT_LITERAL, refs, (), strings)
         return Expr("heredoc", source, span, body.replace("$${", "${").replace("%%{", "%{"), strings=strings)
 

@@ -19,8 +19,9 @@ from .limits import MAX_NESTING, nesting_message
 
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _WS = re.compile(r"[ \t\n\r]*")
-_TEMPLATE_REF = re.compile(r"\b(?:var|local|data|module|each|count|path|terraform|self)(?:\.[A-Za-z_][\w-]*)+|"
-                           r"\b[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*")
+_INTERPOLATION = re.compile(r"(?<!\$)\$\{([^}]*)\}|(?<!%)%\{([^}]*)\}")
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_TRAVERSAL = re.compile(r"(?<![\w.])[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+")
 
 # Labels per block type in Terraform's JSON syntax.
 _LABELS = {"resource": 2, "data": 2, "ephemeral": 2, "variable": 1, "output": 1, "module": 1, "provider": 1,
@@ -143,6 +144,17 @@ class _TooDeep(JsonSyntaxError):
     """Valid JSON, but nested past limits.MAX_NESTING."""
 
 
+def template_references(template: str) -> tuple[str, ...]:
+    """Dotted traversals (`var.x`, `aws_s3_bucket.b.id`) inside the `${…}`
+    and `%{…}` parts of a template; literal text and quoted strings inside an
+    interpolation ("example.com") are not references."""
+    found = []
+    for match in _INTERPOLATION.finditer(template):
+        code = _QUOTED.sub(" ", match.group(1) if match.group(1) is not None else match.group(2))
+        found.extend(m.group(0) for m in _TRAVERSAL.finditer(code))
+    return tuple(dict.fromkeys(found))
+
+
 def parse_tf_json(text: str, path: str, kind: str) -> HclFile:
     reader = _Reader(text, path)  # one line index, for the spans and for an error's position
     try:
@@ -211,7 +223,7 @@ def _expr(node: JNode) -> Expr:
     if node.kind == "string":
         value = node.value
         if "${" in value.replace("$${", "") or "%{" in value.replace("%%{", ""):
-            refs = tuple(dict.fromkeys(m.group(0) for m in _TEMPLATE_REF.finditer(value)))
+            refs = template_references(value)
             return Expr("template", json.dumps(value), node.span, NOT_LITERAL, refs, (), (StringPart(value, node.span),))
         literal = value.replace("$${", "${").replace("%%{", "%{")
         return Expr("string", json.dumps(value), node.span, literal, strings=(StringPart(literal, node.span),) if literal else ())

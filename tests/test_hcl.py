@@ -152,3 +152,10 @@ def test_core_namespace_function_calls():
     assert m.span == Span("main.tf", 2, 7, 2, 26)
     assert f.blocks[0].attr("s").value == "core::max(2)"
     assert f.comments[0].text == "# core::x"
+
+
+def test_template_references_come_from_interpolations_only():
+    f = spans_of('locals {\n  h = <<EOT\nhost example.com ${aws_s3_bucket.b.id} ${lower("x.y")} %{ if var.on }on%{ endif }\nEOT\n}\n')
+    assert f.blocks[0].attr("h").expr.references == ("aws_s3_bucket.b.id", "var.on")
+    j = parse_hcl('{"locals": {"u": "https://example.com/${var.path}/${data.x.y.z}"}}', "l.tf.json", "tf.json")
+    assert j.blocks[0].attr("u").expr.references == ("var.path", "data.x.y.z")
