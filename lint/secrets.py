@@ -344,6 +344,21 @@ def looks_like_key_material(value: str) -> bool:
     return entropy(v) >= 3.0
 
 
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_./:][a-z0-9]+)+")
+
+
+def names_a_secret(value: str) -> bool:
+    """A lowercase slug or path with a secret word as one of its parts
+    (`db-password`, `prod/orders/api-token`, `stripe-secret-key`): the name
+    of a secret in a secret store, not its value. Not a file path
+    (`keys/sa.json` stays a key-file path)."""
+    if not _SLUG.fullmatch(value) or looks_like_path(value):
+        return False
+    w = _words()
+    words = w["password_words"] | w["secret_words"] | {"key", "keys"}
+    return any(part in words for part in re.split(r"[-_./:]", value))
+
+
 def inline_password(value: str) -> Optional[str]:
     """The inline password of a connection string or URL
     (`postgres://u:p@h/db`, `Server=x;Password=p`, `host=x password=p`),
@@ -381,12 +396,13 @@ def judge(value, kind: str) -> Optional[Judgement]:
     any non-placeholder literal). Non-strings are never secrets, and neither
     are references to a secret store or encrypted values, whatever the kind
     (`@Microsoft.KeyVault(SecretUri=…)`, a Secrets Manager/SSM/KMS ARN, a
-    sops `ENC[AES256_GCM,…]` value). A path in a
+    sops `ENC[AES256_GCM,…]` value) or the name of a secret
+    (`prod/orders/db-password`, see `names_a_secret`). A path in a
     "key"/"credential" slot returns verdict "path"."""
     if not isinstance(value, str):
         return None
     v = value.strip()
-    if is_placeholder(v) or _REFERENCE.fullmatch(v) or _SECRET_REFERENCE.fullmatch(v):
+    if is_placeholder(v) or _REFERENCE.fullmatch(v) or _SECRET_REFERENCE.fullmatch(v) or names_a_secret(v):
         return None
     patterns = find_credentials(v)
     what = patterns[0].label if patterns else _KIND_WHAT.get(kind, "a literal secret")

@@ -108,6 +108,9 @@ def test_placeholders(value):
     ("arn:aws:ssm:us-east-1:111122223333:parameter/worker/db-password", "password", None),
     ("ENC[AES256_GCM,data:Qm9vbQ==,iv:3kLq0P8m=,tag:abcdEF==,type:str]", "password", None),
     ("@Microsoft.KeyVault(SecretUri=x) hunter2", "password", "secret"), ("ENC[hunter2]", "password", "secret"),
+    ("prod/orders/db-password", "password", None), ("stripe-secret-key", "key", None), ("ghcr-token", "credential", None),
+    ("correct-horse-battery-staple", "password", "secret"), ("Prod/Db-Password", "password", "secret"),
+    ("password", "password", None), ("db-password1", "password", "secret"), ("keys/sa.json", "credential", "path"),
 ])
 def test_judge(value, kind, verdict):
     result = s.judge(value, kind)
