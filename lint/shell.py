@@ -153,6 +153,12 @@ def _read_word(text: str, i: int):
             out.append(text[i:close + 1])
             i = close + 1
             continue
+        if ch == "`":  # an old-style command substitution is one word, blanks and all
+            close = text.find("`", i + 1)
+            close = n - 1 if close == -1 else close
+            out.append(text[i:close + 1])
+            i = close + 1
+            continue
         out.append(ch)
         i += 1
     if i == start:
@@ -218,6 +224,11 @@ def find_iac_commands(text: str) -> list[IacCommand]:
 def _find(text: str, base: int, depth: int) -> list[IacCommand]:
     found: list[IacCommand] = []
     for words in _lex(text, base):
+        if depth < 3:  # `x=$(terraform output -raw id)`, "`tofu apply`": the substituted command runs too
+            for word in words:
+                raw = text[word.start - base:word.end - base]
+                for inner_start, inner_end in _substitutions(raw):
+                    found.extend(_find(raw[inner_start:inner_end], word.start + inner_start, depth + 1))
         i = _command_word(words)
         if i >= len(words):
             continue
@@ -232,6 +243,36 @@ def _find(text: str, base: int, depth: int) -> list[IacCommand]:
             start, end = words[i].start, sub.end
             found.append(IacCommand(program, sub.text.lower(), start, end, ""))
     return found
+
+
+def _substitutions(raw: str) -> list[tuple[int, int]]:
+    """(start, end) of the commands inside `$(…)` and backquotes in one word's
+    source, outside single quotes (where nothing is substituted); `$((…))` is
+    arithmetic, not a command."""
+    spans = []
+    i, n = 0, len(raw)
+    while i < n:
+        ch = raw[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "'":
+            i = _closing_quote(raw, i) + 1
+            continue
+        if raw.startswith("$(", i) and not raw.startswith("$((", i):
+            close = _matching(raw, i + 1)
+            spans.append((i + 2, close))
+            i = close + 1
+            continue
+        if ch == "`":
+            close = raw.find("`", i + 1)
+            if close == -1:
+                break
+            spans.append((i + 1, close))
+            i = close + 1
+            continue
+        i += 1
+    return spans
 
 
 def _inline_script(args: list[Word], depth: int) -> list[IacCommand]:

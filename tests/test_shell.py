@@ -68,3 +68,28 @@ def test_offsets_inside_sh_c_point_into_the_quoted_script():
     script = "sh -c 'tofu apply -auto-approve'"
     [(_, _, text, source)] = _found(script)
     assert source == "tofu apply" and text == "tofu apply"
+
+
+@pytest.mark.parametrize("script, expected", [
+    ("id=$(terraform apply -auto-approve -json | jq -r .id)", [("terraform", "apply")]),
+    ('echo "result: $(tofu destroy -auto-approve)"', [("tofu", "destroy")]),
+    ("out=`terraform plan -no-color`", [("terraform", "plan")]),
+    ("x=$(cd envs/dev && terraform init)", [("terraform", "init")]),
+])
+def test_command_substitutions_run_their_commands(script, expected):
+    assert [(tool, sub) for tool, sub, _, _ in _found(script)] == expected
+
+
+@pytest.mark.parametrize("script", [
+    "echo '$(terraform apply)'",
+    "n=$((1 + 2)); terraform fmt",
+    "v=$(terraform version -json)",
+])
+def test_no_substitution_in_single_quotes_or_arithmetic(script):
+    assert _found(script) == []
+
+
+def test_offsets_inside_a_substitution_point_into_the_script():
+    script = "url=$(terraform apply -auto-approve)"
+    [(_, _, text, source)] = _found(script)
+    assert source == "terraform apply" and text == "terraform apply"
