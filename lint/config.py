@@ -88,8 +88,9 @@ def _pyproject_has_table(path: str) -> bool:
             text = handle.read()
     except (OSError, UnicodeDecodeError):
         return False
-    # A cheap textual test first so that unrelated pyproject files are never parsed.
-    return bool(re.search(r'^\s*\[\s*tool\s*\.\s*(?:"iacm-lint"|iacm-lint)\s*[.\]]', text, re.MULTILINE))
+    # A cheap textual test first so that unrelated pyproject files are never parsed. A header that
+    # lacks its "]" still counts: parsing then reports the TOML error instead of ignoring the config.
+    return bool(re.search(r'^\s*\[\s*tool\s*\.\s*(?:"iacm-lint"|iacm-lint)\s*(?:[.\]]|$)', text, re.MULTILINE))
 
 
 # ---- loading: both formats become a tree of _Node (value + line) ----------------

@@ -228,6 +228,14 @@ def test_invalid_toml_names_the_line(tmp_path: Path):
     assert message.startswith("pyproject.toml: invalid TOML: ") and "line 2" in message
 
 
+def test_a_table_header_missing_its_bracket_is_an_error_not_an_ignored_config(tmp_path: Path):
+    write(tmp_path, {"pyproject.toml": '[project]\nname = "x"\n\n[tool.iacm-lint\nengine = "terraform"\n',
+                     "main.tf": "locals {}\n"})
+    done = check(str(tmp_path))
+    assert done.exit_code == 2
+    assert "pyproject.toml: invalid TOML: " in done.stderr and "line 4" in done.stderr
+
+
 # ---- discovery --------------------------------------------------------------------------
 
 
