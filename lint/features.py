@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from functools import lru_cache
+from typing import Any, Iterator, Optional
 
 from . import releases as rel
 from .compat import READS_TF, READS_TF_AND_TOFU, files_read, root_modules
@@ -72,42 +73,46 @@ def _innermost(expr: Expr, test) -> Expr:
     return expr
 
 
-def _function_uses(files) -> Iterator[tuple[str, Span]]:
-    files = tuple(files)
-    key = (tuple(map(id, files)), "functions")
-    hit = _PER_FILES.get(key)
-    if hit is None or any(a is not b for a, b in zip(hit[0], files)):  # every function_call feature asks again
-        if len(_PER_FILES) > 4096:
-            _PER_FILES.clear()
-        seen: dict[tuple[str, Span], None] = {}
-        for f in files:
-            seen.update(dict.fromkeys(_per_file(f, "functions", _file_function_uses)))
-        hit = _PER_FILES[key] = (files, list(seen))
-    return iter(hit[1])
-
-
-_PER_FILES: dict[tuple, tuple[tuple[HclFile, ...], list]] = {}
-
-
-def _file_function_uses(f: HclFile) -> list[tuple[str, Span]]:
-    return [(name, _innermost(attribute.expr, lambda e, n=name: n in e.functions).span)
-            for block in f.walk() for attribute in block.attributes for name in attribute.expr.functions]
-
-
-def _references(files) -> Iterator[tuple[str, Span]]:
+def _function_calls(files) -> Iterator[tuple[str, Expr]]:
+    """(function name, attribute expression calling it) in source order; the
+    call's own span is worked out only for the calls a feature wants."""
     for f in files:
-        yield from _per_file(f, "references", _file_references)
+        yield from _per_file(f, "function calls", _file_function_calls)
 
 
-def _file_references(f: HclFile) -> list[tuple[str, Span]]:
-    return [(ref, _innermost(attribute.expr, lambda e, r=ref: r in e.references).span)
-            for block in f.walk() for attribute in block.attributes for ref in attribute.expr.references]
+def _file_function_calls(f: HclFile) -> list[tuple[str, Expr]]:
+    return [(name, attribute.expr) for block in f.walk() for attribute in block.attributes for name in attribute.expr.functions]
 
 
-_PER_FILE: dict[tuple[int, str], tuple[HclFile, list]] = {}
+def _call_span(name: str, expr: Expr) -> Span:
+    return _innermost(expr, lambda e: name in e.functions).span
 
 
-def _per_file(f: HclFile, what: str, build) -> list:
+def _references(files, root: str) -> Iterator[tuple[str, Expr]]:
+    """(reference, attribute expression holding it) for the references whose
+    first part is `root` ("tofu" for tofu.workspace): files are indexed by it
+    once, as most references (var.*, local.*, resources) match no feature."""
+    for f in files:
+        yield from _per_file(f, "references by root", _file_references_by_root).get(root, ())
+
+
+def _file_references_by_root(f: HclFile) -> dict[str, list[tuple[str, Expr]]]:
+    by_root: dict[str, list[tuple[str, Expr]]] = {}
+    for block in f.walk():
+        for attribute in block.attributes:
+            for ref in attribute.expr.references:
+                by_root.setdefault(ref.split(".")[0], []).append((ref, attribute.expr))
+    return by_root
+
+
+def _reference_span(ref: str, expr: Expr) -> Span:
+    return _innermost(expr, lambda e: ref in e.references).span
+
+
+_PER_FILE: dict[tuple[int, str], tuple[HclFile, Any]] = {}
+
+
+def _per_file(f: HclFile, what: str, build):
     """Per-file results, shared by every feature and every root that reads
     the file (roots calling one module used to re-walk it for each feature)."""
     key = (id(f), what)
@@ -154,16 +159,19 @@ def _detect(feature: rel.Feature, files: list[HclFile], root_files: list[HclFile
                 yield attribute.span
     elif kind == "function_call":
         pattern = re.compile(d["name_pattern"]) if "name_pattern" in d else None
-        for name, span in _function_uses(files):
+        for name, expr in _function_calls(files):
             bare = name[len("core::"):] if name.startswith("core::") else name
             if (pattern is not None and pattern.match(name) and name not in rel.functions()) or bare == d.get("name"):
-                yield span
+                yield _call_span(name, expr)
     elif kind == "reference":
         root = d.get("root")
-        for ref, span in _references(files):
-            if (root and ref.split(".")[0] == root) or (not root and feature.id == "terraform_applying"
-                                                        and ref.startswith("terraform.applying")):
-                yield span
+        if root:
+            for ref, expr in _references(files, root):
+                yield _reference_span(ref, expr)
+        elif feature.id == "terraform_applying":
+            for ref, expr in _references(files, "terraform"):
+                if ref.startswith("terraform.applying"):
+                    yield _reference_span(ref, expr)
     elif kind == "file_extension" and ".tofu" in d.get("extensions", ()):
         tofu = sorted(f.path for f in root_files if f.is_tofu)
         if tofu:
@@ -241,52 +249,75 @@ _FILE_LOCAL_KINDS = frozenset({
 })
 
 
-def _file_feature_uses(f: HclFile) -> list[tuple[rel.Feature, Span]]:
-    """One file's uses of the file-local features, computed once per file and
-    shared by every root that reads it (modules called by many roots).
-    Features tied to top-level block types the file lacks are skipped."""
-    present = {block.type for block in f.blocks}
-    return [(feature, span) for feature in rel.features() if feature.detect.get("type") in _FILE_LOCAL_KINDS
-            and _may_occur(feature.detect, present) for span in _detect(feature, [f], [f], ())]
+@lru_cache(maxsize=1)
+def _file_local_features() -> tuple[tuple[rel.Feature, Optional[frozenset[str]]], ...]:
+    """Each file-local feature with the top-level block types it can only be
+    found in (None: any file), worked out once instead of per file."""
+    return tuple((feature, _needed_block_types(feature.detect)) for feature in rel.features()
+                 if feature.detect.get("type") in _FILE_LOCAL_KINDS)
 
 
-def _may_occur(d: dict, present: set[str]) -> bool:
-    """False when `_detect` could only find the feature in top-level blocks of
-    types that are not `present`."""
+def _needed_block_types(d: dict) -> Optional[frozenset[str]]:
+    """The top-level block types `_detect` could find the feature in; None
+    when it looks at every expression (function calls, references)."""
     kind = d["type"]
     if kind in ("function_call", "reference"):
-        return True
+        return None
     if kind == "expression_references":
-        return "variable" in present
+        return frozenset({"variable"})
     if kind == "block_semantics":
-        return "moved" in present
+        return frozenset({"moved"})
     if kind == "attribute_expression":
-        return d["block"].split(".")[0] in present
+        return frozenset({d["block"].split(".")[0]})
     types = d.get("blocks") or d["block"]
-    return bool(present.intersection((types,) if isinstance(types, str) else types))
+    return frozenset((types,) if isinstance(types, str) else types)
+
+
+def _file_feature_uses(f: HclFile) -> list[FeatureUse]:
+    """One file's uses of the file-local features and of tabled functions,
+    computed once per file and shared by every root that reads it (modules
+    called by many roots). Features tied to top-level block types the file
+    lacks are skipped."""
+    present = {block.type for block in f.blocks}
+    uses = [_use(feature, span) for feature, needed in _file_local_features() if needed is None or not needed.isdisjoint(present)
+            for span in _detect(feature, [f], [f], ())]
+    return uses + list(_function_table_uses([f]))
+
+
+def _use(feature: rel.Feature, span: Span) -> FeatureUse:
+    return FeatureUse(feature.id, feature.title, feature.terraform, feature.opentofu, span)
+
+
+def _function_table_uses(files) -> Iterator[FeatureUse]:
+    """Calls of functions in the function table. A function call found in the
+    table is reported as that function, not also as a generic provider-defined
+    function; functions a feature names (templatestring, ...) are that feature's."""
+    named_by_feature = _functions_named_by_features()
+    table = rel.functions()
+    for name, expr in _function_calls(files):
+        bare = name[len("core::"):] if name.startswith("core::") else name
+        if bare in table and bare not in named_by_feature:
+            first = table[bare]
+            yield FeatureUse(f"function:{bare}", f"function {bare}", first["terraform"], first["opentofu"], _call_span(name, expr))
+
+
+@lru_cache(maxsize=1)
+def _functions_named_by_features() -> frozenset[Optional[str]]:
+    return frozenset(f.detect.get("name") for f in rel.features() if f.detect.get("type") == "function_call")
 
 
 def _feature_uses(root: RootModule, engine: str) -> list[FeatureUse]:
     """Every use of a tabled feature or function in the files the engine reads,
-    in path order. A function call found in the function table is reported as
-    that function, not also as a generic provider-defined function."""
+    in path order."""
     files = files_for(root, engine)
     all_files = [f for m in root_modules(root) for f in m.files]
     uses: dict[tuple[str, Span], FeatureUse] = {}
     for f in files:
-        for feature, span in _per_file(f, "features", _file_feature_uses):
-            uses.setdefault((feature.id, span), FeatureUse(feature.id, feature.title, feature.terraform, feature.opentofu, span))
+        for use in _per_file(f, "features", _file_feature_uses):
+            uses.setdefault((use.id, use.span), use)
     for feature in rel.features():
         if feature.detect.get("type") in _FILE_LOCAL_KINDS:
             continue
         for span in _detect(feature, files, all_files, root.module.tfbackends):
-            uses.setdefault((feature.id, span), FeatureUse(feature.id, feature.title, feature.terraform, feature.opentofu, span))
-    named_by_feature = {f.detect.get("name") for f in rel.features() if f.detect.get("type") == "function_call"}
-    table = rel.functions()
-    for name, span in _function_uses(files):
-        bare = name[len("core::"):] if name.startswith("core::") else name
-        if bare in table and bare not in named_by_feature:
-            first = table[bare]
-            uses.setdefault((f"function:{bare}", span),
-                            FeatureUse(f"function:{bare}", f"function {bare}", first["terraform"], first["opentofu"], span))
+            uses.setdefault((feature.id, span), _use(feature, span))
     return sorted(uses.values(), key=lambda u: (u.span, u.id))
