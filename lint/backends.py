@@ -59,6 +59,7 @@ def _vkey(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in core.split(".") if p.isdigit())
 
 
+@lru_cache(maxsize=4096)  # few distinct ranges and versions; IACM104 asks for every attribute and release
 def in_range(version_range: Optional[str], version: str) -> bool:
     """Whether `version` lies in a data range ("*", ">=1.6.0", "<1.10.0", ">=1.6.0,<1.8.0")."""
     if version_range is None:

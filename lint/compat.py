@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Union
 
 from . import releases as rel
+from .memo import per_object
 from .model import Attribute, HclFile, Module, RootModule
 from .releases import Release
 from .versions import ConstraintError, Constraints, Version, parse_constraints, parse_version
@@ -158,6 +159,10 @@ def _tofu_twin(name: str) -> Optional[str]:
 
 def files_read(module: Module, mode: str) -> list[HclFile]:
     """The module files a release in `mode` loads, in path order."""
+    return list(per_object(module, f"files read ({mode})", lambda m: _files_read(m, mode)))
+
+
+def _files_read(module: Module, mode: str) -> list[HclFile]:
     if mode == READS_TF:
         return [f for f in module.files if not f.is_tofu]
     names = {f.name for f in module.files}
@@ -165,6 +170,13 @@ def files_read(module: Module, mode: str) -> list[HclFile]:
 
 
 def _declarations_read(module: Module, mode: str) -> list[VersionDecl]:
+    """Memoised per module and mode: every root calling the module asks (the
+    declarations of different modes stay distinct objects, which
+    `most_excluding` counts apart)."""
+    return per_object(module, f"declarations read ({mode})", lambda m: _build_declarations_read(m, mode))
+
+
+def _build_declarations_read(module: Module, mode: str) -> list[VersionDecl]:
     files = files_read(module, mode)
     if mode == READS_TOFU_ONLY:
         return [d for f in files for d in file_declarations(f)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterator, Optional
+from typing import Iterator, Optional
 
 from . import releases as rel
 from .compat import READS_TF, READS_TF_AND_TOFU, files_read, root_modules
+from .memo import per_object
 from .model import Block, Expr, HclFile, RootModule, Span
 
 
@@ -109,19 +110,10 @@ def _reference_span(ref: str, expr: Expr) -> Span:
     return _innermost(expr, lambda e: ref in e.references).span
 
 
-_PER_FILE: dict[tuple[int, str], tuple[HclFile, Any]] = {}
-
-
 def _per_file(f: HclFile, what: str, build):
     """Per-file results, shared by every feature and every root that reads
     the file (roots calling one module used to re-walk it for each feature)."""
-    key = (id(f), what)
-    hit = _PER_FILE.get(key)
-    if hit is None or hit[0] is not f:
-        if len(_PER_FILE) > 20000:
-            _PER_FILE.clear()
-        hit = _PER_FILE[key] = (f, build(f))
-    return hit[1]
+    return per_object(f, what, build)
 
 
 def _detect(feature: rel.Feature, files: list[HclFile], root_files: list[HclFile], tfbackends) -> Iterator[Span]:
