@@ -41,7 +41,7 @@ from typing import Optional
 __all__ = [
     "PatternMatch", "Judgement", "mask", "entropy", "find_credentials", "find_aws_secret_keys",
     "secret_name_kind", "configures_secret", "judge", "assess", "is_placeholder", "looks_like_path",
-    "looks_like_key_material", "inline_password", "credential_data",
+    "looks_like_key_material", "inline_password", "credential_data", "may_hold_credential",
 ]
 
 
@@ -122,6 +122,12 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern, int], ...] = tuple(
 # Cheap pre-filter: a string with none of these cannot match any pattern.
 _TRIGGER = re.compile(r"AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|PRIVATE KEY|AIza|AccountKey=|"
                       r"SharedAccessKey=|://|\b[ps]at\.|_live_|eyJ")
+# `_TRIGGER` loosened (`sat.` without the word boundary) and written as a
+# character class first: re then skips ahead to those characters and scans a
+# file's text several times faster than through the alternation. Matches
+# wherever `_TRIGGER` does.
+_QUICK_TRIGGER = re.compile(r"[AgxPS:_eps](?:KIA|SIA|Iza|ccountKey=|h[pousr]_|ithub_pat_|lpat-|ox[abprs]-|RIVATE KEY|"
+                            r"haredAccessKey=|//|at\.|live_|yJ)")
 
 # Published documentation values (AWS's keys also contain EXAMPLE, caught generically).
 _DOC_EXAMPLES = frozenset({
@@ -159,6 +165,13 @@ def find_credentials(text: str) -> list[PatternMatch]:
     if any(f.kind == "aws-access-key-id" for f in found):
         found.extend(find_aws_secret_keys(text))
     return _without_overlaps(found)
+
+
+def may_hold_credential(text: str) -> bool:
+    """False when `find_credentials(text)` is certainly empty, also for any
+    of several strings joined with newlines (no trigger spans a newline), so
+    that a caller can rule out a whole file with one search."""
+    return _QUICK_TRIGGER.search(text) is not None
 
 
 def _without_overlaps(found: list[PatternMatch]) -> list[PatternMatch]:

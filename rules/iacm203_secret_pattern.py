@@ -6,7 +6,7 @@ from typing import Iterable, Iterator, Optional
 
 from ..model import HclFile, Repo, Span, YamlFile, YNode
 from ..registry import Violation, rule
-from ..secrets import PatternMatch, assess, find_aws_secret_keys, find_credentials, mask
+from ..secrets import PatternMatch, assess, find_aws_secret_keys, find_credentials, mask, may_hold_credential
 from ._secret_scan import name_rule_value_spans
 
 # An AWS secret access key counts when an access key id is this close.
@@ -124,9 +124,20 @@ def _contained(span: Span, outer: Iterable[Span]) -> bool:
 
 
 def _hcl_findings(hcl_file: HclFile, repo: Repo) -> Iterator[Violation]:
+    fragments = list(_fragments(hcl_file))
+    if not _may_hold_credential(fragments, hcl_file.comments):
+        return  # most files: skip working out which literals the name rules report
     reported = name_rule_value_spans(hcl_file, repo)
-    fragments = [(span, text) for span, text in _fragments(hcl_file) if not _contained(span, reported)]
+    fragments = [(span, text) for span, text in fragments if not _contained(span, reported)]
     yield from _scan(fragments, hcl_file.comments)
+
+
+def _may_hold_credential(fragments: list[tuple[Span, str]], comments) -> bool:
+    """False when `_scan` would find nothing: every finding starts with a
+    `find_credentials` match (an AWS secret key only counts next to an access
+    key id), and one search over all the texts joined is as good as one per text."""
+    texts = [text for _, text in fragments] + [comment.text for comment in comments]
+    return may_hold_credential("\n".join(texts))
 
 
 def _scan(fragments: list[tuple[Span, str]], comments) -> Iterator[Violation]:
