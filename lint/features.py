@@ -74,19 +74,12 @@ def _innermost(expr: Expr, test) -> Expr:
     return expr
 
 
-def _function_calls(files) -> Iterator[tuple[str, Expr]]:
-    """(function name, attribute expression calling it) in source order; the
-    call's own span is worked out only for the calls a feature wants."""
+def _called_functions(files) -> Iterator[tuple[str, list[Expr]]]:
+    """(function name, the attribute expressions calling it), per file: a
+    feature looks at each name once, not at every call, and works out the
+    span of a call only when it wants the call."""
     for f in files:
-        yield from _per_file(f, "function calls", _file_function_calls)
-
-
-def _file_function_calls(f: HclFile) -> list[tuple[str, Expr]]:
-    return [(name, attribute.expr) for block in f.walk() for attribute in block.attributes for name in attribute.expr.functions]
-
-
-def _call_span(name: str, expr: Expr) -> Span:
-    return _innermost(expr, lambda e: name in e.functions).span
+        yield from _per_file(f, "calls and references", _file_calls_and_references)[0].items()
 
 
 def _references(files, root: str) -> Iterator[tuple[str, Expr]]:
@@ -94,16 +87,25 @@ def _references(files, root: str) -> Iterator[tuple[str, Expr]]:
     first part is `root` ("tofu" for tofu.workspace): files are indexed by it
     once, as most references (var.*, local.*, resources) match no feature."""
     for f in files:
-        yield from _per_file(f, "references by root", _file_references_by_root).get(root, ())
+        yield from _per_file(f, "calls and references", _file_calls_and_references)[1].get(root, ())
 
 
-def _file_references_by_root(f: HclFile) -> dict[str, list[tuple[str, Expr]]]:
-    by_root: dict[str, list[tuple[str, Expr]]] = {}
+def _file_calls_and_references(f: HclFile) -> tuple[dict[str, list[Expr]], dict[str, list[tuple[str, Expr]]]]:
+    """Function calls by name and references by first part, in one walk."""
+    calls: dict[str, list[Expr]] = {}
+    references: dict[str, list[tuple[str, Expr]]] = {}
     for block in f.walk():
         for attribute in block.attributes:
-            for ref in attribute.expr.references:
-                by_root.setdefault(ref.split(".")[0], []).append((ref, attribute.expr))
-    return by_root
+            expr = attribute.expr
+            for name in expr.functions:
+                calls.setdefault(name, []).append(expr)
+            for ref in expr.references:
+                references.setdefault(ref.split(".", 1)[0], []).append((ref, expr))
+    return calls, references
+
+
+def _call_span(name: str, expr: Expr) -> Span:
+    return _innermost(expr, lambda e: name in e.functions).span
 
 
 def _reference_span(ref: str, expr: Expr) -> Span:
@@ -150,11 +152,12 @@ def _detect(feature: rel.Feature, files: list[HclFile], root_files: list[HclFile
             if attribute is not None and isinstance(attribute.value, str) and attribute.value.startswith(d["prefix"]):
                 yield attribute.span
     elif kind == "function_call":
-        pattern = re.compile(d["name_pattern"]) if "name_pattern" in d else None
-        for name, expr in _function_calls(files):
+        pattern = _name_pattern(d["name_pattern"]) if "name_pattern" in d else None
+        wanted, table = d.get("name"), rel.functions()
+        for name, exprs in _called_functions(files):
             bare = name[len("core::"):] if name.startswith("core::") else name
-            if (pattern is not None and pattern.match(name) and name not in rel.functions()) or bare == d.get("name"):
-                yield _call_span(name, expr)
+            if (pattern is not None and pattern.match(name) and name not in table) or bare == wanted:
+                yield from (_call_span(name, expr) for expr in exprs)
     elif kind == "reference":
         root = d.get("root")
         if root:
@@ -198,6 +201,11 @@ def _detect(feature: rel.Feature, files: list[HclFile], root_files: list[HclFile
             types = [_resource_type(block.attr(side)) for side in ("from", "to")]
             if None not in types and types[0] != types[1]:
                 yield block.header_span
+
+
+@lru_cache(maxsize=None)  # asked for every file
+def _name_pattern(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
 
 
 def _resource_type(attribute) -> Optional[str]:
@@ -286,11 +294,12 @@ def _function_table_uses(files) -> Iterator[FeatureUse]:
     function; functions a feature names (templatestring, ...) are that feature's."""
     named_by_feature = _functions_named_by_features()
     table = rel.functions()
-    for name, expr in _function_calls(files):
+    for name, exprs in _called_functions(files):
         bare = name[len("core::"):] if name.startswith("core::") else name
         if bare in table and bare not in named_by_feature:
             first = table[bare]
-            yield FeatureUse(f"function:{bare}", f"function {bare}", first["terraform"], first["opentofu"], _call_span(name, expr))
+            for expr in exprs:
+                yield FeatureUse(f"function:{bare}", f"function {bare}", first["terraform"], first["opentofu"], _call_span(name, expr))
 
 
 @lru_cache(maxsize=1)
@@ -312,4 +321,5 @@ def _feature_uses(root: RootModule, engine: str) -> list[FeatureUse]:
             continue
         for span in _detect(feature, files, all_files, root.module.tfbackends):
             uses.setdefault((feature.id, span), _use(feature, span))
-    return sorted(uses.values(), key=lambda u: (u.span, u.id))
+    # the fields of the (order=True) Span as a plain tuple: the same order, compared without dataclass __lt__
+    return sorted(uses.values(), key=lambda u: (u.span.path, u.span.line, u.span.col, u.span.end_line, u.span.end_col, u.id))
