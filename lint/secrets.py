@@ -122,12 +122,13 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern, int], ...] = tuple(
 # Cheap pre-filter: a string with none of these cannot match any pattern.
 _TRIGGER = re.compile(r"AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|PRIVATE KEY|AIza|AccountKey=|"
                       r"SharedAccessKey=|://|\b[ps]at\.|_live_|eyJ")
-# `_TRIGGER` loosened (`sat.` without the word boundary) and written as a
-# character class first: re then skips ahead to those characters and scans a
-# file's text several times faster than through the alternation. Matches
-# wherever `_TRIGGER` does.
+# For ruling out a whole file at once: matches wherever one of `_PATTERNS`
+# can (not wherever `_TRIGGER` does: a URL needs `user:password@`), and is
+# written character class first, so that re skips ahead to those characters
+# several times faster than through an alternation. Nothing here spans a
+# newline or looks behind, so texts joined with newlines can be searched at once.
 _QUICK_TRIGGER = re.compile(r"[AgxPS:_eps](?:KIA|SIA|Iza|ccountKey=|h[pousr]_|ithub_pat_|lpat-|ox[abprs]-|RIVATE KEY|"
-                            r"haredAccessKey=|//|at\.|live_|yJ)")
+                            r"haredAccessKey=|//[^\s:/@'\"]+:[^\s@/'\"]+@|at\.|live_|yJ)")
 
 # Published documentation values (AWS's keys also contain EXAMPLE, caught generically).
 _DOC_EXAMPLES = frozenset({
@@ -168,9 +169,8 @@ def find_credentials(text: str) -> list[PatternMatch]:
 
 
 def may_hold_credential(text: str) -> bool:
-    """False when `find_credentials(text)` is certainly empty, also for any
-    of several strings joined with newlines (no trigger spans a newline), so
-    that a caller can rule out a whole file with one search."""
+    """False when `find_credentials(text)` is certainly empty, also for each
+    of several strings joined with newlines into `text`."""
     return _QUICK_TRIGGER.search(text) is not None
 
 
