@@ -11,7 +11,7 @@ import click
 
 from . import __version__
 from .config import ConfigError
-from .engine import Options, exit_code, run
+from .engine import EnvironmentProblem, Options, exit_code, run
 from .registry import all_rules, get_rule
 
 LEVEL_CHOICES = ("error", "warning", "note", "never")
@@ -19,6 +19,8 @@ LEVEL_CHOICES = ("error", "warning", "note", "never")
 
 def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
     ids = tuple(part.strip().upper() for value in values for part in value.split(",") if part.strip())
+    if not ids:
+        return ids  # no rule module imported: a cached scan never needs them
     known = {r.id for r in all_rules()}
     for rule_id in ids:
         if not any(k.startswith(rule_id) for k in known):
@@ -52,13 +54,6 @@ def _parse_formats(formats: tuple[str, ...], output: Optional[str]) -> list[tupl
 def main() -> None:
     """Check Terraform/OpenTofu repositories and Harness pipelines for
     everything that blocks onboarding to Harness IaCM."""
-    if click.get_current_context().invoked_subcommand not in ("rules", "explain"):  # these parse nothing
-        from .envcheck import hcl2_problem  # bc-python-hcl2 (checkov) shadowing python-hcl2: one line, exit 2
-
-        problem = hcl2_problem()
-        if problem:
-            click.echo(problem, err=True)
-            sys.exit(2)
 
 
 @main.command()
@@ -72,7 +67,7 @@ def main() -> None:
 @click.option("--ignore", multiple=True, metavar="IDS", help="rule IDs or prefixes, comma separated")
 @click.option("--fail-on", type=click.Choice(LEVEL_CHOICES), default="error", show_default=True)
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="parallel parsers (default: CPU count)")
-@click.option("--no-cache", is_flag=True, help="do not read or write the parse cache")
+@click.option("--no-cache", is_flag=True, help="do not read or write the parse and result caches")
 @click.option("--quiet", "-q", is_flag=True, help="print findings only, no summary")
 @click.option("--verbose", "-v", is_flag=True, help="print notes about skipped files and tracebacks")
 @click.option("--no-color", is_flag=True, help="never colour the output (NO_COLOR is honoured too)")
@@ -104,7 +99,8 @@ def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, 
             raise click.BadParameter(str(exc), param_hint="--max-file-size")
     given = dict(engine=engine, state=state, select=_split_ids(select), ignore=_split_ids(ignore), baseline=baseline)
     try:
-        options = _options_with_config(paths, config_file, given, jobs=jobs, cache=not no_cache, verbose=verbose, **limits)
+        options = _options_with_config(paths, config_file, given, jobs=jobs, cache=not no_cache, verbose=verbose,
+                                       result_cache=not no_cache, **limits)
         if write_baseline:
             options.baseline = None  # the file is being (re)written, it need not exist yet
         result = _run_with_progress(paths, options)
@@ -133,7 +129,7 @@ def _options_with_config(paths: list[str], config_file: Optional[str], given: di
     from .config import find_config, load_config, options_from_config
 
     config_path = config_file or find_config(paths[0])
-    fields = options_from_config(load_config(config_path), paths) if config_path else {}
+    fields = dict(options_from_config(load_config(config_path), paths), config_file=config_path) if config_path else {}
     ctx = click.get_current_context()
     for name, value in given.items():
         if ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None):
@@ -163,7 +159,7 @@ def _existing_paths(paths) -> list[str]:
 
 def _fail(exc: Exception, verbose: bool) -> None:
     """A config error or an internal error as one line on stderr, exit 2."""
-    if isinstance(exc, ConfigError):
+    if isinstance(exc, (ConfigError, EnvironmentProblem)):  # EnvironmentProblem: bc-python-hcl2 (checkov) shadows python-hcl2
         click.echo(f"iacm-lint: {exc}", err=True)
         sys.exit(2)
     if verbose:

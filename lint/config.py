@@ -24,8 +24,6 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-import pathspec
-import yaml
 
 CONFIG_NAME = ".iacm-lint.yaml"
 PYPROJECT = "pyproject.toml"
@@ -128,6 +126,8 @@ def _display(path: str) -> str:
 
 
 def _yaml_tree(text: str, display: str) -> _Node:
+    import yaml  # here, not at the top: a scan without a YAML config never pays for the import
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -141,7 +141,9 @@ def _yaml_tree(text: str, display: str) -> _Node:
     return _from_yaml(node, display)
 
 
-def _from_yaml(node: yaml.Node, display: str) -> _Node:
+def _from_yaml(node, display: str) -> _Node:
+    import yaml
+
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         entries: dict[str, tuple[int, _Node]] = {}
@@ -347,6 +349,8 @@ def path_matcher(globs, config_dir: str, scan_root: str) -> Callable[[str], bool
     """`matcher(rel_path) -> bool` for scan-root relative paths, with `globs`
     (gitignore syntax) relative to `config_dir`. A directory also matches when
     a glob names everything under it (`examples/**`), so the walk skips it."""
+    import pathspec  # only configs with exclude/per-file-ignores globs need it
+
     spec = pathspec.GitIgnoreSpec.from_lines(globs)
     prefix = os.path.relpath(scan_root, config_dir).replace(os.sep, "/")
     outside = prefix == ".." or prefix.startswith("../")

@@ -49,6 +49,7 @@ class Walk:
     notes: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (rel path, reason): not read at all
     excluded: list[str] = field(default_factory=list)  # rel paths (files or directories) the config's exclude dropped
+    signatures: list[tuple] = field(default_factory=list)  # (rel path, size, mtime ns, ctime ns, inode) per file, for the result cache
 
 
 def scan_root(paths: Iterable[str]) -> str:
@@ -95,27 +96,30 @@ def walk(paths: list[str], root: str, exclude=None) -> Walk:
                 result.skipped.append((rel_path, "not a regular file"))
             return
         result.files.append((abs_path, rel_path, kind))
+        result.signatures.append((rel_path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
 
-    def visit(directory: str, via_link: bool = False) -> None:
+    def visit(directory: str, via_link: bool = False, directory_rel: Optional[str] = None) -> None:
+        directory_rel = directory_rel or rel(directory)
         real = os.path.realpath(directory)
         if real in seen_dirs:
             if via_link:  # a plain directory seen again was named twice (`check a a/b`): already walked
-                result.notes.append(f"skipped symbolic link loop at {rel(directory)}")
-                result.skipped.append((rel(directory), "symbolic link loop"))
+                result.notes.append(f"skipped symbolic link loop at {directory_rel}")
+                result.skipped.append((directory_rel, "symbolic link loop"))
             return
         seen_dirs.add(real)
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except PermissionError:
-            result.unreadable.append((rel(directory), ParseError("cannot read directory: permission denied", Span.file_start(rel(directory)))))
+            result.unreadable.append((directory_rel, ParseError("cannot read directory: permission denied", Span.file_start(directory_rel))))
             return
         except OSError as exc:
-            result.notes.append(f"skipped {rel(directory)}: {exc.strerror}")
-            result.skipped.append((rel(directory), "directory could not be listed"))
+            result.notes.append(f"skipped {directory_rel}: {exc.strerror}")
+            result.skipped.append((directory_rel, "directory could not be listed"))
             return
+        prefix = "" if directory_rel == "." else directory_rel + "/"
         for entry in entries:
             abs_path = entry.path
-            rel_path = rel(abs_path)
+            rel_path = prefix + entry.name  # == rel(abs_path), without a relpath() per entry (a third of the walk)
             if exclude is not None and exclude(rel_path):
                 result.excluded.append(rel_path)
                 continue
@@ -133,7 +137,7 @@ def walk(paths: list[str], root: str, exclude=None) -> Walk:
             if is_dir:
                 if entry.name in SKIP_DIRS:
                     continue
-                visit(abs_path, is_link)
+                visit(abs_path, is_link, rel_path)
             else:
                 add_file(abs_path, rel_path, entry.name)
 

@@ -13,7 +13,6 @@ from typing import Any, Callable, Optional
 
 from . import discover
 from .findings import LEVEL_ORDER, Finding
-from .hcl import parse_hcl
 from .limits import within_limits  # nesting bound: deeper models would overflow pickling and rules
 from .model import YAML, HclFile, Repo, RootModule, YamlFile
 from .registry import Rule, Violation, all_rules, matches
@@ -39,6 +38,8 @@ class Options:
     require_reasons: bool = False  # config `require-reasons: true` turns on IACM002
     baseline: Optional[str] = None  # baseline file: findings recorded in it get baseline_state "unchanged"
     progress: Optional[Callable[[int, int], None]] = None  # (files parsed, files to parse), for the CLI's progress bar
+    config_file: Optional[str] = None  # the config file these options came from (its bytes decide exclude/per-file-ignores)
+    result_cache: bool = False  # answer an unchanged scan from lint/resultcache.py (needs `cache`); the Result's repo is then a stub
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Result:
     repo: Repo
     properties: dict[str, Any] = field(default_factory=dict)
     internal_errors: list[str] = field(default_factory=list)
+    checked: Optional[int] = None  # files checked, for a result loaded from the result cache (its repo is a stub)
 
     @property
     def stats(self) -> Optional[dict]:
@@ -63,6 +65,8 @@ class Result:
 
     @property
     def files_checked(self) -> int:
+        if self.checked is not None:
+            return self.checked
         return len(self.repo.hcl_files) + len(self.repo.yaml_files)
 
 
@@ -168,6 +172,8 @@ def parse_source(text, error, rel_path: str, kind: str):
         return within_limits(load_pipeline_file(rel_path, text), text)
     if text is None:
         return HclFile(rel_path, kind, error=error)
+    from .hcl import parse_hcl  # lark and its grammar load only when something is parsed
+
     return within_limits(parse_hcl(text, rel_path, kind), text)
 
 
@@ -175,14 +181,43 @@ def _yaml_error_matters(rel_path: str) -> bool:
     return rel_path.startswith(".harness/") or "/.harness/" in rel_path
 
 
-def build_repo(paths: list[str], options: Options) -> Repo:
+@dataclass
+class Discovered:
+    """What discovery found before anything is parsed: the walk and git's view."""
+
+    root: str  # absolute scan root
+    walked: discover.Walk
+    git: Any  # gitinfo.GitView, or None outside git
+    notes: list[str]
+    started_ns: int  # wall clock before the walk (the result cache's racy-file guard)
+
+
+def discover_scan(paths: list[str], options: Options) -> Discovered:
+    import time
+
+    from .gitinfo import git_view
+
+    started_ns = time.time_ns()
     root = discover.scan_root(paths)
     walked = discover.walk(paths, root, options.exclude)
-    repo = Repo(root=root)
-    repo.notes.extend(walked.notes)
-    _attach_git(repo, walked)
+    notes = list(walked.notes)
+    return Discovered(root, walked, git_view(root, notes), notes, started_ns)
+
+
+def build_repo(paths: list[str], options: Options) -> Repo:
+    return repo_from(discover_scan(paths, options), options)
+
+
+def repo_from(found: Discovered, options: Options) -> Repo:
+    """Parse what discovery found and group it into modules and roots."""
+    walked = found.walked
+    repo = Repo(root=found.root)
+    repo.notes.extend(found.notes)
+    _attach_git(repo, walked, found.git)
     parse_jobs = [(abs_path, rel, kind) for abs_path, rel, kind in walked.files
                   if kind in discover.PARSED_KINDS or kind == YAML]
+    if any(kind != YAML for _, _, kind in parse_jobs):
+        _require_usable_parser()
     models = _parse_all(parse_jobs, options)
     for parsed in models:
         if isinstance(parsed, HclFile):
@@ -200,21 +235,32 @@ def build_repo(paths: list[str], options: Options) -> Repo:
     return repo
 
 
+class EnvironmentProblem(Exception):
+    """The importable `hcl2` package is not the python-hcl2 the parser needs
+    (lint/envcheck.py: bc-python-hcl2 from checkov installed over it)."""
+
+
+_PARSER_CHECKED = False
+
+
+def _require_usable_parser() -> None:
+    global _PARSER_CHECKED
+    if not _PARSER_CHECKED:
+        from .envcheck import hcl2_problem
+
+        problem = hcl2_problem()
+        if problem:
+            raise EnvironmentProblem(problem)
+        _PARSER_CHECKED = True
+
+
 def _parse_all(jobs: list[tuple[str, str, str]], options: Options):
     from .pool import parse_all  # the cache and the process pool (issue 10)
 
     return parse_all(jobs, options)
 
 
-def _attach_git(repo: Repo, walked: discover.Walk) -> None:
-    try:
-        from .gitinfo import git_view
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.gitinfo":
-            raise
-        repo.files = discover.source_files(walked, lambda rel: None, frozenset())
-        return
-    view = git_view(repo.root, repo.notes)
+def _attach_git(repo: Repo, walked: discover.Walk, view) -> None:
     if view is None:
         repo.files = discover.source_files(walked, lambda rel: None, frozenset())
         return
@@ -268,8 +314,19 @@ def run(paths: list[str], options: Optional[Options] = None) -> Result:
     from .pool import gc_paused  # issue 10: the collector only re-scanned the (acyclic) model
 
     with gc_paused():
-        repo = build_repo(paths, options)
-        return check_repo(repo, options)
+        found = discover_scan(paths, options)
+        entry = None
+        if options.result_cache and options.cache:
+            from .resultcache import entry_for
+
+            entry = entry_for(paths, found, options)  # None: the state cannot be trusted (a file changing now)
+            cached = entry.load() if entry is not None else None
+            if cached is not None:
+                return cached
+        result = check_repo(repo_from(found, options), options)
+        if entry is not None and not result.internal_errors:
+            entry.save(result)
+        return result
 
 
 def check_repo(repo: Repo, options: Options) -> Result:

@@ -5,7 +5,9 @@ the same `hcl2` import package. With both in one environment the package on
 disk is a file-by-file mix of whichever was installed last, and hcl.py (which
 builds python-hcl2 8's lark grammar and walks its tree) would fail deep inside
 the parser or, worse, read a different tree. `hcl2_problem()` detects that
-cheaply (no parser is built) and the CLI turns it into one line and exit 2.
+cheaply (no parser is built); the engine checks it before the first file is
+parsed (engine.EnvironmentProblem) and the CLI turns that into one line and
+exit 2. A scan answered from the result cache parses nothing and skips it.
 
 Checks, most specific first:
 1. a bc-python-hcl2 distribution is installed (importlib.metadata);
@@ -46,7 +48,7 @@ def hcl2_problem() -> Optional[str]:
         problem = _foreign_distribution() or _module_problem() or _record_problem()
     except Exception:  # noqa: BLE001 - the check must never be the thing that crashes
         return None
-    return f"iacm-lint: {problem}; {FIX}" if problem else None
+    return f"{problem}; {FIX}" if problem else None
 
 
 def _foreign_distribution() -> Optional[str]:

@@ -35,6 +35,7 @@ excluded directory).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -72,6 +73,29 @@ def find_toplevel(path: str) -> Optional[str]:
         current = parent
 
 
+def git_dir(toplevel: str) -> Optional[str]:
+    """The git directory of the work tree at `toplevel`: `.git` itself, or
+    where a `.git` file (`gitdir: …`, submodules and worktrees) points, and
+    for a worktree its common directory, which holds the config."""
+    dot_git = os.path.join(toplevel, ".git")
+    if os.path.isdir(dot_git):
+        return dot_git
+    try:
+        with open(dot_git, encoding="utf-8") as handle:
+            first = handle.readline().strip()
+    except OSError:
+        return None
+    if not first.startswith("gitdir:"):
+        return None
+    directory = os.path.normpath(os.path.join(toplevel, first[len("gitdir:"):].strip()))
+    try:
+        with open(os.path.join(directory, "commondir"), encoding="utf-8") as handle:
+            directory = os.path.normpath(os.path.join(directory, handle.read().strip()))
+    except OSError:
+        pass
+    return directory
+
+
 def _run_git(args: list[str], cwd: str) -> bytes:
     executable = shutil.which("git")
     if executable is None:
@@ -103,6 +127,7 @@ class GitRepository:
     symlinks: frozenset[str] = frozenset()  # tracked symbolic links
     nested: tuple[str, ...] = ()  # submodules and nested repositories (scan-root relative dirs)
     listed_dirs: frozenset[str] = frozenset()  # every directory holding a listed path
+    listing_digest: str = ""  # BLAKE2b of git's raw output: equal digests, equal answers (the result cache's key)
 
     def contains(self, path: str) -> bool:
         return self.prefix == "." or path == self.prefix or path.startswith(self.prefix + "/")
@@ -151,7 +176,7 @@ def list_repository(directory: str, scan_root: str) -> GitRepository:
     return GitRepository(
         toplevel=find_toplevel(directory) or directory, prefix=prefix, tracked=frozenset(tracked),
         untracked=frozenset(untracked), symlinks=frozenset(symlinks), nested=tuple(sorted(set(nested))),
-        listed_dirs=frozenset(listed_dirs),
+        listed_dirs=frozenset(listed_dirs), listing_digest=hashlib.blake2b(output, digest_size=16).hexdigest(),
     )
 
 

@@ -368,37 +368,19 @@ def heredoc_pipelines(repo: Repo) -> list[YamlFile]:
 # ---- which repository a workspace targets --------------------------------------------
 
 
-def _git_dir(toplevel: str) -> Optional[str]:
-    dot_git = os.path.join(toplevel, ".git")
-    if os.path.isdir(dot_git):
-        return dot_git
-    try:
-        with open(dot_git, encoding="utf-8") as handle:
-            first = handle.readline().strip()
-    except OSError:
-        return None
-    if not first.startswith("gitdir:"):
-        return None
-    git_dir = os.path.normpath(os.path.join(toplevel, first[len("gitdir:"):].strip()))
-    try:  # a worktree keeps its config in the common directory
-        with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as handle:
-            git_dir = os.path.normpath(os.path.join(git_dir, handle.read().strip()))
-    except OSError:
-        pass
-    return git_dir
-
-
 def remote_urls(toplevel: Optional[str]) -> tuple[str, ...]:
     """The `url` of every `[remote "…"]` in the repository's git config,
     read from the file (no git subprocess)."""
     if toplevel is None:
         return ()
-    git_dir = _git_dir(toplevel)
-    if git_dir is None:
+    from .gitinfo import git_dir
+
+    directory = git_dir(toplevel)
+    if directory is None:
         return ()
     parser = configparser.RawConfigParser(strict=False, interpolation=None)
     try:
-        parser.read(os.path.join(git_dir, "config"), encoding="utf-8")
+        parser.read(os.path.join(directory, "config"), encoding="utf-8")
     except (configparser.Error, OSError, UnicodeDecodeError):
         return ()
     urls = []

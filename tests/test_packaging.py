@@ -70,9 +70,10 @@ variable "db_password" {
 
 
 def _project_version() -> str:
-    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    match = re.search(r'^version\s*=\s*"([^"]+)"', text, re.MULTILINE)
-    assert match, "pyproject.toml has no static version"
+    """The version pyproject.toml takes (dynamically) from lint/__init__.py."""
+    assert 'version = { attr = "iacm_lint.__version__" }' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    match = re.search(r'^__version__ = "([^"]+)"$', (ROOT / "lint" / "__init__.py").read_text(encoding="utf-8"), re.MULTILINE)
+    assert match, "lint/__init__.py has no literal __version__"
     return match.group(1)
 
 
