@@ -177,7 +177,8 @@ def _declarations_read(module: Module, mode: str) -> list[VersionDecl]:
 
 
 def _build_declarations_read(module: Module, mode: str) -> list[VersionDecl]:
-    files = files_read(module, mode)
+    # a file without declarations adds none and, as an override, clobbers nothing
+    files = [f for f in files_read(module, mode) if _declares_versions(f)]
     if mode == READS_TOFU_ONLY:
         return [d for f in files for d in file_declarations(f)
                 if (d.kind == REQUIRED_VERSION and f.is_tofu) or (d.kind == COMPATIBLE_WITH and not f.is_override)]
@@ -191,6 +192,11 @@ def _build_declarations_read(module: Module, mode: str) -> list[VersionDecl]:
             if own:  # "each override file clobbers any existing list"
                 listed = own
     return listed
+
+
+def _declares_versions(file: HclFile) -> bool:
+    """Asked once per file, not per module, root and mode: most files declare none."""
+    return per_object(file, "declares versions", lambda f: bool(file_declarations(f)))
 
 
 def root_modules(root: RootModule) -> tuple[Module, ...]:

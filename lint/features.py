@@ -250,36 +250,51 @@ _FILE_LOCAL_KINDS = frozenset({
 
 
 @lru_cache(maxsize=1)
-def _file_local_features() -> tuple[tuple[rel.Feature, Optional[frozenset[str]]], ...]:
-    """Each file-local feature with the top-level block types it can only be
-    found in (None: any file), worked out once instead of per file."""
-    return tuple((feature, _needed_block_types(feature.detect)) for feature in rel.features()
+def _file_local_features() -> tuple[tuple[rel.Feature, frozenset[tuple[str, ...]]], ...]:
+    """Each file-local feature with the signs a file must show, any one of
+    them, for `_detect` to find the feature there; worked out once."""
+    return tuple((feature, _needed_signs(feature)) for feature in rel.features()
                  if feature.detect.get("type") in _FILE_LOCAL_KINDS)
 
 
-def _needed_block_types(d: dict) -> Optional[frozenset[str]]:
-    """The top-level block types `_detect` could find the feature in; None
-    when it looks at every expression (function calls, references)."""
+def _needed_signs(feature: rel.Feature) -> frozenset[tuple[str, ...]]:
+    """("block", TYPE): a top-level block of that type; ("calls",): any
+    function call; ("reference", FIRST): a reference starting FIRST."""
+    d = feature.detect
     kind = d["type"]
-    if kind in ("function_call", "reference"):
-        return None
+    if kind == "function_call":
+        return frozenset({("calls",)})
+    if kind == "reference":
+        root = d.get("root") or ("terraform" if feature.id == "terraform_applying" else None)
+        return frozenset({("reference", root)} if root else ())
     if kind == "expression_references":
-        return frozenset({"variable"})
-    if kind == "block_semantics":
-        return frozenset({"moved"})
-    if kind == "attribute_expression":
-        return frozenset({d["block"].split(".")[0]})
-    types = d.get("blocks") or d["block"]
-    return frozenset((types,) if isinstance(types, str) else types)
+        types = ("variable",)
+    elif kind == "block_semantics":
+        types = ("moved",)
+    elif kind == "attribute_expression":
+        types = (d["block"].split(".")[0],)
+    else:
+        types = d.get("blocks") or d["block"]
+        types = (types,) if isinstance(types, str) else types
+    return frozenset(("block", t) for t in types)
+
+
+def _file_signs(f: HclFile) -> set[tuple[str, ...]]:
+    calls, references = _per_file(f, "calls and references", _file_calls_and_references)
+    signs = {("block", block.type) for block in f.blocks}
+    if calls:
+        signs.add(("calls",))
+    signs.update(("reference", first) for first in references)
+    return signs
 
 
 def _file_feature_uses(f: HclFile) -> list[FeatureUse]:
     """One file's uses of the file-local features and of tabled functions,
     computed once per file and shared by every root that reads it (modules
-    called by many roots). Features tied to top-level block types the file
-    lacks are skipped."""
-    present = {block.type for block in f.blocks}
-    uses = [_use(feature, span) for feature, needed in _file_local_features() if needed is None or not needed.isdisjoint(present)
+    called by many roots). Features the file shows no sign of are skipped:
+    most files have few block types, half call no function, none says `tofu.`."""
+    signs = _file_signs(f)
+    uses = [_use(feature, span) for feature, needed in _file_local_features() if not needed.isdisjoint(signs)
             for span in _detect(feature, [f], [f], ())]
     return uses + list(_function_table_uses([f]))
 
