@@ -179,18 +179,18 @@ class ParseCache:
             self._local.connection = connection
         return connection
 
-    def _run(self, statement: str, parameters: tuple):
-        """Execute one statement; a damaged database file is deleted and
-        created again (once per ParseCache), anything else disables the cache
-        for this run."""
+    def _run(self, work):
+        """`work(connection)`, once more after a damaged database file is
+        deleted and created again (once per ParseCache); anything else
+        disables the cache for this run. Returns None when it could not run."""
         if not self.usable:
             return None
         for attempt in (1, 2):
             try:
-                return self._connect().execute(statement, parameters).fetchone()
+                return work(self._connect())
             except sqlite3.OperationalError as exc:
                 if "locked" in str(exc) or "busy" in str(exc):
-                    return None  # another run holds the write lock for too long: skip this entry
+                    return None  # another run holds the write lock for too long: skip these entries
                 if attempt == 2 or not self._recreate():
                     break
             except (sqlite3.DatabaseError, OSError):
@@ -213,11 +213,23 @@ class ParseCache:
 
     def get(self, key: str, source: bytes) -> Any:
         """The model cached under `key` for the file bytes `source`, or MISS."""
-        row = self._run("SELECT value FROM entries WHERE key = ?", (key,))
-        if row is None:
+        return self.get_many([(key, source)])[0]
+
+    def get_many(self, wanted: list[tuple[str, bytes]]) -> list[Any]:
+        """For each (key, file bytes): its cached model or MISS. One query
+        per _BATCH keys: 1,700 single lookups cost a tenth of a warm scan."""
+        stored: dict[str, bytes] = {}
+        for start in range(0, len(wanted), _BATCH):
+            keys = [key for key, _ in wanted[start:start + _BATCH]]
+            query = f"SELECT key, value FROM entries WHERE key IN ({','.join('?' * len(keys))})"
+            stored.update(self._run(lambda c: c.execute(query, keys).fetchall()) or ())
+        return [self._model(stored.get(key), source) for key, source in wanted]
+
+    def _model(self, entry: Optional[bytes], source: bytes) -> Any:
+        if entry is None:
             self.misses += 1
             return MISS
-        payload = unseal(row[0], source)
+        payload = unseal(entry, source)
         if payload is not None:
             try:
                 value = loads(payload)
@@ -230,13 +242,33 @@ class ParseCache:
         return MISS
 
     def put(self, key: str, source: bytes, payload: bytes) -> None:
-        self._run("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", (key, seal(payload, source)))
+        self.put_many([(key, source, payload)])
+
+    def put_many(self, entries: list[tuple[str, bytes, bytes]]) -> None:
+        """Store (key, file bytes, encoded model) entries in one transaction:
+        a transaction per file cost a third of a millisecond each."""
+        rows = [(key, seal(payload, source)) for key, source, payload in entries]
+        if rows:
+            self._run(lambda c: _write(c, "INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", rows))
 
     def keys(self) -> list[str]:
         """Every stored key (tests, maintenance)."""
         if not os.path.exists(self.path):
             return []
         return sorted(row[0] for row in self._connect().execute("SELECT key FROM entries"))
+
+
+_BATCH = 500  # keys per SELECT (SQLite allows at least 999 parameters)
+
+
+def _write(connection: sqlite3.Connection, statement: str, rows: list[tuple]) -> None:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        connection.executemany(statement, rows)
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
 
 
 # ---- sealing ------------------------------------------------------------------

@@ -23,6 +23,7 @@ import re
 from typing import Any, Optional
 
 from lark import Token, Tree
+from lark.grammar import Rule
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .jsonpos import template_references
@@ -54,13 +55,57 @@ def _parser():
     if saved is not None:
         try:
             with open(saved, "rb") as handle:
-                return Lark.load(handle)  # the saved options hold the post-lexer (pickled by name)
+                return _share_rule_objects(Lark.load(handle))  # the saved options hold the post-lexer (pickled by name)
         except Exception:  # noqa: BLE001 - missing or damaged: build and save again
             pass
     parser = Lark.open(grammar, parser="lalr", postlex=PostLexer(), propagate_positions=False)
     if saved is not None:
         _save_tables(parser, saved)
     return parser
+
+
+def _share_rule_objects(parser):
+    """lark's LALR loop looks a reduction's callback up with `callbacks[rule]`
+    and checks `assert rule != end_state`, `rule` taken from the parse table.
+    Both ran Rule.__hash__/__eq__, Python code comparing origin and expansion
+    symbol by symbol, because a loaded table holds its own Rule object per
+    entry: ~1.8 million calls, about a tenth of the parse of the 1,700-file
+    corpus. Each rule becomes one `_IdentityRule` (same fields, identity
+    equality and hash, both in C) shared by the table and the callbacks."""
+    from lark.parsers.lalr_analysis import Reduce
+
+    try:
+        table_parser = parser.parser.parser.parser  # ParsingFrontend -> LALR_Parser -> _Parser
+        states = table_parser.parse_table.states
+        callbacks = table_parser.callbacks
+    except AttributeError:  # another lark layout: parse as it is, only slower
+        return parser
+    fast: dict = {}  # Rule (by equality) -> its _IdentityRule
+
+    def identity_rule(rule):
+        if rule not in fast:
+            copy = _IdentityRule.__new__(_IdentityRule)
+            for name in Rule.__slots__:
+                setattr(copy, name, getattr(rule, name))
+            fast[rule] = copy
+        return fast[rule]
+
+    for actions in states.values():
+        for token, (action, argument) in actions.items():
+            if action is Reduce:
+                actions[token] = (Reduce, identity_rule(argument))
+    table_parser.callbacks = {identity_rule(key) if isinstance(key, Rule) else key: callback
+                              for key, callback in callbacks.items()}
+    return parser
+
+
+class _IdentityRule(Rule):
+    """A lark Rule compared and hashed by identity (see _share_rule_objects)."""
+
+    __slots__ = ()
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
 
 
 def _save_tables(parser, path: str) -> None:

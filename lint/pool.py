@@ -33,6 +33,7 @@ from .textio import decode_source, read_regular
 
 POOL_MIN_BYTES = 192 * 1024  # ~0.4 s of parsing on one core; less is faster without workers
 CHUNK_BYTES = 48 * 1024  # upper bound of one task's source size
+_WRITE_BATCH = 64  # files parsed in this process between cache writes (one transaction each)
 
 Job = tuple[int, str, str, bytes, Optional[str]]  # (index, rel path, kind, file bytes, cache key)
 
@@ -82,28 +83,32 @@ def _parse_all(jobs: list[tuple[str, str, str]], options) -> list[Any]:
 
     cache = ParseCache() if options.cache else None
     results: list[Any] = [None] * len(jobs)
-    pending: list[Job] = []
+    readable: list[Job] = []
     for index, (abs_path, rel, kind) in enumerate(jobs):
         data = _read(abs_path, options.max_file_bytes)
         if data is None:  # unreadable or too large: parse_file words the error
             results[index] = parse_file(abs_path, rel, kind, options.max_file_bytes)
             continue
-        key = content_key(data, rel, kind) if cache is not None else None
-        if key is not None:
-            hit = cache.get(key, data)
-            if hit is not MISS:
-                results[index] = hit
-                continue
-        pending.append((index, rel, kind, data, key))
+        readable.append((index, rel, kind, data, content_key(data, rel, kind) if cache is not None else None))
+    pending = readable
+    if cache is not None:
+        pending = []
+        for job, hit in zip(readable, cache.get_many([(job[4], job[3]) for job in readable])):
+            if hit is MISS:
+                pending.append(job)
+            else:
+                results[job[0]] = hit
     workers = worker_count(options.jobs, pending)
     global last_stats
     last_stats = ParseStats(len(jobs), cache.hits if cache else 0, cache.rejected if cache else 0, len(pending), workers)
     report = _progress_reporter(options, len(jobs), len(jobs) - len(pending))
     if workers > 1:
         pending = _parse_in_pool(pending, workers, cache, results, report)
-    for job in pending:
-        results[job[0]] = _parse_job(job, cache)[0]
-        report(1)
+    for start in range(0, len(pending), _WRITE_BATCH):
+        batch = pending[start:start + _WRITE_BATCH]
+        for job, model in zip(batch, _parse_chunk(batch, cache)):
+            results[job[0]] = model[0]
+        report(len(batch))
     return results
 
 
@@ -146,18 +151,24 @@ def _read(abs_path: str, max_bytes: int) -> Optional[bytes]:
     return data if len(data) <= max_bytes else None
 
 
-def _parse_job(job: Job, cache: Optional[ParseCache]) -> tuple[Any, Optional[bytes]]:
-    """(model, its encoding when it was cached)."""
+def _parse_chunk(chunk: list[Job], cache: Optional[ParseCache]) -> list[tuple[Any, Optional[bytes]]]:
+    """[(model, its encoding when it was cached)] for `chunk`; the new cache
+    entries are written in one transaction."""
     from .engine import parse_source
 
-    _, rel, kind, data, key = job
-    text, error = decode_source(data, rel)
-    model = parse_source(text, error, rel, kind)
-    blob = None
-    if cache is not None and key is not None and model is not None:
-        blob = dumps(model)
-        cache.put(key, data, blob)
-    return model, blob
+    out = []
+    entries = []
+    for _, rel, kind, data, key in chunk:
+        text, error = decode_source(data, rel)
+        model = parse_source(text, error, rel, kind)
+        blob = None
+        if cache is not None and key is not None and model is not None:
+            blob = dumps(model)
+            entries.append((key, data, blob))
+        out.append((model, blob))
+    if cache is not None:
+        cache.put_many(entries)
+    return out
 
 
 # ---- the pool -----------------------------------------------------------------
@@ -172,11 +183,8 @@ def _init_worker(cache_directory: Optional[str]) -> None:
 
 def _work(chunk: list[Job]) -> list[tuple[int, bytes]]:
     gc.disable()  # lark trees are acyclic and short-lived; refcounting frees them
-    out = []
-    for job in chunk:
-        model, blob = _parse_job(job, _WORKER_CACHE)
-        out.append((job[0], blob if blob is not None else dumps(model)))
-    return out
+    return [(job[0], blob if blob is not None else dumps(model))
+            for job, (model, blob) in zip(chunk, _parse_chunk(chunk, _WORKER_CACHE))]
 
 
 def _chunks(pending: list[Job], workers: int) -> list[list[Job]]:
@@ -241,8 +249,8 @@ def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache]
             done = {future for future in waiting if future.done()}
             if not done and chunks:
                 chunk = chunks.pop()
-                for job in chunk:
-                    results[job[0]] = _parse_job(job, cache)[0]
+                for job, (model, _) in zip(chunk, _parse_chunk(chunk, cache)):
+                    results[job[0]] = model
                     del left[job[0]]
                 report(len(chunk))
                 continue
