@@ -57,15 +57,6 @@ def _exprs(expr: Expr) -> Iterator[Expr]:
         yield from _exprs(value)
 
 
-def _all_exprs(files) -> Iterator[Expr]:
-    for f in files:
-        for attribute in f.attributes:
-            yield from _exprs(attribute.expr)
-        for block in f.walk():
-            for attribute in block.attributes:
-                yield from _exprs(attribute.expr)
-
-
 def _innermost(expr: Expr, test) -> Expr:
     """The smallest sub-expression of `expr` that still passes `test`."""
     for child in (*expr.items, *(value for _, _, value in expr.entries)):
