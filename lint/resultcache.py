@@ -28,6 +28,8 @@ started; such a file is examined again by the next scan instead of trusted.
 ctime changes on every write and cannot be set back from user space, so a
 restored mtime (`touch -d`) does not hide a change.
 
+At most MAX_ENTRIES slot files are kept, the least recently written go.
+
 Not stored: results with internal errors (a crashing rule), and options
 holding callables that no config file describes (an API caller's own
 exclude matcher). The JSON holds what reporters print (findings with their
@@ -49,6 +51,7 @@ from .model import Repo, Span
 
 FORMAT = "results-v1"
 RACY_SECONDS = 2
+MAX_ENTRIES = 256  # slot files kept (see _prune)
 _NANOSECONDS = 1_000_000_000
 _DEPENDENCIES = ("hcl2", "lark", "yaml", "pathspec")  # packages whose code shapes a result
 
@@ -115,6 +118,23 @@ class Entry:
                 os.unlink(temporary)
             except OSError:
                 pass
+            return
+        _prune(directory)
+
+
+def _prune(directory: str) -> None:
+    """Keep at most MAX_ENTRIES slot files: every scanned path set and option
+    combination (a CI checkout in a new temporary folder each time) leaves
+    one; the least recently written go first."""
+    try:
+        entries = [entry for entry in os.scandir(directory) if entry.name.endswith(".json")]
+        if len(entries) <= MAX_ENTRIES:
+            return
+        entries.sort(key=lambda entry: entry.stat().st_mtime_ns)
+        for entry in entries[:len(entries) - MAX_ENTRIES // 2]:
+            os.unlink(entry.path)
+    except OSError:
+        pass  # another run pruned or wrote concurrently: the next save tries again
 
 
 # ---- the state ---------------------------------------------------------------------

@@ -260,3 +260,13 @@ def test_an_exclude_callable_without_a_config_file_is_never_cached(cache_dir, se
     options = Options(result_cache=True, exclude=lambda rel: rel == "main.tf")
     run([str(repo)], options)
     assert entry_files(cache_dir) == []
+
+
+def test_old_slots_are_pruned(cache_dir, settled, repo, monkeypatch):
+    monkeypatch.setattr(resultcache, "MAX_ENTRIES", 4)
+    for number in range(1, 6):
+        assert check(str(repo), "--select", f"IACM10{number}").exit_code in (0, 1)
+    assert len(entry_files(cache_dir)) == 2  # the fifth slot went over 4: the three oldest were removed
+    check(str(repo), "--select", "IACM101")
+    check(str(repo), "--select", "IACM102")
+    assert len(entry_files(cache_dir)) == 4
