@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -19,3 +20,11 @@ def session_cache_directory(tmp_path_factory):
         os.environ.pop("IACM_LINT_CACHE_DIR", None)
     else:
         os.environ["IACM_LINT_CACHE_DIR"] = previous
+
+
+@pytest.fixture()
+def cache_dir(tmp_path, monkeypatch) -> Path:
+    """A cache directory of the test's own (parse entries, results, grammar tables)."""
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("IACM_LINT_CACHE_DIR", str(directory))
+    return directory

@@ -34,13 +34,6 @@ resource "aws_s3_bucket" "logs" {
 
 
 @pytest.fixture()
-def cache_dir(tmp_path, monkeypatch) -> Path:
-    directory = tmp_path / "cache"
-    monkeypatch.setenv("IACM_LINT_CACHE_DIR", str(directory))
-    return directory
-
-
-@pytest.fixture()
 def repo(tmp_path) -> Path:
     root = tmp_path / "repo"
     (root / "modules" / "net").mkdir(parents=True)

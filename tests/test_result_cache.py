@@ -36,13 +36,6 @@ MAIN_TF = 'resource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n}\n'
 
 
 @pytest.fixture()
-def cache_dir(tmp_path, monkeypatch) -> Path:
-    directory = tmp_path / "cache"
-    monkeypatch.setenv("IACM_LINT_CACHE_DIR", str(directory))
-    return directory
-
-
-@pytest.fixture()
 def settled(monkeypatch):
     """Files written by a test are seconds old at most: without this, the
     racy-file guard (rightly) refuses to store their results."""
