@@ -12,7 +12,8 @@ state covers everything a result depends on:
 - the tool: iacm-lint's own files and its parsing dependencies (path, size,
   mtime, ctime, inode of each) and the Python version;
 - every file the walk found (relative path, size, mtime, ctime, inode), the
-  files it could not read, skipped or excluded, and its notes;
+  files it could not read, skipped or excluded, and the notes of the walk and
+  of git (a missing git is another result);
 - git: each repository's raw `git ls-files` output (as a digest), and the
   repository config that names the remotes (IACM601-604);
 - outside the scan root: the config file, the baseline file, and the
@@ -67,7 +68,7 @@ def entry_for(paths: list[str], found, options) -> Optional["Entry"]:
         return None
     limit = found.started_ns - RACY_SECONDS * _NANOSECONDS
     try:
-        state = _digest([_tool_identity(), _walk_identity(found.walked, limit), _git_identity(found.git),
+        state = _digest([_tool_identity(), _walk_identity(found.walked, limit), _git_identity(found.git), found.notes,
                          [_signature(path, limit) for path in _outside_inputs(found, options)]])
     except _Racy:
         return None
@@ -164,7 +165,7 @@ def _walk_identity(walked, limit: int) -> list:
     for _, _, mtime_ns, ctime_ns, _ in walked.signatures:
         _trusted(mtime_ns, ctime_ns, limit)
     unreadable = [[rel, error.message] for rel, error in walked.unreadable]
-    return [walked.signatures, unreadable, walked.skipped, walked.excluded, walked.notes]
+    return [walked.signatures, unreadable, walked.skipped, walked.excluded]
 
 
 def _git_identity(view) -> list:
