@@ -80,21 +80,18 @@ def _share_rule_objects(parser):
         callbacks = table_parser.callbacks
     except AttributeError:  # another lark layout: parse as it is, only slower
         return parser
-    fast: dict = {}  # Rule (by equality) -> its _IdentityRule
-
-    def identity_rule(rule):
-        if rule not in fast:
+    fast: dict = {}  # (origin name, order): what tells rules apart, hashed in C -> the rule's _IdentityRule
+    for rule in callbacks:
+        if isinstance(rule, Rule):
             copy = _IdentityRule.__new__(_IdentityRule)
             for name in Rule.__slots__:
                 setattr(copy, name, getattr(rule, name))
-            fast[rule] = copy
-        return fast[rule]
-
+            fast[rule.origin.name, rule.order] = copy
     for actions in states.values():
         for token, (action, argument) in actions.items():
             if action is Reduce:
-                actions[token] = (Reduce, identity_rule(argument))
-    table_parser.callbacks = {identity_rule(key) if isinstance(key, Rule) else key: callback
+                actions[token] = (Reduce, fast[argument.origin.name, argument.order])
+    table_parser.callbacks = {fast[key.origin.name, key.order] if isinstance(key, Rule) else key: callback
                               for key, callback in callbacks.items()}
     return parser
 
