@@ -356,6 +356,7 @@ class GitignoreMatcher:
     def __init__(self, base: str):
         self.base = os.path.abspath(base)
         self._specs: dict[str, object] = {}
+        self._decisions: dict[tuple[str, bool], bool] = {}  # every probe of every root asks about the same parents
 
     def _spec(self, directory: str):
         if directory not in self._specs:
@@ -386,6 +387,12 @@ class GitignoreMatcher:
         return self._decide(path, is_dir)
 
     def _decide(self, path: str, is_dir: bool) -> bool:
+        decision = self._decisions.get((path, is_dir))
+        if decision is None:
+            decision = self._decisions[path, is_dir] = self._match(path, is_dir)
+        return decision
+
+    def _match(self, path: str, is_dir: bool) -> bool:
         directories = [*_parent_dirs(path), "."]  # deepest .gitignore first
         for directory in directories:
             spec = self._spec(directory)
