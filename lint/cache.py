@@ -14,8 +14,9 @@ textio, limits, engine, cache), so a changed parser or model never reads an old 
 path is part of the key because every Span carries it.
 
 Entries: rows of one SQLite database, `<dir>/models-v3.sqlite` (stdlib
-sqlite3, WAL mode): every write is its own transaction, so concurrent runs
-and pool workers never see half an entry, and one file beats a file per
+sqlite3, WAL mode): each parser writes a chunk of entries in one transaction
+and reads in batched queries, so concurrent runs and pool workers never see
+half an entry, and one file beats a file per
 entry (creating 1,700 small files cost more than a second of a cold scan).
 Each entry is sealed (see "sealing" below): encrypted with a key derived
 from the file's bytes, with a MAC, so the cache holds no readable literal
@@ -168,7 +169,7 @@ class ParseCache:
         connection = getattr(self._local, "connection", None)
         if connection is None:
             os.makedirs(self.folder, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # autocommit: one write, one transaction
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # autocommit; put_many opens its own transaction
             try:
                 connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for writers
                 connection.execute("PRAGMA synchronous=NORMAL")  # a cache needs no fsync per write
