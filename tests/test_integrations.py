@@ -347,7 +347,7 @@ def test_action_scans_a_subdirectory_uploads_rebased_sarif_and_fails(tmp_path, e
     assert runner.run() == 1
     assert runner.outputs["check"] == {"exit-code": "1", "sarif-file": "reports/iacm.sarif"}
     check_log = runner.log[0]
-    assert ("::error file=backend.tf,line=4,col=3,endLine=4,endColumn=17,title=IACM106 backend-local::backend \"local\" "
+    assert ("::error file=infra/backend.tf,line=4,col=3,endLine=4,endColumn=17,title=IACM106 backend-local::backend \"local\" "
             "in backend.tf is committed") in check_log
     assert "sarif_rebase: 1 location(s) in reports/iacm.sarif now relative to the repository root (scan root infra/)" \
         in check_log

@@ -1,4 +1,9 @@
+import subprocess
+
 import pytest
+from click.testing import CliRunner
+
+from iacm_lint.cli import main
 
 from iacm_lint.findings import Finding
 from iacm_lint.model import Span
@@ -33,3 +38,22 @@ def test_properties_escape_colon_and_comma_in_path_and_title():
     finding = Finding("IACM110", "a,b:c", "error", "m: x, y", Span("dir,1/a:b.tf", 1, 1, 1, 1))
     assert format_line(finding) == (
         "::error file=dir%2C1/a%3Ab.tf,line=1,col=1,endLine=1,endColumn=1,title=IACM110 a%2Cb%3Ac::m: x, y")
+
+
+def test_paths_are_relative_to_the_repository_root_for_a_subfolder_scan(tmp_path):
+    """GitHub reads `file=` relative to the repository root: a scan of infra/
+    must annotate infra/backend.tf, and a scan of the top stays as it was."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "backend.tf").write_text('terraform {\n  backend "local" {}\n}\n')
+    runner = CliRunner()
+    below = runner.invoke(main, ["check", str(tmp_path / "infra"), "--format", "github", "--select", "IACM106"])
+    top = runner.invoke(main, ["check", str(tmp_path), "--format", "github", "--select", "IACM106"])
+    assert below.stdout.startswith("::error file=infra/backend.tf,line=2,col=3,")
+    assert top.stdout == below.stdout
+
+
+def test_paths_outside_git_stay_relative_to_the_scan_root(tmp_path):
+    (tmp_path / "backend.tf").write_text('terraform {\n  backend "local" {}\n}\n')
+    result = CliRunner().invoke(main, ["check", str(tmp_path), "--format", "github", "--select", "IACM106"])
+    assert result.stdout.startswith("::error file=backend.tf,line=2,col=3,")

@@ -2,6 +2,9 @@
 
     ::error file=envs/dev/backend.tf,line=3,col=1,endLine=3,endColumn=18,title=IACM110 state-lock-missing::message
 
+`file` is relative to the root of the git repository holding the scan root,
+which is how GitHub reads it: a scan of `infra/` annotates `infra/main.tf`,
+not `main.tf` (outside git, paths stay relative to the scan root).
 Levels map to `error`, `warning` and `notice`. GitHub's escaping: `%`, `\\r`
 and `\\n` in the message; additionally `:` and `,` in property values.
 `endColumn` is inclusive (the last character), as GitHub reads it; our spans
@@ -10,6 +13,7 @@ end exclusive.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from ..findings import Finding
@@ -26,11 +30,12 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_line(finding: Finding) -> str:
+def format_line(finding: Finding, prefix: str = "") -> str:
+    """One workflow command; `prefix` is the scan root's path inside the repository ("" or "infra/")."""
     span = finding.span
     end_column = span.end_col - 1 if span.end_line > span.line else max(span.col, span.end_col - 1)
     properties = (
-        ("file", span.path),
+        ("file", prefix + span.path),
         ("line", str(span.line)),
         ("col", str(span.col)),
         ("endLine", str(span.end_line)),
@@ -41,5 +46,16 @@ def format_line(finding: Finding) -> str:
     return f"::{COMMAND.get(finding.level, 'warning')} {joined}::{escape_data(finding.message)}"
 
 
+def repository_prefix(scan_root: str) -> str:
+    """The scan root's directory below its git work tree's top, with a
+    trailing "/" ("" at the top, or outside any repository)."""
+    from ..gitinfo import find_toplevel
+
+    top = find_toplevel(scan_root)
+    relative = os.path.relpath(scan_root, top).replace(os.sep, "/") if top is not None else "."
+    return "" if relative == "." else relative + "/"
+
+
 def render(result: Any, options: Any) -> str:
-    return "".join(format_line(f) + "\n" for f in visible_findings(result))
+    prefix = repository_prefix(str(result.root))
+    return "".join(format_line(f, prefix) + "\n" for f in visible_findings(result))
