@@ -63,3 +63,10 @@ def test_plain_text_is_ruled_out():
     for text in ("var.db_password", "https://github.com/org/repo", "see https://example.com/docs#x", "1.2.3", ""):
         assert not secrets.may_hold_credential(text), text
         assert secrets.find_credentials(text) == []
+
+
+def test_every_pattern_has_a_sample_here():
+    """A pattern added to secrets._PATTERNS without a sample above could be
+    one that may_hold_credential does not let through."""
+    sampled = {(match.kind, match.label) for text in CREDENTIALS for match in secrets.find_credentials(text)}
+    assert sampled == {(kind, label) for kind, label, _, _ in secrets._PATTERNS}
