@@ -23,7 +23,6 @@ import os
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
@@ -52,28 +51,10 @@ class ParseStats:
 last_stats = ParseStats()
 
 
-@contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector (refcounting still frees memory).
-    A scan allocates hundreds of thousands of long-lived, acyclic model
-    objects; the collector's passes over them find nothing and took more
-    than half of a warm scan's parse phase and a quarter of its rule phase."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            # Promote what the scan allocated to the oldest generation without a
-            # pass over it (freeze + unfreeze); otherwise the next allocation
-            # after enable() walks all of it. Nothing becomes uncollectable.
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
-
-
 def parse_all(jobs: list[tuple[str, str, str]], options) -> list[Any]:
     """Models for `jobs` [(abs path, rel path, kind)], in the same order."""
+    from .engine import gc_paused
+
     with gc_paused():
         return _parse_all(jobs, options)
 
