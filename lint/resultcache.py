@@ -70,7 +70,9 @@ def entry_for(paths: list[str], found, options) -> Optional["Entry"]:
     try:
         state = _digest([_tool_identity(), _walk_identity(found.walked, limit), _git_identity(found.git), found.notes,
                          [_signature(path, limit) for path in _outside_inputs(found, options)]])
-    except _Racy:
+    except _Racy as racy:
+        found.notes.append(f"result cache: {racy} was modified less than {RACY_SECONDS} s ago, so this result "
+                           "is not stored (a change within the same clock tick could go unseen)")
         return None
     slot = _digest([FORMAT, found.root, [os.path.abspath(p) for p in paths], _options_identity(options)])
     from .cache import default_directory
@@ -92,9 +94,12 @@ class Entry:
                 stored = json.load(handle)
             if stored.get("format") != FORMAT or stored.get("state") != self.state:
                 return None
-            return _decode_result(stored["result"])
+            result = _decode_result(stored["result"])
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return None  # a damaged entry is a miss; the scan rewrites it
+        result.repo.notes.append(f"result cache: nothing this result depends on changed since it was stored "
+                                 f"in {self.path}; nothing was parsed or checked again")
+        return result
 
     def save(self, result) -> None:
         """Store `result` atomically; a cache that cannot be written costs the next hit, never this scan."""
@@ -146,9 +151,9 @@ def _digest(value: Any) -> str:
                            digest_size=20).hexdigest()
 
 
-def _trusted(mtime_ns: int, ctime_ns: int, limit: int) -> None:
+def _trusted(path: str, mtime_ns: int, ctime_ns: int, limit: int) -> None:
     if mtime_ns >= limit or ctime_ns >= limit:
-        raise _Racy
+        raise _Racy(path)
 
 
 def _signature(path: str, limit: int) -> list:
@@ -157,13 +162,13 @@ def _signature(path: str, limit: int) -> list:
         info = os.stat(path)
     except OSError:
         return [path]
-    _trusted(info.st_mtime_ns, info.st_ctime_ns, limit)
+    _trusted(path, info.st_mtime_ns, info.st_ctime_ns, limit)
     return [path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
 def _walk_identity(walked, limit: int) -> list:
-    for _, _, mtime_ns, ctime_ns, _ in walked.signatures:
-        _trusted(mtime_ns, ctime_ns, limit)
+    for rel_path, _, mtime_ns, ctime_ns, _ in walked.signatures:
+        _trusted(rel_path, mtime_ns, ctime_ns, limit)
     unreadable = [[rel, error.message] for rel, error in walked.unreadable]
     return [walked.signatures, unreadable, walked.skipped, walked.excluded]
 

@@ -263,3 +263,14 @@ def test_old_slots_are_pruned(cache_dir, settled, repo, monkeypatch):
     check(str(repo), "--select", "IACM101")
     check(str(repo), "--select", "IACM102")
     assert len(entry_files(cache_dir)) == 4
+
+
+def test_verbose_says_when_a_result_came_from_the_cache_or_was_not_stored(cache_dir, repo, monkeypatch):
+    fresh = check(str(repo), "--verbose")
+    assert "iacm-lint: result cache: backends.tf was modified less than 2 s ago, so this result is not stored" \
+        in fresh.stderr
+    monkeypatch.setattr(resultcache, "RACY_SECONDS", 0)
+    check(str(repo), "--verbose")  # --verbose is part of the key (tracebacks of internal errors)
+    cached = check(str(repo), "--verbose")
+    assert "iacm-lint: result cache: nothing this result depends on changed since it was stored in " in cached.stderr
+    assert "result cache" not in check(str(repo), "--verbose", "--no-cache").stderr
