@@ -68,8 +68,8 @@ LOCATION_ATTRIBUTES = ("bucket", "storage_account_name", "container_name", "reso
                        "address", "organization", "hostname", "database", "namespace", "schema_name", "tenancy")
 KEY_ATTRIBUTES = ("key", "prefix", "workspace_key_prefix", "path", "key_name")
 
-# Rules show a secret as `(AKIA…)`; the report keeps at most 4 characters of
-# any such fragment whatever a rule wrote (a last line of defence).
+# Rules show a secret as `(AKIA…)` or `(…)`; the report keeps only a format
+# prefix in any such fragment whatever a rule wrote (a last line of defence).
 _MASKED = re.compile(r"\(([^()\s…]*)…\)")
 
 
@@ -272,9 +272,12 @@ def _item(finding: Finding) -> Item:
 
 
 def mask_message(message: str) -> str:
-    """Rules already mask secrets (`(AKIA…)`); this keeps any parenthesised
-    masked fragment at 4 characters at most, whatever a rule wrote."""
-    return _MASKED.sub(lambda m: f"({m.group(1)[:4]}…)", message)
+    """Rules already mask secrets (`(AKIA…)`, `(…)`); this keeps nothing but
+    a credential format's fixed prefix in a parenthesised masked fragment,
+    whatever a rule wrote."""
+    from .secrets import is_format_prefix
+
+    return _MASKED.sub(lambda m: f"({m.group(1) if is_format_prefix(m.group(1)) else ''}…)", message)
 
 
 # ---- which root a finding belongs to ------------------------------------------

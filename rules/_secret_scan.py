@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
+from ..findings import Secret
 from ..model import MODULE_KINDS, TFBACKEND, TFVARS, TFVARS_JSON, Attribute, Block, Expr, HclFile, Repo, Span
 from ..secrets import Judgement, credential_data, judge, secret_name_kind
 
@@ -29,6 +30,11 @@ class SecretArg:
     span: Span
     value_span: Span
     judgement: Judgement
+
+    @property
+    def secret(self) -> Secret:
+        """For `Violation.secret`: the literal, which fingerprints never hash."""
+        return Secret(self.value_span, self.judgement.kind)
 
 
 def literal_string(expr: Expr) -> Optional[str]:
