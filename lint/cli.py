@@ -109,11 +109,13 @@ def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, 
     except Exception as exc:  # noqa: BLE001 - one line on stderr and exit 2, the traceback only with --verbose
         _fail(exc, verbose)
     _write_outputs(result, outputs, no_color, quiet)
+    from .sanitise import printable  # notes name the repository's files: no terminal escapes
+
     if verbose:
         for note in result.repo.notes:
-            click.echo(f"iacm-lint: {note}", err=True)
+            click.echo(f"iacm-lint: {printable(note)}", err=True)
     for error in result.internal_errors:
-        click.echo(f"iacm-lint: internal error: {error}", err=True)
+        click.echo(f"iacm-lint: internal error: {printable(error, line_breaks=verbose)}", err=True)
     if show_stats:
         import json
 
@@ -160,7 +162,9 @@ def _existing_paths(paths) -> list[str]:
 def _fail(exc: Exception, verbose: bool) -> None:
     """A config error or an internal error as one line on stderr, exit 2."""
     if isinstance(exc, (ConfigError, EnvironmentProblem)):  # EnvironmentProblem: bc-python-hcl2 (checkov) shadows python-hcl2
-        click.echo(f"iacm-lint: {exc}", err=True)
+        from .sanitise import printable  # a config key may hold a line break or an escape sequence
+
+        click.echo(f"iacm-lint: {printable(exc)}", err=True)
         sys.exit(2)
     if verbose:
         raise exc

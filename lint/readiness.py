@@ -201,8 +201,11 @@ class Readiness:
         return out
 
     def link(self, path: str, line: int = 0) -> str:
-        target = posixpath.join(self.link_base, path) if self.link_base else path
-        return f"{target}#L{line}" if line else target
+        """`./` + the percent-encoded path (a file named `javascript:…` is no
+        link to run), from `link_base`, then `#L<line>`."""
+        from .sanitise import file_link
+
+        return file_link(self.link_base, path, line)
 
 
 # ---- building -----------------------------------------------------------------

@@ -49,9 +49,11 @@ def write_report(paths: list[str], options: Options, format_name: str, output: O
             return 2
     else:
         click.echo(text, nl=not text.endswith("\n"))
+    from .sanitise import printable  # notes name the repository's files: no terminal escapes
+
     for error in result.internal_errors:
-        click.echo(f"iacm-lint: internal error: {error}", err=True)
+        click.echo(f"iacm-lint: internal error: {printable(error, line_breaks=options.verbose)}", err=True)
     if options.verbose:
         for note in result.repo.notes:
-            click.echo(f"iacm-lint: {note}", err=True)
+            click.echo(f"iacm-lint: {printable(note)}", err=True)
     return 2 if result.internal_errors else 0

@@ -45,11 +45,25 @@ def _escape(match: re.Match) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
-def printable(text: str) -> str:
+def printable(text: str, line_breaks: bool = False) -> str:
     """`text` with every character that could act on a terminal or hide text
-    shown as an escape (`\\x1b`, `\\x07`, `\\n`, `\\u202e`)."""
+    shown as an escape (`\\x1b`, `\\x07`, `\\n`, `\\u202e`). With
+    `line_breaks`, LF and CR stay (a traceback, or for the caller to encode
+    as GitHub's `%0A`), and a line that would start a workflow command gets
+    its first character escaped (`\\x3a:add-mask::…`)."""
     text = str(text)
-    return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
+    if _UNSAFE.search(text) is None:
+        return text
+    if not line_breaks:
+        return _UNSAFE.sub(_escape, text)
+    lines = re.split(r"(\r\n|\r|\n)", text)
+    for index in range(0, len(lines), 2):
+        line = _UNSAFE.sub(_escape, lines[index])
+        if index and starts_a_command(line):
+            start = len(line) - len(line.lstrip())
+            line = f"{line[:start]}\\x{ord(line[start]):02x}{line[start + 1:]}"
+        lines[index] = line
+    return "".join(lines)
 
 
 def starts_a_command(line: str) -> bool:
@@ -64,10 +78,10 @@ def display_path(path: str) -> str:
     return "./" + shown if starts_a_command(shown) or shown[:1].isspace() else shown
 
 
-def one_line(text: str) -> str:
-    """A message on one line: its line breaks become spaces (as the text
-    formats always did), everything else unsafe is escaped."""
-    return printable(" ".join(str(text).splitlines()))
+def one_line(text: str, separator: str = " ") -> str:
+    """A message on one line: its line breaks become `separator` (a space,
+    as the text formats always did), everything else unsafe is escaped."""
+    return separator.join(printable(line) for line in str(text).splitlines())
 
 
 # ---- Markdown ----------------------------------------------------------------------
@@ -81,11 +95,12 @@ def one_line(text: str) -> str:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`\[\]|])")
 
 
-def markdown_text(text: str) -> str:
-    """Text for Markdown, also inside a table cell: one line, and no link,
-    image, code span or HTML can start in it."""
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text))
-    return text.replace("<", "&lt;").replace(">", "&gt;")
+def markdown_text(text: str, line_break: str = " ") -> str:
+    """Text for Markdown, also inside a table cell: one line (line breaks
+    become `line_break`, e.g. `<br>`), and no link, image, code span or HTML
+    can start in it."""
+    lines = (_MARKDOWN_SPECIAL.sub(r"\\\1", printable(line)) for line in str(text).splitlines())
+    return line_break.join(line.replace("<", "&lt;").replace(">", "&gt;") for line in lines)
 
 
 def markdown_code(text: str, in_table: bool = True) -> str:
