@@ -25,7 +25,6 @@ Baselines record findings by their line-shift-stable fingerprint
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
@@ -39,6 +38,7 @@ SUPPRESSION_WITHOUT_REASON = "IACM002"
 FILTER_RULES = (UNUSED_SUPPRESSION, SUPPRESSION_WITHOUT_REASON)
 
 BASELINE_VERSION = 1
+MAX_BASELINE_BYTES = 64 * 1024 * 1024  # some 200,000 findings; reading a larger file would only eat memory
 
 _DIRECTIVE = re.compile(r"iacm-lint\s*:\s*(?P<verb>[A-Za-z_-]*)(?P<rest>.*)\Z", re.DOTALL)
 _BRACKETS = re.compile(r"\s*\[(?P<ids>[^\]]*)\](?P<reason>.*)\Z", re.DOTALL)
@@ -282,30 +282,41 @@ def baseline_entries(findings: Iterable[Finding]) -> list[dict[str, str]]:
 
 
 def write_baseline(path: str, findings: Iterable[Finding]) -> int:
-    """Write the baseline file (deterministic JSON); returns how many findings it records."""
+    """Write the baseline file (deterministic JSON) through `output.write_file`
+    (atomic, never through a link); returns how many findings it records."""
+    from .output import write_file
+
     entries = baseline_entries(findings)
     document = {"tool": "iacm-lint", "version": BASELINE_VERSION, "findings": entries}
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        os.makedirs(directory, exist_ok=True)
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-    except OSError as exc:
-        raise ConfigError(f"cannot write baseline {path}: {exc.strerror}") from None
+    write_file(path, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     return len(entries)
 
 
 def load_baseline(path: str) -> frozenset[tuple[str, str]]:
-    """(rule ID, fingerprint) pairs recorded in a baseline file."""
+    """(rule ID, fingerprint) pairs recorded in a baseline file: a regular
+    file (a FIFO or `/dev/zero` is refused, not waited for or read forever)
+    of at most MAX_BASELINE_BYTES."""
+    from .textio import NotRegularFileError, read_regular, size_text
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            document = json.load(handle)
+        data = read_regular(path, MAX_BASELINE_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError(f"baseline {path} does not exist; create it with --write-baseline {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read baseline {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    except NotRegularFileError:
+        raise ConfigError(f"baseline {path} is not a regular file") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read baseline {path}: {exc.strerror or type(exc).__name__}") from None
+    if len(data) > MAX_BASELINE_BYTES:
+        raise ConfigError(f"baseline {path} is larger than {size_text(MAX_BASELINE_BYTES)}; not read")
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"cannot read baseline {path}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise ConfigError(f"baseline {path}:{exc.lineno}: invalid JSON ({exc.msg}); "
+                          "regenerate it with --write-baseline") from None
+    except RecursionError:
+        raise ConfigError(f"baseline {path} is not an iacm-lint baseline (nested too deep); "
                           "regenerate it with --write-baseline") from None
     entries = document.get("findings") if isinstance(document, dict) else None
     if (not isinstance(entries, list) or document.get("version") != BASELINE_VERSION
