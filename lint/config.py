@@ -189,7 +189,7 @@ def shown(text: str, limit: int = 40) -> str:
 def _yaml_tree(text: str, display: str) -> _Node:
     from .yamlmodel import load_yaml  # the pipeline loader: safe, alias-bomb and depth guarded
 
-    parsed = load_yaml(text, display)
+    parsed = load_yaml(text, display, single_document=True)
     if parsed.error is not None:
         raise ConfigError(f"{display}:{parsed.error.span.line}: {parsed.error.message}")
     if parsed.root is None:

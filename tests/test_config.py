@@ -171,6 +171,7 @@ def test_roots_replace_detection(tmp_path: Path):
     ("engine: opentofu\nengine: terraform\n",
      ".iacm-lint.yaml:2: engine: duplicate key (first on line 1); keep one of them"),
     ("- engine: opentofu\n", ".iacm-lint.yaml:1: the configuration must be a mapping of keys, got a list of 1 item"),
+    ("engine: opentofu\n---\nengine: terraform\n", ".iacm-lint.yaml:3: YAML not loaded: a second document (---); keep one"),
 ])
 def test_invalid_yaml_config(tmp_path: Path, text: str, message: str):
     assert config_error(tmp_path, text) == message
