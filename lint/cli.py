@@ -28,7 +28,8 @@ def _split_ids(values: tuple[str, ...], option: str) -> tuple[str, ...]:
     known = {r.id for r in all_rules()}
     for rule_id in ids:
         if not any(k.startswith(rule_id) for k in known):
-            raise click.BadParameter(f"'{shown(rule_id)}' matches no rule ID (see `iacm-lint rules`)", param_hint=option)
+            raise click.BadParameter(f"'{shown(rule_id)}' matches no rule ID (see `iacm-lint rules`)",
+                                     param_hint=option)
     return ids
 
 
@@ -40,7 +41,8 @@ def _parse_formats(formats: tuple[str, ...], output: Optional[str]) -> list[tupl
     for spec in formats or ("text",):
         name, _, target = spec.partition(":")
         if name not in FORMATS:
-            raise click.BadParameter(f"unknown format '{shown(name)}'; choose from {', '.join(FORMATS)}", param_hint="--format")
+            raise click.BadParameter(f"unknown format '{shown(name)}'; choose from {', '.join(FORMATS)}",
+                                     param_hint="--format")
         chosen.append((name, target or None))
     to_stdout = [c for c in chosen if c[1] is None]
     if len(to_stdout) > 1:
@@ -250,7 +252,7 @@ def explain(rule_id: str) -> None:
     """Show the full documentation of RULE_ID (e.g. IACM110)."""
     found = get_rule(rule_id.upper())
     if found is None:
-        raise click.UsageError(f"unknown rule {rule_id!r}; `iacm-lint rules` lists them")
+        raise click.UsageError(f"unknown rule '{shown(rule_id)}'; `iacm-lint rules` lists them")
     click.echo(f"{found.id} {found.name} ({found.level})\n\n{found.short}\n\n{found.doc}")
 
 

@@ -130,22 +130,29 @@ def _pyproject_has_table(path: str) -> bool:
 
 
 def _read_config_text(path: str, display: str) -> str:
+    return read_capped_text(path, display, "config file", MAX_CONFIG_BYTES, "check the --config path")
+
+
+def read_capped_text(path: str, display: str, what: str, limit: int, if_missing: str) -> str:
+    """A configuration or baseline file as text: a regular file (a FIFO or
+    `/dev/zero` is refused, not waited for or read forever) of at most
+    `limit` bytes, UTF-8. Any problem is a one-line `ConfigError`."""
     from .textio import NotRegularFileError, read_regular, size_text
 
     try:
-        data = read_regular(path, MAX_CONFIG_BYTES + 1)
+        data = read_regular(path, limit + 1)
     except FileNotFoundError:
-        raise ConfigError(f"config file {display} does not exist; check the --config path") from None
+        raise ConfigError(f"{what} {display} does not exist; {if_missing}") from None
     except NotRegularFileError:
-        raise ConfigError(f"refusing config file {display}: it is not a regular file") from None
+        raise ConfigError(f"refusing {what} {display}: it is not a regular file") from None
     except OSError as exc:
-        raise ConfigError(f"cannot read config file {display}: {exc.strerror or type(exc).__name__}") from None
-    if len(data) > MAX_CONFIG_BYTES:
-        raise ConfigError(f"refusing config file {display}: it is larger than {size_text(MAX_CONFIG_BYTES)}")
+        raise ConfigError(f"cannot read {what} {display}: {exc.strerror or type(exc).__name__}") from None
+    if len(data) > limit:
+        raise ConfigError(f"refusing {what} {display}: it is larger than {size_text(limit)}")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise ConfigError(f"cannot read config file {display}: it is not UTF-8 text") from None
+        raise ConfigError(f"cannot read {what} {display}: it is not UTF-8 text") from None
 
 
 # ---- loading: both formats become a tree of _Node (value + line) ----------------
@@ -174,10 +181,13 @@ def load_config(path: str, found: bool = False) -> Config:
 def _display(path: str) -> str:
     """A config path as messages show it: relative to the working directory when below it."""
     relative = os.path.relpath(path)
-    return shown(path if relative.startswith("..") else relative, 200)
+    return shown(path if relative.startswith("..") else relative, PATH_LIMIT)
 
 
-def shown(text: str, limit: int = 40) -> str:
+PATH_LIMIT = 1000  # no real path is longer; a hostile one is cut
+
+
+def shown(text: object, limit: int = 40) -> str:
     """An untrusted name (a config key, a path, a command-line value) fit for a
     one-line message: invisible and control characters escaped (a newline or
     an escape sequence must not forge output), at most `limit` characters."""
@@ -191,7 +201,7 @@ def _yaml_tree(text: str, display: str) -> _Node:
 
     parsed = load_yaml(text, display, single_document=True)
     if parsed.error is not None:
-        raise ConfigError(f"{display}:{parsed.error.span.line}: {parsed.error.message}")
+        raise ConfigError(f"{display}:{parsed.error.span.line}: {shown(parsed.error.message, 300)}")
     if parsed.root is None:
         return _Node({}, 1)
     return _from_yaml(parsed.root, display, text.split("\n"))
@@ -236,7 +246,7 @@ def _toml_tree(text: str, display: str) -> _Node:
     try:
         data = _load_toml(text)
     except ValueError as exc:  # tomllib.TOMLDecodeError; its message names line and column
-        raise ConfigError(f"{display}: invalid TOML: {exc}") from None
+        raise ConfigError(f"{display}: invalid TOML: {shown(exc, 300)}") from None
     except RecursionError:  # tomllib recurses per nested array or inline table
         raise ConfigError(f"{display}: invalid TOML: nested too deep") from None
     table = data.get("tool", {}).get("iacm-lint")

@@ -293,36 +293,26 @@ def write_baseline(path: str, findings: Iterable[Finding]) -> int:
 
 
 def load_baseline(path: str) -> frozenset[tuple[str, str]]:
-    """(rule ID, fingerprint) pairs recorded in a baseline file: a regular
-    file (a FIFO or `/dev/zero` is refused, not waited for or read forever)
-    of at most MAX_BASELINE_BYTES."""
-    from .textio import NotRegularFileError, read_regular, size_text
+    """(rule ID, fingerprint) pairs recorded in a baseline file (a regular
+    file of at most MAX_BASELINE_BYTES)."""
+    from .config import PATH_LIMIT, read_capped_text, shown
 
+    shown_path = shown(path, PATH_LIMIT)  # a found config names it: control characters must not reach a terminal
+    text = read_capped_text(path, shown_path, "baseline", MAX_BASELINE_BYTES,
+                            f"create it with --write-baseline {shown_path}")
     try:
-        data = read_regular(path, MAX_BASELINE_BYTES + 1)
-    except FileNotFoundError:
-        raise ConfigError(f"baseline {path} does not exist; create it with --write-baseline {path}") from None
-    except NotRegularFileError:
-        raise ConfigError(f"baseline {path} is not a regular file") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read baseline {path}: {exc.strerror or type(exc).__name__}") from None
-    if len(data) > MAX_BASELINE_BYTES:
-        raise ConfigError(f"baseline {path} is larger than {size_text(MAX_BASELINE_BYTES)}; not read")
-    try:
-        document = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError(f"cannot read baseline {path}: not UTF-8 text") from None
+        document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"baseline {path}:{exc.lineno}: invalid JSON ({exc.msg}); "
+        raise ConfigError(f"baseline {shown_path}:{exc.lineno}: invalid JSON ({exc.msg}); "
                           "regenerate it with --write-baseline") from None
     except RecursionError:
-        raise ConfigError(f"baseline {path} is not an iacm-lint baseline (nested too deep); "
+        raise ConfigError(f"baseline {shown_path} is not an iacm-lint baseline (nested too deep); "
                           "regenerate it with --write-baseline") from None
     entries = document.get("findings") if isinstance(document, dict) else None
     if (not isinstance(entries, list) or document.get("version") != BASELINE_VERSION
             or not all(isinstance(e, dict) and isinstance(e.get("rule"), str) and isinstance(e.get("fingerprint"), str)
                        for e in entries)):
-        raise ConfigError(f"baseline {path} is not an iacm-lint baseline (version {BASELINE_VERSION}); "
+        raise ConfigError(f"baseline {shown_path} is not an iacm-lint baseline (version {BASELINE_VERSION}); "
                           "regenerate it with --write-baseline")
     return frozenset((e["rule"], e["fingerprint"]) for e in entries)
 

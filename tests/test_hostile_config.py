@@ -7,6 +7,7 @@ so a regression fails the test instead of eating the machine."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -28,28 +29,19 @@ LOCAL_BACKEND = 'terraform {\n  backend "local" {}\n}\n'  # IACM106: an error fi
 MEMORY_LIMIT = 2 * 1024 ** 3
 
 
-def _limited() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-
-
 def iacm_lint(*args, cwd=None, timeout=60, close_stdout=False, stdout_path=None) -> subprocess.CompletedProcess:
-    """`iacm-lint ARGS` in a subprocess with at most MEMORY_LIMIT of memory."""
+    """`iacm-lint ARGS` in a subprocess with at most MEMORY_LIMIT of memory;
+    standard output is captured, or goes to `stdout_path`, or is closed."""
     def prepare() -> None:
-        _limited()
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
         if close_stdout:
             os.close(1)
-    stdout = subprocess.PIPE
-    handle = None
-    if stdout_path is not None:
-        handle = open(stdout_path, "w")  # noqa: SIM115 - closed below
-        stdout = handle
-    try:
-        return subprocess.run([sys.executable, "-m", "iacm_lint", *map(str, args)], stdout=stdout,
+
+    sink = open(stdout_path, "w") if stdout_path else None  # noqa: SIM115 - closed by the with below
+    with sink or contextlib.nullcontext():
+        return subprocess.run([sys.executable, "-m", "iacm_lint", *map(str, args)], stdout=sink or subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, cwd=cwd, timeout=timeout,
                               env={**os.environ, "NO_COLOR": "1"}, preexec_fn=prepare)
-    finally:
-        if handle is not None:
-            handle.close()
 
 
 def make_repo(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -150,21 +142,26 @@ def test_config_keys_in_messages_are_escaped_and_shortened(tmp_path):
                               "(see `iacm-lint rules`)")
 
 
-@pytest.mark.parametrize("baseline", ["/dev/zero", "../home/credentials", "sub/../../home/credentials",
-                                      "link.json", "linked-dir/b.json", ""])
-def test_a_found_configs_baseline_must_be_a_file_inside_its_directory(tmp_path, baseline):
+@pytest.mark.parametrize("baseline, shown", [
+    ("/dev/zero", "/dev/zero"),
+    ("../home/credentials", "{home}/credentials"),
+    ("sub/../../home/credentials", "{home}/credentials"),
+    ("link.json", "link.json"),  # even a link to a file inside: the link is what is refused
+    ("linked-dir/b.json", "linked-dir/b.json"),  # a directory link that leaves
+    ("", "."),
+])
+def test_a_found_configs_baseline_must_be_a_file_inside_its_directory(tmp_path, baseline, shown):
     outside = secret_file(tmp_path, json.dumps({"version": 1, "findings": [{"rule": SECRET, "fingerprint": "x"}]}))
     root = make_repo(tmp_path, {"main.tf": GOOD, ".iacm-lint.yaml": f"baseline: '{baseline}'\n", "b.json": "{}"})
     (root / "sub").mkdir()
-    os.symlink("b.json", root / "link.json")  # even a link to a file inside: the link is what is refused
+    os.symlink("b.json", root / "link.json")
     os.symlink(outside.parent, root / "linked-dir")
     (outside.parent / "b.json").write_text(outside.read_text())
     started = time.monotonic()
     done = iacm_lint("check", ".", cwd=root)
     assert time.monotonic() - started < 30
     assert done.returncode == 2
-    shown = os.path.normpath(os.path.join(str(root), baseline)) if baseline != "/dev/zero" else "/dev/zero"
-    shown = os.path.relpath(shown, root) if not os.path.relpath(shown, root).startswith("..") else shown
+    shown = shown.format(home=outside.parent.resolve())
     assert one_line(done) == (f"iacm-lint: .iacm-lint.yaml: baseline: refusing {shown}: a baseline named by a "
                               "configuration found in the scanned tree must be a file inside the configuration's "
                               "directory, not a link (give --baseline FILE to use another)")
@@ -175,14 +172,15 @@ def test_a_baseline_given_on_the_command_line_must_be_a_regular_file_of_bounded_
     root = make_repo(tmp_path, {"main.tf": GOOD})
     os.mkfifo(tmp_path / "fifo.json")
     done = iacm_lint("check", ".", "--baseline", tmp_path / "fifo.json", cwd=root, timeout=30)
-    assert (done.returncode, one_line(done)) == (2, f"iacm-lint: baseline {tmp_path / 'fifo.json'} is not a regular file")
+    assert (done.returncode, one_line(done)) == (
+        2, f"iacm-lint: refusing baseline {tmp_path / 'fifo.json'}: it is not a regular file")
     done = iacm_lint("check", ".", "--baseline", "/dev/zero", cwd=root, timeout=30)
-    assert (done.returncode, one_line(done)) == (2, "iacm-lint: baseline /dev/zero is not a regular file")
+    assert (done.returncode, one_line(done)) == (2, "iacm-lint: refusing baseline /dev/zero: it is not a regular file")
     huge = tmp_path / "huge.json"
     with open(huge, "wb") as handle:
         handle.truncate(64 * 1024 * 1024 + 1)  # sparse: no disk space used
     done = iacm_lint("check", ".", "--baseline", huge, cwd=root, timeout=30)
-    assert (done.returncode, one_line(done)) == (2, f"iacm-lint: baseline {huge} is larger than 64 MB; not read")
+    assert (done.returncode, one_line(done)) == (2, f"iacm-lint: refusing baseline {huge}: it is larger than 64 MB")
 
 
 # ---- item 5: every written file: atomic, never through a link, parent must exist ----------------
@@ -314,7 +312,8 @@ def test_a_config_given_with_config_is_trusted_wherever_it_lives_but_must_be_a_r
 def test_a_full_standard_output_is_one_line_and_exit_2(tmp_path, args):
     root = make_repo(tmp_path, {"main.tf": GOOD})
     done = iacm_lint(*args, cwd=root, stdout_path="/dev/full")
-    assert (done.returncode, one_line(done)) == (2, "iacm-lint: cannot write to standard output: No space left on device")
+    assert (done.returncode, one_line(done)) == (
+        2, "iacm-lint: cannot write to standard output: No space left on device")
 
 
 @pytest.mark.parametrize("args", [("check", "."), ("check", ".", "-q", "--select", "IACM000"), ("report", ".")])
