@@ -27,10 +27,10 @@ disk.
 repository's `.gitignore` files (nested ones included, but not the
 machine-local `.git/info/exclude` or `core.excludesFile`, which do not
 travel with the repository) ignore a path that need not exist, such as
-`envs/prod/.terraform/`? Pattern semantics are pathspec's `GitIgnoreSpec`;
-the layering of nested files follows git (deeper files first, the last
-matching pattern of a file decides, nothing is re-included inside an
-excluded directory).
+`envs/prod/.terraform/`? Patterns are matched by lint/globs.py (git's
+wildmatch, without backtracking); the layering of nested files follows git
+(deeper files first, the last matching pattern of a file decides, nothing
+is re-included inside an excluded directory).
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
+
+from .globs import PatternList
 
 GIT_TIMEOUT_SECONDS = 120
 _MAX_NESTING = 8
@@ -351,32 +353,23 @@ class GitignoreMatcher:
     """Answers whether the `.gitignore` files on disk between `base` (a
     repository's work tree root, or the scan root outside git) and a path
     ignore that path. Paths are relative to `base`; the path need not
-    exist. Reads each `.gitignore` once."""
+    exist. Reads each `.gitignore` once; like git, never through a symbolic
+    link (a `.gitignore` link counts as absent), and never a FIFO or device."""
 
     def __init__(self, base: str):
         self.base = os.path.abspath(base)
-        self._specs: dict[str, object] = {}
+        self._lists: dict[str, Optional[PatternList]] = {}
         self._decisions: dict[tuple[str, bool], bool] = {}  # every probe of every root asks about the same parents
 
-    def _spec(self, directory: str):
-        if directory not in self._specs:
-            import pathspec  # a runtime dependency; imported here to keep startup light
-
-            location = os.path.join(self.base, directory, ".gitignore")
-            from .textio import read_regular  # a FIFO named .gitignore must not hang the scan
-
-            try:
-                lines = read_regular(location).decode("utf-8", errors="replace").splitlines()
-            except OSError:
-                self._specs[directory] = None
-            else:
-                self._specs[directory] = pathspec.GitIgnoreSpec.from_lines(lines)
-        return self._specs[directory]
+    def _rules(self, directory: str) -> Optional[PatternList]:
+        if directory not in self._lists:
+            self._lists[directory] = read_ignore_file(os.path.join(self.base, directory, ".gitignore"))
+        return self._lists[directory]
 
     def gitignore_files(self, path: str) -> list[str]:
         """The `.gitignore` files (base-relative) that apply to `path`, top first."""
         directories = [".", *reversed(list(_parent_dirs(path)))]
-        return [(".gitignore" if d == "." else f"{d}/.gitignore") for d in directories if self._spec(d)]
+        return [(".gitignore" if d == "." else f"{d}/.gitignore") for d in directories if self._rules(d)]
 
     def is_ignored(self, path: str, is_dir: bool = False) -> bool:
         path = path.strip("/")
@@ -393,13 +386,32 @@ class GitignoreMatcher:
         return decision
 
     def _match(self, path: str, is_dir: bool) -> bool:
-        directories = [*_parent_dirs(path), "."]  # deepest .gitignore first
-        for directory in directories:
-            spec = self._spec(directory)
-            if spec is None:
+        for directory in [*_parent_dirs(path), "."]:  # deepest .gitignore first
+            rules = self._rules(directory)
+            if rules is None:
                 continue
             relative = path if directory == "." else path[len(directory) + 1:]
-            result = spec.check_file(relative + "/" if is_dir else relative)
-            if result.include is not None:
-                return bool(result.include)
+            decision = rules.decide(relative, is_dir)
+            if decision is None and is_dir:  # `dir/**` ignores all of it (git check-ignore says so of `dir/`)
+                decision = rules.decide(relative + "/", is_dir)
+            if decision is not None:
+                return decision
         return False
+
+
+MAX_IGNORE_FILE_BYTES = 4 * 1024 * 1024  # far above any real .gitignore; a bigger one is read this far
+
+
+def read_ignore_file(location: str) -> Optional[PatternList]:
+    """The patterns of one `.gitignore`, or None when it is absent, a
+    symbolic link (git does not follow them either), or not a regular file."""
+    from .textio import read_regular  # a FIFO named .gitignore must not hang the scan
+
+    if os.path.islink(location):
+        return None
+    try:
+        data = read_regular(location, MAX_IGNORE_FILE_BYTES)
+    except OSError:
+        return None
+    text = data.decode("utf-8", errors="replace")
+    return PatternList(text.removeprefix("\ufeff").split("\n"))
