@@ -86,17 +86,17 @@ def git_dir(toplevel: str) -> Optional[str]:
         return None
     if os.path.isdir(dot_git):
         return dot_git
-    first = _small_text(dot_git).partition("\n")[0].strip()
+    first = read_git_file(dot_git).partition("\n")[0].strip()
     if not first.startswith("gitdir:"):
         return None
     directory = os.path.normpath(os.path.join(toplevel, first[len("gitdir:"):].strip()))
-    common = _small_text(os.path.join(directory, "commondir")).strip()
+    common = read_git_file(os.path.join(directory, "commondir")).strip()
     return os.path.normpath(os.path.join(directory, common)) if common else directory
 
 
-def _small_text(path: str) -> str:
-    """The start of a small git bookkeeping file; "" when it is missing,
-    not a regular file (a FIFO would block) or unreadable."""
+def read_git_file(path: str) -> str:
+    """The start (64 KiB) of a small git file (`.git`, `commondir`, `config`);
+    "" when it is missing, not a regular file (a FIFO would block) or unreadable."""
     from .textio import read_regular
 
     try:
