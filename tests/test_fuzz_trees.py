@@ -1,0 +1,94 @@
+"""Generated directory trees (issue 25): odd shapes and odd names never make
+the scan raise, every file written is accounted for by the walk, and every
+output format renders to valid UTF-8 — in a plain directory and in git.
+
+Names carry newlines, control characters, terminal escapes, bidi marks,
+glob characters, GitHub workflow-command text, bytes that are not UTF-8 and
+up to 255 bytes; trees are up to 300 levels deep and hold symbolic links
+(loops, dangling, leaving the tree)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gitrepo import isolate_git
+from iacm_lint.engine import Options, discover_scan, run
+from iacm_lint.names import text_name
+from iacm_lint.report import FORMATS, render
+
+GOOD = b'resource "null_resource" "ok" {}\n'
+
+_PIECES = [b"a", b"main", b" ", b"\n", b"\t", b"\r", b"\x01", b"\x1b[31m", b"\x7f", b"::error ", b"%0A", b"\xe2\x80\xae",
+           "ü".encode(), b"*", b"[a]", b"\\", b"#", b"!", b"\xff", b"\xfe\xfd", b"\xc3", b"-", b"..", b"~"]
+_SUFFIXES = [b".tf", b".tfvars", b".tf.json", b".yaml", b".tfstate", b".txt", b""]
+
+component = st.builds(
+    lambda pieces, suffix, long: (b"".join(pieces) or b"x")[: 255 - len(suffix)] + suffix if not long else
+    (b"L" * 250 + suffix)[:255],
+    st.lists(st.sampled_from(_PIECES), min_size=1, max_size=4), st.sampled_from(_SUFFIXES), st.booleans())
+directory = st.lists(st.sampled_from([b"d", b"\xff", b"x\ny", b"mod"]), max_size=3)
+entry = st.tuples(directory, component, st.sampled_from(["file", "empty", "link-up", "link-self", "link-out", "dangling"]))
+
+
+def _build(root: bytes, entries, depth: int) -> set[bytes]:
+    """Write the tree; the relative paths of the regular files written."""
+    written: set[bytes] = set()
+    chain = b"/".join([b"n"] * depth)
+    for parts, name, kind in entries:
+        parent = b"/".join([*parts]) if parts else b""
+        if depth and not parts:
+            parent = chain
+        relative = (parent + b"/" + name) if parent else name
+        if name in (b".", b"..") or any(p == name for p in parts) or relative in written:
+            continue
+        path = os.path.join(root, relative)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            if kind in ("file", "empty"):
+                if os.path.lexists(path):
+                    continue
+                with open(path, "wb") as handle:
+                    handle.write(GOOD if kind == "file" else b"")
+                written.add(relative)
+            elif not os.path.lexists(path):
+                target = {"link-up": b"..", "link-self": name, "link-out": b"/", "dangling": b"nowhere"}[kind]
+                os.symlink(target, path)
+        except (IsADirectoryError, NotADirectoryError, FileExistsError):
+            continue
+    return written
+
+
+@settings(max_examples=100 if os.environ.get("CI") else 25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(entry, min_size=1, max_size=8), st.integers(0, 300), st.booleans())
+def test_generated_trees_scan_without_raising_and_account_for_every_file(monkeypatch, entries, depth, in_git):
+    top = tempfile.mkdtemp(prefix="iacm-tree-")
+    isolate_git(monkeypatch, __import__("pathlib").Path(top) / "home")
+    root = os.path.join(top, "repo")
+    os.mkdir(root)
+    try:
+        written = _build(os.fsencode(root), entries, depth)
+        if in_git:
+            for command in (["init", "-q"], ["add", "-A"]):
+                subprocess.run(["git", *command], cwd=root, capture_output=True, check=False)
+        options = Options(cache=False, jobs=1)
+        walked = discover_scan([root], options).walked
+        accounted = ({rel for _, rel, _ in walked.files} | {rel for rel, _ in walked.unreadable}
+                     | {rel for rel, _ in walked.skipped})
+        for relative in written:
+            assert text_name(os.fsdecode(relative)) in accounted, relative
+        result = run([root], options)
+        assert result.internal_errors == []
+        stats = result.stats
+        assert stats["discovered"] == (stats["checked"] + stats["unparsable"] + stats["unreadable"]
+                                       + sum(stats["skipped"].values()))
+        for format_name in FORMATS:
+            render(format_name, result).encode("utf-8")  # a lone surrogate would raise here
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
