@@ -11,7 +11,11 @@ which:
   and drops every `GIT_*` variable of the environment but `GIT_EXEC_PATH` and
   `GIT_CONFIG_GLOBAL` (a hook's `GIT_DIR` or `GIT_INDEX_FILE` must not make
   us list another repository), so git never discovers a repository by
-  itself: no embedded bare repository, no `core.worktree` elsewhere;
+  itself: no embedded bare repository, no `core.worktree` elsewhere. (git's
+  `safe.directory` ownership check applies to discovery only, so a checkout
+  owned by another user, usual in CI containers, is listed too: that check
+  guards against the config running programs, which the overrides below
+  close for every repository);
 - overrides, on the command line (which wins over every config file), each
   setting that makes git start a program: `core.fsmonitor`, `core.hooksPath`
   (the `post-index-change` hook), `core.pager`, `core.sshCommand`,
@@ -134,7 +138,10 @@ def _wait(process: subprocess.Popen, command: str) -> tuple[bytes, bytes]:
 
 def _kill_group(process: subprocess.Popen) -> None:
     try:
-        os.killpg(process.pid, signal.SIGKILL)  # git and anything it started: its own session
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)  # git and anything it started: its own session
+        else:
+            process.kill()
     except OSError:
         pass
     try:
@@ -175,16 +182,28 @@ class _StallWatch:
             return None
 
 
+_PRCTL: list = []  # the C library's prctl, looked up once (None off Linux)
+
+
+def _prctl() -> Optional[Callable[..., int]]:
+    if not _PRCTL:
+        function = None
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+
+                function = ctypes.CDLL(None, use_errno=True).prctl
+            except (OSError, AttributeError):
+                function = None
+        _PRCTL.append(function)
+    return _PRCTL[0]
+
+
 def _die_with_parent() -> Optional[Callable[[], None]]:
     """A preexec function asking Linux to kill git when this process dies
     (SIGKILL of a scan must not leave git blocked on a FIFO for ever)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        import ctypes
-
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
+    prctl = _prctl()
+    if prctl is None:
         return None
     parent = os.getpid()
     set_death_signal = 1  # PR_SET_PDEATHSIG

@@ -143,16 +143,21 @@ def _fake_git(tmp_path: Path, monkeypatch, body: str) -> None:
     monkeypatch.setenv("PATH", f"{directory}{os.pathsep}{os.environ['PATH']}")
 
 
+def _notes_of_a_listing_given_up(root: Path, within_seconds: float) -> list[str]:
+    notes: list[str] = []
+    started = time.monotonic()
+    assert git_view(str(root), notes) is None
+    assert time.monotonic() - started < within_seconds
+    return notes
+
+
 def test_a_sleeping_git_and_its_children_are_killed(tmp_path, monkeypatch):
     root = make_repo(tmp_path / "repo", tracked={"main.tf": GOOD})
     child_pid = tmp_path / "child.pid"
     _fake_git(tmp_path, monkeypatch, f"sleep 300 &\necho $! > {child_pid}\nwait\n")
-    notes: list[str] = []
-    started = time.monotonic()
-    assert git_view(str(root), notes) is None
-    assert time.monotonic() - started < 10
-    assert notes == [f"git: could not list {root}: git ls-files was blocked for 2 s without doing any work "
-                     "(a FIFO where git reads a file?); its files are judged as they are on disk"]
+    assert _notes_of_a_listing_given_up(root, 10) == [
+        f"git: could not list {root}: git ls-files was blocked for 2 s without doing any work "
+        "(a FIFO where git reads a file?); its files are judged as they are on disk"]
     time.sleep(0.2)
     assert not _alive(int(child_pid.read_text()))
 
@@ -161,12 +166,8 @@ def test_a_busy_git_is_killed_at_the_timeout(tmp_path, monkeypatch):
     root = make_repo(tmp_path / "repo", tracked={"main.tf": GOOD})
     _fake_git(tmp_path, monkeypatch, "while :; do :; done\n")
     monkeypatch.setattr(gitrun, "GIT_TIMEOUT_SECONDS", 1)
-    notes: list[str] = []
-    started = time.monotonic()
-    assert git_view(str(root), notes) is None
-    assert time.monotonic() - started < 5
-    assert notes == [f"git: could not list {root}: git ls-files did not finish within 1 s; "
-                     "its files are judged as they are on disk"]
+    assert _notes_of_a_listing_given_up(root, 5) == [
+        f"git: could not list {root}: git ls-files did not finish within 1 s; its files are judged as they are on disk"]
 
 
 @pytest.mark.skipif(not LINUX, reason="PR_SET_PDEATHSIG and /proc are Linux's")
