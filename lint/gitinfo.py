@@ -323,6 +323,9 @@ def git_view(scan_root: str, notes: Optional[list[str]] = None) -> Optional[GitV
             notes.append(f"git: could not list {directory}: {error}; its files are judged as they are on disk")
             continue
         repositories.append(repository)
+        for unknown in sorted(set(repository.nested) - set(repository.submodules)):
+            notes.append(f"git: {unknown} is a repository that is not a submodule; git is not run in it "
+                         "(its configuration is nobody's to trust), its files count as untracked")
         if depth < _MAX_NESTING:
             for nested in repository.submodules:  # never a repository git itself does not know (see above)
                 absolute = os.path.join(scan_root, nested)

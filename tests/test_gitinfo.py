@@ -93,10 +93,13 @@ def test_submodules_are_listed_once_each_and_untracked_nested_repositories_not_a
     make_repo(root / "clones" / "other", tracked={".gitignore": "*.tmp\n", "x.tf": ""}, untracked={"a.tmp": "t"})
     write(root, {"vendor/library/debug.log": "d"})
     popen_calls.clear()
-    view = git_view(str(root))
+    notes: list[str] = []
+    view = git_view(str(root), notes)
     assert view is not None
     assert [(r.prefix, r.toplevel) for r in view.repositories] == [
         (".", str(root)), ("vendor/library", str(root / "vendor" / "library"))]
+    assert notes[0] == ("git: clones/other is a repository that is not a submodule; git is not run in it "
+                        "(its configuration is nobody's to trust), its files count as untracked")
     assert view.tracked == frozenset({".gitignore", ".gitmodules", "main.tf", "vendor/library/main.tf",
                                       "vendor/library/README.md"})
     # a submodule's own ignore rules judge its files; a repository git does not know (an untracked
