@@ -61,10 +61,10 @@ def _bracket(pattern: str, start: int) -> tuple[Callable[[str], bool], int]:
             end = pattern.find(":]", i + 2)
             if end < 0:
                 raise _Unmatchable
-            predicate = _CLASSES.get(pattern[i + 2:end])
-            if predicate is None:
+            named_class = _CLASSES.get(pattern[i + 2:end])
+            if named_class is None:
                 raise _Unmatchable
-            named.append(predicate)
+            named.append(named_class)
             i = end + 2
             continue
         if c == "\\":

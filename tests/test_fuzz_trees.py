@@ -92,3 +92,49 @@ def test_generated_trees_scan_without_raising_and_account_for_every_file(monkeyp
             render(format_name, result).encode("utf-8")  # a lone surrogate would raise here
     finally:
         shutil.rmtree(top, ignore_errors=True)
+
+
+# ---- ignore patterns: the linear-time matcher answers as git does -------------------------
+
+_GLOB_PIECES = ["a", "b", ".", "*", "**", "?", "/", "[ab]", "[!a]", "[a-c]", "[[:alpha:]]", "[]a]", "\\*", "\\ ", " ",
+                "!", "#", "/**/", "***", "["]
+_PATH_CHARS = "ab.* -]!#[\\"
+
+
+@settings(max_examples=60 if os.environ.get("CI") else 20, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.sampled_from(_GLOB_PIECES), min_size=1, max_size=6).map("".join), min_size=1, max_size=3),
+       st.lists(st.tuples(st.lists(st.text(_PATH_CHARS, min_size=1, max_size=3), min_size=1, max_size=3),
+                          st.booleans()), min_size=1, max_size=20))
+def test_generated_ignore_patterns_match_what_git_check_ignore_says(monkeypatch, lines, probes):
+    from iacm_lint.globs import PatternList
+
+    top = tempfile.mkdtemp(prefix="iacm-globs-")
+    isolate_git(monkeypatch, __import__("pathlib").Path(top) / "home")
+    try:
+        subprocess.run(["git", "init", "-q", top], check=True)
+        with open(os.path.join(top, ".gitignore"), "w", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+        asked: dict[str, bool] = {}
+        for parts, is_dir in probes:
+            if any(set(part) <= {"."} for part in parts):
+                continue  # `.` and `..` are not names git would ask about
+            path = "/".join(parts)
+            if is_dir:
+                try:
+                    os.makedirs(os.path.join(top, path), exist_ok=True)
+                except OSError:  # a probe made it a file's place, or the other way round
+                    continue
+            asked[path] = False
+        if not asked:
+            return
+        asked = {path: os.path.isdir(os.path.join(top, path)) for path in asked}  # after every directory is made
+        completed = subprocess.run(
+            ["git", "-c", "core.excludesFile=/dev/null", "check-ignore", "--no-index", "--stdin", "-z"], cwd=top,
+            input="\0".join(asked) + "\0", capture_output=True, text=True, check=False)
+        assert completed.returncode in (0, 1), completed.stderr
+        by_git = {path for path in completed.stdout.split("\0") if path}
+        rules = PatternList(lines)
+        assert {path for path, is_dir in asked.items() if rules.excludes(path, is_dir)} == by_git
+    finally:
+        shutil.rmtree(top, ignore_errors=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import signal
 import subprocess
 import sys
 import time
@@ -20,7 +19,6 @@ import pytest
 
 from gitrepo import git, isolate_git, make_repo, write
 from iacm_lint import gitrun
-from iacm_lint.engine import Options, run
 from iacm_lint.gitinfo import git_view
 from iacm_lint.report import FORMATS
 from test_hostile_repos import GOOD, cli, iacm000, scan
