@@ -288,6 +288,7 @@ class PatternList:
 
     def __init__(self, lines: Iterable[str]):
         self.patterns = [p for p in map(parse_line, lines) if p is not None]
+        self._directories: dict[str, bool] = {}  # every path below a directory asks about it again
 
     def decide(self, path: str, is_dir: bool) -> Optional[bool]:
         """True (ignored), False (re-included by a `!` pattern) or None (no pattern matches)."""
@@ -303,7 +304,11 @@ class PatternList:
         path = path.strip("/")
         parts = path.split("/")
         for depth in range(1, len(parts)):
-            if self.decide("/".join(parts[:depth]), True):
+            parent = "/".join(parts[:depth])
+            excluded = self._directories.get(parent)
+            if excluded is None:
+                excluded = self._directories[parent] = bool(self.decide(parent, True))
+            if excluded:
                 return True
         return bool(self.decide(path, is_dir))
 
