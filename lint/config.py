@@ -22,7 +22,7 @@ characters`), and keys are escaped and shortened.
 
 Paths in the file (`roots`, `exclude`, `per-file-ignores`, `baseline`) are
 relative to the directory holding the config file, whatever is scanned.
-Globs use `.gitignore` syntax (pathspec): `examples/**`, `**/.terragrunt-cache/**`,
+Globs use `.gitignore` syntax (lint/globs.py): `examples/**`, `**/.terragrunt-cache/**`,
 `*.bak` (no slash: any depth).
 """
 
@@ -441,11 +441,12 @@ _KEYS: dict[str, tuple[str, Callable[[_Checker, _Node, str], Any]]] = {
 
 def path_matcher(globs, config_dir: str, scan_root: str) -> Callable[[str], bool]:
     """`matcher(rel_path) -> bool` for scan-root relative paths, with `globs`
-    (gitignore syntax) relative to `config_dir`. A directory also matches when
-    a glob names everything under it (`examples/**`), so the walk skips it."""
-    import pathspec  # only configs with exclude/per-file-ignores globs need it
+    (gitignore syntax, matched without backtracking: lint/globs.py) relative
+    to `config_dir`. A directory also matches when a glob names everything
+    under it (`examples/**`), so the walk skips it."""
+    from .globs import PatternList
 
-    spec = pathspec.GitIgnoreSpec.from_lines(globs)
+    rules = PatternList(globs)
     prefix = os.path.relpath(scan_root, config_dir).replace(os.sep, "/")
     outside = prefix == ".." or prefix.startswith("../")
 
@@ -464,9 +465,9 @@ def path_matcher(globs, config_dir: str, scan_root: str) -> Callable[[str], bool
         target = to_config_relative(rel_path)
         if target is None:
             return False
-        if spec.match_file(target):
+        if rules.excludes(target):
             return True
-        return spec.match_file(target + "/") and os.path.isdir(os.path.join(scan_root, rel_path))
+        return rules.excludes_directory(target) and os.path.isdir(os.path.join(scan_root, rel_path))
 
     return matches
 

@@ -7,11 +7,13 @@ sit between discovery and the model without this module knowing.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
+from .names import is_text, text_name
 from .model import (
     MODULE_KINDS, OTHER, TF, TF_JSON, TFBACKEND, TFVARS, TFVARS_JSON, YAML, Module, ParseError, Repo, RootModule,
     SourceFile, Span,
@@ -63,20 +65,39 @@ def scan_root(paths: Iterable[str]) -> str:
 def walk(paths: list[str], root: str, exclude=None) -> Walk:
     """Every file under `paths`, skipping tool directories, symlink loops and
     links that leave the scan root. `exclude(rel_path) -> bool` drops files
-    and directories named by the config's `exclude` globs."""
+    and directories named by the config's `exclude` globs.
+
+    The walk keeps its own stack (a tree 1,000 levels deep is no deeper for
+    it than a flat one) and knows directories by device and inode, so a
+    symbolic link back up the tree is a loop, not an endless descent.
+
+    A path that is not valid UTF-8 (git stores any bytes) is shown with its
+    bad bytes as `\\xNN` (lint/names.py), and such a file is not read: an
+    IaC file gets IACM000 "file name is not valid UTF-8", any other file a
+    `--verbose` note.
+    """
     result = Walk(root)
-    seen_dirs: set[str] = set()
+    seen_dirs: set[tuple[int, int]] = set()
     seen_files: set[str] = set()
 
     def rel(abs_path: str) -> str:
         relative = os.path.relpath(abs_path, root)
-        return "." if relative == "." else relative.replace(os.sep, "/")
+        return "." if relative == "." else text_name(relative.replace(os.sep, "/"))
 
-    def add_file(abs_path: str, rel_path: str, name: str) -> None:
+    def add_file(abs_path: str, rel_path: str, name: str, text_path: bool) -> None:
         if rel_path in seen_files:
             return
         seen_files.add(rel_path)
         kind = classify(name)
+        is_iac = kind in PARSED_KINDS or kind == YAML
+        if not text_path:
+            if is_iac:
+                result.unreadable.append((rel_path, ParseError("file name is not valid UTF-8; the file was not checked",
+                                                               Span.file_start(rel_path))))
+            else:
+                result.notes.append(f"skipped {rel_path}: its name is not valid UTF-8")
+                result.skipped.append((rel_path, "name not valid UTF-8"))
+            return
         try:
             info = os.stat(abs_path)
         except FileNotFoundError:
@@ -87,10 +108,14 @@ def walk(paths: list[str], root: str, exclude=None) -> Walk:
                 result.skipped.append((rel_path, "broken symbolic link"))
             return
         except OSError as exc:
-            result.unreadable.append((rel_path, ParseError(f"cannot read file: {exc.strerror}", Span.file_start(rel_path))))
+            if is_iac:
+                result.unreadable.append((rel_path, ParseError(f"cannot read file: {exc.strerror}", Span.file_start(rel_path))))
+            else:  # not an IaC file (a link loop named `self`): nothing was to be checked in it
+                result.notes.append(f"skipped {rel_path}: {exc.strerror}")
+                result.skipped.append((rel_path, "symbolic link loop" if exc.errno == errno.ELOOP else "cannot be examined"))
             return
         if not stat.S_ISREG(info.st_mode):
-            if kind in PARSED_KINDS or kind == YAML:
+            if is_iac:
                 result.unreadable.append((rel_path, ParseError("not a regular file (device, FIFO or socket)", Span.file_start(rel_path))))
             else:
                 result.skipped.append((rel_path, "not a regular file"))
@@ -98,28 +123,45 @@ def walk(paths: list[str], root: str, exclude=None) -> Walk:
         result.files.append((abs_path, rel_path, kind))
         result.signatures.append((rel_path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
 
-    def visit(directory: str, via_link: bool = False, directory_rel: Optional[str] = None) -> None:
-        directory_rel = directory_rel or rel(directory)
-        real = os.path.realpath(directory)
-        if real in seen_dirs:
-            if via_link:  # a plain directory seen again was named twice (`check a a/b`): already walked
-                result.notes.append(f"skipped symbolic link loop at {directory_rel}")
-                result.skipped.append((directory_rel, "symbolic link loop"))
-            return
-        seen_dirs.add(real)
+    def enter(directory: str, directory_rel: str, via_link: bool) -> Optional[list]:
+        """The sorted entries of a directory not walked yet, or None."""
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except PermissionError:
-            result.unreadable.append((directory_rel, ParseError("cannot read directory: permission denied", Span.file_start(directory_rel))))
-            return
+            info = os.stat(directory)
         except OSError as exc:
             result.notes.append(f"skipped {directory_rel}: {exc.strerror}")
             result.skipped.append((directory_rel, "directory could not be listed"))
+            return None
+        identity = (info.st_dev, info.st_ino)
+        if identity in seen_dirs:
+            if via_link:  # a plain directory seen again was named twice (`check a a/b`): already walked
+                result.notes.append(f"skipped symbolic link loop at {directory_rel}")
+                result.skipped.append((directory_rel, "symbolic link loop"))
+            return None
+        seen_dirs.add(identity)
+        try:
+            return sorted(os.scandir(directory), key=lambda e: e.name)
+        except PermissionError:
+            result.unreadable.append((directory_rel, ParseError("cannot read directory: permission denied", Span.file_start(directory_rel))))
+        except OSError as exc:
+            result.notes.append(f"skipped {directory_rel}: {exc.strerror}")
+            result.skipped.append((directory_rel, "directory could not be listed"))
+        return None
+
+    def visit(top: str) -> None:
+        entries = enter(top, rel(top), False)
+        if entries is None:
             return
-        prefix = "" if directory_rel == "." else directory_rel + "/"
-        for entry in entries:
+        top_rel = rel(top)
+        stack = [(iter(entries), "" if top_rel == "." else top_rel + "/", is_text(os.path.relpath(top, root)))]
+        while stack:
+            entry = next(stack[-1][0], None)
+            if entry is None:
+                stack.pop()
+                continue
+            _, prefix, text_prefix = stack[-1]
             abs_path = entry.path
-            rel_path = prefix + entry.name  # == rel(abs_path), without a relpath() per entry (a third of the walk)
+            text_path = text_prefix and is_text(entry.name)
+            rel_path = prefix + text_name(entry.name)  # == rel(abs_path), without a relpath() per entry (a third of the walk)
             if exclude is not None and exclude(rel_path):
                 result.excluded.append(rel_path)
                 continue
@@ -137,16 +179,19 @@ def walk(paths: list[str], root: str, exclude=None) -> Walk:
             if is_dir:
                 if entry.name in SKIP_DIRS:
                     continue
-                visit(abs_path, is_link, rel_path)
+                children = enter(abs_path, rel_path, is_link)
+                if children is not None:
+                    stack.append((iter(children), rel_path + "/", text_path))
             else:
-                add_file(abs_path, rel_path, entry.name)
+                add_file(abs_path, rel_path, entry.name, text_path)
 
     for path in paths:
         absolute = os.path.abspath(path)
         if os.path.isdir(absolute):
             visit(absolute)
         else:
-            add_file(absolute, rel(os.path.realpath(absolute)), os.path.basename(absolute))
+            relative = os.path.relpath(os.path.realpath(absolute), root)
+            add_file(absolute, rel(os.path.realpath(absolute)), os.path.basename(absolute), is_text(relative))
     return result
 
 

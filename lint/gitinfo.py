@@ -14,23 +14,33 @@ listed lies under it). Files inside `.terraform/`, which discovery skips,
 are in the tracked set too.
 
 Git runs in the scan root, so it lists exactly the files below it, with
-paths relative to it and `/` separators. Nested repositories (submodules
-and repositories cloned inside the tree) are repositories of their own:
-each gets its own `ls-files` call, and its paths are judged by it.
+paths relative to it and `/` separators (bytes that are not UTF-8 shown as
+`\\xNN`, as discovery shows them: lint/names.py). Every call goes through
+`gitrun.run_git`, which keeps the repository's configuration from running
+anything and never waits on a hung git.
 
-Without git on PATH, outside any repository, or when git refuses (for
-example an unsafe directory owned by another user), `git_view` returns
-None and leaves a note for `--verbose`; hygiene rules then judge files on
-disk.
+Nested repositories: a registered submodule (a gitlink in the index) is a
+repository of its own and gets its own `ls-files` call; its paths are
+judged by it. A repository git does not know about (an untracked clone or
+an unpacked archive inside the tree) is never run: its `.git/config` is
+nobody's to trust. Its files are what the outer git sees, an untracked
+directory, so they count as untracked and not ignored (its own `.gitignore`
+files do not apply). A scan root outside any repository lists the topmost
+repositories below it the same hardened way.
+
+Without git on PATH, outside any repository, or when git fails, hangs or
+is blocked (a FIFO named `.gitignore`), `git_view` returns None or leaves
+that repository out, with a note for `--verbose`; hygiene rules then judge
+files on disk.
 
 `GitignoreMatcher` answers a different question for IACM404: do the
 repository's `.gitignore` files (nested ones included, but not the
 machine-local `.git/info/exclude` or `core.excludesFile`, which do not
 travel with the repository) ignore a path that need not exist, such as
-`envs/prod/.terraform/`? Pattern semantics are pathspec's `GitIgnoreSpec`;
-the layering of nested files follows git (deeper files first, the last
-matching pattern of a file decides, nothing is re-included inside an
-excluded directory).
+`envs/prod/.terraform/`? Patterns are matched by lint/globs.py (git's
+wildmatch, without backtracking); the layering of nested files follows git
+(deeper files first, the last matching pattern of a file decides, nothing
+is re-included inside an excluded directory).
 """
 
 from __future__ import annotations
@@ -38,26 +48,19 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-GIT_TIMEOUT_SECONDS = 120
+from .globs import PatternList
+from .names import text_path
+from .gitrun import GIT_CALLS, GitError, run_git  # noqa: F401  (GIT_CALLS: counted by tests)
+
 _MAX_NESTING = 8
 _GITLINK_MODE = "160000"
 _SYMLINK_MODE = "120000"
 # Directories never searched for nested repositories when the scan root is
 # not itself inside one (discovery skips them too).
 _UNSEARCHED_DIRS = frozenset({".git", ".terraform", "node_modules", ".iacm-lint-cache"})
-
-# Tests and benchmarks count subprocesses through this list: every git
-# command run by this module is appended as its argument tuple.
-GIT_CALLS: list[tuple[str, ...]] = []
-
-
-class GitError(Exception):
-    """git could not list a repository (not installed, refused, failed)."""
-
 
 def find_toplevel(path: str) -> Optional[str]:
     """The nearest directory at or above `path` holding a `.git` entry (a
@@ -76,44 +79,30 @@ def find_toplevel(path: str) -> Optional[str]:
 def git_dir(toplevel: str) -> Optional[str]:
     """The git directory of the work tree at `toplevel`: `.git` itself, or
     where a `.git` file (`gitdir: …`, submodules and worktrees) points, and
-    for a worktree its common directory, which holds the config."""
+    for a worktree its common directory, which holds the config. None for a
+    `.git` that is a symbolic link (never followed) or cannot be read."""
     dot_git = os.path.join(toplevel, ".git")
+    if os.path.islink(dot_git):
+        return None
     if os.path.isdir(dot_git):
         return dot_git
-    try:
-        with open(dot_git, encoding="utf-8") as handle:
-            first = handle.readline().strip()
-    except OSError:
-        return None
+    first = read_git_file(dot_git).partition("\n")[0].strip()
     if not first.startswith("gitdir:"):
         return None
     directory = os.path.normpath(os.path.join(toplevel, first[len("gitdir:"):].strip()))
+    common = read_git_file(os.path.join(directory, "commondir")).strip()
+    return os.path.normpath(os.path.join(directory, common)) if common else directory
+
+
+def read_git_file(path: str) -> str:
+    """The start (64 KiB) of a small git file (`.git`, `commondir`, `config`);
+    "" when it is missing, not a regular file (a FIFO would block) or unreadable."""
+    from .textio import read_regular
+
     try:
-        with open(os.path.join(directory, "commondir"), encoding="utf-8") as handle:
-            directory = os.path.normpath(os.path.join(directory, handle.read().strip()))
+        return read_regular(path, 64 * 1024).decode("utf-8", "replace")
     except OSError:
-        pass
-    return directory
-
-
-def _run_git(args: list[str], cwd: str) -> bytes:
-    executable = shutil.which("git")
-    if executable is None:
-        raise GitError("git is not installed (not found on PATH)")
-    GIT_CALLS.append(tuple(args))
-    try:
-        completed = subprocess.run(
-            [executable, *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL, timeout=GIT_TIMEOUT_SECONDS, check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise GitError(f"git {args[0]} timed out after {GIT_TIMEOUT_SECONDS} s") from None
-    except OSError as error:
-        raise GitError(f"git could not be run: {error}") from None
-    if completed.returncode != 0:
-        message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(message[-1] if message else f"git {args[0]} exited with {completed.returncode}")
-    return completed.stdout
+        return ""
 
 
 @dataclass(frozen=True)
@@ -125,7 +114,8 @@ class GitRepository:
     tracked: frozenset[str]  # tracked files (not gitlinks)
     untracked: frozenset[str]  # untracked files git does not ignore
     symlinks: frozenset[str] = frozenset()  # tracked symbolic links
-    nested: tuple[str, ...] = ()  # submodules and nested repositories (scan-root relative dirs)
+    nested: tuple[str, ...] = ()  # submodules and untracked nested repositories (scan-root relative dirs)
+    submodules: tuple[str, ...] = ()  # the registered ones (gitlinks in the index): listed by their own git
     listed_dirs: frozenset[str] = frozenset()  # every directory holding a listed path
     listing_digest: str = ""  # BLAKE2b of git's raw output: equal digests, equal answers (the result cache's key)
 
@@ -146,27 +136,29 @@ def _parent_dirs(path: str) -> Iterable[str]:
 def list_repository(directory: str, scan_root: str) -> GitRepository:
     """Run the one `git ls-files` for the repository whose work tree holds
     `directory`, restricted to `directory`. Raises GitError."""
-    output = _run_git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "-t", "--stage"],
-                      cwd=directory)
+    toplevel = find_toplevel(directory) or directory
+    output = run_git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "-t", "--stage"],
+                     work_tree=toplevel, cwd=directory)
     relative = os.path.relpath(directory, scan_root).replace(os.sep, "/")
     prefix = "." if relative in (".", "") else relative
-    tracked, untracked, symlinks, nested = set(), set(), set(), []
+    tracked, untracked, symlinks, nested, submodules = set(), set(), set(), [], []
     for entry in output.split(b"\0"):
         if len(entry) < 3:
             continue
         tag, rest = entry[:1], entry[2:]
         if tag == b"?":
-            path = os.fsdecode(rest)
+            path = text_path(rest)
             if path.endswith("/"):  # an untracked nested repository
                 nested.append(_join(prefix, path.rstrip("/")))
             else:
                 untracked.add(_join(prefix, path))
             continue
         meta, _, raw_path = rest.partition(b"\t")
-        path = _join(prefix, os.fsdecode(raw_path))
+        path = _join(prefix, text_path(raw_path))
         mode = meta.split(b" ", 1)[0].decode("ascii", "replace")
         if mode == _GITLINK_MODE:
             nested.append(path)
+            submodules.append(path)
         else:
             tracked.add(path)
             if mode == _SYMLINK_MODE:
@@ -174,9 +166,10 @@ def list_repository(directory: str, scan_root: str) -> GitRepository:
     listed_dirs = {d for p in (*tracked, *untracked, *nested) for d in _parent_dirs(p)}
     listed_dirs.update(nested)
     return GitRepository(
-        toplevel=find_toplevel(directory) or directory, prefix=prefix, tracked=frozenset(tracked),
+        toplevel=toplevel, prefix=prefix, tracked=frozenset(tracked),
         untracked=frozenset(untracked), symlinks=frozenset(symlinks), nested=tuple(sorted(set(nested))),
-        listed_dirs=frozenset(listed_dirs), listing_digest=hashlib.blake2b(output, digest_size=16).hexdigest(),
+        submodules=tuple(sorted(set(submodules))), listed_dirs=frozenset(listed_dirs),
+        listing_digest=hashlib.blake2b(output, digest_size=16).hexdigest(),
     )
 
 
@@ -330,8 +323,11 @@ def git_view(scan_root: str, notes: Optional[list[str]] = None) -> Optional[GitV
             notes.append(f"git: could not list {directory}: {error}; its files are judged as they are on disk")
             continue
         repositories.append(repository)
+        for unknown in sorted(set(repository.nested) - set(repository.submodules)):
+            notes.append(f"git: {unknown} is a repository that is not a submodule; git is not run in it "
+                         "(its configuration is nobody's to trust), its files count as untracked")
         if depth < _MAX_NESTING:
-            for nested in repository.nested:
+            for nested in repository.submodules:  # never a repository git itself does not know (see above)
                 absolute = os.path.join(scan_root, nested)
                 if os.path.lexists(os.path.join(absolute, ".git")) and not os.path.islink(absolute):
                     pending.append((absolute, depth + 1))
@@ -351,32 +347,23 @@ class GitignoreMatcher:
     """Answers whether the `.gitignore` files on disk between `base` (a
     repository's work tree root, or the scan root outside git) and a path
     ignore that path. Paths are relative to `base`; the path need not
-    exist. Reads each `.gitignore` once."""
+    exist. Reads each `.gitignore` once; like git, never through a symbolic
+    link (a `.gitignore` link counts as absent), and never a FIFO or device."""
 
     def __init__(self, base: str):
         self.base = os.path.abspath(base)
-        self._specs: dict[str, object] = {}
+        self._lists: dict[str, Optional[PatternList]] = {}
         self._decisions: dict[tuple[str, bool], bool] = {}  # every probe of every root asks about the same parents
 
-    def _spec(self, directory: str):
-        if directory not in self._specs:
-            import pathspec  # a runtime dependency; imported here to keep startup light
-
-            location = os.path.join(self.base, directory, ".gitignore")
-            from .textio import read_regular  # a FIFO named .gitignore must not hang the scan
-
-            try:
-                lines = read_regular(location).decode("utf-8", errors="replace").splitlines()
-            except OSError:
-                self._specs[directory] = None
-            else:
-                self._specs[directory] = pathspec.GitIgnoreSpec.from_lines(lines)
-        return self._specs[directory]
+    def _rules(self, directory: str) -> Optional[PatternList]:
+        if directory not in self._lists:
+            self._lists[directory] = read_ignore_file(os.path.join(self.base, directory, ".gitignore"))
+        return self._lists[directory]
 
     def gitignore_files(self, path: str) -> list[str]:
         """The `.gitignore` files (base-relative) that apply to `path`, top first."""
         directories = [".", *reversed(list(_parent_dirs(path)))]
-        return [(".gitignore" if d == "." else f"{d}/.gitignore") for d in directories if self._spec(d)]
+        return [(".gitignore" if d == "." else f"{d}/.gitignore") for d in directories if self._rules(d)]
 
     def is_ignored(self, path: str, is_dir: bool = False) -> bool:
         path = path.strip("/")
@@ -393,13 +380,32 @@ class GitignoreMatcher:
         return decision
 
     def _match(self, path: str, is_dir: bool) -> bool:
-        directories = [*_parent_dirs(path), "."]  # deepest .gitignore first
-        for directory in directories:
-            spec = self._spec(directory)
-            if spec is None:
+        for directory in [*_parent_dirs(path), "."]:  # deepest .gitignore first
+            rules = self._rules(directory)
+            if rules is None:
                 continue
             relative = path if directory == "." else path[len(directory) + 1:]
-            result = spec.check_file(relative + "/" if is_dir else relative)
-            if result.include is not None:
-                return bool(result.include)
+            decision = rules.decide(relative, is_dir)
+            if decision is None and is_dir:  # `dir/**` ignores all of it (git check-ignore says so of `dir/`)
+                decision = rules.decide(relative + "/", is_dir)
+            if decision is not None:
+                return decision
         return False
+
+
+MAX_IGNORE_FILE_BYTES = 4 * 1024 * 1024  # far above any real .gitignore; a bigger one is read this far
+
+
+def read_ignore_file(location: str) -> Optional[PatternList]:
+    """The patterns of one `.gitignore`, or None when it is absent, a
+    symbolic link (git does not follow them either), or not a regular file."""
+    from .textio import read_regular  # a FIFO named .gitignore must not hang the scan
+
+    if os.path.islink(location):
+        return None
+    try:
+        data = read_regular(location, MAX_IGNORE_FILE_BYTES)
+    except OSError:
+        return None
+    text = data.decode("utf-8", errors="replace")
+    return PatternList(text.removeprefix("\ufeff").split("\n"))

@@ -376,15 +376,15 @@ def remote_urls(toplevel: Optional[str]) -> tuple[str, ...]:
     read from the file (no git subprocess)."""
     if toplevel is None:
         return ()
-    from .gitinfo import git_dir
+    from .gitinfo import git_dir, read_git_file
 
     directory = git_dir(toplevel)
     if directory is None:
         return ()
     parser = configparser.RawConfigParser(strict=False, interpolation=None)
     try:
-        parser.read(os.path.join(directory, "config"), encoding="utf-8")
-    except (configparser.Error, OSError, UnicodeDecodeError):
+        parser.read_string(read_git_file(os.path.join(directory, "config")))
+    except configparser.Error:
         return ()
     urls = []
     for section in parser.sections():

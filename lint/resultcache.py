@@ -54,7 +54,7 @@ FORMAT = "results-v1"
 RACY_SECONDS = 2
 MAX_ENTRIES = 256  # slot files kept (see _prune)
 _NANOSECONDS = 1_000_000_000
-_DEPENDENCIES = ("hcl2", "lark", "yaml", "pathspec")  # packages whose code shapes a result
+_DEPENDENCIES = ("hcl2", "lark", "yaml")  # packages whose code shapes a result
 
 
 class _Racy(Exception):

@@ -6,6 +6,7 @@ import os
 from typing import Iterator, Optional
 
 from iacm_lint.model import Repo, Span
+from iacm_lint.names import text_name
 from iacm_lint.registry import Violation, rule
 
 from ._hygiene import ON_DISK, TERRAFORM_DIR, absolute, git_rm, terraform_dir_of
@@ -81,9 +82,21 @@ def _terraform_dirs_on_disk(repo: Repo) -> list[str]:
 
 def _first_file(repo: Repo, directory: str) -> Optional[str]:
     """The first regular file under `directory` in path order, as the git
-    branch orders tracked paths."""
+    branch orders tracked paths (names as discovery shows them)."""
     paths = []
-    for current, _, files in os.walk(absolute(repo, directory)):
-        relative = os.path.relpath(current, repo.root).replace(os.sep, "/")
-        paths.extend(f"{relative}/{name}" for name in files if os.path.isfile(os.path.join(current, name)))
+    pending = [absolute(repo, directory)]
+    while pending:  # its own stack: `.terraform` may be nested as deep as the repository likes
+        current = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                elif entry.is_file():
+                    paths.append(text_name(os.path.relpath(entry.path, repo.root).replace(os.sep, "/")))
+            except OSError:
+                continue
     return min(paths, default=None)

@@ -76,6 +76,15 @@ def count_subprocesses(monkeypatch) -> list[list[str]]:
     return calls
 
 
+def git_command(call: list[str]) -> list[str]:
+    """A recorded `git` argv without git's own options (the hardening `-c`
+    settings, `--git-dir`, `--work-tree`): `git ls-files -z …`."""
+    rest = call[1:]
+    while rest and rest[0].startswith("-"):
+        rest = rest[2:] if rest[0] == "-c" else rest[1:]
+    return [call[0], *rest]
+
+
 def zip_bytes(members: Mapping[str, bytes]) -> bytes:
     import io
     import zipfile

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from gitrepo import count_subprocesses, git, isolate_git, make_repo, write
+from gitrepo import count_subprocesses, git, git_command, isolate_git, make_repo, write
 from iacm_lint import gitinfo
 from iacm_lint.gitinfo import GitignoreMatcher, find_toplevel, git_view
 
@@ -68,7 +68,8 @@ def test_one_listing_answers_tracked_untracked_and_ignored(tmp_path, popen_calls
     assert view.is_tracked("envs/prod/main.tf") is True
     assert view.is_tracked("notes.txt") is False
     assert notes == ["git: 1 repository listed with one git ls-files each (5 tracked files)"]
-    assert popen_calls == [["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "-t", "--stage"]]
+    assert [git_command(c) for c in popen_calls] == [
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "-t", "--stage"]]
     assert len(gitinfo.GIT_CALLS) == 1
 
 
@@ -84,7 +85,7 @@ def test_scan_root_below_the_top_level_lists_only_its_subtree_relative_to_it(tmp
     assert find_toplevel(str(root / "envs" / "prod")) == str(root)
 
 
-def test_submodules_and_nested_repositories_are_listed_once_each(tmp_path, popen_calls):
+def test_submodules_are_listed_once_each_and_untracked_nested_repositories_not_at_all(tmp_path, popen_calls):
     library = make_repo(tmp_path / "library", tracked={"main.tf": "", "README.md": "r"})
     root = make_repo(tmp_path / "repo", tracked={".gitignore": "*.log\n", "main.tf": ""})
     git(root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(library), "vendor/library")
@@ -92,18 +93,21 @@ def test_submodules_and_nested_repositories_are_listed_once_each(tmp_path, popen
     make_repo(root / "clones" / "other", tracked={".gitignore": "*.tmp\n", "x.tf": ""}, untracked={"a.tmp": "t"})
     write(root, {"vendor/library/debug.log": "d"})
     popen_calls.clear()
-    view = git_view(str(root))
+    notes: list[str] = []
+    view = git_view(str(root), notes)
     assert view is not None
     assert [(r.prefix, r.toplevel) for r in view.repositories] == [
-        (".", str(root)), ("clones/other", str(root / "clones" / "other")),
-        ("vendor/library", str(root / "vendor" / "library"))]
+        (".", str(root)), ("vendor/library", str(root / "vendor" / "library"))]
+    assert notes[0] == ("git: clones/other is a repository that is not a submodule; git is not run in it "
+                        "(its configuration is nobody's to trust), its files count as untracked")
     assert view.tracked == frozenset({".gitignore", ".gitmodules", "main.tf", "vendor/library/main.tf",
-                                      "vendor/library/README.md", "clones/other/.gitignore", "clones/other/x.tf"})
-    # each repository's own ignore rules judge its files
-    assert view.is_ignored(["clones/other/a.tmp", "vendor/library/debug.log", "clones/other/x.tf"]) == {
-        "clones/other/a.tmp"}
-    assert len(popen_calls) == 3
-    assert all(call[:2] == ["git", "ls-files"] for call in popen_calls)
+                                      "vendor/library/README.md"})
+    # a submodule's own ignore rules judge its files; a repository git does not know (an untracked
+    # clone: its config is nobody's to trust) is, as for the outer git, untracked and not ignored
+    assert view.is_ignored(["clones/other/a.tmp", "vendor/library/debug.log", "clones/other/x.tf"]) == set()
+    assert view.is_tracked("clones/other/x.tf") is False
+    assert len(popen_calls) == 2
+    assert all(git_command(call)[:2] == ["git", "ls-files"] for call in popen_calls)
 
 
 def test_repositories_below_a_scan_root_outside_git(tmp_path):

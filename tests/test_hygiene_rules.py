@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from gitrepo import count_subprocesses, isolate_git, make_repo, write, zip_bytes
+from gitrepo import count_subprocesses, git_command, isolate_git, make_repo, write, zip_bytes
 from iacm_lint.engine import Options, run
 
 PROVIDERS_TF = '''terraform {
@@ -280,4 +280,4 @@ def test_all_rules_cost_one_git_subprocess_per_repository(tmp_path, monkeypatch)
     assert sorted({f.rule_id for f in result.findings if f.rule_id.startswith("IACM4")}) == [
         "IACM401", "IACM403", "IACM404", "IACM405"]
     git_calls = [c for c in calls if c[0] == "git"]
-    assert [c[1:3] for c in git_calls] == [["ls-files", "-z"]]
+    assert [git_command(c)[1:3] for c in git_calls] == [["ls-files", "-z"]]
