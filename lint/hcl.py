@@ -58,10 +58,50 @@ def _parser():
                 return _share_rule_objects(Lark.load(handle))  # the saved options hold the post-lexer (pickled by name)
         except Exception:  # noqa: BLE001 - missing or damaged: build and save again
             pass
-    parser = Lark.open(grammar, parser="lalr", postlex=PostLexer(), propagate_positions=False)
+    parser = Lark(_grammar_source(grammar), parser="lalr", postlex=PostLexer(), propagate_positions=False)
     if saved is not None:
         _save_tables(parser, saved)
     return parser
+
+
+def _possessive(plus: str) -> str:
+    """`++` where `re` has possessive repeats (Python 3.11+): the same match
+    without a backtracking entry per repetition (about 100 bytes each)."""
+    try:
+        re.compile("(?:a)++")
+    except re.error:
+        return plus
+    return plus + "+"
+
+
+# python-hcl2's terminals that cost time or memory out of proportion to the
+# text they match, rewritten to match exactly the same tokens (the grammar is
+# otherwise python-hcl2's own; a rewrite whose text is not found is skipped).
+# A regex group repeated per character (`(.|\n)*?`) keeps a backtracking
+# entry of ~150 bytes per character: a 5 MB string, comment or heredoc took
+# 750 MB while it was lexed. Each blank line was its own token (~250 bytes
+# and a parser step), so 9.5 MB of newlines took 2.5 GB and two minutes; a run
+# of blank lines is now one token and its last newline another, which parse
+# as before (the grammar takes any run of them, and python-hcl2's post-lexer
+# still sees the newline right before an operator on its own). A heredoc's
+# closing marker was sought after `\s*`, which also matched newlines: an
+# unclosed heredoc over blank lines took quadratic time.
+_TERMINAL_REWRITES = (
+    (r"NL_OR_COMMENT: /\n[ \t]*/ |", r"NL_OR_COMMENT: /\n[ \t\r\n]*(?=\n)|\n[ \t]*/ |"),
+    (r"/\/\*(.|\n)*?(\*\/)/", r"/\/\*[\s\S]*?\*\//"),
+    (r"""/(?:(?!\$\$\{)(?!\$\{)(?!%%\{)(?!%\{)[^"\\]|\\.|(?:\$(?!\$?\{))|(?:%(?!%?\{)))+/""",
+     r"""/(?:[^"\\$%]+|\\.|\$(?!\$?\{)|%(?!%?\{))""" + _possessive("+") + "/"),
+    (r"\r?\n(?:(?:.|\n)*?\r?\n)??\s*(?P=heredoc)", r"\r?\n(?:[\s\S]*?\r?\n)??[^\S\n]*(?P=heredoc)"),
+    (r"\r?\n(?:(?:.|\n)*?\r?\n)??\s*(?P=heredoc_trim)", r"\r?\n(?:[\s\S]*?\r?\n)??[^\S\n]*(?P=heredoc_trim)"),
+)
+
+
+def _grammar_source(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    for old, new in _TERMINAL_REWRITES:
+        text = text.replace(old, new)
+    return text
 
 
 def _share_rule_objects(parser):
@@ -622,12 +662,15 @@ class _Walker:
                             self.note_comments(sub)
 
 
+_TERMINALS_REVISION = "terminals-1"  # bump when _TERMINAL_REWRITES change: saved tables and parse entries go stale
+
+
 def parser_version() -> str:
-    """Identifies the grammar for caches: python-hcl2's version."""
+    """Identifies the grammar for caches: python-hcl2's version and our terminal rewrites."""
     try:
         from importlib.metadata import version
 
-        return "python-hcl2-" + version("python-hcl2")
+        return f"python-hcl2-{version('python-hcl2')}-{_TERMINALS_REVISION}"
     except Exception:  # noqa: BLE001 - metadata can be missing in odd installs
-        return "python-hcl2-unknown"
+        return f"python-hcl2-unknown-{_TERMINALS_REVISION}"
 
