@@ -27,6 +27,7 @@ from lark.grammar import Rule
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .jsonpos import template_references
+from .limits import number_value
 from .model import (
     NOT_LITERAL, TF_JSON, TFVARS_JSON, Attribute, Block, Comment, Expr, HclFile, ParseError,
     Span, StringPart,
@@ -355,6 +356,12 @@ def _unescape(raw: str) -> str:
     return _ESCAPE_RE.sub(repl, raw)
 
 
+def _negated(number: Any) -> Any:
+    if isinstance(number, str):  # an integer too long to convert, kept as text (limits.number_value)
+        return number[1:] if number.startswith("-") else "-" + number
+    return -number
+
+
 class _Walker:
     __slots__ = ("path", "text", "comments")
 
@@ -462,8 +469,7 @@ class _Walker:
         span = self.span(node)
         if data == "int_lit" or data == "float_lit":
             raw = str(node.children[0])
-            value: Any = int(raw) if data == "int_lit" else float(raw)
-            return Expr("number", raw, span, value)
+            return Expr("number", raw, span, number_value(raw))
         if data == "literal_value":
             raw = str(node.children[0])
             return Expr("null" if raw == "null" else "bool", raw, span, {"true": True, "false": False, "null": None}[raw])
@@ -482,7 +488,7 @@ class _Walker:
         if data == "unary_op" and str(node.children[0]) == "-":
             inner = self.expr(node.children[1])
             if inner.kind == "number":
-                return Expr("number", self.source(node), span, -inner.value)
+                return Expr("number", self.source(node), span, _negated(inner.value))
         if data == "expr_term":  # parenthesised
             inner = self.expr(next(c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"))
             return Expr(inner.kind, self.source(node), span, inner.value, inner.references, inner.functions,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import NOT_LITERAL, TFVARS_JSON, Attribute, Block, Expr, HclFile, ParseError, Span, StringPart
-from .limits import MAX_NESTING, nesting_message
+from .limits import MAX_NESTING, nesting_message, number_value
 
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _WS = re.compile(r"[ \t\n\r]*")
@@ -121,8 +121,7 @@ class _Reader:
         match = _NUMBER.match(text, i)
         if match and match.end() > i:
             raw = match.group(0)
-            number = float(raw) if any(c in raw for c in ".eE") else int(raw)
-            return JNode("number", number, self.span(i, match.end())), match.end()
+            return JNode("number", number_value(raw), self.span(i, match.end())), match.end()
         raise JsonSyntaxError(f"unexpected character {char!r}", i)
 
     def document(self) -> JNode:
@@ -228,7 +227,8 @@ def _expr(node: JNode) -> Expr:
         literal = value.replace("$${", "${").replace("%%{", "%{")
         return Expr("string", json.dumps(value), node.span, literal, strings=(StringPart(literal, node.span),) if literal else ())
     if node.kind in ("number", "bool", "null"):
-        return Expr(node.kind, json.dumps(node.value), node.span, node.value)
+        text = node.value if isinstance(node.value, str) else json.dumps(node.value)  # a huge integer is its own text
+        return Expr(node.kind, text, node.span, node.value)
     if node.kind == "array":
         items = tuple(_expr(item) for item in node.value)
         return Expr.collection("tuple", "", node.span, items)

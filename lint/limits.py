@@ -8,6 +8,8 @@ own recursive methods and rules all recurse once or more per level; without
 this bound a 300-deep `[[[...]]]` in a pull request crashed the scan with
 RecursionError. Real Terraform and pipelines nest a dozen levels at most.
 
+Number literals too long for int() keep their text (`number_value`).
+
 The per-file size limit lives in `textio` (`Options.max_file_bytes`,
 `--max-file-size`).
 """
@@ -15,7 +17,7 @@ The per-file size limit lives in `textio` (`Options.max_file_bytes`,
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from .model import Block, Expr, HclFile, ParseError, Span, YamlFile, YNode
 
@@ -34,6 +36,23 @@ def parse_size(text: str) -> int:
     if value < 1:
         raise ValueError("the size limit must be at least 1 byte")
     return value
+
+
+# int() of a longer digit string raises ValueError past the interpreter's
+# int-string limit (4,300 digits by default, 640 at the lowest setting) and
+# takes quadratic time below it. No real value is that long, so such a literal
+# keeps its text as its value (HCL would convert it to that string anyway).
+MAX_INT_DIGITS = 640
+
+
+def number_value(raw: str) -> Union[int, float, str]:
+    """The value of a number literal (`-12`, `1.5e3`, `1e999999` -> inf). An
+    integer of more than MAX_INT_DIGITS digits stays text."""
+    if "." in raw or "e" in raw or "E" in raw:
+        return float(raw)  # linear in the text; out-of-range exponents give inf or 0.0
+    if len(raw) - raw.startswith("-") > MAX_INT_DIGITS:
+        return raw
+    return int(raw)
 
 
 def nesting_message(limit: int = MAX_NESTING) -> str:
