@@ -27,7 +27,7 @@ from lark.grammar import Rule
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .jsonpos import template_references
-from .limits import number_value
+from .limits import MAX_TOKENS, number_value, too_complex_message
 from .model import (
     NOT_LITERAL, TF_JSON, TFVARS_JSON, Attribute, Block, Comment, Expr, HclFile, ParseError,
     Span, StringPart,
@@ -191,7 +191,9 @@ def parse_hcl(text: str, path: str, kind: str) -> HclFile:
 
         return parse_tf_json(text, path, kind)
     try:
-        tree = _parser().parse(_hide_core_namespace(text) + "\n")
+        tree = _parse_tree(_hide_core_namespace(text) + "\n")
+    except _TooComplex:
+        return HclFile(path, kind, error=ParseError(too_complex_message(), Span.file_start(path)))
     except UnexpectedInput as exc:
         return HclFile(path, kind, error=_syntax_error(exc, text, path))
     except RecursionError:
@@ -205,6 +207,28 @@ def parse_hcl(text: str, path: str, kind: str) -> HclFile:
     except RecursionError:
         return HclFile(path, kind, error=_too_deep_error(tree, path))
     return HclFile(path, kind, blocks=blocks, attributes=attributes, comments=tuple(walker.comments))
+
+
+class _TooComplex(Exception):
+    """More than limits.MAX_TOKENS tokens."""
+
+
+def _parse_tree(source: str) -> Tree:
+    """The lark tree of `source`, or _TooComplex past limits.MAX_TOKENS tokens."""
+    parser = _parser()
+    if len(source) <= MAX_TOKENS:  # every token is at least one character long: within the budget
+        return parser.parse(source)
+    return _parse_counting(parser, source, MAX_TOKENS)
+
+
+def _parse_counting(parser, source: str, limit: int) -> Tree:
+    """`parser.parse(source)` fed token by token, stopping after `limit` tokens."""
+    interactive = parser.parse_interactive(source)
+    token = None
+    for count, token in enumerate(interactive.iter_parse(), 1):
+        if count > limit:
+            raise _TooComplex
+    return interactive.feed_eof(token)
 
 
 _OPENERS = frozenset({"LBRACE", "LSQB", "LPAR", "INTERP_START", "DIRECTIVE_START"})

@@ -8,6 +8,14 @@ own recursive methods and rules all recurse once or more per level; without
 this bound a 300-deep `[[[...]]]` in a pull request crashed the scan with
 RecursionError. Real Terraform and pipelines nest a dozen levels at most.
 
+A file of more than MAX_TOKENS tokens (HCL tokens, JSON or YAML values and
+events) becomes an IACM000 "too complex to analyse" error. Parse trees and
+models cost a few hundred bytes and a few microseconds per token, so this
+bounds what one file can take whatever its shape (~250 MB and a few seconds):
+a 5 MB file of `#` lines or of `a {}` blocks stops there instead of taking
+gigabytes. Real Terraform averages ~7 bytes per token, so files of ordinary
+code up to ~3 MB are well within it. Deterministic, unlike a time limit.
+
 Number literals too long for int() keep their text (`number_value`).
 
 The per-file size limit lives in `textio` (`Options.max_file_bytes`,
@@ -22,6 +30,7 @@ from typing import Any, Optional, Union
 from .model import Block, Expr, HclFile, ParseError, Span, YamlFile, YNode
 
 MAX_NESTING = 100
+MAX_TOKENS = 500_000
 
 _SIZE = re.compile(r"\s*(\d+)\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)\s*", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
@@ -57,6 +66,10 @@ def number_value(raw: str) -> Union[int, float, str]:
 
 def nesting_message(limit: int = MAX_NESTING) -> str:
     return f"nested more than {limit} levels deep; not analysed"
+
+
+def too_complex_message() -> str:
+    return f"too complex to analyse (more than {MAX_TOKENS:,} tokens)"
 
 
 def could_be_deeper(text: str, limit: int = MAX_NESTING) -> bool:
