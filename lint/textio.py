@@ -17,8 +17,9 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 def decode_source(data: bytes, path: str) -> tuple[Optional[str], Optional[ParseError]]:
     """UTF-8 text without its BOM, or the reason it cannot be read as
     Terraform/YAML source (Terraform and Harness read only UTF-8)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, ParseError("file is UTF-16 encoded; Terraform and Harness read only UTF-8", Span.file_start(path))
+    encoding = _foreign_bom(data)
+    if encoding:
+        return None, ParseError(f"file is {encoding} encoded; Terraform and Harness read only UTF-8", Span.file_start(path))
     nul = data.find(b"\x00")
     if nul != -1:
         line, col = _position_of_byte(data, nul)
@@ -31,6 +32,15 @@ def decode_source(data: bytes, path: str) -> tuple[Optional[str], Optional[Parse
     if text.startswith("\ufeff"):
         text = text[1:]
     return text, None
+
+
+def _foreign_bom(data: bytes) -> Optional[str]:
+    """UTF-32 or UTF-16 by its byte order mark (UTF-32 LE's starts like UTF-16 LE's)."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    return None
 
 
 def _position_of_byte(data: bytes, offset: int) -> tuple[int, int]:
