@@ -27,7 +27,8 @@ from lark.grammar import Rule
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .jsonpos import template_references
-from .limits import MAX_TOKENS, number_value, too_complex_message
+from . import limits
+from .limits import number_value, too_complex_message
 from .model import (
     NOT_LITERAL, TF_JSON, TFVARS_JSON, Attribute, Block, Comment, Expr, HclFile, ParseError,
     Span, StringPart,
@@ -216,9 +217,10 @@ class _TooComplex(Exception):
 def _parse_tree(source: str) -> Tree:
     """The lark tree of `source`, or _TooComplex past limits.MAX_TOKENS tokens."""
     parser = _parser()
-    if len(source) <= MAX_TOKENS:  # every token is at least one character long: within the budget
+    budget = limits.MAX_TOKENS
+    if len(source) <= budget:  # every token is at least one character long: within the budget
         return parser.parse(source)
-    return _parse_counting(parser, source, MAX_TOKENS)
+    return _parse_counting(parser, source, budget)
 
 
 def _parse_counting(parser, source: str, limit: int) -> Tree:
@@ -362,6 +364,8 @@ def _search_last(node) -> Optional[Token]:
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
 _HEREDOC_INTERP_RE = re.compile(r"(?<!\$)\$\{|(?<!%)%\{")
+_CRS_BEFORE_NEWLINE = re.compile(r"\r+\n")
+_INDENT_OF_TEXT_LINE = re.compile(r"(?m)^[ \t]*(?=[^\n]*\S)")  # a `<<-` body line's indent, unless the line is blank
 
 
 def _unescape(raw: str) -> str:
@@ -568,21 +572,24 @@ class _Walker:
         return Expr("string", source, span, value, strings=(StringPart(value, span),) if value else ())
 
     def heredoc(self, token: Token, trim: bool) -> Expr:
+        """Spans and text found with find/rfind and regexes over the body, not
+        lists of its lines (~30 bytes a line: a heredoc of blank lines cost
+        ten times its size)."""
         raw = self.source(token)
         source = raw.rstrip("\n").rstrip("\r")
-        lines = source.split("\n")
-        end_line = token.line + len(lines) - 1
-        span = Span(self.path, token.line, token.column, end_line, len(lines[-1]) + 1)
-        body_lines = [line.rstrip("\r") for line in lines[1:-1]]
-        if trim:
-            indents = [len(l) - len(l.lstrip(" \t")) for l in body_lines if l.strip()]
-            cut = min(indents) if indents else 0
-            body_lines = [l[cut:] for l in body_lines]
-        body = "".join(l + "\n" for l in body_lines)
+        header_end = source.find("\n")  # the token holds the header line and the marker line at least
+        marker_start = source.rfind("\n") + 1
+        end_line = token.line + source.count("\n")
+        span = Span(self.path, token.line, token.column, end_line, len(source) - marker_start + 1)
+        body = _CRS_BEFORE_NEWLINE.sub("\n", source[header_end + 1:marker_start])  # each line's trailing CRs dropped
+        if trim and body:
+            cut = min((len(m.group()) for m in _INDENT_OF_TEXT_LINE.finditer(body)), default=0)
+            if cut:
+                body = re.sub(f"(?m)^.{{0,{cut}}}", "", body)
         strings = ()
-        if body_lines:
-            body_span = Span(self.path, token.line + 1, 1, end_line - 1, len(lines[-2].rstrip("\r")) + 1)
-            strings = (StringPart(body, body_span),)
+        if marker_start > header_end + 1:  # at least one body line
+            last_line = source[source.rfind("\n", 0, marker_start - 1) + 1:marker_start - 1].rstrip("\r")
+            strings = (StringPart(body, Span(self.path, token.line + 1, 1, end_line - 1, len(last_line) + 1)),)
         if _HEREDOC_INTERP_RE.search(body):
             refs = template_references(body)
             return Expr("heredoc", source, span, NOT_LITERAL, refs, (), strings)

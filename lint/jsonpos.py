@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import NOT_LITERAL, TFVARS_JSON, Attribute, Block, Expr, HclFile, ParseError, Span, StringPart
-from .limits import MAX_NESTING, MAX_TOKENS, nesting_message, number_value, too_complex_message
+from . import limits
+from .limits import MAX_NESTING, nesting_message, number_value, too_complex_message
 from .textio import line_starts
 
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
@@ -52,7 +53,7 @@ class _Reader:
         self.text = text
         self.path = path
         self.line_starts = line_starts(text)
-        self.values = 0  # values read so far, against limits.MAX_TOKENS
+        self.values_left = limits.MAX_TOKENS
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.line_starts, offset) - 1
@@ -70,8 +71,8 @@ class _Reader:
         i = self.skip(i)
         if depth > MAX_NESTING:  # the mapper below and pickling recurse per level
             raise _TooDeep(nesting_message(), i)
-        self.values += 1
-        if self.values > MAX_TOKENS:
+        self.values_left -= 1
+        if self.values_left < 0:
             raise _TooComplex(too_complex_message(), 0)
         text = self.text
         if i >= len(text):

@@ -277,6 +277,7 @@ def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache]
     waiting: set = set()
     executor = None
     finished = False
+    failed: list[str] = []  # how each chunk that did not come back failed
 
     def collect(done) -> None:
         for future in done:
@@ -285,7 +286,7 @@ def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache]
             except BrokenProcessPool:
                 raise
             except Exception as exc:  # noqa: BLE001 - e.g. MemoryError in the worker: this process parses the chunk
-                notes.append(f"a parser process failed ({describe_exception(exc)}); its files were parsed in this process")
+                failed.append(describe_exception(exc))
                 continue
             for index, blob in returned:
                 try:
@@ -315,11 +316,14 @@ def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache]
             collect(done)
         finished = True
     except Exception as exc:  # noqa: BLE001 - BrokenProcessPool, OSError from fork, MemoryError: never lose a file
-        notes.append(f"parsing in {processes} worker processes failed ({describe_exception(exc)}); "
+        notes.append(f"the parser processes failed ({describe_exception(exc)}); "
                      f"{len(left)} files were parsed in this process instead")
     finally:
         if executor is not None:
             _stop(executor, clean=finished)
+    for reason in dict.fromkeys(failed):
+        notes.append(f"{failed.count(reason)} of the parser processes' tasks failed ({reason}); "
+                     "their files were parsed in this process")
     return list(left.values())
 
 

@@ -118,4 +118,7 @@ def line_starts(text: str) -> array:
     """Offsets where each `\\n`-separated line of `text` starts (0 first), as
     a compact array for bisect: 8 bytes a line, not the ~40 of a list of ints
     (a file of newlines is as many lines as bytes)."""
-    return array("q", [0]) + array("q", (match.end() for match in _NEWLINE.finditer(text)))
+    starts = array("q", [0]) * (text.count("\n") + 1)  # allocated once, at its final size
+    for line, match in enumerate(_NEWLINE.finditer(text), 1):
+        starts[line] = match.end()
+    return starts

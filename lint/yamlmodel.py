@@ -20,7 +20,8 @@ from typing import NamedTuple, Optional
 import yaml
 from yaml.reader import ReaderError
 
-from .limits import MAX_TOKENS, too_complex_message
+from . import limits
+from .limits import too_complex_message
 from .textio import decode_source, line_starts
 from .model import Comment, ParseError, Span, YamlFile, YNode
 
@@ -255,7 +256,7 @@ def load_yaml(text: str, path: str, *, line_offset: int = 0, col_offset: int = 0
         text = text[1:]
     positions = _Positions(text, path, line_offset, col_offset)
     loader_cls = loader or _LOADER
-    if len(text) > MAX_TOKENS and _too_many_events(text, loader_cls):
+    if len(text) > limits.MAX_TOKENS and _too_many_events(text, loader_cls):
         return YamlFile(path, None, (), ParseError(too_complex_message(), _error_span(positions, 0)))
     converter = _Converter(text, positions)
     # Composing allocates millions of small objects that all stay alive;
@@ -293,11 +294,11 @@ def _too_many_events(text: str, loader_cls) -> bool:
     composing reports it as it always did."""
     parser = loader_cls(text)
     try:
-        count = 0
+        left = limits.MAX_TOKENS
         while parser.check_event():
             parser.get_event()
-            count += 1
-            if count > MAX_TOKENS:
+            left -= 1
+            if left < 0:
                 return True
     except yaml.YAMLError:
         pass
