@@ -19,7 +19,8 @@ def decode_source(data: bytes, path: str) -> tuple[Optional[str], Optional[Parse
     Terraform/YAML source (Terraform and Harness read only UTF-8)."""
     encoding = _foreign_bom(data)
     if encoding:
-        return None, ParseError(f"file is {encoding} encoded; Terraform and Harness read only UTF-8", Span.file_start(path))
+        return None, ParseError(f"file is {encoding} encoded; Terraform and Harness read only UTF-8",
+                                Span.file_start(path))
     nul = data.find(b"\x00")
     if nul != -1:
         line, col = _position_of_byte(data, nul)

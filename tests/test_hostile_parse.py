@@ -75,7 +75,8 @@ def test_a_five_thousand_digit_number_is_kept_as_text(tmp_path, name, text, wher
 
 
 def test_numbers_that_int_can_take_stay_numbers():
-    assert [limits.number_value(raw) for raw in ("0", "-12", "1.5", "2e3", "1" * 640)] == [0, -12, 1.5, 2000.0, int("1" * 640)]
+    assert [limits.number_value(raw) for raw in ("0", "-12", "1.5", "2e3", "1" * 640)] == [
+        0, -12, 1.5, 2000.0, int("1" * 640)]
     assert limits.number_value("1" * 641) == "1" * 641
     parsed = parse_source(f"x = -(12)\ny = -(-5)\nz = -(-{DIGITS})\n", None, "t.tfvars", TFVARS)
     assert [a.expr.value for a in parsed.attributes] == [-12, 5, DIGITS]
@@ -325,8 +326,8 @@ def _running(pid: int) -> bool:
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)
 def test_killing_the_scan_kills_its_parser_processes(tmp_path, sig):
     root = repo(tmp_path, {f"f{i}.tf": "a {}\n" * 20_000 for i in range(24)})  # ~1 s of parsing each
-    scan_process = subprocess.Popen([sys.executable, "-m", "iacm_lint", "check", str(root), "--no-cache", "--jobs", "3"],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [sys.executable, "-m", "iacm_lint", "check", str(root), "--no-cache", "--jobs", "3"]
+    scan_process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     workers: list[int] = []
     try:
         deadline = time.monotonic() + 60

@@ -250,7 +250,8 @@ def test_runs_of_blank_lines_and_comments_parse_like_one_newline(pairs):
     plain = parse_source("\n".join(line for line, _ in pairs) + "\n", None, "main.tf", TF)
     assert (model.error is None) == (plain.error is None), model.error
     assert [(a.name, a.value) for a in model.attributes] == [(a.name, a.value) for a in plain.attributes]
-    assert [(b.type, b.attributes[0].value) for b in model.blocks] == [(b.type, b.attributes[0].value) for b in plain.blocks]
+    assert [(b.type, b.attributes[0].value) for b in model.blocks] == [
+        (b.type, b.attributes[0].value) for b in plain.blocks]
 
 
 @st.composite
