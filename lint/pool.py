@@ -331,6 +331,11 @@ def _stop(executor: ProcessPoolExecutor, clean: bool) -> None:
     """Shut the pool down; after Ctrl-C, an exception or a broken pool,
     terminate its workers first instead of waiting for their chunks."""
     if not clean:
+        call_queue = getattr(executor, "_call_queue", None)
+        if call_queue is not None:
+            # Python 3.10: the pool's manager thread joins the thread feeding this queue,
+            # which is stuck writing to the pipe the terminated workers no longer read.
+            call_queue.cancel_join_thread()
         for process in list((getattr(executor, "_processes", None) or {}).values()):
             try:
                 process.terminate()
