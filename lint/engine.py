@@ -16,9 +16,9 @@ from typing import Any, Callable, Optional
 from . import discover
 from .findings import LEVEL_ORDER, Finding, Secret
 from .limits import within_limits  # nesting bound: deeper models would overflow pickling and rules
-from .model import YAML, HclFile, Repo, RootModule, YamlFile
+from .model import YAML, HclFile, ParseError, Repo, RootModule, Span, YamlFile
 from .registry import Rule, Violation, all_rules, matches
-from .textio import DEFAULT_MAX_BYTES, read_source
+from .textio import DEFAULT_MAX_BYTES, decode_source, read_source
 
 ENGINES = ("opentofu", "terraform")
 
@@ -163,9 +163,35 @@ def parse_file(abs_path: str, rel_path: str, kind: str, max_bytes: int = DEFAULT
     return parse_source(text, error, rel_path, kind)
 
 
+def parse_bytes(data: bytes, rel_path: str, kind: str):
+    """`parse_file` of bytes already read (the pool and the cache hash them first)."""
+    try:
+        text, error = decode_source(data, rel_path)
+    except Exception as exc:  # noqa: BLE001 - MemoryError: as parse_source
+        return not_analysed(rel_path, kind, exc)
+    return parse_source(text, error, rel_path, kind)
+
+
 def parse_source(text, error, rel_path: str, kind: str):
-    """`parse_file` after reading: `text` decoded, or None with `error`
-    (the cache hashes the bytes it read and parses them through here)."""
+    """`parse_file` after reading: `text` decoded, or None with `error`.
+    Never raises: whatever goes wrong in a parser (a bug, MemoryError,
+    RecursionError) makes that one file an IACM000, not the end of the scan."""
+    try:
+        return _parse_text(text, error, rel_path, kind)
+    except Exception as exc:  # noqa: BLE001 - one file must not end the scan
+        return not_analysed(rel_path, kind, exc)
+
+
+def not_analysed(rel_path: str, kind: str, exc: BaseException):
+    """The model of a file whose parsing failed with `exc`: an IACM000 that
+    names the exception's type and place, never its text (it may quote the file)."""
+    from .redact import describe_exception
+
+    error = ParseError(f"internal error ({describe_exception(exc)}), not analysed", Span.file_start(rel_path))
+    return YamlFile(rel_path, None, error=error) if kind == YAML else HclFile(rel_path, kind, error=error)
+
+
+def _parse_text(text, error, rel_path: str, kind: str):
     if kind == YAML:
         from .yamlmodel import load_pipeline_file
 
@@ -220,7 +246,7 @@ def repo_from(found: Discovered, options: Options) -> Repo:
                   if kind in discover.PARSED_KINDS or kind == YAML]
     if any(kind != YAML for _, _, kind in parse_jobs):
         _require_usable_parser()
-    models = _parse_all(parse_jobs, options)
+    models = _parse_all(parse_jobs, options, repo.notes)
     for parsed in models:
         if isinstance(parsed, HclFile):
             repo.hcl_files.append(parsed)
@@ -256,10 +282,10 @@ def _require_usable_parser() -> None:
         _PARSER_CHECKED = True
 
 
-def _parse_all(jobs: list[tuple[str, str, str]], options: Options):
+def _parse_all(jobs: list[tuple[str, str, str]], options: Options, notes: list[str]):
     from .pool import parse_all  # the cache and the process pool (issue 10)
 
-    return parse_all(jobs, options)
+    return parse_all(jobs, options, notes)
 
 
 def _attach_git(repo: Repo, walked: discover.Walk, view) -> None:

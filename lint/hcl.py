@@ -27,6 +27,8 @@ from lark.grammar import Rule
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .jsonpos import template_references
+from . import limits
+from .limits import number_value, too_complex_message
 from .model import (
     NOT_LITERAL, TF_JSON, TFVARS_JSON, Attribute, Block, Comment, Expr, HclFile, ParseError,
     Span, StringPart,
@@ -58,10 +60,50 @@ def _parser():
                 return _share_rule_objects(Lark.load(handle))  # the saved options hold the post-lexer (pickled by name)
         except Exception:  # noqa: BLE001 - missing or damaged: build and save again
             pass
-    parser = Lark.open(grammar, parser="lalr", postlex=PostLexer(), propagate_positions=False)
+    parser = Lark(_grammar_source(grammar), parser="lalr", postlex=PostLexer(), propagate_positions=False)
     if saved is not None:
         _save_tables(parser, saved)
     return parser
+
+
+def _possessive(plus: str) -> str:
+    """`++` where `re` has possessive repeats (Python 3.11+): the same match
+    without a backtracking entry per repetition (about 100 bytes each)."""
+    try:
+        re.compile("(?:a)++")
+    except re.error:
+        return plus
+    return plus + "+"
+
+
+# python-hcl2's terminals that cost time or memory out of proportion to the
+# text they match, rewritten to match exactly the same tokens (the grammar is
+# otherwise python-hcl2's own; a rewrite whose text is not found is skipped).
+# A regex group repeated per character (`(.|\n)*?`) keeps a backtracking
+# entry of ~150 bytes per character: a 5 MB string, comment or heredoc took
+# 750 MB while it was lexed. Each blank line was its own token (~250 bytes
+# and a parser step), so 9.5 MB of newlines took 2.5 GB and two minutes; a run
+# of blank lines is now one token and its last newline another, which parse
+# as before (the grammar takes any run of them, and python-hcl2's post-lexer
+# still sees the newline right before an operator on its own). A heredoc's
+# closing marker was sought after `\s*`, which also matched newlines: an
+# unclosed heredoc over blank lines took quadratic time.
+_TERMINAL_REWRITES = (
+    (r"NL_OR_COMMENT: /\n[ \t]*/ |", r"NL_OR_COMMENT: /\n[ \t\r\n]*(?=\n)|\n[ \t]*/ |"),
+    (r"/\/\*(.|\n)*?(\*\/)/", r"/\/\*[\s\S]*?\*\//"),
+    (r"""/(?:(?!\$\$\{)(?!\$\{)(?!%%\{)(?!%\{)[^"\\]|\\.|(?:\$(?!\$?\{))|(?:%(?!%?\{)))+/""",
+     r"""/(?:[^"\\$%]+|\\.|\$(?!\$?\{)|%(?!%?\{))""" + _possessive("+") + "/"),
+    (r"\r?\n(?:(?:.|\n)*?\r?\n)??\s*(?P=heredoc)", r"\r?\n(?:[\s\S]*?\r?\n)??[^\S\n]*(?P=heredoc)"),
+    (r"\r?\n(?:(?:.|\n)*?\r?\n)??\s*(?P=heredoc_trim)", r"\r?\n(?:[\s\S]*?\r?\n)??[^\S\n]*(?P=heredoc_trim)"),
+)
+
+
+def _grammar_source(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    for old, new in _TERMINAL_REWRITES:
+        text = text.replace(old, new)
+    return text
 
 
 def _share_rule_objects(parser):
@@ -150,7 +192,9 @@ def parse_hcl(text: str, path: str, kind: str) -> HclFile:
 
         return parse_tf_json(text, path, kind)
     try:
-        tree = _parser().parse(_hide_core_namespace(text) + "\n")
+        tree = _parse_tree(_hide_core_namespace(text) + "\n")
+    except _TooComplex:
+        return HclFile(path, kind, error=ParseError(too_complex_message(), Span.file_start(path)))
     except UnexpectedInput as exc:
         return HclFile(path, kind, error=_syntax_error(exc, text, path))
     except RecursionError:
@@ -164,6 +208,29 @@ def parse_hcl(text: str, path: str, kind: str) -> HclFile:
     except RecursionError:
         return HclFile(path, kind, error=_too_deep_error(tree, path))
     return HclFile(path, kind, blocks=blocks, attributes=attributes, comments=tuple(walker.comments))
+
+
+class _TooComplex(Exception):
+    """More than limits.MAX_TOKENS tokens."""
+
+
+def _parse_tree(source: str) -> Tree:
+    """The lark tree of `source`, or _TooComplex past limits.MAX_TOKENS tokens."""
+    parser = _parser()
+    budget = limits.MAX_TOKENS
+    if len(source) <= budget:  # every token is at least one character long: within the budget
+        return parser.parse(source)
+    return _parse_counting(parser, source, budget)
+
+
+def _parse_counting(parser, source: str, limit: int) -> Tree:
+    """`parser.parse(source)` fed token by token, stopping after `limit` tokens."""
+    interactive = parser.parse_interactive(source)
+    token = None
+    for count, token in enumerate(interactive.iter_parse(), 1):
+        if count > limit:
+            raise _TooComplex
+    return interactive.feed_eof(token)
 
 
 _OPENERS = frozenset({"LBRACE", "LSQB", "LPAR", "INTERP_START", "DIRECTIVE_START"})
@@ -297,6 +364,8 @@ def _search_last(node) -> Optional[Token]:
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
 _HEREDOC_INTERP_RE = re.compile(r"(?<!\$)\$\{|(?<!%)%\{")
+_CRS_BEFORE_NEWLINE = re.compile(r"\r+\n")
+_INDENT_OF_TEXT_LINE = re.compile(r"(?m)^[ \t]*(?=[^\n]*\S)")  # a `<<-` body line's indent, unless the line is blank
 
 
 def _unescape(raw: str) -> str:
@@ -313,6 +382,12 @@ def _unescape(raw: str) -> str:
         return _ESCAPES.get(seq, match.group(0))
 
     return _ESCAPE_RE.sub(repl, raw)
+
+
+def _negated(number: Any) -> Any:
+    if isinstance(number, str):  # an integer too long to convert, kept as text (limits.number_value)
+        return number[1:] if number.startswith("-") else "-" + number
+    return -number
 
 
 class _Walker:
@@ -422,8 +497,7 @@ class _Walker:
         span = self.span(node)
         if data == "int_lit" or data == "float_lit":
             raw = str(node.children[0])
-            value: Any = int(raw) if data == "int_lit" else float(raw)
-            return Expr("number", raw, span, value)
+            return Expr("number", raw, span, number_value(raw))
         if data == "literal_value":
             raw = str(node.children[0])
             return Expr("null" if raw == "null" else "bool", raw, span, {"true": True, "false": False, "null": None}[raw])
@@ -442,7 +516,7 @@ class _Walker:
         if data == "unary_op" and str(node.children[0]) == "-":
             inner = self.expr(node.children[1])
             if inner.kind == "number":
-                return Expr("number", self.source(node), span, -inner.value)
+                return Expr("number", self.source(node), span, _negated(inner.value))
         if data == "expr_term":  # parenthesised
             inner = self.expr(next(c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"))
             return Expr(inner.kind, self.source(node), span, inner.value, inner.references, inner.functions,
@@ -498,21 +572,24 @@ class _Walker:
         return Expr("string", source, span, value, strings=(StringPart(value, span),) if value else ())
 
     def heredoc(self, token: Token, trim: bool) -> Expr:
+        """Spans and text found with find/rfind and regexes over the body, not
+        lists of its lines (~30 bytes a line: a heredoc of blank lines cost
+        ten times its size)."""
         raw = self.source(token)
         source = raw.rstrip("\n").rstrip("\r")
-        lines = source.split("\n")
-        end_line = token.line + len(lines) - 1
-        span = Span(self.path, token.line, token.column, end_line, len(lines[-1]) + 1)
-        body_lines = [line.rstrip("\r") for line in lines[1:-1]]
-        if trim:
-            indents = [len(l) - len(l.lstrip(" \t")) for l in body_lines if l.strip()]
-            cut = min(indents) if indents else 0
-            body_lines = [l[cut:] for l in body_lines]
-        body = "".join(l + "\n" for l in body_lines)
+        header_end = source.find("\n")  # the token holds the header line and the marker line at least
+        marker_start = source.rfind("\n") + 1
+        end_line = token.line + source.count("\n")
+        span = Span(self.path, token.line, token.column, end_line, len(source) - marker_start + 1)
+        body = _CRS_BEFORE_NEWLINE.sub("\n", source[header_end + 1:marker_start])  # each line's trailing CRs dropped
+        if trim and body:
+            cut = min((len(m.group()) for m in _INDENT_OF_TEXT_LINE.finditer(body)), default=0)
+            if cut:
+                body = re.sub(f"(?m)^.{{0,{cut}}}", "", body)
         strings = ()
-        if body_lines:
-            body_span = Span(self.path, token.line + 1, 1, end_line - 1, len(lines[-2].rstrip("\r")) + 1)
-            strings = (StringPart(body, body_span),)
+        if marker_start > header_end + 1:  # at least one body line
+            last_line = source[source.rfind("\n", 0, marker_start - 1) + 1:marker_start - 1].rstrip("\r")
+            strings = (StringPart(body, Span(self.path, token.line + 1, 1, end_line - 1, len(last_line) + 1)),)
         if _HEREDOC_INTERP_RE.search(body):
             refs = template_references(body)
             return Expr("heredoc", source, span, NOT_LITERAL, refs, (), strings)
@@ -622,12 +699,15 @@ class _Walker:
                             self.note_comments(sub)
 
 
+_TERMINALS_REVISION = "terminals-1"  # bump when _TERMINAL_REWRITES change: saved tables and parse entries go stale
+
+
 def parser_version() -> str:
-    """Identifies the grammar for caches: python-hcl2's version."""
+    """Identifies the grammar for caches: python-hcl2's version and our terminal rewrites."""
     try:
         from importlib.metadata import version
 
-        return "python-hcl2-" + version("python-hcl2")
+        return f"python-hcl2-{version('python-hcl2')}-{_TERMINALS_REVISION}"
     except Exception:  # noqa: BLE001 - metadata can be missing in odd installs
-        return "python-hcl2-unknown"
+        return f"python-hcl2-unknown-{_TERMINALS_REVISION}"
 

@@ -11,17 +11,23 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
 from .model import NOT_LITERAL, TFVARS_JSON, Attribute, Block, Expr, HclFile, ParseError, Span, StringPart
-from .limits import MAX_NESTING, nesting_message
+from . import limits
+from .limits import MAX_NESTING, nesting_message, number_value, too_complex_message
+from .textio import line_starts
 
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _WS = re.compile(r"[ \t\n\r]*")
-_INTERPOLATION = re.compile(r"(?<!\$)\$\{([^}]*)\}|(?<!%)%\{([^}]*)\}")
-_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
-_TRAVERSAL = re.compile(r"(?<![\w.])[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+")
+_INTERPOLATION_START = re.compile(r"(?<!\$)\$\{|(?<!%)%\{")
+_QUOTED = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # unrolled: no backtracking entry per character
+# A traversal (group 1), or else the name that failed to start one: every
+# start inside that name (after a "-") would fail the same way, so it is
+# skipped whole instead of tried at each "-" (quadratic on `a-a-a-…`).
+_TRAVERSAL = re.compile(r"(?<![\w.])(?:([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+)|[A-Za-z_][\w-]*)")
 
 # Labels per block type in Terraform's JSON syntax.
 _LABELS = {"resource": 2, "data": 2, "ephemeral": 2, "variable": 1, "output": 1, "module": 1, "provider": 1,
@@ -46,17 +52,12 @@ class _Reader:
     def __init__(self, text: str, path: str):
         self.text = text
         self.path = path
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.line_starts = line_starts(text)
+        self.values_left = limits.MAX_TOKENS
 
     def position(self, offset: int) -> tuple[int, int]:
-        lo, hi = 0, len(self.line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.line_starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1, offset - self.line_starts[lo] + 1
+        line = bisect_right(self.line_starts, offset) - 1
+        return line + 1, offset - self.line_starts[line] + 1
 
     def span(self, start: int, end: int) -> Span:
         line, col = self.position(start)
@@ -70,6 +71,9 @@ class _Reader:
         i = self.skip(i)
         if depth > MAX_NESTING:  # the mapper below and pickling recurse per level
             raise _TooDeep(nesting_message(), i)
+        self.values_left -= 1
+        if self.values_left < 0:
+            raise _TooComplex(too_complex_message(), 0)
         text = self.text
         if i >= len(text):
             raise JsonSyntaxError("unexpected end of file", i)
@@ -121,8 +125,7 @@ class _Reader:
         match = _NUMBER.match(text, i)
         if match and match.end() > i:
             raw = match.group(0)
-            number = float(raw) if any(c in raw for c in ".eE") else int(raw)
-            return JNode("number", number, self.span(i, match.end())), match.end()
+            return JNode("number", number_value(raw), self.span(i, match.end())), match.end()
         raise JsonSyntaxError(f"unexpected character {char!r}", i)
 
     def document(self) -> JNode:
@@ -144,21 +147,54 @@ class _TooDeep(JsonSyntaxError):
     """Valid JSON, but nested past limits.MAX_NESTING."""
 
 
+class _TooComplex(JsonSyntaxError):
+    """More than limits.MAX_TOKENS values."""
+
+
 def template_references(template: str) -> tuple[str, ...]:
     """Dotted traversals (`var.x`, `aws_s3_bucket.b.id`) inside the `${…}`
     and `%{…}` parts of a template; literal text and quoted strings inside an
     interpolation ("example.com") are not references."""
     found = []
-    for match in _INTERPOLATION.finditer(template):
-        code = _QUOTED.sub(" ", match.group(1) if match.group(1) is not None else match.group(2))
-        found.extend(m.group(0) for m in _TRAVERSAL.finditer(code))
+    position = 0
+    while True:
+        opening = _INTERPOLATION_START.search(template, position)
+        if opening is None:
+            break
+        # the first "}" closes it; with none left, no later opening closes either (a regex
+        # `\$\{([^}]*)\}` tried every opening to the end: quadratic on "${${${…")
+        closing = template.find("}", opening.end())
+        if closing == -1:
+            break
+        code = _without_strings(template[opening.end():closing])
+        found.extend(m.group(1) for m in _TRAVERSAL.finditer(code) if m.group(1))
+        position = closing + 1
     return tuple(dict.fromkeys(found))
+
+
+def _without_strings(code: str) -> str:
+    """`code` with each quoted string replaced by a blank. When one opening
+    quote is never closed, no later one is (they are all escaped inside it):
+    stop there instead of trying each to the end (quadratic on `"\\"\\"…`)."""
+    pieces = []
+    position = 0
+    while True:
+        start = code.find('"', position)
+        quoted = _QUOTED.match(code, start) if start != -1 else None
+        if quoted is None:
+            break
+        pieces.append(code[position:start] + " ")
+        position = quoted.end()
+    pieces.append(code[position:])
+    return "".join(pieces)
 
 
 def parse_tf_json(text: str, path: str, kind: str) -> HclFile:
     reader = _Reader(text, path)  # one line index, for the spans and for an error's position
     try:
         root = reader.document()
+    except _TooComplex as exc:
+        return HclFile(path, kind, error=ParseError(str(exc), Span.file_start(path)))
     except JsonSyntaxError as exc:
         line, col = reader.position(min(exc.offset, len(text)))
         message = str(exc) if isinstance(exc, _TooDeep) else f"invalid JSON: {exc}"
@@ -228,7 +264,8 @@ def _expr(node: JNode) -> Expr:
         literal = value.replace("$${", "${").replace("%%{", "%{")
         return Expr("string", json.dumps(value), node.span, literal, strings=(StringPart(literal, node.span),) if literal else ())
     if node.kind in ("number", "bool", "null"):
-        return Expr(node.kind, json.dumps(node.value), node.span, node.value)
+        text = node.value if isinstance(node.value, str) else json.dumps(node.value)  # a huge integer is its own text
+        return Expr(node.kind, text, node.span, node.value)
     if node.kind == "array":
         items = tuple(_expr(item) for item in node.value)
         return Expr.collection("tuple", "", node.span, items)

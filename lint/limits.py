@@ -8,6 +8,16 @@ own recursive methods and rules all recurse once or more per level; without
 this bound a 300-deep `[[[...]]]` in a pull request crashed the scan with
 RecursionError. Real Terraform and pipelines nest a dozen levels at most.
 
+A file of more than MAX_TOKENS tokens (HCL tokens, JSON or YAML values and
+events) becomes an IACM000 "too complex to analyse" error. Parse trees and
+models cost a few hundred bytes and a few microseconds per token, so this
+bounds what one file can take whatever its shape (~250 MB and a few seconds):
+a 5 MB file of `#` lines or of `a {}` blocks stops there instead of taking
+gigabytes. Real Terraform averages ~7 bytes per token, so files of ordinary
+code up to ~3 MB are well within it. Deterministic, unlike a time limit.
+
+Number literals too long for int() keep their text (`number_value`).
+
 The per-file size limit lives in `textio` (`Options.max_file_bytes`,
 `--max-file-size`).
 """
@@ -15,11 +25,12 @@ The per-file size limit lives in `textio` (`Options.max_file_bytes`,
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from .model import Block, Expr, HclFile, ParseError, Span, YamlFile, YNode
 
 MAX_NESTING = 100
+MAX_TOKENS = 500_000
 
 MAX_SIZE_LIMIT = 1024 ** 3  # --max-file-size: parsing needs several times a file's size in memory
 
@@ -46,8 +57,29 @@ def parse_size(text: str) -> int:
     return value
 
 
+# int() of a longer digit string raises ValueError past the interpreter's
+# int-string limit (4,300 digits by default, 640 at the lowest setting) and
+# takes quadratic time below it. No real value is that long, so such a literal
+# keeps its text as its value (HCL would convert it to that string anyway).
+MAX_INT_DIGITS = 640
+
+
+def number_value(raw: str) -> Union[int, float, str]:
+    """The value of a number literal (`-12`, `1.5e3`, `1e999999` -> inf). An
+    integer of more than MAX_INT_DIGITS digits stays text."""
+    if "." in raw or "e" in raw or "E" in raw:
+        return float(raw)  # linear in the text; out-of-range exponents give inf or 0.0
+    if len(raw) - raw.startswith("-") > MAX_INT_DIGITS:
+        return raw
+    return int(raw)
+
+
 def nesting_message(limit: int = MAX_NESTING) -> str:
     return f"nested more than {limit} levels deep; not analysed"
+
+
+def too_complex_message() -> str:
+    return f"too complex to analyse (more than {MAX_TOKENS:,} tokens)"
 
 
 def could_be_deeper(text: str, limit: int = MAX_NESTING) -> bool:

@@ -11,8 +11,12 @@ this process) for the misses. `engine._parse_all` calls `parse_all`.
   model is the model of exactly those bytes), parse them, write the cache
   entry and send back the compact encoding from `cache.dumps` — never lark
   trees. Work goes out largest files first in chunks, for balance.
-- If the pool breaks (a worker killed, e.g. by the OOM killer), the files it
-  did not return are parsed in this process.
+- If the pool cannot start or breaks (fork failing, a worker killed by the
+  OOM killer, MemoryError in a worker), the files it did not return are
+  parsed in this process, with a --verbose note. No file is lost.
+- Workers die with this process: on Linux the kernel kills them when it
+  dies (PR_SET_PDEATHSIG), elsewhere a thread in each worker watches for a new
+  parent. Ctrl-C and any exception here terminate them at once.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
+import sys
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -28,7 +34,7 @@ from typing import Any, Callable, Optional
 
 from .cache import MISS, ParseCache, content_key, dumps, loads
 from .model import YAML
-from .textio import decode_source, read_regular
+from .textio import read_regular
 
 POOL_MIN_BYTES = 192 * 1024  # ~0.4 s of parsing on one core; less is faster without workers
 CHUNK_BYTES = 48 * 1024  # upper bound of one task's source size
@@ -51,15 +57,16 @@ class ParseStats:
 last_stats = ParseStats()
 
 
-def parse_all(jobs: list[tuple[str, str, str]], options) -> list[Any]:
-    """Models for `jobs` [(abs path, rel path, kind)], in the same order."""
+def parse_all(jobs: list[tuple[str, str, str]], options, notes: Optional[list[str]] = None) -> list[Any]:
+    """Models for `jobs` [(abs path, rel path, kind)], in the same order;
+    what --verbose should say about the pool goes to `notes`."""
     from .engine import gc_paused
 
     with gc_paused():
-        return _parse_all(jobs, options)
+        return _parse_all(jobs, options, notes if notes is not None else [])
 
 
-def _parse_all(jobs: list[tuple[str, str, str]], options) -> list[Any]:
+def _parse_all(jobs: list[tuple[str, str, str]], options, notes: list[str]) -> list[Any]:
     from .engine import parse_file
 
     cache = ParseCache() if options.cache else None
@@ -84,7 +91,7 @@ def _parse_all(jobs: list[tuple[str, str, str]], options) -> list[Any]:
     last_stats = ParseStats(len(jobs), cache.hits if cache else 0, cache.rejected if cache else 0, len(pending), workers)
     report = _progress_reporter(options, len(jobs), len(jobs) - len(pending))
     if workers > 1:
-        pending = _parse_in_pool(pending, workers, cache, results, report)
+        pending = _parse_in_pool(pending, workers, cache, results, report, notes)
     for start in range(0, len(pending), _WRITE_BATCH):
         batch = pending[start:start + _WRITE_BATCH]
         for job, model in zip(batch, _parse_chunk(batch, cache)):
@@ -127,7 +134,7 @@ def available_cpus() -> int:
 def _read(abs_path: str, max_bytes: int) -> Optional[bytes]:
     try:
         data = read_regular(abs_path, max_bytes + 1)  # never blocks on a FIFO swapped in after discovery
-    except OSError:
+    except Exception:  # noqa: BLE001 - OSError, MemoryError: parse_file reads again and words the error
         return None
     return data if len(data) <= max_bytes else None
 
@@ -135,20 +142,26 @@ def _read(abs_path: str, max_bytes: int) -> Optional[bytes]:
 def _parse_chunk(chunk: list[Job], cache: Optional[ParseCache]) -> list[tuple[Any, Optional[bytes]]]:
     """[(model, its encoding when it was cached)] for `chunk`; the new cache
     entries are written in one transaction."""
-    from .engine import parse_source
+    from .engine import parse_bytes
 
     out = []
     entries = []
     for _, rel, kind, data, key in chunk:
-        text, error = decode_source(data, rel)
-        model = parse_source(text, error, rel, kind)
+        model = parse_bytes(data, rel, kind)  # never raises: a failure is that file's IACM000
         blob = None
         if cache is not None and key is not None and model is not None:
-            blob = dumps(model)
-            entries.append((key, data, blob))
+            try:
+                blob = dumps(model)
+            except Exception:  # noqa: BLE001 - not cached; _encoded words it for the parent
+                pass
+            else:
+                entries.append((key, data, blob))
         out.append((model, blob))
-    if cache is not None:
-        cache.put_many(entries)
+    if cache is not None and entries:
+        try:
+            cache.put_many(entries)
+        except Exception:  # noqa: BLE001 - a cache that cannot be written only costs time
+            pass
     return out
 
 
@@ -157,15 +170,61 @@ def _parse_chunk(chunk: list[Job], cache: Optional[ParseCache]) -> list[tuple[An
 _WORKER_CACHE: Optional[ParseCache] = None
 
 
-def _init_worker(cache_directory: Optional[str]) -> None:
+def _init_worker(cache_directory: Optional[str], parent: int) -> None:
     global _WORKER_CACHE
+    _exit_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent stops the workers
     _WORKER_CACHE = ParseCache(cache_directory) if cache_directory is not None else None
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker must not outlive the scan: a killed `iacm-lint` left its
+    workers running (~150 MB each, forever). On Linux the kernel sends SIGKILL
+    when the parent dies; elsewhere a thread checks for a new parent."""
+    if not _kill_me_with_parent():
+        import threading
+
+        threading.Thread(target=_watch_parent, args=(parent,), name="iacm-lint-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before this worker could ask
+        os._exit(1)
+
+
+def _kill_me_with_parent() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int, interval: float = 0.5) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(interval)
+    os._exit(1)
 
 
 def _work(chunk: list[Job]) -> list[tuple[int, bytes]]:
     gc.disable()  # lark trees are acyclic and short-lived; refcounting frees them
-    return [(job[0], blob if blob is not None else dumps(model))
+    return [(job[0], blob if blob is not None else _encoded(model, job))
             for job, (model, blob) in zip(chunk, _parse_chunk(chunk, _WORKER_CACHE))]
+
+
+def _encoded(model: Any, job: Job) -> bytes:
+    try:
+        return dumps(model)
+    except Exception as exc:  # noqa: BLE001 - an unpicklable model is that file's IACM000
+        from .engine import not_analysed
+
+        return dumps(not_analysed(job[1], job[2], exc))
 
 
 def _chunks(pending: list[Job], workers: int) -> list[list[Job]]:
@@ -196,12 +255,16 @@ def _context():
 
 
 def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache], results: list[Any],
-                   report: Callable[[int], None] = lambda n: None) -> list[Job]:
+                   report: Callable[[int], None] = lambda n: None, notes: Optional[list[str]] = None) -> list[Job]:
     """Parse `pending` with `workers` parsers into `results`: worker processes
     take chunks from the front (largest first, at most two queued each) while
     this process, between collecting their results, parses chunks from the
     back, so it is one of the parsers instead of waiting. Returns the jobs
-    that did not come back from a broken pool (to be parsed in this process)."""
+    that did not come back from the pool (it could not start, broke, or a
+    chunk failed), to be parsed in this process; `notes` says why."""
+    from .redact import describe_exception
+
+    notes = notes if notes is not None else []
     context = _context()
     if context.get_start_method() == "fork" and any(job[2] != YAML for job in pending):
         from .hcl import _parser
@@ -210,23 +273,35 @@ def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache]
     cache_directory = cache.folder if cache is not None else None
     left = {job[0]: job for job in pending}
     processes = max(1, workers - 1)  # this process is the other parser
-    executor = ProcessPoolExecutor(max_workers=processes, mp_context=context,
-                                   initializer=_init_worker, initargs=(cache_directory,))
     chunks = deque(_chunks(pending, workers))
     waiting: set = set()
+    executor = None
+    finished = False
+    failed: list[str] = []  # how each chunk that did not come back failed
 
     def collect(done) -> None:
         for future in done:
-            returned = future.result()
+            try:
+                returned = future.result()
+            except BrokenProcessPool:
+                raise
+            except Exception as exc:  # noqa: BLE001 - e.g. MemoryError in the worker: this process parses the chunk
+                failed.append(describe_exception(exc))
+                continue
             for index, blob in returned:
-                results[index] = loads(blob)
+                try:
+                    results[index] = loads(blob)
+                except Exception:  # noqa: BLE001 - left to parse in this process
+                    continue
                 del left[index]
             report(len(returned))
 
     try:
+        executor = ProcessPoolExecutor(max_workers=processes, mp_context=context,
+                                       initializer=_init_worker, initargs=(cache_directory, os.getpid()))
         while chunks or waiting:
             while chunks and len(waiting) < 2 * processes:
-                waiting.add(executor.submit(_work, chunks.popleft()))
+                waiting.add(executor.submit(_work, chunks.popleft()))  # starts a worker when one is missing
             done = {future for future in waiting if future.done()}
             if not done and chunks:
                 chunk = chunks.pop()
@@ -239,8 +314,31 @@ def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache]
                 done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
             waiting -= done
             collect(done)
-    except BrokenProcessPool:
-        pass
+        finished = True
+    except Exception as exc:  # noqa: BLE001 - BrokenProcessPool, OSError from fork, MemoryError: never lose a file
+        notes.append(f"the parser processes failed ({describe_exception(exc)}); "
+                     f"{len(left)} files were parsed in this process instead")
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        if executor is not None:
+            _stop(executor, clean=finished)
+    for reason in dict.fromkeys(failed):
+        notes.append(f"{failed.count(reason)} of the parser processes' tasks failed ({reason}); "
+                     "their files were parsed in this process")
     return list(left.values())
+
+
+def _stop(executor: ProcessPoolExecutor, clean: bool) -> None:
+    """Shut the pool down; after Ctrl-C, an exception or a broken pool,
+    terminate its workers first instead of waiting for their chunks."""
+    if not clean:
+        call_queue = getattr(executor, "_call_queue", None)
+        if call_queue is not None:
+            # Python 3.10: the pool's manager thread joins the thread feeding this queue,
+            # which is stuck writing to the pipe the terminated workers no longer read.
+            call_queue.cancel_join_thread()
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
+            try:
+                process.terminate()
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+    executor.shutdown(wait=clean, cancel_futures=True)

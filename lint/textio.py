@@ -4,7 +4,9 @@ unreadable, binary or wrongly encoded input (IACM000 reasons)."""
 from __future__ import annotations
 
 import os
+import re
 import stat
+from array import array
 from typing import Optional
 
 from .model import ParseError, Span
@@ -15,8 +17,10 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 def decode_source(data: bytes, path: str) -> tuple[Optional[str], Optional[ParseError]]:
     """UTF-8 text without its BOM, or the reason it cannot be read as
     Terraform/YAML source (Terraform and Harness read only UTF-8)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, ParseError("file is UTF-16 encoded; Terraform and Harness read only UTF-8", Span.file_start(path))
+    encoding = _foreign_bom(data)
+    if encoding:
+        return None, ParseError(f"file is {encoding} encoded; Terraform and Harness read only UTF-8",
+                                Span.file_start(path))
     nul = data.find(b"\x00")
     if nul != -1:
         line, col = _position_of_byte(data, nul)
@@ -29,6 +33,15 @@ def decode_source(data: bytes, path: str) -> tuple[Optional[str], Optional[Parse
     if text.startswith("\ufeff"):
         text = text[1:]
     return text, None
+
+
+def _foreign_bom(data: bytes) -> Optional[str]:
+    """UTF-32 or UTF-16 by its byte order mark (UTF-32 LE's starts like UTF-16 LE's)."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    return None
 
 
 def _position_of_byte(data: bytes, offset: int) -> tuple[int, int]:
@@ -56,6 +69,10 @@ def read_source(abs_path: str, rel_path: str, max_bytes: int = DEFAULT_MAX_BYTES
         return None, ParseError("cannot read file: permission denied", start)
     except OSError as exc:
         return None, ParseError(f"cannot read file: {exc.strerror or exc}", start)
+    except Exception as exc:  # noqa: BLE001 - MemoryError: this file is not read, the scan goes on
+        from .redact import describe_exception
+
+        return None, ParseError(f"cannot read file: internal error ({describe_exception(exc)})", start)
     if len(data) > max_bytes:
         return None, ParseError(f"file too large (over {size_text(max_bytes)}); not parsed", start)
     return decode_source(data, rel_path)
@@ -79,9 +96,30 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY
 def read_regular(abs_path: str, limit: Optional[int] = None) -> bytes:
     """At most `limit` bytes of a regular file. Opening never blocks (a FIFO
     named `.tf` would wait for a writer forever) and devices are refused (an
-    endless `/dev/zero` named `.tf`): both raise NotRegularFileError."""
+    endless `/dev/zero` named `.tf`): both raise NotRegularFileError.
+
+    Reads the file's size (as fstat gives it), never `limit` bytes at once:
+    `read(limit)` allocated a buffer of the limit and shrank it, and glibc
+    leaves each such shrunken buffer in a memory mapping of its own; 100,000
+    small files ran into vm.max_map_count (MemoryError)."""
     descriptor = os.open(abs_path, _OPEN_FLAGS)
     with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
             raise NotRegularFileError(f"not a regular file: {abs_path}")
-        return handle.read() if limit is None else handle.read(limit)
+        if limit is None:
+            return handle.read()
+        return handle.read(min(status.st_size, limit))
+
+
+_NEWLINE = re.compile("\n")
+
+
+def line_starts(text: str) -> array:
+    """Offsets where each `\\n`-separated line of `text` starts (0 first), as
+    a compact array for bisect: 8 bytes a line, not the ~40 of a list of ints
+    (a file of newlines is as many lines as bytes)."""
+    starts = array("q", [0]) * (text.count("\n") + 1)  # allocated once, at its final size
+    for line, match in enumerate(_NEWLINE.finditer(text), 1):
+        starts[line] = match.end()
+    return starts

@@ -20,7 +20,9 @@ from typing import NamedTuple, Optional
 import yaml
 from yaml.reader import ReaderError
 
-from .textio import decode_source
+from . import limits
+from .limits import too_complex_message
+from .textio import decode_source, line_starts
 from .model import Comment, ParseError, Span, YamlFile, YNode
 
 try:  # libyaml is much faster on big files; positions are tested to be equal
@@ -56,12 +58,7 @@ class _Positions:
         self.col_offset = col_offset
         # YAML also breaks lines at a lone \r, NEL, U+2028 and U+2029
         self.fast = not _OTHER_BREAKS.search(text)
-        self.starts = [0]
-        find = text.find
-        i = find("\n")
-        while i != -1:
-            self.starts.append(i + 1)
-            i = find("\n", i + 1)
+        self.starts = line_starts(text)
 
     def at(self, index: int) -> tuple[int, int]:
         index = max(0, min(index, len(self.text)))
@@ -260,6 +257,8 @@ def load_yaml(text: str, path: str, *, line_offset: int = 0, col_offset: int = 0
         text = text[1:]
     positions = _Positions(text, path, line_offset, col_offset)
     loader_cls = loader or _LOADER
+    if len(text) > limits.MAX_TOKENS and _too_many_events(text, loader_cls):
+        return YamlFile(path, None, (), ParseError(too_complex_message(), _error_span(positions, 0)))
     converter = _Converter(text, positions)
     # Composing allocates millions of small objects that all stay alive;
     # the cyclic GC would rescan them again and again (5x slower on 5 MB).
@@ -289,6 +288,26 @@ def load_yaml(text: str, path: str, *, line_offset: int = 0, col_offset: int = 0
         if gc_was_enabled:
             gc.enable()
     return YamlFile(path, root, _comments(text, positions, converter.scalar_ranges), None)
+
+
+def _too_many_events(text: str, loader_cls) -> bool:
+    """More than limits.MAX_TOKENS parser events: counted before composing,
+    which keeps a node per event (a 5 MB flow list took 2 GB). Only texts
+    longer than the budget can exceed it. A syntax error ends the count;
+    composing reports it as it always did."""
+    parser = loader_cls(text)
+    try:
+        left = limits.MAX_TOKENS
+        while parser.check_event():
+            parser.get_event()
+            left -= 1
+            if left < 0:
+                return True
+    except yaml.YAMLError:
+        pass
+    finally:
+        parser.dispose()
+    return False
 
 
 def load_yaml_bytes(data: bytes, path: str) -> YamlFile:

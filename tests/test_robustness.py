@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from iacm_lint.engine import Options, parse_source, run
 from iacm_lint.limits import MAX_NESTING, parse_size, too_deep
-from iacm_lint.model import TF, TF_JSON, TFVARS, YAML, HclFile, ParseError, YamlFile
+from iacm_lint.model import TF, TF_JSON, TFBACKEND, TFVARS, TFVARS_JSON, YAML, HclFile, ParseError, YamlFile
 from iacm_lint.textio import decode_source, size_text
 
 settings.register_profile("dev", max_examples=200, deadline=None,
@@ -27,10 +27,21 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.enviro
 
 # ---- grammar-shaped input -------------------------------------------------------------
 
+# Python's int() refuses 4,301+ digits; floats overflow to inf past 1e308
+HUGE_NUMBERS = st.one_of(
+    st.tuples(st.sampled_from(["", "-"]), st.integers(600, 6000), st.sampled_from("123456789")).map(
+        lambda t: t[0] + t[2] * t[1]),
+    st.tuples(st.sampled_from(["1", "-1", "2.5", "0.0", "7" * 400]), st.sampled_from(["e", "E"]),
+              st.sampled_from(["", "+", "-"]), st.integers(300, 10**7)).map(lambda t: f"{t[0]}{t[1]}{t[2]}{t[3]}"),
+    st.integers(1, 6000).map(lambda n: "0." + "0" * n + "1"),
+    st.integers(1, 6000).map(lambda n: "1" * n + ".5"),
+)
+
 NAMES = st.sampled_from(["resource", "variable", "locals", "terraform", "backend", "provider", "module", "x",
                          "bucket", "count", "for_each", "dynamic", "content", "source", "password", "if", "for"])
 ATOMS = st.one_of(
     st.integers(-10**6, 10**6).map(str),
+    HUGE_NUMBERS,
     st.sampled_from(["true", "false", "null", "var.x", "local.y[0]", "each.value", "aws_s3_bucket.b.id",
                      "count.index", "path.module", "data.a.b.c[*].d", "-1.5e3", "a ? b : c", "!x", "1 + 2 * 3"]),
     st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12).map(
@@ -176,11 +187,86 @@ def test_grammar_shaped_yaml_never_raises(text):
         _check_error(model.error, ".harness/pipeline.yaml")
 
 
+# ---- huge numbers and pathological shapes ----------------------------------------------------
+
+
+def _number_value(raw: str):
+    """What the model keeps: the number, or its text when int() cannot take it."""
+    if any(c in raw for c in ".eE"):
+        return float(raw)
+    return raw if len(raw.lstrip("-")) > 640 else int(raw)
+
+
+NUMBER_FILES = {
+    TF: ("main.tf", 'locals {{\n  a = {n}\n  b = [{n}, 1]\n  c = {{ k = {n} }}\n}}\n'),
+    TFVARS: ("t.tfvars", "a = {n}\nb = [{n}, 1]\nc = {{ k = {n} }}\n"),
+    TFBACKEND: ("s3.tfbackend", "a = {n}\nb = [{n}, 1]\nc = {{ k = {n} }}\n"),
+    TF_JSON: ("main.tf.json", '{{"locals": {{"a": {n}, "b": [{n}, 1], "c": {{"k": {n}}}}}}}'),
+    TFVARS_JSON: ("t.tfvars.json", '{{"a": {n}, "b": [{n}, 1], "c": {{"k": {n}}}}}'),
+}
+
+
+@given(HUGE_NUMBERS, st.sampled_from(sorted(NUMBER_FILES)))
+def test_huge_numbers_in_every_kind_keep_their_value_or_text(number, kind):
+    path, template = NUMBER_FILES[kind]
+    model = parse_source(template.format(n=number), None, path, kind)
+    assert model.error is None, model.error
+    attributes = model.blocks[0].attributes if kind in (TF, TF_JSON) else model.attributes
+    value = _number_value(number)
+    assert [a.expr.value for a in attributes] == [value, [value, 1], {"k": value}]
+
+
+@given(HUGE_NUMBERS)
+def test_huge_numbers_in_pipeline_yaml(number):
+    model = parse_source(f"pipeline:\n  timeout: {number}\n  list: [{number}]\n", None, ".harness/p.yaml", YAML)
+    assert model.error is None
+    values = [v.value if v.kind == "scalar" else v.items[0].value for _, v in model.root.get("pipeline").entries]
+    assert all(isinstance(v, (int, float, str)) for v in values)
+
+
+SEPARATORS = st.one_of(
+    st.integers(1, 20_000).map(lambda n: "\n" * n),
+    st.integers(1, 5_000).map(lambda n: "\r\n" * n),
+    st.integers(1, 5_000).map(lambda n: " \t\n\r" * n),
+    st.integers(1, 3_000).map(lambda n: "# comment\n" * n),
+    st.integers(1, 3_000).map(lambda n: "  // note\n" * n),
+    st.integers(1, 20_000).map(lambda n: "/*" + "\n" * n + "*/\n"),
+    st.integers(1, 20_000).map(lambda n: "/*" + "*" * n + "/\n"),
+)
+LINES = st.sampled_from(['a = 1', 'b = "x"', 'c = [1, 2]', 'd = var.x', 'e { f = 2 }', 'g = <<EOT\n  h\nEOT',
+                         'i = <<-EOT\n  j\n  EOT', 'k = "${l.m}"', 'n = o ? p : q'])
+
+
+@given(st.lists(st.tuples(LINES, SEPARATORS), min_size=1, max_size=6))
+def test_runs_of_blank_lines_and_comments_parse_like_one_newline(pairs):
+    """The same attributes and blocks however long the runs of blank lines,
+    CRLFs and comments between them, in time proportional to the text."""
+    import time
+
+    text = "".join(line + "\n" + separator for line, separator in pairs)  # a line ends before its separator
+    started = time.perf_counter()
+    model = parse_source(text, None, "main.tf", TF)
+    assert time.perf_counter() - started < 5.0
+    plain = parse_source("\n".join(line for line, _ in pairs) + "\n", None, "main.tf", TF)
+    assert (model.error is None) == (plain.error is None), model.error
+    assert [(a.name, a.value) for a in model.attributes] == [(a.name, a.value) for a in plain.attributes]
+    assert [(b.type, b.attributes[0].value) for b in model.blocks] == [
+        (b.type, b.attributes[0].value) for b in plain.blocks]
+
+
+@st.composite
+def hostile_source(draw) -> str:
+    """A huge number or a long run of blank lines or comments put into grammar-shaped input."""
+    text = draw(hcl_source())
+    at = draw(st.integers(0, len(text)))
+    return text[:at] + draw(st.one_of(HUGE_NUMBERS, SEPARATORS)) + text[at:]
+
+
 # ---- the whole check path ------------------------------------------------------------------
 
 FILE_NAMES = st.sampled_from(["main.tf", "b.tf", "sub/c.tf", "x.tf.json", "terraform.tfvars", "s3.tfbackend",
                               ".harness/p.yaml", "deploy/pipeline.yml", "README.md", "notes.txt", ".terraform-version"])
-CONTENTS = st.one_of(hcl_source(), yaml_source(), st.binary(max_size=200),
+CONTENTS = st.one_of(hcl_source(), yaml_source(), hostile_source(), st.binary(max_size=200),
                      st.text(max_size=200).map(lambda s: s.encode("utf-8", "surrogatepass")))
 
 
