@@ -26,7 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from .cache import MISS, ParseCache, content_key, dumps, loads
+from .cache import MISS, ParseCache, UserCache, dumps, loads
 from .model import YAML
 from .textio import decode_source, read_regular
 
@@ -51,18 +51,19 @@ class ParseStats:
 last_stats = ParseStats()
 
 
-def parse_all(jobs: list[tuple[str, str, str]], options) -> list[Any]:
-    """Models for `jobs` [(abs path, rel path, kind)], in the same order."""
+def parse_all(jobs: list[tuple[str, str, str]], options, home: Optional[UserCache]) -> list[Any]:
+    """Models for `jobs` [(abs path, rel path, kind)], in the same order;
+    `home`: the scan's cache directory (None: no cache)."""
     from .engine import gc_paused
 
     with gc_paused():
-        return _parse_all(jobs, options)
+        return _parse_all(jobs, options, home)
 
 
-def _parse_all(jobs: list[tuple[str, str, str]], options) -> list[Any]:
+def _parse_all(jobs: list[tuple[str, str, str]], options, home: Optional[UserCache]) -> list[Any]:
     from .engine import parse_file
 
-    cache = ParseCache() if options.cache else None
+    cache = ParseCache(home) if home is not None else None
     results: list[Any] = [None] * len(jobs)
     readable: list[Job] = []
     for index, (abs_path, rel, kind) in enumerate(jobs):
@@ -70,7 +71,7 @@ def _parse_all(jobs: list[tuple[str, str, str]], options) -> list[Any]:
         if data is None:  # unreadable or too large: parse_file words the error
             results[index] = parse_file(abs_path, rel, kind, options.max_file_bytes)
             continue
-        readable.append((index, rel, kind, data, content_key(data, rel, kind) if cache is not None else None))
+        readable.append((index, rel, kind, data, cache.key(data, rel, kind) if cache is not None else None))
     pending = readable
     if cache is not None:
         pending = []
@@ -139,6 +140,8 @@ def _parse_chunk(chunk: list[Job], cache: Optional[ParseCache]) -> list[tuple[An
 
     out = []
     entries = []
+    if any(job[2] != YAML for job in chunk):
+        _load_parser(cache)
     for _, rel, kind, data, key in chunk:
         text, error = decode_source(data, rel)
         model = parse_source(text, error, rel, kind)
@@ -154,12 +157,20 @@ def _parse_chunk(chunk: list[Job], cache: Optional[ParseCache]) -> list[tuple[An
 
 # ---- the pool -----------------------------------------------------------------
 
+def _load_parser(cache: Optional[ParseCache]) -> None:
+    """Load the grammar's parse tables (once per process) before the first
+    HCL file: tables built at run time go to this scan's cache, or nowhere."""
+    from .parsetables import parser
+
+    parser(cache.home if cache is not None else None)
+
+
 _WORKER_CACHE: Optional[ParseCache] = None
 
 
-def _init_worker(cache_directory: Optional[str]) -> None:
+def _init_worker(home: Optional[UserCache]) -> None:
     global _WORKER_CACHE
-    _WORKER_CACHE = ParseCache(cache_directory) if cache_directory is not None else None
+    _WORKER_CACHE = ParseCache(home) if home is not None else None
 
 
 def _work(chunk: list[Job]) -> list[tuple[int, bytes]]:
@@ -204,14 +215,12 @@ def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache]
     that did not come back from a broken pool (to be parsed in this process)."""
     context = _context()
     if context.get_start_method() == "fork" and any(job[2] != YAML for job in pending):
-        from .hcl import _parser
-
-        _parser()  # build (or load) the grammar once, before the workers are forked
-    cache_directory = cache.folder if cache is not None else None
+        _load_parser(cache)  # once, before the workers are forked
+    home = cache.home if cache is not None else None
     left = {job[0]: job for job in pending}
     processes = max(1, workers - 1)  # this process is the other parser
     executor = ProcessPoolExecutor(max_workers=processes, mp_context=context,
-                                   initializer=_init_worker, initargs=(cache_directory,))
+                                   initializer=_init_worker, initargs=(home,))
     chunks = deque(_chunks(pending, workers))
     waiting: set = set()
 
