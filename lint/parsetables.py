@@ -15,7 +15,8 @@ and holds:
   the post-lexer left out because it is code, given again at load time);
 - `table`: the parse table, one line per state: token index, action code
   pairs, where a code below the number of states shifts to that state and
-  any other reduces by the rule `memo[code - states]`.
+  any other reduces by the rule `memo[code - states]`. States and memo
+  entries are numbered canonically, so the same grammar gives the same file.
 Loading goes through lark's deserialisation, which only instantiates lark's
 own classes, with `_TableParser` (a lark parser plugin) building the parse
 table: data, never code.
@@ -129,28 +130,71 @@ def _plain_parser():
 
 def build(wanted: Optional[dict] = None) -> dict:
     """The JSON document of the tables the installed lark builds for the
-    installed python-hcl2 grammar (about a second)."""
+    installed python-hcl2 grammar (about a second). lark numbers its states
+    and memoised objects differently from build to build (set iteration), so
+    both are renumbered canonically: the same grammar always gives the same
+    document, and a regenerated file differs only where the grammar did."""
     from lark.grammar import Rule
     from lark.lexer import TerminalDef
 
-    built = _plain_parser()
-    data, memo = built.memo_serialize([TerminalDef, Rule])
+    data, memo = _plain_parser().memo_serialize([TerminalDef, Rule])
     data["options"] = {name: value for name, value in data["options"].items() if name != "postlex"}
-    serialised = data["parser"].pop("parser")  # lark's form of the table, re-encoded compactly below
-    tokens = serialised["tokens"]
-    states = serialised["states"]
-    count = len(states)
-    assert sorted(states) == list(range(count)), "lark numbers its LALR states 0..n-1"
-    rows = []
-    for state in range(count):
-        row: list[int] = []
-        for token, (action, argument) in states[state].items():  # lark's order: the contextual lexer follows it
-            row += [token, argument if action == 0 else count + argument["@"]]
-        rows.append(row)
-    table = {"tokens": [tokens[index] for index in range(len(tokens))], "states": rows,
-             "start_states": serialised["start_states"], "end_states": serialised["end_states"]}
+    serialised = data["parser"].pop("parser")  # lark's form of the table, re-encoded below
+    order = sorted(memo, key=lambda index: _memo_sort_key(memo[index]))
+    renumber = {old: new for new, old in enumerate(order)}
+    data = _renumber_references(data, renumber)
+    memo = {new: _renumber_references(memo[old], renumber) for new, old in enumerate(order)}
+    table = _canonical_table(serialised, renumber)
     document = {"built_from": wanted or identity(), "lark": {"data": data, "memo": memo}, "table": table}
     return json.loads(json.dumps(document))  # the JSON form: what a reader of the file gets
+
+
+def _memo_sort_key(entry: dict) -> tuple:
+    if entry["__type__"] == "TerminalDef":
+        return (0, entry["name"], 0, [])
+    return (1, entry["origin"]["name"], entry["order"], [symbol["name"] for symbol in entry["expansion"]])
+
+
+def _renumber_references(value: Any, renumber: dict) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"@"}:
+            return {"@": renumber[value["@"]]}
+        return {key: _renumber_references(item, renumber) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_renumber_references(item, renumber) for item in value]
+    return value
+
+
+def _canonical_table(serialised: dict, renumber: dict) -> dict:
+    """lark's serialised parse table with states numbered in breadth-first
+    order from the start states, each state's actions sorted by token name;
+    a shift to state n is the code n, a reduction by the rule memo[m] the
+    code states + m."""
+    names = serialised["tokens"]
+    states = {state: sorted((names[token], action, argument) for token, (action, argument) in actions.items())
+              for state, actions in serialised["states"].items()}
+    starts = [serialised["start_states"][start] for start in sorted(serialised["start_states"])]
+    number: dict[int, int] = {}
+    queue = list(starts)
+    for state in queue:  # grows while it is walked: breadth first
+        number.setdefault(state, len(number))
+        for _, action, argument in states[state]:
+            if action == 0 and argument not in number:
+                number[argument] = len(number)
+                queue.append(argument)
+    if len(number) != len(states):
+        raise ValueError("parse states unreachable from the start states")
+    count = len(states)
+    tokens = sorted({name for actions in states.values() for name, _, _ in actions})
+    token_index = {name: index for index, name in enumerate(tokens)}
+    rows: list[list[int]] = [[] for _ in range(count)]
+    for state, actions in states.items():
+        for name, action, argument in actions:
+            code = number[argument] if action == 0 else count + renumber[argument["@"]]
+            rows[number[state]] += [token_index[name], code]
+    return {"tokens": tokens, "states": rows,
+            "start_states": {start: number[state] for start, state in serialised["start_states"].items()},
+            "end_states": {start: number[state] for start, state in serialised["end_states"].items()}}
 
 
 def dumps(document: dict) -> bytes:
