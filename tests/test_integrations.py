@@ -199,7 +199,9 @@ ACTION = ROOT / "action.yml"
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 REFERENCE = re.compile(r"\b(inputs\.[\w-]+|steps\.[\w-]+\.outputs\.[\w-]+)")
 # outputs that the `uses:` steps of the action provide
-USES_OUTPUTS = {"actions/setup-python": {"python-version", "cache-hit", "python-path"}}
+USES_OUTPUTS = {"actions/setup-python": {"python-version", "cache-hit", "python-path"},
+                "actions/cache": {"cache-hit", "cache-primary-key", "cache-matched-key"}}
+GITHUB_CONTEXT = {"github.run_id": "4242", "github.run_attempt": "1"}  # what the action reads of the `github` context
 
 
 def action() -> dict:
@@ -282,9 +284,12 @@ class ActionRunner:
         self.steps = spec["runs"]["steps"]
         self.outputs: dict[str, dict[str, str]] = {}
         self.uploads: list[dict] = []
+        self.caches: list[dict] = []
         self.log: list[str] = []
 
     def value(self, reference: str) -> str:
+        if reference in GITHUB_CONTEXT:
+            return GITHUB_CONTEXT[reference]
         parts = reference.split(".")
         if parts[0] == "inputs":
             return self.inputs[parts[1]]
@@ -311,13 +316,18 @@ class ActionRunner:
                 with_ = {k: self.substitute(v) for k, v in (step.get("with") or {}).items()}
                 if action_name == "actions/setup-python":
                     outputs["python-path"] = sys.executable
+                elif action_name == "actions/cache":  # restores nothing here; the post step would save `path`
+                    self.caches.append(with_)
+                    outputs["cache-hit"] = "false"
                 elif action_name == "github/codeql-action/upload-sarif":
                     assert (self.workspace / with_["sarif_file"]).is_file()
                     self.uploads.append(with_)
                 else:
                     raise AssertionError(f"unexpected action {action_name}")
-            elif step.get("id") == "install":
-                outputs["bin"] = str(BIN)  # pip install from the index is not for a unit test
+            elif step.get("id") == "install":  # pip install from the index is not for a unit test
+                from iacm_lint import __version__
+
+                outputs.update({"bin": str(BIN), "version": __version__, "cache-dir": str(self.tmp / "iacm-lint-cache")})
             else:
                 status, outputs = self.run_script(step)
                 if status != 0:
@@ -354,6 +364,21 @@ def test_action_scans_a_subdirectory_uploads_rebased_sarif_and_fails(tmp_path, e
     assert sarif_uris(workspace / "reports" / "iacm.sarif") == ["infra/backend.tf"]
     assert runner.uploads == [{"sarif_file": "reports/iacm.sarif", "category": "iacm-lint"}]
     assert "iacm-lint check exited with 1" in runner.log[-1]
+
+
+def test_action_keeps_the_cache_outside_the_workspace_keyed_on_the_version(tmp_path, env):
+    from iacm_lint import __version__
+
+    workspace = repo_with(tmp_path, "local-backend")
+    runner = ActionRunner(workspace, tmp_path, env, {})
+    assert runner.run() == 1
+    cache_dir = tmp_path / "iacm-lint-cache"  # $RUNNER_TEMP/iacm-lint-cache
+    prefix = f"iacm-lint-{__version__}-py3.12-"
+    assert runner.caches == [{"path": str(cache_dir), "key": prefix + "4242-1", "restore-keys": prefix}]
+    assert (cache_dir / "key").is_file() and list(cache_dir.glob("models-*.sqlite"))  # the check step used it
+    assert not cache_dir.is_relative_to(workspace)
+    without = ActionRunner(workspace, tmp_path, env, {"cache": "false"})
+    assert without.run() == 1 and without.caches == []
 
 
 def test_action_passes_on_a_clean_repository_with_inputs_and_args(tmp_path, env):
