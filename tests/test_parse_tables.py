@@ -136,3 +136,16 @@ def test_no_cache_directory_means_building_in_memory(other_versions, cache_dir, 
     parsetables.parser(None)
     assert parsetables.loaded_from == "built"
     assert list(cache_dir.glob("hcl2-tables-*")) == []
+
+
+def test_tables_built_during_a_scan_never_go_into_the_scanned_tree(other_versions, tmp_path, monkeypatch):
+    from iacm_lint.engine import Options, run
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "main.tf").write_text(SAMPLE)
+    monkeypatch.setenv("IACM_LINT_CACHE_DIR", str(repo / ".iacm-lint-cache"))
+    result = run([str(repo)], Options(jobs=1))
+    assert parsetables.loaded_from == "built"
+    assert [f.path for f in result.repo.hcl_files] == ["main.tf"] and result.repo.hcl_files[0].error is None
+    assert sorted(p.name for p in repo.iterdir()) == ["main.tf"]
