@@ -268,47 +268,43 @@ def _user_key(directory: str) -> Optional[bytes]:
     for _ in range(3):
         try:
             return _read_private(path, _KEY_SIZE)
+        except FileNotFoundError:
+            replace = False  # none yet
         except OSError:
-            pass  # missing, or unusable (a link, another owner, mode or size): a new one
-        if not _create_key(path):
+            replace = True  # unusable: a link, another owner, mode or size
+        if not _create_key(path, replace):
             return None
     return None
 
 
-def _create_key(path: str) -> bool:
-    """Put a new random key at `path`: linked into place when there is none
-    (a concurrent first run that linked first wins, and both then read its
-    key), replacing an unusable one otherwise."""
+def _create_key(path: str, replace: bool) -> bool:
+    """Put a new random key at `path`, written to a temporary file first.
+    A missing key is hard-linked into place, which fails if a concurrent
+    first run linked its key first: then both read that one. An unusable key
+    is replaced."""
     import tempfile
 
-    directory = os.path.dirname(path)
     try:
-        fd, temporary = tempfile.mkstemp(prefix=".key-", dir=directory)  # 0600
+        fd, temporary = tempfile.mkstemp(prefix=".key-", dir=os.path.dirname(path))  # 0600
     except OSError:
         return False
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(os.urandom(_KEY_SIZE))
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            if _key_is_usable(path):
-                return True
+        if replace:
             os.replace(temporary, path)
-        except OSError:  # no hard links on this file system
-            os.replace(temporary, path)
+        else:
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                pass
+            except OSError:  # no hard links on this file system
+                os.replace(temporary, path)
         return True
     except OSError:
         return False
     finally:
         _unlink(temporary)
-
-
-def _key_is_usable(path: str) -> bool:
-    try:
-        return len(_read_private(path, _KEY_SIZE)) == _KEY_SIZE
-    except OSError:
-        return False
 
 
 def _read_private(path: str, size: Optional[int] = None) -> bytes:
@@ -567,12 +563,19 @@ def _keystream_xor(data: bytes, key: bytes) -> bytes:
 
 
 def _create_private_file(path: str) -> None:
-    """Create `path` empty and 0600 if it does not exist, never through a link."""
+    """Create `path` empty and 0600 if it does not exist (0600 too if it
+    does, e.g. restored without its mode), never through a link."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o600)
     except OSError:
         return  # sqlite3.connect reports what is wrong
-    os.close(fd)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _unlink(path: str) -> None:
