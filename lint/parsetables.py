@@ -41,7 +41,7 @@ REGENERATE = "python scripts/build_parse_tables.py"
 _DEFAULT: Any = object()  # parser(): no cache directory given, find the per-user one
 
 _PARSER = None
-loaded_from: Optional[str] = None  # "package", "user cache" or "built" (tests, --verbose)
+loaded_from: Optional[str] = None  # "package", "user cache" or "built" (tests, benchmarks)
 
 
 def grammar_file() -> str:
@@ -60,10 +60,11 @@ def identity() -> dict:
     python-hcl2 versions, and this module's FORMAT."""
     global _IDENTITY
     if _IDENTITY is None:
+        path = grammar_file()
         import hcl2
         import lark
 
-        with open(grammar_file(), "rb") as handle:
+        with open(path, "rb") as handle:
             grammar = hashlib.sha256(handle.read()).hexdigest()
         version = getattr(hcl2, "__version__", "unknown")
         _IDENTITY = {"format": FORMAT, "grammar_sha256": grammar, "lark": lark.__version__, "python-hcl2": version}
@@ -98,7 +99,7 @@ def _read_packaged(wanted: dict) -> Optional[dict]:
             document = json.loads(handle.read())
     except (OSError, ValueError):  # a broken install: build the tables instead
         return None
-    return document if document.get("built_from") == wanted else None
+    return document if isinstance(document, dict) and document.get("built_from") == wanted else None
 
 
 def _cached_or_built(wanted: dict, home) -> tuple[dict, str]:
@@ -108,10 +109,10 @@ def _cached_or_built(wanted: dict, home) -> tuple[dict, str]:
         if data is not None:
             try:
                 document = json.loads(data)
-                if document.get("built_from") == wanted:
-                    return document, "user cache"
             except ValueError:
-                pass  # sealed by us, yet unreadable (a bug of an older version): build again
+                document = None  # sealed by us, yet unreadable (a bug of an older version): build again
+            if isinstance(document, dict) and document.get("built_from") == wanted:
+                return document, "user cache"
     document = build(wanted)
     if home is not None:
         home.write_sealed(name, "parse tables", dumps(document))
