@@ -10,21 +10,26 @@ from typing import Optional
 import click
 
 from . import __version__
-from .config import ConfigError
+from .config import ConfigError, shown
 from .engine import EnvironmentProblem, Options, exit_code, run
 from .registry import all_rules, get_rule
 
 LEVEL_CHOICES = ("error", "warning", "note", "never")
+MAX_JOBS = 256  # more parser processes than this only costs memory
 
 
-def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
+def _split_ids(values: tuple[str, ...], option: str) -> tuple[str, ...]:
     ids = tuple(part.strip().upper() for value in values for part in value.split(",") if part.strip())
+    if values and not ids:  # `--select ''` would otherwise select every rule
+        raise click.BadParameter(f"'{shown(','.join(values))}' names no rule; give rule IDs or prefixes such as "
+                                 "IACM1 (see `iacm-lint rules`)", param_hint=option)
     if not ids:
         return ids  # no rule module imported: a cached scan never needs them
     known = {r.id for r in all_rules()}
     for rule_id in ids:
         if not any(k.startswith(rule_id) for k in known):
-            raise click.BadParameter(f"{rule_id!r} matches no rule ID (see `iacm-lint rules`)")
+            raise click.BadParameter(f"'{shown(rule_id)}' matches no rule ID (see `iacm-lint rules`)",
+                                     param_hint=option)
     return ids
 
 
@@ -36,7 +41,8 @@ def _parse_formats(formats: tuple[str, ...], output: Optional[str]) -> list[tupl
     for spec in formats or ("text",):
         name, _, target = spec.partition(":")
         if name not in FORMATS:
-            raise click.BadParameter(f"unknown format {name!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
+            raise click.BadParameter(f"unknown format '{shown(name)}'; choose from {', '.join(FORMATS)}",
+                                     param_hint="--format")
         chosen.append((name, target or None))
     to_stdout = [c for c in chosen if c[1] is None]
     if len(to_stdout) > 1:
@@ -47,6 +53,15 @@ def _parse_formats(formats: tuple[str, ...], output: Optional[str]) -> list[tupl
             raise click.BadParameter("-o applies to a --format without :FILE", param_hint="-o")
         chosen = [(n, t if t else output) for n, t in chosen]
     return chosen
+
+
+CONFIG_OPTION = click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False), default=None,
+    help="config file to trust, anywhere (default: nearest .iacm-lint.yaml or pyproject.toml [tool.iacm-lint] "
+         "upwards, which must be a regular file, not a link)")
+NO_CONFIG_OPTION = click.option(
+    "--no-config", is_flag=True,
+    help="ignore any configuration file in the repository (CI on untrusted pull requests)")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,13 +81,14 @@ def main() -> None:
 @click.option("--select", multiple=True, metavar="IDS", help="rule IDs or prefixes, comma separated")
 @click.option("--ignore", multiple=True, metavar="IDS", help="rule IDs or prefixes, comma separated")
 @click.option("--fail-on", type=click.Choice(LEVEL_CHOICES), default="error", show_default=True)
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help="parallel parsers (default: CPU count)")
+@click.option("--jobs", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
+              help=f"parallel parsers, at most {MAX_JOBS} (default: CPU count)")
 @click.option("--no-cache", is_flag=True, help="do not read or write the parse and result caches")
 @click.option("--quiet", "-q", is_flag=True, help="print findings only, no summary")
 @click.option("--verbose", "-v", is_flag=True, help="print notes about skipped files and tracebacks")
 @click.option("--no-color", is_flag=True, help="never colour the output (NO_COLOR is honoured too)")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
-              help="config file (default: nearest .iacm-lint.yaml or pyproject.toml [tool.iacm-lint] upwards)")
+@CONFIG_OPTION
+@NO_CONFIG_OPTION
 @click.option("--baseline", type=click.Path(dir_okay=False), default=None,
               help="hide findings recorded in this baseline file")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), default=None,
@@ -81,13 +97,14 @@ def main() -> None:
               help="larger files get IACM000 instead of being parsed, e.g. 10MB, 512KB, 2000000 (default 10MB)")
 @click.option("--stats", "show_stats", is_flag=True, help="print the file accounting as JSON on standard error")
 def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet, verbose, no_color,
-          config_file, baseline, write_baseline, max_file_size=None, show_stats=False):
+          config_file, no_config, baseline, write_baseline, max_file_size=None, show_stats=False):
     """Check PATHS (default: the current directory)."""
     import atexit
     import gc
 
     atexit.register(gc.freeze)  # issue 10: the exit-time collection over the whole model took ~1 s on 1,700 files
     paths = _existing_paths(paths)
+    _one_config_choice(config_file, no_config)
     outputs = _parse_formats(formats, output)
     limits = {}
     if max_file_size is not None:
@@ -96,24 +113,27 @@ def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, 
         try:
             limits["max_file_bytes"] = parse_size(max_file_size)
         except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--max-file-size")
-    given = dict(engine=engine, state=state, select=_split_ids(select), ignore=_split_ids(ignore), baseline=baseline)
+            raise click.BadParameter(f"'{shown(max_file_size)}' {exc}", param_hint="--max-file-size")
+    given = dict(engine=engine, state=state, select=_split_ids(select, "--select"),
+                 ignore=_split_ids(ignore, "--ignore"), baseline=baseline)
     try:
-        options = _options_with_config(paths, config_file, given, jobs=jobs, cache=not no_cache, verbose=verbose,
-                                       result_cache=not no_cache, **limits)
+        options = _options_with_config(paths, config_file, no_config, given, jobs=jobs, cache=not no_cache,
+                                       verbose=verbose, result_cache=not no_cache, **limits)
         if write_baseline:
             options.baseline = None  # the file is being (re)written, it need not exist yet
         result = _run_with_progress(paths, options)
         if write_baseline:
             _write_baseline(result, write_baseline)
+        _write_outputs(result, outputs, no_color, quiet)
     except Exception as exc:  # noqa: BLE001 - one line on stderr and exit 2, the traceback only with --verbose
         _fail(exc, verbose)
-    _write_outputs(result, outputs, no_color, quiet)
+    from .sanitise import printable  # notes name the repository's files: no terminal escapes
+
     if verbose:
         for note in result.repo.notes:
-            click.echo(f"iacm-lint: {note}", err=True)
+            click.echo(f"iacm-lint: {printable(note)}", err=True)
     for error in result.internal_errors:
-        click.echo(f"iacm-lint: internal error: {error}", err=True)
+        click.echo(f"iacm-lint: internal error: {printable(error, line_breaks=verbose)}", err=True)
     if show_stats:
         import json
 
@@ -121,20 +141,26 @@ def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, 
     sys.exit(exit_code(result, fail_on))
 
 
-def _options_with_config(paths: list[str], config_file: Optional[str], given: dict, **fixed) -> Options:
+def _options_with_config(paths: list[str], config_file: Optional[str], no_config: bool, given: dict,
+                         **fixed) -> Options:
     """Options from the config file, with the options given on the command
     line (not left at their defaults) laid over them."""
     from click.core import ParameterSource
 
-    from .config import find_config, load_config, options_from_config
+    from .config import config_for, options_from_config
 
-    config_path = config_file or find_config(paths[0])
-    fields = dict(options_from_config(load_config(config_path), paths), config_file=config_path) if config_path else {}
+    config = None if no_config else config_for(paths[0], config_file)
+    fields = dict(options_from_config(config, paths), config_file=config.path) if config else {}
     ctx = click.get_current_context()
     for name, value in given.items():
         if ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None):
             fields[name] = value
     return Options(**{**fields, **fixed})
+
+
+def _one_config_choice(config_file: Optional[str], no_config: bool) -> None:
+    if config_file and no_config:
+        raise click.UsageError("--config and --no-config exclude each other")
 
 
 def _write_baseline(result, path: str) -> None:
@@ -158,12 +184,20 @@ def _existing_paths(paths) -> list[str]:
 
 
 def _fail(exc: Exception, verbose: bool) -> None:
-    """A config error or an internal error as one line on stderr, exit 2."""
-    if isinstance(exc, (ConfigError, EnvironmentProblem)):  # EnvironmentProblem: bc-python-hcl2 (checkov) shadows python-hcl2
-        click.echo(f"iacm-lint: {exc}", err=True)
+    """A config, output or internal error as one line on stderr, exit 2
+    (with --verbose an internal error's traceback comes first)."""
+    from .output import OutputError
+
+    # EnvironmentProblem: bc-python-hcl2 (checkov) shadows python-hcl2
+    if isinstance(exc, (ConfigError, EnvironmentProblem, OutputError)):
+        from .sanitise import printable  # a config key or path may hold a line break or an escape sequence
+
+        click.echo(f"iacm-lint: {printable(exc)}", err=True)
         sys.exit(2)
-    if verbose:
-        raise exc
+    if verbose and sys.stderr is not None:
+        import traceback
+
+        traceback.print_exception(exc)
     from .redact import describe_exception  # never the exception's text: it may quote a scanned secret
 
     click.echo(f"iacm-lint: internal error: {describe_exception(exc)}", err=True)
@@ -184,45 +218,16 @@ def _run_with_progress(paths, options):
 
 
 def _write_outputs(result, outputs, no_color: bool, quiet: bool) -> None:
+    from .output import write_file, write_stdout
     from .report import ReportOptions, render, use_color
 
     for name, target in outputs:
         color = target is None and use_color(sys.stdout, no_color)
         text = render(name, result, ReportOptions(color=color, quiet=quiet))
         if target is None:
-            if text:
-                click.echo(text, nl=not text.endswith("\n"))
+            write_stdout(text)
         else:
-            try:
-                _write_atomically(target, text)
-            except OSError as exc:
-                click.echo(f"iacm-lint: cannot write {target}: {exc.strerror}", err=True)
-                sys.exit(2)
-
-
-def _write_atomically(target: str, text: str) -> None:
-    """Write to a temporary file next to `target`, then rename it into place:
-    an interrupted run never leaves a truncated SARIF for CI to upload."""
-    import tempfile
-
-    directory = os.path.dirname(os.path.abspath(target))
-    fd, tmp = tempfile.mkstemp(prefix=".iacm-lint-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        if os.path.exists(target):  # keep the old file's permission bits (mkstemp makes 0600)
-            os.chmod(tmp, os.stat(target).st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+            write_file(target, text)
 
 
 @main.command("rules")
@@ -251,7 +256,7 @@ def explain(rule_id: str) -> None:
     """Show the full documentation of RULE_ID (e.g. IACM110)."""
     found = get_rule(rule_id.upper())
     if found is None:
-        raise click.UsageError(f"unknown rule {rule_id!r}; `iacm-lint rules` lists them")
+        raise click.UsageError(f"unknown rule '{shown(rule_id)}'; `iacm-lint rules` lists them")
     click.echo(f"{found.id} {found.name} ({found.level})\n\n{found.short}\n\n{found.doc}")
 
 
@@ -261,20 +266,21 @@ def explain(rule_id: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="write the report to FILE")
 @click.option("--engine", type=click.Choice(["auto", "opentofu", "terraform"]), default="auto", show_default=True)
 @click.option("--state", type=click.Choice(["auto", "existing", "managed"]), default="auto", show_default=True)
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
-              help="config file (default: nearest .iacm-lint.yaml or pyproject.toml [tool.iacm-lint] upwards)")
+@CONFIG_OPTION
+@NO_CONFIG_OPTION
 @click.option("--baseline", type=click.Path(dir_okay=False), default=None,
               help="leave out findings recorded in this baseline file")
 @click.option("--verbose", "-v", is_flag=True, help="show tracebacks of internal errors")
-def report(paths, format_name, output, engine, state, config_file, baseline, verbose):
+def report(paths, format_name, output, engine, state, config_file, no_config, baseline, verbose):
     """Migration readiness report of PATHS (default: the current directory):
     a verdict per root module, built from the same findings as `check`."""
     from .readiness_cli import write_report
 
     paths = _existing_paths(paths)
+    _one_config_choice(config_file, no_config)
     given = dict(engine=engine, state=state, baseline=baseline)
     try:
-        options = _options_with_config(paths, config_file, given, verbose=verbose)
+        options = _options_with_config(paths, config_file, no_config, given, verbose=verbose)
         sys.exit(write_report(paths, options, format_name, output))
     except Exception as exc:  # noqa: BLE001 - one line on stderr and exit 2, the traceback only with --verbose
         _fail(exc, verbose)

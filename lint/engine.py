@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from . import discover
-from .findings import LEVEL_ORDER, Finding
+from .findings import LEVEL_ORDER, Finding, Secret
 from .limits import within_limits  # nesting bound: deeper models would overflow pickling and rules
 from .model import YAML, HclFile, Repo, RootModule, YamlFile
 from .registry import Rule, Violation, all_rules, matches
@@ -358,18 +358,25 @@ def run(paths: list[str], options: Optional[Options] = None) -> Result:
 def check_repo(repo: Repo, options: Options) -> Result:
     ctx = Context(repo, options)
     rules = active_rules(options)
+    # Secret rules that are switched off still run, unreported: the secrets
+    # they find must not enter the fingerprints of the other rules' findings.
+    unreported_rules = [rule for rule in all_rules() if rule.reports_secrets and rule not in rules]
     findings: list[Finding] = []
+    unreported: list[Finding] = []
     errors: list[str] = []
     subjects_by_scope: dict[str, list] = {}  # each scope's subjects, listed once for all its rules
-    for rule in rules:
+    for rule in rules + unreported_rules:
+        reported = rule in rules
         subjects = subjects_by_scope.get(rule.scope)
         if subjects is None:
             subjects = subjects_by_scope[rule.scope] = _subjects(rule.scope, repo, ctx)
         for subject in subjects:
             try:
                 for violation in rule.func(subject, ctx):
-                    findings.append(_finding(rule, violation, options))
+                    (findings if reported else unreported).append(_finding(rule, violation, options))
             except Exception as exc:  # noqa: BLE001 - one broken rule must not lose the others' findings
+                if not reported:
+                    continue  # a rule the user switched off reports nothing, not even its crash
                 where = getattr(subject, "path", None) or getattr(subject, "directory", None) or repo.root
                 from .redact import describe_exception  # the exception's text may quote a scanned value
 
@@ -377,7 +384,7 @@ def check_repo(repo: Repo, options: Options) -> Result:
                 if options.verbose:
                     errors.append(traceback.format_exc())
     findings = _dedupe(findings)
-    findings = _assign_fingerprints(findings, repo)
+    findings = _assign_fingerprints(findings, repo, [f.secret for f in unreported if f.secret is not None])
     findings = _apply_filters(findings, repo, rules, options)
     findings.sort(key=lambda f: f.sort_key)
     properties = {"engines": {root.directory: ctx.engine_for(root).__dict__ for root in repo.roots},
@@ -392,8 +399,12 @@ def check_repo(repo: Repo, options: Options) -> Result:
 
 def _finding(rule: Rule, violation: Violation, options: Options) -> Finding:
     level = options.severity.get(rule.id) or violation.level or rule.level
+    secret = violation.secret
+    if secret is None and rule.reports_secrets:  # a secret rule that did not say where: hide all it points at
+        secret = Secret(violation.span, "secret")
     return Finding(rule.id, rule.name, level, violation.message, violation.span, violation.related,
-                   properties=(("fingerprint_key", violation.fingerprint_key),) if violation.fingerprint_key else ())
+                   properties=(("fingerprint_key", violation.fingerprint_key),) if violation.fingerprint_key else (),
+                   secret=secret)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -407,10 +418,10 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _assign_fingerprints(findings: list[Finding], repo: Repo) -> list[Finding]:
+def _assign_fingerprints(findings: list[Finding], repo: Repo, secrets: list[Secret]) -> list[Finding]:
     from .fingerprint import assign_fingerprints, lines_under
 
-    return list(assign_fingerprints(findings, lines_under(repo.root)))
+    return list(assign_fingerprints(findings, lines_under(repo.root), secrets=secrets))
 
 
 def _apply_filters(findings: list[Finding], repo: Repo, rules: list[Rule], options: Options) -> list[Finding]:

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from .model import Span
 
 LEVEL_ORDER = {"error": 3, "warning": 2, "note": 1}
+
+
+class Secret(NamedTuple):
+    """Where a finding's literal secret is and what kind it is
+    ("aws-secret-key", "password"). Fingerprints hash the source lines with
+    this span replaced by `<secret:KIND>`, so that no hash depends on the
+    secret (see fingerprint.py); nothing else reads it."""
+
+    span: Span
+    kind: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +32,7 @@ class Finding:
     suppressed: Optional[str] = None  # justification text when suppressed inline ("" = no reason)
     baseline_state: Optional[str] = None  # "new" | "unchanged" when a baseline is in use
     properties: tuple[tuple[str, str], ...] = field(default=())
+    secret: Optional[Secret] = None  # set by the rules that report literal secrets
 
     @property
     def sort_key(self):

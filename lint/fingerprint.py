@@ -8,6 +8,14 @@ Line and column numbers never enter the hash, so inserting or deleting lines
 above a finding leaves its fingerprint unchanged. The format follows GitHub's
 `primaryLocationLineHash` convention: `<16 hex digits>:<occurrence>`.
 
+No secret enters a hash: fingerprints are published (SARIF, JSON, the
+committed baseline), and a hash of the line `password = "Winter2024!"` lets
+anyone confirm guesses offline. Before hashing, every secret that a finding
+in the file reports (`Finding.secret`) is replaced by `<secret:KIND>` in the
+lines, for the findings of every rule (a block-level finding whose first
+lines hold a secret included). Two secrets of one kind at one place give one
+fingerprint.
+
 Baselines (`--baseline`) and SARIF `partialFingerprints` both use it.
 """
 
@@ -18,7 +26,7 @@ import os
 from collections import defaultdict
 from typing import Callable, Iterable, Optional, Sequence
 
-from .findings import Finding
+from .findings import Finding, Secret
 from .model import Span
 
 # A finding whose span covers many lines (a whole block) is identified by its
@@ -51,6 +59,39 @@ def region_text(lines: Sequence[str], span: Span) -> str:
     last = min(last, span.line + MAX_LINES - 1, len(lines))
     picked = (normalise(line) for line in lines[span.line - 1:last])
     return "\n".join(text for text in picked if text)
+
+
+def redacted(lines: Sequence[str], secrets: Iterable[Secret]) -> Sequence[str]:
+    """The lines with each secret's span replaced by `<secret:KIND>` (spans
+    that overlap merge into one, their kinds joined with `,`). The lines a
+    multi-line secret covers after its first become empty, its last keeps
+    what follows the secret: every other line keeps its number."""
+    merged: list[tuple[tuple[int, int], tuple[int, int], set[str]]] = []
+    for span, kind in sorted(secrets, key=lambda s: (s.span.line, s.span.col, s.span.end_line, s.span.end_col)):
+        start, end = (span.line, span.col), (span.end_line, span.end_col)
+        if merged and start < merged[-1][1]:
+            last_start, last_end, kinds = merged[-1]
+            merged[-1] = (last_start, max(last_end, end), kinds | {kind})
+        else:
+            merged.append((start, end, {kind}))
+    if not merged:
+        return lines
+    out = list(lines)
+    for (line, col), (end_line, end_col), kinds in reversed(merged):
+        if line > len(out):
+            continue
+        token = f"<secret:{','.join(sorted(kinds))}>"
+        if end_line > len(out):
+            end_line, end_col = len(out), len(out[-1]) + 1
+        first, last = out[line - 1], out[end_line - 1]
+        if end_line == line:
+            out[line - 1] = first[:col - 1] + token + first[end_col - 1:]
+            continue
+        out[line - 1] = first[:col - 1] + token
+        for number in range(line, end_line - 1):
+            out[number] = ""
+        out[end_line - 1] = last[end_col - 1:]
+    return out
 
 
 def line_hash(rule_id: str, path: str, text: str, key: str = "") -> str:
@@ -87,18 +128,31 @@ def default_key(finding: Finding) -> str:
     return dict(finding.properties).get("fingerprint_key", "")
 
 
+def secrets_by_path(findings: Iterable[Finding]) -> dict[str, list[Secret]]:
+    by_path: dict[str, list[Secret]] = defaultdict(list)
+    for finding in findings:
+        if finding.secret is not None:
+            by_path[finding.secret.span.path].append(finding.secret)
+    return by_path
+
+
 def fingerprints(findings: Sequence[Finding], read_lines: LinesReader,
-                 key_for: Callable[[Finding], str] = default_key) -> list[str]:
+                 key_for: Callable[[Finding], str] = default_key, secrets: Iterable[Secret] = ()) -> list[str]:
     """The fingerprint of each finding, in input order. Each file is read at
-    most once, and only files that have findings."""
+    most once, and only files that have findings. The secrets these findings
+    report, and `secrets` (those of findings fingerprinted before), are
+    redacted from the lines first."""
     hashes: list[str] = [""] * len(findings)
     by_path: dict[str, list[int]] = defaultdict(list)
     for index, finding in enumerate(findings):
         by_path[finding.span.path].append(index)
+    hidden = secrets_by_path(findings)
+    for secret in secrets:
+        hidden[secret.span.path].append(secret)
     for path, indexes in by_path.items():
         # whole-file findings (e.g. "file too large") need no text: do not read the file
         needed = any(not is_whole_file(findings[index].span) for index in indexes)
-        lines = (read_lines(path) if needed else None) or ()
+        lines = redacted((read_lines(path) if needed else None) or (), hidden.get(path, ()))
         for index in indexes:
             finding = findings[index]
             hashes[index] = line_hash(finding.rule_id, path, region_text(lines, finding.span), key_for(finding))
@@ -112,11 +166,14 @@ def fingerprints(findings: Sequence[Finding], read_lines: LinesReader,
 
 
 def assign_fingerprints(findings: Iterable[Finding], read_lines: LinesReader,
-                        key_for: Callable[[Finding], str] = default_key) -> list[Finding]:
-    """The findings (same order) with `fingerprint` set where it was empty."""
+                        key_for: Callable[[Finding], str] = default_key, secrets: Iterable[Secret] = ()) -> list[Finding]:
+    """The findings (same order) with `fingerprint` set where it was empty.
+    The secrets of all the findings, and `secrets` (found by rules whose
+    findings are not reported), are redacted before hashing."""
     findings = list(findings)
     missing = [f for f in findings if not f.fingerprint]
     if not missing:
         return findings
-    computed = iter(fingerprints(missing, read_lines, key_for))
+    known = [f.secret for f in findings if f.fingerprint and f.secret is not None]
+    computed = iter(fingerprints(missing, read_lines, key_for, [*known, *secrets]))
     return [f if f.fingerprint else f.with_(fingerprint=next(computed)) for f in findings]

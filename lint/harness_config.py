@@ -33,11 +33,14 @@ import configparser
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from .engine import EngineChoice, engine_signal
 from .model import NOT_LITERAL, TF, TF_JSON, Attribute, Block, Expr, HclFile, Repo, RootModule, YamlFile, normalise_dir
 from .yamlmodel import load_yaml
+
+if TYPE_CHECKING:
+    from .secrets import Judgement
 
 WORKSPACE = "harness_platform_workspace"
 PIPELINE = "harness_platform_pipeline"
@@ -591,12 +594,13 @@ def workspaces_for_root(repo: Repo, root: RootModule) -> list[Workspace]:
 # ---- secrets in workspace variables (IACM603) ---------------------------------------------
 
 
-def variable_secret(variable: Variable) -> Optional[str]:
-    """What secret a `value_type = "string"` variable holds as a literal ("a
-    literal password", "a GitHub token"), judged by the shared detector: a
-    secret-like key with a non-placeholder literal, or any literal with a
-    credential format. None otherwise (and for `value_type = "secret"`)."""
-    from .secrets import find_credentials, judge, secret_name_kind
+def variable_secret(variable: Variable) -> Optional[Judgement]:
+    """The secret a `value_type = "string"` variable holds as a literal
+    (`what`: "a literal password", "a GitHub token"), judged by the shared
+    detector: a secret-like key with a non-placeholder literal, or any
+    literal with a credential format. None otherwise (and for
+    `value_type = "secret"`)."""
+    from .secrets import Judgement, find_credentials, judge, mask, secret_name_kind
 
     attribute = variable.value
     if variable.value_type != "string" or attribute is None or not isinstance(attribute.value, str):
@@ -607,9 +611,9 @@ def variable_secret(variable: Variable) -> Optional[str]:
     if kind is not None:
         judgement = judge(value, "credential" if kind == "key" else kind)
         if judgement is not None and judgement.verdict == "secret":
-            return judgement.what
+            return judgement
     matches = find_credentials(value)
-    return matches[0].label if matches else None
+    return Judgement("secret", matches[0].label, mask(value), matches[0].kind) if matches else None
 
 
 def secret_scan_exclusions(hcl_file: HclFile, repo: Repo) -> list:

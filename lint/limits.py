@@ -21,18 +21,28 @@ from .model import Block, Expr, HclFile, ParseError, Span, YamlFile, YNode
 
 MAX_NESTING = 100
 
+MAX_SIZE_LIMIT = 1024 ** 3  # --max-file-size: parsing needs several times a file's size in memory
+
 _SIZE = re.compile(r"\s*(\d+)\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)\s*", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
 
 
 def parse_size(text: str) -> int:
-    """`--max-file-size`: bytes, or a number with KB/MB/GB (powers of 1024)."""
+    """`--max-file-size`: bytes, or a number with KB/MB/GB (powers of 1024),
+    from 1 byte to MAX_SIZE_LIMIT. A message says what is wrong with the
+    text without repeating it (the caller quotes it, shortened)."""
     match = _SIZE.fullmatch(str(text))
     if not match:
-        raise ValueError(f"{text!r} is not a size; give bytes or a number with KB, MB or GB, e.g. 10MB")
-    value = int(match.group(1)) * _UNITS[match.group(2)[:1].lower()]
+        raise ValueError("is not a size; give bytes or a number with KB, MB or GB, e.g. 10MB")
+    too_large = f"is larger than the largest limit, {MAX_SIZE_LIMIT // 1024 ** 3}GB"
+    digits = match.group(1).lstrip("0") or "0"
+    if len(digits) > len(str(MAX_SIZE_LIMIT)):  # before int(): Python refuses to convert over 4,300 digits
+        raise ValueError(too_large)
+    value = int(digits) * _UNITS[match.group(2)[:1].lower()]
     if value < 1:
-        raise ValueError("the size limit must be at least 1 byte")
+        raise ValueError("is not a size limit: the limit must be at least 1 byte")
+    if value > MAX_SIZE_LIMIT:
+        raise ValueError(too_large)
     return value
 
 

@@ -68,8 +68,8 @@ LOCATION_ATTRIBUTES = ("bucket", "storage_account_name", "container_name", "reso
                        "address", "organization", "hostname", "database", "namespace", "schema_name", "tenancy")
 KEY_ATTRIBUTES = ("key", "prefix", "workspace_key_prefix", "path", "key_name")
 
-# Rules show a secret as `(AKIA…)`; the report keeps at most 4 characters of
-# any such fragment whatever a rule wrote (a last line of defence).
+# Rules show a secret as `(AKIA…)` or `(…)`; the report keeps only a format
+# prefix in any such fragment whatever a rule wrote (a last line of defence).
 _MASKED = re.compile(r"\(([^()\s…]*)…\)")
 
 
@@ -201,8 +201,11 @@ class Readiness:
         return out
 
     def link(self, path: str, line: int = 0) -> str:
-        target = posixpath.join(self.link_base, path) if self.link_base else path
-        return f"{target}#L{line}" if line else target
+        """`./` + the percent-encoded path (a file named `javascript:…` is no
+        link to run), from `link_base`, then `#L<line>`."""
+        from .sanitise import file_link
+
+        return file_link(self.link_base, path, line)
 
 
 # ---- building -----------------------------------------------------------------
@@ -272,9 +275,12 @@ def _item(finding: Finding) -> Item:
 
 
 def mask_message(message: str) -> str:
-    """Rules already mask secrets (`(AKIA…)`); this keeps any parenthesised
-    masked fragment at 4 characters at most, whatever a rule wrote."""
-    return _MASKED.sub(lambda m: f"({m.group(1)[:4]}…)", message)
+    """Rules already mask secrets (`(AKIA…)`, `(…)`); this keeps nothing but
+    a credential format's fixed prefix in a parenthesised masked fragment,
+    whatever a rule wrote."""
+    from .secrets import is_format_prefix
+
+    return _MASKED.sub(lambda m: f"({m.group(1) if is_format_prefix(m.group(1)) else ''}…)", message)
 
 
 # ---- which root a finding belongs to ------------------------------------------

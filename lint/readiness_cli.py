@@ -35,23 +35,22 @@ def render_report(result, format_name: str, output: Optional[str] = None) -> str
 
 
 def write_report(paths: list[str], options: Options, format_name: str, output: Optional[str]) -> int:
-    """Write the report; returns the exit code (0, or 2 when a rule crashed
-    or the file cannot be written). The verdicts are the report's content,
-    not its exit status."""
+    """Write the report; returns the exit code (0, or 2 when a rule crashed;
+    an output that cannot be written raises `output.OutputError`). The
+    verdicts are the report's content, not its exit status."""
+    from .output import write_file, write_stdout
+
     result = run(paths, options)
     text = render_report(result, format_name, output)
     if output:
-        try:
-            with open(output, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-        except OSError as exc:
-            click.echo(f"iacm-lint: cannot write {output}: {exc.strerror}", err=True)
-            return 2
+        write_file(output, text)
     else:
-        click.echo(text, nl=not text.endswith("\n"))
+        write_stdout(text)
+    from .sanitise import printable  # notes name the repository's files: no terminal escapes
+
     for error in result.internal_errors:
-        click.echo(f"iacm-lint: internal error: {error}", err=True)
+        click.echo(f"iacm-lint: internal error: {printable(error, line_breaks=options.verbose)}", err=True)
     if options.verbose:
         for note in result.repo.notes:
-            click.echo(f"iacm-lint: {note}", err=True)
+            click.echo(f"iacm-lint: {printable(note)}", err=True)
     return 2 if result.internal_errors else 0

@@ -9,6 +9,7 @@ import pkgutil
 from dataclasses import dataclass
 from typing import Callable, Iterator, Optional
 
+from .findings import Secret
 from .model import Span
 
 LEVELS = ("error", "warning", "note")
@@ -25,6 +26,7 @@ class Violation:
     level: Optional[str] = None
     related: tuple[tuple[Span, str], ...] = ()  # (span, message) pairs
     fingerprint_key: str = ""  # extra stable text to tell apart findings on one construct
+    secret: Optional[Secret] = None  # the literal secret a secret rule reports (never hashed)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,13 @@ class Rule:
     @property
     def doc(self) -> str:
         return inspect.cleandoc(self.func.__doc__ or "")
+
+    @property
+    def reports_secrets(self) -> bool:
+        """A rule tagged both "security" and "secrets" reports literal secrets
+        (IACM201-207, IACM603); "hygiene" + "secrets" rules report files that
+        hold them (a committed state file) and quote nothing from them."""
+        return "security" in self.tags and "secrets" in self.tags
 
     @property
     def help_uri(self) -> str:

@@ -6,20 +6,38 @@ findings table), an inline SVG chart generated here; no external fonts,
 scripts, styles or images, so the page works when opened from disk and
 prints (`@media print`). Rendered with the Jinja2 template
 `templates/readiness.html.j2` (autoescaped).
+
+Names and values from the scanned repository reach the page: every `{{ }}`
+value is escaped for HTML and has its control characters shown as escapes
+(`sanitise.printable`), file links are `./` + the percent-encoded path, and
+a Content-Security-Policy allows only the page's own style and script
+(`readiness.css`, `readiness.js`, by their SHA-256), so a file named
+`javascript:…` or a value that slipped through runs nothing.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .readiness import BLOCKED, CATEGORIES, LEVEL_RANK, LEVELS, NEEDS_WORK, READY, Item, Readiness
 from .report import plural
+from .sanitise import printable
 
 LEVEL_COLORS = {"error": "#c62828", "warning": "#ef6c00", "note": "#1565c0"}
 VERDICT_CLASSES = {READY: "ready", NEEDS_WORK: "needs-work", BLOCKED: "blocked"}
 REPOSITORY = "(repository)"
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _shown(value):
+    """Jinja's `finalize`: text (not markup this module built) printable."""
+    from markupsafe import Markup
+
+    return printable(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 @lru_cache(maxsize=1)
@@ -27,20 +45,44 @@ def _environment():
     import jinja2
 
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        finalize=_shown,
     )
     environment.filters["plural"] = plural
     return environment
 
 
+def _source_hash(text: str) -> str:
+    """A CSP source expression for an inline element with exactly this text."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+@lru_cache(maxsize=1)
+def _inline() -> tuple[str, str, str]:
+    """The page's style and script, and the Content-Security-Policy that
+    allows those two and nothing else (no other script, style, image, font,
+    frame, connection, form target or base URL)."""
+    style = (TEMPLATES / "readiness.css").read_text(encoding="utf-8")
+    script = (TEMPLATES / "readiness.js").read_text(encoding="utf-8")
+    policy = (f"default-src 'none'; style-src {_source_hash(style)}; script-src {_source_hash(script)}; "
+              f"base-uri 'none'; form-action 'none'")
+    return style, script, policy
+
+
 def render(report: Readiness) -> str:
+    from markupsafe import Markup
+
+    style, script, policy = _inline()
     template = _environment().get_template("readiness.html.j2")
     return template.render(
+        style=Markup(style),
+        script=Markup(script),
+        content_security_policy=policy,
         report=report,
         rows=_rows(report),
         chart=category_chart(report),

@@ -2,13 +2,16 @@
 
 Deterministic: no timestamps, no absolute paths; links to files are relative
 to the scan root (or to `Readiness.link_base` when the report is written
-elsewhere), links to rule docs point at docs/rules/<ID>.md.
+elsewhere), links to rule docs point at docs/rules/<ID>.md. Every name and
+value from the repository goes through `cell` or `code` (sanitise.py): no
+heading, image, link or HTML can come in through a file name or a message.
 """
 
 from __future__ import annotations
 
 from .readiness import BLOCKED, FAIL, NEEDS_WORK, NOT_APPLICABLE, PASS, READY, WARN, Item, Readiness, RootReport
 from .report import plural
+from .sanitise import markdown_code, markdown_text
 
 VERDICT_BADGES = {READY: "✅ ready", NEEDS_WORK: "⚠️ needs work", BLOCKED: "⛔ blocked"}
 CHECK_MARKS = {PASS: "✅", WARN: "⚠️", FAIL: "❌", NOT_APPLICABLE: "➖"}
@@ -16,18 +19,18 @@ LEVEL_MARKS = {"error": "❌ error", "warning": "⚠️ warning", "note": "ℹ�
 
 
 def cell(text: str) -> str:
-    """One Markdown table cell: escape `|`, no raw HTML, no line breaks."""
-    text = str(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-    return " ".join(text.split("\n"))
+    """Text from the repository, in a table cell or not: one line, `|`
+    escaped, no raw HTML, link or code span."""
+    return markdown_text(text)
 
 
-def code(text: str) -> str:
-    text = str(text).replace("|", "\\|")
-    return f"``{text}``" if "`" in text else f"`{text}`"
+def code(text: str, in_table: bool = False) -> str:
+    """A code span nothing can break out of (`|` escaped in a table)."""
+    return markdown_code(text, in_table=in_table)
 
 
 def root_title(directory: str) -> str:
-    return "`.` (scan root)" if directory == "." else code(directory)
+    return "`.` (scan root)" if directory == "." else code(directory, in_table=True)
 
 
 def anchor(directory: str) -> str:
@@ -37,7 +40,7 @@ def anchor(directory: str) -> str:
 
 
 def render(report: Readiness) -> str:
-    lines: list[str] = [f"# Harness IaCM migration readiness: {report.name}", ""]
+    lines: list[str] = [f"# Harness IaCM migration readiness: {cell(report.name)}", ""]
     lines += _summary(report)
     for root in report.roots:
         lines += _root(report, root)
@@ -56,7 +59,7 @@ def _summary(report: Readiness) -> list[str]:
                  f"Findings: {plural(levels['error'], 'error')}, {plural(levels['warning'], 'warning')}, "
                  f"{plural(levels['note'], 'note')}"
                  + (f" ({report.suppressed} suppressed or baselined, not shown)" if report.suppressed else "")
-                 + (f"; state mode: {report.state}" if report.state else "") + ".")
+                 + (f"; state mode: {cell(report.state)}" if report.state else "") + ".")
     lines.append("")
     if not report.roots:
         lines += ["No root module found: there is nothing a Harness workspace could run.", ""]
@@ -67,7 +70,7 @@ def _summary(report: Readiness) -> list[str]:
     for root in report.roots:
         marks = " | ".join(CHECK_MARKS[c.status] for c in root.checklist)
         lines.append(f"| [{root_title(root.directory)}](#{anchor(root.directory)}) | {VERDICT_BADGES[root.verdict]} "
-                     f"| {root.engine or '—'} | {marks} |")
+                     f"| {cell(root.engine) or '—'} | {marks} |")
     lines += ["", "✅ met · ⚠️ warnings · ❌ errors · ➖ not applicable. The columns are the prerequisites of "
               "Harness IaCM's \"Use Existing Remote State\":", ""]
     lines += [f"- **{cell(c.label)}**: {cell(c.title)}" for c in report.roots[0].checklist]
@@ -75,15 +78,15 @@ def _summary(report: Readiness) -> list[str]:
 
 
 def _root(report: Readiness, root: RootReport) -> list[str]:
-    lines = [f"### Root {root.directory}", ""]
+    lines = [f"### Root {cell(root.directory)}", ""]
     lines.append(f"**Verdict: {VERDICT_BADGES[root.verdict]}** — "
                  f"{plural(root.count('error'), 'error')}, {plural(root.count('warning'), 'warning')}, "
                  f"{plural(root.count('note'), 'note')}")
     lines.append("")
-    engine = f"**Engine:** {root.engine}" + (f" ({cell(root.engine_reason)})" if root.engine_reason else "")
+    engine = f"**Engine:** {cell(root.engine)}" + (f" ({cell(root.engine_reason)})" if root.engine_reason else "")
     lines.append(engine + "  ")
     lines.append("**Supported releases that accept the constraints:** "
-                 + "; ".join(f"{title} {versions}" for title, versions in root.versions))
+                 + "; ".join(f"{title} {cell(versions)}" for title, versions in root.versions))
     lines.append("")
     lines += _backend(root)
     lines += _checklist(root)
@@ -101,7 +104,7 @@ def _backend(root: RootReport) -> list[str]:
               "| --- | --- | --- | --- | --- | --- |"]
     for b in root.backends:
         lines.append(f"| {cell(b.label)} | {cell(b.location) or '—'} | {cell(b.key) or '—'} | {cell(b.locking)} "
-                     f"| {cell(b.encryption)} | {', '.join(code(c) for c in b.configured_in)} |")
+                     f"| {cell(b.encryption)} | {', '.join(code(c, in_table=True) for c in b.configured_in)} |")
     return lines + [""]
 
 
@@ -109,7 +112,7 @@ def _checklist(root: RootReport) -> list[str]:
     lines = ["#### Prerequisites", ""]
     for check in root.checklist:
         box = "x" if check.status in (PASS, NOT_APPLICABLE) else " "
-        detail = f" — {check.detail}" if check.detail else ""
+        detail = f" — {cell(check.detail)}" if check.detail else ""
         lines.append(f"- [{box}] {CHECK_MARKS[check.status]} {check.title}{detail}")
     return lines + [""]
 
@@ -128,7 +131,7 @@ def _pipelines(report: Readiness, root: RootReport) -> list[str]:
     if not root.pipelines and not root.workspaces:
         return lines + ["No pipeline or workspace in the scan targets this root.", ""]
     for ws in root.workspaces:
-        lines.append(f"- Workspace {code(ws.identifier)} ({ws.provisioner or 'provisioner not literal'}) "
+        lines.append(f"- Workspace {code(ws.identifier)} ({cell(ws.provisioner) or 'provisioner not literal'}) "
                      f"declared at [{code(f'{ws.path}:{ws.line}')}]({report.link(ws.path, ws.line)})")
     lines += _stage_lines(report, root.pipelines)
     return lines + [""]

@@ -39,7 +39,7 @@ from importlib import resources
 from typing import Optional
 
 __all__ = [
-    "PatternMatch", "Judgement", "mask", "entropy", "find_credentials", "find_aws_secret_keys",
+    "PatternMatch", "Judgement", "mask", "is_format_prefix", "entropy", "find_credentials", "find_aws_secret_keys",
     "secret_name_kind", "configures_secret", "judge", "assess", "is_placeholder", "looks_like_path",
     "looks_like_key_material", "inline_password", "credential_data", "may_hold_credential",
 ]
@@ -47,12 +47,29 @@ __all__ = [
 
 # ---- masking ------------------------------------------------------------------
 
+# The fixed starts of token formats; with those of JWTs, PEM blocks and URLs,
+# the same for every credential of a format: showing one tells what the value
+# is and nothing of it.
+_TOKEN_PREFIXES = r"AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|AIza|[sr]k_live_|[ps]at\."
+_FORMAT_PREFIX = re.compile(rf"{_TOKEN_PREFIXES}|eyJ|-----BEGIN\b|[A-Za-z][A-Za-z0-9+.\-]{{1,20}}://")
+
+
 def mask(value: str) -> str:
-    """At most the first 4 characters, then `…`; fewer for short values so
-    that a short password is never mostly shown (len//4, so "hunter2" -> "h…")."""
-    value = str(value)
-    shown = min(4, len(value) // 4)
-    return value[:shown] + "…"
+    """`…`, after the fixed prefix of the credential format the value has
+    (`AKIA…`, `ghp_…`, `https://…`), if any: never a character of the secret
+    itself. A masked prefix with the secret's length gave `Winter2024!`
+    away as `(Wi…)`, so even the first characters of a password stay hidden."""
+    value = str(value).strip()
+    prefix = _FORMAT_PREFIX.match(value)
+    if prefix is not None and any(match.start == 0 for match in find_credentials(value)):
+        return prefix.group(0) + "…"
+    return "…"
+
+
+def is_format_prefix(text: str) -> bool:
+    """Is `text` exactly the fixed prefix of a credential format (what `mask`
+    may show)?"""
+    return text == "" or _FORMAT_PREFIX.fullmatch(text) is not None
 
 
 def entropy(value: str) -> float:
@@ -206,7 +223,7 @@ def _is_example(value: str, body: str) -> bool:
 
 def _low_variety(body: str) -> bool:
     """`ghp_xxxxxxxx…`, `AKIA0000000000000000`, `…1234567890abcdef…`."""
-    core = re.sub(r"^(?:AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|AIza|[sr]k_live_|[ps]at\.)", "", body)
+    core = re.sub(rf"^(?:{_TOKEN_PREFIXES})", "", body)
     if len(set(core.lower())) < 6:
         return True
     low = core.lower()
@@ -389,15 +406,18 @@ def inline_password(value: str) -> Optional[str]:
 class Judgement:
     """A literal judged a secret ("secret") or a committed key-file path
     ("path"). `what` names it for a message ("a GitHub token", "a literal
-    password"); `masked` is safe to print."""
+    password"); `masked` is safe to print; `kind` names it in fingerprints
+    ("github-token", "password"; see `Finding.secret`)."""
 
     verdict: str
     what: str
     masked: str
+    kind: str
 
 
 _KIND_WHAT = {"password": "a literal password", "key": "a literal secret", "connection": "an inline password",
               "credential": "a literal credential"}
+_KIND_NAME = {"password": "password", "key": "secret", "connection": "inline-password", "credential": "credential"}
 
 
 def judge(value, kind: str) -> Optional[Judgement]:
@@ -419,20 +439,21 @@ def judge(value, kind: str) -> Optional[Judgement]:
         return None
     patterns = find_credentials(v)
     what = patterns[0].label if patterns else _KIND_WHAT.get(kind, "a literal secret")
+    name = patterns[0].kind if patterns else _KIND_NAME.get(kind, "secret")
     if kind == "connection":
         password = inline_password(v)
-        return Judgement("secret", "an inline password", mask(v)) if password else None
+        return Judgement("secret", "an inline password", mask(v), "inline-password") if password else None
     if patterns:
-        return Judgement("secret", what, mask(v))
+        return Judgement("secret", what, mask(v), name)
     if kind in ("key", "credential") and looks_like_path(v):
-        return Judgement("path", "a key file path", mask(v))
+        return Judgement("path", "a key file path", mask(v), "key-file-path")
     if kind == "key":
-        return Judgement("secret", what, mask(v)) if looks_like_key_material(v) else None
+        return Judgement("secret", what, mask(v), name) if looks_like_key_material(v) else None
     if kind == "credential" and (_NOT_SECRET_SHAPES.fullmatch(v) and not v.isdigit()):
         return None
     if v.lower() in ("true", "false", "yes", "no", "on", "off", "null", "none"):
         return None
-    return Judgement("secret", what, mask(v))
+    return Judgement("secret", what, mask(v), name)
 
 
 def assess(name: str, value) -> Optional[Judgement]:

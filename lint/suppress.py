@@ -25,7 +25,6 @@ Baselines record findings by their line-shift-stable fingerprint
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
@@ -39,6 +38,7 @@ SUPPRESSION_WITHOUT_REASON = "IACM002"
 FILTER_RULES = (UNUSED_SUPPRESSION, SUPPRESSION_WITHOUT_REASON)
 
 BASELINE_VERSION = 1
+MAX_BASELINE_BYTES = 64 * 1024 * 1024  # some 200,000 findings; reading a larger file would only eat memory
 
 _DIRECTIVE = re.compile(r"iacm-lint\s*:\s*(?P<verb>[A-Za-z_-]*)(?P<rest>.*)\Z", re.DOTALL)
 _BRACKETS = re.compile(r"\s*\[(?P<ids>[^\]]*)\](?P<reason>.*)\Z", re.DOTALL)
@@ -282,36 +282,37 @@ def baseline_entries(findings: Iterable[Finding]) -> list[dict[str, str]]:
 
 
 def write_baseline(path: str, findings: Iterable[Finding]) -> int:
-    """Write the baseline file (deterministic JSON); returns how many findings it records."""
+    """Write the baseline file (deterministic JSON) through `output.write_file`
+    (atomic, never through a link); returns how many findings it records."""
+    from .output import write_file
+
     entries = baseline_entries(findings)
     document = {"tool": "iacm-lint", "version": BASELINE_VERSION, "findings": entries}
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        os.makedirs(directory, exist_ok=True)
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-    except OSError as exc:
-        raise ConfigError(f"cannot write baseline {path}: {exc.strerror}") from None
+    write_file(path, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     return len(entries)
 
 
 def load_baseline(path: str) -> frozenset[tuple[str, str]]:
-    """(rule ID, fingerprint) pairs recorded in a baseline file."""
+    """(rule ID, fingerprint) pairs recorded in a baseline file (a regular
+    file of at most MAX_BASELINE_BYTES)."""
+    from .config import PATH_LIMIT, read_capped_text, shown
+
+    shown_path = shown(path, PATH_LIMIT)  # a found config names it: control characters must not reach a terminal
+    text = read_capped_text(path, shown_path, "baseline", MAX_BASELINE_BYTES,
+                            f"create it with --write-baseline {shown_path}")
     try:
-        with open(path, encoding="utf-8") as handle:
-            document = json.load(handle)
-    except FileNotFoundError:
-        raise ConfigError(f"baseline {path} does not exist; create it with --write-baseline {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read baseline {path}: {getattr(exc, 'strerror', None) or exc}") from None
+        document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"baseline {path}:{exc.lineno}: invalid JSON ({exc.msg}); "
+        raise ConfigError(f"baseline {shown_path}:{exc.lineno}: invalid JSON ({exc.msg}); "
+                          "regenerate it with --write-baseline") from None
+    except RecursionError:
+        raise ConfigError(f"baseline {shown_path} is not an iacm-lint baseline (nested too deep); "
                           "regenerate it with --write-baseline") from None
     entries = document.get("findings") if isinstance(document, dict) else None
     if (not isinstance(entries, list) or document.get("version") != BASELINE_VERSION
             or not all(isinstance(e, dict) and isinstance(e.get("rule"), str) and isinstance(e.get("fingerprint"), str)
                        for e in entries)):
-        raise ConfigError(f"baseline {path} is not an iacm-lint baseline (version {BASELINE_VERSION}); "
+        raise ConfigError(f"baseline {shown_path} is not an iacm-lint baseline (version {BASELINE_VERSION}); "
                           "regenerate it with --write-baseline")
     return frozenset((e["rule"], e["fingerprint"]) for e in entries)
 

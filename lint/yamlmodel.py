@@ -249,12 +249,13 @@ def _comments(text: str, positions: _Positions, scalar_ranges: list[tuple[int, i
 
 
 def load_yaml(text: str, path: str, *, line_offset: int = 0, col_offset: int = 0,
-              loader=None) -> YamlFile:
+              loader=None, single_document: bool = False) -> YamlFile:
     """Parse `text` (the first document) into a `YamlFile`.
 
     `line_offset`/`col_offset` shift every position, for YAML embedded in
     another file (a pipeline in a Terraform heredoc). Never raises for bad
-    input: syntax errors, alias bombs and absurd nesting become `error`."""
+    input: syntax errors, alias bombs and absurd nesting become `error`, and
+    so does a second document when `single_document` (a config file)."""
     if text.startswith("\ufeff"):
         text = text[1:]
     positions = _Positions(text, path, line_offset, col_offset)
@@ -270,7 +271,9 @@ def load_yaml(text: str, path: str, *, line_offset: int = 0, col_offset: int = 0
             node = parser.get_node() if parser.check_node() else None
             root = converter.convert(node) if node is not None else None
             while parser.check_node():  # later documents: syntax errors only
-                parser.get_node()
+                later = parser.get_node()
+                if single_document:
+                    raise _TooBig("a second document (---); keep one", later.start_mark.index)
         finally:
             parser.dispose()
     except yaml.YAMLError as exc:

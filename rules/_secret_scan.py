@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
+from ..backends import backend_types
+from ..findings import Secret
 from ..model import MODULE_KINDS, TFBACKEND, TFVARS, TFVARS_JSON, Attribute, Block, Expr, HclFile, Repo, Span
 from ..secrets import Judgement, credential_data, judge, secret_name_kind
 
@@ -29,6 +31,11 @@ class SecretArg:
     span: Span
     value_span: Span
     judgement: Judgement
+
+    @property
+    def secret(self) -> Secret:
+        """For `Violation.secret`: the literal, which fingerprints never hash."""
+        return Secret(self.value_span, self.judgement.kind)
 
 
 def literal_string(expr: Expr) -> Optional[str]:
@@ -100,25 +107,34 @@ def backend_blocks(hcl_file: HclFile) -> Iterator[tuple[str, Block]]:
 
 def backend_credentials(backend_type: Optional[str]) -> dict:
     """Credential attributes of a backend type -> env var (or None). With no
-    type (a `.tfbackend` whose backend is unknown) the union over all types."""
+    type (a `.tfbackend` whose backend is unknown) the union over all types,
+    naming an env var only where every type with that attribute reads the
+    same one (`sas_token` -> ARM_SAS_TOKEN, but `access_key` -> None)."""
     backends = credential_data()["backends"]
     if backend_type is not None:
         return backends.get(backend_type, {})
-    union: dict = {}
+    envs: dict[str, set] = {}
     for attrs in backends.values():
         for name, env in attrs.items():
-            union.setdefault(name, env)
-    return union
+            envs.setdefault(name, set()).add(env)
+    return {name: next(iter(found)) if len(found) == 1 else None for name, found in envs.items()}
 
 
 def tfbackend_type(hcl_file: HclFile, repo: Optional[Repo]) -> Optional[str]:
-    """The backend type a `.tfbackend` file configures: that of the module in
-    its directory, when there is exactly one."""
-    module = repo.modules.get(hcl_file.directory) if repo is not None else None
-    if module is None:
-        return None
-    types = {backend_type for f in module.files for backend_type, _ in backend_blocks(f)}
-    return types.pop() if len(types) == 1 else None
+    """The backend type a `.tfbackend` file configures: that of the module it
+    is merged into (the module in its directory, or the enclosing one that
+    adopted it) when that declares exactly one, else the type its name
+    gives by convention (`prod.s3.tfbackend`), else None."""
+    module = None
+    if repo is not None:
+        module = next((m for m in repo.modules.values() if any(f.path == hcl_file.path for f in m.tfbackends)),
+                      repo.modules.get(hcl_file.directory))
+    types = {backend_type for f in module.files for backend_type, _ in backend_blocks(f)} if module else set()
+    if len(types) == 1:
+        return types.pop()
+    parts = hcl_file.name.split(".")
+    named = parts[-2] if len(parts) >= 3 else None
+    return named if named in credential_data()["backends"] or named in backend_types() else None
 
 
 def backend_args(hcl_file: HclFile, repo: Optional[Repo]) -> Iterator[tuple[str, SecretArg, dict]]:

@@ -69,7 +69,8 @@ def backend_credential_literal(hcl_file: HclFile, ctx) -> Iterator[Violation]:
             "supply it from the Harness workspace's environment instead"
         if arg.judgement.verdict == "path":
             yield Violation(arg.span, f'{where} reads "{arg.path}" from a key file path ({arg.judgement.masked}); '
-                                      f"make sure the file is not committed, or {fix}", level="note")
+                                      f"make sure the file is not committed, or {fix}", level="note",
+                            secret=arg.secret)
         else:
             yield Violation(arg.span, f'{where} sets "{arg.path}" to {arg.judgement.what} ({arg.judgement.masked}); '
-                                      f"remove it, rotate it and {fix}")
+                                      f"remove it, rotate it and {fix}", secret=arg.secret)

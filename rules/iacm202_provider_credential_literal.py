@@ -53,7 +53,7 @@ def provider_credential_literal(hcl_file: HclFile, ctx) -> Iterator[Violation]:
         if arg.judgement.verdict == "path":
             yield Violation(arg.span, f'provider "{block.labels[0]}" reads "{arg.path}" from a key file path '
                                       f"({arg.judgement.masked}); make sure the file is not committed, or {fix}",
-                            level="note")
+                            level="note", secret=arg.secret)
         else:
             yield Violation(arg.span, f'provider "{block.labels[0]}" sets "{arg.path}" to {arg.judgement.what} '
-                                      f"({arg.judgement.masked}); remove it, rotate it and {fix}")
+                                      f"({arg.judgement.masked}); remove it, rotate it and {fix}", secret=arg.secret)

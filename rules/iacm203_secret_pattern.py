@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator, Optional
 
+from ..findings import Secret
 from ..model import HclFile, Repo, Span, YamlFile, YNode
 from ..registry import Violation, rule
 from ..secrets import PatternMatch, assess, find_aws_secret_keys, find_credentials, mask, may_hold_credential
@@ -94,6 +95,16 @@ def _match_span(span: Span, text: str, match: PatternMatch) -> Span:
     return Span(span.path, line, col, end_line, end_col)
 
 
+def _secret(span: Span, text: str, match: PatternMatch) -> Secret:
+    """What fingerprints hide: the match where its columns are exact (a
+    one-line fragment as written), else the whole fragment (escapes, block
+    scalars, heredocs, and a PEM key, whose body follows the matched header)."""
+    exact = "\n" not in text and span.line == span.end_line and span.end_col - span.col in (len(text), len(text) + 2)
+    if exact and match.kind != "private-key":
+        return Secret(_match_span(span, text, match), match.kind)
+    return Secret(span, match.kind)
+
+
 def _message(match: PatternMatch, in_comment: bool) -> str:
     where = "comment" if in_comment else "string"
     return (f"{where} holds {match.label} ({mask(match.value)}); remove it, rotate the credential and reference a "
@@ -142,26 +153,27 @@ def _may_hold_credential(fragments: list[tuple[Span, str]], comments) -> bool:
 
 def _scan(fragments: list[tuple[Span, str]], comments) -> Iterator[Violation]:
     key_id_lines: list[int] = []
-    found: list[tuple[Span, PatternMatch, bool]] = []
+    found: list[tuple[Span, PatternMatch, bool, Secret]] = []
     for span, text in fragments:
         for match in find_credentials(text):
             match_span = _match_span(span, text, match)
             if match.kind == "aws-access-key-id":
                 key_id_lines.append(match_span.line)
-            found.append((match_span, match, False))
+            found.append((match_span, match, False, _secret(span, text, match)))
     for comment in comments:
         for match in find_credentials(comment.text):
-            found.append((_match_span(comment.span, comment.text, match), match, True))
+            found.append((_match_span(comment.span, comment.text, match), match, True,
+                          _secret(comment.span, comment.text, match)))
     if key_id_lines:  # secret keys in other strings next to an access key id
-        seen = {s for s, _, _ in found}
+        seen = {f[0] for f in found}
         for span, text in fragments:
             for match in find_aws_secret_keys(text):
                 match_span = _match_span(span, text, match)
                 if match_span not in seen and any(abs(match_span.line - l) <= _AWS_PAIR_LINES for l in key_id_lines):
-                    found.append((match_span, match, False))
-    for span, match, in_comment in sorted(found, key=lambda f: (f[0], f[1].start)):
+                    found.append((match_span, match, False, _secret(span, text, match)))
+    for span, match, in_comment, secret in sorted(found, key=lambda f: (f[0], f[1].start)):
         yield Violation(span, _message(match, in_comment), level="warning" if in_comment else None,
-                        fingerprint_key=match.kind)
+                        fingerprint_key=match.kind, secret=secret)
 
 
 # ---- YAML ---------------------------------------------------------------------------

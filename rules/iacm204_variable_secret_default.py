@@ -48,4 +48,4 @@ def variable_secret_default(hcl_file: HclFile, ctx) -> Iterator[Violation]:
         where = "its default" if arg.path == "default" else f'"{arg.path.split(".", 1)[1]}" in its default'
         yield Violation(arg.span, f'variable "{block.labels[0]}" has {arg.judgement.what} as {where} '
                                   f"({arg.judgement.masked}); remove the default and set the value as a secret "
-                                  f"variable of the Harness workspace")
+                                  f"variable of the Harness workspace", secret=arg.secret)

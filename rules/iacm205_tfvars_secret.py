@@ -44,4 +44,4 @@ def tfvars_secret(hcl_file: HclFile, ctx) -> Iterator[Violation]:
         variable = arg.path.split(".", 1)[0]
         yield Violation(arg.span, f'{hcl_file.name} assigns {arg.judgement.what} to "{arg.path}" '
                                   f"({arg.judgement.masked}); remove it and set {variable} as a secret variable of "
-                                  f"the Harness workspace")
+                                  f"the Harness workspace", secret=arg.secret)

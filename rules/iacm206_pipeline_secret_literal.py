@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
+from ..findings import Secret
 from ..model import YNode
 from ..pipeline import Pipeline, is_expression
 from ..registry import Violation, rule
@@ -91,7 +92,7 @@ def _walk(node: Optional[YNode], name: Optional[str], visited: set) -> Iterator[
             if judgement is not None and judgement.verdict == "secret":
                 yield Violation(node.span, f'"{name}" is set to {judgement.what} ({judgement.masked}) in the pipeline; '
                                            f'use <+secrets.getValue("…")> or a workspace secret instead',
-                                fingerprint_key=name)
+                                fingerprint_key=name, secret=Secret(node.span, judgement.kind))
     elif node.kind == "seq":
         for item in node.items:
             yield from _walk(item, name, visited)

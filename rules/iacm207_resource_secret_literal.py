@@ -65,4 +65,4 @@ def resource_secret_literal(hcl_file: HclFile, ctx) -> Iterator[Violation]:
         kind = "data" if block.type == "data" else "resource"
         yield Violation(arg.span, f'{kind} "{block.labels[0]}" "{".".join(block.labels[1:2])}" sets "{arg.path}" to '
                                   f"{arg.judgement.what} ({arg.judgement.masked}); use random_password or a "
-                                  f"variable fed by a Harness secret instead")
+                                  f"variable fed by a Harness secret instead", secret=arg.secret)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from iacm_lint.findings import Secret
 from iacm_lint.harness_config import variable_secret, workspaces
 from iacm_lint.model import Repo
 from iacm_lint.registry import Violation, rule
@@ -67,11 +68,12 @@ def workspace_variable_secret_literal(repo: Repo, ctx) -> Iterator[Violation]:
     """
     for workspace in workspaces(repo):
         for variable in workspace.variables():
-            what = variable_secret(variable)
-            if what is None:
+            judgement = variable_secret(variable)
+            if judgement is None:
                 continue
             key = variable.key
             named = f'{variable.kind} "{key}"' if key else variable.kind
-            yield Violation(variable.value.span, f'{named} of workspace "{workspace.identifier}" holds {what} with '
-                                                 f'value_type "string"; store it as a Harness secret and set '
-                                                 f'value_type = "secret" with the secret\'s reference as value')
+            yield Violation(variable.value.span, f'{named} of workspace "{workspace.identifier}" holds '
+                                                 f'{judgement.what} with value_type "string"; store it as a Harness '
+                                                 f'secret and set value_type = "secret" with the secret\'s reference '
+                                                 f'as value', secret=Secret(variable.value.expr.span, judgement.kind))

@@ -83,7 +83,8 @@ def test_writing_is_deterministic_and_skips_suppressed_findings(legacy: Path, tm
 
 def test_config_baseline_is_relative_to_the_config_and_cli_overrides_it(legacy: Path, tmp_path: Path):
     (legacy / ".iacm-lint.yaml").write_text(f"select: [{SELECT.replace(',', ', ')}]\nbaseline: ci/baseline.json\n")
-    # the configured baseline need not exist while it is being written
+    # the configured baseline need not exist while it is being written (its directory must)
+    (legacy / "ci").mkdir()
     written = check(str(legacy), "--write-baseline", str(legacy / "ci" / "baseline.json"))
     assert written.exit_code == 0, written.output
     assert check(str(legacy / "main.tf"), "--format", "gcc").exit_code == 0

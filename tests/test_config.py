@@ -139,39 +139,47 @@ def test_roots_replace_detection(tmp_path: Path):
     ("engine: opentofu\nengines: terraform\n",
      ".iacm-lint.yaml:2: engines: unknown key; valid keys are baseline, engine, exclude, ignore, max-file-size, "
      "per-file-ignores, require-reasons, roots, select, severity, state"),
-    ("engine: tofu\n", ".iacm-lint.yaml:1: engine: 'tofu' is not one of auto, opentofu, terraform"),
-    ("engine: [opentofu]\n", ".iacm-lint.yaml:1: engine: expected a string, got a list"),
-    ("state: remote\n", ".iacm-lint.yaml:1: state: 'remote' is not one of auto, existing, managed"),
-    ("state: 1\n", ".iacm-lint.yaml:1: state: expected a string, got a number (1)"),
-    ("roots: envs/dev\n", ".iacm-lint.yaml:1: roots: expected a list of strings, got str 'envs/dev'"),
-    ("roots:\n  - envs/dev\n  - 3\n", ".iacm-lint.yaml:3: roots[1]: expected a string, got a number (3)"),
-    ("exclude: {a: b}\n", ".iacm-lint.yaml:1: exclude: expected a list of strings, got a mapping"),
-    ("select: IACM1\n", ".iacm-lint.yaml:1: select: expected a list of strings, got str 'IACM1'"),
+    ("engine: tofu\n", ".iacm-lint.yaml:1: engine: expected one of auto, opentofu, terraform, got a string of 4 characters"),
+    ("engine: [opentofu]\n", ".iacm-lint.yaml:1: engine: expected a string, got a list of 1 item"),
+    ("state: remote\n", ".iacm-lint.yaml:1: state: expected one of auto, existing, managed, got a string of 6 characters"),
+    ("state: 1\n", ".iacm-lint.yaml:1: state: expected a string, got a number"),
+    ("roots: envs/dev\n", ".iacm-lint.yaml:1: roots: expected a list of strings, got a string of 8 characters"),
+    ("roots:\n  - envs/dev\n  - 3\n", ".iacm-lint.yaml:3: roots[1]: expected a string, got a number"),
+    ("exclude: {a: b}\n", ".iacm-lint.yaml:1: exclude: expected a list of strings, got a mapping of 1 key"),
+    ("select: IACM1\n", ".iacm-lint.yaml:1: select: expected a list of strings, got a string of 5 characters"),
     ("select:\n  - IACM1\n  - IACM999\n",
-     ".iacm-lint.yaml:3: select[1]: 'IACM999' matches no rule ID (see `iacm-lint rules`)"),
-    ("ignore: [TFLINT1]\n", ".iacm-lint.yaml:1: ignore[0]: 'TFLINT1' matches no rule ID (see `iacm-lint rules`)"),
-    ("severity: [IACM112]\n", ".iacm-lint.yaml:1: severity: expected a mapping, got a list"),
+     ".iacm-lint.yaml:3: select[1]: matches no rule ID (see `iacm-lint rules`)"),
+    ("ignore: [TFLINT1]\n", ".iacm-lint.yaml:1: ignore[0]: matches no rule ID (see `iacm-lint rules`)"),
+    ("severity: [IACM112]\n", ".iacm-lint.yaml:1: severity: expected a mapping, got a list of 1 item"),
     ("severity:\n  IACM112: error\n  IACM998: off\n",
-     ".iacm-lint.yaml:3: severity.IACM998: 'IACM998' matches no rule ID (see `iacm-lint rules`)"),
-    ("severity:\n  IACM112: fatal\n", ".iacm-lint.yaml:2: severity.IACM112: 'fatal' is not one of error, warning, note, off"),
-    ("severity:\n  IACM112: no\n", ".iacm-lint.yaml:2: severity.IACM112: expected a string, got a boolean (false)"),
-    ("per-file-ignores: [legacy]\n", ".iacm-lint.yaml:1: per-file-ignores: expected a mapping, got a list"),
+     ".iacm-lint.yaml:3: severity.IACM998: matches no rule ID (see `iacm-lint rules`)"),
+    ("severity:\n  IACM112: fatal\n", ".iacm-lint.yaml:2: severity.IACM112: expected one of error, warning, note, off, got a string of 5 characters"),
+    ("severity:\n  IACM112: no\n", ".iacm-lint.yaml:2: severity.IACM112: expected a string, got a boolean (YAML reads yes, no, on and off as "
+     "booleans: quote them to mean text)"),
+    ("per-file-ignores: [legacy]\n", ".iacm-lint.yaml:1: per-file-ignores: expected a mapping, got a list of 1 item"),
     ('per-file-ignores:\n  "legacy/**": IACM2\n',
-     ".iacm-lint.yaml:2: per-file-ignores.legacy/**: expected a list of strings, got str 'IACM2'"),
+     ".iacm-lint.yaml:2: per-file-ignores.legacy/**: expected a list of strings, got a string of 5 characters"),
     ('per-file-ignores:\n  "legacy/**": [IACM2, XYZ]\n',
-     ".iacm-lint.yaml:2: per-file-ignores.legacy/**[1]: 'XYZ' matches no rule ID (see `iacm-lint rules`)"),
+     ".iacm-lint.yaml:2: per-file-ignores.legacy/**[1]: matches no rule ID (see `iacm-lint rules`)"),
     ("require-reasons: 'yes please'\n",
-     ".iacm-lint.yaml:1: require-reasons: expected true or false, got str 'yes please'"),
-    ("baseline: [a.json]\n", ".iacm-lint.yaml:1: baseline: expected a string, got a list"),
-    ("max-file-size: 10MB\n", ".iacm-lint.yaml:1: max-file-size: expected a positive number of bytes, got str '10MB'"),
-    ("max-file-size: 0\n", ".iacm-lint.yaml:1: max-file-size: expected a positive number of bytes, got a number (0)"),
+     ".iacm-lint.yaml:1: require-reasons: expected true or false, got a string of 10 characters"),
+    ("baseline: [a.json]\n", ".iacm-lint.yaml:1: baseline: expected a string, got a list of 1 item"),
+    ("max-file-size: 10MB\n", ".iacm-lint.yaml:1: max-file-size: expected a positive number of bytes up to 1073741824 (1 GB), "
+     "got a string of 4 characters"),
+    ("max-file-size: 0\n", ".iacm-lint.yaml:1: max-file-size: expected a positive number of bytes up to 1073741824 (1 GB), "
+     "got a number"),
     ("engine: opentofu\nengine: terraform\n",
      ".iacm-lint.yaml:2: engine: duplicate key (first on line 1); keep one of them"),
-    ("- engine: opentofu\n", ".iacm-lint.yaml:1: the configuration must be a mapping of keys, got a list"),
-    ("engine: opentofu\nselect: [IACM1\n", ".iacm-lint.yaml:3: invalid YAML: expected ',' or ']', but got '<stream end>'"),
+    ("- engine: opentofu\n", ".iacm-lint.yaml:1: the configuration must be a mapping of keys, got a list of 1 item"),
+    ("engine: opentofu\n---\nengine: terraform\n", ".iacm-lint.yaml:3: YAML not loaded: a second document (---); keep one"),
 ])
 def test_invalid_yaml_config(tmp_path: Path, text: str, message: str):
     assert config_error(tmp_path, text) == message
+
+
+def test_invalid_yaml_names_the_line(tmp_path: Path):
+    message = config_error(tmp_path, "engine: opentofu\nselect: [IACM1\n")  # libyaml and PyYAML word it apart
+    assert message.startswith(".iacm-lint.yaml:3: invalid YAML: ") and "expected ',' or ']'" in message
 
 
 def test_missing_config_file(tmp_path: Path):
@@ -206,7 +214,7 @@ def test_pyproject_table_is_read(tmp_path: Path):
 
 def test_pyproject_errors_name_key_and_line(tmp_path: Path):
     assert config_error(tmp_path, PYPROJECT.replace('"terraform"', '"tf"'), "pyproject.toml") == (
-        "pyproject.toml:5: engine: 'tf' is not one of auto, opentofu, terraform")
+        "pyproject.toml:5: engine: expected one of auto, opentofu, terraform, got a string of 2 characters")
 
 
 @pytest.mark.parametrize("text, message", [
@@ -214,9 +222,9 @@ def test_pyproject_errors_name_key_and_line(tmp_path: Path):
      "pyproject.toml:7: colour: unknown key; valid keys are baseline, engine, exclude, ignore, max-file-size, "
      "per-file-ignores, require-reasons, roots, select, severity, state"),
     (PYPROJECT.replace('IACM106 = "warning"', 'IACM106 = "loud"'),
-     "pyproject.toml:7: severity.IACM106: 'loud' is not one of error, warning, note, off"),
+     "pyproject.toml:7: severity.IACM106: expected one of error, warning, note, off, got a string of 4 characters"),
     (PYPROJECT.replace('["IACM2"]', '["IACM2", "IACM977"]'),
-     "pyproject.toml:10: per-file-ignores.legacy/**[1]: 'IACM977' matches no rule ID (see `iacm-lint rules`)"),
+     "pyproject.toml:10: per-file-ignores.legacy/**[1]: matches no rule ID (see `iacm-lint rules`)"),
     ('[project]\nname = "x"\n', "pyproject.toml has no [tool.iacm-lint] table; add one or pass a .iacm-lint.yaml"),
 ])
 def test_invalid_pyproject(tmp_path: Path, text: str, message: str):
@@ -324,5 +332,5 @@ def test_a_root_that_is_not_a_directory_is_a_config_error(tmp_path: Path):
     config = load_config(str(tmp_path / ".iacm-lint.yaml"))
     with pytest.raises(ConfigError) as raised:
         options_from_config(config, [str(tmp_path)])
-    assert str(raised.value).endswith(".iacm-lint.yaml: roots: 'envs/prdo' is not a directory "
+    assert str(raised.value).endswith(".iacm-lint.yaml: roots[1]: not a directory "
                                       "(roots are relative to the config file's directory)")

@@ -119,12 +119,17 @@ def test_judge(value, kind, verdict):
 
 def test_judgement_never_holds_the_value():
     result = s.assess("db_password", "Sx9kq2Lm-very-long")
-    assert result.masked == "Sx9k…" and "Sx9kq2Lm" not in repr(result)
+    assert result.masked == "…" and "Sx9k" not in repr(result)
+    assert (result.verdict, result.what, result.kind) == ("secret", "a literal password", "password")
 
 
-def test_mask():
+def test_mask_shows_a_credential_format_prefix_and_never_a_character_of_the_secret():
     assert s.mask(AKIA) == "AKIA…"
-    assert s.mask("hunter2") == "h…"
+    assert s.mask("ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A") == "ghp_…"
+    assert s.mask("https://ci-bot:Zx8Cv7Bn6Mm5@registry.acme.io/v2") == "https://…"
+    assert s.mask("Winter2024!") == "…"  # was "Wi…": with the length, a guess away
+    assert s.mask("hunter2") == "…"
+    assert s.mask("ASIAtrip2024!") == "…"  # looks like a prefix, is not a credential format: a password
     assert s.mask("abc") == "…"
 
 

@@ -24,6 +24,7 @@ from typing import Any, Optional
 from .. import __version__
 from ..findings import Finding
 from ..fingerprint import assign_fingerprints, lines_under
+from ..sanitise import printable
 
 FORMATS = ("text", "gcc", "sarif", "json", "github", "markdown")
 
@@ -62,12 +63,6 @@ def sorted_findings(result: Any) -> list[Finding]:
     filled in from the files under the scan root where the engine left them empty."""
     findings = sorted(result.findings, key=lambda f: f.sort_key)
     return assign_fingerprints(findings, lines_under(str(result.root)))
-
-
-def one_line(path: str) -> str:
-    """A path for line-based formats: a file name with a line break in it
-    (legal on POSIX) must not split a finding over two lines."""
-    return path.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r") if "\n" in path or "\r" in path else path
 
 
 def is_visible(finding: Finding) -> bool:
@@ -111,12 +106,13 @@ def choice_field(choice: Any, name: str) -> str:
 
 
 def summary(result: Any, findings: list[Finding]) -> str:
-    """`N errors, M warnings, K notes in F files (engine: …)` over `findings`."""
+    """`N errors, M warnings, K notes in F files (engine: …)` over `findings`
+    (the engine's reason names files of the scanned tree: printable)."""
     counts = {level: sum(1 for f in findings if f.level == level) for level in ("error", "warning", "note")}
     files = getattr(result, "files_checked", 0) or 0
     text = (f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
             f"{plural(counts['note'], 'note')} in {plural(files, 'file')}")
-    engine = engine_text(result)
+    engine = printable(engine_text(result))
     return f"{text} ({engine})" if engine else text
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from ..findings import Finding
-from . import one_line, visible_findings
+from ..sanitise import display_path, one_line
+from . import visible_findings
 
 
 def format_line(finding: Finding) -> str:
     span = finding.span
-    message = " ".join(finding.message.splitlines())  # one finding, one line
-    return f"{one_line(span.path)}:{span.line}:{span.col}: {finding.level}: {message} [{finding.rule_id}]"
+    message = one_line(finding.message)  # one finding, one line; no terminal escapes
+    return f"{display_path(span.path)}:{span.line}:{span.col}: {finding.level}: {message} [{finding.rule_id}]"
 
 
 def render(result: Any, options: Any) -> str:

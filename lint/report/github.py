@@ -8,7 +8,8 @@ not `main.tf` (outside git, paths stay relative to the scan root).
 Levels map to `error`, `warning` and `notice`. GitHub's escaping: `%`, `\\r`
 and `\\n` in the message; additionally `:` and `,` in property values.
 `endColumn` is inclusive (the last character), as GitHub reads it; our spans
-end exclusive.
+end exclusive. Control characters in paths and messages are shown as escapes
+(`\\x1b`) first: the log is a terminal too.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ import os
 from typing import Any
 
 from ..findings import Finding
+from ..sanitise import printable
 from . import visible_findings
 
 COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text, line_breaks=True).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

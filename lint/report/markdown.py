@@ -1,4 +1,6 @@
-"""A Markdown table for pull-request comments."""
+"""A Markdown table for pull-request comments. Paths and messages come from
+the scanned repository: cells are escaped and locations are code spans that
+nothing can break out of (see sanitise.py)."""
 
 from __future__ import annotations
 
@@ -6,15 +8,16 @@ from typing import Any
 
 from ..findings import Finding
 from ..registry import get_rule
+from ..sanitise import markdown_code, markdown_text
 from . import summary, visible_findings
 
 HEADER = "| Level | Rule | Location | Message |\n| --- | --- | --- | --- |"
 
 
 def escape_cell(text: str) -> str:
-    """Keep a table cell one cell: escape `|`, no raw HTML, no line breaks."""
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-    return "<br>".join(text.splitlines()) if "\n" in text or "\r" in text else text
+    """Keep a table cell one cell: escape `|`, no raw HTML, link or code
+    span, line breaks as `<br>`."""
+    return markdown_text(text, line_break="<br>")
 
 
 def help_uri(result: Any, rule_id: str) -> str:
@@ -30,13 +33,13 @@ def row(result: Any, finding: Finding) -> str:
     uri = help_uri(result, finding.rule_id)
     rule_cell = f"[{finding.rule_id}]({uri})" if uri else finding.rule_id
     rule_cell += f" {escape_cell(finding.rule_name)}"
-    location = f"{span.path}:{span.line}:{span.col}".replace("|", "\\|")  # a code span: only `|` needs escaping
-    return f"| {finding.level} | {rule_cell} | `{location}` | {escape_cell(finding.message)} |"
+    location = markdown_code(f"{span.path}:{span.line}:{span.col}")
+    return f"| {finding.level} | {rule_cell} | {location} | {escape_cell(finding.message)} |"
 
 
 def render(result: Any, options: Any) -> str:
     findings = visible_findings(result)
-    parts = ["### iacm-lint", "", f"**{summary(result, findings)}**", ""]
+    parts = ["### iacm-lint", "", f"**{markdown_text(summary(result, findings))}**", ""]
     if findings:
         parts.append(HEADER)
         parts.extend(row(result, f) for f in findings)

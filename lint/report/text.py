@@ -12,7 +12,8 @@ from typing import Any
 import click
 
 from ..findings import Finding
-from . import one_line, summary, visible_findings
+from ..sanitise import display_path, one_line
+from . import summary, visible_findings
 
 LEVEL_STYLE = {
     "error": {"fg": "red", "bold": True},
@@ -25,14 +26,14 @@ def format_line(finding: Finding, color: bool = False, with_name: bool = True) -
     """`path:line:col: level IACMnnn message [name]`; without the name this is
     the line format of the rule cases' expected.txt."""
     span = finding.span
-    location = f"{one_line(span.path)}:{span.line}:{span.col}:"
+    location = f"{display_path(span.path)}:{span.line}:{span.col}:"
     level, rule_id, name = finding.level, finding.rule_id, f"[{finding.rule_name}]"
     if color:
         location = click.style(location, bold=True)
         level = click.style(level, **LEVEL_STYLE.get(level, {}))
         rule_id = click.style(rule_id, dim=True)
         name = click.style(name, dim=True)
-    message = " ".join(finding.message.splitlines())  # one finding, one line
+    message = one_line(finding.message)  # one finding, one line; no terminal escapes
     line = f"{location} {level} {rule_id} {message}"
     return f"{line} {name}" if with_name else line
 
