@@ -53,7 +53,7 @@ ERRORS = [
     'remote execution; remove it or git-ignore main.tf [IACM106]',
     'main.tf:8:3: error: provider "aws" sets "access_key" to an AWS access key id (AKIA…); remove it, rotate it '
     'and set AWS_ACCESS_KEY_ID in the Harness workspace instead [IACM202]',
-    'main.tf:12:3: error: variable "db_password" has a literal password as its default (Tr0…); remove the default '
+    'main.tf:12:3: error: variable "db_password" has a literal password as its default (…); remove the default '
     'and set the value as a secret variable of the Harness workspace [IACM204]',
 ]
 BENIGN_TF = 'terraform {\n  required_version = ">= 1.8.0"\n}\n'
