@@ -5,12 +5,19 @@ installed. Fetches nothing. Prints one table with ratios.
     python benchmarks/bench_scan.py DIR [--repeat 3] [--jobs N] [--checkov PATH]
 
 - iacm-lint runs as a child process (`python -m iacm_lint.cli check DIR`),
-  start-up included, output discarded. "cold" uses empty caches (the
-  grammar tables, like .pyc files, are kept), "warm" repeats the scan with
-  the caches filled and nothing changed (answered by the result cache),
-  "warm, 1 file edited" scans a copy of DIR after appending a comment to one
-  file (the editor-save case: that file is parsed, the rest comes from the
-  parse cache, every rule runs), "--jobs 1" is cold in one process.
+  start-up included, output discarded. "first run" starts with an empty
+  cache directory every time (a fresh CI container: what the checkov
+  comparison and the target ratio use), "cold" empties the parse and result
+  caches but keeps parse tables built at run time (there are none when the
+  installed python-hcl2 and lark are the ones the package's tables were built
+  for: then cold and first run are the same), "warm" repeats the scan with the
+  caches filled and nothing changed (answered by the result cache), "warm, 1
+  file edited" scans a copy of DIR after appending a comment to one file (the
+  editor-save case: that file is parsed, the rest comes from the parse cache,
+  every rule runs), "CI re-run" scans a fresh copy of DIR with the cache of
+  an earlier run (a CI job that restores $IACM_LINT_CACHE_DIR: new inodes and
+  mtimes, so no whole-scan hit, but nothing is parsed), "--jobs 1" is cold in
+  one process.
 - Peak memory is sampled from /proc for the whole process tree (main process
   plus pool workers), so it is the sum, not the largest process.
 - The floor is python-hcl2's own lark parser (`hcl2.parser.parser().parse`)
@@ -124,6 +131,23 @@ def edited_seconds(repeat: int, directory: str, work: str, env: dict, jobs: list
     rows.append(("iacm-lint warm, 1 file edited", "iacm-lint check COPY (one .tf file appended to)", best[0], best[1]))
 
 
+def rerun_seconds(repeat: int, directory: str, work: str, env: dict, jobs: list[str], rows: list) -> None:
+    """Time scans of a fresh copy of `directory` each time, with the cache of
+    an earlier scan: a CI job that restored its cache into a new checkout."""
+    cache_env = dict(env, IACM_LINT_CACHE_DIR=os.path.join(work, "rerun-cache"))
+    best = None
+    for number in range(repeat + 1):
+        copy = os.path.join(work, f"checkout-{number}")
+        shutil.copytree(directory, copy, symlinks=True)
+        seconds, peak, _ = timed([sys.executable, "-m", "iacm_lint.cli", "check", copy, "--fail-on", "never", *jobs],
+                                 cache_env)
+        shutil.rmtree(copy)
+        if number and (best is None or seconds < best[0]):  # the first copy fills the cache
+            best = (seconds, peak)
+    rows.append(("iacm-lint CI re-run", "iacm-lint check CHECKOUT (fresh copy, cache of an earlier run)", best[0],
+                 best[1]))
+
+
 def find_checkov(explicit: Optional[str]) -> Optional[str]:
     for candidate in (explicit, shutil.which("checkov"), "/tmp/checkov-venv/bin/checkov"):
         if candidate and os.access(candidate, os.X_OK):
@@ -159,20 +183,26 @@ def main() -> None:
     cache_dir = os.path.join(work, "cache")
 
     def fresh_cache() -> str:
-        """The cache folder with its parse entries removed and the saved
-        grammar tables kept (a first run anywhere builds them once)."""
+        """The cache folder with its parse and result entries removed, parse
+        tables built at run time (other python-hcl2/lark versions) kept."""
         for entry in os.listdir(cache_dir):
             path = os.path.join(cache_dir, entry)
-            if not entry.startswith("grammar-"):
+            if not entry.startswith(("hcl2-tables-", "key")):
                 shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
         return cache_dir
 
+    def empty_cache() -> str:
+        """A cache folder that does not exist yet: a first run in a fresh container."""
+        path = tempfile.mkdtemp(prefix="first-run-", dir=work)
+        os.rmdir(path)
+        return path
+
     rows: list[tuple[str, str, float, int]] = []  # (label, command line, seconds, peak KB)
 
-    def run(label: str, extra: list[str], cache: Optional[str] = None, reuse: bool = False) -> None:
+    def run(label: str, extra: list[str], cache: Optional[str] = None, reuse: bool = False, first: bool = False) -> None:
         best = None
         for _ in range(args.repeat):
-            run_env = dict(env, IACM_LINT_CACHE_DIR=cache if reuse else fresh_cache())
+            run_env = dict(env, IACM_LINT_CACHE_DIR=cache if reuse else empty_cache() if first else fresh_cache())
             seconds, peak, _ = timed(base + extra, run_env)
             if best is None or seconds < best[0]:
                 best = (seconds, peak)
@@ -180,12 +210,14 @@ def main() -> None:
         rows.append((label, shown, best[0], best[1]))
 
     try:
+        run("iacm-lint first run", jobs, first=True)
         os.makedirs(cache_dir)
-        timed(base, dict(env, IACM_LINT_CACHE_DIR=cache_dir))  # builds the grammar tables once
+        timed(base, dict(env, IACM_LINT_CACHE_DIR=cache_dir))  # builds parse tables once if the package's do not fit
         run("iacm-lint cold", jobs)
         timed(base + jobs, dict(env, IACM_LINT_CACHE_DIR=fresh_cache()))
         run("iacm-lint warm", jobs, cache_dir, reuse=True)
         edited_seconds(args.repeat, directory, work, env, jobs, rows)
+        rerun_seconds(args.repeat, directory, work, env, jobs, rows)
         run("iacm-lint cold --jobs 1", ["--jobs", "1"])
         run("iacm-lint --no-cache", jobs + ["--no-cache"])
         floor = min(raw_parse_seconds(hcl_files) for _ in range(args.repeat))
@@ -209,15 +241,15 @@ def main() -> None:
         peak_text = f"{peak / 1024:.0f}" if peak else "-"
         print(f"{label:<30}{seconds:>9.2f}{megabytes / seconds:>8.2f}{len(files) / seconds:>9.0f}{peak_text:>9}  {shown}")
     by = {label: seconds for label, _, seconds, _ in rows}
-    cold, warm = by["iacm-lint cold"], by["iacm-lint warm"]
+    first, cold, warm = by["iacm-lint first run"], by["iacm-lint cold"], by["iacm-lint warm"]
     print()
     print(f"warm speed-up (cold / warm):                       {cold / warm:6.1f}x   (target >= 15x)")
     budget = 1.5 * floor / cores
-    print(f"cold / (raw parse / {cores} cores):                      {cold / (floor / cores):6.2f}    "
-          f"(target <= 1.5, i.e. cold <= {budget:.2f} s)")
-    print(f"cold throughput:                                   {megabytes / cold:6.2f} MB/s (target >= 1 MB/s on 2 cores)")
+    print(f"first run / (raw parse / {cores} cores):                 {first / (floor / cores):6.2f}    "
+          f"(target <= 1.5, i.e. first run <= {budget:.2f} s)")
+    print(f"first-run throughput:                              {megabytes / first:6.2f} MB/s (target >= 1 MB/s on 2 cores)")
     if "checkov" in by:
-        print(f"checkov / iacm-lint cold:                          {by['checkov'] / cold:6.1f}x   (target >= 50x)")
+        print(f"checkov / iacm-lint first run:                     {by['checkov'] / first:6.1f}x   (target >= 100x)")
         print(f"checkov / iacm-lint warm:                          {by['checkov'] / warm:6.1f}x")
 
 

@@ -1,30 +1,54 @@
-"""Content-hash cache of parsed models, and the compact codec that both the
-cache and the process pool use to move models between processes.
+"""The per-user cache directory and its key, the content-hash cache of
+parsed models in it, and the compact codec that both the cache and the
+process pool use to move models between processes.
 
-Where: `$IACM_LINT_CACHE_DIR` if set, else `$XDG_CACHE_HOME/iacm-lint`, else
-`~/.cache/iacm-lint`. Not a folder in the scanned repository: a cache entry
-is a pickle, and a pickle that a pull request could commit into the repository
-would run code in CI when loaded; a per-user folder also keeps scans of
-read-only checkouts working and leaves `git status` clean.
+Where: `$IACM_LINT_CACHE_DIR` if set (a relative path is taken from the
+current directory), else `$XDG_CACHE_HOME/iacm-lint` (an absolute one, as
+the XDG spec asks), else `~/.cache/iacm-lint`.
 
-Key: BLAKE2b of (codec salt, file kind, relative path, file bytes). The salt
-covers the tool version, `hcl.parser_version()`, the Python version and a
-hash of the modules that shape the model (model, hcl, jsonpos, yamlmodel,
-textio, limits, engine, cache), so a changed parser or model never reads an old entry. The relative
-path is part of the key because every Span carries it.
+The scanned repository is untrusted (issue 25): anything it could write into
+the cache would otherwise decide what the scan reports. So `user_cache()`
+uses the directory only when
+- it is not inside the scanned directory (`.iacm-lint-cache/` in the
+  checkout, a relative `$IACM_LINT_CACHE_DIR`): a repository could commit it;
+- it is a real directory (not a symbolic link), owned by this user and not
+  writable by group or others; it is created 0700, and an existing one open
+  to reading by others (older versions made it 0755) is closed to 0700;
+- it holds, or can be given, the per-user key: 32 random bytes in `key`,
+  0600, created atomically (written to a temporary file and hard-linked into
+  place, so concurrent first runs agree on one key). A key file that is not
+  exactly that (another mode, owner or size, a link) is replaced, which only
+  turns every entry into a miss.
+Otherwise the scan runs without cache: `--verbose` says why, and so does a
+one-line warning on stderr when `$IACM_LINT_CACHE_DIR` was set explicitly.
 
-Entries: rows of one SQLite database, `<dir>/models-v3.sqlite` (stdlib
+Every file the cache writes is 0600 (the SQLite database and its -wal/-shm
+side files, result files, tables, the key) and every entry is checked with
+a MAC under the per-user key: an entry the repository, another user or
+another key made, or a damaged one, is a miss and is rewritten. Lookup keys
+are MACs under the key too, so another local user cannot confirm a guessed
+file content (a secret) by computing its key.
+
+Parse cache: rows of one SQLite database, `<dir>/models-v4.sqlite` (stdlib
 sqlite3, WAL mode): each parser writes a chunk of entries in one transaction
 and reads in batched queries, so concurrent runs and pool workers never see
-half an entry, and one file beats a file per
-entry (creating 1,700 small files cost more than a second of a cold scan).
-Each entry is sealed (see "sealing" below): encrypted with a key derived
-from the file's bytes, with a MAC, so the cache holds no readable literal
-(secrets in .tf files stay secret) and a value that does not check out
-(truncated, flipped bits, another format, tampered) counts as a miss and is
-rewritten after parsing; a database file that SQLite cannot read is deleted
-and created again. Loading uses a restricted unpickler that only resolves
-this module's constructors and the model's NOT_LITERAL marker.
+half an entry, and one file beats a file per entry (creating 1,700 small
+files cost more than a second of a cold scan). A database file that SQLite
+cannot read is deleted and created again.
+
+Lookup key: a MAC of (codec salt, file kind, relative path, file bytes). The
+salt covers the tool version, the parse tables' identity (grammar, lark and
+python-hcl2 versions) for HCL, the Python version and a hash of the modules
+that shape the model (model, hcl, parsetables, jsonpos, yamlmodel, textio,
+limits, engine, cache), so a changed parser or model never reads an old
+entry. The relative path is part of the key because every Span carries it.
+
+Sealing: a model holds the file's literal strings, secrets included. An
+entry is encrypted with a key derived from the file's bytes and the per-user
+key, so even a copy of the whole cache directory (key included, e.g. a CI
+cache archive) shows no literal to someone without the source file. Loading
+uses a restricted unpickler that only resolves this module's constructors and
+the model's NOT_LITERAL marker, and only after the MAC checked out.
 
 Old entries are never read again once the salt changes; delete the folder to
 reclaim the space (`rm -rf ~/.cache/iacm-lint`).
@@ -39,16 +63,15 @@ import io
 import operator
 import os
 import pickle
-import sqlite3
 import sys
 import threading
 from typing import Any, Optional
 
 from . import model as _model
 
-FORMAT = "v3"
-_MAGIC = b"IACMLC3\n"
-_DIGEST_SIZE = 16
+FORMAT = "v4"
+_MAGIC = b"IACMLC4\n"
+_DIGEST_SIZE = 32
 MISS: Any = object()  # returned by ParseCache.get when there is no usable entry
 
 # ---- codec ------------------------------------------------------------------
@@ -110,65 +133,292 @@ def loads(data: bytes) -> Any:
     return _Unpickler(io.BytesIO(data)).load()
 
 
-# ---- cache ------------------------------------------------------------------
+# ---- the directory and its key ------------------------------------------------------
+
+KEY_FILE = "key"
+_KEY_SIZE = 32
 
 
 def default_directory() -> str:
     explicit = os.environ.get("IACM_LINT_CACHE_DIR")
     if explicit:
-        return explicit
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        return os.path.abspath(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    if not os.path.isabs(base):  # unset, or relative: invalid per the XDG spec
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "iacm-lint")
 
 
-_SALT: Optional[bytes] = None
+class UserCache:
+    """A checked cache directory and its per-user key (see the module
+    docstring). Picklable: pool workers get it from their parent."""
+
+    def __init__(self, directory: str, key: bytes):
+        self.directory = directory
+        self.key = key
+
+    def subkey(self, purpose: str) -> bytes:
+        return hashlib.blake2b(purpose.encode(), key=self.key, digest_size=32).digest()
+
+    def mac(self, purpose: str, *parts: bytes) -> bytes:
+        h = hmac.new(self.subkey(purpose), digestmod=hashlib.sha256)
+        for part in parts:
+            h.update(len(part).to_bytes(8, "little"))
+            h.update(part)
+        return h.digest()
+
+    def read_sealed(self, name: str, purpose: str) -> Optional[bytes]:
+        """The data of a file `write_sealed` wrote under `name` (relative to
+        the directory), or None: missing, damaged, or not sealed with this key
+        for this name and purpose."""
+        try:
+            content = _read_private(os.path.join(self.directory, name))
+        except OSError:
+            return None
+        mac, newline, data = content.partition(b"\n")
+        expected = self.mac(purpose, name.encode("utf-8", "surrogateescape"), data).hex().encode()
+        return data if newline and hmac.compare_digest(mac, expected) else None
+
+    def write_sealed(self, name: str, purpose: str, data: bytes) -> bool:
+        """Write `data` under `name` with its MAC, atomically and 0600; False
+        when it cannot be written (the next run misses, this one goes on)."""
+        mac = self.mac(purpose, name.encode("utf-8", "surrogateescape"), data).hex().encode()
+        return write_private(os.path.join(self.directory, name), mac + b"\n" + data)
 
 
-def salt() -> bytes:
+def user_cache(scan_root: Optional[str] = None, notes: Optional[list[str]] = None) -> Optional[UserCache]:
+    """The cache directory to use for a scan of `scan_root`, or None (and why
+    in `notes`) when there is none that a repository cannot have written."""
+    directory = default_directory()
+    problem = None
+    if scan_root is not None and _inside(directory, scan_root):
+        problem = f"is inside the scanned directory {scan_root}"
+    else:
+        problem = _prepare_directory(directory)
+    key = None
+    if problem is None:
+        key = _user_key(directory)
+        if key is None:
+            problem = "has no usable key file and none can be created"
+    if problem is None:
+        return UserCache(directory, key)
+    message = f"cache directory {directory} {problem}: scanning without cache"
+    if notes is not None:
+        notes.append(message)
+    if os.environ.get("IACM_LINT_CACHE_DIR"):
+        _warn_once(message + " (check $IACM_LINT_CACHE_DIR)")
+    return None
+
+
+_WARNED: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    """An explicitly chosen cache directory that cannot be used is worth one
+    line on stderr without --verbose: the user expects it to be used."""
+    if message not in _WARNED:
+        _WARNED.add(message)
+        sys.stderr.write(f"iacm-lint: warning: {message}\n")
+
+
+def _inside(directory: str, root: str) -> bool:
+    real_directory, real_root = os.path.realpath(directory), os.path.realpath(root)
+    try:
+        return os.path.commonpath([real_directory, real_root]) == real_root
+    except ValueError:  # different drives
+        return False
+
+
+def _owner_checks() -> bool:
+    return hasattr(os, "geteuid")  # POSIX: modes and owners mean something
+
+
+def _prepare_directory(directory: str) -> Optional[str]:
+    """Create `directory` (0700) if needed; what is wrong with it, or None."""
+    try:
+        os.makedirs(os.path.dirname(directory), exist_ok=True)
+        try:
+            os.mkdir(directory, 0o700)
+        except FileExistsError:
+            pass
+        info = os.lstat(directory)
+    except OSError as exc:
+        return f"cannot be created ({exc.strerror})"
+    import stat
+
+    if stat.S_ISLNK(info.st_mode):
+        return "is a symbolic link"
+    if not stat.S_ISDIR(info.st_mode):
+        return "is not a directory"
+    if _owner_checks():
+        if info.st_uid != os.geteuid():
+            return "belongs to another user"
+        if info.st_mode & 0o022:
+            return "is writable by other users"
+        if info.st_mode & 0o077:
+            try:
+                os.chmod(directory, 0o700)  # ours, and nobody else could write into it: close it
+            except OSError as exc:
+                return f"cannot be made private ({exc.strerror})"
+    return None
+
+
+def _user_key(directory: str) -> Optional[bytes]:
+    path = os.path.join(directory, KEY_FILE)
+    for _ in range(3):
+        try:
+            return _read_private(path, _KEY_SIZE)
+        except FileNotFoundError:
+            replace = False  # none yet
+        except OSError:
+            replace = True  # unusable: a link, another owner, mode or size
+        if not _create_key(path, replace):
+            return None
+    return None
+
+
+def _create_key(path: str, replace: bool) -> bool:
+    """Put a new random key at `path`, written to a temporary file first.
+    A missing key is hard-linked into place, which fails if a concurrent
+    first run linked its key first: then both read that one. An unusable key
+    is replaced."""
+    import tempfile
+
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=".key-", dir=os.path.dirname(path))  # 0600
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(os.urandom(_KEY_SIZE))
+        if replace:
+            os.replace(temporary, path)
+        else:
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                pass
+            except OSError:  # no hard links on this file system
+                os.replace(temporary, path)
+        return True
+    except OSError:
+        return False
+    finally:
+        _unlink(temporary)
+
+
+def _read_private(path: str, size: Optional[int] = None) -> bytes:
+    """The bytes of `path`, a regular file of this user's that nobody else
+    can read or write, never through a symbolic link and never blocking on a
+    FIFO; OSError otherwise. `size`: the exact size it must have."""
+    import errno
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", path)
+        if _owner_checks() and (info.st_uid != os.geteuid() or info.st_mode & 0o077):
+            raise OSError(errno.EPERM, "not a private file of this user", path)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read()
+        if size is not None and len(data) != size:
+            raise OSError(errno.EINVAL, "not the expected size", path)
+        return data
+    finally:
+        os.close(fd)
+
+
+def write_private(path: str, data: bytes) -> bool:
+    """Write `path` atomically (a temporary file in its directory, 0600,
+    then renamed over it), creating its directory 0700; False on failure."""
+    import tempfile
+
+    directory = os.path.dirname(path)
+    try:
+        os.mkdir(directory, 0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return False
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=".write-", suffix=".tmp", dir=directory)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+        return True
+    except OSError:
+        _unlink(temporary)
+        return False
+
+
+# ---- the parse cache -----------------------------------------------------------------
+
+_SALT: dict[bool, bytes] = {}
+
+
+def salt(kind: str) -> bytes:
     """Everything besides the file itself that decides its model."""
-    global _SALT
-    if _SALT is None:
+    grammar = kind != _model.YAML
+    if grammar not in _SALT:
+        import json
+
         from . import __version__
-        from .hcl import parser_version
 
         h = hashlib.blake2b(digest_size=16)
-        h.update(f"{FORMAT}|{__version__}|{parser_version()}|{sys.version_info[:2]}".encode())
+        h.update(f"{FORMAT}|{__version__}|{sys.version_info[:2]}".encode())
+        if grammar:  # HCL: the parse tables too (YAML scans never import lark)
+            from .parsetables import identity
+
+            h.update(json.dumps(identity(), sort_keys=True).encode())
         here = os.path.dirname(os.path.abspath(__file__))
-        for name in ("model.py", "hcl.py", "jsonpos.py", "yamlmodel.py", "textio.py", "limits.py", "engine.py", "cache.py"):
+        for name in ("model.py", "hcl.py", "parsetables.py", "jsonpos.py", "yamlmodel.py", "textio.py", "limits.py",
+                     "engine.py", "cache.py"):
             try:
                 with open(os.path.join(here, name), "rb") as handle:
                     h.update(name.encode() + b"\0" + handle.read())
             except OSError:
                 h.update(name.encode() + b"\0missing")
-        _SALT = h.digest()
-    return _SALT
-
-
-def content_key(data: bytes, rel_path: str, kind: str) -> str:
-    h = hashlib.blake2b(salt(), digest_size=20)
-    h.update(f"{kind}\0{rel_path}\0".encode())
-    h.update(data)
-    return h.hexdigest()
+        _SALT[grammar] = h.digest()
+    return _SALT[grammar]
 
 
 class ParseCache:
-    """One SQLite file of sealed entries (key -> sealed model). `get` and
-    `put` never raise: a locked, unwritable or damaged database costs cache
-    hits, never the scan. One connection per thread (and per process: pool
-    workers open their own)."""
+    """One SQLite file of sealed entries (lookup key -> sealed model) in a
+    UserCache directory. `get` and `put` never raise: a locked, unwritable
+    or damaged database costs cache hits, never the scan. One connection per
+    thread (and per process: pool workers open their own)."""
 
-    def __init__(self, directory: Optional[str] = None):
-        self.folder = directory or default_directory()
-        self.path = os.path.join(self.folder, f"models-{FORMAT}.sqlite")
+    def __init__(self, home: UserCache):
+        self.home = home
+        self.path = os.path.join(home.directory, f"models-{FORMAT}.sqlite")
         self.usable = True
         self.hits = self.misses = self.rejected = 0
         self._local = threading.local()
         self._reset_done = False
+        self._lookup_key = home.subkey("parse cache lookup")
+        self._seal_key = home.subkey("parse cache seal")
+        self._mac_key = home.subkey("parse cache mac")
 
-    def _connect(self) -> sqlite3.Connection:
+    def key(self, data: bytes, rel_path: str, kind: str) -> str:
+        """The lookup key of a file: a MAC, so that nobody without the
+        per-user key can tell which contents the cache holds."""
+        h = hashlib.blake2b(salt(kind), key=self._lookup_key, digest_size=20)
+        h.update(f"{kind}\0{rel_path}\0".encode("utf-8", "surrogateescape"))
+        h.update(data)
+        return h.hexdigest()
+
+    def _connect(self):
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            os.makedirs(self.folder, exist_ok=True)
+            import sqlite3
+
+            _create_private_file(self.path)  # SQLite gives its -wal/-shm/-journal files the database's mode
             connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # autocommit; put_many opens its own transaction
             try:
                 connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for writers
@@ -184,6 +434,8 @@ class ParseCache:
         """`work(connection)`, once more after a damaged database file is
         deleted and created again (once per ParseCache); anything else
         disables the cache for this run. Returns None when it could not run."""
+        import sqlite3
+
         if not self.usable:
             return None
         for attempt in (1, 2):
@@ -208,7 +460,7 @@ class ParseCache:
         self._local.connection = None
         if connection is not None:
             connection.close()
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", "-journal"):
             _unlink(self.path + suffix)
         return True
 
@@ -224,13 +476,13 @@ class ParseCache:
             keys = [key for key, _ in wanted[start:start + _BATCH]]
             query = f"SELECT key, value FROM entries WHERE key IN ({','.join('?' * len(keys))})"
             stored.update(self._run(lambda c: c.execute(query, keys).fetchall()) or ())
-        return [self._model(stored.get(key), source) for key, source in wanted]
+        return [self._model(key, stored.get(key), source) for key, source in wanted]
 
-    def _model(self, entry: Optional[bytes], source: bytes) -> Any:
+    def _model(self, key: str, entry: Optional[bytes], source: bytes) -> Any:
         if entry is None:
             self.misses += 1
             return MISS
-        payload = unseal(entry, source)
+        payload = self.unseal(key, entry, source)
         if payload is not None:
             try:
                 value = loads(payload)
@@ -248,7 +500,7 @@ class ParseCache:
     def put_many(self, entries: list[tuple[str, bytes, bytes]]) -> None:
         """Store (key, file bytes, encoded model) entries in one transaction:
         a transaction per file cost a third of a millisecond each."""
-        rows = [(key, seal(payload, source)) for key, source, payload in entries]
+        rows = [(key, self.seal(key, payload, source)) for key, source, payload in entries]
         if rows:
             self._run(lambda c: _write(c, "INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", rows))
 
@@ -258,11 +510,44 @@ class ParseCache:
             return []
         return sorted(row[0] for row in self._connect().execute("SELECT key FROM entries"))
 
+    # Sealing. Cipher: XOR with a SHAKE-256 keystream of a key derived from
+    # the file's bytes and the per-user key (one key per content; the same
+    # content always gives the same plaintext). Integrity: a MAC under the
+    # per-user key of the lookup key, the cipher key and the ciphertext, so
+    # damage, tampering, an entry moved to another key, another user's
+    # entries and other file bytes are misses.
+
+    def _cipher_key(self, source: bytes) -> bytes:
+        return hashlib.blake2b(source, key=self._seal_key, digest_size=32).digest()
+
+    def _mac(self, key: str, cipher_key: bytes, ciphertext: bytes) -> bytes:
+        h = hashlib.blake2b(key=self._mac_key, digest_size=_DIGEST_SIZE)
+        for part in (key.encode(), cipher_key, ciphertext):
+            h.update(len(part).to_bytes(8, "little") + part)
+        return h.digest()
+
+    def seal(self, key: str, payload: bytes, source: bytes) -> bytes:
+        cipher_key = self._cipher_key(source)
+        ciphertext = _keystream_xor(payload, cipher_key)
+        return _MAGIC + self._mac(key, cipher_key, ciphertext) + ciphertext
+
+    def unseal(self, key: str, data: bytes, source: bytes) -> Optional[bytes]:
+        """The payload of an entry, or None when it is damaged, tampered with,
+        stored under another key or sealed for other file bytes."""
+        head = len(_MAGIC) + _DIGEST_SIZE
+        if not isinstance(data, bytes) or len(data) <= head or not data.startswith(_MAGIC):
+            return None
+        cipher_key = self._cipher_key(source)
+        ciphertext = data[head:]
+        if not hmac.compare_digest(self._mac(key, cipher_key, ciphertext), data[len(_MAGIC):head]):
+            return None
+        return _keystream_xor(ciphertext, cipher_key)
+
 
 _BATCH = 500  # keys per SELECT (SQLite allows at least 999 parameters)
 
 
-def _write(connection: sqlite3.Connection, statement: str, rows: list[tuple]) -> None:
+def _write(connection, statement: str, rows: list[tuple]) -> None:
     connection.execute("BEGIN IMMEDIATE")
     try:
         connection.executemany(statement, rows)
@@ -272,43 +557,25 @@ def _write(connection: sqlite3.Connection, statement: str, rows: list[tuple]) ->
     connection.execute("COMMIT")
 
 
-# ---- sealing ------------------------------------------------------------------
-# A model holds the file's literal strings, secrets included. Entries are
-# encrypted with a key derived from the file's bytes (never stored, and not
-# derivable from the lookup key, which hashes the bytes under another salt):
-# the cache reveals nothing that the source file itself would not. Cipher:
-# XOR with a SHAKE-256 keystream of (seal key); one key per content, and the
-# same content always gives the same plaintext. Integrity: a BLAKE2b MAC of
-# the ciphertext under the seal key, so damage and tampering are misses.
-
-
-def seal_key(source: bytes) -> bytes:
-    return hashlib.blake2b(source, key=b"iacm-lint seal " + FORMAT.encode(), digest_size=32).digest()
-
-
 def _keystream_xor(data: bytes, key: bytes) -> bytes:
     stream = hashlib.shake_256(key).digest(len(data))
     return (int.from_bytes(data, "little") ^ int.from_bytes(stream, "little")).to_bytes(len(data), "little")
 
 
-def seal(payload: bytes, source: bytes) -> bytes:
-    key = seal_key(source)
-    ciphertext = _keystream_xor(payload, key)
-    return _MAGIC + hashlib.blake2b(ciphertext, key=key, digest_size=_DIGEST_SIZE).digest() + ciphertext
-
-
-def unseal(data: bytes, source: bytes) -> Optional[bytes]:
-    """The payload of an entry, or None when it is damaged, tampered with or
-    was sealed for other file bytes."""
-    head = len(_MAGIC) + _DIGEST_SIZE
-    if len(data) <= head or not data.startswith(_MAGIC):
-        return None
-    key = seal_key(source)
-    ciphertext = data[head:]
-    mac = hashlib.blake2b(ciphertext, key=key, digest_size=_DIGEST_SIZE).digest()
-    if not hmac.compare_digest(mac, data[len(_MAGIC):head]):
-        return None
-    return _keystream_xor(ciphertext, key)
+def _create_private_file(path: str) -> None:
+    """Create `path` empty and 0600 if it does not exist (0600 too if it
+    does, e.g. restored without its mode), never through a link."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError:
+        return  # sqlite3.connect reports what is wrong
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _unlink(path: str) -> None:

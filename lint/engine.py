@@ -218,6 +218,7 @@ class Discovered:
     git: Any  # gitinfo.GitView, or None outside git
     notes: list[str]
     started_ns: int  # wall clock before the walk (the result cache's racy-file guard)
+    cache_home: Any = None  # cache.UserCache: the caches' directory for this scan; None: --no-cache or none usable
 
 
 def discover_scan(paths: list[str], options: Options) -> Discovered:
@@ -229,7 +230,12 @@ def discover_scan(paths: list[str], options: Options) -> Discovered:
     root = discover.scan_root(paths)
     walked = discover.walk(paths, root, options.exclude)
     notes = list(walked.notes)
-    return Discovered(root, walked, git_view(root, notes), notes, started_ns)
+    home = None
+    if options.cache:
+        from .cache import user_cache  # never a directory inside the scanned tree (issue 25)
+
+        home = user_cache(root, notes)
+    return Discovered(root, walked, git_view(root, notes), notes, started_ns, home)
 
 
 def build_repo(paths: list[str], options: Options) -> Repo:
@@ -246,7 +252,7 @@ def repo_from(found: Discovered, options: Options) -> Repo:
                   if kind in discover.PARSED_KINDS or kind == YAML]
     if any(kind != YAML for _, _, kind in parse_jobs):
         _require_usable_parser()
-    models = _parse_all(parse_jobs, options, repo.notes)
+    models = _parse_all(parse_jobs, options, found.cache_home, repo.notes)
     for parsed in models:
         if isinstance(parsed, HclFile):
             repo.hcl_files.append(parsed)
@@ -282,10 +288,10 @@ def _require_usable_parser() -> None:
         _PARSER_CHECKED = True
 
 
-def _parse_all(jobs: list[tuple[str, str, str]], options: Options, notes: list[str]):
+def _parse_all(jobs: list[tuple[str, str, str]], options: Options, home, notes: list[str]):
     from .pool import parse_all  # the cache and the process pool (issue 10)
 
-    return parse_all(jobs, options, notes)
+    return parse_all(jobs, options, home, notes)
 
 
 def _attach_git(repo: Repo, walked: discover.Walk, view) -> None:
@@ -362,7 +368,7 @@ def run(paths: list[str], options: Optional[Options] = None) -> Result:
     with gc_paused():
         found = discover_scan(paths, options)
         entry = None
-        if options.result_cache and options.cache:
+        if options.result_cache and found.cache_home is not None:
             from .resultcache import entry_for
 
             entry = entry_for(paths, found, options)  # None: the state cannot be trusted (a file changing now)

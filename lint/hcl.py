@@ -1,4 +1,5 @@
-"""HCL source -> lean model. The ONE module that touches python-hcl2 and lark.
+"""HCL source -> lean model. The ONE module that walks python-hcl2's lark trees
+(its grammar's parse tables are loaded by parsetables.py).
 
 python-hcl2 gives us its LALR grammar (hcl2.lark) with positions; its own
 transformer builds a JSON-like dict without positions and is slow, so we walk
@@ -17,13 +18,10 @@ Quirks handled here and nowhere else:
 
 from __future__ import annotations
 
-import functools
-import os
 import re
 from typing import Any, Optional
 
 from lark import Token, Tree
-from lark.grammar import Rule
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .jsonpos import template_references
@@ -33,155 +31,7 @@ from .model import (
     NOT_LITERAL, TF_JSON, TFVARS_JSON, Attribute, Block, Comment, Expr, HclFile, ParseError,
     Span, StringPart,
 )
-
-
-@functools.lru_cache(maxsize=None)
-def _parser():
-    """python-hcl2's grammar and post-lexer in our own LALR parser, built
-    without `propagate_positions`: lark's position bookkeeping on every
-    reduction cost about a third of the parse, and the walker derives a
-    node's span from its first and last token instead (`_first_token`,
-    `_last_token`; every terminal of the grammar is named, so no token is
-    filtered out of the tree and the spans are the same). Building the
-    tables takes over a second, so they are saved next to the parse cache
-    (written atomically; a damaged file is rebuilt)."""
-    try:
-        import hcl2.parser as hcl2_parser
-        from hcl2.postlexer import PostLexer
-    except ImportError as exc:  # reported cleanly by the CLI's start-up check
-        raise RuntimeError(f"python-hcl2 is not usable: {exc}") from exc
-    from lark import Lark
-
-    grammar = os.path.join(os.path.dirname(os.path.abspath(hcl2_parser.__file__)), "hcl2.lark")
-    saved = _grammar_cache_file(grammar)
-    if saved is not None:
-        try:
-            with open(saved, "rb") as handle:
-                return _share_rule_objects(Lark.load(handle))  # the saved options hold the post-lexer (pickled by name)
-        except Exception:  # noqa: BLE001 - missing or damaged: build and save again
-            pass
-    parser = Lark(_grammar_source(grammar), parser="lalr", postlex=PostLexer(), propagate_positions=False)
-    if saved is not None:
-        _save_tables(parser, saved)
-    return parser
-
-
-def _possessive(plus: str) -> str:
-    """`++` where `re` has possessive repeats (Python 3.11+): the same match
-    without a backtracking entry per repetition (about 100 bytes each)."""
-    try:
-        re.compile("(?:a)++")
-    except re.error:
-        return plus
-    return plus + "+"
-
-
-# python-hcl2's terminals that cost time or memory out of proportion to the
-# text they match, rewritten to match exactly the same tokens (the grammar is
-# otherwise python-hcl2's own; a rewrite whose text is not found is skipped).
-# A regex group repeated per character (`(.|\n)*?`) keeps a backtracking
-# entry of ~150 bytes per character: a 5 MB string, comment or heredoc took
-# 750 MB while it was lexed. Each blank line was its own token (~250 bytes
-# and a parser step), so 9.5 MB of newlines took 2.5 GB and two minutes; a run
-# of blank lines is now one token and its last newline another, which parse
-# as before (the grammar takes any run of them, and python-hcl2's post-lexer
-# still sees the newline right before an operator on its own). A heredoc's
-# closing marker was sought after `\s*`, which also matched newlines: an
-# unclosed heredoc over blank lines took quadratic time.
-_TERMINAL_REWRITES = (
-    (r"NL_OR_COMMENT: /\n[ \t]*/ |", r"NL_OR_COMMENT: /\n[ \t\r\n]*(?=\n)|\n[ \t]*/ |"),
-    (r"/\/\*(.|\n)*?(\*\/)/", r"/\/\*[\s\S]*?\*\//"),
-    (r"""/(?:(?!\$\$\{)(?!\$\{)(?!%%\{)(?!%\{)[^"\\]|\\.|(?:\$(?!\$?\{))|(?:%(?!%?\{)))+/""",
-     r"""/(?:[^"\\$%]+|\\.|\$(?!\$?\{)|%(?!%?\{))""" + _possessive("+") + "/"),
-    (r"\r?\n(?:(?:.|\n)*?\r?\n)??\s*(?P=heredoc)", r"\r?\n(?:[\s\S]*?\r?\n)??[^\S\n]*(?P=heredoc)"),
-    (r"\r?\n(?:(?:.|\n)*?\r?\n)??\s*(?P=heredoc_trim)", r"\r?\n(?:[\s\S]*?\r?\n)??[^\S\n]*(?P=heredoc_trim)"),
-)
-
-
-def _grammar_source(path: str) -> str:
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
-    for old, new in _TERMINAL_REWRITES:
-        text = text.replace(old, new)
-    return text
-
-
-def _share_rule_objects(parser):
-    """lark's LALR loop looks a reduction's callback up with `callbacks[rule]`
-    and checks `assert rule != end_state`, `rule` taken from the parse table.
-    Both ran Rule.__hash__/__eq__, Python code comparing origin and expansion
-    symbol by symbol, because a loaded table holds its own Rule object per
-    entry: ~1.8 million calls, about a tenth of the parse of the 1,700-file
-    corpus. Each rule becomes one `_IdentityRule` (same fields, identity
-    equality and hash, both in C) shared by the table and the callbacks."""
-    from lark.parsers.lalr_analysis import Reduce
-
-    try:
-        table_parser = parser.parser.parser.parser  # ParsingFrontend -> LALR_Parser -> _Parser
-        states = table_parser.parse_table.states
-        callbacks = table_parser.callbacks
-    except AttributeError:  # another lark layout: parse as it is, only slower
-        return parser
-    fast: dict = {}  # (origin name, order): what tells rules apart, hashed in C -> the rule's _IdentityRule
-    for rule in callbacks:
-        if isinstance(rule, Rule):
-            copy = _IdentityRule.__new__(_IdentityRule)
-            for name in Rule.__slots__:
-                setattr(copy, name, getattr(rule, name))
-            fast[rule.origin.name, rule.order] = copy
-    for actions in states.values():
-        for token, (action, argument) in actions.items():
-            if action is Reduce:
-                actions[token] = (Reduce, fast[argument.origin.name, argument.order])
-    table_parser.callbacks = {fast[key.origin.name, key.order] if isinstance(key, Rule) else key: callback
-                              for key, callback in callbacks.items()}
-    return parser
-
-
-class _IdentityRule(Rule):
-    """A lark Rule compared and hashed by identity (see _share_rule_objects)."""
-
-    __slots__ = ()
-    __eq__ = object.__eq__
-    __ne__ = object.__ne__
-    __hash__ = object.__hash__
-
-
-def _save_tables(parser, path: str) -> None:
-    import tempfile
-
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".grammar.", suffix=".tmp", dir=os.path.dirname(path))
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                parser.save(handle)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except Exception:  # noqa: BLE001 - no cache then; the next run builds again
-        pass
-
-
-def _grammar_cache_file(grammar: str) -> Optional[str]:
-    """A per-user file for the parser tables, named by the grammar's hash and
-    the lark and Python versions, or None when there is nowhere to write."""
-    import hashlib
-    import sys
-
-    from lark import __version__ as lark_version
-
-    from .cache import default_directory
-
-    try:
-        with open(grammar, "rb") as handle:
-            digest = hashlib.blake2b(handle.read(), digest_size=8).hexdigest()
-        directory = default_directory()
-        os.makedirs(directory, exist_ok=True)
-    except OSError:
-        return None
-    python = "%d%d" % sys.version_info[:2]
-    return os.path.join(directory, f"grammar-{parser_version()}-lark-{lark_version}-py{python}-{digest}.pickle")
+from .parsetables import parser as _parser  # python-hcl2's grammar, its tables shipped in the package
 
 
 def parse_hcl(text: str, path: str, kind: str) -> HclFile:
@@ -697,17 +547,3 @@ class _Walker:
                     for sub in child.children:
                         if isinstance(sub, Tree) and sub.data == "new_line_or_comment":
                             self.note_comments(sub)
-
-
-_TERMINALS_REVISION = "terminals-1"  # bump when _TERMINAL_REWRITES change: saved tables and parse entries go stale
-
-
-def parser_version() -> str:
-    """Identifies the grammar for caches: python-hcl2's version and our terminal rewrites."""
-    try:
-        from importlib.metadata import version
-
-        return f"python-hcl2-{version('python-hcl2')}-{_TERMINALS_REVISION}"
-    except Exception:  # noqa: BLE001 - metadata can be missing in odd installs
-        return f"python-hcl2-unknown-{_TERMINALS_REVISION}"
-

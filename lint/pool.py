@@ -32,7 +32,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from .cache import MISS, ParseCache, content_key, dumps, loads
+from .cache import MISS, ParseCache, UserCache, dumps, loads
 from .model import YAML
 from .textio import read_regular
 
@@ -57,19 +57,21 @@ class ParseStats:
 last_stats = ParseStats()
 
 
-def parse_all(jobs: list[tuple[str, str, str]], options, notes: Optional[list[str]] = None) -> list[Any]:
+def parse_all(jobs: list[tuple[str, str, str]], options, home: Optional[UserCache],
+              notes: Optional[list[str]] = None) -> list[Any]:
     """Models for `jobs` [(abs path, rel path, kind)], in the same order;
-    what --verbose should say about the pool goes to `notes`."""
+    `home`: the scan's cache directory (None: no cache); what --verbose
+    should say about the pool goes to `notes`."""
     from .engine import gc_paused
 
     with gc_paused():
-        return _parse_all(jobs, options, notes if notes is not None else [])
+        return _parse_all(jobs, options, home, notes if notes is not None else [])
 
 
-def _parse_all(jobs: list[tuple[str, str, str]], options, notes: list[str]) -> list[Any]:
+def _parse_all(jobs: list[tuple[str, str, str]], options, home: Optional[UserCache], notes: list[str]) -> list[Any]:
     from .engine import parse_file
 
-    cache = ParseCache() if options.cache else None
+    cache = ParseCache(home) if home is not None else None
     results: list[Any] = [None] * len(jobs)
     readable: list[Job] = []
     for index, (abs_path, rel, kind) in enumerate(jobs):
@@ -77,7 +79,7 @@ def _parse_all(jobs: list[tuple[str, str, str]], options, notes: list[str]) -> l
         if data is None:  # unreadable or too large: parse_file words the error
             results[index] = parse_file(abs_path, rel, kind, options.max_file_bytes)
             continue
-        readable.append((index, rel, kind, data, content_key(data, rel, kind) if cache is not None else None))
+        readable.append((index, rel, kind, data, cache.key(data, rel, kind) if cache is not None else None))
     pending = readable
     if cache is not None:
         pending = []
@@ -146,6 +148,8 @@ def _parse_chunk(chunk: list[Job], cache: Optional[ParseCache]) -> list[tuple[An
 
     out = []
     entries = []
+    if any(job[2] != YAML for job in chunk):
+        _load_parser(cache)
     for _, rel, kind, data, key in chunk:
         model = parse_bytes(data, rel, kind)  # never raises: a failure is that file's IACM000
         blob = None
@@ -167,14 +171,22 @@ def _parse_chunk(chunk: list[Job], cache: Optional[ParseCache]) -> list[tuple[An
 
 # ---- the pool -----------------------------------------------------------------
 
+def _load_parser(cache: Optional[ParseCache]) -> None:
+    """Load the grammar's parse tables (once per process) before the first
+    HCL file: tables built at run time go to this scan's cache, or nowhere."""
+    from .parsetables import parser
+
+    parser(cache.home if cache is not None else None)
+
+
 _WORKER_CACHE: Optional[ParseCache] = None
 
 
-def _init_worker(cache_directory: Optional[str], parent: int) -> None:
+def _init_worker(home: Optional[UserCache], parent: int) -> None:
     global _WORKER_CACHE
     _exit_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent stops the workers
-    _WORKER_CACHE = ParseCache(cache_directory) if cache_directory is not None else None
+    _WORKER_CACHE = ParseCache(home) if home is not None else None
 
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -267,10 +279,8 @@ def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache]
     notes = notes if notes is not None else []
     context = _context()
     if context.get_start_method() == "fork" and any(job[2] != YAML for job in pending):
-        from .hcl import _parser
-
-        _parser()  # build (or load) the grammar once, before the workers are forked
-    cache_directory = cache.folder if cache is not None else None
+        _load_parser(cache)  # once, before the workers are forked
+    home = cache.home if cache is not None else None
     left = {job[0]: job for job in pending}
     processes = max(1, workers - 1)  # this process is the other parser
     chunks = deque(_chunks(pending, workers))
@@ -298,7 +308,7 @@ def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache]
 
     try:
         executor = ProcessPoolExecutor(max_workers=processes, mp_context=context,
-                                       initializer=_init_worker, initargs=(cache_directory, os.getpid()))
+                                       initializer=_init_worker, initargs=(home, os.getpid()))
         while chunks or waiting:
             while chunks and len(waiting) < 2 * processes:
                 waiting.add(executor.submit(_work, chunks.popleft()))  # starts a worker when one is missing

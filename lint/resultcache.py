@@ -4,7 +4,7 @@ file, without parsing a file or running a rule. A warm `iacm-lint check` is
 then start-up, the walk, one `git ls-files` and the reporter (issue 10).
 
 Slot and state. A *slot* is one combination of scan paths, options and
-config file: `<cache dir>/results-v1/<slot digest>.json`, so a repository
+config file: `<cache dir>/results-v2/<slot digest>.json`, so a repository
 scanned again and again keeps one file, overwritten as its state changes.
 The file holds the *state* digest its result belongs to, and the result. The
 state covers everything a result depends on:
@@ -36,6 +36,14 @@ holding callables that no config file describes (an API caller's own
 exclude matcher). The JSON holds what reporters print (findings with their
 already masked messages, run properties), no source text, and is read with
 `json`, never unpickled.
+
+Trust. A slot file is written 0600 into the per-user cache directory
+(lint/cache.py: never inside the scanned tree) and sealed with a MAC under
+the per-user key over its name and bytes: a file with findings removed or
+injected, another slot's file or another key's is a miss and is rewritten.
+What passes the MAC is still checked shape by shape (`_decode_result`) before
+any reporter sees it: a malformed file (a bug of another version) is a miss
+too, never a traceback on every run.
 """
 
 from __future__ import annotations
@@ -47,10 +55,10 @@ import sys
 from collections.abc import Sequence
 from typing import Any, Optional
 
-from .findings import Finding
+from .findings import LEVEL_ORDER, Finding
 from .model import Repo, Span
 
-FORMAT = "results-v1"
+FORMAT = "results-v2"
 RACY_SECONDS = 2
 MAX_ENTRIES = 256  # slot files kept (see _prune)
 _NANOSECONDS = 1_000_000_000
@@ -75,57 +83,56 @@ def entry_for(paths: list[str], found, options) -> Optional["Entry"]:
                            "is not stored (a change within the same clock tick could go unseen)")
         return None
     slot = _digest([FORMAT, found.root, [os.path.abspath(p) for p in paths], _options_identity(options)])
-    from .cache import default_directory
-
-    return Entry(os.path.join(default_directory(), FORMAT, slot + ".json"), state)
+    return Entry(found.cache_home, f"{FORMAT}/{slot}.json", state)
 
 
 class Entry:
-    """One slot file: `load()` the result stored for `state`, or `save()` one."""
+    """One slot file of a cache.UserCache: `load()` the result stored for
+    `state`, or `save()` one."""
 
-    def __init__(self, path: str, state: str):
-        self.path = path
+    def __init__(self, home, name: str, state: str):
+        self.home = home
+        self.name = name
+        self.path = os.path.join(home.directory, name)
         self.state = state
 
     def load(self):
-        """The stored engine.Result, or None (no entry, another state, damaged)."""
+        """The stored engine.Result, or None (no entry, another state, not
+        sealed with this key, damaged or malformed)."""
+        stored = self.read()
+        if stored is None or stored.get("format") != FORMAT or stored.get("state") != self.state:
+            return None
         try:
-            with open(self.path, encoding="utf-8") as handle:
-                stored = json.load(handle)
-            if stored.get("format") != FORMAT or stored.get("state") != self.state:
-                return None
-            result = _decode_result(stored["result"])
-        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
-            return None  # a damaged entry is a miss; the scan rewrites it
+            result = _decode_result(stored.get("result"))
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+            return None  # a malformed entry is a miss; the scan rewrites it
         result.repo.notes.append(f"result cache: nothing this result depends on changed since it was stored "
                                  f"in {self.path}; nothing was parsed or checked again")
         return result
 
+    def read(self) -> Optional[dict]:
+        """The slot file's JSON object when its MAC checks out."""
+        data = self.home.read_sealed(self.name, FORMAT)
+        if data is None:
+            return None
+        try:
+            stored = json.loads(data)
+        except (ValueError, RecursionError):
+            return None
+        return stored if isinstance(stored, dict) else None
+
+    def write(self, stored: dict) -> bool:
+        return self.home.write_sealed(self.name, FORMAT, json.dumps(stored).encode("utf-8"))
+
     def save(self, result) -> None:
         """Store `result` atomically; a cache that cannot be written costs the next hit, never this scan."""
-        import tempfile
-
         try:
-            text = json.dumps({"format": FORMAT, "state": self.state, "result": _encode_result(result)})
+            stored = {"format": FORMAT, "state": self.state, "result": _encode_result(result)}
+            written = self.write(stored)
         except (TypeError, ValueError):  # a property that JSON cannot hold: nothing stored
             return
-        directory = os.path.dirname(self.path)
-        try:
-            os.makedirs(directory, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(prefix=".entry-", suffix=".tmp", dir=directory)
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(temporary, self.path)
-        except OSError:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
-            return
-        _prune(directory)
+        if written:
+            _prune(os.path.dirname(self.path))
 
 
 def _prune(directory: str) -> None:
@@ -257,25 +264,81 @@ def _encode_finding(f: Finding) -> list:
             f.fingerprint, f.suppressed, f.baseline_state, [list(pair) for pair in f.properties]]
 
 
-def _decode_finding(row: list) -> Finding:
-    rule_id, rule_name, level, message, span, related, fingerprint, suppressed, baseline_state, properties = row
-    return Finding(rule_id, rule_name, level, message, Span(*span), tuple((Span(*s), text) for s, text in related),
-                   fingerprint, suppressed, baseline_state, tuple(tuple(pair) for pair in properties))
-
-
 def _encode_result(result) -> dict:
     return {"root": result.root, "rules": [rule.id for rule in result.rules], "checked": result.files_checked,
             "properties": result.properties, "notes": result.repo.notes,
             "findings": [_encode_finding(f) for f in result.findings]}
 
 
-def _decode_result(stored: dict):
+# Decoding checks every value's type before a reporter sees it (ValueError
+# otherwise): the MAC says who wrote a file, not that its shape is right.
+
+def _decode_result(stored: Any):
     from .engine import Result
 
-    properties = stored["properties"]
-    repo = Repo(root=stored["root"], notes=list(stored["notes"]), stats=properties.get("stats") or {})
-    findings = [_decode_finding(row) for row in stored["findings"]]
-    return Result(findings, RulesById(stored["rules"]), stored["root"], repo, properties, [], checked=stored["checked"])
+    _expect(isinstance(stored, dict))
+    root, rules, checked = stored["root"], stored["rules"], stored["checked"]
+    properties, notes = stored["properties"], stored["notes"]
+    _expect(isinstance(root, str) and _strings(rules) and _integer(checked) and _strings(notes))
+    _expect(_run_properties(properties))
+    findings = [_decode_finding(row) for row in _list(stored["findings"])]
+    repo = Repo(root=root, notes=list(notes), stats=properties.get("stats") or {})
+    return Result(findings, RulesById(rules), root, repo, properties, [], checked=checked)
+
+
+def _decode_finding(row: Any) -> Finding:
+    rule_id, rule_name, level, message, span, related, fingerprint, suppressed, baseline_state, properties = _list(row)
+    _expect(isinstance(rule_id, str) and isinstance(rule_name, str) and level in LEVEL_ORDER
+            and isinstance(message, str) and isinstance(fingerprint, str)
+            and (suppressed is None or isinstance(suppressed, str)) and baseline_state in (None, "new", "unchanged"))
+    pairs = [_list(pair) for pair in _list(properties)]
+    _expect(all(len(pair) == 2 and _strings(pair) for pair in pairs))
+    links = [_list(link) for link in _list(related)]
+    _expect(all(len(link) == 2 and isinstance(link[1], str) for link in links))
+    return Finding(rule_id, rule_name, level, message, _decode_span(span),
+                   tuple((_decode_span(s), text) for s, text in links), fingerprint, suppressed, baseline_state,
+                   tuple((key, value) for key, value in pairs))
+
+
+def _decode_span(value: Any) -> Span:
+    path, line, col, end_line, end_col = _list(value)
+    _expect(isinstance(path, str) and all(_integer(n) and n >= 0 for n in (line, col, end_line, end_col)))
+    return Span(path, line, col, end_line, end_col)
+
+
+def _run_properties(properties: Any) -> bool:
+    """The shapes reporters read: engines (root -> {engine, reason}), state,
+    versions (root -> {accepted: {engine: [...]}}), stats (name -> count or counts)."""
+    if not isinstance(properties, dict):
+        return False
+    engines = properties.get("engines", {})
+    versions = properties.get("versions", {})
+    stats = properties.get("stats", {})
+    return (isinstance(engines, dict) and all(isinstance(c, dict) and _strings([c.get("engine"), c.get("reason")])
+                                                for c in engines.values())
+            and isinstance(properties.get("state", ""), str)
+            and isinstance(versions, dict) and all(isinstance(v, dict) and isinstance(v.get("accepted", {}), dict)
+                                                   for v in versions.values())
+            and isinstance(stats, dict) and all(_integer(v) or (isinstance(v, dict) and all(map(_integer, v.values())))
+                                                for v in stats.values()))
+
+
+def _expect(condition: bool) -> None:
+    if not condition:
+        raise ValueError("malformed result cache entry")
+
+
+def _list(value: Any) -> list:
+    _expect(isinstance(value, list))
+    return value
+
+
+def _strings(values: Any) -> bool:
+    return isinstance(values, list) and all(isinstance(v, str) for v in values)
+
+
+def _integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 class RulesById(Sequence):

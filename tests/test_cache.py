@@ -44,14 +44,21 @@ def repo(tmp_path) -> Path:
     return root
 
 
+def store() -> cache_mod.ParseCache:
+    """The parse cache in $IACM_LINT_CACHE_DIR (the cache_dir fixture's), with its per-user key."""
+    return cache_mod.ParseCache(cache_mod.user_cache())
+
+
 def entries(directory: Path) -> list[str]:
-    """Keys of the parse cache entries (the saved grammar tables beside them do not count)."""
-    return cache_mod.ParseCache(str(directory)).keys()
+    """Keys of the parse cache entries."""
+    assert cache_mod.default_directory() == str(directory)
+    return store().keys()
 
 
 def rewrite(directory: Path, change) -> None:
     """Replace every stored value by change(key, value), behind the cache's back."""
-    with sqlite3.connect(cache_mod.ParseCache(str(directory)).path) as db:
+    assert cache_mod.default_directory() == str(directory)
+    with sqlite3.connect(store().path) as db:
         for key, value in db.execute("SELECT key, value FROM entries").fetchall():
             db.execute("UPDATE entries SET value = ? WHERE key = ?", (change(key, value), key))
 
@@ -121,11 +128,12 @@ def test_an_entry_that_would_run_code_is_refused(cache_dir, repo, tmp_path):
             return (os.system, (f"touch {marker}",))
 
     sources = {}
+    parse_cache = store()
     for source in repo.rglob("*.tf*"):  # properly sealed for each file: only the unpickler stands in the way
         data, rel = source.read_bytes(), source.relative_to(repo).as_posix()
-        sources[cache_mod.content_key(data, rel, "tfvars" if rel.endswith(".tfvars") else TF)] = data
+        sources[parse_cache.key(data, rel, "tfvars" if rel.endswith(".tfvars") else TF)] = data
     assert sorted(sources) == entries(cache_dir)
-    rewrite(cache_dir, lambda key, value: cache_mod.seal(pickle.dumps(Evil()), sources[key]))
+    rewrite(cache_dir, lambda key, value: parse_cache.seal(key, pickle.dumps(Evil()), sources[key]))
     result, stats = scan(repo)
     assert not marker.exists()
     assert (stats.cache_hits, stats.cache_rejected) == (0, 4)
@@ -136,11 +144,11 @@ def test_no_cache_neither_reads_nor_writes(cache_dir, repo):
     """A planted entry under the real key proves reads; --no-cache must ignore it."""
     data = (repo / "main.tf").read_bytes()
     planted = parse_hcl(MAIN_TF.replace("acme-logs", "planted"), "main.tf", TF)
-    cache_mod.ParseCache().put(cache_mod.content_key(data, "main.tf", TF), data, cache_mod.dumps(planted))
+    store().put(store().key(data, "main.tf", TF), data, cache_mod.dumps(planted))
     runner = CliRunner()
     with_cache, _ = scan(repo)
     assert next(f for f in with_cache.repo.hcl_files if f.path == "main.tf") == planted
-    with sqlite3.connect(cache_mod.ParseCache().path) as db:
+    with sqlite3.connect(store().path) as db:
         db.execute("DELETE FROM entries")
     uncached = runner.invoke(main, ["check", str(repo), "--no-cache", "--jobs", "1"])
     assert uncached.exit_code in (0, 1), uncached.output
@@ -153,8 +161,8 @@ def test_no_cache_neither_reads_nor_writes(cache_dir, repo):
 def test_concurrent_writers_and_readers_see_whole_entries_only(cache_dir):
     """Threads race put() on one key with payloads of different sizes while
     others get(): a reader gets a miss or one complete model, never a torn one."""
-    store = cache_mod.ParseCache()
-    key = cache_mod.content_key(b"x", "a.tf", TF)
+    parse_cache = store()
+    key = parse_cache.key(b"x", "a.tf", TF)
     models = [parse_hcl(f'locals {{\n  v = "{"x" * n}"\n}}\n', "a.tf", TF) for n in (1, 5000, 200000)]
     blobs = [cache_mod.dumps(m) for m in models]
     seen: list[object] = []
@@ -163,13 +171,13 @@ def test_concurrent_writers_and_readers_see_whole_entries_only(cache_dir):
     def writer(blob):
         try:
             for _ in range(40):
-                store.put(key, b"x", blob)
+                parse_cache.put(key, b"x", blob)
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
     def reader():
         for _ in range(200):
-            value = store.get(key, b"x")
+            value = parse_cache.get(key, b"x")
             if value is not cache_mod.MISS:
                 seen.append(value)
 
@@ -179,7 +187,7 @@ def test_concurrent_writers_and_readers_see_whole_entries_only(cache_dir):
     for t in threads:
         t.join()
     assert errors == []
-    assert store.rejected == 0
+    assert parse_cache.rejected == 0
     assert all(value in models for value in seen)
     assert entries(cache_dir) == [key]
 
@@ -220,8 +228,14 @@ def test_default_directory_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.delenv("IACM_LINT_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert cache_mod.default_directory() == str(tmp_path / "xdg" / "iacm-lint")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # invalid per the XDG spec: ignored
+    assert cache_mod.default_directory() == str(tmp_path / "home" / ".cache" / "iacm-lint")
     monkeypatch.setenv("IACM_LINT_CACHE_DIR", str(tmp_path / "explicit"))
     assert cache_mod.default_directory() == str(tmp_path / "explicit")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("IACM_LINT_CACHE_DIR", "relative")  # explicit: taken from the current directory
+    assert cache_mod.default_directory() == str(tmp_path / "relative")
 
 
 def test_codec_round_trips_every_testdata_model():
@@ -237,26 +251,6 @@ def test_codec_round_trips_every_testdata_model():
                     assert a.expr.is_literal == b.expr.is_literal  # NOT_LITERAL stays the singleton
 
 
-def test_grammar_tables_are_saved_and_a_damaged_file_is_rebuilt(tmp_path):
-    """The parser tables live next to the parse cache; a truncated file must
-    neither fail a scan nor stay damaged. Fresh processes: _parser() is memoised."""
-    import subprocess
-    import sys
-
-    code = ("from iacm_lint.hcl import parse_hcl\n"
-            "m = parse_hcl('a = 1\\n', 'x.tf', 'tf')\n"
-            "assert m.error is None and m.attributes[0].value == 1, m\n")
-    env = dict(os.environ, IACM_LINT_CACHE_DIR=str(tmp_path))
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300)
-    [tables] = tmp_path.glob("grammar-*")
-    good = tables.read_bytes()
-    assert len(good) > 10000
-    tables.write_bytes(good[:1000])
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300)
-    assert tables.read_bytes() != good[:1000] and len(tables.read_bytes()) > 10000
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
-
-
 SECRET = "AKIAZ7Q3EXAMPLE4B2KD"
 
 
@@ -266,12 +260,14 @@ def test_entries_hold_no_readable_literal_and_need_the_file_bytes(cache_dir, rep
     (repo / "main.tf").write_text(MAIN_TF.replace("acme-logs", SECRET))
     scan(repo)
     data = (repo / "main.tf").read_bytes()
-    with sqlite3.connect(cache_mod.ParseCache().path) as db:
-        [(entry,)] = db.execute("SELECT value FROM entries WHERE key = ?", (cache_mod.content_key(data, "main.tf", TF),))
+    parse_cache = store()
+    key = parse_cache.key(data, "main.tf", TF)
+    with sqlite3.connect(parse_cache.path) as db:
+        [(entry,)] = db.execute("SELECT value FROM entries WHERE key = ?", (key,))
     assert SECRET.encode() not in entry and b"main.tf" not in entry
-    assert cache_mod.unseal(entry, data) is not None
-    assert cache_mod.unseal(entry, data + b" ") is None
-    assert b"main.tf" in cache_mod.unseal(entry, data)
+    assert parse_cache.unseal(key, entry, data) is not None
+    assert parse_cache.unseal(key, entry, data + b" ") is None
+    assert b"main.tf" in parse_cache.unseal(key, entry, data)
     for stored in cache_dir.rglob("*"):
         if stored.is_file():
             assert SECRET.encode() not in stored.read_bytes(), stored.name
@@ -279,7 +275,7 @@ def test_entries_hold_no_readable_literal_and_need_the_file_bytes(cache_dir, rep
 
 def test_a_database_file_that_is_not_a_database_is_replaced(cache_dir, repo):
     clean, _ = scan(repo)
-    database = Path(cache_mod.ParseCache().path)
+    database = Path(store().path)
     for suffix in ("-wal", "-shm"):
         Path(str(database) + suffix).unlink(missing_ok=True)
     database.write_bytes(b"this is not an SQLite database" * 100)

@@ -199,7 +199,9 @@ ACTION = ROOT / "action.yml"
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 REFERENCE = re.compile(r"\b(inputs\.[\w-]+|steps\.[\w-]+\.outputs\.[\w-]+)")
 # outputs that the `uses:` steps of the action provide
-USES_OUTPUTS = {"actions/setup-python": {"python-version", "cache-hit", "python-path"}}
+USES_OUTPUTS = {"actions/setup-python": {"python-version", "cache-hit", "python-path"},
+                "actions/cache": {"cache-hit", "cache-primary-key", "cache-matched-key"}}
+GITHUB_CONTEXT = {"github.run_id": "4242", "github.run_attempt": "1"}  # what the action reads of the `github` context
 
 
 def action() -> dict:
@@ -282,9 +284,12 @@ class ActionRunner:
         self.steps = spec["runs"]["steps"]
         self.outputs: dict[str, dict[str, str]] = {}
         self.uploads: list[dict] = []
+        self.caches: list[dict] = []
         self.log: list[str] = []
 
     def value(self, reference: str) -> str:
+        if reference in GITHUB_CONTEXT:
+            return GITHUB_CONTEXT[reference]
         parts = reference.split(".")
         if parts[0] == "inputs":
             return self.inputs[parts[1]]
@@ -311,13 +316,18 @@ class ActionRunner:
                 with_ = {k: self.substitute(v) for k, v in (step.get("with") or {}).items()}
                 if action_name == "actions/setup-python":
                     outputs["python-path"] = sys.executable
+                elif action_name == "actions/cache":  # restores nothing here; the post step would save `path`
+                    self.caches.append(with_)
+                    outputs["cache-hit"] = "false"
                 elif action_name == "github/codeql-action/upload-sarif":
                     assert (self.workspace / with_["sarif_file"]).is_file()
                     self.uploads.append(with_)
                 else:
                     raise AssertionError(f"unexpected action {action_name}")
-            elif step.get("id") == "install":
-                outputs["bin"] = str(BIN)  # pip install from the index is not for a unit test
+            elif step.get("id") == "install":  # pip install from the index is not for a unit test
+                from iacm_lint import __version__
+
+                outputs.update({"bin": str(BIN), "version": __version__, "cache-dir": str(self.tmp / "iacm-lint-cache")})
             else:
                 status, outputs = self.run_script(step)
                 if status != 0:
@@ -354,6 +364,21 @@ def test_action_scans_a_subdirectory_uploads_rebased_sarif_and_fails(tmp_path, e
     assert sarif_uris(workspace / "reports" / "iacm.sarif") == ["infra/backend.tf"]
     assert runner.uploads == [{"sarif_file": "reports/iacm.sarif", "category": "iacm-lint"}]
     assert "iacm-lint check exited with 1" in runner.log[-1]
+
+
+def test_action_keeps_the_cache_outside_the_workspace_keyed_on_the_version(tmp_path, env):
+    from iacm_lint import __version__
+
+    workspace = repo_with(tmp_path, "local-backend")
+    runner = ActionRunner(workspace, tmp_path, env, {})
+    assert runner.run() == 1
+    cache_dir = tmp_path / "iacm-lint-cache"  # $RUNNER_TEMP/iacm-lint-cache
+    prefix = f"iacm-lint-{__version__}-py3.12-"
+    assert runner.caches == [{"path": str(cache_dir), "key": prefix + "4242-1", "restore-keys": prefix}]
+    assert (cache_dir / "key").is_file() and list(cache_dir.glob("models-*.sqlite"))  # the check step used it
+    assert not cache_dir.is_relative_to(workspace)
+    without = ActionRunner(workspace, tmp_path, env, {"cache": "false"})
+    assert without.run() == 1 and without.caches == []
 
 
 def test_action_passes_on_a_clean_repository_with_inputs_and_args(tmp_path, env):
@@ -514,13 +539,30 @@ def test_github_workflow_uploads_the_sarif_file_the_check_writes(tmp_path, env):
     target = sarif_target(check["run"])
     assert upload["with"]["sarif_file"] == target
     assert f"hashFiles('{target}')" in upload["if"] and "!cancelled()" in upload["if"]
-    assert any(s.get("run", "").startswith("pipx install ") for s in steps[:steps.index(check)])
+    (install,) = [s for s in steps[:steps.index(check)] if s.get("run", "").startswith("pipx install ")]
+
+    # the install step names the version and the cache folder; the cache step keeps that folder
+    from iacm_lint import __version__
+
+    runner_temp, github_env = tmp_path / "runner-temp", tmp_path / "github-env"
+    runner_temp.mkdir()
+    after_pipx = install["run"].split("\n", 1)[1]  # pipx from the index is not for a unit test
+    subprocess.run(["bash", "-eo", "pipefail", "-c", after_pipx], env={**env, "GITHUB_ENV": str(github_env),
+                   "RUNNER_TEMP": str(runner_temp)}, check=True, timeout=60)
+    job_env = dict(line.split("=", 1) for line in github_env.read_text().splitlines())
+    assert job_env == {"IACM_LINT_VERSION": __version__, "IACM_LINT_CACHE_DIR": f"{runner_temp}/iacm-lint-cache"}
+    (keep,) = [s for s in steps if s.get("uses", "").startswith("actions/cache@")]
+    assert steps.index(install) < steps.index(keep) < steps.index(check)
+    assert keep["with"]["path"] == "${{ runner.temp }}/iacm-lint-cache"
+    assert keep["with"]["key"].startswith(keep["with"]["restore-keys"])
+    assert keep["with"]["restore-keys"] == "iacm-lint-${{ env.IACM_LINT_VERSION }}-"
 
     workspace = repo_with(tmp_path, "local-backend")
-    done = run_iacm_lint(check["run"], workspace, env)
+    done = run_iacm_lint(check["run"], workspace, {**env, **job_env})
     assert done.returncode == 1, done.stderr  # the job fails on the error
     assert done.stdout.startswith("::error file=backend.tf,line=4,col=3,")
     assert sarif_uris(workspace / target) == ["backend.tf"]
+    assert (runner_temp / "iacm-lint-cache" / "key").is_file()  # what the cache step saves
 
     # the composite action example passes only inputs the action declares
     (uses,) = [s for s in steps_of(with_action) if s.get("uses", "").startswith("iacm-lint/iacm-lint@")]
@@ -542,6 +584,12 @@ def test_harness_run_step_fails_the_stage_and_is_a_valid_pipeline(tmp_path, env)
     command = spec["command"]
     assert command.startswith("iacm-lint check ") and "||" not in command and ";" not in command  # exit code kept
     assert "failureStrategies" not in stage  # the default strategy fails the stage on a failed step
+    # the cache folder is a subfolder (iacm-lint creates it 0700) of a cached path shared outside /harness
+    cache_dir = Path(spec["envVariables"]["IACM_LINT_CACHE_DIR"])
+    caching = stage["spec"]["caching"]
+    assert caching["enabled"] is True and caching["key"].startswith("iacm-lint-")
+    assert str(cache_dir.parent) in caching["paths"] and str(cache_dir.parent) in stage["spec"]["sharedPaths"]
+    assert not cache_dir.is_relative_to("/harness")  # the codebase is cloned there
 
     failing = repo_with(tmp_path, "local-backend", name="failing")
     assert run_iacm_lint(command, failing, env).returncode == 1
@@ -570,9 +618,17 @@ def test_gitlab_job_writes_a_code_quality_report_and_keeps_the_exit_code(tmp_pat
     assert f'open("{report}", "w"' in script
 
     def run_job(workspace: Path) -> subprocess.CompletedProcess:
-        # GitLab runs the script lines in one shell that stops at the first failing line
-        return subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=workspace, env=env, capture_output=True,
-                              text=True, timeout=120)
+        # GitLab expands the job's variables, runs before_script and script in one shell that stops at the
+        # first failing line, then after_script in another shell whatever happened
+        job_env = {**env, "CI_PROJECT_DIR": str(workspace)}
+        job_env.update({name: os.path.expandvars(value.replace("$CI_PROJECT_DIR", str(workspace)))
+                        for name, value in job["variables"].items()})
+        shell = ["bash", "-eo", "pipefail", "-c"]
+        done = subprocess.run(shell + ["\n".join(job["before_script"] + job["script"])], cwd=workspace, env=job_env,
+                              capture_output=True, text=True, timeout=120)
+        after = subprocess.run(shell + ["\n".join(job["after_script"])], cwd=workspace, env=job_env, timeout=60)
+        assert after.returncode == 0
+        return done
 
     failing = repo_with(tmp_path, "local-backend", name="failing")
     done = run_job(failing)
@@ -600,6 +656,25 @@ def test_gitlab_job_writes_a_code_quality_report_and_keeps_the_exit_code(tmp_pat
     done = run_job(clean)
     assert done.returncode == 0, done.stderr
     assert json.loads((clean / report).read_text()) == []
+
+    # the cache GitLab saves (inside the checkout) is moved out of the scanned tree for the scan, then back
+    assert job["cache"]["paths"] == [".iacm-lint-cache/"] and job["cache"]["key"].startswith("iacm-lint-")
+    saved = clean / ".iacm-lint-cache"
+    key = (saved / "key").read_bytes()
+    assert list(saved.glob("models-*.sqlite")) and not (tmp_path / "iacm-lint-cache").exists()
+    assert run_job(clean).returncode == 0 and (saved / "key").read_bytes() == key  # restored, used, saved again
+    assert "cache directory" not in done.stderr
+
+    # a folder of that name that the repository tracks is the repository's: never moved into place
+    planted = repo_with(tmp_path, "onboarding-ready", name="planted")
+    (planted / ".iacm-lint-cache").mkdir()
+    (planted / ".iacm-lint-cache" / "key").write_bytes(b"k" * 32)
+    (planted / ".iacm-lint-cache" / "key").chmod(0o600)  # as a checkout under umask 077 leaves it: iacm-lint would take it
+    git(planted, "add", "-f", ".iacm-lint-cache/key")
+    git(planted, "commit", "-q", "-m", "plant a cache key")
+    (tmp_path / "iacm-lint-cache").mkdir(mode=0o700)
+    assert run_job(planted).returncode == 0
+    assert (planted / ".iacm-lint-cache" / "key").read_bytes() != b"k" * 32  # replaced by the job's own cache
 
 
 def test_pre_commit_config_example_uses_the_shipped_hook(tmp_path, env):

@@ -198,6 +198,7 @@ def test_wheel_carries_every_package_file(built):
     missing = sorted(set(_source_files()) - names)
     assert missing == []
     assert "iacm_lint/data/backends.json" in names and "iacm_lint/__main__.py" in names
+    assert "iacm_lint/data/hcl2-tables.json" in names  # the grammar's parse tables: no build on a first run
     assert {n.split("/")[0] for n in names} == {"iacm_lint", f"iacm_lint-{version}.dist-info"}
     assert wheel.name == f"iacm_lint-{version}-py3-none-any.whl"
 
@@ -228,6 +229,29 @@ def test_installed_wheel_checks_like_the_source_tree(venv, example):
     assert re.search(r"^variables\.tf:8:3: error IACM204 ", installed.stdout, re.MULTILINE), installed.stdout
     source = _run([sys.executable, "-m", "iacm_lint", *args], cwd=example, env=_clean_env())
     assert (installed.returncode, installed.stdout, installed.stderr) == (source.returncode, source.stdout, source.stderr)
+
+
+def test_installed_wheel_parses_with_the_shipped_tables_and_builds_none(venv, tmp_path):
+    """A first run from the wheel (empty cache directory) loads the parse
+    tables from the package; building them would call lark's Lark()."""
+    code = ("import lark, sys\n"
+            "def refuse(*args, **kwargs): raise SystemExit('the parse tables were built at run time')\n"
+            "lark.Lark.__init__ = lark.Lark.open = refuse\n"
+            "from iacm_lint import parsetables\n"
+            "from iacm_lint.hcl import parse_hcl\n"
+            "model = parse_hcl('variable \"region\" {\\n  default = \"eu-west-1\"\\n}\\n', 'main.tf', 'tf')\n"
+            "print(parsetables.loaded_from, parsetables.PACKAGED.startswith(sys.prefix), model.blocks[0].labels)\n")
+    cache = tmp_path / "cache"
+    result = _run([venv / "python", "-c", code], cwd=tmp_path, env=_clean_env(IACM_LINT_CACHE_DIR=str(cache)))
+    assert (result.returncode, result.stdout, result.stderr) == (0, "package True ('region',)\n", "")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "main.tf").write_text(EXAMPLE["main.tf"], encoding="utf-8")
+    scan = _run([venv / "iacm-lint", "check", ".", "--format", "gcc"], cwd=repo,
+                env=_clean_env(IACM_LINT_CACHE_DIR=str(cache)))
+    assert scan.returncode == 1 and scan.stderr == "", scan.stderr
+    assert (cache / "key").is_file() and list(cache.glob("models-*.sqlite"))  # the cache was used...
+    assert sorted(cache.glob("hcl2-tables-*")) == []  # ...and no tables were built into it
 
 
 def test_installed_wheel_lists_every_rule(venv, tmp_path):

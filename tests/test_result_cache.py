@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from gitrepo import git, isolate_git
 from iacm_lint import engine, resultcache
+from iacm_lint.cache import user_cache
 from iacm_lint.cli import main
 from iacm_lint.engine import Options, run
 from iacm_lint.report import FORMATS
@@ -71,6 +72,13 @@ def check(*args: str):
 
 def entry_files(cache_dir: Path) -> list[Path]:
     return sorted((cache_dir / resultcache.FORMAT).glob("*.json"))
+
+
+def sealed_entry(cache_dir: Path, path: Path) -> resultcache.Entry:
+    """The slot file at `path` as the cache reads and writes it (with its MAC under the per-user key)."""
+    home = user_cache()
+    assert home is not None and home.directory == str(cache_dir)
+    return resultcache.Entry(home, path.relative_to(cache_dir).as_posix(), "")
 
 
 def test_an_unchanged_scan_is_answered_without_parsing(cache_dir, settled, scans, repo):
@@ -201,23 +209,24 @@ def test_no_cache_neither_reads_nor_writes_results(cache_dir, settled, scans, re
     assert entry_files(cache_dir) == []
     check(str(repo))
     (entry,) = entry_files(cache_dir)
-    stored = json.loads(entry.read_text())
+    sealed = sealed_entry(cache_dir, entry)
+    stored = sealed.read()
     stored["result"]["findings"] = [["IACM999", "planted", "error", "planted finding",
                                      ["main.tf", 1, 1, 1, 1], [], "f", None, None, []]]
-    entry.write_text(json.dumps(stored))
+    assert sealed.write(stored)  # sealed with the per-user key, as the cache itself would
     assert "planted finding" in check(str(repo)).stdout  # proves the entry is read
     assert "planted finding" not in check(str(repo), "--no-cache").stdout
     assert len(scans) == 3
 
 
-@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"format": "results-v1", "state": 1}', b"\xff\xfe"])
+@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"format": "results-v2", "state": 1}', b"\xff\xfe"])
 def test_a_damaged_entry_is_a_miss_and_is_rewritten(cache_dir, settled, scans, repo, damage):
     first = check(str(repo), "--format", "gcc")
     (entry,) = entry_files(cache_dir)
     entry.write_bytes(damage)
     second = check(str(repo), "--format", "gcc")
     assert second.stdout == first.stdout and len(scans) == 2
-    assert json.loads(entry.read_text())["format"] == resultcache.FORMAT
+    assert sealed_entry(cache_dir, entry).read()["format"] == resultcache.FORMAT
     check(str(repo))
     assert len(scans) == 2
 
