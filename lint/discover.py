@@ -19,7 +19,7 @@ from .model import (
     SourceFile, Span,
 )
 
-SKIP_DIRS = frozenset({".terraform", ".git", ".terragrunt-cache", ".iacm-lint-cache"})
+SKIP_DIRS = frozenset({".terraform", ".git", ".terragrunt-cache"})
 
 _SUFFIX_KINDS = (
     (".tofu.json", TF_JSON), (".tf.json", TF_JSON), (".tfvars.json", TFVARS_JSON),

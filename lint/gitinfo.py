@@ -60,7 +60,7 @@ _GITLINK_MODE = "160000"
 _SYMLINK_MODE = "120000"
 # Directories never searched for nested repositories when the scan root is
 # not itself inside one (discovery skips them too).
-_UNSEARCHED_DIRS = frozenset({".git", ".terraform", "node_modules", ".iacm-lint-cache"})
+_UNSEARCHED_DIRS = frozenset({".git", ".terraform", "node_modules"})
 
 def find_toplevel(path: str) -> Optional[str]:
     """The nearest directory at or above `path` holding a `.git` entry (a

@@ -279,7 +279,7 @@ def _decode_result(stored: Any):
     _expect(isinstance(stored, dict))
     root, rules, checked = stored["root"], stored["rules"], stored["checked"]
     properties, notes = stored["properties"], stored["notes"]
-    _expect(isinstance(root, str) and _strings(rules) and _integer(checked) and _strings(notes))
+    _expect(isinstance(root, str) and os.path.isabs(root) and _strings(rules) and _integer(checked) and _strings(notes))
     _expect(_run_properties(properties))
     findings = [_decode_finding(row) for row in _list(stored["findings"])]
     repo = Repo(root=root, notes=list(notes), stats=properties.get("stats") or {})
