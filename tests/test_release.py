@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from test_integrations import dockerfile_stages, dockerignore_allows
+from test_packaging import _project_version as project_version
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -28,12 +29,6 @@ WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
 CHANGELOG = ROOT / "CHANGELOG.md"
 
 VENV = ["python3 -m venv .venv", ". .venv/bin/activate"]
-
-
-def project_version() -> str:
-    match = re.search(r'^__version__ = "([^"]+)"$', (ROOT / "lint" / "__init__.py").read_text(encoding="utf-8"), re.M)
-    assert match, "lint/__init__.py has no literal __version__"
-    return match.group(1)
 
 
 def markdown_section(text: str, heading: str) -> str:
@@ -103,7 +98,6 @@ def test_ci_run_runs_exactly_the_readme_test_command():
     assert lines[at + 1] == "status=$?"
     assert lines[at + 2:at + 5] == ['if [ "$status" -eq 5 ]; then', 'echo "pytest collected no tests: failing"', "exit 1"]
     assert lines[-1] == 'exit "$status"'
-    assert os.access(CI_RUN, os.X_OK) or CI_RUN.read_text().startswith("#!/usr/bin/env bash")
 
 
 def test_ci_run_keeps_pips_upgrade_quiet_and_non_fatal():
@@ -127,6 +121,18 @@ def test_readme_sample_output_is_what_the_tool_prints():
     assert done.returncode == 1, done.stderr
     assert done.stdout == shown
     assert re.search(r"^\S+:\d+:\d+: error IACM2\d\d .*\(…\)", shown, re.M)  # a secret, shown masked
+
+
+def test_readme_configuration_example_is_a_valid_configuration(tmp_path):
+    (config,) = re.findall(r"^```yaml\n(.*?)^```$", README.read_text(encoding="utf-8"), re.S | re.M)
+    (tmp_path / ".iacm-lint.yaml").write_text(config, encoding="utf-8")
+    (tmp_path / "main.tf").write_text('terraform {\n  required_version = ">= 1.6"\n}\n', encoding="utf-8")
+    baseline = yaml.safe_load(config)["baseline"]
+    written = run([sys.executable, "-m", "iacm_lint", "check", ".", "--no-cache", "--write-baseline", baseline], cwd=tmp_path)
+    assert written.returncode == 0 and written.stderr.startswith("iacm-lint: wrote "), written.stderr
+    done = run([sys.executable, "-m", "iacm_lint", "check", ".", "--no-cache"], cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr
+    assert "(engine: opentofu, " in done.stdout, done.stdout  # the file's engine: opentofu was read
 
 
 # ---- the release workflow ----------------------------------------------------------
@@ -236,6 +242,18 @@ def test_release_workflow_pins_every_action_to_a_release(workflow):
     assert len(used) >= 10
     for ref in used:
         assert re.fullmatch(r"[\w-]+/[\w-]+@(v\d+(\.\d+)*|release/v\d+|[0-9a-f]{40})", ref), ref
+
+
+def test_release_workflow_scripts_are_bash_and_take_expressions_only_through_env(workflow, tmp_path):
+    """A `${{ … }}` spliced into a script is a script-injection hole (the tag
+    name is text someone pushed): values reach the scripts as environment
+    variables."""
+    scripts = [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]
+    assert len(scripts) >= 8
+    for script in scripts:
+        assert "${{" not in script, script
+        done = subprocess.run(["bash", "-n", "-c", script], capture_output=True, text=True, timeout=30)
+        assert done.returncode == 0, done.stderr
 
 
 def tag_check_script(workflow: dict) -> str:
