@@ -13,7 +13,7 @@
 FROM python:3.12-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /build
-COPY pyproject.toml README.md MANIFEST.in ./
+COPY pyproject.toml README.md LICENSE MANIFEST.in ./
 COPY lint/ lint/
 COPY rules/ rules/
 RUN pip wheel --no-deps --wheel-dir /wheels .

@@ -525,7 +525,7 @@ def test_readme_links_the_integrations():
         titles = {re.sub(r"[^\w\- ]", "", t).strip().lower().replace(" ", "-") for t in sections}
         assert anchor in titles, anchor
     assert "pipx install ." in readme and "pip install ." in readme
-    assert "pip install -e '.[test]' && iacm-lint check testdata/examples/onboarding-ready" in readme
+    assert "pip install -e . && iacm-lint check testdata/examples/onboarding-ready" in readme
 
 
 def test_github_workflow_uploads_the_sarif_file_the_check_writes(tmp_path, env):

@@ -284,3 +284,47 @@ def test_every_dependency_has_a_lower_bound_and_only_python_hcl2_an_upper_one():
     assert [p.split("==")[0] for p in pins] == [Requirement(d).name for d in dependencies]
     upper = [Requirement(d).name for d in dependencies if any(s.operator in ("<", "<=", "==", "~=") for s in Requirement(d).specifier)]
     assert upper == ["python-hcl2"]  # lint/hcl.py walks its lark tree, which is no stable API
+
+
+# ---- what the release workflow uploads (.github/workflows/release.yml) ------------------
+
+
+def _metadata_texts(built) -> dict[str, bytes]:
+    sdist, wheel = built
+    with tarfile.open(sdist) as archive:
+        pkg_info = archive.extractfile(f"{sdist.name[: -len('.tar.gz')]}/PKG-INFO").read()
+    with zipfile.ZipFile(wheel) as archive:
+        metadata_file = archive.read(f"iacm_lint-{_project_version()}.dist-info/METADATA")
+    return {sdist.name: pkg_info, wheel.name: metadata_file}
+
+
+def test_distributions_carry_the_licence(built):
+    sdist, wheel = built
+    licence = (ROOT / "LICENSE").read_bytes()
+    with tarfile.open(sdist) as archive:
+        assert archive.extractfile(f"{sdist.name[: -len('.tar.gz')]}/LICENSE").read() == licence
+    with zipfile.ZipFile(wheel) as archive:
+        assert archive.read(f"iacm_lint-{_project_version()}.dist-info/licenses/LICENSE") == licence
+    for name, text in _metadata_texts(built).items():
+        lines = text.decode("utf-8").splitlines()
+        assert "License-Expression: Apache-2.0" in lines and "License-File: LICENSE" in lines, name
+
+
+def test_distribution_metadata_passes_the_checks_of_twine_check(built):
+    """What `twine check` (6.x) does, with the library it uses: parse the core
+    metadata with packaging.metadata, refuse unknown or invalid fields, and
+    require a long description with a content type PyPI renders. The release
+    workflow runs twine itself (`twine check --strict`); it is no test
+    dependency, as it brings some thirty packages (keyring, cryptography)."""
+    from packaging.metadata import Metadata, parse_email
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, text in _metadata_texts(built).items():
+        raw, unparsed = parse_email(text)
+        assert unparsed == {}, name
+        meta = Metadata.from_raw(raw)  # raises ExceptionGroup on any invalid field
+        assert (meta.name, str(meta.version), meta.metadata_version) == ("iacm-lint", _project_version(), "2.4")
+        assert meta.description_content_type == "text/markdown"
+        assert meta.description.strip() == readme.strip()
+        assert str(meta.requires_python) == ">=3.10"
+        assert str(meta.license_expression) == "Apache-2.0" and meta.license_files == ["LICENSE"]
