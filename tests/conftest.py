@@ -192,9 +192,13 @@ def _end_to_end_tests_are_marked(request, monkeypatch):
     class RecordingPopen(subprocess.Popen):  # type: ignore[misc, valid-type]
         def __init__(self, *args, **kwargs):
             command = kwargs["args"] if "args" in kwargs else args[0]
-            program = command.split()[0] if isinstance(command, str) else os.fspath(command[0])
-            if os.path.basename(os.fsdecode(program)) != "git":
-                started.append(os.path.basename(os.fsdecode(program)))
+            if isinstance(command, (str, bytes, os.PathLike)):  # one program, or a shell command line
+                argv = os.fsdecode(command).split() if kwargs.get("shell") else [os.fsdecode(command)]
+            else:
+                argv = [os.fsdecode(word) for word in command]
+            if os.path.basename(argv[0]) != "git":
+                started.append(" ".join([os.path.basename(argv[0]), *argv[1:3]]) if argv[1:2] == ["-m"]
+                               else os.path.basename(argv[0]))
             super().__init__(*args, **kwargs)
 
     monkeypatch.setattr(subprocess, "Popen", RecordingPopen)
