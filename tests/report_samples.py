@@ -81,7 +81,7 @@ FINDINGS = [WARNING_FINDING, SUPPRESSED, LOCK_FINDING, BASELINED, NOTE_FINDING, 
 ENGINES = {"envs/dev": {"engine": "opentofu", "reason": "pipeline .harness/deploy.yaml"}}
 
 
-def result(findings=None, rules=None, root="/work/repo", properties=None, files_checked=7, internal_errors=()):
+def result(findings=None, rules=None, root="/srv/repo", properties=None, files_checked=7, internal_errors=()):
     return SimpleNamespace(
         findings=list(FINDINGS if findings is None else findings),
         rules=list(RULES if rules is None else rules),

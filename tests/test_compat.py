@@ -3,8 +3,6 @@ files, engine resolution, and the IACM3xx acceptance scenarios end to end."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from iacm_lint import compat
@@ -14,9 +12,6 @@ from iacm_lint.features import feature_uses
 from iacm_lint.hcl import parse_hcl
 from iacm_lint.model import Module, Repo, RootModule, SourceFile
 from iacm_lint.pins import parse_pin_file, pins_for_root, resolve
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-
 
 def module(directory: str, files: dict[str, str]) -> Module:
     parsed = []
@@ -249,10 +244,9 @@ def test_pin_file_for_other_engine_than_explicit_engine(tmp_path):
     assert found == ["IACM305 error .terraform-version:1:1", "IACM308 warning versions.tf:2:3"]
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
 @pytest.mark.parametrize("name", ["terraform-aws-vpc", "terraform-aws-eks"])
-def test_corpus_has_no_version_errors(name):
-    repo = build_repo([str(CORPUS / name)], Options())
+def test_corpus_has_no_version_errors(name, real_world_corpus):
+    repo = build_repo([str(real_world_corpus / name)], Options())
     assert len(repo.roots) > 5
     for engine in ("auto", "terraform", "opentofu"):
         result = check_repo(repo, Options(select=("IACM3",), engine=engine))

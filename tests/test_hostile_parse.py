@@ -123,10 +123,10 @@ def test_an_exception_in_a_parser_is_that_files_iacm000(tmp_path, monkeypatch, f
     assert BACKEND_FINDING in rows(result)
     messages = iacm000(result)
     assert [m.split(": ", 1)[0] for m in messages] == [".harness/bad.yaml:1:1", "bad.tf:1:1", "bad.tf.json:1:1"]
-    name = type(exc).__name__
+    name, where = type(exc).__name__, re.escape(parse_source.__module__.replace(".", "/"))  # the package's frame
     for message, file in zip(messages, ("bad.yaml", "bad.tf", "bad.tf.json")):
         assert re.fullmatch(rf"\S+: cannot parse {re.escape(file)}: internal error \({name} at "
-                            rf"tests/test_hostile_parse\.py:\d+\), not analysed", message), message
+                            rf"{where}\.py:\d+\), not analysed", message), message
         assert SECRET not in message
     assert result.stats["unparsable"] == 3 and result.stats["checked"] == 1
 
@@ -145,8 +145,9 @@ def test_a_read_that_fails_with_memory_error_is_iacm000(tmp_path, monkeypatch):
     result = scan(root)
     assert BACKEND_FINDING in rows(result)
     [message] = iacm000(result)
+    where = re.escape(textio.read_source.__module__.replace(".", "/"))  # the package's frame that called it
     assert re.fullmatch(r"bad\.tf:1:1: cannot parse bad\.tf: cannot read file: internal error \(MemoryError at "
-                        r"tests/test_hostile_parse\.py:\d+\)", message), message
+                        rf"{where}\.py:\d+\)", message), message
 
 
 # ---- the process pool -----------------------------------------------------------------------------
@@ -181,11 +182,11 @@ def test_a_failing_pool_hands_its_files_back(monkeypatch, force_pool, breakage):
     alone = run([str(TESTDATA)], Options(jobs=1, cache=False))
     if breakage == "cannot start":
         monkeypatch.setattr(pool, "ProcessPoolExecutor", _NoProcesses)
-        note = (r"the parser processes failed \(BlockingIOError at tests/test_hostile_parse\.py:\d+\); "
+        note = (rf"the parser processes failed \(BlockingIOError at {re.escape(pool.__name__.replace('.', '/'))}\.py:\d+\); "
                 r"\d+ files were parsed in this process instead")
     else:
         monkeypatch.setattr(pool, "_work", _out_of_memory)  # forked workers inherit it
-        note = (r"\d+ of the parser processes' tasks failed \(MemoryError at lint/pool\.py:\d+\); "
+        note = (rf"\d+ of the parser processes' tasks failed \(MemoryError at {re.escape(pool.__name__.replace('.', '/'))}\.py:\d+\); "
                 r"their files were parsed in this process")
     pooled = run([str(TESTDATA)], Options(jobs=2, cache=False))
     assert pool.last_stats.workers == 2

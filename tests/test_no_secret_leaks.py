@@ -144,7 +144,10 @@ def test_a_crashing_rule_does_not_quote_its_exception(planted, monkeypatch):
     result = CliRunner().invoke(cli_module.main, ["check", str(planted), "--no-cache", "--format", "sarif"])
     assert result.exit_code == 2
     assert "IACM000 crashed on " in result.output
-    assert "ValueError at tests/test_no_secret_leaks.py:" in result.output
+    # named by the innermost frame of the package, the same in a checkout and an installed wheel:
+    # where the engine calls the rule
+    assert f"ValueError at {engine.check_repo.__module__.replace('.', '/')}.py:" in result.output
+    assert "test_no_secret_leaks.py" not in result.output
     assert leaks(result.output) == []
 
     def explode(paths, options):
@@ -153,8 +156,31 @@ def test_a_crashing_rule_does_not_quote_its_exception(planted, monkeypatch):
     monkeypatch.setattr(cli_module, "run", explode)
     crashed = CliRunner().invoke(cli_module.main, ["check", str(planted), "--no-cache"])
     assert crashed.exit_code == 2
-    assert crashed.output.startswith("iacm-lint: internal error: KeyError at tests/test_no_secret_leaks.py:")
+    assert crashed.output.startswith(f"iacm-lint: internal error: KeyError at {cli_module.__name__.replace('.', '/')}.py:")
     assert leaks(crashed.output) == []
+
+
+def test_an_exception_is_placed_by_the_packages_modules_not_by_its_folder():
+    """The same description from a checkout (lint/, rules/) and an installed
+    wheel; the folder holding the package holds other code too (the tests of
+    a checkout, every other installed package), and that code is not ours."""
+    import iacm_lint
+    from iacm_lint.redact import describe_exception
+    from iacm_lint.registry import get_rule
+
+    rule = get_rule("IACM110").func
+    with pytest.raises(AttributeError) as raised:
+        next(iter(rule(None, None)))
+    where = f"{rule.__module__.replace('.', '/')}.py"
+    assert where == "iacm_lint/rules/iacm110_state_lock_missing.py"
+    assert describe_exception(raised.value) == f"AttributeError at {where}:{raised.traceback[-1].lineno + 1}"
+
+    beside = os.path.join(os.path.dirname(os.path.dirname(iacm_lint.__file__)), "neighbour", "code.py")
+    namespace: dict = {}
+    exec(compile("def fail(value):\n    raise KeyError(value)\n", beside, "exec"), namespace)
+    with pytest.raises(KeyError) as raised:
+        namespace["fail"](SECRET_KEY)
+    assert describe_exception(raised.value) == "KeyError at code.py:2"  # no package frame: the innermost's file name
 
 
 SECRET = "Sk9dQ2vLx7Pw4Zr8Tn6Ym3Hb"

@@ -119,7 +119,7 @@ def test_end_to_end_blank_line_at_top_changes_no_fingerprint(tmp_path):
     assert hashes[0] == hashes[1] == [d["fingerprint"] for d in before]
 
 
-def test_end_to_end_sarif_validates_and_is_deterministic(tmp_path):
+def test_end_to_end_sarif_validates_and_is_deterministic(tmp_path, sarif_schema):
     import jsonschema
 
     from iacm_lint.engine import run
@@ -132,9 +132,8 @@ def test_end_to_end_sarif_validates_and_is_deterministic(tmp_path):
     first = render("sarif", run([str(repo)]))
     second = render("sarif", run([str(repo)]))
     assert first == second
-    schema = json.loads(Path("/work/shared/schemas/sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     log = json.loads(first)
-    assert not list(jsonschema.Draft4Validator(schema).iter_errors(log))
+    assert not list(jsonschema.Draft4Validator(sarif_schema).iter_errors(log))
     run_ = log["runs"][0]
     assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.resolve().as_uri() + "/"
     assert run_["invocations"][0]["toolExecutionNotifications"][0]["associatedRule"]["id"] == "IACM000"

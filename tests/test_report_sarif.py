@@ -1,6 +1,5 @@
 import json
 import random
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -11,13 +10,9 @@ from iacm_lint.report.sarif import MAX_FULL_DESCRIPTION, doc_sections, root_uri
 from iacm_lint.registry import Rule
 from report_samples import FINDINGS, PARSE_ERROR, RULES, result
 
-SCHEMA_PATH = Path("/work/shared/schemas/sarif-schema-2.1.0.json")
-
-
 @pytest.fixture(scope="module")
-def validator():
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
+def validator(sarif_schema):
+    return jsonschema.Draft4Validator(sarif_schema, format_checker=jsonschema.FormatChecker())
 
 
 def sarif(res=None):
@@ -140,7 +135,7 @@ def test_parse_errors_are_results_and_notifications():
 
 def test_run_level_fields():
     run = sarif()["runs"][0]
-    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file:///work/repo/"}}
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file:///srv/repo/"}}
     assert run["columnKind"] == "unicodeCodePoints"
     assert run["properties"] == {
         "engines": {"envs/dev": {"engine": "opentofu", "reason": "pipeline .harness/deploy.yaml"}},

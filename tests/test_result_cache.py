@@ -21,7 +21,6 @@ from iacm_lint.engine import Options, run
 from iacm_lint.report import FORMATS
 
 TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 BACKENDS_TF = '''terraform {
   backend "s3" {
@@ -92,10 +91,8 @@ def test_an_unchanged_scan_is_answered_without_parsing(cache_dir, settled, scans
 
 
 @pytest.mark.parametrize("source", ["testdata/examples", "corpus/terraform-aws-vpc", "testdata/rules/IACM110"])
-def test_cached_output_is_identical_in_every_format(cache_dir, settled, scans, tmp_path, source):
-    base = CORPUS.parent if source.startswith("corpus/") else TESTDATA.parent
-    if not (base / source).is_dir():
-        pytest.skip(f"{base / source} is not present in this checkout")  # ../shared/corpus is optional
+def test_cached_output_is_identical_in_every_format(cache_dir, settled, scans, tmp_path, request, source):
+    base = request.getfixturevalue("real_world_corpus").parent if source.startswith("corpus/") else TESTDATA.parent
     root = tmp_path / "scan"
     shutil.copytree(base / source, root, symlinks=True)
     for name in FORMATS:

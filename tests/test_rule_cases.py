@@ -1,6 +1,7 @@
 """Every mini repository under testdata/rules/<ID>/<case>/ is scanned with
 only that rule selected; the findings must equal the case's expected.txt
-exactly (path:line:col: level ID message), and `pass` cases yield nothing."""
+exactly (path:line:col: level ID message), and `pass` cases yield nothing.
+`pytest --update-goldens` rewrites the expected.txt files that differ."""
 
 from __future__ import annotations
 
@@ -28,15 +29,14 @@ def format_finding(finding) -> str:
 
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: f"{c.parent.name}/{c.name}")
-def test_rule_case(case: Path):
+def test_rule_case(case: Path, goldens):
     rule_id = case.parent.name
     settings = json.loads((case / "options.json").read_text()) if (case / "options.json").exists() else {}
     options = Options(select=(rule_id,), engine=settings.get("engine", "auto"), state=settings.get("state", "auto"))
     result = run([str(case)], options)
     assert not result.internal_errors
     actual = [format_finding(f) for f in result.findings if f.rule_id == rule_id]
-    expected_file = case / "expected.txt"
-    expected = [line for line in expected_file.read_text().splitlines() if line.strip()] if expected_file.exists() else []
+    expected = goldens.expected_lines(case / "expected.txt", actual)  # rewritten first with --update-goldens
     assert actual == expected
     if case.name == "pass":
         assert actual == []
