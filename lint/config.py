@@ -22,7 +22,7 @@ characters`), and keys are escaped and shortened.
 
 Paths in the file (`roots`, `exclude`, `per-file-ignores`, `baseline`) are
 relative to the directory holding the config file, whatever is scanned.
-Globs use `.gitignore` syntax (lint/globs.py): `examples/**`, `**/.terragrunt-cache/**`,
+Globs use `.gitignore` syntax (lint/knowledge/globs.py): `examples/**`, `**/.terragrunt-cache/**`,
 `*.bak` (no slash: any depth).
 """
 
@@ -441,10 +441,10 @@ _KEYS: dict[str, tuple[str, Callable[[_Checker, _Node, str], Any]]] = {
 
 def path_matcher(globs, config_dir: str, scan_root: str) -> Callable[[str], bool]:
     """`matcher(rel_path) -> bool` for scan-root relative paths, with `globs`
-    (gitignore syntax, matched without backtracking: lint/globs.py) relative
+    (gitignore syntax, matched without backtracking: lint/knowledge/globs.py) relative
     to `config_dir`. A directory also matches when a glob names everything
     under it (`examples/**`), so the walk skips it."""
-    from .globs import PatternList
+    from .knowledge.globs import PatternList
 
     rules = PatternList(globs)
     prefix = os.path.relpath(scan_root, config_dir).replace(os.sep, "/")

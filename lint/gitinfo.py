@@ -37,7 +37,7 @@ files on disk.
 repository's `.gitignore` files (nested ones included, but not the
 machine-local `.git/info/exclude` or `core.excludesFile`, which do not
 travel with the repository) ignore a path that need not exist, such as
-`envs/prod/.terraform/`? Patterns are matched by lint/globs.py (git's
+`envs/prod/.terraform/`? Patterns are matched by lint/knowledge/globs.py (git's
 wildmatch, without backtracking); the layering of nested files follows git
 (deeper files first, the last matching pattern of a file decides, nothing
 is re-included inside an excluded directory).
@@ -51,7 +51,7 @@ import shutil
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from .globs import PatternList
+from .knowledge.globs import PatternList
 from .names import text_path
 from .gitrun import GIT_CALLS, GitError, run_git  # noqa: F401  (GIT_CALLS: counted by tests)
 

@@ -40,7 +40,7 @@ from .model import NOT_LITERAL, TF, TF_JSON, Attribute, Block, Expr, HclFile, Re
 from .yamlmodel import load_yaml
 
 if TYPE_CHECKING:
-    from .secrets import Judgement
+    from .knowledge.secrets import Judgement
 
 WORKSPACE = "harness_platform_workspace"
 PIPELINE = "harness_platform_pipeline"
@@ -600,7 +600,7 @@ def variable_secret(variable: Variable) -> Optional[Judgement]:
     detector: a secret-like key with a non-placeholder literal, or any
     literal with a credential format. None otherwise (and for
     `value_type = "secret"`)."""
-    from .secrets import Judgement, find_credentials, judge, mask, secret_name_kind
+    from .knowledge.secrets import Judgement, find_credentials, judge, mask, secret_name_kind
 
     attribute = variable.value
     if variable.value_type != "string" or attribute is None or not isinstance(attribute.value, str):

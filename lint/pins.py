@@ -18,11 +18,11 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from . import releases as rel
+from .knowledge import releases as rel
 from .compat import accepting_releases
 from .engine import EngineChoice, engine_signal
 from .model import Repo, RootModule, Span
-from .versions import ConstraintError, VersionError, parse_constraints, parse_version
+from .knowledge.versions import ConstraintError, VersionError, parse_constraints, parse_version
 
 # In engine-resolution order (product.md).
 PIN_FILES = (".opentofu-version", ".terraform-version", ".tool-versions", "mise.toml", ".mise.toml", ".tfswitchrc")

@@ -278,7 +278,7 @@ def mask_message(message: str) -> str:
     """Rules already mask secrets (`(AKIA…)`, `(…)`); this keeps nothing but
     a credential format's fixed prefix in a parenthesised masked fragment,
     whatever a rule wrote."""
-    from .secrets import is_format_prefix
+    from .knowledge.secrets import is_format_prefix
 
     return _MASKED.sub(lambda m: f"({m.group(1) if is_format_prefix(m.group(1)) else ''}…)", message)
 
@@ -455,7 +455,7 @@ def _is_set(effective: Any, name: str, wanted: Any) -> bool:
 
 
 def _locking(effective: Any) -> str:
-    from . import backends as bk
+    from .knowledge import backend_schemas as bk
 
     lock = bk.lock_info(effective.type)
     mode = lock.get("mode", "none")
@@ -469,7 +469,7 @@ def _locking(effective: Any) -> str:
 
 
 def _encryption(effective: Any) -> str:
-    from . import backends as bk
+    from .knowledge import backend_schemas as bk
 
     info = bk.encryption_info(effective.type)
     used = [name if not isinstance(wanted, bool) else f"{name} = {_display(effective.get(name))}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from iacm_lint import releases as rel
+from iacm_lint.knowledge import releases as rel
 from iacm_lint.model import HclFile, RootModule, Span
 
 OTHER_ENGINE = {"terraform": "opentofu", "opentofu": "terraform"}

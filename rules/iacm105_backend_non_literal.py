@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..backends import accepting_releases, effective_backends, in_range
+from ..backends import accepting_releases, effective_backends
+from ..knowledge.backend_schemas import in_range
 from ..model import RootModule, Span
 from ..registry import Violation, rule
 

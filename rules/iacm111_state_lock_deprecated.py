@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..backends import ENGINE_TITLES, accepting_releases, effective_backends, has_feature
+from ..knowledge.backend_schemas import ENGINE_TITLES, has_feature
+from ..backends import accepting_releases, effective_backends
 from ..model import RootModule, Span
 from ..registry import Violation, rule
 

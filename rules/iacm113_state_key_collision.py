@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..backends import effective_backends, identity_info
+from ..backends import effective_backends
+from ..knowledge.backend_schemas import identity_info
 from ..model import Repo
 from ..registry import Violation, rule
 

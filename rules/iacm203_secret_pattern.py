@@ -7,7 +7,7 @@ from typing import Iterable, Iterator, Optional
 from ..findings import Secret
 from ..model import HclFile, Repo, Span, YamlFile, YNode
 from ..registry import Violation, rule
-from ..secrets import PatternMatch, assess, find_aws_secret_keys, find_credentials, mask, may_hold_credential
+from ..knowledge.secrets import PatternMatch, assess, find_aws_secret_keys, find_credentials, mask, may_hold_credential
 from ._secret_scan import name_rule_value_spans
 
 # An AWS secret access key counts when an access key id is this close.

@@ -8,7 +8,7 @@ from ..findings import Secret
 from ..model import YNode
 from ..pipeline import Pipeline, is_expression
 from ..registry import Violation, rule
-from ..secrets import assess
+from ..knowledge.secrets import assess
 
 
 @rule("IACM206", "pipeline-secret-literal", level="error", scope="pipeline", tags=("security", "secrets", "pipeline"),

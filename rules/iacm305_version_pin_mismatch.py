@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iacm_lint import releases as rel
+from iacm_lint.knowledge import releases as rel
 from iacm_lint.compat import accepting_releases, rejecting
 from iacm_lint.model import RootModule
 from iacm_lint.pins import nearest_pins, pins_for_root, resolve

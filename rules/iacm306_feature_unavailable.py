@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iacm_lint import releases as rel
+from iacm_lint.knowledge import releases as rel
 from iacm_lint.compat import accepting_releases
 from iacm_lint.features import feature_uses
 from iacm_lint.model import RootModule

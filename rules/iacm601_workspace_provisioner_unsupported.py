@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from iacm_lint import releases as rel
+from iacm_lint.knowledge import releases as rel
 from iacm_lint.harness_config import KNOWN_ENGINES, workspaces
 from iacm_lint.model import Repo
 from iacm_lint.registry import Violation, rule

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from iacm_lint import compat
-from iacm_lint import releases as rel
+from iacm_lint.knowledge import releases as rel
 from iacm_lint.engine import EngineChoice, Options, build_repo, check_repo, resolve_engine, run
 from iacm_lint.features import feature_uses
 from iacm_lint.hcl import parse_hcl

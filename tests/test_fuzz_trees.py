@@ -107,7 +107,7 @@ _PATH_CHARS = "ab.* -]!#[\\"
        st.lists(st.tuples(st.lists(st.text(_PATH_CHARS, min_size=1, max_size=3), min_size=1, max_size=3),
                           st.booleans()), min_size=1, max_size=20))
 def test_generated_ignore_patterns_match_what_git_check_ignore_says(monkeypatch, lines, probes):
-    from iacm_lint.globs import PatternList
+    from iacm_lint.knowledge.globs import PatternList
 
     top = tempfile.mkdtemp(prefix="iacm-globs-")
     isolate_git(monkeypatch, __import__("pathlib").Path(top) / "home")

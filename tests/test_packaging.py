@@ -197,7 +197,7 @@ def test_wheel_carries_every_package_file(built):
     version = _project_version()
     missing = sorted(set(_source_files()) - names)
     assert missing == []
-    assert "iacm_lint/data/backends.json" in names and "iacm_lint/__main__.py" in names
+    assert "iacm_lint/knowledge/data/backends.json" in names and "iacm_lint/__main__.py" in names
     assert "iacm_lint/data/hcl2-tables.json" in names  # the grammar's parse tables: no build on a first run
     assert {n.split("/")[0] for n in names} == {"iacm_lint", f"iacm_lint-{version}.dist-info"}
     assert wheel.name == f"iacm_lint-{version}-py3-none-any.whl"

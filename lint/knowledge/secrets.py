@@ -90,7 +90,7 @@ def credential_data() -> dict:
     """data/credentials.json: credential attributes per backend type and per
     provider, secret-holding resource arguments (IACM207) and the name word
     lists this module classifies with."""
-    text = resources.files("iacm_lint").joinpath("data/credentials.json").read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath("data/credentials.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 
