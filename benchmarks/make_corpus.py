@@ -20,7 +20,7 @@ import shutil
 
 from iacm_lint.discover import classify
 from iacm_lint.hcl import parse_hcl
-from iacm_lint.model import TF
+from iacm_lint.model.syntax import TF
 
 
 def _block_starts(text: str, rel: str) -> list[int]:

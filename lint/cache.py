@@ -67,7 +67,7 @@ import sys
 import threading
 from typing import Any, Optional
 
-from . import model as _model
+from .model import syntax as _model
 
 FORMAT = "v4"
 _MAGIC = b"IACMLC4\n"

@@ -15,12 +15,14 @@ from typing import Any, Callable, Optional
 
 from . import discover
 from .findings import LEVEL_ORDER, Finding, Secret
+from .gitinfo import find_toplevel, remote_urls
 from .limits import within_limits  # nesting bound: deeper models would overflow pickling and rules
-from .model import YAML, HclFile, ParseError, Repo, RootModule, Span, YamlFile
+from .model.engine_choice import EngineChoice, resolve_engine
+from .model.harness_config import pipeline_resources
+from .model.syntax import YAML, HclFile, ParseError, Repo, RootModule, Span, YamlFile
+from .parse.heredoc import heredoc_yaml
 from .registry import Rule, Violation, all_rules, matches
 from .textio import DEFAULT_MAX_BYTES, decode_source, read_source
-
-ENGINES = ("opentofu", "terraform")
 
 
 @dataclass
@@ -42,12 +44,6 @@ class Options:
     progress: Optional[Callable[[int, int], None]] = None  # (files parsed, files to parse), for the CLI's progress bar
     config_file: Optional[str] = None  # the config file these options came from (its bytes decide exclude/per-file-ignores)
     result_cache: bool = False  # answer an unchanged scan from lint/resultcache.py (needs `cache`); the Result's repo is then a stub
-
-
-@dataclass(frozen=True)
-class EngineChoice:
-    engine: str
-    reason: str  # e.g. "default", "--engine", "pin file .opentofu-version", "pipeline .harness/deploy.yaml"
 
 
 @dataclass
@@ -95,57 +91,10 @@ class Context:
         """The scan's Harness pipelines (lint/pipeline.py), built once; the
         subjects of "pipeline" scope rules."""
         if self._pipelines is None:
-            from .pipeline import build_pipelines
+            from .model.pipeline import build_pipelines
 
             self._pipelines = build_pipelines(self.repo)
         return self._pipelines
-
-
-# Signals for `--engine auto`, strongest first, after the CLI/config override.
-# Each takes (repo, root) and returns an EngineChoice or None. Other modules
-# (pins, pipelines, Harness workspaces) append theirs via `engine_signal`.
-_ENGINE_SIGNALS: list[tuple[int, Callable[[Repo, RootModule], Optional[EngineChoice]]]] = []
-
-
-def engine_signal(priority: int):
-    """Register an engine signal; lower priority numbers are asked first
-    (10 workspace resource, 20 pipelines, 30 pin files, 40 .tofu files)."""
-
-    def register(func):
-        _ENGINE_SIGNALS.append((priority, func))
-        _ENGINE_SIGNALS.sort(key=lambda item: item[0])
-        return func
-
-    return register
-
-
-def resolve_engine(repo: Repo, root: RootModule, override: str = "auto") -> EngineChoice:
-    if override in ENGINES:
-        return EngineChoice(override, "--engine")
-    _load_signal_modules()
-    for _, signal in _ENGINE_SIGNALS:
-        choice = signal(repo, root)
-        if choice is not None:
-            return choice
-    return EngineChoice("opentofu", "default: Harness runs existing backends with OpenTofu")
-
-
-@engine_signal(40)
-def _tofu_files_signal(repo: Repo, root: RootModule) -> Optional[EngineChoice]:
-    tofu = next((f for f in root.files if f.is_tofu), None)
-    return EngineChoice("opentofu", f".tofu file {tofu.path}") if tofu else None
-
-
-def _load_signal_modules() -> None:
-    """Modules that contribute engine signals register on import."""
-    import importlib
-
-    for name in ("pins", "pipeline", "harness_config"):
-        try:
-            importlib.import_module(f"{__package__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__package__}.{name}":
-                raise
 
 
 def _any_root_declares_backend(repo: Repo) -> bool:
@@ -263,6 +212,7 @@ def repo_from(found: Discovered, options: Options) -> Repo:
     repo.hcl_files.sort(key=lambda f: f.path)
     repo.yaml_files.sort(key=lambda f: f.path)
     discover.build_modules(repo, list(options.roots) if options.roots is not None else None)
+    repo.heredoc_yaml = _heredoc_yaml(repo)
     from .stats import file_stats  # every walked file in one bucket: checked, unparsable, unreadable, skipped
 
     repo.stats = file_stats(walked, parse_jobs, models, repo.ignored_paths)
@@ -299,10 +249,26 @@ def _attach_git(repo: Repo, walked: discover.Walk, view) -> None:
         repo.files = discover.source_files(walked, lambda rel: None, frozenset())
         return
     repo.in_git = True
+    repo.git_toplevel = find_toplevel(repo.root)
+    repo.git_remotes = remote_urls(repo.git_toplevel)
     repo.tracked = frozenset(view.tracked)
     untracked = [rel for _, rel, _ in walked.files if rel not in repo.tracked]
     repo.ignored_paths = frozenset(view.is_ignored(untracked)) if untracked else frozenset()
     repo.files = discover.source_files(walked, view.is_tracked, repo.ignored_paths)
+
+
+def _heredoc_yaml(repo: Repo) -> dict:
+    """(path, heredoc span) -> parsed YAML, for every `harness_platform_pipeline`
+    `yaml` heredoc of the scan, in path order."""
+    found = {}
+    for hcl_file, block in pipeline_resources(repo):
+        attribute = block.attr("yaml")
+        if attribute is None:
+            continue
+        parsed = heredoc_yaml(hcl_file.path, attribute.expr)
+        if parsed is not None:
+            found[(hcl_file.path, attribute.expr.span)] = parsed
+    return found
 
 
 # ---- rules --------------------------------------------------------------------
@@ -413,9 +379,10 @@ def check_repo(repo: Repo, options: Options) -> Result:
     findings = _assign_fingerprints(findings, repo, [f.secret for f in unreported if f.secret is not None])
     findings = _apply_filters(findings, repo, rules, options)
     findings.sort(key=lambda f: f.sort_key)
-    properties = {"engines": {root.directory: ctx.engine_for(root).__dict__ for root in repo.roots},
+    properties = {"engines": {root.directory: {"engine": choice.engine, "reason": choice.reason}
+                              for root in repo.roots for choice in [ctx.engine_for(root)]},
                   "state": ctx.state}
-    from .compat import root_version_properties  # per root: supported releases per engine that accept it
+    from .model.compat import root_version_properties  # per root: supported releases per engine that accept it
 
     properties["versions"] = root_version_properties(repo)
     if repo.stats:

@@ -27,7 +27,7 @@ from collections import defaultdict
 from typing import Callable, Iterable, Optional, Sequence
 
 from .findings import Finding, Secret
-from .model import Span
+from .model.syntax import Span
 
 # A finding whose span covers many lines (a whole block) is identified by its
 # first lines; editing deep inside the block then keeps the fingerprint.

@@ -45,6 +45,7 @@ is re-included inside an excluded directory).
 
 from __future__ import annotations
 
+import configparser
 import hashlib
 import os
 import shutil
@@ -103,6 +104,38 @@ def read_git_file(path: str) -> str:
         return read_regular(path, 64 * 1024).decode("utf-8", "replace")
     except OSError:
         return ""
+
+
+def remote_urls(toplevel: Optional[str]) -> tuple[str, ...]:
+    """The `url` of every `[remote "…"]` in the repository's git config,
+    read from the file (no git subprocess)."""
+    if toplevel is None:
+        return ()
+    directory = git_dir(toplevel)
+    if directory is None:
+        return ()
+    parser = configparser.RawConfigParser(strict=False, interpolation=None)
+    try:
+        parser.read_string(read_git_file(os.path.join(directory, "config")))
+    except configparser.Error:
+        return ()
+    urls = []
+    for section in parser.sections():
+        if section.lower().startswith("remote ") and parser.has_option(section, "url"):
+            url = parser.get(section, "url").strip()
+            if _is_hosted(url):
+                urls.append(url)
+    return tuple(urls)
+
+
+def _is_hosted(url: str) -> bool:
+    """A remote on a git host (https/ssh URL or scp-like `host:path`), not a
+    local clone (`/srv/repo`, `../repo`, `file://…`): a local path says
+    nothing about the repository name Harness knows, so it is no evidence."""
+    if "://" in url:
+        return not url.lower().startswith("file://")
+    head, colon, _ = url.partition(":")
+    return bool(colon) and "/" not in head and len(head) > 1  # `C:\repo` is a drive letter
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,8 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, Unex
 from .jsonpos import template_references
 from . import limits
 from .limits import number_value, too_complex_message
-from .model import (
-    NOT_LITERAL, TF_JSON, TFVARS_JSON, Attribute, Block, Comment, Expr, HclFile, ParseError,
-    Span, StringPart,
+from .model.syntax import (
+    NOT_LITERAL, TF_JSON, TFVARS_JSON, Attribute, Block, Comment, Expr, HclFile, ParseError, Span, StringPart,
 )
 from .parsetables import parser as _parser  # python-hcl2's grammar, its tables shipped in the package
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from .cache import MISS, ParseCache, UserCache, dumps, loads
-from .model import YAML
+from .model.syntax import YAML
 from .textio import read_regular
 
 POOL_MIN_BYTES = 192 * 1024  # ~0.4 s of parsing on one core; less is faster without workers

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterable, Optional
 
 from .findings import Finding
-from .model import RootModule
+from .model.syntax import RootModule
 from .registry import get_rule
 from .report import choice_field, visible_findings
 
@@ -393,7 +393,7 @@ def _checklist(todo: tuple[Item, ...], backends: tuple, backend_note: str, pipel
 
 
 def _backend_summaries(root: RootModule) -> tuple[tuple[BackendSummary, ...], str]:
-    from . import backends as bk
+    from .model import backends as bk
 
     active = bk.active_backend(root)
     if active is None:
@@ -491,7 +491,7 @@ def _workspaces(repo: Any, roots: list[RootModule]) -> dict[str, tuple[Workspace
     """root directory -> the workspaces declared in the scan whose
     `repository_path` resolves to that root (`harness_config.workspaces_for_root`,
     as IACM602/IACM604 and the engine signal decide)."""
-    from . import harness_config
+    from .model import harness_config
 
     found: dict[str, tuple[Workspace, ...]] = {}
     for root in roots:
@@ -536,7 +536,7 @@ def _pipeline_targets(result: Any, roots: list[RootModule], workspaces: dict[str
 def iacm_stages(result: Any) -> list[PipelineTarget]:
     """Every IaCM stage of every pipeline in the scan, with its steps in
     execution order, read from the pipeline model (`pipeline.py`)."""
-    from .pipeline import build_pipelines, text_of
+    from .model.pipeline import build_pipelines, text_of
 
     out = []
     for pipeline in build_pipelines(result.repo):

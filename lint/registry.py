@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, Optional
 
 from .findings import Secret
-from .model import Span
+from .model.syntax import Span
 
 LEVELS = ("error", "warning", "note")
 SCOPES = ("file", "yaml", "module", "root", "repo", "pipeline")

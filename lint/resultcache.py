@@ -56,7 +56,7 @@ from collections.abc import Sequence
 from typing import Any, Optional
 
 from .findings import LEVEL_ORDER, Finding
-from .model import Repo, Span
+from .model.syntax import Repo, Span
 
 FORMAT = "results-v2"
 RACY_SECONDS = 2

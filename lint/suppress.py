@@ -31,7 +31,7 @@ from typing import Iterable, Optional, Sequence
 
 from .config import ConfigError
 from .findings import Finding
-from .model import Comment, HclFile, Repo, Span, YamlFile, YNode
+from .model.syntax import Comment, HclFile, Repo, Span, YamlFile, YNode
 
 UNUSED_SUPPRESSION = "IACM001"
 SUPPRESSION_WITHOUT_REASON = "IACM002"

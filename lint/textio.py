@@ -9,7 +9,7 @@ import stat
 from array import array
 from typing import Optional
 
-from .model import ParseError, Span
+from .model.syntax import ParseError, Span
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 

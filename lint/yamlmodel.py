@@ -23,7 +23,8 @@ from yaml.reader import ReaderError
 from . import limits
 from .limits import too_complex_message
 from .textio import decode_source, line_starts
-from .model import Comment, ParseError, Span, YamlFile, YNode
+from .model.pipeline import pipeline_kind, under_harness
+from .model.syntax import Comment, ParseError, Span, YamlFile, YNode
 
 try:  # libyaml is much faster on big files; positions are tested to be equal
     _LOADER = yaml.CSafeLoader
@@ -319,7 +320,6 @@ def load_yaml_bytes(data: bytes, path: str) -> YamlFile:
 
 # ---- which YAML is a pipeline ---------------------------------------------
 
-PIPELINE_TEMPLATE_TYPES = ("Pipeline", "Stage", "StepGroup", "Step")
 _YAML_SUFFIXES = (".yaml", ".yml")
 _TOP_PIPELINE_RE = re.compile(r"^(?:pipeline|template)[ \t]*:", re.MULTILINE)
 
@@ -331,10 +331,6 @@ class Candidate(NamedTuple):
 
     candidate: bool
     report_parse_error: bool
-
-
-def under_harness(path: str) -> bool:
-    return ".harness" in path.split("/")[:-1]
 
 
 def _first_content_line(text: str) -> str:
@@ -360,26 +356,6 @@ def is_pipeline_candidate(path: str, text: str) -> Candidate:
     first = _first_content_line(text)
     report = bool(_TOP_PIPELINE_RE.match(first))
     return Candidate(report or bool(_TOP_PIPELINE_RE.search(text)), report)
-
-
-def pipeline_kind(yaml_file: YamlFile) -> Optional[str]:
-    """"pipeline", "template" or "fragment" for a parsed pipeline file; None
-    for input sets, triggers and any other YAML."""
-    root = yaml_file.root
-    if root is None or root.kind != "map":
-        return None
-    pipeline = root.get("pipeline")
-    if pipeline is not None and pipeline.kind == "map":
-        return "pipeline"
-    template = root.get("template")
-    if template is not None and template.kind == "map":
-        type_node = template.get("type")
-        if type_node is not None and type_node.value in PIPELINE_TEMPLATE_TYPES:
-            return "template"
-        return None
-    if under_harness(yaml_file.path) and (root.get("steps") is not None or root.get("execution") is not None):
-        return "fragment"
-    return None
 
 
 def load_pipeline_file(path: str, text: str) -> Optional[YamlFile]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..knowledge.step_types import COMMAND_PLUGINS
-from ..pipeline import Stage, Step, is_expression, precedes
+from ..model.pipeline import Stage, Step, is_expression, precedes
 
 PLAN_COMMANDS = ("plan", "plan-destroy", "plan-refresh-only")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model import Repo
+from ..model.syntax import Repo
 from ..registry import Violation, rule
 
 

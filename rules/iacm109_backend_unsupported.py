@@ -7,8 +7,8 @@ from typing import Iterator, Optional
 from ..knowledge.backend_schemas import (
     ENGINE_TITLES, ENGINES, backend_types, closest, data, in_range, range_text, removed_error, schema,
 )
-from ..backends import accepting_releases, backend_blocks
-from ..model import RootModule
+from ..model.backends import accepting_releases, backend_blocks
+from ..model.syntax import RootModule
 from ..registry import Violation, rule
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..knowledge.backend_schemas import ENGINE_TITLES, has_feature
-from ..backends import accepting_releases, effective_backends
-from ..model import RootModule, Span
+from ..model.backends import accepting_releases, effective_backends
+from ..model.syntax import RootModule, Span
 from ..registry import Violation, rule
 
 

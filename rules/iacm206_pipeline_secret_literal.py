@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Iterator, Optional
 
 from ..findings import Secret
-from ..model import YNode
-from ..pipeline import Pipeline, is_expression
+from ..model.syntax import YNode
+from ..model.pipeline import Pipeline, is_expression
 from ..registry import Violation, rule
 from ..knowledge.secrets import assess
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..knowledge.step_types import SCRIPT_STEPS
-from ..pipeline import Pipeline, text_span
+from ..model.pipeline import Pipeline, text_span
 from ..registry import Violation, rule
 from ..knowledge.shell import find_iac_commands
 

@@ -7,7 +7,7 @@ import re
 from typing import Iterator, Optional
 
 from ..knowledge.step_types import KNOWN_STEP_TYPES
-from ..pipeline import Pipeline, is_expression
+from ..model.pipeline import Pipeline, is_expression
 from ..registry import Violation, rule
 
 # `IACM_TOFU_INIT` (the docs' example) and the like: engine and command in the name.

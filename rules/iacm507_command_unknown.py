@@ -6,7 +6,7 @@ import difflib
 from typing import Iterator
 
 from ..knowledge.step_types import PLUGIN_COMMANDS, TERRAFORM_PLUGIN, TOFU_PLUGIN
-from ..pipeline import Pipeline, is_expression, text_of
+from ..model.pipeline import Pipeline, is_expression, text_of
 from ..registry import Violation, rule
 
 

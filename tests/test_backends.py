@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from gitrepo import isolate_git, make_repo, write
-from iacm_lint import backends
+from iacm_lint.model import backends
 from iacm_lint.knowledge import backend_schemas
 from iacm_lint.cli import main
 from iacm_lint.engine import Options, run
-from iacm_lint.model import Span
+from iacm_lint.model.syntax import Span
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "testdata" / "examples"
 

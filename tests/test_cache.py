@@ -18,7 +18,7 @@ from iacm_lint import pool
 from iacm_lint.cli import main
 from iacm_lint.engine import Options, run
 from iacm_lint.hcl import parse_hcl
-from iacm_lint.model import TF, HclFile
+from iacm_lint.model.syntax import TF, HclFile
 
 TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from iacm_lint.hcl import parse_hcl
-from iacm_lint.model import NOT_LITERAL, Span
+from iacm_lint.model.syntax import NOT_LITERAL, Span
 from iacm_lint.textio import decode_source
 
 SOURCE = '''terraform {

@@ -27,11 +27,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import iacm_lint
 from iacm_lint import cache as cache_mod
 from iacm_lint import resultcache
 from iacm_lint.cli import main
 from iacm_lint.hcl import parse_hcl
-from iacm_lint.model import TF
+from iacm_lint.model.syntax import TF
 from iacm_lint.report import FORMATS
 
 HOSTILE_TF = '''terraform {
@@ -259,15 +260,20 @@ def test_an_unusable_key_file_is_replaced(cache_dir, repo, tmp_path, damage):
 # ---- forged and foreign parse-cache entries ----------------------------------------------
 
 
+# The files the v3 salt hashed, where they live now.
+V3_SALT_FILES = {"model.py": "model/syntax.py", "hcl.py": "hcl.py", "jsonpos.py": "jsonpos.py", "yamlmodel.py": "yamlmodel.py",
+                 "textio.py": "textio.py", "limits.py": "limits.py", "engine.py": "engine.py", "cache.py": "cache.py"}
+
+
 def _public_v3_salt() -> bytes:
     """The old parse cache's salt: the tool's version and source files, python-hcl2's version."""
     from iacm_lint import __version__
 
-    here = Path(cache_mod.__file__).parent
+    package = Path(iacm_lint.__file__).parent
     h = hashlib.blake2b(digest_size=16)
     h.update(f"v3|{__version__}|python-hcl2-{metadata.version('python-hcl2')}|{sys.version_info[:2]}".encode())
-    for name in ("model.py", "hcl.py", "jsonpos.py", "yamlmodel.py", "textio.py", "limits.py", "engine.py", "cache.py"):
-        h.update(name.encode() + b"\0" + (here / name).read_bytes())
+    for name, path in V3_SALT_FILES.items():
+        h.update(name.encode() + b"\0" + (package / path).read_bytes())
     return h.digest()
 
 

@@ -26,7 +26,7 @@ from test_hostile_repos import GOOD, iacm000, repo, scan
 
 from iacm_lint import hcl, limits, pool, textio, yamlmodel
 from iacm_lint.engine import Options, parse_source, run
-from iacm_lint.model import TF, TF_JSON, TFVARS, YAML
+from iacm_lint.model.syntax import TF, TF_JSON, TFVARS, YAML
 
 DIGITS = "9" * 5000  # Python's int() refuses 4,301 digits and more
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from iacm_lint.engine import Options, parse_source, run
 from iacm_lint.limits import MAX_NESTING, parse_size, too_deep
-from iacm_lint.model import TF, TF_JSON, TFBACKEND, TFVARS, TFVARS_JSON, YAML, HclFile, ParseError, YamlFile
+from iacm_lint.model.syntax import TF, TF_JSON, TFBACKEND, TFVARS, TFVARS_JSON, YAML, HclFile, ParseError, YamlFile
 from iacm_lint.textio import decode_source, size_text
 
 settings.register_profile("dev", max_examples=200, deadline=None,

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from iacm_lint.cli import main
 from iacm_lint.engine import Options, run
 from iacm_lint.findings import Finding
-from iacm_lint.model import Comment, Repo, Span
+from iacm_lint.model.syntax import Comment, Repo, Span
 from iacm_lint.registry import get_rule
 from iacm_lint.suppress import apply_filters, parse_directive
 from iacm_lint.yamlmodel import load_yaml

@@ -13,6 +13,8 @@ PLUGIN_ENGINES = {TOFU_PLUGIN: "opentofu", TERRAFORM_PLUGIN: "terraform"}
 COMMAND_PLUGINS = (TOFU_PLUGIN, TERRAFORM_PLUGIN, TERRAGRUNT_PLUGIN)
 SCRIPT_STEPS = ("Run", "ShellScript", "Plugin")
 APPROVAL_STEPS = ("IACMApproval", "HarnessApproval")
+# The `template.type` values of pipeline templates (the others are not pipelines).
+PIPELINE_TEMPLATE_TYPES = ("Pipeline", "Stage", "StepGroup", "Step")
 
 # Commands of the Terraform/OpenTofu plugin steps (harness-pipelines.md).
 PLUGIN_COMMANDS = ("init", "plan", "apply", "destroy", "plan-destroy", "plan-refresh-only", "apply-refresh-only",

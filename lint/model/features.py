@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator, Optional
 
-from .knowledge import releases as rel
+from ..knowledge import releases as rel
 from .compat import READS_TF, READS_TF_AND_TOFU, files_read, root_modules
-from .memo import per_object
-from .model import Block, Expr, HclFile, RootModule, Span
+from ..memo import per_object
+from .syntax import Block, Expr, HclFile, RootModule, Span
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Union
 
-from .knowledge import releases as rel
-from .memo import per_object
-from .model import Attribute, HclFile, Module, RootModule
-from .knowledge.releases import Release
-from .knowledge.versions import ConstraintError, Constraints, Version, parse_constraints, parse_version
+from ..knowledge import releases as rel
+from ..memo import per_object
+from .syntax import Attribute, HclFile, Module, RootModule
+from ..knowledge.releases import Release
+from ..knowledge.versions import ConstraintError, Constraints, Version, parse_constraints, parse_version
 
 REQUIRED_VERSION = "required_version"
 COMPATIBLE_WITH = "compatible_with"

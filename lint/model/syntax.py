@@ -365,7 +365,10 @@ class Repo:
     modules: dict[str, Module] = field(default_factory=dict)
     roots: list[RootModule] = field(default_factory=list)
     in_git: bool = False
+    git_toplevel: Optional[str] = None  # the work tree holding the scan root (None outside git)
+    git_remotes: tuple[str, ...] = ()  # URLs of its remotes on a git host, from its config (IACM601-604)
     tracked: Optional[frozenset[str]] = None  # every tracked path (relative), incl. .terraform/
     ignored_paths: frozenset[str] = frozenset()  # discovered files that git ignores (not part of any module)
     notes: list[str] = field(default_factory=list)  # for --verbose
+    heredoc_yaml: dict = field(default_factory=dict)  # (path, heredoc span) -> YamlFile: pipelines in harness_platform_pipeline heredocs
     stats: dict = field(default_factory=dict)  # file accounting (lint/stats.py), filled by engine.build_repo

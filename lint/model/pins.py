@@ -7,8 +7,8 @@ Read: `.opentofu-version`, `.terraform-version`, `.tool-versions`,
 `.tofu-version` (no tool reads it). A pin file applies to its own directory
 and every root below it; for each tool the nearest one wins.
 
-Registers the `--engine auto` signal for pin files (priority 30, after
-Harness workspaces and pipelines, before `.tofu` files).
+`pin_file_signal` is the `--engine auto` signal of pin files (after Harness
+workspaces and pipelines, before `.tofu` files: model/engine_choice.py).
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .knowledge import releases as rel
+from ..knowledge import releases as rel
 from .compat import accepting_releases
-from .engine import EngineChoice, engine_signal
-from .model import Repo, RootModule, Span
-from .knowledge.versions import ConstraintError, VersionError, parse_constraints, parse_version
+from .syntax import Repo, RootModule, Span
+from ..knowledge.versions import ConstraintError, VersionError, parse_constraints, parse_version
 
 # In engine-resolution order (product.md).
 PIN_FILES = (".opentofu-version", ".terraform-version", ".tool-versions", "mise.toml", ".mise.toml", ".tfswitchrc")
@@ -177,12 +176,13 @@ def nearest_pins(repo: Repo, root: RootModule) -> list[Pin]:
     return []
 
 
-@engine_signal(30)
-def pin_file_signal(repo: Repo, root: RootModule) -> Optional[EngineChoice]:
+def pin_file_signal(repo: Repo, root: RootModule) -> Optional[tuple[str, str]]:
+    """The `--engine auto` signal of pin files (model/engine_choice.py): the
+    first pin of the nearest directory that has any, as (engine, reason)."""
     pins = nearest_pins(repo, root)
     if not pins:
         return None
-    return EngineChoice(pins[0].tool, f"pin file {pins[0].path}")
+    return pins[0].tool, f"pin file {pins[0].path}"
 
 
 def resolve(pin: Pin, root: Optional[RootModule]) -> Resolved:

@@ -6,17 +6,19 @@
 - `target(repo, workspace)`: does the workspace run a folder of the scanned
   repository, and which root is it (IACM602, IACM604, the engine signal)?
 - `heredoc_pipelines(repo)`: the pipeline YAML in `harness_platform_pipeline`
-  `yaml = <<EOT` heredocs, parsed with positions inside the `.tf` file, so
-  that every 5xx rule can check them like pipeline files.
-- the strongest `--engine auto` signal (priority 10): a workspace whose
-  `repository_path` is the root names its `provisioner_type`.
+  `yaml = <<EOT` heredocs (parsed by the scan stage, parse/heredoc.py, with
+  positions inside the `.tf` file), so that every 5xx rule can check them
+  like pipeline files.
+- the strongest `--engine auto` signal (model/engine_choice.py): a workspace
+  whose `repository_path` is the root names its `provisioner_type`.
 
 Which repository a workspace targets is decided conservatively:
 
-1. with git remotes on a git host, a literal `repository` (URL in
-   https/ssh/scp form, or a bare repository name) that matches a remote is
-   this repository, one that does not is another repository (remotes that
-   are local paths, as in a clone of a clone, do not count);
+1. with git remotes on a git host (the scan stage reads them: gitinfo.py),
+   a literal `repository` (URL in https/ssh/scp form, or a bare repository
+   name) that matches a remote is this repository, one that does not is
+   another repository (remotes that are local paths, as in a clone of a
+   clone, do not count);
 2. without remotes, a `repository` whose last segment is the name of the git
    work tree or the scan root is this repository;
 3. otherwise, when some workspace with the same `repository` value (literal
@@ -29,18 +31,13 @@ Which repository a workspace targets is decided conservatively:
 
 from __future__ import annotations
 
-import configparser
 import os
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator, Optional
+from typing import Any, Iterator, Optional
 
-from .engine import EngineChoice, engine_signal
-from .model import NOT_LITERAL, TF, TF_JSON, Attribute, Block, Expr, HclFile, Repo, RootModule, YamlFile, normalise_dir
-from .yamlmodel import load_yaml
-
-if TYPE_CHECKING:
-    from .knowledge.secrets import Judgement
+from ..knowledge.secrets import Judgement, find_credentials, judge, mask, secret_name_kind
+from .syntax import NOT_LITERAL, TF, TF_JSON, Attribute, Block, Expr, HclFile, Repo, RootModule, YamlFile, normalise_dir
 
 WORKSPACE = "harness_platform_workspace"
 PIPELINE = "harness_platform_pipeline"
@@ -268,141 +265,15 @@ def pipeline_resources(repo: Repo) -> list[tuple[HclFile, Block]]:
 
 # ---- pipelines in heredocs -----------------------------------------------------------
 
-_DIRECTIVE = re.compile(r"(?<!%)%\{")
-
-
-def heredoc_yaml(path: str, expr: Expr) -> Optional[YamlFile]:
-    """The YAML of a heredoc expression, positioned inside the `.tf` file
-    (`<<-` indentation trimming becomes a column offset). None for other
-    expressions and for heredocs with template directives (`%{ if }`,
-    `%{ for }`), whose rendered YAML cannot be known. `${…}` interpolations
-    stay in the text as values; when they break the YAML syntax, they are
-    masked with a same-length placeholder and parsed again."""
-    if expr.kind != "heredoc":
-        return None
-    lines = expr.text.split("\n")
-    if len(lines) < 2:
-        return None
-    header = lines[0].strip()
-    body = [line.rstrip("\r") for line in lines[1:-1]]
-    cut = 0
-    if header.startswith("<<-"):
-        indents = [len(line) - len(line.lstrip(" \t")) for line in body if line.strip()]
-        cut = min(indents) if indents else 0
-    text = "".join(line[cut:] + "\n" for line in body)
-    if _DIRECTIVE.search(text):
-        return None
-    parsed = load_yaml(text, path, line_offset=expr.span.line, col_offset=cut)
-    if parsed.error is not None and "${" in text:
-        masked = load_yaml(mask_interpolations(text), path, line_offset=expr.span.line, col_offset=cut)
-        if masked.error is None:
-            return masked
-    return parsed
-
-
-def mask_interpolations(text: str) -> str:
-    """Each `${…}` (braces balanced, quoted strings skipped) becomes
-    `${xxx…}` of the same length, so positions do not move."""
-    out = []
-    i = 0
-    n = len(text)
-    while i < n:
-        start = text.find("${", i)
-        if start == -1 or (start > 0 and text[start - 1] == "$"):
-            if start == -1:
-                out.append(text[i:])
-                break
-            out.append(text[i:start + 2])
-            i = start + 2
-            continue
-        depth, j, quote = 0, start + 1, False
-        while j < n:
-            ch = text[j]
-            if quote:
-                if ch == "\\":
-                    j += 1
-                elif ch == '"':
-                    quote = False
-            elif ch == '"':
-                quote = True
-            elif ch == "{":
-                depth += 1
-            elif ch == "}":
-                depth -= 1
-                if depth == 0:
-                    break
-            elif ch == "\n":
-                break
-            j += 1
-        if j >= n or text[j] != "}":
-            out.append(text[i:start + 2])
-            i = start + 2
-            continue
-        out.append(text[i:start])
-        out.append("${" + "x" * (j - start - 2) + "}")
-        i = j + 1
-    return "".join(out)
-
-
-def _heredocs(repo: Repo) -> dict:
-    """(path, heredoc span) -> parsed YAML, for every `harness_platform_pipeline`
-    `yaml` heredoc of the scan, in path order."""
-
-    def build(r: Repo) -> dict:
-        found = {}
-        for hcl_file, block in pipeline_resources(r):
-            attribute = block.attr("yaml")
-            if attribute is None:
-                continue
-            parsed = heredoc_yaml(hcl_file.path, attribute.expr)
-            if parsed is not None:
-                found[(hcl_file.path, attribute.expr.span)] = parsed
-        return found
-
-    return cached_per_repo(repo, "heredocs", build)
-
 
 def heredoc_pipelines(repo: Repo) -> list[YamlFile]:
     """The parsed YAML of every `harness_platform_pipeline` `yaml` heredoc in
-    the scan (parse failures included, with `error` set), path order."""
-    return list(_heredocs(repo).values())
+    the scan (parse failures included, with `error` set), path order; the
+    scan stage parsed them (scan/repository.py)."""
+    return list(repo.heredoc_yaml.values())
 
 
 # ---- which repository a workspace targets --------------------------------------------
-
-
-def remote_urls(toplevel: Optional[str]) -> tuple[str, ...]:
-    """The `url` of every `[remote "…"]` in the repository's git config,
-    read from the file (no git subprocess)."""
-    if toplevel is None:
-        return ()
-    from .gitinfo import git_dir, read_git_file
-
-    directory = git_dir(toplevel)
-    if directory is None:
-        return ()
-    parser = configparser.RawConfigParser(strict=False, interpolation=None)
-    try:
-        parser.read_string(read_git_file(os.path.join(directory, "config")))
-    except configparser.Error:
-        return ()
-    urls = []
-    for section in parser.sections():
-        if section.lower().startswith("remote ") and parser.has_option(section, "url"):
-            url = parser.get(section, "url").strip()
-            if _is_hosted(url):
-                urls.append(url)
-    return tuple(urls)
-
-
-def _is_hosted(url: str) -> bool:
-    """A remote on a git host (https/ssh URL or scp-like `host:path`), not a
-    local clone (`/srv/repo`, `../repo`, `file://…`): a local path says
-    nothing about the repository name Harness knows, so it is no evidence."""
-    if "://" in url:
-        return not url.lower().startswith("file://")
-    head, colon, _ = url.partition(":")
-    return bool(colon) and "/" not in head and len(head) > 1  # `C:\repo` is a drive letter
 
 
 @dataclass
@@ -417,14 +288,12 @@ class _RepoFacts:
 
 def _facts(repo: Repo) -> _RepoFacts:
     def build(r: Repo) -> _RepoFacts:
-        from .gitinfo import find_toplevel
-
-        toplevel = find_toplevel(r.root) if r.in_git else None
+        toplevel = r.git_toplevel
         prefix = ""
         if toplevel is not None:
             relative = os.path.relpath(r.root, toplevel).replace(os.sep, "/")
             prefix = "." if relative == "." else relative
-        remotes = tuple(dict.fromkeys(normalise_repository_url(u) for u in remote_urls(toplevel)))
+        remotes = tuple(dict.fromkeys(normalise_repository_url(u) for u in r.git_remotes))
         names = {os.path.basename(os.path.normpath(r.root)).lower()}
         if toplevel is not None:
             names.add(os.path.basename(os.path.normpath(toplevel)).lower())
@@ -600,8 +469,6 @@ def variable_secret(variable: Variable) -> Optional[Judgement]:
     detector: a secret-like key with a non-placeholder literal, or any
     literal with a credential format. None otherwise (and for
     `value_type = "secret"`)."""
-    from .knowledge.secrets import Judgement, find_credentials, judge, mask, secret_name_kind
-
     attribute = variable.value
     if variable.value_type != "string" or attribute is None or not isinstance(attribute.value, str):
         return None
@@ -623,7 +490,7 @@ def secret_scan_exclusions(hcl_file: HclFile, repo: Repo) -> list:
     so that IACM206 keeps the secret-named keys)."""
     spans = [v.value.span for w in workspaces(repo) if w.file is hcl_file
              for v in w.variables() if variable_secret(v) is not None]
-    parsed = _heredocs(repo)
+    parsed = repo.heredoc_yaml
     for file, block in pipeline_resources(repo):
         attribute = block.attr("yaml")
         if file is hcl_file and attribute is not None:
@@ -636,10 +503,9 @@ def secret_scan_exclusions(hcl_file: HclFile, repo: Repo) -> list:
 # ---- engine signal --------------------------------------------------------------------
 
 
-@engine_signal(10)
-def workspace_engine_signal(repo: Repo, root: RootModule) -> Optional[EngineChoice]:
+def workspace_engine_signal(repo: Repo, root: RootModule) -> Optional[tuple[str, str]]:
     """`provisioner_type` of the workspaces whose `repository_path` is this
-    root; skipped when they disagree."""
+    root, as (engine, reason); None when they disagree or there is none."""
     chosen: dict[str, Workspace] = {}
     for workspace in workspaces_for_root(repo, root):
         engine = workspace.engine
@@ -648,4 +514,4 @@ def workspace_engine_signal(repo: Repo, root: RootModule) -> Optional[EngineChoi
     if len(chosen) != 1:
         return None
     engine, workspace = next(iter(chosen.items()))
-    return EngineChoice(engine, f"workspace {workspace.address} in {workspace.file.path}")
+    return engine, f"workspace {workspace.address} in {workspace.file.path}"

@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
-from .knowledge.step_types import COMMAND_PLUGINS, IACM_STAGE, PLUGIN_ENGINES
-from .model import Repo, Span, YamlFile, YNode
-from .yamlmodel import pipeline_kind
+from ..knowledge.step_types import COMMAND_PLUGINS, IACM_STAGE, PIPELINE_TEMPLATE_TYPES, PLUGIN_ENGINES
+from .harness_config import cached_per_repo, heredoc_pipelines
+from .syntax import Repo, RootModule, Span, YamlFile, YNode
 
 _EXPRESSION = re.compile(r"<\+.*?>", re.DOTALL)
 
@@ -215,6 +215,32 @@ class Pipeline:
                 yield stage, step
 
 
+# ---- which YAML is a pipeline ----------------------------------------------
+
+def under_harness(path: str) -> bool:
+    return ".harness" in path.split("/")[:-1]
+
+
+def pipeline_kind(yaml_file: YamlFile) -> Optional[str]:
+    """"pipeline", "template" or "fragment" for a parsed pipeline file; None
+    for input sets, triggers and any other YAML."""
+    root = yaml_file.root
+    if root is None or root.kind != "map":
+        return None
+    pipeline = root.get("pipeline")
+    if pipeline is not None and pipeline.kind == "map":
+        return "pipeline"
+    template = root.get("template")
+    if template is not None and template.kind == "map":
+        type_node = template.get("type")
+        if type_node is not None and type_node.value in PIPELINE_TEMPLATE_TYPES:
+            return "template"
+        return None
+    if under_harness(yaml_file.path) and (root.get("steps") is not None or root.get("execution") is not None):
+        return "fragment"
+    return None
+
+
 # ---- building ---------------------------------------------------------------
 
 
@@ -340,8 +366,6 @@ def build_pipelines(repo: Repo) -> list[Pipeline]:
     result = []
     yaml_files = list(repo.yaml_files)
     if hasattr(repo, "hcl_files"):  # pipelines in harness_platform_pipeline `yaml` heredocs (issue 13)
-        from .harness_config import heredoc_pipelines
-
         yaml_files = sorted((*yaml_files, *heredoc_pipelines(repo)), key=lambda f: f.path)
     for yaml_file in yaml_files:
         if yaml_file.path in ignored:
@@ -392,8 +416,6 @@ def pipeline_engine_signal(repo: Repo) -> tuple[Optional[str], str]:
     .harness/deploy.yaml") when IaCM stages use IACMOpenTofuPlugin steps only,
     ("terraform", …) for IACMTerraformPlugin only, (None, reason) when they
     mix both types or use neither."""
-    from .harness_config import cached_per_repo
-
     return cached_per_repo(repo, "pipeline_engine_signal", _engine_signal)
 
 
@@ -412,13 +434,8 @@ def _engine_signal(repo: Repo) -> tuple[Optional[str], str]:
     return None, "no pipeline uses an IaCM OpenTofu or Terraform plugin step"
 
 
-def _register_signal() -> None:
-    from .engine import EngineChoice, engine_signal
-
-    @engine_signal(20)
-    def _pipeline_signal(repo: Repo, root) -> Optional[EngineChoice]:
-        engine, reason = pipeline_engine_signal(repo)
-        return EngineChoice(engine, reason) if engine is not None else None
-
-
-_register_signal()
+def pipeline_signal(repo: Repo, root: RootModule) -> Optional[tuple[str, str]]:
+    """The `--engine auto` signal of the scan's pipelines (model/engine_choice.py):
+    (engine, reason) when they use one plugin type only, else None."""
+    engine, reason = pipeline_engine_signal(repo)
+    return (engine, reason) if engine is not None else None

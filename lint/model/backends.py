@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Optional, Union
 
 from . import compat
-from .knowledge import releases
-from .model import Attribute, Block, Expr, HclFile, Module, RootModule, Span
+from ..knowledge import releases
+from .syntax import Attribute, Block, Expr, HclFile, Module, RootModule, Span
 
 
 # ---- releases that accept a root ----------------------------------------------
