@@ -19,7 +19,7 @@ import os
 import shutil
 
 from iacm_lint.discover import classify
-from iacm_lint.hcl import parse_hcl
+from iacm_lint.parse.hcl import parse_hcl
 from iacm_lint.model.syntax import TF
 
 

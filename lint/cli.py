@@ -108,7 +108,7 @@ def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, 
     outputs = _parse_formats(formats, output)
     limits = {}
     if max_file_size is not None:
-        from .limits import parse_size
+        from .parse.limits import parse_size
 
         try:
             limits["max_file_bytes"] = parse_size(max_file_size)

@@ -137,7 +137,7 @@ def read_capped_text(path: str, display: str, what: str, limit: int, if_missing:
     """A configuration or baseline file as text: a regular file (a FIFO or
     `/dev/zero` is refused, not waited for or read forever) of at most
     `limit` bytes, UTF-8. Any problem is a one-line `ConfigError`."""
-    from .textio import NotRegularFileError, read_regular, size_text
+    from .parse.textio import NotRegularFileError, read_regular, size_text
 
     try:
         data = read_regular(path, limit + 1)
@@ -198,7 +198,7 @@ def shown(text: object, limit: int = 40) -> str:
 
 
 def _yaml_tree(text: str, display: str) -> _Node:
-    from .yamlmodel import load_yaml  # the pipeline loader: safe, alias-bomb and depth guarded
+    from .parse.yaml import load_yaml  # the pipeline loader: safe, alias-bomb and depth guarded
 
     parsed = load_yaml(text, display, single_document=True)
     if parsed.error is not None:
@@ -411,8 +411,8 @@ def _per_file_ignores(check: _Checker, node: _Node, key: str) -> tuple[tuple[str
 
 
 def _file_size(check: _Checker, node: _Node, key: str) -> int:
-    from .limits import MAX_SIZE_LIMIT
-    from .textio import size_text
+    from .parse.limits import MAX_SIZE_LIMIT
+    from .parse.textio import size_text
 
     value = node.value
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_SIZE_LIMIT:

@@ -16,13 +16,12 @@ from typing import Any, Callable, Optional
 from . import discover
 from .findings import LEVEL_ORDER, Finding, Secret
 from .gitinfo import find_toplevel, remote_urls
-from .limits import within_limits  # nesting bound: deeper models would overflow pickling and rules
 from .model.engine_choice import EngineChoice, resolve_engine
 from .model.harness_config import pipeline_resources
-from .model.syntax import YAML, HclFile, ParseError, Repo, RootModule, Span, YamlFile
+from .model.syntax import YAML, HclFile, Repo, RootModule, YamlFile
 from .parse.heredoc import heredoc_yaml
 from .registry import Rule, Violation, all_rules, matches
-from .textio import DEFAULT_MAX_BYTES, decode_source, read_source
+from .parse.textio import DEFAULT_MAX_BYTES
 
 
 @dataclass
@@ -102,62 +101,6 @@ def _any_root_declares_backend(repo: Repo) -> bool:
                for root in repo.roots for block in root.module.terraform_blocks())
 
 
-# ---- parsing ------------------------------------------------------------------
-
-
-def parse_file(abs_path: str, rel_path: str, kind: str, max_bytes: int = DEFAULT_MAX_BYTES):
-    """Read and parse one file into its model (HclFile or YamlFile, or None
-    for YAML that is not a pipeline). Picklable for a process pool."""
-    text, error = read_source(abs_path, rel_path, max_bytes)
-    return parse_source(text, error, rel_path, kind)
-
-
-def parse_bytes(data: bytes, rel_path: str, kind: str):
-    """`parse_file` of bytes already read (the pool and the cache hash them first)."""
-    try:
-        text, error = decode_source(data, rel_path)
-    except Exception as exc:  # noqa: BLE001 - MemoryError: as parse_source
-        return not_analysed(rel_path, kind, exc)
-    return parse_source(text, error, rel_path, kind)
-
-
-def parse_source(text, error, rel_path: str, kind: str):
-    """`parse_file` after reading: `text` decoded, or None with `error`.
-    Never raises: whatever goes wrong in a parser (a bug, MemoryError,
-    RecursionError) makes that one file an IACM000, not the end of the scan."""
-    try:
-        return _parse_text(text, error, rel_path, kind)
-    except Exception as exc:  # noqa: BLE001 - one file must not end the scan
-        return not_analysed(rel_path, kind, exc)
-
-
-def not_analysed(rel_path: str, kind: str, exc: BaseException):
-    """The model of a file whose parsing failed with `exc`: an IACM000 that
-    names the exception's type and place, never its text (it may quote the file)."""
-    from .redact import describe_exception
-
-    error = ParseError(f"internal error ({describe_exception(exc)}), not analysed", Span.file_start(rel_path))
-    return YamlFile(rel_path, None, error=error) if kind == YAML else HclFile(rel_path, kind, error=error)
-
-
-def _parse_text(text, error, rel_path: str, kind: str):
-    if kind == YAML:
-        from .yamlmodel import load_pipeline_file
-
-        if text is None:
-            return YamlFile(rel_path, None, error=error) if _yaml_error_matters(rel_path) else None
-        return within_limits(load_pipeline_file(rel_path, text), text)
-    if text is None:
-        return HclFile(rel_path, kind, error=error)
-    from .hcl import parse_hcl  # lark and its grammar load only when something is parsed
-
-    return within_limits(parse_hcl(text, rel_path, kind), text)
-
-
-def _yaml_error_matters(rel_path: str) -> bool:
-    return rel_path.startswith(".harness/") or "/.harness/" in rel_path
-
-
 @dataclass
 class Discovered:
     """What discovery found before anything is parsed: the walk and git's view."""
@@ -181,7 +124,7 @@ def discover_scan(paths: list[str], options: Options) -> Discovered:
     notes = list(walked.notes)
     home = None
     if options.cache:
-        from .cache import user_cache  # never a directory inside the scanned tree (issue 25)
+        from .cachedir import user_cache  # never a directory inside the scanned tree (issue 25)
 
         home = user_cache(root, notes)
     return Discovered(root, walked, git_view(root, notes), notes, started_ns, home)
@@ -221,7 +164,7 @@ def repo_from(found: Discovered, options: Options) -> Repo:
 
 class EnvironmentProblem(Exception):
     """The importable `hcl2` package is not the python-hcl2 the parser needs
-    (lint/envcheck.py: bc-python-hcl2 from checkov installed over it)."""
+    (parse/envcheck.py: bc-python-hcl2 from checkov installed over it)."""
 
 
 _PARSER_CHECKED = False
@@ -230,7 +173,7 @@ _PARSER_CHECKED = False
 def _require_usable_parser() -> None:
     global _PARSER_CHECKED
     if not _PARSER_CHECKED:
-        from .envcheck import hcl2_problem
+        from .parse.envcheck import hcl2_problem
 
         problem = hcl2_problem()
         if problem:

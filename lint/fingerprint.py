@@ -111,7 +111,7 @@ def lines_under(root: str) -> LinesReader:
     """A reader of scan-root relative paths; None for files it cannot read."""
 
     def read(path: str) -> Optional[Sequence[str]]:
-        from .textio import read_regular  # never blocks on a FIFO or reads a device
+        from .parse.textio import read_regular  # never blocks on a FIFO or reads a device
 
         try:
             data = read_regular(os.path.join(root, *path.split("/")))

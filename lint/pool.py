@@ -32,9 +32,10 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from .cache import MISS, ParseCache, UserCache, dumps, loads
+from .parse.cache import MISS, ParseCache, dumps, loads
+from .cachedir import UserCache
 from .model.syntax import YAML
-from .textio import read_regular
+from .parse.textio import read_regular
 
 POOL_MIN_BYTES = 192 * 1024  # ~0.4 s of parsing on one core; less is faster without workers
 CHUNK_BYTES = 48 * 1024  # upper bound of one task's source size
@@ -69,7 +70,7 @@ def parse_all(jobs: list[tuple[str, str, str]], options, home: Optional[UserCach
 
 
 def _parse_all(jobs: list[tuple[str, str, str]], options, home: Optional[UserCache], notes: list[str]) -> list[Any]:
-    from .engine import parse_file
+    from .parse.file import parse_file
 
     cache = ParseCache(home) if home is not None else None
     results: list[Any] = [None] * len(jobs)
@@ -144,7 +145,7 @@ def _read(abs_path: str, max_bytes: int) -> Optional[bytes]:
 def _parse_chunk(chunk: list[Job], cache: Optional[ParseCache]) -> list[tuple[Any, Optional[bytes]]]:
     """[(model, its encoding when it was cached)] for `chunk`; the new cache
     entries are written in one transaction."""
-    from .engine import parse_bytes
+    from .parse.file import parse_bytes
 
     out = []
     entries = []
@@ -174,7 +175,7 @@ def _parse_chunk(chunk: list[Job], cache: Optional[ParseCache]) -> list[tuple[An
 def _load_parser(cache: Optional[ParseCache]) -> None:
     """Load the grammar's parse tables (once per process) before the first
     HCL file: tables built at run time go to this scan's cache, or nowhere."""
-    from .parsetables import parser
+    from .parse.tables import parser
 
     parser(cache.home if cache is not None else None)
 
@@ -234,7 +235,7 @@ def _encoded(model: Any, job: Job) -> bytes:
     try:
         return dumps(model)
     except Exception as exc:  # noqa: BLE001 - an unpicklable model is that file's IACM000
-        from .engine import not_analysed
+        from .parse.file import not_analysed
 
         return dumps(not_analysed(job[1], job[2], exc))
 

@@ -12,7 +12,7 @@ from iacm_lint.knowledge import releases as rel
 from iacm_lint.model.engine_choice import OPTION, PIN_FILE, EngineChoice, resolve_engine
 from iacm_lint.engine import Options, build_repo, check_repo, run
 from iacm_lint.model.features import feature_uses
-from iacm_lint.hcl import parse_hcl
+from iacm_lint.parse.hcl import parse_hcl
 from iacm_lint.model.syntax import Module, Repo, RootModule, SourceFile
 from iacm_lint.model.pins import parse_pin_file, pins_for_root, resolve
 

@@ -13,7 +13,7 @@ from iacm_lint.model.harness_config import (
     OTHER, THIS, UNKNOWN, normalise_repository_path, normalise_repository_url, target, workspaces,
 )
 from iacm_lint.parse.heredoc import heredoc_yaml, mask_interpolations
-from iacm_lint.hcl import parse_hcl
+from iacm_lint.parse.hcl import parse_hcl
 from iacm_lint.model.syntax import TF
 
 from gitrepo import git, isolate_git, make_repo, write

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint import discover, textio
+from iacm_lint import discover
+from iacm_lint.parse import textio
 from iacm_lint.engine import Options, run
 
 GOOD = 'resource "null_resource" "ok" {\n  triggers = { a = "b" }\n}\n'

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iacm_lint.engine import parse_source
+from iacm_lint.parse.file import parse_source
 
 ACCESS_KEY = "AKIAQ3EGRZ7T4XBN5LMW"
 SECRET_KEY = "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"

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from gitrepo import git, isolate_git
 from iacm_lint import engine, resultcache
-from iacm_lint.cache import user_cache
+from iacm_lint.cachedir import user_cache
 from iacm_lint.cli import main
 from iacm_lint.engine import Options, run
 from iacm_lint.report import FORMATS

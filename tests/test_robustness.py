@@ -14,10 +14,11 @@ import tempfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iacm_lint.engine import Options, parse_source, run
-from iacm_lint.limits import MAX_NESTING, parse_size, too_deep
+from iacm_lint.engine import Options, run
+from iacm_lint.parse.file import parse_source
+from iacm_lint.parse.limits import MAX_NESTING, parse_size, too_deep
 from iacm_lint.model.syntax import TF, TF_JSON, TFBACKEND, TFVARS, TFVARS_JSON, YAML, HclFile, ParseError, YamlFile
-from iacm_lint.textio import decode_source, size_text
+from iacm_lint.parse.textio import decode_source, size_text
 
 settings.register_profile("dev", max_examples=200, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -9,7 +9,7 @@ import re
 from typing import Optional
 
 from ..model.syntax import Expr, YamlFile
-from ..yamlmodel import load_yaml
+from .yaml import load_yaml
 
 _DIRECTIVE = re.compile(r"(?<!%)%\{")
 

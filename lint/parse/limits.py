@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional, Union
 
-from .model.syntax import Block, Expr, HclFile, ParseError, Span, YamlFile, YNode
+from ..model.syntax import Block, Expr, HclFile, ParseError, Span, YamlFile, YNode
 
 MAX_NESTING = 100
 MAX_TOKENS = 500_000

@@ -15,7 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
-from .model.syntax import NOT_LITERAL, TFVARS_JSON, Attribute, Block, Expr, HclFile, ParseError, Span, StringPart
+from ..model.syntax import NOT_LITERAL, TFVARS_JSON, Attribute, Block, Expr, HclFile, ParseError, Span, StringPart
 from . import limits
 from .limits import MAX_NESTING, nesting_message, number_value, too_complex_message
 from .textio import line_starts

@@ -23,8 +23,8 @@ from yaml.reader import ReaderError
 from . import limits
 from .limits import too_complex_message
 from .textio import decode_source, line_starts
-from .model.pipeline import pipeline_kind, under_harness
-from .model.syntax import Comment, ParseError, Span, YamlFile, YNode
+from ..model.pipeline import pipeline_kind, under_harness
+from ..model.syntax import Comment, ParseError, Span, YamlFile, YNode
 
 try:  # libyaml is much faster on big files; positions are tested to be equal
     _LOADER = yaml.CSafeLoader

@@ -6,7 +6,7 @@ container starts empty, so every CI run would pay it; and the tables used
 to be a pickle in the cache directory, which a repository could plant
 (issues 25 and 27).
 
-The file `data/hcl2-tables.json` is made by `python scripts/build_parse_tables.py`
+The file `hcl2-tables.json` (next to this module) is made by `python scripts/build_parse_tables.py`
 and holds:
 - `built_from`: the SHA-256 of the grammar (python-hcl2's, terminals rewritten), the lark and python-hcl2
   versions and FORMAT. Tables are only used with exactly those;
@@ -23,7 +23,7 @@ table: data, never code.
 
 Another python-hcl2 or lark than the release was built with: the tables are
 built once (a second or so) and kept in the per-user cache directory
-(lint/cache.py), sealed with an HMAC under the per-user key, so a file a
+(lint/cachedir.py), sealed with an HMAC under the per-user key, so a file a
 repository (or another user) wrote is never taken for them. No usable cache
 directory, or `--no-cache`: built in every run.
 """
@@ -36,7 +36,7 @@ import os
 from typing import Any, Optional
 
 FORMAT = 1
-PACKAGED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "hcl2-tables.json")
+PACKAGED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hcl2-tables.json")
 REGENERATE = "python scripts/build_parse_tables.py"
 _DEFAULT: Any = object()  # parser(): no cache directory given, find the per-user one
 
@@ -103,7 +103,7 @@ def identity() -> dict:
 
 def parser(home: Any = _DEFAULT):
     """The lark parser for python-hcl2's grammar (built once per process).
-    `home`: the lint/cache.py UserCache where tables built at run time are
+    `home`: the lint/cachedir.py UserCache where tables built at run time are
     kept, or None for nowhere; by default the per-user cache directory."""
     global _PARSER, loaded_from
     if _PARSER is None:
@@ -112,7 +112,7 @@ def parser(home: Any = _DEFAULT):
         loaded_from = "package"
         if document is None:
             if home is _DEFAULT:
-                from .cache import user_cache
+                from ..cachedir import user_cache
 
                 home = user_cache()
             document, loaded_from = _cached_or_built(wanted, home)

@@ -24,20 +24,20 @@ from typing import Any, Optional
 from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from .jsonpos import template_references
+from .tf_json import template_references
 from . import limits
 from .limits import number_value, too_complex_message
-from .model.syntax import (
+from ..model.syntax import (
     NOT_LITERAL, TF_JSON, TFVARS_JSON, Attribute, Block, Comment, Expr, HclFile, ParseError, Span, StringPart,
 )
-from .parsetables import parser as _parser  # python-hcl2's grammar, its tables shipped in the package
+from .tables import parser as _parser  # python-hcl2's grammar, its tables shipped in the package
 
 
 def parse_hcl(text: str, path: str, kind: str) -> HclFile:
     """Parse decoded HCL or JSON source into an HclFile. Never raises for bad
     input: syntax errors become HclFile.error (IACM000)."""
     if kind in (TF_JSON, TFVARS_JSON):
-        from .jsonpos import parse_tf_json
+        from .tf_json import parse_tf_json
 
         return parse_tf_json(text, path, kind)
     try:

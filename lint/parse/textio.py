@@ -9,7 +9,7 @@ import stat
 from array import array
 from typing import Optional
 
-from .model.syntax import ParseError, Span
+from ..model.syntax import ParseError, Span
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -70,7 +70,7 @@ def read_source(abs_path: str, rel_path: str, max_bytes: int = DEFAULT_MAX_BYTES
     except OSError as exc:
         return None, ParseError(f"cannot read file: {exc.strerror or exc}", start)
     except Exception as exc:  # noqa: BLE001 - MemoryError: this file is not read, the scan goes on
-        from .redact import describe_exception
+        from ..redact import describe_exception
 
         return None, ParseError(f"cannot read file: internal error ({describe_exception(exc)})", start)
     if len(data) > max_bytes:
