@@ -42,7 +42,7 @@ import threading
 import time
 from typing import Optional
 
-from iacm_lint.discover import PARSED_KINDS, scan_root, walk
+from iacm_lint.scan.discover import PARSED_KINDS, scan_root, walk
 
 
 def _tree_rss_kb(pid: int) -> int:

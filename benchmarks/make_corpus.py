@@ -18,7 +18,7 @@ import math
 import os
 import shutil
 
-from iacm_lint.discover import classify
+from iacm_lint.scan.discover import classify
 from iacm_lint.parse.hcl import parse_hcl
 from iacm_lint.model.syntax import TF
 

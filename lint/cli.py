@@ -11,7 +11,9 @@ import click
 
 from . import __version__
 from .config import ConfigError, shown
-from .engine import EnvironmentProblem, Options, exit_code, run
+from .scan.repository import EnvironmentProblem
+from .options import Options
+from .engine import exit_code, run
 from .registry import all_rules, get_rule
 
 LEVEL_CHOICES = ("error", "warning", "note", "never")

@@ -486,7 +486,7 @@ def _expand_severity(levels: dict[str, str]) -> dict[str, str]:
 
 def options_from_config(config: Config, paths: list[str]) -> dict[str, Any]:
     """The `engine.Options` fields the config sets (only those it sets)."""
-    from .discover import scan_root
+    from .scan.discover import scan_root
 
     root = scan_root(paths)
     fields: dict[str, Any] = {}

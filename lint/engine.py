@@ -7,42 +7,17 @@ overrides) apply here, suppressions and baselines in `suppress.py`.
 
 from __future__ import annotations
 
-import gc
 import traceback
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
-from . import discover
 from .findings import LEVEL_ORDER, Finding, Secret
-from .gitinfo import find_toplevel, remote_urls
 from .model.engine_choice import EngineChoice, resolve_engine
-from .model.harness_config import pipeline_resources
-from .model.syntax import YAML, HclFile, Repo, RootModule, YamlFile
-from .parse.heredoc import heredoc_yaml
+from .model.syntax import Repo, RootModule
+from .options import Options
 from .registry import Rule, Violation, all_rules, matches
-from .parse.textio import DEFAULT_MAX_BYTES
-
-
-@dataclass
-class Options:
-    engine: str = "auto"  # auto | opentofu | terraform
-    state: str = "auto"  # auto | existing | managed
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    severity: dict[str, str] = field(default_factory=dict)  # rule id -> error|warning|note|off
-    roots: Optional[tuple[str, ...]] = None
-    exclude: Callable[[str], bool] | None = None
-    jobs: Optional[int] = None
-    cache: bool = True
-    max_file_bytes: int = DEFAULT_MAX_BYTES
-    verbose: bool = False
-    per_file_ignores: tuple = ()  # ((path matcher, rule IDs/prefixes), ...), from the config file
-    require_reasons: bool = False  # config `require-reasons: true` turns on IACM002
-    baseline: Optional[str] = None  # baseline file: findings recorded in it get baseline_state "unchanged"
-    progress: Optional[Callable[[int, int], None]] = None  # (files parsed, files to parse), for the CLI's progress bar
-    config_file: Optional[str] = None  # the config file these options came from (its bytes decide exclude/per-file-ignores)
-    result_cache: bool = False  # answer an unchanged scan from lint/resultcache.py (needs `cache`); the Result's repo is then a stub
+from .scan.gc_pause import gc_paused
+from .scan.repository import discover_scan, repo_from
 
 
 @dataclass
@@ -101,119 +76,6 @@ def _any_root_declares_backend(repo: Repo) -> bool:
                for root in repo.roots for block in root.module.terraform_blocks())
 
 
-@dataclass
-class Discovered:
-    """What discovery found before anything is parsed: the walk and git's view."""
-
-    root: str  # absolute scan root
-    walked: discover.Walk
-    git: Any  # gitinfo.GitView, or None outside git
-    notes: list[str]
-    started_ns: int  # wall clock before the walk (the result cache's racy-file guard)
-    cache_home: Any = None  # cache.UserCache: the caches' directory for this scan; None: --no-cache or none usable
-
-
-def discover_scan(paths: list[str], options: Options) -> Discovered:
-    import time
-
-    from .gitinfo import git_view
-
-    started_ns = time.time_ns()
-    root = discover.scan_root(paths)
-    walked = discover.walk(paths, root, options.exclude)
-    notes = list(walked.notes)
-    home = None
-    if options.cache:
-        from .cachedir import user_cache  # never a directory inside the scanned tree (issue 25)
-
-        home = user_cache(root, notes)
-    return Discovered(root, walked, git_view(root, notes), notes, started_ns, home)
-
-
-def build_repo(paths: list[str], options: Options) -> Repo:
-    return repo_from(discover_scan(paths, options), options)
-
-
-def repo_from(found: Discovered, options: Options) -> Repo:
-    """Parse what discovery found and group it into modules and roots."""
-    walked = found.walked
-    repo = Repo(root=found.root)
-    repo.notes.extend(found.notes)
-    _attach_git(repo, walked, found.git)
-    parse_jobs = [(abs_path, rel, kind) for abs_path, rel, kind in walked.files
-                  if kind in discover.PARSED_KINDS or kind == YAML]
-    if any(kind != YAML for _, _, kind in parse_jobs):
-        _require_usable_parser()
-    models = _parse_all(parse_jobs, options, found.cache_home, repo.notes)
-    for parsed in models:
-        if isinstance(parsed, HclFile):
-            repo.hcl_files.append(parsed)
-        elif isinstance(parsed, YamlFile):
-            repo.yaml_files.append(parsed)
-    for rel, error in walked.unreadable:
-        repo.hcl_files.append(HclFile(rel, "unreadable", error=error))
-    repo.hcl_files.sort(key=lambda f: f.path)
-    repo.yaml_files.sort(key=lambda f: f.path)
-    discover.build_modules(repo, list(options.roots) if options.roots is not None else None)
-    repo.heredoc_yaml = _heredoc_yaml(repo)
-    from .stats import file_stats  # every walked file in one bucket: checked, unparsable, unreadable, skipped
-
-    repo.stats = file_stats(walked, parse_jobs, models, repo.ignored_paths)
-    return repo
-
-
-class EnvironmentProblem(Exception):
-    """The importable `hcl2` package is not the python-hcl2 the parser needs
-    (parse/envcheck.py: bc-python-hcl2 from checkov installed over it)."""
-
-
-_PARSER_CHECKED = False
-
-
-def _require_usable_parser() -> None:
-    global _PARSER_CHECKED
-    if not _PARSER_CHECKED:
-        from .parse.envcheck import hcl2_problem
-
-        problem = hcl2_problem()
-        if problem:
-            raise EnvironmentProblem(problem)
-        _PARSER_CHECKED = True
-
-
-def _parse_all(jobs: list[tuple[str, str, str]], options: Options, home, notes: list[str]):
-    from .pool import parse_all  # the cache and the process pool (issue 10)
-
-    return parse_all(jobs, options, home, notes)
-
-
-def _attach_git(repo: Repo, walked: discover.Walk, view) -> None:
-    if view is None:
-        repo.files = discover.source_files(walked, lambda rel: None, frozenset())
-        return
-    repo.in_git = True
-    repo.git_toplevel = find_toplevel(repo.root)
-    repo.git_remotes = remote_urls(repo.git_toplevel)
-    repo.tracked = frozenset(view.tracked)
-    untracked = [rel for _, rel, _ in walked.files if rel not in repo.tracked]
-    repo.ignored_paths = frozenset(view.is_ignored(untracked)) if untracked else frozenset()
-    repo.files = discover.source_files(walked, view.is_tracked, repo.ignored_paths)
-
-
-def _heredoc_yaml(repo: Repo) -> dict:
-    """(path, heredoc span) -> parsed YAML, for every `harness_platform_pipeline`
-    `yaml` heredoc of the scan, in path order."""
-    found = {}
-    for hcl_file, block in pipeline_resources(repo):
-        attribute = block.attr("yaml")
-        if attribute is None:
-            continue
-        parsed = heredoc_yaml(hcl_file.path, attribute.expr)
-        if parsed is not None:
-            found[(hcl_file.path, attribute.expr.span)] = parsed
-    return found
-
-
 # ---- rules --------------------------------------------------------------------
 
 
@@ -250,26 +112,6 @@ def _subjects(scope: str, repo: Repo, ctx: Context):
     if scope == "pipeline":
         return ctx.pipelines()
     raise ValueError(scope)
-
-
-@contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector (refcounting still frees memory).
-    A scan allocates hundreds of thousands of long-lived, acyclic model
-    objects; the collector's passes over them find nothing and took more
-    than half of a warm scan's parse phase and a quarter of its rule phase."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            # Promote what the scan allocated to the oldest generation without a
-            # pass over it (freeze + unfreeze); otherwise the next allocation
-            # after enable() walks all of it. Nothing becomes uncollectable.
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
 
 
 def run(paths: list[str], options: Optional[Options] = None) -> Result:

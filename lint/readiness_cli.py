@@ -9,7 +9,8 @@ from typing import Optional
 
 import click
 
-from .engine import Options, run
+from .options import Options
+from .engine import run
 
 
 def link_base(scan_root: str, output: Optional[str]) -> str:

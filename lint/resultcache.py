@@ -191,7 +191,7 @@ def _outside_inputs(found, options) -> list[str]:
     inputs = [os.path.abspath(p) for p in (options.config_file, options.baseline) if p]
     toplevel = found.git.toplevel if found.git is not None else None
     if toplevel is not None:
-        from .gitinfo import git_dir
+        from .scan.gitinfo import git_dir
 
         directory = git_dir(toplevel)
         if directory is not None:

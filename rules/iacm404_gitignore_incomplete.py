@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Iterator
 
-from iacm_lint.gitinfo import GitignoreMatcher, find_toplevel
+from iacm_lint.scan.gitinfo import GitignoreMatcher, find_toplevel
 from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Violation, rule
 

@@ -14,7 +14,8 @@ from gitrepo import isolate_git, make_repo, write
 from iacm_lint.model import backends
 from iacm_lint.knowledge import backend_schemas
 from iacm_lint.cli import main
-from iacm_lint.engine import Options, run
+from iacm_lint.options import Options
+from iacm_lint.engine import run
 from iacm_lint.model.syntax import Span
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "testdata" / "examples"

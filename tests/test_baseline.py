@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from iacm_lint.cli import main
 from iacm_lint.config import ConfigError
-from iacm_lint.engine import Options, exit_code, run
+from iacm_lint.options import Options
+from iacm_lint.engine import exit_code, run
 from iacm_lint.suppress import write_baseline
 
 SELECT = "IACM106,IACM108"

@@ -15,9 +15,10 @@ from click.testing import CliRunner
 
 from iacm_lint import cachedir
 from iacm_lint.parse import cache as cache_mod
-from iacm_lint import pool
+from iacm_lint.scan import pool
 from iacm_lint.cli import main
-from iacm_lint.engine import Options, run
+from iacm_lint.options import Options
+from iacm_lint.engine import run
 from iacm_lint.parse.hcl import parse_hcl
 from iacm_lint.model.syntax import TF, HclFile
 

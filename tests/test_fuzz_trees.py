@@ -18,8 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gitrepo import isolate_git
-from iacm_lint.engine import Options, discover_scan, run
-from iacm_lint.names import text_name
+from iacm_lint.options import Options
+from iacm_lint.scan.repository import discover_scan
+from iacm_lint.engine import run
+from iacm_lint.scan.names import text_name
 from iacm_lint.report import FORMATS, render
 
 GOOD = b'resource "null_resource" "ok" {}\n'

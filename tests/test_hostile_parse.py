@@ -25,8 +25,9 @@ import pytest
 from test_hostile_repos import GOOD, iacm000, repo, scan
 
 from iacm_lint.parse import hcl, limits, textio, yaml as yamlmodel
-from iacm_lint import pool
-from iacm_lint.engine import Options, run
+from iacm_lint.scan import pool
+from iacm_lint.options import Options
+from iacm_lint.engine import run
 from iacm_lint.parse.file import parse_source
 from iacm_lint.model.syntax import TF, TF_JSON, TFVARS, YAML
 
@@ -187,7 +188,7 @@ def test_a_failing_pool_hands_its_files_back(monkeypatch, force_pool, breakage):
                 r"\d+ files were parsed in this process instead")
     else:
         monkeypatch.setattr(pool, "_work", _out_of_memory)  # forked workers inherit it
-        note = (r"\d+ of the parser processes' tasks failed \(MemoryError at lint/pool\.py:\d+\); "
+        note = (r"\d+ of the parser processes' tasks failed \(MemoryError at lint/scan/pool\.py:\d+\); "
                 r"their files were parsed in this process")
     pooled = run([str(TESTDATA)], Options(jobs=2, cache=False))
     assert pool.last_stats.workers == 2

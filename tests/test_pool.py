@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint import pool
-from iacm_lint.engine import Options, run
+from iacm_lint.scan import pool
+from iacm_lint.options import Options
+from iacm_lint.engine import run
 
 TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
 

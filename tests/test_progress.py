@@ -6,7 +6,8 @@ from __future__ import annotations
 import io
 
 from iacm_lint import progress
-from iacm_lint.engine import Options, run
+from iacm_lint.options import Options
+from iacm_lint.engine import run
 
 
 class Terminal(io.StringIO):

@@ -19,7 +19,8 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from iacm_lint import readiness, report_html, report_md
 from iacm_lint.cli import main
-from iacm_lint.engine import Options, run
+from iacm_lint.options import Options
+from iacm_lint.engine import run
 from iacm_lint.readiness_cli import link_base
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "testdata" / "examples"

@@ -17,7 +17,8 @@ from gitrepo import git, isolate_git
 from iacm_lint import engine, resultcache
 from iacm_lint.cachedir import user_cache
 from iacm_lint.cli import main
-from iacm_lint.engine import Options, run
+from iacm_lint.options import Options
+from iacm_lint.engine import run
 from iacm_lint.report import FORMATS
 
 TESTDATA = Path(__file__).resolve().parent.parent / "testdata"

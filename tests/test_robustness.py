@@ -14,7 +14,8 @@ import tempfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iacm_lint.engine import Options, run
+from iacm_lint.options import Options
+from iacm_lint.engine import run
 from iacm_lint.parse.file import parse_source
 from iacm_lint.parse.limits import MAX_NESTING, parse_size, too_deep
 from iacm_lint.model.syntax import TF, TF_JSON, TFBACKEND, TFVARS, TFVARS_JSON, YAML, HclFile, ParseError, YamlFile

@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from iacm_lint.cli import main
-from iacm_lint.engine import Options, run
+from iacm_lint.options import Options
+from iacm_lint.engine import run
 from iacm_lint.findings import Finding
 from iacm_lint.model.syntax import Comment, Repo, Span
 from iacm_lint.registry import get_rule

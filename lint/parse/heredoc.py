@@ -9,7 +9,6 @@ import re
 from typing import Optional
 
 from ..model.syntax import Expr, YamlFile
-from .yaml import load_yaml
 
 _DIRECTIVE = re.compile(r"(?<!%)%\{")
 
@@ -23,6 +22,8 @@ def heredoc_yaml(path: str, expr: Expr) -> Optional[YamlFile]:
     masked with a same-length placeholder and parsed again."""
     if expr.kind != "heredoc":
         return None
+    from .yaml import load_yaml  # PyYAML loads only when there is a heredoc to parse
+
     lines = expr.text.split("\n")
     if len(lines) < 2:
         return None

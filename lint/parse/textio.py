@@ -10,8 +10,7 @@ from array import array
 from typing import Optional
 
 from ..model.syntax import ParseError, Span
-
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+from ..options import DEFAULT_MAX_BYTES
 
 
 def decode_source(data: bytes, path: str) -> tuple[Optional[str], Optional[ParseError]]:

@@ -51,7 +51,7 @@ def format_line(finding: Finding, prefix: str = "") -> str:
 def repository_prefix(scan_root: str) -> str:
     """The scan root's directory below its git work tree's top, with a
     trailing "/" ("" at the top, or outside any repository)."""
-    from ..gitinfo import find_toplevel
+    from ..scan.gitinfo import find_toplevel
 
     top = find_toplevel(scan_root)
     relative = os.path.relpath(scan_root, top).replace(os.sep, "/") if top is not None else "."

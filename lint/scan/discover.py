@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
 from .names import is_text, text_name
-from .model.syntax import (
+from ..model.syntax import (
     MODULE_KINDS, OTHER, TF, TF_JSON, TFBACKEND, TFVARS, TFVARS_JSON, YAML, Module, ParseError, Repo, RootModule,
     SourceFile, Span,
 )
