@@ -10,7 +10,7 @@ from typing import Optional
 import click
 
 from . import __version__
-from .config import ConfigError, shown
+from .filter.config import ConfigError, shown
 from .scan.repository import EnvironmentProblem
 from .options import Options
 from .engine import exit_code, run
@@ -149,7 +149,7 @@ def _options_with_config(paths: list[str], config_file: Optional[str], no_config
     line (not left at their defaults) laid over them."""
     from click.core import ParameterSource
 
-    from .config import config_for, options_from_config
+    from .filter.config import config_for, options_from_config
 
     config = None if no_config else config_for(paths[0], config_file)
     fields = dict(options_from_config(config, paths), config_file=config.path) if config else {}
@@ -167,7 +167,7 @@ def _one_config_choice(config_file: Optional[str], no_config: bool) -> None:
 
 def _write_baseline(result, path: str) -> None:
     """Record the findings, then treat them as baselined so this run passes."""
-    from .suppress import apply_baseline, baseline_entries, write_baseline
+    from .filter.suppress import apply_baseline, baseline_entries, write_baseline
 
     count = write_baseline(path, result.findings)
     result.findings = apply_baseline(result.findings, frozenset((e["rule"], e["fingerprint"])

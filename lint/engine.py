@@ -197,14 +197,14 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _assign_fingerprints(findings: list[Finding], repo: Repo, secrets: list[Secret]) -> list[Finding]:
-    from .fingerprint import assign_fingerprints, lines_under
+    from .filter.fingerprint import assign_fingerprints, lines_under
 
     return list(assign_fingerprints(findings, lines_under(repo.root), secrets=secrets))
 
 
 def _apply_filters(findings: list[Finding], repo: Repo, rules: list[Rule], options: Options) -> list[Finding]:
     """per-file-ignores -> inline suppressions (+ IACM001/IACM002) -> baseline."""
-    from .suppress import apply_filters
+    from .filter.suppress import apply_filters
 
     return apply_filters(findings, repo, rules, options)
 

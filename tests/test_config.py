@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from iacm_lint.cli import main
-from iacm_lint.config import Config, ConfigError, find_config, load_config, options_from_config
+from iacm_lint.filter.config import Config, ConfigError, find_config, load_config, options_from_config
 from iacm_lint.options import Options
 from iacm_lint.engine import active_rules, run
 

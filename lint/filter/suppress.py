@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
 from .config import ConfigError
-from .findings import Finding
-from .model.syntax import Comment, HclFile, Repo, Span, YamlFile, YNode
+from ..findings import Finding
+from ..model.syntax import Comment, HclFile, Repo, Span, YamlFile, YNode
 
 UNUSED_SUPPRESSION = "IACM001"
 SUPPRESSION_WITHOUT_REASON = "IACM002"
@@ -240,7 +240,7 @@ def filter_findings(by_path: dict[str, list[Directive]], ran: dict, severity: di
     """IACM001 and IACM002 findings for the directives, for those of the two
     rules that ran. A rule ID counts as unused only when that rule ran (with
     `--select IACM1` a suppression of IACM403 cannot be judged)."""
-    from .registry import get_rule
+    from ..registry import get_rule
 
     out: list[Finding] = []
 
@@ -284,7 +284,7 @@ def baseline_entries(findings: Iterable[Finding]) -> list[dict[str, str]]:
 def write_baseline(path: str, findings: Iterable[Finding]) -> int:
     """Write the baseline file (deterministic JSON) through `output.write_file`
     (atomic, never through a link); returns how many findings it records."""
-    from .output import write_file
+    from ..output import write_file
 
     entries = baseline_entries(findings)
     document = {"tool": "iacm-lint", "version": BASELINE_VERSION, "findings": entries}
