@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint.engine import Context, run
+from iacm_lint.engine.context import Context
+from iacm_lint.engine import run
 from iacm_lint.options import Options
 from iacm_lint.model.harness_config import (
     OTHER, THIS, UNKNOWN, normalise_repository_path, normalise_repository_url, target, workspaces,

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 import iacm_lint
 from iacm_lint import cachedir
 from iacm_lint.parse import cache as cache_mod
-from iacm_lint import resultcache
+from iacm_lint.engine import resultcache
 from iacm_lint.cli import main
 from iacm_lint.parse.hcl import parse_hcl
 from iacm_lint.model.syntax import TF

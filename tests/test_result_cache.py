@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from gitrepo import git, isolate_git
-from iacm_lint import engine, resultcache
+from iacm_lint.engine import resultcache, runner
+from iacm_lint.registry import Rule
 from iacm_lint.cachedir import user_cache
 from iacm_lint.cli import main
 from iacm_lint.options import Options
@@ -48,13 +49,13 @@ def settled(monkeypatch):
 def scans(monkeypatch):
     """Counts the scans that really parsed (result cache misses)."""
     calls = []
-    original = engine.repo_from
+    original = runner.repo_from
 
     def counting(found, options):
         calls.append(found.root)
         return original(found, options)
 
-    monkeypatch.setattr(engine, "repo_from", counting)
+    monkeypatch.setattr(runner, "repo_from", counting)
     return calls
 
 
@@ -244,8 +245,8 @@ def test_results_with_internal_errors_are_not_stored(cache_dir, settled, scans, 
     from iacm_lint.registry import get_rule
 
     rule = get_rule("IACM107")
-    broken = engine.Rule(rule.id, rule.name, rule.level, rule.short, rule.scope, lambda subject, ctx: iter([1 / 0]))
-    monkeypatch.setattr(engine, "active_rules", lambda options: [broken])
+    broken = Rule(rule.id, rule.name, rule.level, rule.short, rule.scope, lambda subject, ctx: iter([1 / 0]))
+    monkeypatch.setattr(runner, "active_rules", lambda options: [broken])
     assert check(str(repo)).exit_code == 2
     assert entry_files(cache_dir) == []
 

@@ -1,79 +1,31 @@
-"""The engine: discover -> parse -> model -> rules -> findings.
+"""The engine: discover -> parse -> model -> rules -> filter -> findings,
+read top to bottom in `run()`.
 
 `run(paths, options)` is the one entry point the CLI, the report command and
-tests use. Rules are iterated by scope; filters (select/ignore, severity
-overrides) apply here, suppressions and baselines in `suppress.py`.
+tests use: the scan stage builds the Repo (scan/repository.py) unless the
+result cache answers (engine/resultcache.py), rules are iterated by scope
+with their Context (engine/context.py), select/ignore and severity
+overrides apply here, fingerprints, suppressions and baselines in filter/.
 """
 
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Optional
 
-from .findings import LEVEL_ORDER, Finding, Secret
-from .model.engine_choice import EngineChoice, resolve_engine
-from .model.syntax import Repo, RootModule
-from .options import Options
-from .registry import Rule, Violation, all_rules, matches
-from .scan.gc_pause import gc_paused
-from .scan.repository import discover_scan, repo_from
-
-
-@dataclass
-class Result:
-    findings: list[Finding]
-    rules: list[Rule]  # the rules that ran
-    root: str  # absolute scan root
-    repo: Repo
-    properties: dict[str, Any] = field(default_factory=dict)
-    internal_errors: list[str] = field(default_factory=list)
-    checked: Optional[int] = None  # files checked, for a result loaded from the result cache (its repo is a stub)
-
-    @property
-    def stats(self) -> Optional[dict]:
-        """File accounting (lint/stats.py); None for a repo not built by build_repo."""
-        return self.properties.get("stats")
-
-    @property
-    def files_checked(self) -> int:
-        if self.checked is not None:
-            return self.checked
-        return len(self.repo.hcl_files) + len(self.repo.yaml_files)
-
-
-class Context:
-    """What rules may ask beyond their subject."""
-
-    def __init__(self, repo: Repo, options: Options):
-        self.repo = repo
-        self.options = options
-        self._engines: dict[str, EngineChoice] = {}
-        self._pipelines: Optional[list] = None
-        self.state = options.state if options.state != "auto" else ("existing" if _any_root_declares_backend(repo) else "auto")
-
-    def engine_for(self, root: RootModule) -> EngineChoice:
-        choice = self._engines.get(root.directory)
-        if choice is None:
-            choice = self._engines[root.directory] = resolve_engine(self.repo, root, self.options.engine)
-        return choice
-
-    def root_for_directory(self, directory: str) -> Optional[RootModule]:
-        return next((r for r in self.repo.roots if r.directory == directory), None)
-
-    def pipelines(self) -> list:
-        """The scan's Harness pipelines (lint/pipeline.py), built once; the
-        subjects of "pipeline" scope rules."""
-        if self._pipelines is None:
-            from .model.pipeline import build_pipelines
-
-            self._pipelines = build_pipelines(self.repo)
-        return self._pipelines
-
-
-def _any_root_declares_backend(repo: Repo) -> bool:
-    return any(block.child("backend") is not None or block.child("cloud") is not None
-               for root in repo.roots for block in root.module.terraform_blocks())
+from ..filter.fingerprint import assign_fingerprints, lines_under
+from ..filter.suppress import apply_filters
+from ..findings import LEVEL_ORDER, Finding, Secret
+from ..model.compat import root_version_properties
+from ..model.syntax import Repo
+from ..options import Options
+from ..redact import describe_exception
+from ..registry import Rule, Violation, all_rules, matches
+from ..scan.gc_pause import gc_paused
+from ..scan.repository import discover_scan, repo_from
+from .context import Context
+from .result import Result
+from .resultcache import entry_for
 
 
 # ---- rules --------------------------------------------------------------------
@@ -120,8 +72,6 @@ def run(paths: list[str], options: Optional[Options] = None) -> Result:
         found = discover_scan(paths, options)
         entry = None
         if options.result_cache and found.cache_home is not None:
-            from .resultcache import entry_for
-
             entry = entry_for(paths, found, options)  # None: the state cannot be trusted (a file changing now)
             cached = entry.load() if entry is not None else None
             if cached is not None:
@@ -155,9 +105,7 @@ def check_repo(repo: Repo, options: Options) -> Result:
                 if not reported:
                     continue  # a rule the user switched off reports nothing, not even its crash
                 where = getattr(subject, "path", None) or getattr(subject, "directory", None) or repo.root
-                from .redact import describe_exception  # the exception's text may quote a scanned value
-
-                errors.append(f"{rule.id} crashed on {where}: {describe_exception(exc)}")
+                errors.append(f"{rule.id} crashed on {where}: {describe_exception(exc)}")  # never the text: it may quote a value
                 if options.verbose:
                     errors.append(traceback.format_exc())
     findings = _dedupe(findings)
@@ -167,9 +115,7 @@ def check_repo(repo: Repo, options: Options) -> Result:
     properties = {"engines": {root.directory: {"engine": choice.engine, "reason": choice.reason}
                               for root in repo.roots for choice in [ctx.engine_for(root)]},
                   "state": ctx.state}
-    from .model.compat import root_version_properties  # per root: supported releases per engine that accept it
-
-    properties["versions"] = root_version_properties(repo)
+    properties["versions"] = root_version_properties(repo)  # per root: supported releases per engine that accept it
     if repo.stats:
         properties["stats"] = repo.stats
     return Result(findings, rules, repo.root, repo, properties, errors)
@@ -197,15 +143,11 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _assign_fingerprints(findings: list[Finding], repo: Repo, secrets: list[Secret]) -> list[Finding]:
-    from .filter.fingerprint import assign_fingerprints, lines_under
-
     return list(assign_fingerprints(findings, lines_under(repo.root), secrets=secrets))
 
 
 def _apply_filters(findings: list[Finding], repo: Repo, rules: list[Rule], options: Options) -> list[Finding]:
     """per-file-ignores -> inline suppressions (+ IACM001/IACM002) -> baseline."""
-    from .filter.suppress import apply_filters
-
     return apply_filters(findings, repo, rules, options)
 
 

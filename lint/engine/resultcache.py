@@ -38,7 +38,7 @@ already masked messages, run properties), no source text, and is read with
 `json`, never unpickled.
 
 Trust. A slot file is written 0600 into the per-user cache directory
-(lint/cache.py: never inside the scanned tree) and sealed with a MAC under
+(cachedir.py: never inside the scanned tree) and sealed with a MAC under
 the per-user key over its name and bytes: a file with findings removed or
 injected, another slot's file or another key's is a miss and is rewritten.
 What passes the MAC is still checked shape by shape (`_decode_result`) before
@@ -49,14 +49,20 @@ too, never a traceback on every run.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import sys
 from collections.abc import Sequence
 from typing import Any, Optional
 
-from .findings import LEVEL_ORDER, Finding
-from .model.syntax import Repo, Span
+from .. import __path__ as package_path, __version__
+from .. import rules as rules_package
+from ..findings import LEVEL_ORDER, Finding
+from ..model.syntax import Repo, Span
+from ..registry import get_rule
+from ..scan.gitinfo import git_dir
+from .result import Result
 
 FORMAT = "results-v2"
 RACY_SECONDS = 2
@@ -70,7 +76,7 @@ class _Racy(Exception):
 
 
 def entry_for(paths: list[str], found, options) -> Optional["Entry"]:
-    """The cache entry for this scan (`found`: an engine.Discovered), or None
+    """The cache entry for this scan (`found`: a scan.repository.Discovered), or None
     when its state cannot be trusted or its options cannot be described."""
     if (options.exclude is not None or options.per_file_ignores) and options.config_file is None:
         return None
@@ -87,7 +93,7 @@ def entry_for(paths: list[str], found, options) -> Optional["Entry"]:
 
 
 class Entry:
-    """One slot file of a cache.UserCache: `load()` the result stored for
+    """One slot file of a cachedir.UserCache: `load()` the result stored for
     `state`, or `save()` one."""
 
     def __init__(self, home, name: str, state: str):
@@ -191,8 +197,6 @@ def _outside_inputs(found, options) -> list[str]:
     inputs = [os.path.abspath(p) for p in (options.config_file, options.baseline) if p]
     toplevel = found.git.toplevel if found.git is not None else None
     if toplevel is not None:
-        from .scan.gitinfo import git_dir
-
         directory = git_dir(toplevel)
         if directory is not None:
             inputs.append(os.path.join(directory, "config"))  # remotes: which repository a workspace targets
@@ -215,23 +219,18 @@ _TOOL: Optional[list] = None
 
 def _tool_identity() -> list:
     """Signatures of iacm-lint's files (rules and data included) and of the
-    dependencies that shape a result; a changed or reinstalled file is another tool."""
+    dependencies that shape a result (their whole package folders: python-hcl2's
+    grammar too); a changed or reinstalled file is another tool."""
     global _TOOL
     if _TOOL is None:
-        import importlib.util
-
-        from . import __path__ as package_path, __version__
-
         files: list[str] = []
-        rules = importlib.util.find_spec(f"{__package__}.rules")
-        for directory in [*package_path, *(rules.submodule_search_locations or [] if rules else [])]:
+        for directory in [*package_path, *rules_package.__path__]:
             files.extend(_package_files(directory))
         for name in _DEPENDENCIES:
             spec = importlib.util.find_spec(name)
             if spec is not None and spec.origin:
-                files.append(spec.origin)
-                if name == "hcl2":
-                    files.append(os.path.join(os.path.dirname(spec.origin), "hcl2.lark"))
+                folders = spec.submodule_search_locations or []
+                files.extend([path for folder in folders for path in _package_files(folder)] or [spec.origin])
         signatures = []
         for path in sorted(files):
             try:
@@ -274,8 +273,6 @@ def _encode_result(result) -> dict:
 # otherwise): the MAC says who wrote a file, not that its shape is right.
 
 def _decode_result(stored: Any):
-    from .engine import Result
-
     _expect(isinstance(stored, dict))
     root, rules, checked = stored["root"], stored["rules"], stored["checked"]
     properties, notes = stored["properties"], stored["notes"]
@@ -351,8 +348,6 @@ class RulesById(Sequence):
 
     def _resolved(self) -> list:
         if self._rules is None:
-            from .registry import get_rule
-
             self._rules = [rule for rule in map(get_rule, self.ids) if rule is not None]
         return self._rules
 
