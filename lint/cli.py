@@ -11,7 +11,6 @@ import click
 
 from . import __version__
 from .filter.config import ConfigError, shown
-from .scan.repository import EnvironmentProblem
 from .options import Options
 from .engine import exit_code, run
 from .registry import all_rules, get_rule
@@ -189,6 +188,7 @@ def _fail(exc: Exception, verbose: bool) -> None:
     """A config, output or internal error as one line on stderr, exit 2
     (with --verbose an internal error's traceback comes first)."""
     from .output import OutputError
+    from .scan.repository import EnvironmentProblem  # the scan stage loads only when a scan runs
 
     # EnvironmentProblem: bc-python-hcl2 (checkov) shadows python-hcl2
     if isinstance(exc, (ConfigError, EnvironmentProblem, OutputError)):

@@ -12,7 +12,8 @@ from iacm_lint.knowledge import releases as rel
 from iacm_lint.model.engine_choice import OPTION, PIN_FILE, EngineChoice, resolve_engine
 from iacm_lint.options import Options
 from iacm_lint.scan.repository import build_repo
-from iacm_lint.engine import check_repo, run
+from iacm_lint.engine import run
+from iacm_lint.engine.check import check_repo
 from iacm_lint.model.features import feature_uses
 from iacm_lint.parse.hcl import parse_hcl
 from iacm_lint.model.syntax import Module, Repo, RootModule, SourceFile

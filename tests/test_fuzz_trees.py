@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from gitrepo import isolate_git
 from iacm_lint.options import Options
-from iacm_lint.scan.repository import discover_scan
+from iacm_lint.scan.discover import discover_scan
 from iacm_lint.engine import run
 from iacm_lint.scan.names import text_name
 from iacm_lint.report import FORMATS, render

@@ -133,7 +133,7 @@ def test_a_crashing_rule_does_not_quote_its_exception(planted, monkeypatch):
     from click.testing import CliRunner
 
     from iacm_lint import cli as cli_module
-    from iacm_lint.engine import runner
+    from iacm_lint.engine import check
     from iacm_lint.registry import get_rule
 
     def boom(subject, ctx):
@@ -141,7 +141,7 @@ def test_a_crashing_rule_does_not_quote_its_exception(planted, monkeypatch):
         yield  # pragma: no cover
 
     crashing = dataclasses.replace(get_rule("IACM000"), func=boom)
-    monkeypatch.setattr(runner, "active_rules", lambda options: [crashing])
+    monkeypatch.setattr(check, "active_rules", lambda options: [crashing])
     result = CliRunner().invoke(cli_module.main, ["check", str(planted), "--no-cache", "--format", "sarif"])
     assert result.exit_code == 2
     assert "IACM000 crashed on " in result.output

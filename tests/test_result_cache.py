@@ -14,7 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from gitrepo import git, isolate_git
-from iacm_lint.engine import resultcache, runner
+from iacm_lint.engine import check as engine_check
+from iacm_lint.engine import resultcache
+from iacm_lint.scan import repository
 from iacm_lint.registry import Rule
 from iacm_lint.cachedir import user_cache
 from iacm_lint.cli import main
@@ -49,13 +51,13 @@ def settled(monkeypatch):
 def scans(monkeypatch):
     """Counts the scans that really parsed (result cache misses)."""
     calls = []
-    original = runner.repo_from
+    original = repository.repo_from
 
     def counting(found, options):
         calls.append(found.root)
         return original(found, options)
 
-    monkeypatch.setattr(runner, "repo_from", counting)
+    monkeypatch.setattr(repository, "repo_from", counting)
     return calls
 
 
@@ -246,7 +248,7 @@ def test_results_with_internal_errors_are_not_stored(cache_dir, settled, scans, 
 
     rule = get_rule("IACM107")
     broken = Rule(rule.id, rule.name, rule.level, rule.short, rule.scope, lambda subject, ctx: iter([1 / 0]))
-    monkeypatch.setattr(runner, "active_rules", lambda options: [broken])
+    monkeypatch.setattr(engine_check, "active_rules", lambda options: [broken])
     assert check(str(repo)).exit_code == 2
     assert entry_files(cache_dir) == []
 

@@ -76,7 +76,7 @@ class _Racy(Exception):
 
 
 def entry_for(paths: list[str], found, options) -> Optional["Entry"]:
-    """The cache entry for this scan (`found`: a scan.repository.Discovered), or None
+    """The cache entry for this scan (`found`: a scan.discover.Discovered), or None
     when its state cannot be trusted or its options cannot be described."""
     if (options.exclude is not None or options.per_file_ignores) and options.config_file is None:
         return None

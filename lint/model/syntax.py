@@ -371,4 +371,4 @@ class Repo:
     ignored_paths: frozenset[str] = frozenset()  # discovered files that git ignores (not part of any module)
     notes: list[str] = field(default_factory=list)  # for --verbose
     heredoc_yaml: dict = field(default_factory=dict)  # (path, heredoc span) -> YamlFile: pipelines in harness_platform_pipeline heredocs
-    stats: dict = field(default_factory=dict)  # file accounting (lint/stats.py), filled by engine.build_repo
+    stats: dict = field(default_factory=dict)  # file accounting (scan/stats.py), filled by scan/repository.py

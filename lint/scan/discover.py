@@ -1,5 +1,7 @@
-"""Discovery: walk the scanned paths, classify files, learn what git tracks,
-and group module files into modules and root modules.
+"""Discovery: walk the scanned paths, classify files, learn what git tracks
+(`discover_scan`: the walk, git's view and the cache directory, all a
+result-cache lookup needs), and group module files into modules and root
+modules.
 
 Parsing itself is delegated (`parse_file`), so a process pool or a cache can
 sit between discovery and the model without this module knowing.
@@ -10,9 +12,13 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
+from ..cachedir import user_cache
+from ..options import Options
+from .gitinfo import git_view
 from .names import is_text, text_name
 from ..model.syntax import (
     MODULE_KINDS, OTHER, TF, TF_JSON, TFBACKEND, TFVARS, TFVARS_JSON, YAML, Module, ParseError, Repo, RootModule,
@@ -193,6 +199,29 @@ def walk(paths: list[str], root: str, exclude=None) -> Walk:
             relative = os.path.relpath(os.path.realpath(absolute), root)
             add_file(absolute, rel(os.path.realpath(absolute)), os.path.basename(absolute), is_text(relative))
     return result
+
+
+@dataclass
+class Discovered:
+    """What discovery found before anything is parsed: the walk and git's view."""
+
+    root: str  # absolute scan root
+    walked: Walk
+    git: Any  # gitinfo.GitView, or None outside git
+    notes: list[str]
+    started_ns: int  # wall clock before the walk (the result cache's racy-file guard)
+    cache_home: Any = None  # cachedir.UserCache: the caches' directory for this scan; None: --no-cache or none usable
+
+
+def discover_scan(paths: list[str], options: Options) -> Discovered:
+    started_ns = time.time_ns()
+    root = scan_root(paths)
+    walked = walk(paths, root, options.exclude)
+    notes = list(walked.notes)
+    home = None
+    if options.cache:
+        home = user_cache(root, notes)  # never a directory inside the scanned tree (issue 25)
+    return Discovered(root, walked, git_view(root, notes), notes, started_ns, home)
 
 
 def _inside(path: str, root: str) -> bool:

@@ -1,46 +1,19 @@
-"""Building the Repo the rules read: discover the files and ask git about
-them (`discover_scan`), parse them (pool.py, with the parse cache), group
-them into modules and roots, and record what the model needs from outside
-the files: git's work tree and remotes, and the pipeline YAML inside
+"""Building the Repo the rules read from what discovery found
+(discover.py): parse the files (pool.py, with the parse cache), group them
+into modules and roots, and record what the model needs from outside the
+files: git's work tree and remotes, and the pipeline YAML inside
 `harness_platform_pipeline` heredocs (parsed here, not while rules run)."""
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
-from typing import Any
-
-from ..cachedir import user_cache
 from ..model.harness_config import pipeline_resources
 from ..model.syntax import YAML, HclFile, Repo, YamlFile
 from ..options import Options
 from ..parse.heredoc import heredoc_yaml
 from . import discover
-from .gitinfo import find_toplevel, git_view, remote_urls
+from .discover import Discovered, discover_scan
+from .gitinfo import find_toplevel, remote_urls
 from .stats import file_stats
-
-
-@dataclass
-class Discovered:
-    """What discovery found before anything is parsed: the walk and git's view."""
-
-    root: str  # absolute scan root
-    walked: discover.Walk
-    git: Any  # gitinfo.GitView, or None outside git
-    notes: list[str]
-    started_ns: int  # wall clock before the walk (the result cache's racy-file guard)
-    cache_home: Any = None  # cachedir.UserCache: the caches' directory for this scan; None: --no-cache or none usable
-
-
-def discover_scan(paths: list[str], options: Options) -> Discovered:
-    started_ns = time.time_ns()
-    root = discover.scan_root(paths)
-    walked = discover.walk(paths, root, options.exclude)
-    notes = list(walked.notes)
-    home = None
-    if options.cache:
-        home = user_cache(root, notes)  # never a directory inside the scanned tree (issue 25)
-    return Discovered(root, walked, git_view(root, notes), notes, started_ns, home)
 
 
 def build_repo(paths: list[str], options: Options) -> Repo:
