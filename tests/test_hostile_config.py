@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from iacm_lint import cli as cli_module
-from iacm_lint import readiness_cli
+from iacm_lint.cli import commands as cli_module
+from iacm_lint.cli import report as readiness_cli
 
 SECRET = "ghp_FAKEsecretTOKENnotREAL0123456789abcdef"  # what a runner's credential file would hold
 GOOD = 'terraform {\n  backend "s3" {}\n}\n'

@@ -132,7 +132,7 @@ def test_a_crashing_rule_does_not_quote_its_exception(planted, monkeypatch):
     exception type and where it was raised, never its text."""
     from click.testing import CliRunner
 
-    from iacm_lint import cli as cli_module
+    from iacm_lint.cli import commands as cli_module
     from iacm_lint.engine import check
     from iacm_lint.registry import get_rule
 

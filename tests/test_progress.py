@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from iacm_lint import progress
+from iacm_lint.cli import progress
 from iacm_lint.options import Options
 from iacm_lint.engine import run
 

@@ -330,7 +330,7 @@ def test_output_file_is_written_atomically(tmp_path, monkeypatch):
     leaves the previous output whole and no temporary file behind."""
     from click.testing import CliRunner
 
-    from iacm_lint import cli
+    from iacm_lint.cli import commands as cli
 
     (tmp_path / "main.tf").write_text("locals {\n")
     target = tmp_path / "out.sarif"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint.docs import SECTIONS, example, index_markdown, rule_markdown, sections
+from iacm_lint.report.rule_docs import SECTIONS, example, index_markdown, rule_markdown, sections
 from iacm_lint.options import Options
 from iacm_lint.engine import run
 from iacm_lint.registry import all_rules

@@ -9,11 +9,11 @@ from typing import Optional
 
 import click
 
-from . import __version__
-from .filter.config import ConfigError, shown
-from .options import Options
-from .engine import exit_code, run
-from .registry import all_rules, get_rule
+from .. import __version__
+from ..filter.config import ConfigError, shown
+from ..options import Options
+from ..engine import exit_code, run
+from ..registry import all_rules, get_rule
 
 LEVEL_CHOICES = ("error", "warning", "note", "never")
 MAX_JOBS = 256  # more parser processes than this only costs memory
@@ -36,7 +36,7 @@ def _split_ids(values: tuple[str, ...], option: str) -> tuple[str, ...]:
 
 def _parse_formats(formats: tuple[str, ...], output: Optional[str]) -> list[tuple[str, Optional[str]]]:
     """`--format sarif:out.sarif` writes to a file; plain `--format x` to -o or stdout."""
-    from .report import FORMATS
+    from ..report import FORMATS
 
     chosen: list[tuple[str, Optional[str]]] = []
     for spec in formats or ("text",):
@@ -109,7 +109,7 @@ def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, 
     outputs = _parse_formats(formats, output)
     limits = {}
     if max_file_size is not None:
-        from .parse.limits import parse_size
+        from ..parse.limits import parse_size
 
         try:
             limits["max_file_bytes"] = parse_size(max_file_size)
@@ -128,7 +128,7 @@ def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, 
         _write_outputs(result, outputs, no_color, quiet)
     except Exception as exc:  # noqa: BLE001 - one line on stderr and exit 2, the traceback only with --verbose
         _fail(exc, verbose)
-    from .sanitise import printable  # notes name the repository's files: no terminal escapes
+    from ..sanitise import printable  # notes name the repository's files: no terminal escapes
 
     if verbose:
         for note in result.repo.notes:
@@ -148,7 +148,7 @@ def _options_with_config(paths: list[str], config_file: Optional[str], no_config
     line (not left at their defaults) laid over them."""
     from click.core import ParameterSource
 
-    from .filter.config import config_for, options_from_config
+    from ..filter.config import config_for, options_from_config
 
     config = None if no_config else config_for(paths[0], config_file)
     fields = dict(options_from_config(config, paths), config_file=config.path) if config else {}
@@ -166,7 +166,7 @@ def _one_config_choice(config_file: Optional[str], no_config: bool) -> None:
 
 def _write_baseline(result, path: str) -> None:
     """Record the findings, then treat them as baselined so this run passes."""
-    from .filter.suppress import apply_baseline, baseline_entries, write_baseline
+    from ..filter.suppress import apply_baseline, baseline_entries, write_baseline
 
     count = write_baseline(path, result.findings)
     result.findings = apply_baseline(result.findings, frozenset((e["rule"], e["fingerprint"])
@@ -187,12 +187,12 @@ def _existing_paths(paths) -> list[str]:
 def _fail(exc: Exception, verbose: bool) -> None:
     """A config, output or internal error as one line on stderr, exit 2
     (with --verbose an internal error's traceback comes first)."""
-    from .output import OutputError
-    from .scan.repository import EnvironmentProblem  # the scan stage loads only when a scan runs
+    from ..output import OutputError
+    from ..scan.repository import EnvironmentProblem  # the scan stage loads only when a scan runs
 
     # EnvironmentProblem: bc-python-hcl2 (checkov) shadows python-hcl2
     if isinstance(exc, (ConfigError, EnvironmentProblem, OutputError)):
-        from .sanitise import printable  # a config key or path may hold a line break or an escape sequence
+        from ..sanitise import printable  # a config key or path may hold a line break or an escape sequence
 
         click.echo(f"iacm-lint: {printable(exc)}", err=True)
         sys.exit(2)
@@ -200,7 +200,7 @@ def _fail(exc: Exception, verbose: bool) -> None:
         import traceback
 
         traceback.print_exception(exc)
-    from .redact import describe_exception  # never the exception's text: it may quote a scanned secret
+    from ..redact import describe_exception  # never the exception's text: it may quote a scanned secret
 
     click.echo(f"iacm-lint: internal error: {describe_exception(exc)}", err=True)
     sys.exit(2)
@@ -220,8 +220,8 @@ def _run_with_progress(paths, options):
 
 
 def _write_outputs(result, outputs, no_color: bool, quiet: bool) -> None:
-    from .output import write_file, write_stdout
-    from .report import ReportOptions, render, use_color
+    from ..output import write_file, write_stdout
+    from ..report import ReportOptions, render, use_color
 
     for name, target in outputs:
         color = target is None and use_color(sys.stdout, no_color)
@@ -276,7 +276,7 @@ def explain(rule_id: str) -> None:
 def report(paths, format_name, output, engine, state, config_file, no_config, baseline, verbose):
     """Migration readiness report of PATHS (default: the current directory):
     a verdict per root module, built from the same findings as `check`."""
-    from .readiness_cli import write_report
+    from .report import write_report
 
     paths = _existing_paths(paths)
     _one_config_choice(config_file, no_config)

@@ -9,9 +9,9 @@ heading, image, link or HTML can come in through a file name or a message.
 
 from __future__ import annotations
 
-from .readiness import BLOCKED, FAIL, NEEDS_WORK, NOT_APPLICABLE, PASS, READY, WARN, Item, Readiness, RootReport
-from .report import plural
-from .sanitise import markdown_code, markdown_text
+from .model import BLOCKED, FAIL, NEEDS_WORK, NOT_APPLICABLE, PASS, READY, WARN, Item, Readiness, RootReport
+from .. import plural
+from ...sanitise import markdown_code, markdown_text
 
 VERDICT_BADGES = {READY: "✅ ready", NEEDS_WORK: "⚠️ needs work", BLOCKED: "⛔ blocked"}
 CHECK_MARKS = {PASS: "✅", WARN: "⚠️", FAIL: "❌", NOT_APPLICABLE: "➖"}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .registry import Rule
+from ..registry import Rule
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
 

@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Optional
 
-from .findings import Finding
-from .model.syntax import RootModule
-from .registry import get_rule
-from .report import choice_field, visible_findings
+from ...findings import Finding
+from ...model.syntax import RootModule
+from ...registry import get_rule
+from .. import choice_field, visible_findings
 
 READY, NEEDS_WORK, BLOCKED = "ready", "needs work", "blocked"
 VERDICTS = (BLOCKED, NEEDS_WORK, READY)
@@ -203,7 +203,7 @@ class Readiness:
     def link(self, path: str, line: int = 0) -> str:
         """`./` + the percent-encoded path (a file named `javascript:…` is no
         link to run), from `link_base`, then `#L<line>`."""
-        from .sanitise import file_link
+        from ...sanitise import file_link
 
         return file_link(self.link_base, path, line)
 
@@ -213,7 +213,7 @@ class Readiness:
 
 def build(result: Any, link_base: str = "", tool_version: Optional[str] = None) -> Readiness:
     """The readiness model of an engine `Result` (the one `check` reports)."""
-    from . import __version__
+    from ... import __version__
 
     repo = result.repo
     visible = visible_findings(result)
@@ -278,7 +278,7 @@ def mask_message(message: str) -> str:
     """Rules already mask secrets (`(AKIA…)`, `(…)`); this keeps nothing but
     a credential format's fixed prefix in a parenthesised masked fragment,
     whatever a rule wrote."""
-    from .knowledge.secrets import is_format_prefix
+    from ...knowledge.secrets import is_format_prefix
 
     return _MASKED.sub(lambda m: f"({m.group(1) if is_format_prefix(m.group(1)) else ''}…)", message)
 
@@ -361,7 +361,7 @@ def _versions(properties: dict, directory: str) -> tuple[tuple[str, str], ...]:
 
 def _checklist(todo: tuple[Item, ...], backends: tuple, backend_note: str, pipelines: tuple, state: str
                ) -> tuple[Check, ...]:
-    from .registry import matches
+    from ...registry import matches
 
     checks = []
     for key, title, rule_ids in CHECKLIST:
@@ -393,7 +393,7 @@ def _checklist(todo: tuple[Item, ...], backends: tuple, backend_note: str, pipel
 
 
 def _backend_summaries(root: RootModule) -> tuple[tuple[BackendSummary, ...], str]:
-    from .model import backends as bk
+    from ...model import backends as bk
 
     active = bk.active_backend(root)
     if active is None:
@@ -455,7 +455,7 @@ def _is_set(effective: Any, name: str, wanted: Any) -> bool:
 
 
 def _locking(effective: Any) -> str:
-    from .knowledge import backend_schemas as bk
+    from ...knowledge import backend_schemas as bk
 
     lock = bk.lock_info(effective.type)
     mode = lock.get("mode", "none")
@@ -469,7 +469,7 @@ def _locking(effective: Any) -> str:
 
 
 def _encryption(effective: Any) -> str:
-    from .knowledge import backend_schemas as bk
+    from ...knowledge import backend_schemas as bk
 
     info = bk.encryption_info(effective.type)
     used = [name if not isinstance(wanted, bool) else f"{name} = {_display(effective.get(name))}"
@@ -491,7 +491,7 @@ def _workspaces(repo: Any, roots: list[RootModule]) -> dict[str, tuple[Workspace
     """root directory -> the workspaces declared in the scan whose
     `repository_path` resolves to that root (`harness_config.workspaces_for_root`,
     as IACM602/IACM604 and the engine signal decide)."""
-    from .model import harness_config
+    from ...model import harness_config
 
     found: dict[str, tuple[Workspace, ...]] = {}
     for root in roots:
@@ -536,7 +536,7 @@ def _pipeline_targets(result: Any, roots: list[RootModule], workspaces: dict[str
 def iacm_stages(result: Any) -> list[PipelineTarget]:
     """Every IaCM stage of every pipeline in the scan, with its steps in
     execution order, read from the pipeline model (`pipeline.py`)."""
-    from .model.pipeline import build_pipelines, text_of
+    from ...model.pipeline import build_pipelines, text_of
 
     out = []
     for pipeline in build_pipelines(result.repo):

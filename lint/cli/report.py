@@ -9,8 +9,8 @@ from typing import Optional
 
 import click
 
-from .options import Options
-from .engine import run
+from ..options import Options
+from ..engine import run
 
 
 def link_base(scan_root: str, output: Optional[str]) -> str:
@@ -25,13 +25,13 @@ def link_base(scan_root: str, output: Optional[str]) -> str:
 
 
 def render_report(result, format_name: str, output: Optional[str] = None) -> str:
-    from . import readiness
+    from ..report.readiness import model as readiness
 
     model = readiness.build(result, link_base=link_base(str(result.root), output))
     if format_name == "html":
-        from .report_html import render
+        from ..report.readiness.html import render
     else:
-        from .report_md import render
+        from ..report.readiness.markdown import render
     return render(model)
 
 
@@ -39,7 +39,7 @@ def write_report(paths: list[str], options: Options, format_name: str, output: O
     """Write the report; returns the exit code (0, or 2 when a rule crashed;
     an output that cannot be written raises `output.OutputError`). The
     verdicts are the report's content, not its exit status."""
-    from .output import write_file, write_stdout
+    from ..output import write_file, write_stdout
 
     result = run(paths, options)
     text = render_report(result, format_name, output)
@@ -47,7 +47,7 @@ def write_report(paths: list[str], options: Options, format_name: str, output: O
         write_file(output, text)
     else:
         write_stdout(text)
-    from .sanitise import printable  # notes name the repository's files: no terminal escapes
+    from ..sanitise import printable  # notes name the repository's files: no terminal escapes
 
     for error in result.internal_errors:
         click.echo(f"iacm-lint: internal error: {printable(error, line_breaks=options.verbose)}", err=True)
