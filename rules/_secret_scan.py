@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
-from ..knowledge.backend_schemas import backend_types
 from ..findings import Secret
-from ..model.syntax import MODULE_KINDS, TFBACKEND, TFVARS, TFVARS_JSON, Attribute, Block, Expr, HclFile, Repo, Span
+from ..knowledge.backend_schemas import backend_types
 from ..knowledge.secrets import Judgement, credential_data, judge, secret_name_kind
+from ..model.harness_config import secret_scan_exclusions
+from ..model.syntax import MODULE_KINDS, TFBACKEND, TFVARS, TFVARS_JSON, Attribute, Block, Expr, HclFile, Repo, Span
 
 # Object-valued arguments that never hold secrets (their keys are labels).
 _LABEL_MAPS = frozenset({"tags", "tags_all", "labels", "default_tags", "annotations", "metadata_labels"})
@@ -257,8 +258,6 @@ def name_rule_value_spans(hcl_file: HclFile, repo: Optional[Repo]) -> frozenset[
     spans += [arg.value_span for arg in tfvars_args(hcl_file, repo)]
     spans += [arg.value_span for _, arg in resource_args(hcl_file)]
     if repo is not None:  # IACM603's workspace variables; pipeline heredocs are scanned as YAML
-        from ..model.harness_config import secret_scan_exclusions
-
         spans += secret_scan_exclusions(hcl_file, repo)
     return frozenset(spans)
 

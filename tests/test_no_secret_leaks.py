@@ -132,7 +132,8 @@ def test_a_crashing_rule_does_not_quote_its_exception(planted, monkeypatch):
     exception type and where it was raised, never its text."""
     from click.testing import CliRunner
 
-    from iacm_lint.cli import commands as cli_module
+    from iacm_lint import cli as cli_module
+    from iacm_lint.cli import check as check_cli
     from iacm_lint.engine import check
     from iacm_lint.registry import get_rule
 
@@ -151,7 +152,7 @@ def test_a_crashing_rule_does_not_quote_its_exception(planted, monkeypatch):
     def explode(paths, options):
         raise KeyError(DB_PASSWORD)
 
-    monkeypatch.setattr(cli_module, "run", explode)
+    monkeypatch.setattr(check_cli, "run", explode)
     crashed = CliRunner().invoke(cli_module.main, ["check", str(planted), "--no-cache"])
     assert crashed.exit_code == 2
     assert crashed.output.startswith("iacm-lint: internal error: KeyError at tests/test_no_secret_leaks.py:")

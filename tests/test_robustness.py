@@ -330,7 +330,7 @@ def test_output_file_is_written_atomically(tmp_path, monkeypatch):
     leaves the previous output whole and no temporary file behind."""
     from click.testing import CliRunner
 
-    from iacm_lint.cli import commands as cli
+    from iacm_lint import cli, output
 
     (tmp_path / "main.tf").write_text("locals {\n")
     target = tmp_path / "out.sarif"
@@ -344,7 +344,7 @@ def test_output_file_is_written_atomically(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cli.os, "replace", explode)
+    monkeypatch.setattr(output.os, "replace", explode)
     failed = runner.invoke(cli.main, ["check", str(tmp_path / "main.tf"), "--no-cache", "--format", "gcc", "-o", str(target)])
     assert failed.exit_code == 2
     assert target.read_text().startswith("{")  # the SARIF of the run before, not a truncated gcc file

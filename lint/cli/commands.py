@@ -1,59 +1,19 @@
-"""The `iacm-lint` command: parse options, call the engine, pick a reporter.
-Nothing else lives here."""
+"""The `iacm-lint` command (click): its subcommands and their options.
+What `check` and `report` do once their options are parsed is in check.py
+and report.py, imported when the command runs: `iacm-lint --version`,
+`--help`, `rules` and `explain` load click and the registry only (the
+start-up budget: benchmarks/bench_startup.py)."""
 
 from __future__ import annotations
-
-import os
-import sys
-from typing import Optional
 
 import click
 
 from .. import __version__
-from ..filter.config import ConfigError, shown
-from ..options import Options
-from ..engine import exit_code, run
 from ..registry import all_rules, get_rule
+from ..sanitise import shown
 
 LEVEL_CHOICES = ("error", "warning", "note", "never")
 MAX_JOBS = 256  # more parser processes than this only costs memory
-
-
-def _split_ids(values: tuple[str, ...], option: str) -> tuple[str, ...]:
-    ids = tuple(part.strip().upper() for value in values for part in value.split(",") if part.strip())
-    if values and not ids:  # `--select ''` would otherwise select every rule
-        raise click.BadParameter(f"'{shown(','.join(values))}' names no rule; give rule IDs or prefixes such as "
-                                 "IACM1 (see `iacm-lint rules`)", param_hint=option)
-    if not ids:
-        return ids  # no rule module imported: a cached scan never needs them
-    known = {r.id for r in all_rules()}
-    for rule_id in ids:
-        if not any(k.startswith(rule_id) for k in known):
-            raise click.BadParameter(f"'{shown(rule_id)}' matches no rule ID (see `iacm-lint rules`)",
-                                     param_hint=option)
-    return ids
-
-
-def _parse_formats(formats: tuple[str, ...], output: Optional[str]) -> list[tuple[str, Optional[str]]]:
-    """`--format sarif:out.sarif` writes to a file; plain `--format x` to -o or stdout."""
-    from ..report import FORMATS
-
-    chosen: list[tuple[str, Optional[str]]] = []
-    for spec in formats or ("text",):
-        name, _, target = spec.partition(":")
-        if name not in FORMATS:
-            raise click.BadParameter(f"unknown format '{shown(name)}'; choose from {', '.join(FORMATS)}",
-                                     param_hint="--format")
-        chosen.append((name, target or None))
-    to_stdout = [c for c in chosen if c[1] is None]
-    if len(to_stdout) > 1:
-        raise click.BadParameter("only one --format may go to standard output; give the others a file (FMT:FILE)",
-                                 param_hint="--format")
-    if output:
-        if not to_stdout:
-            raise click.BadParameter("-o applies to a --format without :FILE", param_hint="-o")
-        chosen = [(n, t if t else output) for n, t in chosen]
-    return chosen
 
 
 CONFIG_OPTION = click.option(
@@ -100,136 +60,10 @@ def main() -> None:
 def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet, verbose, no_color,
           config_file, no_config, baseline, write_baseline, max_file_size=None, show_stats=False):
     """Check PATHS (default: the current directory)."""
-    import atexit
-    import gc
+    from .check import run_check  # the engine and every layer below it load when a scan runs
 
-    atexit.register(gc.freeze)  # issue 10: the exit-time collection over the whole model took ~1 s on 1,700 files
-    paths = _existing_paths(paths)
-    _one_config_choice(config_file, no_config)
-    outputs = _parse_formats(formats, output)
-    limits = {}
-    if max_file_size is not None:
-        from ..parse.limits import parse_size
-
-        try:
-            limits["max_file_bytes"] = parse_size(max_file_size)
-        except ValueError as exc:
-            raise click.BadParameter(f"'{shown(max_file_size)}' {exc}", param_hint="--max-file-size")
-    given = dict(engine=engine, state=state, select=_split_ids(select, "--select"),
-                 ignore=_split_ids(ignore, "--ignore"), baseline=baseline)
-    try:
-        options = _options_with_config(paths, config_file, no_config, given, jobs=jobs, cache=not no_cache,
-                                       verbose=verbose, result_cache=not no_cache, **limits)
-        if write_baseline:
-            options.baseline = None  # the file is being (re)written, it need not exist yet
-        result = _run_with_progress(paths, options)
-        if write_baseline:
-            _write_baseline(result, write_baseline)
-        _write_outputs(result, outputs, no_color, quiet)
-    except Exception as exc:  # noqa: BLE001 - one line on stderr and exit 2, the traceback only with --verbose
-        _fail(exc, verbose)
-    from ..sanitise import printable  # notes name the repository's files: no terminal escapes
-
-    if verbose:
-        for note in result.repo.notes:
-            click.echo(f"iacm-lint: {printable(note)}", err=True)
-    for error in result.internal_errors:
-        click.echo(f"iacm-lint: internal error: {printable(error, line_breaks=verbose)}", err=True)
-    if show_stats:
-        import json
-
-        click.echo(json.dumps(result.stats or {}, sort_keys=True), err=True)
-    sys.exit(exit_code(result, fail_on))
-
-
-def _options_with_config(paths: list[str], config_file: Optional[str], no_config: bool, given: dict,
-                         **fixed) -> Options:
-    """Options from the config file, with the options given on the command
-    line (not left at their defaults) laid over them."""
-    from click.core import ParameterSource
-
-    from ..filter.config import config_for, options_from_config
-
-    config = None if no_config else config_for(paths[0], config_file)
-    fields = dict(options_from_config(config, paths), config_file=config.path) if config else {}
-    ctx = click.get_current_context()
-    for name, value in given.items():
-        if ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None):
-            fields[name] = value
-    return Options(**{**fields, **fixed})
-
-
-def _one_config_choice(config_file: Optional[str], no_config: bool) -> None:
-    if config_file and no_config:
-        raise click.UsageError("--config and --no-config exclude each other")
-
-
-def _write_baseline(result, path: str) -> None:
-    """Record the findings, then treat them as baselined so this run passes."""
-    from ..filter.suppress import apply_baseline, baseline_entries, write_baseline
-
-    count = write_baseline(path, result.findings)
-    result.findings = apply_baseline(result.findings, frozenset((e["rule"], e["fingerprint"])
-                                                                for e in baseline_entries(result.findings)))
-    click.echo(f"iacm-lint: wrote {count} finding{'s' if count != 1 else ''} to baseline {path}", err=True)
-
-
-def _existing_paths(paths) -> list[str]:
-    """The paths to scan (default "."); a missing one is a usage error (exit 2)."""
-    paths = list(paths) or ["."]
-    for path in paths:
-        if not os.path.exists(path) and not os.path.islink(path):
-            click.echo(f"iacm-lint: path does not exist: {path}", err=True)
-            sys.exit(2)
-    return paths
-
-
-def _fail(exc: Exception, verbose: bool) -> None:
-    """A config, output or internal error as one line on stderr, exit 2
-    (with --verbose an internal error's traceback comes first)."""
-    from ..output import OutputError
-    from ..scan.repository import EnvironmentProblem  # the scan stage loads only when a scan runs
-
-    # EnvironmentProblem: bc-python-hcl2 (checkov) shadows python-hcl2
-    if isinstance(exc, (ConfigError, EnvironmentProblem, OutputError)):
-        from ..sanitise import printable  # a config key or path may hold a line break or an escape sequence
-
-        click.echo(f"iacm-lint: {printable(exc)}", err=True)
-        sys.exit(2)
-    if verbose and sys.stderr is not None:
-        import traceback
-
-        traceback.print_exception(exc)
-    from ..redact import describe_exception  # never the exception's text: it may quote a scanned secret
-
-    click.echo(f"iacm-lint: internal error: {describe_exception(exc)}", err=True)
-    sys.exit(2)
-
-
-def _run_with_progress(paths, options):
-    from . import progress
-
-    if not progress.wanted(sys.stderr):
-        return run(paths, options)
-    bar = progress.ProgressBar(sys.stderr)
-    options.progress = bar
-    try:
-        return run(paths, options)
-    finally:
-        bar.close()
-
-
-def _write_outputs(result, outputs, no_color: bool, quiet: bool) -> None:
-    from ..output import write_file, write_stdout
-    from ..report import ReportOptions, render, use_color
-
-    for name, target in outputs:
-        color = target is None and use_color(sys.stdout, no_color)
-        text = render(name, result, ReportOptions(color=color, quiet=quiet))
-        if target is None:
-            write_stdout(text)
-        else:
-            write_file(target, text)
+    run_check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet, verbose, no_color,
+              config_file, no_config, baseline, write_baseline, max_file_size, show_stats)
 
 
 @main.command("rules")
@@ -276,16 +110,9 @@ def explain(rule_id: str) -> None:
 def report(paths, format_name, output, engine, state, config_file, no_config, baseline, verbose):
     """Migration readiness report of PATHS (default: the current directory):
     a verdict per root module, built from the same findings as `check`."""
-    from .report import write_report
+    from .report import run_report  # the engine, the readiness model and its renderers load when it runs
 
-    paths = _existing_paths(paths)
-    _one_config_choice(config_file, no_config)
-    given = dict(engine=engine, state=state, baseline=baseline)
-    try:
-        options = _options_with_config(paths, config_file, no_config, given, verbose=verbose)
-        sys.exit(write_report(paths, options, format_name, output))
-    except Exception as exc:  # noqa: BLE001 - one line on stderr and exit 2, the traceback only with --verbose
-        _fail(exc, verbose)
+    run_report(paths, format_name, output, engine, state, config_file, no_config, baseline, verbose)
 
 
 if __name__ == "__main__":  # pragma: no cover

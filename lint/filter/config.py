@@ -36,6 +36,13 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+from ..knowledge.globs import PatternList
+from ..parse.limits import MAX_SIZE_LIMIT
+from ..parse.textio import NotRegularFileError, read_regular, size_text
+from ..registry import all_rules
+from ..sanitise import printable, shown
+from ..scan.discover import scan_root
+
 
 CONFIG_NAME = ".iacm-lint.yaml"
 PYPROJECT = "pyproject.toml"
@@ -137,8 +144,6 @@ def read_capped_text(path: str, display: str, what: str, limit: int, if_missing:
     """A configuration or baseline file as text: a regular file (a FIFO or
     `/dev/zero` is refused, not waited for or read forever) of at most
     `limit` bytes, UTF-8. Any problem is a one-line `ConfigError`."""
-    from ..parse.textio import NotRegularFileError, read_regular, size_text
-
     try:
         data = read_regular(path, limit + 1)
     except FileNotFoundError:
@@ -185,16 +190,6 @@ def _display(path: str) -> str:
 
 
 PATH_LIMIT = 1000  # no real path is longer; a hostile one is cut
-
-
-def shown(text: object, limit: int = 40) -> str:
-    """An untrusted name (a config key, a path, a command-line value) fit for a
-    one-line message: invisible and control characters escaped (a newline or
-    an escape sequence must not forge output), at most `limit` characters."""
-    from ..sanitise import printable
-
-    escaped = printable(str(text)[:limit + 1])
-    return escaped if len(escaped) <= limit else escaped[:limit - 1] + "\u2026"
 
 
 def _yaml_tree(text: str, display: str) -> _Node:
@@ -304,8 +299,6 @@ def _from_toml(value: Any, key_lines: _TomlKeyLines, line: int, display: str, de
 
 
 def _known_rule_ids() -> list[str]:
-    from ..registry import all_rules
-
     return [r.id for r in all_rules()]
 
 
@@ -411,9 +404,6 @@ def _per_file_ignores(check: _Checker, node: _Node, key: str) -> tuple[tuple[str
 
 
 def _file_size(check: _Checker, node: _Node, key: str) -> int:
-    from ..parse.limits import MAX_SIZE_LIMIT
-    from ..parse.textio import size_text
-
     value = node.value
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_SIZE_LIMIT:
         raise check.fail(node.line, key, f"expected a positive number of bytes up to {MAX_SIZE_LIMIT} "
@@ -444,8 +434,6 @@ def path_matcher(globs, config_dir: str, scan_root: str) -> Callable[[str], bool
     (gitignore syntax, matched without backtracking: lint/knowledge/globs.py) relative
     to `config_dir`. A directory also matches when a glob names everything
     under it (`examples/**`), so the walk skips it."""
-    from ..knowledge.globs import PatternList
-
     rules = PatternList(globs)
     prefix = os.path.relpath(scan_root, config_dir).replace(os.sep, "/")
     outside = prefix == ".." or prefix.startswith("../")
@@ -486,8 +474,6 @@ def _expand_severity(levels: dict[str, str]) -> dict[str, str]:
 
 def options_from_config(config: Config, paths: list[str]) -> dict[str, Any]:
     """The `engine.Options` fields the config sets (only those it sets)."""
-    from ..scan.discover import scan_root
-
     root = scan_root(paths)
     fields: dict[str, Any] = {}
     for name in ("engine", "state", "select", "ignore", "require_reasons"):

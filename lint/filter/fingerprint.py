@@ -28,6 +28,7 @@ from typing import Callable, Iterable, Optional, Sequence
 
 from ..findings import Finding, Secret
 from ..model.syntax import Span
+from ..parse.textio import read_regular  # never blocks on a FIFO or reads a device
 
 # A finding whose span covers many lines (a whole block) is identified by its
 # first lines; editing deep inside the block then keeps the fingerprint.
@@ -111,8 +112,6 @@ def lines_under(root: str) -> LinesReader:
     """A reader of scan-root relative paths; None for files it cannot read."""
 
     def read(path: str) -> Optional[Sequence[str]]:
-        from ..parse.textio import read_regular  # never blocks on a FIFO or reads a device
-
         try:
             data = read_regular(os.path.join(root, *path.split("/")))
         except OSError:

@@ -29,9 +29,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
-from .config import ConfigError
 from ..findings import Finding
 from ..model.syntax import Comment, HclFile, Repo, Span, YamlFile, YNode
+from ..output import write_file
+from ..registry import get_rule
+from ..sanitise import shown
+from .config import PATH_LIMIT, ConfigError, read_capped_text
+from .fingerprint import assign_fingerprints, lines_under
 
 UNUSED_SUPPRESSION = "IACM001"
 SUPPRESSION_WITHOUT_REASON = "IACM002"
@@ -199,8 +203,6 @@ def _suppression_for(finding: Finding, directives: Sequence[Directive]) -> Optio
 def apply_filters(findings: list[Finding], repo: Repo, rules: Sequence, options) -> list[Finding]:
     """config (per-file-ignores) -> inline suppressions (+ IACM001/IACM002)
     -> baseline. `rules` are the rules that ran; `options` an engine Options."""
-    from .fingerprint import assign_fingerprints, lines_under
-
     read_lines = lines_under(repo.root)
     ran = {rule.id: rule for rule in rules}
     findings = per_file_ignored(findings, getattr(options, "per_file_ignores", ()))
@@ -240,8 +242,6 @@ def filter_findings(by_path: dict[str, list[Directive]], ran: dict, severity: di
     """IACM001 and IACM002 findings for the directives, for those of the two
     rules that ran. A rule ID counts as unused only when that rule ran (with
     `--select IACM1` a suppression of IACM403 cannot be judged)."""
-    from ..registry import get_rule
-
     out: list[Finding] = []
 
     def emit(rule_id: str, span: Span, message: str) -> None:
@@ -284,8 +284,6 @@ def baseline_entries(findings: Iterable[Finding]) -> list[dict[str, str]]:
 def write_baseline(path: str, findings: Iterable[Finding]) -> int:
     """Write the baseline file (deterministic JSON) through `output.write_file`
     (atomic, never through a link); returns how many findings it records."""
-    from ..output import write_file
-
     entries = baseline_entries(findings)
     document = {"tool": "iacm-lint", "version": BASELINE_VERSION, "findings": entries}
     write_file(path, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
@@ -295,8 +293,6 @@ def write_baseline(path: str, findings: Iterable[Finding]) -> int:
 def load_baseline(path: str) -> frozenset[tuple[str, str]]:
     """(rule ID, fingerprint) pairs recorded in a baseline file (a regular
     file of at most MAX_BASELINE_BYTES)."""
-    from .config import PATH_LIMIT, read_capped_text, shown
-
     shown_path = shown(path, PATH_LIMIT)  # a found config names it: control characters must not reach a terminal
     text = read_capped_text(path, shown_path, "baseline", MAX_BASELINE_BYTES,
                             f"create it with --write-baseline {shown_path}")

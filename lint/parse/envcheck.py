@@ -6,7 +6,7 @@ disk is a file-by-file mix of whichever was installed last, and hcl.py (which
 builds python-hcl2 8's lark grammar and walks its tree) would fail deep inside
 the parser or, worse, read a different tree. `hcl2_problem()` detects that
 cheaply (no parser is built); the engine checks it before the first file is
-parsed (engine.EnvironmentProblem) and the CLI turns that into one line and
+parsed (errors.EnvironmentProblem) and the CLI turns that into one line and
 exit 2. A scan answered from the result cache parses nothing and skips it.
 
 Checks, most specific first:

@@ -24,9 +24,9 @@ from typing import Any, Optional
 from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from .tf_json import template_references
 from . import limits
-from .limits import number_value, too_complex_message
+from .limits import MAX_NESTING, nesting_message, number_value, too_complex_message
+from .tf_json import parse_tf_json, template_references
 from ..model.syntax import (
     NOT_LITERAL, TF_JSON, TFVARS_JSON, Attribute, Block, Comment, Expr, HclFile, ParseError, Span, StringPart,
 )
@@ -37,8 +37,6 @@ def parse_hcl(text: str, path: str, kind: str) -> HclFile:
     """Parse decoded HCL or JSON source into an HclFile. Never raises for bad
     input: syntax errors become HclFile.error (IACM000)."""
     if kind in (TF_JSON, TFVARS_JSON):
-        from .tf_json import parse_tf_json
-
         return parse_tf_json(text, path, kind)
     try:
         tree = _parse_tree(_hide_core_namespace(text) + "\n")
@@ -89,8 +87,6 @@ _CLOSERS = frozenset({"RBRACE", "RSQB", "RPAR"})
 def _too_deep_error(tree: Tree, path: str) -> ParseError:
     """For a tree too deep for the walker: the first bracket past
     limits.MAX_NESTING, found without recursion (the tokens in source order)."""
-    from .limits import MAX_NESTING, nesting_message
-
     depth = 0
     stack: list = [tree]
     while stack:

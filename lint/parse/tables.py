@@ -35,6 +35,8 @@ import json
 import os
 from typing import Any, Optional
 
+from ..cachedir import user_cache
+
 FORMAT = 1
 PACKAGED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hcl2-tables.json")
 REGENERATE = "python scripts/build_parse_tables.py"
@@ -112,8 +114,6 @@ def parser(home: Any = _DEFAULT):
         loaded_from = "package"
         if document is None:
             if home is _DEFAULT:
-                from ..cachedir import user_cache
-
                 home = user_cache()
             document, loaded_from = _cached_or_built(wanted, home)
         try:

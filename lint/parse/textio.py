@@ -11,6 +11,7 @@ from typing import Optional
 
 from ..model.syntax import ParseError, Span
 from ..options import DEFAULT_MAX_BYTES
+from ..redact import describe_exception
 
 
 def decode_source(data: bytes, path: str) -> tuple[Optional[str], Optional[ParseError]]:
@@ -69,8 +70,6 @@ def read_source(abs_path: str, rel_path: str, max_bytes: int = DEFAULT_MAX_BYTES
     except OSError as exc:
         return None, ParseError(f"cannot read file: {exc.strerror or exc}", start)
     except Exception as exc:  # noqa: BLE001 - MemoryError: this file is not read, the scan goes on
-        from ..redact import describe_exception
-
         return None, ParseError(f"cannot read file: internal error ({describe_exception(exc)})", start)
     if len(data) > max_bytes:
         return None, ParseError(f"file too large (over {size_text(max_bytes)}); not parsed", start)

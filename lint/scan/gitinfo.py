@@ -53,8 +53,9 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 from ..knowledge.globs import PatternList
-from .names import text_path
+from ..parse.textio import read_regular  # never blocks on a FIFO named .gitignore or config
 from .gitrun import GIT_CALLS, GitError, run_git  # noqa: F401  (GIT_CALLS: counted by tests)
+from .names import text_path
 
 _MAX_NESTING = 8
 _GITLINK_MODE = "160000"
@@ -98,8 +99,6 @@ def git_dir(toplevel: str) -> Optional[str]:
 def read_git_file(path: str) -> str:
     """The start (64 KiB) of a small git file (`.git`, `commondir`, `config`);
     "" when it is missing, not a regular file (a FIFO would block) or unreadable."""
-    from ..parse.textio import read_regular
-
     try:
         return read_regular(path, 64 * 1024).decode("utf-8", "replace")
     except OSError:
@@ -432,8 +431,6 @@ MAX_IGNORE_FILE_BYTES = 4 * 1024 * 1024  # far above any real .gitignore; a bigg
 def read_ignore_file(location: str) -> Optional[PatternList]:
     """The patterns of one `.gitignore`, or None when it is absent, a
     symbolic link (git does not follow them either), or not a regular file."""
-    from ..parse.textio import read_regular  # a FIFO named .gitignore must not hang the scan
-
     if os.path.islink(location):
         return None
     try:

@@ -32,10 +32,14 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from ..parse.cache import MISS, ParseCache, dumps, loads
 from ..cachedir import UserCache
 from ..model.syntax import YAML
+from ..parse.cache import MISS, ParseCache, dumps, loads
+from ..parse.file import not_analysed, parse_bytes, parse_file
+from ..parse.tables import parser
 from ..parse.textio import read_regular
+from ..redact import describe_exception
+from .gc_pause import gc_paused
 
 POOL_MIN_BYTES = 192 * 1024  # ~0.4 s of parsing on one core; less is faster without workers
 CHUNK_BYTES = 48 * 1024  # upper bound of one task's source size
@@ -63,15 +67,11 @@ def parse_all(jobs: list[tuple[str, str, str]], options, home: Optional[UserCach
     """Models for `jobs` [(abs path, rel path, kind)], in the same order;
     `home`: the scan's cache directory (None: no cache); what --verbose
     should say about the pool goes to `notes`."""
-    from .gc_pause import gc_paused
-
     with gc_paused():
         return _parse_all(jobs, options, home, notes if notes is not None else [])
 
 
 def _parse_all(jobs: list[tuple[str, str, str]], options, home: Optional[UserCache], notes: list[str]) -> list[Any]:
-    from ..parse.file import parse_file
-
     cache = ParseCache(home) if home is not None else None
     results: list[Any] = [None] * len(jobs)
     readable: list[Job] = []
@@ -145,8 +145,6 @@ def _read(abs_path: str, max_bytes: int) -> Optional[bytes]:
 def _parse_chunk(chunk: list[Job], cache: Optional[ParseCache]) -> list[tuple[Any, Optional[bytes]]]:
     """[(model, its encoding when it was cached)] for `chunk`; the new cache
     entries are written in one transaction."""
-    from ..parse.file import parse_bytes
-
     out = []
     entries = []
     if any(job[2] != YAML for job in chunk):
@@ -175,8 +173,6 @@ def _parse_chunk(chunk: list[Job], cache: Optional[ParseCache]) -> list[tuple[An
 def _load_parser(cache: Optional[ParseCache]) -> None:
     """Load the grammar's parse tables (once per process) before the first
     HCL file: tables built at run time go to this scan's cache, or nowhere."""
-    from ..parse.tables import parser
-
     parser(cache.home if cache is not None else None)
 
 
@@ -235,8 +231,6 @@ def _encoded(model: Any, job: Job) -> bytes:
     try:
         return dumps(model)
     except Exception as exc:  # noqa: BLE001 - an unpicklable model is that file's IACM000
-        from ..parse.file import not_analysed
-
         return dumps(not_analysed(job[1], job[2], exc))
 
 
@@ -275,8 +269,6 @@ def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache]
     back, so it is one of the parsers instead of waiting. Returns the jobs
     that did not come back from the pool (it could not start, broke, or a
     chunk failed), to be parsed in this process; `notes` says why."""
-    from ..redact import describe_exception
-
     notes = notes if notes is not None else []
     context = _context()
     if context.get_start_method() == "fork" and any(job[2] != YAML for job in pending):

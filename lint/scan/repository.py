@@ -6,6 +6,7 @@ files: git's work tree and remotes, and the pipeline YAML inside
 
 from __future__ import annotations
 
+from ..errors import EnvironmentProblem
 from ..model.harness_config import pipeline_resources
 from ..model.syntax import YAML, HclFile, Repo, YamlFile
 from ..options import Options
@@ -44,11 +45,6 @@ def repo_from(found: Discovered, options: Options) -> Repo:
     repo.heredoc_yaml = _heredoc_yaml(repo)
     repo.stats = file_stats(walked, parse_jobs, models, repo.ignored_paths)
     return repo
-
-
-class EnvironmentProblem(Exception):
-    """The importable `hcl2` package is not the python-hcl2 the parser needs
-    (parse/envcheck.py: bc-python-hcl2 from checkov installed over it)."""
 
 
 _PARSER_CHECKED = False

@@ -11,7 +11,7 @@ everything judged comes from `result.findings`; the model only adds facts
 read from the repository model (backend values, workspaces, pipeline steps)
 for display.
 
-`report_md.py` and `report_html.py` render this model; neither knows HCL.
+`markdown.py` and `html.py` render this model; neither knows HCL.
 """
 
 from __future__ import annotations
@@ -21,9 +21,16 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Optional
 
+from ... import __version__
 from ...findings import Finding
+from ...knowledge.backend_schemas import encryption_info, lock_info
+from ...knowledge.secrets import is_format_prefix
+from ...model import harness_config
+from ...model.backends import active_backend, effective_backends
+from ...model.pipeline import build_pipelines, text_of
 from ...model.syntax import RootModule
-from ...registry import get_rule
+from ...registry import get_rule, matches
+from ...sanitise import file_link
 from .. import choice_field, visible_findings
 
 READY, NEEDS_WORK, BLOCKED = "ready", "needs work", "blocked"
@@ -203,8 +210,6 @@ class Readiness:
     def link(self, path: str, line: int = 0) -> str:
         """`./` + the percent-encoded path (a file named `javascript:…` is no
         link to run), from `link_base`, then `#L<line>`."""
-        from ...sanitise import file_link
-
         return file_link(self.link_base, path, line)
 
 
@@ -213,8 +218,6 @@ class Readiness:
 
 def build(result: Any, link_base: str = "", tool_version: Optional[str] = None) -> Readiness:
     """The readiness model of an engine `Result` (the one `check` reports)."""
-    from ... import __version__
-
     repo = result.repo
     visible = visible_findings(result)
     hidden = len(result.findings) - len(visible)
@@ -278,8 +281,6 @@ def mask_message(message: str) -> str:
     """Rules already mask secrets (`(AKIA…)`, `(…)`); this keeps nothing but
     a credential format's fixed prefix in a parenthesised masked fragment,
     whatever a rule wrote."""
-    from ...knowledge.secrets import is_format_prefix
-
     return _MASKED.sub(lambda m: f"({m.group(1) if is_format_prefix(m.group(1)) else ''}…)", message)
 
 
@@ -361,8 +362,6 @@ def _versions(properties: dict, directory: str) -> tuple[tuple[str, str], ...]:
 
 def _checklist(todo: tuple[Item, ...], backends: tuple, backend_note: str, pipelines: tuple, state: str
                ) -> tuple[Check, ...]:
-    from ...registry import matches
-
     checks = []
     for key, title, rule_ids in CHECKLIST:
         hits = [i for i in todo if matches(i.rule_id, rule_ids) and i.level in ("error", "warning")]
@@ -393,9 +392,7 @@ def _checklist(todo: tuple[Item, ...], backends: tuple, backend_note: str, pipel
 
 
 def _backend_summaries(root: RootModule) -> tuple[tuple[BackendSummary, ...], str]:
-    from ...model import backends as bk
-
-    active = bk.active_backend(root)
+    active = active_backend(root)
     if active is None:
         return (), "no backend block"
     hcl_file, _, block = active
@@ -404,7 +401,7 @@ def _backend_summaries(root: RootModule) -> tuple[tuple[BackendSummary, ...], st
     if not block.labels:
         return (), f"backend block without a type in {hcl_file.path}:{block.header_span.line}"
     out = []
-    for effective in bk.effective_backends(root):
+    for effective in effective_backends(root):
         if effective.type == "local":
             note_local = "local state (not shared)"
         else:
@@ -455,9 +452,7 @@ def _is_set(effective: Any, name: str, wanted: Any) -> bool:
 
 
 def _locking(effective: Any) -> str:
-    from ...knowledge import backend_schemas as bk
-
-    lock = bk.lock_info(effective.type)
+    lock = lock_info(effective.type)
     mode = lock.get("mode", "none")
     if mode == "always":
         return "built in"
@@ -469,9 +464,7 @@ def _locking(effective: Any) -> str:
 
 
 def _encryption(effective: Any) -> str:
-    from ...knowledge import backend_schemas as bk
-
-    info = bk.encryption_info(effective.type)
+    info = encryption_info(effective.type)
     used = [name if not isinstance(wanted, bool) else f"{name} = {_display(effective.get(name))}"
             for name, wanted in info.get("any_of", ()) if _is_set(effective, name, wanted)]
     if used:
@@ -491,8 +484,6 @@ def _workspaces(repo: Any, roots: list[RootModule]) -> dict[str, tuple[Workspace
     """root directory -> the workspaces declared in the scan whose
     `repository_path` resolves to that root (`harness_config.workspaces_for_root`,
     as IACM602/IACM604 and the engine signal decide)."""
-    from ...model import harness_config
-
     found: dict[str, tuple[Workspace, ...]] = {}
     for root in roots:
         shown = [Workspace(w.identifier, w.file.path, w.block.header_span.line,
@@ -536,8 +527,6 @@ def _pipeline_targets(result: Any, roots: list[RootModule], workspaces: dict[str
 def iacm_stages(result: Any) -> list[PipelineTarget]:
     """Every IaCM stage of every pipeline in the scan, with its steps in
     execution order, read from the pipeline model (`pipeline.py`)."""
-    from ...model.pipeline import build_pipelines, text_of
-
     out = []
     for pipeline in build_pipelines(result.repo):
         name = "" if pipeline.kind == "fragment" else (
