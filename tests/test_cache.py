@@ -1,4 +1,4 @@
-"""The content-hash parse cache (lint/cache.py) through the real scan path:
+"""The content-hash parse cache (lint/parse/cache.py) through the real scan path:
 hits, misses after a change, damaged entries, concurrent writers, --no-cache."""
 
 from __future__ import annotations

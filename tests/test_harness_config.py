@@ -1,5 +1,5 @@
 """Harness configuration as code (issue 13): the workspace/pipeline model in
-lint/harness_config.py, which repository a workspace targets, pipelines in
+lint/model/harness_config.py, which repository a workspace targets, pipelines in
 heredocs with positions inside the .tf file, and the workspace engine signal."""
 
 from __future__ import annotations

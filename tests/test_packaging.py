@@ -283,7 +283,7 @@ def test_every_dependency_has_a_lower_bound_and_only_python_hcl2_an_upper_one():
     pins = module.lower_bounds(dependencies)  # SystemExit when one lacks a >= bound
     assert [p.split("==")[0] for p in pins] == [Requirement(d).name for d in dependencies]
     upper = [Requirement(d).name for d in dependencies if any(s.operator in ("<", "<=", "==", "~=") for s in Requirement(d).specifier)]
-    assert upper == ["python-hcl2"]  # lint/hcl.py walks its lark tree, which is no stable API
+    assert upper == ["python-hcl2"]  # lint/parse/hcl.py walks its lark tree, which is no stable API
 
 
 # ---- what the release workflow uploads (.github/workflows/release.yml) ------------------

@@ -1,4 +1,4 @@
-"""The grammar's parse tables shipped in the package (lint/parsetables.py):
+"""The grammar's parse tables shipped in the package (lint/parse/tables.py):
 they are what the installed grammar builds, they load without building or
 unpickling anything, and another python-hcl2 or lark builds them once into
 the per-user cache, sealed with the per-user key."""

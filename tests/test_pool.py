@@ -1,4 +1,4 @@
-"""The process pool (lint/pool.py): worker processes and this process give
+"""The process pool (lint/scan/pool.py): worker processes and this process give
 identical models and findings; small scans never start workers; a broken
 pool loses no file."""
 

@@ -1,4 +1,4 @@
-"""The whole-scan result cache (lint/resultcache.py) through the CLI: an
+"""The whole-scan result cache (lint/engine/resultcache.py) through the CLI: an
 unchanged scan is answered without parsing, with byte-identical output in
 every format, and every input a result depends on (files, git, config,
 baseline, options, the tool itself) makes it scan again."""

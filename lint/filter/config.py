@@ -7,7 +7,7 @@ the same directory; a `pyproject.toml` without the table is passed over).
 `load_config(file)` reads and validates it strictly: an unknown key, a wrong
 type or an unknown rule ID raises `ConfigError` naming the file, the line and
 the key, which the CLI prints before exiting with status 2.
-`options_from_config(config, paths)` turns it into `engine.Options` fields;
+`options_from_config(config, paths)` turns it into `options.Options` fields;
 the CLI lays its explicitly given options over them.
 
 A config that is found belongs to the repository under review, which is
@@ -473,7 +473,7 @@ def _expand_severity(levels: dict[str, str]) -> dict[str, str]:
 
 
 def options_from_config(config: Config, paths: list[str]) -> dict[str, Any]:
-    """The `engine.Options` fields the config sets (only those it sets)."""
+    """The `options.Options` fields the config sets (only those it sets)."""
     root = scan_root(paths)
     fields: dict[str, Any] = {}
     for name in ("engine", "state", "select", "ignore", "require_reasons"):

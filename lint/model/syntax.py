@@ -1,8 +1,8 @@
 """The lean, frozen model that parsers produce and rules read.
 
-Nothing here knows about python-hcl2, lark or PyYAML: `hcl.py` and
-`yamlmodel.py` translate their trees into these classes, and rules never see
-anything else. Every node carries an exact `Span`.
+Nothing here knows about python-hcl2, lark or PyYAML: `parse/hcl.py` and
+`parse/yaml.py` translate their trees into these classes, and rules never
+see anything else. Every node carries an exact `Span`.
 """
 
 from __future__ import annotations

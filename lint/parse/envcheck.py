@@ -30,7 +30,7 @@ FIX = "install iacm-lint in its own environment: pipx install iacm-lint"
 
 FOREIGN_DISTRIBUTIONS = ("bc-python-hcl2",)
 
-# Every tree node name lint/hcl.py looks at; python-hcl2 8.x defines them all.
+# Every tree node name lint/parse/hcl.py looks at; python-hcl2 8.x defines them all.
 REQUIRED_RULES = (
     "arguments", "attr_splat_expr_term", "attribute", "block", "body", "expr_term", "float_lit", "for_intro",
     "full_splat_expr_term", "function_call", "get_attr_expr_term", "heredoc_template", "heredoc_template_trim",
@@ -70,7 +70,7 @@ def _module_problem() -> Optional[str]:
         return f"the `hcl2` package cannot be imported ({detail})"
     location = getattr(hcl2_parser, "__file__", None) or "?"
     try:
-        from hcl2.postlexer import PostLexer  # noqa: F401 - lint/hcl.py builds its parser with it
+        from hcl2.postlexer import PostLexer  # noqa: F401 - lint/parse/hcl.py builds its parser with it
     except Exception:  # noqa: BLE001
         return f"the `hcl2` package at {Path(location).parent} is not python-hcl2 8 (it has no hcl2.postlexer.PostLexer)"
     version = _python_hcl2_version()

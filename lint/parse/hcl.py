@@ -1,12 +1,12 @@
 """HCL source -> lean model. The ONE module that walks python-hcl2's lark trees
-(its grammar's parse tables are loaded by parsetables.py).
+(its grammar's parse tables are loaded by tables.py).
 
 python-hcl2 gives us its LALR grammar (hcl2.lark) with positions; its own
 transformer builds a JSON-like dict without positions and is slow, so we walk
 the raw lark tree once and keep only what rules need: blocks, attributes,
 literal values, references, function names, string fragments and comments,
 each with an exact Span. `.tf.json` files are read with our position-keeping
-JSON reader (jsonpos.py) and mapped onto the same model.
+JSON reader (tf_json.py) and mapped onto the same model.
 
 Quirks handled here and nowhere else:
 - python-hcl2 appends "\\n" to the text before parsing (lark issue 237); we do too.

@@ -78,7 +78,7 @@ def walk(paths: list[str], root: str, exclude=None) -> Walk:
     symbolic link back up the tree is a loop, not an endless descent.
 
     A path that is not valid UTF-8 (git stores any bytes) is shown with its
-    bad bytes as `\\xNN` (lint/names.py), and such a file is not read: an
+    bad bytes as `\\xNN` (lint/scan/names.py), and such a file is not read: an
     IaC file gets IACM000 "file name is not valid UTF-8", any other file a
     `--verbose` note.
     """

@@ -15,7 +15,7 @@ are in the tracked set too.
 
 Git runs in the scan root, so it lists exactly the files below it, with
 paths relative to it and `/` separators (bytes that are not UTF-8 shown as
-`\\xNN`, as discovery shows them: lint/names.py). Every call goes through
+`\\xNN`, as discovery shows them: lint/scan/names.py). Every call goes through
 `gitrun.run_git`, which keeps the repository's configuration from running
 anything and never waits on a hung git.
 
@@ -32,6 +32,10 @@ Without git on PATH, outside any repository, or when git fails, hangs or
 is blocked (a FIFO named `.gitignore`), `git_view` returns None or leaves
 that repository out, with a note for `--verbose`; hygiene rules then judge
 files on disk.
+
+`remote_urls` reads the repository's remotes on a git host from its config
+file (no subprocess): which repository a Harness workspace targets
+(IACM601-604) is decided by them.
 
 `GitignoreMatcher` answers a different question for IACM404: do the
 repository's `.gitignore` files (nested ones included, but not the

@@ -1,5 +1,5 @@
 """Parsing many files: the content-hash cache first, then a process pool (or
-this process) for the misses. `engine._parse_all` calls `parse_all`.
+this process) for the misses. `scan/repository.py` calls `parse_all`.
 
 - `--jobs N` (Options.jobs) caps the parsers; the default is the CPUs this
   process may use. `--jobs 1` parses in this process.

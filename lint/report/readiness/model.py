@@ -526,7 +526,7 @@ def _pipeline_targets(result: Any, roots: list[RootModule], workspaces: dict[str
 
 def iacm_stages(result: Any) -> list[PipelineTarget]:
     """Every IaCM stage of every pipeline in the scan, with its steps in
-    execution order, read from the pipeline model (`pipeline.py`)."""
+    execution order, read from the pipeline model (`model/pipeline.py`)."""
     out = []
     for pipeline in build_pipelines(result.repo):
         name = "" if pipeline.kind == "fragment" else (
