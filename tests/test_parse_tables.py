@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from iacm_lint import cachedir
-from iacm_lint.parse import cache as cache_mod
 from iacm_lint.parse import tables as parsetables
 from iacm_lint.parse.hcl import parse_hcl
 

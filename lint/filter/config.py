@@ -40,7 +40,7 @@ from ..knowledge.globs import PatternList
 from ..parse.limits import MAX_SIZE_LIMIT
 from ..parse.textio import NotRegularFileError, read_regular, size_text
 from ..registry import all_rules
-from ..sanitise import printable, shown
+from ..sanitise import shown
 from ..scan.discover import scan_root
 
 
