@@ -10,8 +10,9 @@ import argparse
 import os
 import time
 
-from iacm_lint.discover import PARSED_KINDS, scan_root, walk
-from iacm_lint.engine import Options, run
+from iacm_lint.scan.discover import PARSED_KINDS, scan_root, walk
+from iacm_lint.options import Options
+from iacm_lint.engine import run
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ installed. Fetches nothing. Prints one table with ratios.
 
     python benchmarks/bench_scan.py DIR [--repeat 3] [--jobs N] [--checkov PATH]
 
-- iacm-lint runs as a child process (`python -m iacm_lint.cli check DIR`),
+- iacm-lint runs as a child process (`python -m iacm_lint check DIR`),
   start-up included, output discarded. "first run" starts with an empty
   cache directory every time (a fresh CI container: what the checkov
   comparison and the target ratio use), "cold" empties the parse and result
@@ -42,7 +42,7 @@ import threading
 import time
 from typing import Optional
 
-from iacm_lint.discover import PARSED_KINDS, scan_root, walk
+from iacm_lint.scan.discover import PARSED_KINDS, scan_root, walk
 
 
 def _tree_rss_kb(pid: int) -> int:
@@ -119,7 +119,7 @@ def edited_seconds(repeat: int, directory: str, work: str, env: dict, jobs: list
     copy = os.path.join(work, "edited")
     shutil.copytree(directory, copy, symlinks=True)
     target = next(os.path.join(d, n) for d, _, names in sorted(os.walk(copy)) for n in sorted(names) if n.endswith(".tf"))
-    command = [sys.executable, "-m", "iacm_lint.cli", "check", copy, "--fail-on", "never", *jobs]
+    command = [sys.executable, "-m", "iacm_lint", "check", copy, "--fail-on", "never", *jobs]
     cache_env = dict(env, IACM_LINT_CACHE_DIR=os.path.join(work, "cache"))
     timed(command, cache_env)  # fills the parse cache for the copy
     best = None
@@ -139,7 +139,7 @@ def rerun_seconds(repeat: int, directory: str, work: str, env: dict, jobs: list[
     for number in range(repeat + 1):
         copy = os.path.join(work, f"checkout-{number}")
         shutil.copytree(directory, copy, symlinks=True)
-        seconds, peak, _ = timed([sys.executable, "-m", "iacm_lint.cli", "check", copy, "--fail-on", "never", *jobs],
+        seconds, peak, _ = timed([sys.executable, "-m", "iacm_lint", "check", copy, "--fail-on", "never", *jobs],
                                  cache_env)
         shutil.rmtree(copy)
         if number and (best is None or seconds < best[0]):  # the first copy fills the cache
@@ -175,7 +175,7 @@ def main() -> None:
     except OSError:
         load = "?"
 
-    base = [sys.executable, "-m", "iacm_lint.cli", "check", directory, "--fail-on", "never"]
+    base = [sys.executable, "-m", "iacm_lint", "check", directory, "--fail-on", "never"]
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     work = tempfile.mkdtemp(prefix="iacm-bench-")
     env = dict(os.environ)

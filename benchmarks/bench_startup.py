@@ -22,7 +22,7 @@ import tempfile
 import time
 
 TABLES = ("import time, lark, hcl2.postlexer\n"
-          "from iacm_lint import parsetables\n"
+          "from iacm_lint.parse import tables as parsetables\n"
           "start = time.perf_counter(); parsetables.parser(None)\n"
           "print((time.perf_counter() - start) * 1000, parsetables.loaded_from)\n")
 

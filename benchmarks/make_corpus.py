@@ -18,9 +18,9 @@ import math
 import os
 import shutil
 
-from iacm_lint.discover import classify
-from iacm_lint.hcl import parse_hcl
-from iacm_lint.model import TF
+from iacm_lint.scan.discover import classify
+from iacm_lint.parse.hcl import parse_hcl
+from iacm_lint.model.syntax import TF
 
 
 def _block_starts(text: str, rel: str) -> list[int]:

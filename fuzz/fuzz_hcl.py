@@ -21,8 +21,8 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    from iacm_lint.engine import parse_source
-    from iacm_lint.textio import decode_source
+    from iacm_lint.parse.file import parse_source
+    from iacm_lint.parse.textio import decode_source
 
 KINDS = (("main.tf", "tf"), ("main.tf.json", "tf.json"), ("terraform.tfvars", "tfvars"),
          (".harness/pipeline.yaml", "yaml"), ("s3.tfbackend", "tfbackend"), ("t.tfvars.json", "tfvars.json"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple, Optional
 
-from .model import Span
+from .model.syntax import Span
 
 LEVEL_ORDER = {"error": 3, "warning": 2, "note": 1}
 

@@ -9,8 +9,9 @@ import pkgutil
 from dataclasses import dataclass
 from typing import Callable, Iterator, Optional
 
+from . import rules as rules_package  # iacm_lint.rules, the rules/ directory
 from .findings import Secret
-from .model import Span
+from .model.syntax import Span
 
 LEVELS = ("error", "warning", "note")
 SCOPES = ("file", "yaml", "module", "root", "repo", "pipeline")
@@ -99,8 +100,6 @@ def _load_rule_modules() -> None:
     global _loaded
     if _loaded:
         return
-    from . import rules as rules_package  # iacm_lint.rules, the rules/ directory
-
     for info in sorted(pkgutil.iter_modules(rules_package.__path__), key=lambda i: i.name):
         if not info.name.startswith("_"):
             importlib.import_module(f"{rules_package.__name__}.{info.name}")

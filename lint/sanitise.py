@@ -66,6 +66,14 @@ def printable(text: str, line_breaks: bool = False) -> str:
     return "".join(lines)
 
 
+def shown(text: object, limit: int = 40) -> str:
+    """An untrusted name (a config key, a path, a command-line value) fit for a
+    one-line message: invisible and control characters escaped (a newline or
+    an escape sequence must not forge output), at most `limit` characters."""
+    escaped = printable(str(text)[:limit + 1])
+    return escaped if len(escaped) <= limit else escaped[:limit - 1] + "\u2026"
+
+
 def starts_a_command(line: str) -> bool:
     """Would a CI runner read this line as a workflow command?"""
     return line.lstrip().startswith(_COMMAND_START)

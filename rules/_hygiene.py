@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from iacm_lint.model import Repo
+from iacm_lint.model.syntax import Repo
 
 ON_DISK = "not a git repository, so files on disk were judged"
 TERRAFORM_DIR = ".terraform"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..pipeline import COMMAND_PLUGINS, Stage, Step, is_expression, precedes
+from ..knowledge.step_types import COMMAND_PLUGINS
+from ..model.pipeline import Stage, Step, is_expression, precedes
 
 PLAN_COMMANDS = ("plan", "plan-destroy", "plan-refresh-only")
 

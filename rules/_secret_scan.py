@@ -2,7 +2,7 @@
 literals, the argument tables from data/credentials.json, and where each
 name-based rule looks (so that IACM203 leaves those literals to them).
 
-The judging itself is lint/secrets.py; this module only knows the model.
+The judging itself is lint/knowledge/secrets.py; this module only knows the model.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
-from ..backends import backend_types
 from ..findings import Secret
-from ..model import MODULE_KINDS, TFBACKEND, TFVARS, TFVARS_JSON, Attribute, Block, Expr, HclFile, Repo, Span
-from ..secrets import Judgement, credential_data, judge, secret_name_kind
+from ..knowledge.backend_schemas import backend_types
+from ..knowledge.secrets import Judgement, credential_data, judge, secret_name_kind
+from ..model.harness_config import secret_scan_exclusions
+from ..model.syntax import MODULE_KINDS, TFBACKEND, TFVARS, TFVARS_JSON, Attribute, Block, Expr, HclFile, Repo, Span
 
 # Object-valued arguments that never hold secrets (their keys are labels).
 _LABEL_MAPS = frozenset({"tags", "tags_all", "labels", "default_tags", "annotations", "metadata_labels"})
@@ -257,8 +258,6 @@ def name_rule_value_spans(hcl_file: HclFile, repo: Optional[Repo]) -> frozenset[
     spans += [arg.value_span for arg in tfvars_args(hcl_file, repo)]
     spans += [arg.value_span for _, arg in resource_args(hcl_file)]
     if repo is not None:  # IACM603's workspace variables; pipeline heredocs are scanned as YAML
-        from ..harness_config import secret_scan_exclusions
-
         spans += secret_scan_exclusions(hcl_file, repo)
     return frozenset(spans)
 

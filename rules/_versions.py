@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from iacm_lint import releases as rel
-from iacm_lint.model import HclFile, RootModule, Span
+from iacm_lint.knowledge import releases as rel
+from iacm_lint.model.engine_choice import DEFAULT, OPTION, PIN_FILE, TOFU_FILE, EngineChoice
+from iacm_lint.model.syntax import HclFile, RootModule, Span
 
 OTHER_ENGINE = {"terraform": "opentofu", "opentofu": "terraform"}
 
@@ -27,18 +28,18 @@ def supported_ranges(engine: str) -> str:
     return rel.format_ranges(rel.ranges(supported, supported))
 
 
-def is_explicit(reason: str) -> bool:
-    return reason.startswith("--engine") or reason.startswith("config")
+def is_explicit(choice: EngineChoice) -> bool:
+    return choice.source == OPTION
 
 
-def from_files(reason: str) -> bool:
+def from_files(choice: EngineChoice) -> bool:
     """Chosen by pin files, `.tofu` files or the default (not by a person,
     a pipeline or a Harness workspace)."""
-    return reason.startswith(("pin file", ".tofu file", "default"))
+    return choice.source in (PIN_FILE, TOFU_FILE, DEFAULT)
 
 
-def from_pipeline_or_workspace(reason: str) -> bool:
-    return not is_explicit(reason) and not from_files(reason)
+def from_pipeline_or_workspace(choice: EngineChoice) -> bool:
+    return not is_explicit(choice) and not from_files(choice)
 
 
 def where_missing(root: RootModule) -> Span:

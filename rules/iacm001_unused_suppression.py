@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model import Repo
+from ..model.syntax import Repo
 from ..registry import Violation, rule
 
 
@@ -52,7 +52,7 @@ def unused_suppression(repo: Repo, ctx) -> Iterator[Violation]:
     When a finding must stay, name its rule and say why:
     `# iacm-lint: ignore[IACM110] state lock is provided by the org wrapper`.
     """
-    # The findings of this rule come from the filter stage (`suppress.py`),
+    # The findings of this rule come from the filter stage (`filter/suppress.py`),
     # which sees every directive together with the findings of the rules that
     # ran; a model-only view cannot know whether a suppression was used. The
     # function is registered for the rule's metadata and documentation.

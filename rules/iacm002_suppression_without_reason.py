@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model import Repo
+from ..model.syntax import Repo
 from ..registry import Violation, rule
 
 
@@ -43,7 +43,7 @@ def suppression_without_reason(repo: Repo, ctx) -> Iterator[Violation]:
     }
     ```
     """
-    # The findings of this rule come from the filter stage (`suppress.py`),
+    # The findings of this rule come from the filter stage (`filter/suppress.py`),
     # where the directives are parsed once for suppressing and for IACM001;
     # the function is registered for the rule's metadata and documentation.
     return iter(())

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..backends import backend_blocks
-from ..model import RootModule, Span
+from ..model.backends import backend_blocks
+from ..model.syntax import RootModule, Span
 from ..registry import Violation, rule
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..backends import (
-    accepting_releases, attributes, effective_backends, encryption_hint, encryption_info, is_required, lock_hint, lock_info,
-    required_attributes, schema,
+from ..model.backends import accepting_releases, effective_backends
+from ..knowledge.backend_schemas import (
+    attributes, encryption_hint, encryption_info, is_required, lock_hint, lock_info, required_attributes, schema,
 )
-from ..model import RootModule
+from ..model.syntax import RootModule
 from ..registry import Violation, rule
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
-from ..backends import (
-    ENGINE_TITLES, ENGINES, accepting_releases, attributes, closest, effective_backends, in_range,
-    names_for, range_text, schema,
+from ..knowledge.backend_schemas import (
+    ENGINE_TITLES, ENGINES, attributes, closest, in_range, names_for, range_text, schema,
 )
-from ..model import RootModule, Span
+from ..model.backends import accepting_releases, effective_backends
+from ..model.syntax import RootModule, Span
 from ..registry import Violation, rule
 
 def _unknown(name: str, specs: dict, engine: str, where: str, span: Span) -> Violation:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..backends import accepting_releases, effective_backends, in_range
-from ..model import RootModule, Span
+from ..model.backends import accepting_releases, effective_backends
+from ..knowledge.backend_schemas import in_range
+from ..model.syntax import RootModule, Span
 from ..registry import Violation, rule
 
 EARLY_EVALUATION = ">=1.8.0"  # OpenTofu evaluates var./local. in backend blocks from 1.8.0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..backends import backend_blocks
-from ..model import Module
+from ..model.backends import backend_blocks
+from ..model.syntax import Module
 from ..registry import Violation, rule
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
-from ..backends import (
-    ENGINE_TITLES, ENGINES, accepting_releases, backend_blocks, backend_types, closest, data, in_range, range_text,
-    removed_error, schema,
+from ..knowledge.backend_schemas import (
+    ENGINE_TITLES, ENGINES, backend_types, closest, data, in_range, range_text, removed_error, schema,
 )
-from ..model import RootModule
+from ..model.backends import accepting_releases, backend_blocks
+from ..model.syntax import RootModule
 from ..registry import Violation, rule
 
 

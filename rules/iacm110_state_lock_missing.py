@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..backends import accepting_releases, effective_backends, lock_hint, lock_info
-from ..model import RootModule
+from ..model.backends import accepting_releases, effective_backends
+from ..knowledge.backend_schemas import lock_hint, lock_info
+from ..model.syntax import RootModule
 from ..registry import Violation, rule
 
 

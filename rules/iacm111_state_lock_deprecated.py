@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..backends import ENGINE_TITLES, accepting_releases, effective_backends, has_feature
-from ..model import RootModule, Span
+from ..knowledge.backend_schemas import ENGINE_TITLES, has_feature
+from ..model.backends import accepting_releases, effective_backends
+from ..model.syntax import RootModule, Span
 from ..registry import Violation, rule
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..backends import effective_backends, identity_info
-from ..model import Repo
+from ..model.backends import effective_backends
+from ..knowledge.backend_schemas import identity_info
+from ..model.syntax import Repo
 from ..registry import Violation, rule
 
 

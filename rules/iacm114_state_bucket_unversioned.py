@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
-from ..backends import effective_backends
-from ..model import Block, Repo, Span
+from ..model.backends import effective_backends
+from ..model.syntax import Block, Repo, Span
 from ..registry import Violation, rule
 
 # backend type -> (attribute naming the storage, resource type declaring it, its name attribute, kind of storage)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model import HclFile
+from ..model.syntax import HclFile
 from ..registry import Violation, rule
 from ._secret_scan import backend_args
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Iterable, Iterator, Optional
 
 from ..findings import Secret
-from ..model import HclFile, Repo, Span, YamlFile, YNode
+from ..knowledge.secrets import PatternMatch, assess, find_aws_secret_keys, find_credentials, mask, may_hold_credential
+from ..model.harness_config import heredoc_pipelines  # harness_platform_pipeline heredocs, read as YAML (issue 13)
+from ..model.syntax import HclFile, Repo, Span, YamlFile, YNode
 from ..registry import Violation, rule
-from ..secrets import PatternMatch, assess, find_aws_secret_keys, find_credentials, mask, may_hold_credential
 from ._secret_scan import name_rule_value_spans
 
 # An AWS secret access key counts when an access key id is this close.
@@ -59,8 +60,6 @@ def secret_pattern(repo: Repo, ctx) -> Iterator[Violation]:
     for yaml_file in repo.yaml_files:
         if yaml_file.path not in ignored:
             yield from _yaml_findings(yaml_file)
-    from ..harness_config import heredoc_pipelines  # harness_platform_pipeline heredocs, read as YAML (issue 13)
-
     for yaml_file in heredoc_pipelines(repo):
         if yaml_file.error is None and yaml_file.path not in ignored:
             yield from _yaml_findings(yaml_file)

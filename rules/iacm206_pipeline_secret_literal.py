@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Iterator, Optional
 
 from ..findings import Secret
-from ..model import YNode
-from ..pipeline import Pipeline, is_expression
+from ..model.syntax import YNode
+from ..model.pipeline import Pipeline, is_expression
 from ..registry import Violation, rule
-from ..secrets import assess
+from ..knowledge.secrets import assess
 
 
 @rule("IACM206", "pipeline-secret-literal", level="error", scope="pipeline", tags=("security", "secrets", "pipeline"),

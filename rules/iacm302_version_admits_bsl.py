@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iacm_lint import releases as rel
-from iacm_lint.compat import READS_TF, REQUIRED_VERSION, accepting_releases, root_versions
-from iacm_lint.model import RootModule
+from iacm_lint.knowledge import releases as rel
+from iacm_lint.model.compat import READS_TF, REQUIRED_VERSION, accepting_releases, root_versions
+from iacm_lint.model.syntax import RootModule
 from iacm_lint.registry import Violation, rule
 
 from ._versions import span_of_releases

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iacm_lint.compat import own_declarations
-from iacm_lint.model import RootModule
+from iacm_lint.model.compat import own_declarations
+from iacm_lint.model.syntax import RootModule
 from iacm_lint.registry import Violation, rule
 
 from ._versions import where_missing

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iacm_lint.compat import module_declarations
-from iacm_lint.model import Repo
-from iacm_lint.pins import all_pins, resolve
+from iacm_lint.model.compat import module_declarations
+from iacm_lint.model.syntax import Repo
+from iacm_lint.model.pins import all_pins, resolve
 from iacm_lint.registry import Violation, rule
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iacm_lint import releases as rel
-from iacm_lint.compat import accepting_releases, rejecting
-from iacm_lint.model import RootModule
-from iacm_lint.pins import nearest_pins, pins_for_root, resolve
+from iacm_lint.knowledge import releases as rel
+from iacm_lint.model.compat import accepting_releases, rejecting
+from iacm_lint.model.syntax import RootModule
+from iacm_lint.model.pins import nearest_pins, pins_for_root, resolve
 from iacm_lint.registry import Violation, rule
 
 from ._versions import from_pipeline_or_workspace, is_explicit, root_phrase, supported_ranges, title
@@ -89,6 +89,6 @@ def version_pin_mismatch(root: RootModule, ctx) -> Iterator[Violation]:
             continue
         mismatch = pin.tool != choice.engine and not any(p.tool == choice.engine and p.path == pin.path
                                                         for p in pins.values())
-        if mismatch and not from_pipeline_or_workspace(choice.reason) and (is_explicit(choice.reason) or pin.path in deciding):
+        if mismatch and not from_pipeline_or_workspace(choice) and (is_explicit(choice) or pin.path in deciding):
             yield Violation(pin.span, f"{pin.path} pins {tool}, but the engine for {root_phrase(root, pin.path)} is "
                             f"{choice.engine} ({choice.reason}); remove the pin or pin {title(choice.engine)} instead")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iacm_lint import releases as rel
-from iacm_lint.compat import accepting_releases
-from iacm_lint.features import feature_uses
-from iacm_lint.model import RootModule
+from iacm_lint.knowledge import releases as rel
+from iacm_lint.model.compat import accepting_releases
+from iacm_lint.model.features import feature_uses
+from iacm_lint.model.syntax import RootModule
 from iacm_lint.registry import Violation, rule
 
 from ._versions import OTHER_ENGINE, span_of_releases, title

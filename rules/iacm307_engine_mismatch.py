@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iacm_lint.features import feature_uses
-from iacm_lint.model import RootModule
-from iacm_lint.pins import pins_for_root
+from iacm_lint.model.engine_choice import DEFAULT, TOFU_FILE
+from iacm_lint.model.features import feature_uses
+from iacm_lint.model.syntax import RootModule
+from iacm_lint.model.pins import pins_for_root
 from iacm_lint.registry import Violation, rule
 
 from ._versions import OTHER_ENGINE, from_files, from_pipeline_or_workspace, root_phrase, title
@@ -45,14 +46,14 @@ def engine_mismatch(root: RootModule, ctx) -> Iterator[Violation]:
     ```
     """
     choice = ctx.engine_for(root)
-    if choice.reason.startswith(("default", ".tofu file")):
+    if choice.source in (DEFAULT, TOFU_FILE):
         return
     other = OTHER_ENGINE[choice.engine]
     only_other = next((u for u in feature_uses(root, other) if u.first(other) and not u.first(choice.engine)), None)
     if only_other is not None:
         yield Violation(only_other.span, f"the engine for this root is {choice.engine} ({choice.reason}), but the code "
                         f"uses {only_other.title}, which only {title(other)} has; select engine {other} or remove it")
-    if from_pipeline_or_workspace(choice.reason) and not from_files(choice.reason):
+    if from_pipeline_or_workspace(choice) and not from_files(choice):
         pins = pins_for_root(ctx.repo, root)
         for pin in sorted(pins.values(), key=lambda p: (p.path, p.span)):
             if pin.tool != choice.engine and not any(p.tool == choice.engine and p.path == pin.path for p in pins.values()):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from iacm_lint.model import Repo, Span
+from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Violation, rule
 
 from ._hygiene import ON_DISK, git_rm, judged_files, name_of, terraform_dir_of

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from typing import Iterator, Optional
 
-from iacm_lint.model import Repo, Span
-from iacm_lint.names import text_name
+from iacm_lint.model.syntax import Repo, Span
+from iacm_lint.scan.names import text_name
 from iacm_lint.registry import Violation, rule
 
 from ._hygiene import ON_DISK, TERRAFORM_DIR, absolute, git_rm, terraform_dir_of

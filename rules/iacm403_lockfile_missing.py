@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Iterator, Optional
 
-from iacm_lint.model import Block, Module, RootModule, Span
+from iacm_lint.model.syntax import Block, Module, RootModule, Span
 from iacm_lint.registry import Violation, rule
 
 from ._hygiene import ON_DISK, absolute

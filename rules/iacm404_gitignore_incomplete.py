@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from typing import Iterator
 
-from iacm_lint.gitinfo import GitignoreMatcher, find_toplevel
-from iacm_lint.model import Repo, Span
+from iacm_lint.scan.gitinfo import GitignoreMatcher, find_toplevel
+from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Violation, rule
 
 # pattern named in the message -> (file name probed in each root directory, is a directory)

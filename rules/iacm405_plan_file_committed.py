@@ -6,7 +6,7 @@ import os
 import zipfile
 from typing import Iterator
 
-from iacm_lint.model import Repo, Span
+from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Violation, rule
 
 from ._hygiene import ON_DISK, absolute, git_rm, judged_files, name_of, terraform_dir_of

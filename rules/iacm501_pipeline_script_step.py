@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..pipeline import SCRIPT_STEPS, Pipeline, text_span
+from ..knowledge.step_types import SCRIPT_STEPS
+from ..model.pipeline import Pipeline, text_span
 from ..registry import Violation, rule
-from ..shell import find_iac_commands
+from ..knowledge.shell import find_iac_commands
 
 _PLUGIN_FOR = {"terraform": "IACMTerraformPlugin", "tofu": "IACMOpenTofuPlugin", "terragrunt": "IACMTerragruntPlugin"}
 

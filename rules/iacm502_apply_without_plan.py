@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..pipeline import Pipeline
+from ..model.pipeline import Pipeline
 from ..registry import Violation, rule
 from ._pipelines import PLAN_COMMANDS, earlier, plugin_steps, stage_name
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
-from ..pipeline import Pipeline, Stage, Step, precedes
+from ..model.pipeline import Pipeline, Stage, Step, precedes
 from ..registry import Violation, rule
 from ._pipelines import plugin_steps, stage_name
 

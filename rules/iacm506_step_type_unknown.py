@@ -6,7 +6,8 @@ import difflib
 import re
 from typing import Iterator, Optional
 
-from ..pipeline import KNOWN_STEP_TYPES, Pipeline, is_expression
+from ..knowledge.step_types import KNOWN_STEP_TYPES
+from ..model.pipeline import Pipeline, is_expression
 from ..registry import Violation, rule
 
 # `IACM_TOFU_INIT` (the docs' example) and the like: engine and command in the name.

@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 from typing import Iterator
 
-from ..pipeline import PLUGIN_COMMANDS, TERRAFORM_PLUGIN, TOFU_PLUGIN, Pipeline, is_expression, text_of
+from ..knowledge.step_types import PLUGIN_COMMANDS, TERRAFORM_PLUGIN, TOFU_PLUGIN
+from ..model.pipeline import Pipeline, is_expression, text_of
 from ..registry import Violation, rule
 
 

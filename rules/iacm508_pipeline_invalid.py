@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Iterator, Optional
 
-from ..model import YNode
-from ..pipeline import Pipeline, Stage, Step, is_expression
+from ..model.syntax import YNode
+from ..model.pipeline import Pipeline, Stage, Step, is_expression
 from ..registry import Violation, rule
 from ._pipelines import stage_name
 

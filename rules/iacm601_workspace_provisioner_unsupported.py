@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from iacm_lint import releases as rel
-from iacm_lint.harness_config import KNOWN_ENGINES, workspaces
-from iacm_lint.model import Repo
+from iacm_lint.knowledge import releases as rel
+from iacm_lint.model.harness_config import KNOWN_ENGINES, workspaces
+from iacm_lint.model.syntax import Repo
 from iacm_lint.registry import Violation, rule
 
 from ._versions import supported_ranges, title

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iacm_lint.harness_config import THIS, closest_root, path_problem, target, workspaces
-from iacm_lint.model import Repo
+from iacm_lint.model.harness_config import THIS, closest_root, path_problem, target, workspaces
+from iacm_lint.model.syntax import Repo
 from iacm_lint.registry import Violation, rule
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from iacm_lint.findings import Secret
-from iacm_lint.harness_config import variable_secret, workspaces
-from iacm_lint.model import Repo
+from iacm_lint.model.harness_config import variable_secret, workspaces
+from iacm_lint.model.syntax import Repo
 from iacm_lint.registry import Violation, rule
 
 

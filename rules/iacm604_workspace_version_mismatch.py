@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iacm_lint import releases as rel
-from iacm_lint.compat import accepting_releases, accepts, rejecting
-from iacm_lint.harness_config import KNOWN_ENGINES, THIS, target, workspaces
-from iacm_lint.model import Repo
+from iacm_lint.knowledge import releases as rel
+from iacm_lint.model.compat import accepting_releases, accepts, rejecting
+from iacm_lint.model.harness_config import KNOWN_ENGINES, THIS, target, workspaces
+from iacm_lint.model.syntax import Repo
 from iacm_lint.registry import Violation, rule
 
 from ._versions import title

@@ -1,5 +1,5 @@
-"""Write lint/data/hcl2-tables.json: the LALR parse tables of the installed
-python-hcl2 grammar, built by the installed lark (see lint/parsetables.py).
+"""Write lint/parse/hcl2-tables.json: the LALR parse tables of the installed
+python-hcl2 grammar, built by the installed lark (see lint/parse/tables.py).
 
     python scripts/build_parse_tables.py
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from iacm_lint.parsetables import build, dumps
+from iacm_lint.parse.tables import build, dumps
 
-TABLES = Path(__file__).resolve().parent.parent / "lint" / "data" / "hcl2-tables.json"
+TABLES = Path(__file__).resolve().parent.parent / "lint" / "parse" / "hcl2-tables.json"
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
-"""Regenerate lint/data/backends.json from the research file
+"""Regenerate lint/knowledge/data/backends.json from the research file
 shared/spec/backend-schemas.json (see backend-schemas.md).
 
-    python scripts/make_backends_json.py ../shared/spec/backend-schemas.json > lint/data/backends.json
+    python scripts/make_backends_json.py ../shared/spec/backend-schemas.json > lint/knowledge/data/backends.json
 
 The research file is verbose (free-text notes per attribute); the linter
 needs a compact, machine-checkable form. What this script adds by hand is

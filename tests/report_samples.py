@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from iacm_lint.findings import Finding
-from iacm_lint.model import Span
+from iacm_lint.model.syntax import Span
 from iacm_lint.registry import Rule
 
 

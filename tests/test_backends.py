@@ -1,4 +1,4 @@
-"""Backend knowledge (lint/data/backends.json via lint/backends.py), the
+"""Backend knowledge (lint/knowledge/data/backends.json via lint/knowledge/backend_schemas.py), the
 effective backend configuration, and the 1xx rules where the rule-case mini
 repositories cannot reach: git-ignored files, the example repositories, and
 exact spans of merged values."""
@@ -11,10 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from gitrepo import isolate_git, make_repo, write
-from iacm_lint import backends
+from iacm_lint.model import backends
+from iacm_lint.knowledge import backend_schemas
 from iacm_lint.cli import main
-from iacm_lint.engine import Options, run
-from iacm_lint.model import Span
+from iacm_lint.options import Options
+from iacm_lint.engine import run
+from iacm_lint.model.syntax import Span
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "testdata" / "examples"
 
@@ -38,63 +40,63 @@ def _lines(result, prefix="IACM1"):
 
 
 def test_required_attributes_with_env_fallbacks():
-    assert backends.required_attributes("s3", "opentofu") == [
+    assert backend_schemas.required_attributes("s3", "opentofu") == [
         ("bucket", ()), ("key", ()), ("region", ("AWS_REGION", "AWS_DEFAULT_REGION"))]
-    assert [n for n, _ in backends.required_attributes("azurerm", "terraform")] == [
+    assert [n for n, _ in backend_schemas.required_attributes("azurerm", "terraform")] == [
         "storage_account_name", "container_name", "key"]
-    assert backends.required_attributes("gcs", "terraform") == [("bucket", ())]
+    assert backend_schemas.required_attributes("gcs", "terraform") == [("bucket", ())]
     # OpenTofu has no default hostname for the remote backend; Terraform does.
-    assert "hostname" in [n for n, _ in backends.required_attributes("remote", "opentofu")]
-    assert "hostname" not in [n for n, _ in backends.required_attributes("remote", "terraform")]
+    assert "hostname" in [n for n, _ in backend_schemas.required_attributes("remote", "opentofu")]
+    assert "hostname" not in [n for n, _ in backend_schemas.required_attributes("remote", "terraform")]
 
 
 def test_versions_and_engines():
-    use_lockfile = backends.attribute_spec("s3", "use_lockfile")
+    use_lockfile = backend_schemas.attribute_spec("s3", "use_lockfile")
     assert use_lockfile["terraform"] == ">=1.10.0" and use_lockfile["opentofu"] == ">=1.10.0"
-    assert backends.in_range(use_lockfile["opentofu"], "1.10.0")
-    assert not backends.in_range(use_lockfile["opentofu"], "1.9.4")
-    assert backends.attribute_spec("s3", "role_arn")["terraform"] == "<1.10.0"
-    assert "terraform" not in backends.attribute_spec("s3", "state_tags")
-    assert backends.attribute_spec("s3", "assume_role")["kind"] == "object"
-    assert backends.attribute_spec("kubernetes", "exec")["kind"] == "block"
-    assert backends.attribute_spec("s3", "assume_role.role_arn")["required"] is True
-    assert backends.schema("oci")["engines"] == {"terraform": ">=1.12.0"}
-    assert "oci" not in backends.backend_types("opentofu") and "oci" in backends.backend_types("terraform")
-    assert "cloud" not in backends.backend_types()
-    assert backends.range_text(">=1.6.0,<1.8.0", "opentofu") == "OpenTofu ≥ 1.6.0 and < 1.8.0"
+    assert backend_schemas.in_range(use_lockfile["opentofu"], "1.10.0")
+    assert not backend_schemas.in_range(use_lockfile["opentofu"], "1.9.4")
+    assert backend_schemas.attribute_spec("s3", "role_arn")["terraform"] == "<1.10.0"
+    assert "terraform" not in backend_schemas.attribute_spec("s3", "state_tags")
+    assert backend_schemas.attribute_spec("s3", "assume_role")["kind"] == "object"
+    assert backend_schemas.attribute_spec("kubernetes", "exec")["kind"] == "block"
+    assert backend_schemas.attribute_spec("s3", "assume_role.role_arn")["required"] is True
+    assert backend_schemas.schema("oci")["engines"] == {"terraform": ">=1.12.0"}
+    assert "oci" not in backend_schemas.backend_types("opentofu") and "oci" in backend_schemas.backend_types("terraform")
+    assert "cloud" not in backend_schemas.backend_types()
+    assert backend_schemas.range_text(">=1.6.0,<1.8.0", "opentofu") == "OpenTofu ≥ 1.6.0 and < 1.8.0"
 
 
 def test_removed_backends_and_errors():
-    assert backends.removed_error("swift", "opentofu") == 'The "swift" backend is not supported in OpenTofu v1.3 or later.'
-    assert backends.removed_error("azure", "terraform") == 'The "azure" backend name has been removed, please use "azurerm".'
-    assert backends.removed_error("s3", "terraform") is None
-    assert backends.schema("etcdv3") is None
+    assert backend_schemas.removed_error("swift", "opentofu") == 'The "swift" backend is not supported in OpenTofu v1.3 or later.'
+    assert backend_schemas.removed_error("azure", "terraform") == 'The "azure" backend name has been removed, please use "azurerm".'
+    assert backend_schemas.removed_error("s3", "terraform") is None
+    assert backend_schemas.schema("etcdv3") is None
 
 
 def test_lock_encryption_and_secrets_facts():
-    assert backends.lock_info("s3") == {"mode": "optional", "any_of": [["use_lockfile", True], ["dynamodb_table", None]]}
-    assert backends.lock_info("gcs")["mode"] == "always"
-    assert backends.lock_info("consul")["disabled_by"] == ["lock", False]
-    assert backends.encryption_info("s3")["default"] == "off"
-    assert set(backends.sensitive_attributes("s3")) >= {
+    assert backend_schemas.lock_info("s3") == {"mode": "optional", "any_of": [["use_lockfile", True], ["dynamodb_table", None]]}
+    assert backend_schemas.lock_info("gcs")["mode"] == "always"
+    assert backend_schemas.lock_info("consul")["disabled_by"] == ["lock", False]
+    assert backend_schemas.encryption_info("s3")["default"] == "off"
+    assert set(backend_schemas.sensitive_attributes("s3")) >= {
         "access_key", "secret_key", "token", "sse_customer_key", "assume_role_with_web_identity.web_identity_token"}
-    assert "bucket" not in backends.sensitive_attributes("s3")
-    assert "client_secret" in backends.sensitive_attributes("azurerm")
-    assert backends.deprecation(backends.attribute_spec("s3", "dynamodb_table"), "terraform", ["1.11.0"])
-    assert not backends.deprecation(backends.attribute_spec("s3", "dynamodb_table"), "opentofu", ["1.12.6"])
+    assert "bucket" not in backend_schemas.sensitive_attributes("s3")
+    assert "client_secret" in backend_schemas.sensitive_attributes("azurerm")
+    assert backend_schemas.deprecation(backend_schemas.attribute_spec("s3", "dynamodb_table"), "terraform", ["1.11.0"])
+    assert not backend_schemas.deprecation(backend_schemas.attribute_spec("s3", "dynamodb_table"), "opentofu", ["1.12.6"])
 
 
 @pytest.mark.parametrize("name,expected", [
     ("dynamodb_tabel", "dynamodb_table"), ("bukcet", "bucket"), ("kms_master_key", None), ("regoin", "region")])
 def test_closest_name(name, expected):
-    assert backends.closest(name, backends.names_for(backends.attributes("s3"), "opentofu")) == expected
+    assert backend_schemas.closest(name, backend_schemas.names_for(backend_schemas.attributes("s3"), "opentofu")) == expected
 
 
 def test_edit_distance_counts_a_swap_as_one():
-    assert backends.edit_distance("gsc", "gcs") == 1
-    assert backends.edit_distance("tabel", "table") == 1
-    assert backends.edit_distance("s3", "s3") == 0
-    assert backends.edit_distance("", "abc") == 3
+    assert backend_schemas.edit_distance("gsc", "gcs") == 1
+    assert backend_schemas.edit_distance("tabel", "table") == 1
+    assert backend_schemas.edit_distance("s3", "s3") == 0
+    assert backend_schemas.edit_distance("", "abc") == 3
 
 
 # ---- effective backends -------------------------------------------------------

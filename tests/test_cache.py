@@ -1,4 +1,4 @@
-"""The content-hash parse cache (lint/cache.py) through the real scan path:
+"""The content-hash parse cache (lint/parse/cache.py) through the real scan path:
 hits, misses after a change, damaged entries, concurrent writers, --no-cache."""
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from iacm_lint import cache as cache_mod
-from iacm_lint import pool
+from iacm_lint import cachedir
+from iacm_lint.parse import cache as cache_mod
+from iacm_lint.scan import pool
 from iacm_lint.cli import main
-from iacm_lint.engine import Options, run
-from iacm_lint.hcl import parse_hcl
-from iacm_lint.model import TF, HclFile
+from iacm_lint.options import Options
+from iacm_lint.engine import run
+from iacm_lint.parse.hcl import parse_hcl
+from iacm_lint.model.syntax import TF, HclFile
 
 TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
 
@@ -46,18 +48,18 @@ def repo(tmp_path) -> Path:
 
 def store() -> cache_mod.ParseCache:
     """The parse cache in $IACM_LINT_CACHE_DIR (the cache_dir fixture's), with its per-user key."""
-    return cache_mod.ParseCache(cache_mod.user_cache())
+    return cache_mod.ParseCache(cachedir.user_cache())
 
 
 def entries(directory: Path) -> list[str]:
     """Keys of the parse cache entries."""
-    assert cache_mod.default_directory() == str(directory)
+    assert cachedir.default_directory() == str(directory)
     return store().keys()
 
 
 def rewrite(directory: Path, change) -> None:
     """Replace every stored value by change(key, value), behind the cache's back."""
-    assert cache_mod.default_directory() == str(directory)
+    assert cachedir.default_directory() == str(directory)
     with sqlite3.connect(store().path) as db:
         for key, value in db.execute("SELECT key, value FROM entries").fetchall():
             db.execute("UPDATE entries SET value = ? WHERE key = ?", (change(key, value), key))
@@ -227,15 +229,15 @@ def test_unwritable_cache_directory_does_not_fail_the_scan(tmp_path, monkeypatch
 def test_default_directory_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.delenv("IACM_LINT_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert cache_mod.default_directory() == str(tmp_path / "xdg" / "iacm-lint")
+    assert cachedir.default_directory() == str(tmp_path / "xdg" / "iacm-lint")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # invalid per the XDG spec: ignored
-    assert cache_mod.default_directory() == str(tmp_path / "home" / ".cache" / "iacm-lint")
+    assert cachedir.default_directory() == str(tmp_path / "home" / ".cache" / "iacm-lint")
     monkeypatch.setenv("IACM_LINT_CACHE_DIR", str(tmp_path / "explicit"))
-    assert cache_mod.default_directory() == str(tmp_path / "explicit")
+    assert cachedir.default_directory() == str(tmp_path / "explicit")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("IACM_LINT_CACHE_DIR", "relative")  # explicit: taken from the current directory
-    assert cache_mod.default_directory() == str(tmp_path / "relative")
+    assert cachedir.default_directory() == str(tmp_path / "relative")
 
 
 def test_codec_round_trips_every_testdata_model():

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from iacm_lint import compat
-from iacm_lint import releases as rel
-from iacm_lint.engine import EngineChoice, Options, build_repo, check_repo, resolve_engine, run
-from iacm_lint.features import feature_uses
-from iacm_lint.hcl import parse_hcl
-from iacm_lint.model import Module, Repo, RootModule, SourceFile
-from iacm_lint.pins import parse_pin_file, pins_for_root, resolve
+from iacm_lint.model import compat
+from iacm_lint.knowledge import releases as rel
+from iacm_lint.model.engine_choice import OPTION, PIN_FILE, EngineChoice, resolve_engine
+from iacm_lint.options import Options
+from iacm_lint.scan.repository import build_repo
+from iacm_lint.engine import run
+from iacm_lint.engine.check import check_repo
+from iacm_lint.model.features import feature_uses
+from iacm_lint.parse.hcl import parse_hcl
+from iacm_lint.model.syntax import Module, Repo, RootModule, SourceFile
+from iacm_lint.model.pins import parse_pin_file, pins_for_root, resolve
 
 def module(directory: str, files: dict[str, str]) -> Module:
     parsed = []
@@ -185,9 +189,9 @@ def test_nearest_pin_per_tool_and_engine_signal(tmp_path):
     prod = RootModule(module("envs/prod", {"main.tf": rv(">= 1.5.0")}))
     pins = pins_for_root(repo, dev)
     assert (pins["opentofu"].path, pins["terraform"].path) == ("envs/dev/.opentofu-version", ".tool-versions")
-    assert resolve_engine(repo, dev) == EngineChoice("opentofu", "pin file envs/dev/.opentofu-version")
-    assert resolve_engine(repo, prod) == EngineChoice("terraform", "pin file .tool-versions")
-    assert resolve_engine(repo, prod, "opentofu") == EngineChoice("opentofu", "--engine")
+    assert resolve_engine(repo, dev) == EngineChoice("opentofu", "pin file envs/dev/.opentofu-version", PIN_FILE)
+    assert resolve_engine(repo, prod) == EngineChoice("terraform", "pin file .tool-versions", PIN_FILE)
+    assert resolve_engine(repo, prod, "opentofu") == EngineChoice("opentofu", "--engine", OPTION)
 
 
 def test_tfswitch_toml_is_not_a_signal(tmp_path):

@@ -12,8 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from iacm_lint.cli import main
-from iacm_lint.config import Config, ConfigError, find_config, load_config, options_from_config
-from iacm_lint.engine import Options, active_rules, run
+from iacm_lint.filter.config import Config, ConfigError, find_config, load_config, options_from_config
+from iacm_lint.options import Options
+from iacm_lint.engine.check import active_rules
+from iacm_lint.engine import run
 
 LOCAL_BACKEND = 'terraform {\n  backend "local" {\n    path = "x.tfstate"\n  }\n}\n'
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint.envcheck import REQUIRED_RULES, hcl2_problem
+from iacm_lint.parse.envcheck import REQUIRED_RULES, hcl2_problem
 
 FIX = "install iacm-lint in its own environment: pipx install iacm-lint"
 
@@ -175,6 +175,6 @@ def test_the_intact_copy_passes_the_guard(shadow):
 
 
 def test_required_rules_are_the_ones_hcl_py_reads():
-    source = (Path(__file__).resolve().parent.parent / "lint" / "hcl.py").read_text(encoding="utf-8")
+    source = (Path(__file__).resolve().parent.parent / "lint" / "parse" / "hcl.py").read_text(encoding="utf-8")
     for name in REQUIRED_RULES:
         assert f'"{name}"' in source, name

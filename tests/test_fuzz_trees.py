@@ -18,8 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gitrepo import isolate_git
-from iacm_lint.engine import Options, discover_scan, run
-from iacm_lint.names import text_name
+from iacm_lint.options import Options
+from iacm_lint.scan.discover import discover_scan
+from iacm_lint.engine import run
+from iacm_lint.scan.names import text_name
 from iacm_lint.report import FORMATS, render
 
 GOOD = b'resource "null_resource" "ok" {}\n'
@@ -107,7 +109,7 @@ _PATH_CHARS = "ab.* -]!#[\\"
        st.lists(st.tuples(st.lists(st.text(_PATH_CHARS, min_size=1, max_size=3), min_size=1, max_size=3),
                           st.booleans()), min_size=1, max_size=20))
 def test_generated_ignore_patterns_match_what_git_check_ignore_says(monkeypatch, lines, probes):
-    from iacm_lint.globs import PatternList
+    from iacm_lint.knowledge.globs import PatternList
 
     top = tempfile.mkdtemp(prefix="iacm-globs-")
     isolate_git(monkeypatch, __import__("pathlib").Path(top) / "home")

@@ -11,8 +11,8 @@ import subprocess
 import pytest
 
 from gitrepo import count_subprocesses, git, git_command, isolate_git, make_repo, write
-from iacm_lint import gitinfo
-from iacm_lint.gitinfo import GitignoreMatcher, find_toplevel, git_view
+from iacm_lint.scan import gitinfo
+from iacm_lint.scan.gitinfo import GitignoreMatcher, find_toplevel, git_view
 
 
 @pytest.fixture(autouse=True)

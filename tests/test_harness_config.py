@@ -1,5 +1,5 @@
 """Harness configuration as code (issue 13): the workspace/pipeline model in
-lint/harness_config.py, which repository a workspace targets, pipelines in
+lint/model/harness_config.py, which repository a workspace targets, pipelines in
 heredocs with positions inside the .tf file, and the workspace engine signal."""
 
 from __future__ import annotations
@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint.engine import Context, Options, run
-from iacm_lint.harness_config import (
-    OTHER, THIS, UNKNOWN, heredoc_yaml, mask_interpolations, normalise_repository_path, normalise_repository_url,
-    target, workspaces,
+from iacm_lint.engine.context import Context
+from iacm_lint.engine import run
+from iacm_lint.options import Options
+from iacm_lint.model.harness_config import (
+    OTHER, THIS, UNKNOWN, normalise_repository_path, normalise_repository_url, target, workspaces,
 )
-from iacm_lint.hcl import parse_hcl
-from iacm_lint.model import TF
+from iacm_lint.parse.heredoc import heredoc_yaml, mask_interpolations
+from iacm_lint.parse.hcl import parse_hcl
+from iacm_lint.model.syntax import TF
 
 from gitrepo import git, isolate_git, make_repo, write
 
@@ -304,7 +306,7 @@ def test_workspaces_for_root_and_context_agree(tmp_path):
     write(tmp_path, {"infra/network/main.tf": ROOT_TF,
                      "harness/workspaces.tf": workspace("network", '"./infra/network/"')})
     result = run([str(tmp_path)], Options(select=("IACM000",)))
-    from iacm_lint.harness_config import workspaces_for_root
+    from iacm_lint.model.harness_config import workspaces_for_root
 
     root = Context(result.repo, Options()).root_for_directory("infra/network")
     assert [w.identifier for w in workspaces_for_root(result.repo, root)] == ["network"]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from iacm_lint.hcl import parse_hcl
-from iacm_lint.model import NOT_LITERAL, Span
-from iacm_lint.textio import decode_source
+from iacm_lint.parse.hcl import parse_hcl
+from iacm_lint.model.syntax import NOT_LITERAL, Span
+from iacm_lint.parse.textio import decode_source
 
 SOURCE = '''terraform {
   required_version = "~> 1.5.0"

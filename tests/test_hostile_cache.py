@@ -27,11 +27,13 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iacm_lint import cache as cache_mod
-from iacm_lint import resultcache
+import iacm_lint
+from iacm_lint import cachedir
+from iacm_lint.parse import cache as cache_mod
+from iacm_lint.engine import resultcache
 from iacm_lint.cli import main
-from iacm_lint.hcl import parse_hcl
-from iacm_lint.model import TF
+from iacm_lint.parse.hcl import parse_hcl
+from iacm_lint.model.syntax import TF
 from iacm_lint.report import FORMATS
 
 HOSTILE_TF = '''terraform {
@@ -174,7 +176,7 @@ def test_a_cache_directory_others_can_write_to_is_not_used(tmp_path, repo, monke
         monkeypatch.setattr(os, "geteuid", lambda: owner + 1)
     monkeypatch.setenv("IACM_LINT_CACHE_DIR", str(directory))
     notes: list[str] = []
-    assert cache_mod.user_cache(str(repo), notes) is None
+    assert cachedir.user_cache(str(repo), notes) is None
     reason = "belongs to another user" if problem == "another user" else "is writable by other users"
     assert notes == [f"cache directory {directory} {reason}: scanning without cache"]
     assert list(directory.iterdir()) == []
@@ -185,7 +187,7 @@ def test_an_existing_cache_directory_readable_by_others_is_closed(tmp_path, monk
     directory.mkdir()
     directory.chmod(0o755)  # what older versions created
     monkeypatch.setenv("IACM_LINT_CACHE_DIR", str(directory))
-    assert cache_mod.user_cache() is not None
+    assert cachedir.user_cache() is not None
     assert stat.S_IMODE(directory.stat().st_mode) == 0o700
 
 
@@ -214,7 +216,7 @@ def test_every_cache_file_is_private_to_the_user(cache_dir, settled, repo):
 def _first_key(directory: str, queue) -> None:
     try:
         os.environ["IACM_LINT_CACHE_DIR"] = directory
-        home = cache_mod.user_cache()
+        home = cachedir.user_cache()
         queue.put(home.key.hex() if home is not None else None)
     except BaseException as exc:  # noqa: BLE001 - reported by the test
         queue.put(repr(exc))
@@ -250,7 +252,7 @@ def test_an_unusable_key_file_is_replaced(cache_dir, repo, tmp_path, damage):
         (tmp_path / "guessed").chmod(0o600)
         key_file.unlink()
         key_file.symlink_to(tmp_path / "guessed")
-    home = cache_mod.user_cache()
+    home = cachedir.user_cache()
     assert home is not None and home.key not in (old, b"k" * 32) and len(home.key) == 32
     assert not key_file.is_symlink() and stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert errors(str(repo)) == ERRORS
@@ -263,11 +265,11 @@ def _public_v3_salt() -> bytes:
     """The old parse cache's salt: the tool's version and source files, python-hcl2's version."""
     from iacm_lint import __version__
 
-    here = Path(cache_mod.__file__).parent
+    package = Path(iacm_lint.__file__).parent
     h = hashlib.blake2b(digest_size=16)
     h.update(f"v3|{__version__}|python-hcl2-{metadata.version('python-hcl2')}|{sys.version_info[:2]}".encode())
-    for name in ("model.py", "hcl.py", "jsonpos.py", "yamlmodel.py", "textio.py", "limits.py", "engine.py", "cache.py"):
-        h.update(name.encode() + b"\0" + (here / name).read_bytes())
+    for name in cache_mod.model_sources(str(package)):  # the source files the salt hashes
+        h.update(name.encode() + b"\0" + (package / name).read_bytes())
     return h.digest()
 
 
@@ -302,9 +304,9 @@ def test_a_parse_cache_entry_forged_from_the_file_bytes_is_a_miss(cache_dir, rep
 
 def test_entries_sealed_under_another_key_are_misses_and_rewritten(cache_dir, repo):
     assert errors(str(repo)) == ERRORS
-    home = cache_mod.user_cache()
+    home = cachedir.user_cache()
     ours = cache_mod.ParseCache(home)
-    theirs = cache_mod.ParseCache(cache_mod.UserCache(home.directory, os.urandom(32)))  # another user's key
+    theirs = cache_mod.ParseCache(cachedir.UserCache(home.directory, os.urandom(32)))  # another user's key
     data = (repo / "main.tf").read_bytes()
     key = ours.key(data, "main.tf", TF)
     assert ours.keys() == [key] and theirs.key(data, "main.tf", TF) != key  # lookup keys depend on the key too
@@ -341,7 +343,7 @@ def test_findings_changed_in_a_result_file_are_a_miss(cache_dir, settled, repo, 
     injected = ["IACM106", "local-backend", "error", "injected", ["main.tf", 1, 1, 1, 2], [], "x", None, None, []]
     _edit_result(path, (lambda rows: []) if attack == "remove the findings" else (lambda rows: rows + [injected]))
     assert errors(str(repo)) == ERRORS
-    assert resultcache.Entry(cache_mod.user_cache(), path.relative_to(cache_dir).as_posix(), "").read() is not None
+    assert resultcache.Entry(cachedir.user_cache(), path.relative_to(cache_dir).as_posix(), "").read() is not None
 
 
 _JSON = st.recursive(st.none() | st.booleans() | st.integers(-3, 2**70) | st.floats(allow_nan=True)
@@ -385,7 +387,7 @@ def stored_result(tmp_path_factory):
     racy, resultcache.RACY_SECONDS = resultcache.RACY_SECONDS, 0
     try:
         CliRunner().invoke(main, ["check", str(root)])
-        home = cache_mod.user_cache()
+        home = cachedir.user_cache()
         (path,) = sorted((base / "cache").glob("results-*/*.json"))
         entry = resultcache.Entry(home, path.relative_to(base / "cache").as_posix(), "")
         return home, entry.name, entry.read()

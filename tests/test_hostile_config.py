@@ -21,7 +21,8 @@ import pytest
 from click.testing import CliRunner
 
 from iacm_lint import cli as cli_module
-from iacm_lint import readiness_cli
+from iacm_lint.cli import check as check_cli
+from iacm_lint.cli import report as readiness_cli
 
 SECRET = "ghp_FAKEsecretTOKENnotREAL0123456789abcdef"  # what a runner's credential file would hold
 GOOD = 'terraform {\n  backend "s3" {}\n}\n'
@@ -326,7 +327,7 @@ def test_a_closed_standard_output_is_an_error_not_a_silent_success(tmp_path, arg
     assert isinstance(json.loads((root / "out.json").read_text())["findings"], list)
 
 
-@pytest.mark.parametrize("command, module", [("check", cli_module), ("report", readiness_cli)])
+@pytest.mark.parametrize("command, module", [("check", check_cli), ("report", readiness_cli)])
 def test_verbose_shows_the_traceback_of_an_internal_error_and_still_exits_2(tmp_path, monkeypatch, command, module):
     (tmp_path / "main.tf").write_text(GOOD)
 

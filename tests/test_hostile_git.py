@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from gitrepo import git, isolate_git, make_repo, write
-from iacm_lint import gitrun
-from iacm_lint.gitinfo import git_view
+from iacm_lint.scan import gitrun
+from iacm_lint.scan.gitinfo import git_view
 from iacm_lint.report import FORMATS
 from test_hostile_repos import GOOD, cli, iacm000, scan
 

@@ -23,9 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint import report_html, report_md
-from iacm_lint.engine import Options, run
-from iacm_lint.readiness import build
+from iacm_lint.report.readiness import html as report_html, markdown as report_md
+from iacm_lint.options import Options
+from iacm_lint.engine import run
+from iacm_lint.report.readiness.model import build
 from iacm_lint.registry import all_rules
 from test_readiness import CHROMIUM, _chromium, _console_messages, needs_chromium
 

@@ -24,9 +24,12 @@ from pathlib import Path
 import pytest
 from test_hostile_repos import GOOD, iacm000, repo, scan
 
-from iacm_lint import hcl, limits, pool, textio, yamlmodel
-from iacm_lint.engine import Options, parse_source, run
-from iacm_lint.model import TF, TF_JSON, TFVARS, YAML
+from iacm_lint.parse import hcl, limits, textio, yaml as yamlmodel
+from iacm_lint.scan import pool
+from iacm_lint.options import Options
+from iacm_lint.engine import run
+from iacm_lint.parse.file import parse_source
+from iacm_lint.model.syntax import TF, TF_JSON, TFVARS, YAML
 
 DIGITS = "9" * 5000  # Python's int() refuses 4,301 digits and more
 

@@ -21,8 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint import discover, textio
-from iacm_lint.engine import Options, run
+from iacm_lint.scan import discover
+from iacm_lint.parse import textio
+from iacm_lint.options import Options
+from iacm_lint.engine import run
 
 GOOD = 'resource "null_resource" "ok" {\n  triggers = { a = "b" }\n}\n'
 

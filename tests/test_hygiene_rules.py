@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from gitrepo import count_subprocesses, git_command, isolate_git, make_repo, write, zip_bytes
-from iacm_lint.engine import Options, run
+from iacm_lint.options import Options
+from iacm_lint.engine import run
 
 PROVIDERS_TF = '''terraform {
   required_providers {

@@ -498,7 +498,7 @@ def test_dockerfile_build_context_holds_what_the_wheel_needs():
     for source in sources:
         assert (ROOT / source).exists(), source
         assert dockerignore_allows(source), source
-    assert dockerignore_allows("lint/report/sarif.py") and dockerignore_allows("lint/data/releases.json")
+    assert dockerignore_allows("lint/report/sarif.py") and dockerignore_allows("lint/knowledge/data/releases.json")
     for kept_out in (".git/config", "tests/test_cli.py", "testdata/examples/local-backend/main.tf", ".venv/bin/python",
                      "lint/__pycache__/cli.cpython-311.pyc"):
         assert not dockerignore_allows(kept_out), kept_out

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iacm_lint.engine import parse_source
+from iacm_lint.parse.file import parse_source
 
 ACCESS_KEY = "AKIAQ3EGRZ7T4XBN5LMW"
 SECRET_KEY = "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"
@@ -132,7 +132,9 @@ def test_a_crashing_rule_does_not_quote_its_exception(planted, monkeypatch):
     exception type and where it was raised, never its text."""
     from click.testing import CliRunner
 
-    from iacm_lint import cli as cli_module, engine
+    from iacm_lint import cli as cli_module
+    from iacm_lint.cli import check as check_cli
+    from iacm_lint.engine import check
     from iacm_lint.registry import get_rule
 
     def boom(subject, ctx):
@@ -140,7 +142,7 @@ def test_a_crashing_rule_does_not_quote_its_exception(planted, monkeypatch):
         yield  # pragma: no cover
 
     crashing = dataclasses.replace(get_rule("IACM000"), func=boom)
-    monkeypatch.setattr(engine, "active_rules", lambda options: [crashing])
+    monkeypatch.setattr(check, "active_rules", lambda options: [crashing])
     result = CliRunner().invoke(cli_module.main, ["check", str(planted), "--no-cache", "--format", "sarif"])
     assert result.exit_code == 2
     assert "IACM000 crashed on " in result.output
@@ -153,7 +155,7 @@ def test_a_crashing_rule_does_not_quote_its_exception(planted, monkeypatch):
     def explode(paths, options):
         raise KeyError(DB_PASSWORD)
 
-    monkeypatch.setattr(cli_module, "run", explode)
+    monkeypatch.setattr(check_cli, "run", explode)
     crashed = CliRunner().invoke(cli_module.main, ["check", str(planted), "--no-cache"])
     assert crashed.exit_code == 2
     assert crashed.output.startswith(f"iacm-lint: internal error: KeyError at {cli_module.__name__.replace('.', '/')}.py:")

@@ -197,8 +197,8 @@ def test_wheel_carries_every_package_file(built):
     version = _project_version()
     missing = sorted(set(_source_files()) - names)
     assert missing == []
-    assert "iacm_lint/data/backends.json" in names and "iacm_lint/__main__.py" in names
-    assert "iacm_lint/data/hcl2-tables.json" in names  # the grammar's parse tables: no build on a first run
+    assert "iacm_lint/knowledge/data/backends.json" in names and "iacm_lint/__main__.py" in names
+    assert "iacm_lint/parse/hcl2-tables.json" in names  # the grammar's parse tables: no build on a first run
     assert {n.split("/")[0] for n in names} == {"iacm_lint", f"iacm_lint-{version}.dist-info"}
     assert wheel.name == f"iacm_lint-{version}-py3-none-any.whl"
 
@@ -237,8 +237,8 @@ def test_installed_wheel_parses_with_the_shipped_tables_and_builds_none(venv, tm
     code = ("import lark, sys\n"
             "def refuse(*args, **kwargs): raise SystemExit('the parse tables were built at run time')\n"
             "lark.Lark.__init__ = lark.Lark.open = refuse\n"
-            "from iacm_lint import parsetables\n"
-            "from iacm_lint.hcl import parse_hcl\n"
+            "from iacm_lint.parse import tables as parsetables\n"
+            "from iacm_lint.parse.hcl import parse_hcl\n"
             "model = parse_hcl('variable \"region\" {\\n  default = \"eu-west-1\"\\n}\\n', 'main.tf', 'tf')\n"
             "print(parsetables.loaded_from, parsetables.PACKAGED.startswith(sys.prefix), model.blocks[0].labels)\n")
     cache = tmp_path / "cache"
@@ -283,7 +283,7 @@ def test_every_dependency_has_a_lower_bound_and_only_python_hcl2_an_upper_one():
     pins = module.lower_bounds(dependencies)  # SystemExit when one lacks a >= bound
     assert [p.split("==")[0] for p in pins] == [Requirement(d).name for d in dependencies]
     upper = [Requirement(d).name for d in dependencies if any(s.operator in ("<", "<=", "==", "~=") for s in Requirement(d).specifier)]
-    assert upper == ["python-hcl2"]  # lint/hcl.py walks its lark tree, which is no stable API
+    assert upper == ["python-hcl2"]  # lint/parse/hcl.py walks its lark tree, which is no stable API
 
 
 # ---- what the release workflow uploads (.github/workflows/release.yml) ------------------

@@ -1,4 +1,4 @@
-"""The grammar's parse tables shipped in the package (lint/parsetables.py):
+"""The grammar's parse tables shipped in the package (lint/parse/tables.py):
 they are what the installed grammar builds, they load without building or
 unpickling anything, and another python-hcl2 or lark builds them once into
 the per-user cache, sealed with the per-user key."""
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint import cache as cache_mod
-from iacm_lint import parsetables
-from iacm_lint.hcl import parse_hcl
+from iacm_lint import cachedir
+from iacm_lint.parse import tables as parsetables
+from iacm_lint.parse.hcl import parse_hcl
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = 'resource "aws_s3_bucket" "logs" {\n  bucket = "acme-${var.env}"\n  tags   = { team = "platform" }\n}\n'
@@ -55,7 +55,7 @@ def built() -> dict:
 
 def test_shipped_tables_are_what_the_installed_grammar_builds(built):
     shipped = json.loads(Path(parsetables.PACKAGED).read_bytes())
-    hint = f"lint/data/hcl2-tables.json is stale for the installed grammar; regenerate it: {parsetables.REGENERATE}"
+    hint = f"lint/parse/hcl2-tables.json is stale for the installed grammar; regenerate it: {parsetables.REGENERATE}"
     assert shipped["built_from"] == parsetables.identity(), hint
     assert shipped == built, hint
     assert Path(parsetables.PACKAGED).read_bytes() == parsetables.dumps(built), hint  # and written by the script
@@ -119,8 +119,8 @@ def test_saved_tables_that_do_not_check_out_are_built_again(other_versions, cach
     if damage == "edited":
         saved.write_bytes(mac + b"\n" + document.replace(b'"lark": {', b'"lark":  {', 1))
     elif damage == "sealed with another key":
-        home = cache_mod.user_cache()
-        stranger = cache_mod.UserCache(home.directory, b"\x01" * 32)
+        home = cachedir.user_cache()
+        stranger = cachedir.UserCache(home.directory, b"\x01" * 32)
         assert stranger.write_sealed(saved.name, "parse tables", document)
     else:
         import pickle
@@ -128,7 +128,7 @@ def test_saved_tables_that_do_not_check_out_are_built_again(other_versions, cach
         saved.write_bytes(pickle.dumps({"data": "not tables"}))
     other_versions()
     assert parsetables.loaded_from == "built"
-    assert cache_mod.user_cache().read_sealed(saved.name, "parse tables") == document  # rewritten, valid again
+    assert cachedir.user_cache().read_sealed(saved.name, "parse tables") == document  # rewritten, valid again
 
 
 def test_no_cache_directory_means_building_in_memory(other_versions, cache_dir, monkeypatch):
@@ -139,7 +139,8 @@ def test_no_cache_directory_means_building_in_memory(other_versions, cache_dir, 
 
 
 def test_tables_built_during_a_scan_never_go_into_the_scanned_tree(other_versions, tmp_path, monkeypatch):
-    from iacm_lint.engine import Options, run
+    from iacm_lint.options import Options
+    from iacm_lint.engine import run
 
     repo = tmp_path / "repo"
     repo.mkdir()

@@ -3,9 +3,9 @@ spans inside scalars, and the engine signal."""
 
 from __future__ import annotations
 
-from iacm_lint.model import Repo
-from iacm_lint.pipeline import build_pipeline, pipeline_engine_signal, precedes, text_span
-from iacm_lint.yamlmodel import load_yaml
+from iacm_lint.model.syntax import Repo
+from iacm_lint.model.pipeline import build_pipeline, pipeline_engine_signal, precedes, text_span
+from iacm_lint.parse.yaml import load_yaml
 
 PIPELINE = """\
 pipeline:

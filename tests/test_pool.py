@@ -1,4 +1,4 @@
-"""The process pool (lint/pool.py): worker processes and this process give
+"""The process pool (lint/scan/pool.py): worker processes and this process give
 identical models and findings; small scans never start workers; a broken
 pool loses no file."""
 
@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint import pool
-from iacm_lint.engine import Options, run
+from iacm_lint.scan import pool
+from iacm_lint.options import Options
+from iacm_lint.engine import run
 
 TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
 

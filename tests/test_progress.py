@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import io
 
-from iacm_lint import progress
-from iacm_lint.engine import Options, run
+from iacm_lint.cli import progress
+from iacm_lint.options import Options
+from iacm_lint.engine import run
 
 
 class Terminal(io.StringIO):

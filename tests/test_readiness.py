@@ -17,10 +17,11 @@ import pytest
 from click.testing import CliRunner
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from iacm_lint import readiness, report_html, report_md
+from iacm_lint.report.readiness import model as readiness, html as report_html, markdown as report_md
 from iacm_lint.cli import main
-from iacm_lint.engine import Options, run
-from iacm_lint.readiness_cli import link_base
+from iacm_lint.options import Options
+from iacm_lint.engine import run
+from iacm_lint.cli.report import link_base
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "testdata" / "examples"
 VERSION = "0.0.0-test"  # the footer names the tool version; fixed so snapshots survive releases

@@ -3,9 +3,10 @@ import shutil
 from pathlib import Path
 
 from iacm_lint.findings import Finding
-from iacm_lint.fingerprint import (assign_fingerprints, fingerprints, line_hash, lines_under, region_text,
-                                   split_lines)
-from iacm_lint.model import Span
+from iacm_lint.filter.fingerprint import (
+    assign_fingerprints, fingerprints, line_hash, lines_under, region_text, split_lines,
+)
+from iacm_lint.model.syntax import Span
 
 LINES = ["terraform {", '  backend "s3" {', '    bucket = "state"', "  }", "}"]
 

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from iacm_lint.cli import main
 
 from iacm_lint.findings import Finding
-from iacm_lint.model import Span
+from iacm_lint.model.syntax import Span
 from iacm_lint.report import render
 from iacm_lint.report.github import escape_data, escape_property, format_line
 from report_samples import result

@@ -149,7 +149,7 @@ def test_root_uri_quotes_and_ends_with_slash():
 
 def test_uri_of_a_path_with_spaces_is_percent_encoded():
     from iacm_lint.findings import Finding
-    from iacm_lint.model import Span
+    from iacm_lint.model.syntax import Span
 
     finding = Finding("IACM000", "parse-error", "error", "m", Span("my dir/a#b.tf", 1, 1, 1, 2), fingerprint="f:1")
     entry = sarif(result(findings=[finding], rules=[PARSE_ERROR]))["runs"][0]["results"][0]

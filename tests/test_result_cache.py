@@ -1,4 +1,4 @@
-"""The whole-scan result cache (lint/resultcache.py) through the CLI: an
+"""The whole-scan result cache (lint/engine/resultcache.py) through the CLI: an
 unchanged scan is answered without parsing, with byte-identical output in
 every format, and every input a result depends on (files, git, config,
 baseline, options, the tool itself) makes it scan again."""
@@ -14,10 +14,14 @@ import pytest
 from click.testing import CliRunner
 
 from gitrepo import git, isolate_git
-from iacm_lint import engine, resultcache
-from iacm_lint.cache import user_cache
+from iacm_lint.engine import check as engine_check
+from iacm_lint.engine import resultcache
+from iacm_lint.scan import repository
+from iacm_lint.registry import Rule
+from iacm_lint.cachedir import user_cache
 from iacm_lint.cli import main
-from iacm_lint.engine import Options, run
+from iacm_lint.options import Options
+from iacm_lint.engine import run
 from iacm_lint.report import FORMATS
 
 TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
@@ -46,13 +50,13 @@ def settled(monkeypatch):
 def scans(monkeypatch):
     """Counts the scans that really parsed (result cache misses)."""
     calls = []
-    original = engine.repo_from
+    original = repository.repo_from
 
     def counting(found, options):
         calls.append(found.root)
         return original(found, options)
 
-    monkeypatch.setattr(engine, "repo_from", counting)
+    monkeypatch.setattr(repository, "repo_from", counting)
     return calls
 
 
@@ -240,8 +244,8 @@ def test_results_with_internal_errors_are_not_stored(cache_dir, settled, scans, 
     from iacm_lint.registry import get_rule
 
     rule = get_rule("IACM107")
-    broken = engine.Rule(rule.id, rule.name, rule.level, rule.short, rule.scope, lambda subject, ctx: iter([1 / 0]))
-    monkeypatch.setattr(engine, "active_rules", lambda options: [broken])
+    broken = Rule(rule.id, rule.name, rule.level, rule.short, rule.scope, lambda subject, ctx: iter([1 / 0]))
+    monkeypatch.setattr(engine_check, "active_rules", lambda options: [broken])
     assert check(str(repo)).exit_code == 2
     assert entry_files(cache_dir) == []
 

@@ -14,10 +14,12 @@ import tempfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iacm_lint.engine import Options, parse_source, run
-from iacm_lint.limits import MAX_NESTING, parse_size, too_deep
-from iacm_lint.model import TF, TF_JSON, TFBACKEND, TFVARS, TFVARS_JSON, YAML, HclFile, ParseError, YamlFile
-from iacm_lint.textio import decode_source, size_text
+from iacm_lint.options import Options
+from iacm_lint.engine import run
+from iacm_lint.parse.file import parse_source
+from iacm_lint.parse.limits import MAX_NESTING, parse_size, too_deep
+from iacm_lint.model.syntax import TF, TF_JSON, TFBACKEND, TFVARS, TFVARS_JSON, YAML, HclFile, ParseError, YamlFile
+from iacm_lint.parse.textio import decode_source, size_text
 
 settings.register_profile("dev", max_examples=200, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -328,7 +330,7 @@ def test_output_file_is_written_atomically(tmp_path, monkeypatch):
     leaves the previous output whole and no temporary file behind."""
     from click.testing import CliRunner
 
-    from iacm_lint import cli
+    from iacm_lint import cli, output
 
     (tmp_path / "main.tf").write_text("locals {\n")
     target = tmp_path / "out.sarif"
@@ -342,7 +344,7 @@ def test_output_file_is_written_atomically(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cli.os, "replace", explode)
+    monkeypatch.setattr(output.os, "replace", explode)
     failed = runner.invoke(cli.main, ["check", str(tmp_path / "main.tf"), "--no-cache", "--format", "gcc", "-o", str(target)])
     assert failed.exit_code == 2
     assert target.read_text().startswith("{")  # the SARIF of the run before, not a truncated gcc file

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint.docs import SECTIONS, example, index_markdown, rule_markdown, sections
-from iacm_lint.engine import Options, run
+from iacm_lint.report.rule_docs import SECTIONS, example, index_markdown, rule_markdown, sections
+from iacm_lint.options import Options
+from iacm_lint.engine import run
 from iacm_lint.registry import all_rules
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"

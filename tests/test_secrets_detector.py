@@ -1,9 +1,9 @@
-"""Unit tests of the secret detector (lint/secrets.py). All values are
+"""Unit tests of the secret detector (lint/knowledge/secrets.py). All values are
 made up for these tests; none is a live credential."""
 
 import pytest
 
-from iacm_lint import secrets as s
+from iacm_lint.knowledge import secrets as s
 
 # Built from pieces so that no scanner mistakes this test file for a leak.
 GHP = "ghp_" + "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A"

@@ -6,7 +6,7 @@ All values are made up; none is a live credential."""
 import random
 from pathlib import Path
 
-from iacm_lint import secrets
+from iacm_lint.knowledge import secrets
 
 CATALOG = Path(__file__).resolve().parent.parent / "testdata" / "secrets"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from iacm_lint.shell import find_iac_commands
+from iacm_lint.knowledge.shell import find_iac_commands
 
 
 def _found(script):

@@ -11,12 +11,13 @@ import pytest
 from click.testing import CliRunner
 
 from iacm_lint.cli import main
-from iacm_lint.engine import Options, run
+from iacm_lint.options import Options
+from iacm_lint.engine import run
 from iacm_lint.findings import Finding
-from iacm_lint.model import Comment, Repo, Span
+from iacm_lint.model.syntax import Comment, Repo, Span
 from iacm_lint.registry import get_rule
-from iacm_lint.suppress import apply_filters, parse_directive
-from iacm_lint.yamlmodel import load_yaml
+from iacm_lint.filter.suppress import apply_filters, parse_directive
+from iacm_lint.parse.yaml import load_yaml
 
 SELECT = ("IACM001", "IACM106")
 

@@ -11,13 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iacm_lint.versions import (
-    ConstraintError,
-    VersionError,
-    compare,
-    is_valid_constraint,
-    parse_constraints,
-    parse_version,
+from iacm_lint.knowledge.versions import (
+    ConstraintError, VersionError, compare, is_valid_constraint, parse_constraints, parse_version,
 )
 
 EXAMPLES_FILE = Path(__file__).resolve().parent / "data" / "go-version-constraint-examples.json"

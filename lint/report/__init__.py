@@ -23,7 +23,7 @@ from typing import Any, Optional
 
 from .. import __version__
 from ..findings import Finding
-from ..fingerprint import assign_fingerprints, lines_under
+from ..filter.fingerprint import assign_fingerprints, lines_under
 from ..sanitise import printable
 
 FORMATS = ("text", "gcc", "sarif", "json", "github", "markdown")

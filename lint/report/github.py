@@ -19,6 +19,7 @@ from typing import Any
 
 from ..findings import Finding
 from ..sanitise import printable
+from ..scan.gitinfo import find_toplevel
 from . import visible_findings
 
 COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
@@ -51,8 +52,6 @@ def format_line(finding: Finding, prefix: str = "") -> str:
 def repository_prefix(scan_root: str) -> str:
     """The scan root's directory below its git work tree's top, with a
     trailing "/" ("" at the top, or outside any repository)."""
-    from ..gitinfo import find_toplevel
-
     top = find_toplevel(scan_root)
     relative = os.path.relpath(scan_root, top).replace(os.sep, "/") if top is not None else "."
     return "" if relative == "." else relative + "/"

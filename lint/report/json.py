@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from ..findings import Finding
-from ..model import Span
+from ..model.syntax import Span
 from . import sorted_findings
 
 

@@ -18,7 +18,7 @@ from typing import Any, Optional
 from urllib.parse import quote
 
 from ..findings import Finding
-from ..model import Span
+from ..model.syntax import Span
 from ..registry import Rule, get_rule
 from . import INFORMATION_URI, TOOL_NAME, sorted_findings, tool_version
 

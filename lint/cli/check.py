@@ -1,0 +1,126 @@
+"""What `iacm-lint check` does once click has parsed its options
+(commands.py): check the rule IDs and formats asked for, build the scan
+Options (arguments.py), run the engine with a progress bar, write the
+baseline and the outputs, and exit with the status `--fail-on` asks for."""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+import click
+
+from ..engine import exit_code, run
+from ..filter.suppress import apply_baseline, baseline_entries, write_baseline
+from ..output import write_file, write_stdout
+from ..parse.limits import parse_size
+from ..registry import all_rules
+from ..report import FORMATS, ReportOptions, render, use_color
+from ..sanitise import printable, shown
+from . import progress
+from .arguments import existing_paths, fail, one_config_choice, options_with_config
+
+
+def run_check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet, verbose, no_color,
+              config_file, no_config, baseline, write_baseline, max_file_size=None, show_stats=False) -> None:
+    """`iacm-lint check` after click parsed its options (commands.py)."""
+    import atexit
+    import gc
+
+    atexit.register(gc.freeze)  # issue 10: the exit-time collection over the whole model took ~1 s on 1,700 files
+    paths = existing_paths(paths)
+    one_config_choice(config_file, no_config)
+    outputs = _parse_formats(formats, output)
+    limits = {}
+    if max_file_size is not None:
+        try:
+            limits["max_file_bytes"] = parse_size(max_file_size)
+        except ValueError as exc:
+            raise click.BadParameter(f"'{shown(max_file_size)}' {exc}", param_hint="--max-file-size")
+    given = dict(engine=engine, state=state, select=_split_ids(select, "--select"),
+                 ignore=_split_ids(ignore, "--ignore"), baseline=baseline)
+    try:
+        options = options_with_config(paths, config_file, no_config, given, jobs=jobs, cache=not no_cache,
+                                      verbose=verbose, result_cache=not no_cache, **limits)
+        if write_baseline:
+            options.baseline = None  # the file is being (re)written, it need not exist yet
+        result = _run_with_progress(paths, options)
+        if write_baseline:
+            _write_baseline(result, write_baseline)
+        _write_outputs(result, outputs, no_color, quiet)
+    except Exception as exc:  # noqa: BLE001 - one line on stderr and exit 2, the traceback only with --verbose
+        fail(exc, verbose)
+    if verbose:  # notes name the repository's files: printable, no terminal escapes
+        for note in result.repo.notes:
+            click.echo(f"iacm-lint: {printable(note)}", err=True)
+    for error in result.internal_errors:
+        click.echo(f"iacm-lint: internal error: {printable(error, line_breaks=verbose)}", err=True)
+    if show_stats:
+        import json
+
+        click.echo(json.dumps(result.stats or {}, sort_keys=True), err=True)
+    sys.exit(exit_code(result, fail_on))
+
+
+def _split_ids(values: tuple[str, ...], option: str) -> tuple[str, ...]:
+    ids = tuple(part.strip().upper() for value in values for part in value.split(",") if part.strip())
+    if values and not ids:  # `--select ''` would otherwise select every rule
+        raise click.BadParameter(f"'{shown(','.join(values))}' names no rule; give rule IDs or prefixes such as "
+                                 "IACM1 (see `iacm-lint rules`)", param_hint=option)
+    if not ids:
+        return ids  # no rule module imported: a cached scan never needs them
+    known = {r.id for r in all_rules()}
+    for rule_id in ids:
+        if not any(k.startswith(rule_id) for k in known):
+            raise click.BadParameter(f"'{shown(rule_id)}' matches no rule ID (see `iacm-lint rules`)",
+                                     param_hint=option)
+    return ids
+
+
+def _parse_formats(formats: tuple[str, ...], output: Optional[str]) -> list[tuple[str, Optional[str]]]:
+    """`--format sarif:out.sarif` writes to a file; plain `--format x` to -o or stdout."""
+    chosen: list[tuple[str, Optional[str]]] = []
+    for spec in formats or ("text",):
+        name, _, target = spec.partition(":")
+        if name not in FORMATS:
+            raise click.BadParameter(f"unknown format '{shown(name)}'; choose from {', '.join(FORMATS)}",
+                                     param_hint="--format")
+        chosen.append((name, target or None))
+    to_stdout = [c for c in chosen if c[1] is None]
+    if len(to_stdout) > 1:
+        raise click.BadParameter("only one --format may go to standard output; give the others a file (FMT:FILE)",
+                                 param_hint="--format")
+    if output:
+        if not to_stdout:
+            raise click.BadParameter("-o applies to a --format without :FILE", param_hint="-o")
+        chosen = [(n, t if t else output) for n, t in chosen]
+    return chosen
+
+
+def _write_baseline(result, path: str) -> None:
+    """Record the findings, then treat them as baselined so this run passes."""
+    count = write_baseline(path, result.findings)
+    result.findings = apply_baseline(result.findings, frozenset((e["rule"], e["fingerprint"])
+                                                                for e in baseline_entries(result.findings)))
+    click.echo(f"iacm-lint: wrote {count} finding{'s' if count != 1 else ''} to baseline {path}", err=True)
+
+
+def _run_with_progress(paths, options):
+    if not progress.wanted(sys.stderr):
+        return run(paths, options)
+    bar = progress.ProgressBar(sys.stderr)
+    options.progress = bar
+    try:
+        return run(paths, options)
+    finally:
+        bar.close()
+
+
+def _write_outputs(result, outputs, no_color: bool, quiet: bool) -> None:
+    for name, target in outputs:
+        color = target is None and use_color(sys.stdout, no_color)
+        text = render(name, result, ReportOptions(color=color, quiet=quiet))
+        if target is None:
+            write_stdout(text)
+        else:
+            write_file(target, text)

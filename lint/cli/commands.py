@@ -1,0 +1,119 @@
+"""The `iacm-lint` command (click): its subcommands and their options.
+What `check` and `report` do once their options are parsed is in check.py
+and report.py, imported when the command runs: `iacm-lint --version`,
+`--help`, `rules` and `explain` load click and the registry only (the
+start-up budget: benchmarks/bench_startup.py)."""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from ..registry import all_rules, get_rule
+from ..sanitise import shown
+
+LEVEL_CHOICES = ("error", "warning", "note", "never")
+MAX_JOBS = 256  # more parser processes than this only costs memory
+
+
+CONFIG_OPTION = click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False), default=None,
+    help="config file to trust, anywhere (default: nearest .iacm-lint.yaml or pyproject.toml [tool.iacm-lint] "
+         "upwards, which must be a regular file, not a link)")
+NO_CONFIG_OPTION = click.option(
+    "--no-config", is_flag=True,
+    help="ignore any configuration file in the repository (CI on untrusted pull requests)")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="iacm-lint")
+def main() -> None:
+    """Check Terraform/OpenTofu repositories and Harness pipelines for
+    everything that blocks onboarding to Harness IaCM."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "formats", multiple=True, metavar="FMT[:FILE]",
+              help="text|sarif|json|gcc|github|markdown; repeatable as FMT:FILE")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="write the output to FILE")
+@click.option("--engine", type=click.Choice(["auto", "opentofu", "terraform"]), default="auto", show_default=True)
+@click.option("--state", type=click.Choice(["auto", "existing", "managed"]), default="auto", show_default=True)
+@click.option("--select", multiple=True, metavar="IDS", help="rule IDs or prefixes, comma separated")
+@click.option("--ignore", multiple=True, metavar="IDS", help="rule IDs or prefixes, comma separated")
+@click.option("--fail-on", type=click.Choice(LEVEL_CHOICES), default="error", show_default=True)
+@click.option("--jobs", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
+              help=f"parallel parsers, at most {MAX_JOBS} (default: CPU count)")
+@click.option("--no-cache", is_flag=True, help="do not read or write the parse and result caches")
+@click.option("--quiet", "-q", is_flag=True, help="print findings only, no summary")
+@click.option("--verbose", "-v", is_flag=True, help="print notes about skipped files and tracebacks")
+@click.option("--no-color", is_flag=True, help="never colour the output (NO_COLOR is honoured too)")
+@CONFIG_OPTION
+@NO_CONFIG_OPTION
+@click.option("--baseline", type=click.Path(dir_okay=False), default=None,
+              help="hide findings recorded in this baseline file")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), default=None,
+              help="record the current findings in this baseline file")
+@click.option("--max-file-size", "max_file_size", metavar="SIZE", default=None,
+              help="larger files get IACM000 instead of being parsed, e.g. 10MB, 512KB, 2000000 (default 10MB)")
+@click.option("--stats", "show_stats", is_flag=True, help="print the file accounting as JSON on standard error")
+def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet, verbose, no_color,
+          config_file, no_config, baseline, write_baseline, max_file_size=None, show_stats=False):
+    """Check PATHS (default: the current directory)."""
+    from .check import run_check  # the engine and every layer below it load when a scan runs
+
+    run_check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet, verbose, no_color,
+              config_file, no_config, baseline, write_baseline, max_file_size, show_stats)
+
+
+@main.command("rules")
+@click.option("--format", "format_name", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+def list_rules(format_name: str) -> None:
+    """List every rule: ID, name, default level and summary."""
+    import json
+
+    rules = all_rules()
+    if format_name == "json":
+        click.echo(json.dumps([{"id": r.id, "name": r.name, "level": r.level, "short": r.short, "tags": list(r.tags),
+                                "enabled_by_default": r.enabled_by_default, "help_uri": r.help_uri} for r in rules],
+                              indent=2))
+    elif format_name == "markdown":
+        click.echo("| ID | name | level | summary |\n|---|---|---|---|")
+        for r in rules:
+            click.echo(f"| [{r.id}](docs/rules/{r.id}.md) | {r.name} | {r.level} | {r.short} |")
+    else:
+        for r in rules:
+            click.echo(f"{r.id}  {r.name:<36} {r.level:<8} {r.short}")
+
+
+@main.command()
+@click.argument("rule_id")
+def explain(rule_id: str) -> None:
+    """Show the full documentation of RULE_ID (e.g. IACM110)."""
+    found = get_rule(rule_id.upper())
+    if found is None:
+        raise click.UsageError(f"unknown rule '{shown(rule_id)}'; `iacm-lint rules` lists them")
+    click.echo(f"{found.id} {found.name} ({found.level})\n\n{found.short}\n\n{found.doc}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "format_name", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="write the report to FILE")
+@click.option("--engine", type=click.Choice(["auto", "opentofu", "terraform"]), default="auto", show_default=True)
+@click.option("--state", type=click.Choice(["auto", "existing", "managed"]), default="auto", show_default=True)
+@CONFIG_OPTION
+@NO_CONFIG_OPTION
+@click.option("--baseline", type=click.Path(dir_okay=False), default=None,
+              help="leave out findings recorded in this baseline file")
+@click.option("--verbose", "-v", is_flag=True, help="show tracebacks of internal errors")
+def report(paths, format_name, output, engine, state, config_file, no_config, baseline, verbose):
+    """Migration readiness report of PATHS (default: the current directory):
+    a verdict per root module, built from the same findings as `check`."""
+    from .report import run_report  # the engine, the readiness model and its renderers load when it runs
+
+    run_report(paths, format_name, output, engine, state, config_file, no_config, baseline, verbose)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,66 @@
+"""What `iacm-lint report` does after option parsing: run the engine (the
+same `run()` as `check`), build the readiness model, render, write."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import sys
+from typing import Optional
+
+import click
+
+from ..engine import run
+from .arguments import existing_paths, fail, one_config_choice, options_with_config
+from ..options import Options
+from ..output import write_file, write_stdout
+from ..report.readiness import html, markdown
+from ..report.readiness import model as readiness
+from ..sanitise import printable
+
+
+def link_base(scan_root: str, output: Optional[str]) -> str:
+    """The relative path from the report file's directory to the scan root,
+    so that file links in the report work where it is written ("" when the
+    report sits in the scan root or goes to standard output)."""
+    if not output:
+        return ""
+    relative = os.path.relpath(scan_root, os.path.dirname(os.path.abspath(output)))
+    relative = relative.replace(os.sep, "/")
+    return "" if relative == "." else posixpath.normpath(relative)
+
+
+def render_report(result, format_name: str, output: Optional[str] = None) -> str:
+    model = readiness.build(result, link_base=link_base(str(result.root), output))
+    renderer = html if format_name == "html" else markdown
+    return renderer.render(model)
+
+
+def write_report(paths: list[str], options: Options, format_name: str, output: Optional[str]) -> int:
+    """Write the report; returns the exit code (0, or 2 when a rule crashed;
+    an output that cannot be written raises `output.OutputError`). The
+    verdicts are the report's content, not its exit status."""
+    result = run(paths, options)
+    text = render_report(result, format_name, output)
+    if output:
+        write_file(output, text)
+    else:
+        write_stdout(text)
+    for error in result.internal_errors:
+        click.echo(f"iacm-lint: internal error: {printable(error, line_breaks=options.verbose)}", err=True)
+    if options.verbose:
+        for note in result.repo.notes:
+            click.echo(f"iacm-lint: {printable(note)}", err=True)
+    return 2 if result.internal_errors else 0
+
+
+def run_report(paths, format_name, output, engine, state, config_file, no_config, baseline, verbose) -> None:
+    """`iacm-lint report` after click parsed its options (commands.py)."""
+    paths = existing_paths(paths)
+    one_config_choice(config_file, no_config)
+    given = dict(engine=engine, state=state, baseline=baseline)
+    try:
+        options = options_with_config(paths, config_file, no_config, given, verbose=verbose)
+        sys.exit(write_report(paths, options, format_name, output))
+    except Exception as exc:  # noqa: BLE001 - one line on stderr and exit 2, the traceback only with --verbose
+        fail(exc, verbose)

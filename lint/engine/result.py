@@ -1,0 +1,33 @@
+"""What a scan returns: the findings, the rules that ran and the run
+properties reporters print (the result cache stores and restores it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from ..findings import Finding
+from ..model.syntax import Repo
+from ..registry import Rule
+
+
+@dataclass
+class Result:
+    findings: list[Finding]
+    rules: list[Rule]  # the rules that ran
+    root: str  # absolute scan root
+    repo: Repo
+    properties: dict[str, Any] = field(default_factory=dict)
+    internal_errors: list[str] = field(default_factory=list)
+    checked: Optional[int] = None  # files checked, for a result loaded from the result cache (its repo is a stub)
+
+    @property
+    def stats(self) -> Optional[dict]:
+        """File accounting (scan/stats.py); None for a repo not built by build_repo."""
+        return self.properties.get("stats")
+
+    @property
+    def files_checked(self) -> int:
+        if self.checked is not None:
+            return self.checked
+        return len(self.repo.hcl_files) + len(self.repo.yaml_files)

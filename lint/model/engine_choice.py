@@ -1,0 +1,63 @@
+"""Which engine runs a root: `--engine` (or `engine:` in the config file)
+when given, else the first `--engine auto` signal that speaks, else the
+default (product.md).
+
+A signal is a plain function `(repo, root) -> (engine, reason) | None` in
+the model module that knows its evidence; SIGNALS lists them strongest
+first. The choice records which signal made it (`source`), so rules ask
+that instead of reading the reason text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from .harness_config import workspace_engine_signal
+from .pins import pin_file_signal
+from .pipeline import pipeline_signal
+from .syntax import Repo, RootModule
+
+ENGINES = ("opentofu", "terraform")
+
+# Where a choice came from (EngineChoice.source).
+OPTION = "option"  # --engine, or `engine:` in the config file
+WORKSPACE = "workspace"  # a harness_platform_workspace resource that runs the root
+PIPELINE = "pipeline"  # the plugin steps of the scan's pipelines
+PIN_FILE = "pin file"  # .opentofu-version, .terraform-version, .tool-versions, mise.toml, .tfswitchrc
+TOFU_FILE = ".tofu file"  # the root has .tofu files
+DEFAULT = "default"
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    engine: str
+    reason: str  # e.g. "default", "--engine", "pin file .opentofu-version", "pipeline .harness/deploy.yaml"
+    source: str  # OPTION, WORKSPACE, PIPELINE, PIN_FILE, TOFU_FILE or DEFAULT
+
+
+def tofu_files_signal(repo: Repo, root: RootModule) -> Optional[tuple[str, str]]:
+    tofu = next((f for f in root.files if f.is_tofu), None)
+    return ("opentofu", f".tofu file {tofu.path}") if tofu else None
+
+
+Signal = Callable[[Repo, RootModule], Optional[tuple[str, str]]]
+
+# The `--engine auto` signals, strongest first.
+SIGNALS: tuple[tuple[str, Signal], ...] = (
+    (WORKSPACE, workspace_engine_signal),
+    (PIPELINE, pipeline_signal),
+    (PIN_FILE, pin_file_signal),
+    (TOFU_FILE, tofu_files_signal),
+)
+
+
+def resolve_engine(repo: Repo, root: RootModule, override: str = "auto") -> EngineChoice:
+    if override in ENGINES:
+        return EngineChoice(override, "--engine", OPTION)
+    for source, signal in SIGNALS:
+        found = signal(repo, root)
+        if found is not None:
+            engine, reason = found
+            return EngineChoice(engine, reason, source)
+    return EngineChoice("opentofu", "default: Harness runs existing backends with OpenTofu", DEFAULT)

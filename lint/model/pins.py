@@ -1,0 +1,234 @@
+"""Pin files: committed files that choose the engine and its version for
+version managers (tfenv, tofuenv, tenv, tfswitch, asdf, mise).
+
+Read: `.opentofu-version`, `.terraform-version`, `.tool-versions`,
+`mise.toml`/`.mise.toml` `[tools]`, `.tfswitchrc`. Not read:
+`.tfswitch.toml` (tfswitch reads it only from the home directory) and
+`.tofu-version` (no tool reads it). A pin file applies to its own directory
+and every root below it; for each tool the nearest one wins.
+
+`pin_file_signal` is the `--engine auto` signal of pin files (after Harness
+workspaces and pipelines, before `.tofu` files: model/engine_choice.py).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from ..knowledge import releases as rel
+from .compat import accepting_releases
+from .syntax import Repo, RootModule, Span
+from ..knowledge.versions import ConstraintError, VersionError, parse_constraints, parse_version
+
+# In engine-resolution order (product.md).
+PIN_FILES = (".opentofu-version", ".terraform-version", ".tool-versions", "mise.toml", ".mise.toml", ".tfswitchrc")
+SINGLE_TOOL = {".opentofu-version": "opentofu", ".terraform-version": "terraform", ".tfswitchrc": "terraform"}
+TOOL_NAMES = {"terraform": "terraform", "opentofu": "opentofu"}  # .tool-versions / mise [tools] keys
+
+
+@dataclass(frozen=True)
+class Pin:
+    path: str  # the pin file, scan-root relative
+    tool: str  # terraform | opentofu
+    value: str  # the version text as written
+    span: Span  # of the value
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a pin selects. `version` is None when it cannot be told statically
+    (ref:, path:, system, latest-pre); `problem` is set when the value is no
+    version, keyword or constraint at all (IACM304)."""
+
+    version: Optional[str] = None
+    problem: str = ""
+    how: str = ""  # e.g. "latest" -> "the newest release, 1.15.9"
+
+
+def _line_pin(path: str, tool: str, text: str, strip_comments: bool) -> Optional[Pin]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        content = line.split("#", 1)[0] if strip_comments else line
+        value = content.strip()
+        if value:
+            col = len(content) - len(content.lstrip()) + 1
+            return Pin(path, tool, value, Span(path, number, col, number, col + len(value)))
+    return None
+
+
+def _tool_versions(path: str, text: str) -> list[Pin]:
+    pins = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        content = line.split("#", 1)[0]
+        fields = content.split()
+        if len(fields) >= 2 and fields[0] in TOOL_NAMES:
+            col = content.index(fields[1], content.index(fields[0]) + len(fields[0])) + 1
+            pins.append(Pin(path, TOOL_NAMES[fields[0]], fields[1], Span(path, number, col, number, col + len(fields[1]))))
+    return pins
+
+
+_TOML_TABLE = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(?:#.*)?$")
+_TOML_VALUE = re.compile(r"""^\s*(?:"([^"]+)"|([A-Za-z0-9_-]+))\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _mise(path: str, text: str) -> list[Pin]:
+    """`[tools] terraform = "1.5.7"` and `[tools.terraform] version = "1.5.7"`.
+    A line-based reader (positions matter; tomllib gives none)."""
+    pins = []
+    table = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TOML_TABLE.match(line)
+        if header:
+            table = header.group(1).replace('"', "")
+            continue
+        match = _TOML_VALUE.match(line)
+        if not match:
+            continue
+        key = match.group(1) or match.group(2)
+        value_group = 3 if match.group(3) is not None else 4
+        tool = None
+        if table == "tools" and key in TOOL_NAMES:
+            tool = TOOL_NAMES[key]
+        elif table.startswith("tools.") and table[6:] in TOOL_NAMES and key == "version":
+            tool = TOOL_NAMES[table[6:]]
+        if tool:
+            value = match.group(value_group)
+            col = match.start(value_group) + 1
+            pins.append(Pin(path, tool, value, Span(path, number, col, number, col + len(value))))
+    return pins
+
+
+def parse_pin_file(path: str, text: str) -> list[Pin]:
+    name = path.rsplit("/", 1)[-1]
+    if name in SINGLE_TOOL:
+        # tfenv strips "#" comments; tofuenv reads the raw line (a comment there is an invalid version anyway)
+        pin = _line_pin(path, SINGLE_TOOL[name], text, strip_comments=name == ".terraform-version")
+        return [pin] if pin else []
+    if name == ".tool-versions":
+        return _tool_versions(path, text)
+    if name in ("mise.toml", ".mise.toml"):
+        return _mise(path, text)
+    return []
+
+
+def _join(directory: str, name: str) -> str:
+    return name if directory == "." else f"{directory}/{name}"
+
+
+def _parents(directory: str) -> list[str]:
+    chain = [directory]
+    while directory != ".":
+        directory = directory.rsplit("/", 1)[0] if "/" in directory else "."
+        chain.append(directory)
+    return chain
+
+
+def _repo_file_paths(repo: Repo) -> frozenset[str]:
+    cached = getattr(repo, "_pin_paths", None)
+    if cached is None:
+        cached = frozenset(f.path for f in repo.files if not f.ignored and f.path.rsplit("/", 1)[-1] in PIN_FILES)
+        try:
+            repo._pin_paths = cached  # a per-scan cache on the mutable Repo
+        except AttributeError:
+            pass
+    return cached
+
+
+def pins_in(repo: Repo, directory: str) -> list[Pin]:
+    """The pins of one directory, in engine-resolution order."""
+    present = _repo_file_paths(repo)
+    pins = []
+    for name in PIN_FILES:
+        path = _join(directory, name)
+        if path in present:
+            try:
+                with open(os.path.join(repo.root, path), encoding="utf-8", errors="replace") as handle:
+                    pins.extend(parse_pin_file(path, handle.read()))
+            except OSError:
+                continue
+    return pins
+
+
+def all_pins(repo: Repo) -> list[Pin]:
+    """Every pin in every pin file of the scan, in path order."""
+    directories = sorted({p.rsplit("/", 1)[0] if "/" in p else "." for p in _repo_file_paths(repo)})
+    return sorted((pin for d in directories for pin in pins_in(repo, d)), key=lambda p: (p.path, p.span))
+
+
+def pins_for_root(repo: Repo, root: RootModule) -> dict[str, Pin]:
+    """tool -> the nearest pin for it (the root's directory, then its parents
+    up to the scan root)."""
+    found: dict[str, Pin] = {}
+    for directory in _parents(root.directory):
+        for pin in pins_in(repo, directory):
+            found.setdefault(pin.tool, pin)
+    return found
+
+
+def nearest_pins(repo: Repo, root: RootModule) -> list[Pin]:
+    """The pins of the nearest directory that has any, in resolution order."""
+    for directory in _parents(root.directory):
+        pins = pins_in(repo, directory)
+        if pins:
+            return pins
+    return []
+
+
+def pin_file_signal(repo: Repo, root: RootModule) -> Optional[tuple[str, str]]:
+    """The `--engine auto` signal of pin files (model/engine_choice.py): the
+    first pin of the nearest directory that has any, as (engine, reason)."""
+    pins = nearest_pins(repo, root)
+    if not pins:
+        return None
+    return pins[0].tool, f"pin file {pins[0].path}"
+
+
+def resolve(pin: Pin, root: Optional[RootModule]) -> Resolved:
+    """The release a pin selects, resolving tool keywords against the release
+    table (and `min-required`/`latest-allowed` against the root's constraints)."""
+    value = pin.value.strip()
+    releases = rel.releases(pin.tool)
+    if value in ("latest", "latest-stable"):
+        return Resolved(rel.newest_stable(pin.tool).version, how=f'"{value}" is')
+    if value in ("min-required", "latest-allowed"):
+        if root is None:
+            return Resolved(None)
+        fitting = accepting_releases(root, pin.tool, supported_only=False)
+        if not fitting:
+            return Resolved(None)
+        chosen = fitting[0] if value == "min-required" else fitting[-1]
+        return Resolved(chosen.version, how=f'"{value}" resolves to')
+    if value == "latest-pre" or value == "system" or value.startswith(("ref:", "path:")):
+        return Resolved(None)
+    for prefix, pick in (("latest:", -1), ("min:", 0), ("prefix:", -1)):
+        if value.startswith(prefix):
+            pattern = value[len(prefix):]
+            try:
+                regex = re.compile(re.escape(pattern) if prefix == "prefix:" else pattern)
+            except re.error:
+                return Resolved(problem=f'"{pattern}" is not a valid regular expression')
+            matching = [r for r in releases if (r.version.startswith(pattern) if prefix == "prefix:" else regex.search(r.version))]
+            if not matching:
+                return Resolved(None, how=f"no {rel.DISPLAY[pin.tool]} release matches it")
+            return Resolved(matching[pick].version, how=f'"{value}" resolves to')
+    try:
+        version = parse_version(value)
+    except VersionError:
+        version = None
+    if version is not None:
+        if version.si < 3 and not version.pre:  # fuzzy "1.5" (mise, tenv): the newest 1.5.x
+            written = version.segments[: version.si]
+            matching = [r for r in releases if r.parsed.segments[: version.si] == written]
+            if matching:
+                return Resolved(matching[-1].version, how=f'"{value}" resolves to')
+        return Resolved(value[1:] if value.startswith("v") else value)
+    try:
+        constraints = parse_constraints(value)  # tenv: the newest release that satisfies it
+    except ConstraintError as error:
+        return Resolved(problem=error.message)
+    matching = [r for r in releases if constraints.check(r.parsed)]
+    if not matching:
+        return Resolved(None, how=f"no {rel.DISPLAY[pin.tool]} release satisfies it")
+    return Resolved(matching[-1].version, how=f'"{value}" resolves to')

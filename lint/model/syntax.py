@@ -1,0 +1,374 @@
+"""The lean, frozen model that parsers produce and rules read.
+
+Nothing here knows about python-hcl2, lark or PyYAML: `parse/hcl.py` and
+`parse/yaml.py` translate their trees into these classes, and rules never
+see anything else. Every node carries an exact `Span`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Optional
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A source region: 1-based line and column, end exclusive, in characters
+    of the decoded text (after a UTF-8 BOM is removed). `path` is relative to
+    the scan root with `/` separators."""
+
+    path: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    @staticmethod
+    def file_start(path: str) -> "Span":
+        """Line 1, column 1 — for findings about a whole file."""
+        return Span(path, 1, 1, 1, 1)
+
+
+class _NotLiteral:
+    """Marks an expression whose value is only known at plan time."""
+
+    _instance: Optional["_NotLiteral"] = None
+
+    def __new__(cls):  # a singleton so that `is NOT_LITERAL` works after pickling
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __reduce__(self):
+        return (_NotLiteral, ())
+
+    def __repr__(self) -> str:
+        return "NOT_LITERAL"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NOT_LITERAL: Any = _NotLiteral()
+
+
+@dataclass(frozen=True, slots=True)
+class StringPart:
+    """One literal fragment of a string, heredoc or template, with its span.
+    Secret detection reads these, so interpolated parts are excluded."""
+
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Expr:
+    """An HCL expression.
+
+    kind: one of "string", "template" (string with interpolation or
+    directives), "heredoc", "number", "bool", "null", "tuple", "object",
+    "reference", "call", "other" (operators, conditionals, for expressions,
+    splats, indexes).
+    value: the Python value when the whole expression is a literal
+    (str/int/float/bool/None, or list/dict of those), else NOT_LITERAL.
+    references: traversals it reads, as dotted text: "var.region",
+    "local.tags", "data.aws_iam_policy_document.x.json", "aws_s3_bucket.b.id",
+    "module.vpc.vpc_id", "each.key", "count.index".
+    functions: names of functions it calls ("file", "provider::aws::arn_parse").
+    strings: every literal string fragment inside it (nested ones included).
+    items: element expressions of a tuple.
+    entries: (key, key span, value) of an object; key is the literal key
+    text (identifier or string), or the key's source text when computed.
+    """
+
+    kind: str
+    text: str
+    span: Span
+    value: Any = NOT_LITERAL
+    references: tuple[str, ...] = ()
+    functions: tuple[str, ...] = ()
+    strings: tuple[StringPart, ...] = ()
+    items: tuple["Expr", ...] = ()
+    entries: tuple[tuple[str, Span, "Expr"], ...] = ()
+
+    @property
+    def is_literal(self) -> bool:
+        return self.value is not NOT_LITERAL
+
+    @staticmethod
+    def collection(kind: str, text: str, span: Span, items: tuple["Expr", ...] = (),
+                   entries: tuple[tuple[str, Span, "Expr"], ...] = ()) -> "Expr":
+        """A "tuple" (`items`) or "object" (`entries`): its value, references,
+        functions and strings come from its elements (HCL and JSON alike)."""
+        children = (*items, *(value for _, _, value in entries))
+        if not all(c.is_literal for c in children):
+            value: Any = NOT_LITERAL
+        elif kind == "tuple":
+            value = [c.value for c in items]
+        else:
+            value = {k: v.value for k, _, v in entries}
+        return Expr(kind, text, span, value, tuple(dict.fromkeys(r for c in children for r in c.references)),
+                    tuple(dict.fromkeys(f for c in children for f in c.functions)),
+                    tuple(s for c in children for s in c.strings), items, entries)
+
+    def entry(self, key: str) -> Optional["Expr"]:
+        for name, _, value in self.entries:
+            if name == key:
+                return value
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    name: str
+    name_span: Span
+    expr: Expr
+    span: Span  # name through end of value
+
+    @property
+    def value(self) -> Any:
+        return self.expr.value
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """`type "label" "label" { body }`. header_span covers type and labels."""
+
+    type: str
+    labels: tuple[str, ...]
+    header_span: Span
+    span: Span
+    attributes: tuple[Attribute, ...] = ()
+    blocks: tuple["Block", ...] = ()
+    label_spans: tuple[Span, ...] = ()
+
+    def attr(self, name: str) -> Optional[Attribute]:
+        for attribute in self.attributes:
+            if attribute.name == name:
+                return attribute
+        return None
+
+    def children(self, type_: str) -> Iterator["Block"]:
+        return (b for b in self.blocks if b.type == type_)
+
+    def child(self, type_: str) -> Optional["Block"]:
+        return next(self.children(type_), None)
+
+    def walk(self) -> Iterator["Block"]:
+        """This block and every block nested in it, depth first."""
+        yield self
+        for nested in self.blocks:
+            yield from nested.walk()
+
+    @property
+    def address(self) -> str:
+        return ".".join((self.type, *self.labels))
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    text: str  # without the comment marker's newline; marker kept ("# x", "// x", "/* x */")
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ParseError:
+    message: str
+    span: Span
+
+
+# File kinds, as discovery classifies them.
+TF = "tf"                # .tf, .tofu (HCL native syntax module files)
+TF_JSON = "tf.json"      # .tf.json, .tofu.json
+TFVARS = "tfvars"        # .tfvars (native syntax)
+TFVARS_JSON = "tfvars.json"
+TFBACKEND = "tfbackend"  # .tfbackend (native syntax, attributes only)
+YAML = "yaml"            # a YAML file that may be a Harness pipeline
+OTHER = "other"          # anything else that rules care about (state files, pin files, lock files)
+
+MODULE_KINDS = (TF, TF_JSON)
+
+
+@dataclass(frozen=True, slots=True)
+class HclFile:
+    """A parsed .tf/.tofu/.tf.json/.tfvars/.tfbackend file. For tfvars and
+    tfbackend files the content is in `attributes`; module files also may
+    hold top-level attributes only when they are malformed."""
+
+    path: str
+    kind: str
+    blocks: tuple[Block, ...] = ()
+    attributes: tuple[Attribute, ...] = ()
+    comments: tuple[Comment, ...] = ()
+    error: Optional[ParseError] = None
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def directory(self) -> str:
+        return self.path.rsplit("/", 1)[0] if "/" in self.path else "."
+
+    @property
+    def is_tofu(self) -> bool:
+        return self.name.endswith((".tofu", ".tofu.json"))
+
+    @property
+    def stem(self) -> str:
+        """`versions` for versions.tf / versions.tofu / versions.tf.json."""
+        name = self.name
+        for suffix in (".tofu.json", ".tf.json", ".tofu", ".tf"):
+            if name.endswith(suffix):
+                return name[: -len(suffix)]
+        return name
+
+    @property
+    def is_override(self) -> bool:
+        stem = self.stem
+        return stem == "override" or stem.endswith("_override")
+
+    def walk(self) -> Iterator[Block]:
+        for block in self.blocks:
+            yield from block.walk()
+
+    def top(self, type_: str) -> Iterator[Block]:
+        return (b for b in self.blocks if b.type == type_)
+
+
+# ---- YAML -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class YNode:
+    """A YAML node with its span. kind: "map", "seq" or "scalar".
+    For maps, `entries` holds (key node, value node) pairs in file order;
+    for sequences, `items`; scalars have `value` (str, int, float, bool,
+    None as the safe loader resolves them) and `tag`."""
+
+    kind: str
+    span: Span
+    value: Any = None
+    tag: str = ""
+    items: tuple["YNode", ...] = ()
+    entries: tuple[tuple["YNode", "YNode"], ...] = ()
+
+    def get(self, key: str) -> Optional["YNode"]:
+        if self.kind == "map":
+            for k, v in self.entries:
+                if k.value == key:
+                    return v
+        return None
+
+    def key_node(self, key: str) -> Optional["YNode"]:
+        if self.kind == "map":
+            for k, _ in self.entries:
+                if k.value == key:
+                    return k
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class YamlFile:
+    path: str
+    root: Optional[YNode]  # first document; None when empty or unparsable
+    comments: tuple[Comment, ...] = ()
+    error: Optional[ParseError] = None
+
+
+# ---- Repository -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    """All module files of one directory, as Terraform reads them."""
+
+    directory: str  # relative to the scan root, "." for the root itself
+    files: tuple[HclFile, ...]  # module files (.tf/.tofu/.tf.json/.tofu.json), path order
+    tfvars: tuple[HclFile, ...] = ()
+    tfbackends: tuple[HclFile, ...] = ()
+
+    def blocks(self, type_: str) -> Iterator[Block]:
+        for f in self.files:
+            yield from f.top(type_)
+
+    def terraform_blocks(self) -> Iterator[Block]:
+        return self.blocks("terraform")
+
+    @property
+    def declares_anything(self) -> bool:
+        return any(f.blocks or f.attributes for f in self.files)
+
+    def local_sources(self) -> Iterator[tuple[Block, str]]:
+        """(module block, normalised directory) for every local `source`."""
+        for block in self.blocks("module"):
+            source = block.attr("source")
+            if source is None or not isinstance(source.value, str):
+                continue
+            if source.value.startswith(("./", "../")) or source.value in (".", ".."):
+                yield block, normalise_dir(self.directory, source.value)
+
+
+def normalise_dir(base: str, relative: str) -> str:
+    """Join `relative` to `base` (both scan-root relative, "/" separated)
+    and collapse `.`/`..`. Returns ".." prefixed paths when it leaves the root."""
+    parts = [] if base == "." else base.split("/")
+    for piece in relative.split("/"):
+        if piece in ("", "."):
+            continue
+        if piece == "..":
+            if parts and parts[-1] != "..":
+                parts.pop()
+            else:
+                parts.append("..")
+        else:
+            parts.append(piece)
+    return "/".join(parts) or "."
+
+
+@dataclass(frozen=True)
+class RootModule:
+    """A module a workspace would run, with the local modules it calls
+    (transitively, each once, in call order)."""
+
+    module: Module
+    called: tuple[Module, ...] = ()
+
+    @property
+    def directory(self) -> str:
+        return self.module.directory
+
+    @property
+    def files(self) -> tuple[HclFile, ...]:
+        return self.module.files
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """Any file discovery found, with what the hygiene rules need to know."""
+
+    path: str  # relative, "/" separated
+    kind: str
+    tracked: Optional[bool] = None  # None outside git
+    ignored: bool = False
+
+
+@dataclass
+class Repo:
+    """Everything one scan sees. Built once by `discover` + parsers; rules
+    read it through their scope (file, module, root, repo, pipeline)."""
+
+    root: str  # absolute scan root
+    files: list[SourceFile] = field(default_factory=list)
+    hcl_files: list[HclFile] = field(default_factory=list)
+    yaml_files: list[YamlFile] = field(default_factory=list)
+    modules: dict[str, Module] = field(default_factory=dict)
+    roots: list[RootModule] = field(default_factory=list)
+    in_git: bool = False
+    git_toplevel: Optional[str] = None  # the work tree holding the scan root (None outside git)
+    git_remotes: tuple[str, ...] = ()  # URLs of its remotes on a git host, from its config (IACM601-604)
+    tracked: Optional[frozenset[str]] = None  # every tracked path (relative), incl. .terraform/
+    ignored_paths: frozenset[str] = frozenset()  # discovered files that git ignores (not part of any module)
+    notes: list[str] = field(default_factory=list)  # for --verbose
+    heredoc_yaml: dict = field(default_factory=dict)  # (path, heredoc span) -> YamlFile: pipelines in harness_platform_pipeline heredocs
+    stats: dict = field(default_factory=dict)  # file accounting (scan/stats.py), filled by scan/repository.py

@@ -1,0 +1,544 @@
+"""HCL source -> lean model. The ONE module that walks python-hcl2's lark trees
+(its grammar's parse tables are loaded by tables.py).
+
+python-hcl2 gives us its LALR grammar (hcl2.lark) with positions; its own
+transformer builds a JSON-like dict without positions and is slow, so we walk
+the raw lark tree once and keep only what rules need: blocks, attributes,
+literal values, references, function names, string fragments and comments,
+each with an exact Span. `.tf.json` files are read with our position-keeping
+JSON reader (tf_json.py) and mapped onto the same model.
+
+Quirks handled here and nowhere else:
+- python-hcl2 appends "\\n" to the text before parsing (lark issue 237); we do too.
+- Heredoc tokens include the newline after the closing marker; spans exclude it.
+- The EQ/COLON tokens swallow leading blanks; spans never start at them.
+- A UTF-8 BOM is stripped by textio before we see the text, so columns count
+  from the first real character; CR before LF is ignored by the grammar.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from lark import Token, Tree
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from . import limits
+from .limits import MAX_NESTING, nesting_message, number_value, too_complex_message
+from .tf_json import parse_tf_json, template_references
+from ..model.syntax import (
+    NOT_LITERAL, TF_JSON, TFVARS_JSON, Attribute, Block, Comment, Expr, HclFile, ParseError, Span, StringPart,
+)
+from .tables import parser as _parser  # python-hcl2's grammar, its tables shipped in the package
+
+
+def parse_hcl(text: str, path: str, kind: str) -> HclFile:
+    """Parse decoded HCL or JSON source into an HclFile. Never raises for bad
+    input: syntax errors become HclFile.error (IACM000)."""
+    if kind in (TF_JSON, TFVARS_JSON):
+        return parse_tf_json(text, path, kind)
+    try:
+        tree = _parse_tree(_hide_core_namespace(text) + "\n")
+    except _TooComplex:
+        return HclFile(path, kind, error=ParseError(too_complex_message(), Span.file_start(path)))
+    except UnexpectedInput as exc:
+        return HclFile(path, kind, error=_syntax_error(exc, text, path))
+    except RecursionError:
+        return HclFile(path, kind, error=ParseError("nesting too deep to parse", Span.file_start(path)))
+    except LarkError as exc:
+        # the exception's text may quote the source (a secret): name its kind only
+        return HclFile(path, kind, error=ParseError(f"cannot parse ({type(exc).__name__})", Span.file_start(path)))
+    walker = _Walker(path, text)
+    try:
+        attributes, blocks = walker.body(tree.children[0])
+    except RecursionError:
+        return HclFile(path, kind, error=_too_deep_error(tree, path))
+    return HclFile(path, kind, blocks=blocks, attributes=attributes, comments=tuple(walker.comments))
+
+
+class _TooComplex(Exception):
+    """More than limits.MAX_TOKENS tokens."""
+
+
+def _parse_tree(source: str) -> Tree:
+    """The lark tree of `source`, or _TooComplex past limits.MAX_TOKENS tokens."""
+    parser = _parser()
+    budget = limits.MAX_TOKENS
+    if len(source) <= budget:  # every token is at least one character long: within the budget
+        return parser.parse(source)
+    return _parse_counting(parser, source, budget)
+
+
+def _parse_counting(parser, source: str, limit: int) -> Tree:
+    """`parser.parse(source)` fed token by token, stopping after `limit` tokens."""
+    interactive = parser.parse_interactive(source)
+    token = None
+    for count, token in enumerate(interactive.iter_parse(), 1):
+        if count > limit:
+            raise _TooComplex
+    return interactive.feed_eof(token)
+
+
+_OPENERS = frozenset({"LBRACE", "LSQB", "LPAR", "INTERP_START", "DIRECTIVE_START"})
+_CLOSERS = frozenset({"RBRACE", "RSQB", "RPAR"})
+
+
+def _too_deep_error(tree: Tree, path: str) -> ParseError:
+    """For a tree too deep for the walker: the first bracket past
+    limits.MAX_NESTING, found without recursion (the tokens in source order)."""
+    depth = 0
+    stack: list = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Token):
+            if node.type in _OPENERS:
+                depth += 1
+                if depth > MAX_NESTING:
+                    return ParseError(nesting_message(), Span(path, node.line, node.column, node.end_line, node.end_column))
+            elif node.type in _CLOSERS:
+                depth -= 1
+        else:
+            stack.extend(reversed(node.children))
+    return ParseError("nesting too deep to analyse", Span.file_start(path))
+
+
+_CORE_CALL = re.compile(r"\bcore::(?=[A-Za-z_][\w-]*\s*\()")
+
+
+def _hide_core_namespace(text: str) -> str:
+    """python-hcl2's grammar knows `provider::ns::fn()` but not the built-in
+    namespace `core::fn()` (Terraform 1.8+, OpenTofu 1.7+). `core::` and
+    `core__` have the same length, so positions stay exact; the walker reads
+    token text from the original source and maps the name back."""
+    return _CORE_CALL.sub("core__", text) if "core::" in text else text
+
+
+# ---- errors -----------------------------------------------------------------
+
+_TOKEN_NAMES = {
+    "EQ": '"="', "LBRACE": '"{"', "RBRACE": '"}"', "LSQB": '"["', "RSQB": '"]"', "LPAR": '"("', "RPAR": '")"',
+    "COMMA": '","', "DOT": '"."', "COLON": '":"', "DBLQUOTE": "'\"'", "NAME": "a name", "NL_OR_COMMENT": "a newline",
+    "$END": "end of file", "INTERP_START": '"${"', "QMARK": '"?"',
+}
+
+
+def _syntax_error(exc: UnexpectedInput, text: str, path: str) -> ParseError:
+    line, col = getattr(exc, "line", -1), getattr(exc, "column", -1)
+    if isinstance(exc, UnexpectedToken) and exc.token.type == "$END" or isinstance(exc, UnexpectedEOF) or line < 1:
+        lines = text.split("\n")
+        line, col = len(lines), len(lines[-1]) + 1
+        return ParseError("unexpected end of file (unclosed block, bracket or string?)", Span(path, line, col, line, col))
+    if isinstance(exc, UnexpectedCharacters):
+        char = exc.char
+        shown = repr(char) if char.isprintable() and char != "'" else f"U+{ord(char):04X}"
+        message = f"unexpected character {shown}"
+    elif isinstance(exc, UnexpectedToken):
+        token = exc.token
+        value = str(token).strip() or str(token)
+        if token.type == "NL_OR_COMMENT":
+            found = "newline" if value.startswith("\n") or not value else "comment"
+        else:
+            found = _describe_token(token.type, value)
+        expected = sorted({_TOKEN_NAMES.get(t, t.lower()) for t in (exc.expected or ()) if not t.startswith("__")})
+        message = f"unexpected {found}"
+        if 0 < len(expected) <= 4:
+            message += f", expected {' or '.join(expected)}"
+    else:
+        message = "syntax error"
+    return ParseError(message, Span(path, line, col, line, col + 1))
+
+
+_PUNCTUATION = re.compile(r"[^\w\s\"'`\\]{1,3}")
+
+
+def _describe_token(token_type: str, value: str) -> str:
+    """Punctuation is quoted (`'}'`); names, numbers and string contents are
+    only named, never quoted: the text could be a password or a key."""
+    if value == '"' or _PUNCTUATION.fullmatch(value):
+        return repr(value)
+    if token_type in ("NAME", "IF", "ELSE", "ENDIF", "FOR", "ENDFOR", "IN", "FOR_EACH"):
+        return "name"
+    if token_type in ("INT_LITERAL", "DECIMAL", "EXP_MARK", "FLOAT_LITERAL"):
+        return "number"
+    return "text"
+
+
+# ---- tree walk --------------------------------------------------------------
+
+
+def _first_token(node) -> Optional[Token]:
+    """The first token under `node` (None for an empty subtree, e.g. `{}`'s body)."""
+    current = node
+    while not isinstance(current, Token):  # the leftmost path, unless it meets an empty subtree
+        if not current.children:
+            return _search_first(node)
+        current = current.children[0]
+    return current
+
+
+def _last_token(node) -> Optional[Token]:
+    current = node
+    while not isinstance(current, Token):
+        if not current.children:
+            return _search_last(node)
+        current = current.children[-1]
+    return current
+
+
+def _search_first(node) -> Optional[Token]:
+    if isinstance(node, Token):
+        return node
+    for child in node.children:
+        token = _search_first(child)
+        if token is not None:
+            return token
+    return None
+
+
+def _search_last(node) -> Optional[Token]:
+    if isinstance(node, Token):
+        return node
+    for child in reversed(node.children):
+        token = _search_last(child)
+        if token is not None:
+            return token
+    return None
+
+
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
+_HEREDOC_INTERP_RE = re.compile(r"(?<!\$)\$\{|(?<!%)%\{")
+_CRS_BEFORE_NEWLINE = re.compile(r"\r+\n")
+_INDENT_OF_TEXT_LINE = re.compile(r"(?m)^[ \t]*(?=[^\n]*\S)")  # a `<<-` body line's indent, unless the line is blank
+
+
+def _unescape(raw: str) -> str:
+    if "\\" not in raw:
+        return raw
+
+    def repl(match: re.Match) -> str:
+        seq = match.group(1)
+        if seq[0] in "uU" and len(seq) > 1:
+            try:
+                return chr(int(seq[1:], 16))
+            except ValueError:
+                return match.group(0)
+        return _ESCAPES.get(seq, match.group(0))
+
+    return _ESCAPE_RE.sub(repl, raw)
+
+
+def _negated(number: Any) -> Any:
+    if isinstance(number, str):  # an integer too long to convert, kept as text (limits.number_value)
+        return number[1:] if number.startswith("-") else "-" + number
+    return -number
+
+
+class _Walker:
+    __slots__ = ("path", "text", "comments")
+
+    def __init__(self, path: str, text: str):
+        self.path = path
+        self.text = text
+        self.comments: list[Comment] = []
+
+    # spans ---------------------------------------------------------------
+    def span(self, node) -> Span:
+        if isinstance(node, Token):
+            return Span(self.path, node.line, node.column, node.end_line, node.end_column)
+        first, last = _first_token(node), _last_token(node)
+        return Span(self.path, first.line, first.column, last.end_line, last.end_column)
+
+    def span_between(self, first, last) -> Span:
+        a, b = self.span(first), self.span(last)
+        return Span(self.path, a.line, a.col, b.end_line, b.end_col)
+
+    def source(self, node) -> str:
+        if isinstance(node, Token):
+            return self.text[node.start_pos:node.end_pos]
+        return self.text[_first_token(node).start_pos:_last_token(node).end_pos]
+
+    # structure -----------------------------------------------------------
+    def body(self, body: Tree) -> tuple[tuple[Attribute, ...], tuple[Block, ...]]:
+        attributes: list[Attribute] = []
+        blocks: list[Block] = []
+        for child in body.children:
+            data = child.data
+            if data == "attribute":
+                attributes.append(self.attribute(child))
+            elif data == "block":
+                blocks.append(self.block(child))
+            elif data == "new_line_or_comment":
+                self.note_comments(child)
+        return tuple(attributes), tuple(blocks)
+
+    def note_comments(self, node: Tree) -> None:
+        for token in node.children:
+            value = self.source(token)
+            if value[:1] in ("#", "/"):
+                stripped = value.rstrip("\r\n")
+                end_line = token.line + stripped.count("\n")
+                end_col = (len(stripped) - stripped.rfind("\n")) if "\n" in stripped else token.column + len(stripped)
+                self.comments.append(Comment(stripped.rstrip("\r"), Span(self.path, token.line, token.column, end_line, end_col)))
+
+    def attribute(self, node: Tree) -> Attribute:
+        name_node, expression = node.children[0], node.children[-1]
+        name = self.name_of(name_node)
+        expr = self.expr(expression)
+        name_span = self.span(name_node)
+        return Attribute(name, name_span, expr, Span(self.path, name_span.line, name_span.col, expr.span.end_line, expr.span.end_col))
+
+    def block(self, node: Tree) -> Block:
+        header: list = []
+        body_node = None
+        for child in node.children:
+            if isinstance(child, Token):
+                continue  # braces
+            if child.data == "body":
+                body_node = child
+            elif child.data == "new_line_or_comment":
+                self.note_comments(child)
+            else:
+                header.append(child)
+        type_node, label_nodes = header[0], header[1:]
+        labels = tuple(self.label_text(n) for n in label_nodes)
+        attributes, blocks = self.body(body_node) if body_node is not None else ((), ())
+        return Block(
+            type=self.name_of(type_node),
+            labels=labels,
+            header_span=self.span_between(type_node, header[-1]),
+            span=self.span(node),
+            attributes=attributes,
+            blocks=blocks,
+            label_spans=tuple(self.span(n) for n in label_nodes),
+        )
+
+    def name_of(self, node) -> str:
+        if isinstance(node, Token):
+            return str(node)
+        if node.data == "string":
+            return self.label_text(node)
+        return str(node.children[0])
+
+    def label_text(self, node: Tree) -> str:
+        if node.data != "string":
+            return self.name_of(node)
+        return "".join(_unescape(str(part.children[0])) for part in node.children
+                       if isinstance(part, Tree) and isinstance(part.children[0], Token))
+
+    # expressions ---------------------------------------------------------
+    def expr(self, node) -> Expr:
+        """An Expr for any expression node; collections keep their elements."""
+        while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:
+            node = node.children[0]
+        if isinstance(node, Token):
+            return self._opaque(node, "other")
+        data = node.data
+        if data == "string":
+            return self.string(node)
+        if data in ("heredoc_template", "heredoc_template_trim"):
+            return self.heredoc(node.children[0], trim=data.endswith("trim"))
+        span = self.span(node)
+        if data == "int_lit" or data == "float_lit":
+            raw = str(node.children[0])
+            return Expr("number", raw, span, number_value(raw))
+        if data == "literal_value":
+            raw = str(node.children[0])
+            return Expr("null" if raw == "null" else "bool", raw, span, {"true": True, "false": False, "null": None}[raw])
+        if data == "tuple":
+            items = tuple(self.expr(c) for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment")
+            self._comments_in(node)
+            return Expr.collection("tuple", self.source(node), span, items)
+        if data == "object":
+            entries = []
+            for elem in node.children:
+                if isinstance(elem, Tree) and elem.data == "object_elem":
+                    key_node, value_node = elem.children[0], elem.children[-1]
+                    entries.append((self.object_key(key_node), self.span(key_node), self.expr(value_node)))
+            self._comments_in(node)
+            return Expr.collection("object", self.source(node), span, (), tuple(entries))
+        if data == "unary_op" and str(node.children[0]) == "-":
+            inner = self.expr(node.children[1])
+            if inner.kind == "number":
+                return Expr("number", self.source(node), span, _negated(inner.value))
+        if data == "expr_term":  # parenthesised
+            inner = self.expr(next(c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"))
+            return Expr(inner.kind, self.source(node), span, inner.value, inner.references, inner.functions,
+                        inner.strings, inner.items, inner.entries)
+        kind = "other"
+        if data == "function_call":
+            kind = "call"
+        elif data in ("get_attr_expr_term", "identifier"):
+            kind = "reference"
+        return self._opaque(node, kind, span)
+
+    def object_key(self, key_node: Tree) -> str:
+        inner = key_node.children[0]
+        while isinstance(inner, Tree) and inner.data == "expr_term" and len(inner.children) == 1:
+            inner = inner.children[0]
+        if isinstance(inner, Tree):
+            if inner.data in ("identifier", "keyword"):
+                return str(inner.children[0])
+            if inner.data == "string":
+                expr = self.string(inner)
+                if expr.is_literal:
+                    return expr.value
+        return self.source(key_node)
+
+    def string(self, node: Tree) -> Expr:
+        parts: list[StringPart] = []
+        refs: list[str] = []
+        funcs: list[str] = []
+        templated = False
+        pieces: list[str] = []
+        for part in node.children:
+            if isinstance(part, Token):
+                continue  # quotes
+            inner = part.children[0]
+            if isinstance(inner, Token):
+                raw = self.source(inner)
+                if inner.type == "STRING_CHARS":
+                    text = _unescape(raw)
+                elif inner.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
+                    text = raw[1:]
+                else:
+                    text = raw
+                pieces.append(text)
+                parts.append(StringPart(text, self.span(inner)))
+            else:
+                templated = True
+                self._collect(inner, refs, funcs, parts)
+        span = self.span(node)
+        source = self.source(node)
+        if templated:
+            return Expr("template", source, span, NOT_LITERAL, tuple(dict.fromkeys(refs)), tuple(dict.fromkeys(funcs)), tuple(parts))
+        value = "".join(pieces)
+        return Expr("string", source, span, value, strings=(StringPart(value, span),) if value else ())
+
+    def heredoc(self, token: Token, trim: bool) -> Expr:
+        """Spans and text found with find/rfind and regexes over the body, not
+        lists of its lines (~30 bytes a line: a heredoc of blank lines cost
+        ten times its size)."""
+        raw = self.source(token)
+        source = raw.rstrip("\n").rstrip("\r")
+        header_end = source.find("\n")  # the token holds the header line and the marker line at least
+        marker_start = source.rfind("\n") + 1
+        end_line = token.line + source.count("\n")
+        span = Span(self.path, token.line, token.column, end_line, len(source) - marker_start + 1)
+        body = _CRS_BEFORE_NEWLINE.sub("\n", source[header_end + 1:marker_start])  # each line's trailing CRs dropped
+        if trim and body:
+            cut = min((len(m.group()) for m in _INDENT_OF_TEXT_LINE.finditer(body)), default=0)
+            if cut:
+                body = re.sub(f"(?m)^.{{0,{cut}}}", "", body)
+        strings = ()
+        if marker_start > header_end + 1:  # at least one body line
+            last_line = source[source.rfind("\n", 0, marker_start - 1) + 1:marker_start - 1].rstrip("\r")
+            strings = (StringPart(body, Span(self.path, token.line + 1, 1, end_line - 1, len(last_line) + 1)),)
+        if _HEREDOC_INTERP_RE.search(body):
+            refs = template_references(body)
+            return Expr("heredoc", source, span, NOT_LITERAL, refs, (), strings)
+        return Expr("heredoc", source, span, body.replace("$${", "${").replace("%%{", "%{"), strings=strings)
+
+    def _opaque(self, node, kind: str, span: Optional[Span] = None) -> Expr:
+        refs: list[str] = []
+        funcs: list[str] = []
+        strings: list[StringPart] = []
+        self._collect(node, refs, funcs, strings)
+        return Expr(kind, self.source(node), span or self.span(node), NOT_LITERAL, tuple(dict.fromkeys(refs)),
+                    tuple(dict.fromkeys(funcs)), tuple(strings))
+
+    def _collect(self, node, refs: list, funcs: list, strings: list) -> None:
+        """References, function names and literal strings anywhere under node."""
+        if isinstance(node, Token):
+            return
+        data = node.data
+        if data == "get_attr_expr_term" or data == "index_expr_term" or data == "attr_splat_expr_term" \
+                or data == "full_splat_expr_term":
+            chain = self._traversal(node, refs, funcs, strings)
+            if chain:
+                refs.append(chain)
+            return
+        if data == "identifier":
+            refs.append(str(node.children[0]))
+            return
+        if data == "function_call":
+            names = [str(c.children[0]) for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
+            if len(names) == 1:
+                funcs.append("core::" + names[0][6:] if names[0].startswith("core__") else names[0])
+            else:
+                funcs.append("provider::" + "::".join(names[1:]))
+            for child in node.children:
+                if isinstance(child, Tree) and child.data == "arguments":
+                    self._collect(child, refs, funcs, strings)
+            return
+        if data == "string":
+            expr = self.string(node)
+            refs.extend(expr.references)
+            funcs.extend(expr.functions)
+            strings.extend(expr.strings)
+            return
+        if data in ("heredoc_template", "heredoc_template_trim"):
+            expr = self.heredoc(node.children[0], data.endswith("trim"))
+            refs.extend(expr.references)
+            strings.extend(expr.strings)
+            return
+        if data == "object_elem_key":
+            inner = node.children[0]
+            while isinstance(inner, Tree) and inner.data == "expr_term" and len(inner.children) == 1:
+                inner = inner.children[0]
+            if isinstance(inner, Tree) and inner.data in ("identifier", "keyword"):
+                return  # a literal key, not a reference
+        if data == "new_line_or_comment":
+            self.note_comments(node)
+            return
+        if data == "for_intro":
+            for child in node.children:  # the iterator variables are not references
+                if isinstance(child, Tree) and child.data not in ("identifier", "new_line_or_comment"):
+                    self._collect(child, refs, funcs, strings)
+            return
+        for child in node.children:
+            if isinstance(child, Tree):
+                self._collect(child, refs, funcs, strings)
+
+    def _traversal(self, node: Tree, refs: list, funcs: list, strings: list) -> str:
+        """`a.b.c[0].d` -> "a.b.c" (the static part); index expressions inside
+        are collected as well."""
+        names: list[str] = []
+        current = node
+        trailing_ok = True
+        suffix: list[str] = []
+        while isinstance(current, Tree):
+            data = current.data
+            if data == "expr_term" and len(current.children) == 1:
+                current = current.children[0]
+                continue
+            if data == "get_attr_expr_term":
+                get_attr = current.children[1]
+                suffix.append(str(get_attr.children[1].children[0]))
+                current = current.children[0]
+                continue
+            if data in ("index_expr_term", "attr_splat_expr_term", "full_splat_expr_term"):
+                self._collect(current.children[1], refs, funcs, strings)
+                suffix.clear()  # only the part before the first index is static
+                current = current.children[0]
+                continue
+            if data == "identifier":
+                names.append(str(current.children[0]))
+                break
+            self._collect(current, refs, funcs, strings)
+            trailing_ok = False
+            break
+        if not names or not trailing_ok:
+            return ""
+        return ".".join(names + list(reversed(suffix)))
+
+    def _comments_in(self, node: Tree) -> None:
+        for child in node.children:
+            if isinstance(child, Tree):
+                if child.data == "new_line_or_comment":
+                    self.note_comments(child)
+                elif child.data == "object_elem":
+                    for sub in child.children:
+                        if isinstance(sub, Tree) and sub.data == "new_line_or_comment":
+                            self.note_comments(sub)

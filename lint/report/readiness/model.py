@@ -1,0 +1,544 @@
+"""The migration readiness model behind `iacm-lint report`.
+
+`build(result)` turns the SAME engine `Result` that `check` prints into a
+per-root readiness model: a verdict (ready / needs work / blocked), the
+engine and the supported releases that accept the root, a backend summary,
+the secrets found (the 2xx findings, whose messages are masked by the rules
+and masked again here), the pipelines that target the root with their step
+sequence, a to-do list ordered by severity, and the seed's prerequisite
+checklist ("Use Existing Remote State"). There is no second analysis path:
+everything judged comes from `result.findings`; the model only adds facts
+read from the repository model (backend values, workspaces, pipeline steps)
+for display.
+
+`markdown.py` and `html.py` render this model; neither knows HCL.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Optional
+
+from ... import __version__
+from ...findings import Finding
+from ...knowledge.backend_schemas import encryption_info, lock_info
+from ...knowledge.secrets import is_format_prefix
+from ...model import harness_config
+from ...model.backends import active_backend, effective_backends
+from ...model.pipeline import build_pipelines, text_of
+from ...model.syntax import RootModule
+from ...registry import get_rule, matches
+from ...sanitise import file_link
+from .. import choice_field, visible_findings
+
+READY, NEEDS_WORK, BLOCKED = "ready", "needs work", "blocked"
+VERDICTS = (BLOCKED, NEEDS_WORK, READY)
+LEVELS = ("error", "warning", "note")
+LEVEL_RANK = {"error": 0, "warning": 1, "note": 2}
+
+# Finding categories by rule ID group (the chart, the filters).
+CATEGORIES = (
+    ("IACM0", "0xx tool"),
+    ("IACM1", "1xx state"),
+    ("IACM2", "2xx secrets"),
+    ("IACM3", "3xx versions"),
+    ("IACM4", "4xx hygiene"),
+    ("IACM5", "5xx pipelines"),
+    ("IACM6", "6xx harness config"),
+)
+
+ENGINE_TITLES = {"terraform": "Terraform", "opentofu": "OpenTofu"}
+
+# The seed's prerequisites ("Use Existing Remote State"), each judged from the
+# findings of the rules listed (IDs or prefixes). "Harness has read/write
+# access to the remote backend" cannot be seen in code and is not listed.
+CHECKLIST = (
+    ("backend", "Valid backends.tf (a remote backend Harness can use)",
+     ("IACM101", "IACM102", "IACM103", "IACM104", "IACM105", "IACM106", "IACM107", "IACM108", "IACM109")),
+    ("state", "Existing remote state is accessible, versioned and locked",
+     ("IACM110", "IACM111", "IACM112", "IACM113", "IACM114", "IACM401", "IACM402", "IACM405")),
+    ("credentials", "Credentials come from workspace environment variables, not code",
+     ("IACM2", "IACM603")),
+    ("pipeline", "Pipelines use the Plan and Apply steps, not custom script steps",
+     ("IACM5",)),
+    ("version", "Supported Terraform (≤ 1.5.x) or OpenTofu version",
+     ("IACM3", "IACM601", "IACM604")),
+)
+CHECK_LABELS = {"backend": "backends.tf", "state": "Remote state", "credentials": "Credentials",
+                "pipeline": "Plan/Apply steps", "version": "Version"}
+PASS, WARN, FAIL, NOT_APPLICABLE = "pass", "warn", "fail", "n/a"
+
+# Backend attributes shown in the summary (never credentials).
+LOCATION_ATTRIBUTES = ("bucket", "storage_account_name", "container_name", "resource_group_name", "region",
+                       "address", "organization", "hostname", "database", "namespace", "schema_name", "tenancy")
+KEY_ATTRIBUTES = ("key", "prefix", "workspace_key_prefix", "path", "key_name")
+
+# Rules show a secret as `(AKIA…)` or `(…)`; the report keeps only a format
+# prefix in any such fragment whatever a rule wrote (a last line of defence).
+_MASKED = re.compile(r"\(([^()\s…]*)…\)")
+
+
+@dataclass(frozen=True)
+class Item:
+    """A finding as the report shows it."""
+
+    level: str
+    rule_id: str
+    rule_name: str
+    message: str
+    path: str
+    line: int
+    col: int
+    doc_url: str
+    category: str
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class BackendSummary:
+    type: str
+    location: str  # bucket / container / address, "" when not set
+    key: str  # key / prefix / path
+    locking: str
+    encryption: str
+    configured_in: tuple[str, ...]  # "path:line" of the block and of a .tfbackend file
+    label: str  # `backend "s3"` or `backend "s3" with prod.s3.tfbackend`
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    type: str
+    command: str = ""  # plugin command (init/plan/apply...), "" for other steps
+
+    @property
+    def text(self) -> str:
+        label = self.command or self.name or self.type
+        return f"{label} ({self.type})" if self.type else label
+
+
+@dataclass(frozen=True)
+class PipelineTarget:
+    path: str
+    line: int
+    pipeline: str  # pipeline identifier or name ("" for fragments)
+    stage: str
+    workspace: str
+    matched_by: str  # how the stage was tied to the root
+    steps: tuple[Step, ...]
+    end_line: int = 0  # last line of the stage (findings inside it concern the roots it targets)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    identifier: str
+    path: str
+    line: int
+    provisioner: str  # "opentofu 1.8.0" ...
+    address: str = ""  # harness_platform_workspace.NAME
+
+
+@dataclass(frozen=True)
+class Check:
+    key: str
+    title: str
+    status: str  # pass | warn | fail | n/a
+    detail: str  # rule IDs that failed it, or why n/a
+
+    @property
+    def label(self) -> str:
+        return CHECK_LABELS.get(self.key, self.key)
+
+
+@dataclass(frozen=True)
+class RootReport:
+    directory: str
+    verdict: str
+    engine: str
+    engine_reason: str
+    versions: tuple[tuple[str, str], ...]  # (engine title, "1.8.0–1.12.6" or "none")
+    backends: tuple[BackendSummary, ...]
+    backend_note: str  # "no backend block", "cloud block", ...
+    secrets: tuple[Item, ...]
+    pipelines: tuple[PipelineTarget, ...]
+    workspaces: tuple[Workspace, ...]
+    todo: tuple[Item, ...]
+    checklist: tuple[Check, ...]
+
+    def count(self, level: str) -> int:
+        return sum(1 for item in self.todo if item.level == level)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    name: str  # the scan root's directory name
+    tool_version: str
+    state: str
+    roots: tuple[RootReport, ...]
+    repository_items: tuple[Item, ...]  # findings outside every root (e.g. a pipeline no root claims)
+    items: tuple[Item, ...]  # every visible finding, sorted by path
+    suppressed: int  # findings hidden by suppressions or a baseline
+    unresolved_pipelines: tuple[PipelineTarget, ...] = ()
+    link_base: str = ""  # prefix turning scan-root-relative paths into links from the report's location
+
+    @property
+    def verdict_counts(self) -> dict[str, int]:
+        return {verdict: sum(1 for r in self.roots if r.verdict == verdict) for verdict in VERDICTS}
+
+    @property
+    def repository_verdict(self) -> str:
+        return verdict_of(self.repository_items)
+
+    @property
+    def level_counts(self) -> dict[str, int]:
+        return {level: sum(1 for i in self.items if i.level == level) for level in LEVELS}
+
+    @property
+    def category_counts(self) -> list[tuple[str, dict[str, int]]]:
+        """(category label, {level: count}) for every category, in order."""
+        out = []
+        for _, label in CATEGORIES:
+            counts = {level: sum(1 for i in self.items if i.category == label and i.level == level) for level in LEVELS}
+            out.append((label, counts))
+        return out
+
+    def link(self, path: str, line: int = 0) -> str:
+        """`./` + the percent-encoded path (a file named `javascript:…` is no
+        link to run), from `link_base`, then `#L<line>`."""
+        return file_link(self.link_base, path, line)
+
+
+# ---- building -----------------------------------------------------------------
+
+
+def build(result: Any, link_base: str = "", tool_version: Optional[str] = None) -> Readiness:
+    """The readiness model of an engine `Result` (the one `check` reports)."""
+    repo = result.repo
+    visible = visible_findings(result)
+    hidden = len(result.findings) - len(visible)
+    roots = sorted(repo.roots, key=lambda r: r.directory)
+    workspaces = _workspaces(repo, roots)
+    targets, unresolved = _pipeline_targets(result, roots, workspaces)
+    owners = _owners(roots)
+    per_root: dict[str, list[Finding]] = {r.directory: [] for r in roots}
+    repository: list[Finding] = []
+    for finding in visible:
+        owned = _owning_roots(finding.span, owners, targets)
+        for directory in owned:
+            per_root[directory].append(finding)
+        if not owned:
+            repository.append(finding)
+    properties = getattr(result, "properties", None) or {}
+    reports = tuple(_root_report(root, per_root[root.directory], properties, targets.get(root.directory, ()),
+                                 workspaces.get(root.directory, ()))
+                    for root in roots)
+    return Readiness(
+        name=posixpath.basename(str(result.root).replace("\\", "/").rstrip("/")) or str(result.root),
+        tool_version=tool_version or str(properties.get("tool_version") or __version__),
+        state=str(properties.get("state") or ""),
+        roots=reports,
+        repository_items=tuple(_item(f) for f in _by_severity(repository)),
+        items=tuple(_item(f) for f in visible),
+        suppressed=hidden,
+        unresolved_pipelines=tuple(unresolved),
+        link_base=link_base,
+    )
+
+
+def verdict_of(items: Iterable[Any]) -> str:
+    levels = {i.level for i in items}
+    if "error" in levels:
+        return BLOCKED
+    if "warning" in levels:
+        return NEEDS_WORK
+    return READY
+
+
+def _by_severity(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (LEVEL_RANK.get(f.level, 9), f.sort_key))
+
+
+def category_of(rule_id: str) -> str:
+    for prefix, label in CATEGORIES:
+        if rule_id.startswith(prefix):
+            return label
+    return CATEGORIES[0][1]
+
+
+def _item(finding: Finding) -> Item:
+    found = get_rule(finding.rule_id)
+    span = finding.span
+    return Item(finding.level, finding.rule_id, finding.rule_name, mask_message(finding.message), span.path,
+                span.line, span.col, found.help_uri if found else "", category_of(finding.rule_id))
+
+
+def mask_message(message: str) -> str:
+    """Rules already mask secrets (`(AKIA…)`, `(…)`); this keeps nothing but
+    a credential format's fixed prefix in a parenthesised masked fragment,
+    whatever a rule wrote."""
+    return _MASKED.sub(lambda m: f"({m.group(1) if is_format_prefix(m.group(1)) else ''}…)", message)
+
+
+# ---- which root a finding belongs to ------------------------------------------
+
+
+def _owners(roots: list[RootModule]) -> dict[str, set[str]]:
+    """module directory -> root directories that run it (itself or calling it)."""
+    owners: dict[str, set[str]] = {}
+    for root in roots:
+        owners.setdefault(root.directory, set()).add(root.directory)
+        for called in root.called:
+            owners.setdefault(called.directory, set()).add(root.directory)
+    return owners
+
+
+def _owning_roots(span: Any, owners: dict[str, set[str]], targets: dict[str, tuple]) -> list[str]:
+    """The roots a finding concerns: those running the module of its
+    directory, plus those a pipeline stage holding it targets (a stage in a
+    harness_platform_pipeline heredoc concerns its workspace's root too);
+    else, for a pipeline file, the roots its stages target."""
+    path = span.path
+    directory = posixpath.dirname(path) or "."
+    owned = set(owners.get(directory, ()))
+    owned.update(root for root, stages in targets.items()
+                 for stage in stages if stage.path == path and stage.line <= span.line <= stage.end_line)
+    if owned:
+        return sorted(owned)
+    by_pipeline = sorted(root for root, stages in targets.items() if any(s.path == path for s in stages))
+    if by_pipeline:
+        return by_pipeline
+    # A file below a module directory (root/.terraform/..., root/terraform.tfstate.d/...):
+    # the nearest enclosing module's roots. The scan root "." encloses everything.
+    candidate = directory
+    while candidate not in ("", "."):
+        candidate = posixpath.dirname(candidate) or "."
+        if candidate in owners:
+            return sorted(owners[candidate])
+    return []
+
+
+# ---- per root -------------------------------------------------------------------
+
+
+def _root_report(root: RootModule, findings: list[Finding], properties: dict, pipelines: tuple,
+                 workspaces: tuple) -> RootReport:
+    engines = properties.get("engines") or {}
+    choice = engines.get(root.directory) or {}
+    engine = ENGINE_TITLES.get(choice_field(choice, "engine"), choice_field(choice, "engine"))
+    reason = choice_field(choice, "reason")
+    todo = tuple(_item(f) for f in _by_severity(findings))
+    secrets = tuple(i for i in todo if i.rule_id.startswith("IACM2") or i.rule_id == "IACM603")
+    backends, backend_note = _backend_summaries(root)
+    return RootReport(
+        directory=root.directory,
+        verdict=verdict_of(todo),
+        engine=engine,
+        engine_reason=reason,
+        versions=_versions(properties, root.directory),
+        backends=backends,
+        backend_note=backend_note,
+        secrets=secrets,
+        pipelines=pipelines,
+        workspaces=workspaces,
+        todo=todo,
+        checklist=_checklist(todo, backends, backend_note, pipelines, str(properties.get("state") or "")),
+    )
+
+
+def _versions(properties: dict, directory: str) -> tuple[tuple[str, str], ...]:
+    accepted = ((properties.get("versions") or {}).get(directory) or {}).get("accepted") or {}
+    out = []
+    for engine in ("opentofu", "terraform"):
+        runs = accepted.get(engine) or []
+        text = ", ".join(r["from"] if r["from"] == r["to"] else f"{r['from']}–{r['to']}" for r in runs)
+        out.append((ENGINE_TITLES[engine], text or "none"))
+    return tuple(out)
+
+
+def _checklist(todo: tuple[Item, ...], backends: tuple, backend_note: str, pipelines: tuple, state: str
+               ) -> tuple[Check, ...]:
+    checks = []
+    for key, title, rule_ids in CHECKLIST:
+        hits = [i for i in todo if matches(i.rule_id, rule_ids) and i.level in ("error", "warning")]
+        failing = sorted({i.rule_id for i in hits})
+        if any(i.level == "error" for i in hits):
+            status = FAIL
+        elif hits:
+            status = WARN
+        else:
+            status = PASS
+        detail = ", ".join(failing)
+        if status == PASS and key == "backend" and not backends:
+            if state == "managed":
+                status, detail = NOT_APPLICABLE, "Harness-managed state"
+            else:
+                status, detail = FAIL, backend_note or "no remote backend"
+        if status == PASS and key == "state" and not backends:
+            status, detail = NOT_APPLICABLE, "no remote backend"
+        if status == PASS and key == "state" and backends and all(b.type == "local" for b in backends):
+            status, detail = FAIL, "local state is not shared with Harness"
+        if status == PASS and key == "pipeline" and not pipelines:
+            status, detail = NOT_APPLICABLE, "no pipeline in the scan targets this root"
+        checks.append(Check(key, title, status, detail))
+    return tuple(checks)
+
+
+# ---- backend summary ------------------------------------------------------------
+
+
+def _backend_summaries(root: RootModule) -> tuple[tuple[BackendSummary, ...], str]:
+    active = active_backend(root)
+    if active is None:
+        return (), "no backend block"
+    hcl_file, _, block = active
+    if block.type == "cloud":
+        return (), f"cloud block in {hcl_file.path}:{block.header_span.line} (HCP Terraform; not usable by Harness)"
+    if not block.labels:
+        return (), f"backend block without a type in {hcl_file.path}:{block.header_span.line}"
+    out = []
+    for effective in effective_backends(root):
+        if effective.type == "local":
+            note_local = "local state (not shared)"
+        else:
+            note_local = ""
+        configured = [f"{effective.file.path}:{effective.block.header_span.line}"]
+        if effective.tfbackend is not None:
+            configured.append(effective.tfbackend.path)
+        out.append(BackendSummary(
+            type=effective.type,
+            location=_joined(effective, LOCATION_ATTRIBUTES),
+            key=_joined(effective, KEY_ATTRIBUTES),
+            locking=note_local or _locking(effective),
+            encryption=note_local or _encryption(effective),
+            configured_in=tuple(configured),
+            label=effective.label,
+        ))
+    if not out:
+        return (), f'backend "{block.labels[0]}" without a usable configuration'
+    return tuple(out), ""
+
+
+def _display(value: Any) -> str:
+    """A backend value for display: a literal as is, an expression as written."""
+    if value.is_literal:
+        literal = value.value
+        return str(literal).lower() if isinstance(literal, bool) else str(literal)
+    return value.expr.text
+
+
+def _joined(effective: Any, names: tuple[str, ...]) -> str:
+    parts = []
+    for name in names:
+        value = effective.get(name)
+        if value is not None:
+            parts.append(f"{name} = {_display(value)}")
+    return ", ".join(parts)
+
+
+def _is_set(effective: Any, name: str, wanted: Any) -> bool:
+    value = effective.get(name)
+    if value is None:
+        return False
+    if not value.is_literal:
+        return True  # an expression: Terraform rejects it, IACM105 says so; do not judge twice
+    if isinstance(wanted, bool):
+        return value.value is wanted or str(value.value).lower() == str(wanted).lower()
+    return value.value not in (None, "", False)
+
+
+def _locking(effective: Any) -> str:
+    lock = lock_info(effective.type)
+    mode = lock.get("mode", "none")
+    if mode == "always":
+        return "built in"
+    if mode == "none":
+        return "not supported by this backend"
+    used = [f"{name} = {_display(effective.get(name))}" for name, wanted in lock.get("any_of", ())
+            if _is_set(effective, name, wanted)]
+    return ", ".join(used) if used else "none"
+
+
+def _encryption(effective: Any) -> str:
+    info = encryption_info(effective.type)
+    used = [name if not isinstance(wanted, bool) else f"{name} = {_display(effective.get(name))}"
+            for name, wanted in info.get("any_of", ()) if _is_set(effective, name, wanted)]
+    if used:
+        return ", ".join(used)
+    default = info.get("default", "none")
+    if default == "at-rest":
+        return "at rest (storage default)"
+    if default == "off":
+        return "off"
+    return "none"
+
+
+# ---- Harness workspaces (harness_platform_workspace resources) -------------------
+
+
+def _workspaces(repo: Any, roots: list[RootModule]) -> dict[str, tuple[Workspace, ...]]:
+    """root directory -> the workspaces declared in the scan whose
+    `repository_path` resolves to that root (`harness_config.workspaces_for_root`,
+    as IACM602/IACM604 and the engine signal decide)."""
+    found: dict[str, tuple[Workspace, ...]] = {}
+    for root in roots:
+        shown = [Workspace(w.identifier, w.file.path, w.block.header_span.line,
+                           " ".join(p for p in (w.engine, w.version) if p), w.address)
+                 for w in harness_config.workspaces_for_root(repo, root)]
+        if shown:
+            found[root.directory] = tuple(sorted(shown, key=lambda w: (w.identifier, w.path, w.line)))
+    return found
+
+
+# ---- pipelines ---------------------------------------------------------------------
+
+
+def _pipeline_targets(result: Any, roots: list[RootModule], workspaces: dict[str, tuple[Workspace, ...]]
+                      ) -> tuple[dict[str, tuple[PipelineTarget, ...]], list[PipelineTarget]]:
+    """root directory -> IaCM stages that run against it, and the stages no
+    root could be tied to. A stage targets a root when its literal workspace
+    is the identifier of a workspace resource whose repository_path is that
+    root; when the scan has a single root, every IaCM stage targets it."""
+    by_identifier = {w.identifier: (directory, w) for directory, ws in workspaces.items() for w in ws}
+    # a pipeline heredoc may name the workspace resource: ${harness_platform_workspace.NAME.identifier}
+    by_identifier.update({f"${{{w.address}.identifier}}": (directory, w)
+                          for directory, ws in workspaces.items() for w in ws if w.address})
+    single = roots[0].directory if len(roots) == 1 else None
+    targets: dict[str, list[PipelineTarget]] = {}
+    unresolved = []
+    for stage in iacm_stages(result):
+        directory, workspace = by_identifier.get(re.sub(r"\s+", "", stage.workspace), (None, None))
+        if workspace is not None:
+            stage = replace(stage, matched_by=f"workspace resource at {workspace.path}:{workspace.line}")
+        elif single is not None:
+            directory = single
+            stage = replace(stage, matched_by="the only root in the scan")
+        if directory is None:
+            unresolved.append(stage)
+        else:
+            targets.setdefault(directory, []).append(stage)
+    return {d: tuple(ts) for d, ts in targets.items()}, unresolved
+
+
+def iacm_stages(result: Any) -> list[PipelineTarget]:
+    """Every IaCM stage of every pipeline in the scan, with its steps in
+    execution order, read from the pipeline model (`model/pipeline.py`)."""
+    out = []
+    for pipeline in build_pipelines(result.repo):
+        name = "" if pipeline.kind == "fragment" else (
+            text_of(pipeline.root.get("identifier")) or text_of(pipeline.root.get("name")) or "")
+        for stage in pipeline.stages:
+            if not stage.is_iacm:
+                continue
+            spec = stage.spec
+            workspace = (text_of(spec.get("workspace")) if spec is not None else None) or ""
+            steps = tuple(Step(step.name or step.identifier or "", step.type or "?", step.command or "")
+                          for step in stage.steps)
+            label = stage.label if stage.kind != "fragment" else "fragment"
+            out.append(PipelineTarget(pipeline.path, stage.key.span.line, name, label, workspace.strip(), "", steps,
+                                      max(stage.node.span.end_line, stage.key.span.line)))
+    return out
