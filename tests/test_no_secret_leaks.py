@@ -148,7 +148,7 @@ def test_a_crashing_rule_does_not_quote_its_exception(planted, monkeypatch):
     assert "IACM000 crashed on " in result.output
     # named by the innermost frame of the package, the same in a checkout and an installed wheel:
     # where the engine calls the rule
-    assert f"ValueError at {engine.check_repo.__module__.replace('.', '/')}.py:" in result.output
+    assert f"ValueError at {check.check_repo.__module__.replace('.', '/')}.py:" in result.output
     assert "test_no_secret_leaks.py" not in result.output
     assert leaks(result.output) == []
 
@@ -158,7 +158,7 @@ def test_a_crashing_rule_does_not_quote_its_exception(planted, monkeypatch):
     monkeypatch.setattr(check_cli, "run", explode)
     crashed = CliRunner().invoke(cli_module.main, ["check", str(planted), "--no-cache"])
     assert crashed.exit_code == 2
-    assert crashed.output.startswith(f"iacm-lint: internal error: KeyError at {cli_module.__name__.replace('.', '/')}.py:")
+    assert crashed.output.startswith(f"iacm-lint: internal error: KeyError at {check_cli.__name__.replace('.', '/')}.py:")
     assert leaks(crashed.output) == []
 
 
