@@ -11,10 +11,13 @@ from typing import Callable, Iterator, Optional
 
 from . import rules as rules_package  # iacm_lint.rules, the rules/ directory
 from .findings import Secret
+from .fix import Fix
 from .model.syntax import Span
 
 LEVELS = ("error", "warning", "note")
 SCOPES = ("file", "yaml", "module", "root", "repo", "pipeline")
+# What `@rule(fix=...)` may say about a rule's fixes (`iacm-lint rules` shows it).
+FIX_KINDS = ("", "safe", "unsafe", "safe or unsafe")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +31,7 @@ class Violation:
     related: tuple[tuple[Span, str], ...] = ()  # (span, message) pairs
     fingerprint_key: str = ""  # extra stable text to tell apart findings on one construct
     secret: Optional[Secret] = None  # the literal secret a secret rule reports (never hashed)
+    fix: Optional[Fix] = None  # the edits that make the finding go away (fix.py), when the rule has them
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class Rule:
     tags: tuple[str, ...] = ()
     security_severity: Optional[str] = None
     enabled_by_default: bool = True
+    fix: str = ""  # FIX_KINDS: which fixes its findings may carry; its docstring's Fix section says why
 
     @property
     def doc(self) -> str:
@@ -62,21 +67,24 @@ _RULES: dict[str, Rule] = {}
 
 
 def rule(id: str, name: str, *, level: str, short: str, scope: str, tags: tuple[str, ...] = (),
-         security_severity: Optional[str] = None, enabled_by_default: bool = True):
+         security_severity: Optional[str] = None, enabled_by_default: bool = True, fix: str = ""):
     """Register a rule function. Scopes: "file" (HclFile), "yaml" (YamlFile),
     "module" (Module), "root" (RootModule), "repo" (Repo), "pipeline"
     (a pipeline model). The function gets `(subject, ctx)` and yields
-    `Violation`s; its docstring is its documentation."""
+    `Violation`s; its docstring is its documentation. `fix` says whether
+    its violations carry safe or unsafe fixes."""
     if level not in LEVELS:
         raise ValueError(f"{id}: level {level!r} not in {LEVELS}")
     if scope not in SCOPES:
         raise ValueError(f"{id}: scope {scope!r} not in {SCOPES}")
+    if fix not in FIX_KINDS:
+        raise ValueError(f"{id}: fix {fix!r} not in {FIX_KINDS}")
 
     def register(func):
         existing = _RULES.get(id)
         if existing is not None and existing.func.__module__ != func.__module__:
             raise ValueError(f"rule {id} registered twice ({existing.func.__module__}, {func.__module__})")
-        _RULES[id] = Rule(id, name, level, short, scope, func, tuple(tags), security_severity, enabled_by_default)
+        _RULES[id] = Rule(id, name, level, short, scope, func, tuple(tags), security_severity, enabled_by_default, fix)
         return func
 
     return register

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
+from ..fix import Fix, unsafe
 from ..knowledge.backend_schemas import (
     ENGINE_TITLES, ENGINES, attributes, closest, in_range, names_for, range_text, schema,
 )
 from ..model.backends import accepting_releases, effective_backends
 from ..model.syntax import RootModule, Span
 from ..registry import Violation, rule
+from ._backend_fixes import renamer
 
-def _unknown(name: str, specs: dict, engine: str, where: str, span: Span) -> Violation:
+Rename = Optional[Callable[[str], Optional[Fix]]]  # new name -> the fix that renames the attribute
+
+
+def _unknown(name: str, specs: dict, engine: str, where: str, span: Span, rename: Rename = None) -> Violation:
     spec = specs.get(name)
     other = next((e for e in ENGINES if e != engine and spec is not None and e in spec), None)
     message = f'"{name}" is not an argument of {where} in {ENGINE_TITLES[engine]} (init fails with "Unsupported argument")'
@@ -22,14 +27,15 @@ def _unknown(name: str, specs: dict, engine: str, where: str, span: Span) -> Vio
         message += f'; did you mean "{suggestion}"?'
     elif other is None:
         message += "; remove it"
-    return Violation(span, message, fingerprint_key=name)
+    fix = rename(suggestion) if rename is not None and suggestion and other is None else None
+    return Violation(span, message, fingerprint_key=name, fix=fix)
 
 
 def _check(name: str, span: Span, as_block: bool, specs: dict, engine: str, releases: list[str],
-           where: str) -> Optional[Violation]:
+           where: str, rename: Rename = None) -> Optional[Violation]:
     spec = specs.get(name)
     if spec is None or engine not in spec:
-        return _unknown(name, specs, engine, where, span)
+        return _unknown(name, specs, engine, where, span, rename)
     available = any(in_range(spec[engine], v) for v in releases)
     kind = spec.get("kind", "attribute")
     if available and as_block and kind != "block":
@@ -42,7 +48,7 @@ def _check(name: str, span: Span, as_block: bool, specs: dict, engine: str, rele
 
 
 @rule("IACM104", "backend-unknown-attribute", level="error", scope="root", tags=("state",),
-      short="Backend attribute or block not in the backend's schema")
+      short="Backend attribute or block not in the backend's schema", fix="unsafe")
 def backend_unknown_attribute(root: RootModule, ctx) -> Iterator[Violation]:
     """
     ## What it does
@@ -80,6 +86,14 @@ def backend_unknown_attribute(root: RootModule, ctx) -> Iterator[Violation]:
       }
     }
     ```
+
+    ## Fix
+    Unsafe: an unknown attribute (or key of an object attribute such as
+    `assume_role = { … }`) with a single close valid name is renamed to it,
+    its `=` kept in line. The name is a guess from the spelling, and the
+    renamed setting starts to act (`dynamodb_tabel` was ignored at best;
+    `dynamodb_table` locks). No fix when the name is taken already, for
+    blocks, or for names that another engine has.
     """
     engine = ctx.engine_for(root).engine
     releases = accepting_releases(root, engine)
@@ -90,22 +104,26 @@ def backend_unknown_attribute(root: RootModule, ctx) -> Iterator[Violation]:
             continue  # IACM109
         specs = attributes(backend.type)
         where = f'backend "{backend.type}"'
-        items = [(v.name, v.span, False, v.expr.entries if v.expr.kind == "object" else ()) for v in backend.written]
-        items += [(b.type, b.header_span, True, b) for b in backend.nested_blocks]
-        for name, span, as_block, inner in items:
+        items = [(v.name, v.span, False, v.expr.entries if v.expr.kind == "object" else (), v) for v in backend.written]
+        items += [(b.type, b.header_span, True, b, None) for b in backend.nested_blocks]
+        for name, span, as_block, inner, value in items:
             if span in seen:
                 continue
             seen.add(span)
-            violation = _check(name, span, as_block, specs, engine, releases, where)
+            rename = renamer(ctx, backend, value, unsafe) if value is not None else None
+            violation = _check(name, span, as_block, specs, engine, releases, where, rename)
             if violation is not None:
                 yield violation
                 continue
             nested_specs = specs[name].get("attributes", {})
             if not nested_specs:
                 continue
-            nested = ([(a.name, a.span, False) for a in inner.attributes] + [(b.type, b.header_span, True) for b in inner.blocks]
-                      if as_block else [(key, key_span, False) for key, key_span, _ in inner])
-            for key, key_span, key_block in nested:
-                violation = _check(key, key_span, key_block, nested_specs, engine, releases, f"{name} of {where}")
+            nested = ([(a.name, a.span, False, None) for a in inner.attributes]
+                      + [(b.type, b.header_span, True, None) for b in inner.blocks]
+                      if as_block else [(key, key_span, False, renamer(ctx, backend, value, unsafe, key_span))
+                                        for key, key_span, _ in inner])
+            for key, key_span, key_block, rename_key in nested:
+                violation = _check(key, key_span, key_block, nested_specs, engine, releases, f"{name} of {where}",
+                                   rename_key)
                 if violation is not None:
                     yield violation

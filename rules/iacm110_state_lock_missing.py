@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Optional
 
-from ..model.backends import accepting_releases, effective_backends
-from ..knowledge.backend_schemas import lock_hint, lock_info
+from ..fix import Fix, unsafe
+from ..knowledge.backend_schemas import has_feature, lock_hint, lock_info
+from ..model.backends import BackendValue, EffectiveBackend, accepting_releases, effective_backends
 from ..model.syntax import RootModule
 from ..registry import Violation, rule
+from ._backend_fixes import add_value, set_value
 
 
 @rule("IACM110", "state-lock-missing", level="error", scope="root", tags=("state", "onboarding"),
-      short="Remote state backend has no state locking configured")
+      short="Remote state backend has no state locking configured", fix="unsafe")
 def state_lock_missing(root: RootModule, ctx) -> Iterator[Violation]:
     """
     ## What it does
@@ -52,6 +54,15 @@ def state_lock_missing(root: RootModule, ctx) -> Iterator[Violation]:
     }
     ```
     With OpenTofu ≥ 1.10, `use_lockfile = true` locks without a DynamoDB table.
+
+    ## Fix
+    Unsafe: for s3, when every release of the engine that accepts the root
+    has S3-native locking (OpenTofu ≥ 1.10), `use_lockfile = true` is added
+    (or `use_lockfile = false` becomes `true`); otherwise there is no fix, as
+    a DynamoDB table must exist before it can be named. It is a new lock
+    mode: every run that writes this state must use a release that honours
+    the lock file, and the role needs `s3:PutObject`/`s3:DeleteObject` on
+    the `.tflock` object.
     """
     engine = ctx.engine_for(root).engine
     for backend in effective_backends(root):
@@ -76,9 +87,17 @@ def state_lock_missing(root: RootModule, ctx) -> Iterator[Violation]:
                 break
             blocking = blocking or value
         else:
-            hint = lock_hint(backend.type, engine, accepting_releases(root, engine))
+            releases = accepting_releases(root, engine)
+            hint = lock_hint(backend.type, engine, releases)
+            fix = _lockfile_fix(ctx, backend, blocking) if has_feature(backend.type, "use_lockfile", engine, releases)[1] else None
             if blocking is not None:
                 yield Violation(blocking.span, f"{backend.label_for(blocking)} has no state lock "
-                                f"({blocking.name} = {blocking.expr.text}); set {hint}")
+                                f"({blocking.name} = {blocking.expr.text}); set {hint}", fix=fix)
             else:
-                yield Violation(backend.anchor, f"{backend.label} has no state lock; set {hint}")
+                yield Violation(backend.anchor, f"{backend.label} has no state lock; set {hint}", fix=fix)
+
+
+def _lockfile_fix(ctx, backend: EffectiveBackend, blocking: Optional[BackendValue]) -> Optional[Fix]:
+    if blocking is not None:
+        return set_value(ctx, blocking, "true", unsafe, "Set use_lockfile = true") if blocking.name == "use_lockfile" else None
+    return add_value(ctx, backend, "use_lockfile", "true", unsafe, "Add use_lockfile = true (S3-native state locking)")

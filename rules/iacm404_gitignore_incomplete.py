@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
-from typing import Iterator
+from typing import Iterator, Optional
 
-from iacm_lint.scan.gitinfo import GitignoreMatcher, find_toplevel
+from iacm_lint.fix import Fix, safe
 from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Violation, rule
+from iacm_lint.scan.gitinfo import GitignoreMatcher, find_toplevel
+
+from ..model.source import source_of
 
 # pattern named in the message -> (file name probed in each root directory, is a directory)
 _PROBES: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = (
@@ -21,7 +24,7 @@ _PROBES: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = (
 
 
 @rule("IACM404", "gitignore-incomplete", level="note", scope="repo", tags=("hygiene",),
-      short="The .gitignore files do not ignore Terraform's local state, cache and crash files")
+      short="The .gitignore files do not ignore Terraform's local state, cache and crash files", fix="safe")
 def gitignore_incomplete(repo: Repo, ctx) -> Iterator[Violation]:
     """
     ## What it does
@@ -63,6 +66,12 @@ def gitignore_incomplete(repo: Repo, ctx) -> Iterator[Violation]:
     # main.tf
     resource "null_resource" "noop" {}
     ```
+
+    ## Fix
+    Safe: appends the missing patterns to the top-level `.gitignore` (it is
+    created when there is none), under a comment line that says why. Ignore
+    patterns only keep files that `init`, `plan` and a crash write out of
+    the next commit; files already committed stay tracked.
     """
     if not repo.roots:
         return
@@ -92,5 +101,14 @@ def gitignore_incomplete(repo: Repo, ctx) -> Iterator[Violation]:
     else:
         region = Span.file_start(repo.roots[0].files[0].path)
         message = f"no .gitignore ignores {patterns}{where}{suffix}; add a .gitignore with these patterns"
-    yield Violation(region, message)
+    yield Violation(region, message, fix=_fix(ctx, [p for p, _ in _PROBES if p in missing]))
+
+
+def _fix(ctx, patterns: list[str]) -> Optional[Fix]:
+    source = source_of(ctx, ".gitignore")
+    if source is None:
+        return None
+    edit = source.append_lines(["# Terraform/OpenTofu: provider cache, local state, crash logs (iacm-lint IACM404)",
+                                *patterns])
+    return safe(f"Add {', '.join(patterns)} to .gitignore", edit)
 

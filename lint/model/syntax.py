@@ -372,3 +372,7 @@ class Repo:
     notes: list[str] = field(default_factory=list)  # for --verbose
     heredoc_yaml: dict = field(default_factory=dict)  # (path, heredoc span) -> YamlFile: pipelines in harness_platform_pipeline heredocs
     stats: dict = field(default_factory=dict)  # file accounting (scan/stats.py), filled by scan/repository.py
+    # Text of files as this scan read them for fixes (engine/context.py), and as fix passes changed
+    # them in memory (engine/fixes.py): rel path -> text without a BOM. Readers of source lines
+    # (fingerprints, suppressions) look here before the disk.
+    sources: dict[str, str] = field(default_factory=dict)
