@@ -50,8 +50,7 @@ def override_file_backend(module: Module, ctx) -> Iterator[Violation]:
     Pass per-environment values with `.tfbackend` files instead of override files.
 
     ## Fix
-    Unsafe, for a `backend "local"` block only: deletes it (as IACM106's
-    fix does). Other backends and `cloud` blocks in override files get no
+    Unsafe: deletes a `backend "local"` block (as IACM106's fix does). Other backends and `cloud` blocks in override files get no
     fix: which of the two backends is the real one is for the user to say.
     """
     for hcl_file, _, block in backend_blocks(module):

@@ -139,8 +139,8 @@ def test_roots_replace_detection(tmp_path: Path):
 
 @pytest.mark.parametrize("text, message", [
     ("engine: opentofu\nengines: terraform\n",
-     ".iacm-lint.yaml:2: engines: unknown key; valid keys are baseline, engine, exclude, ignore, max-file-size, "
-     "per-file-ignores, require-reasons, roots, select, severity, state"),
+     ".iacm-lint.yaml:2: engines: unknown key; valid keys are baseline, engine, exclude, fix, fixable, ignore, "
+     "max-file-size, per-file-ignores, require-reasons, roots, select, severity, state, unfixable, unsafe-fixes"),
     ("engine: tofu\n", ".iacm-lint.yaml:1: engine: expected one of auto, opentofu, terraform, got a string of 4 characters"),
     ("engine: [opentofu]\n", ".iacm-lint.yaml:1: engine: expected a string, got a list of 1 item"),
     ("state: remote\n", ".iacm-lint.yaml:1: state: expected one of auto, existing, managed, got a string of 6 characters"),
@@ -221,8 +221,8 @@ def test_pyproject_errors_name_key_and_line(tmp_path: Path):
 
 @pytest.mark.parametrize("text, message", [
     (PYPROJECT.replace('select = ["IACM1"]', 'select = ["IACM1"]\ncolour = true'),
-     "pyproject.toml:7: colour: unknown key; valid keys are baseline, engine, exclude, ignore, max-file-size, "
-     "per-file-ignores, require-reasons, roots, select, severity, state"),
+     "pyproject.toml:7: colour: unknown key; valid keys are baseline, engine, exclude, fix, fixable, ignore, "
+     "max-file-size, per-file-ignores, require-reasons, roots, select, severity, state, unfixable, unsafe-fixes"),
     (PYPROJECT.replace('IACM106 = "warning"', 'IACM106 = "loud"'),
      "pyproject.toml:7: severity.IACM106: expected one of error, warning, note, off, got a string of 4 characters"),
     (PYPROJECT.replace('["IACM2"]', '["IACM2", "IACM977"]'),
@@ -299,8 +299,8 @@ def test_cli_explicit_config_and_errors_exit_2(tmp_path: Path):
     assert done.exit_code == 2
     assert done.stdout == ""
     assert done.stderr.strip().endswith("bad.yaml:2: unknown-thing: unknown key; valid keys are baseline, engine, "
-                                        "exclude, ignore, max-file-size, per-file-ignores, require-reasons, roots, "
-                                        "select, severity, state")
+                                        "exclude, fix, fixable, ignore, max-file-size, per-file-ignores, "
+                                        "require-reasons, roots, select, severity, state, unfixable, unsafe-fixes")
     assert done.stderr.startswith("iacm-lint: ") and "Traceback" not in done.stderr
     done = check(str(tmp_path), "--config", str(tmp_path / "missing.yaml"))
     assert done.exit_code == 2 and "missing.yaml does not exist" in done.stderr
