@@ -387,7 +387,12 @@ def _remember_secrets(state: FixRun, repo: Repo) -> None:
         else:
             value = "\n".join([lines[span.line - 1][span.col - 1:], *lines[span.line:span.end_line - 1],
                                lines[span.end_line - 1][:span.end_col - 1]])
-        state.secrets.update(piece.strip().rstrip("\r") for piece in value.split("\n") if len(piece.strip()) >= 4)
+        state.secrets.update(_unquoted(piece.strip()) for piece in value.split("\n") if len(piece.strip()) >= 4)
+
+
+def _unquoted(text: str) -> str:
+    """A string literal's content (the mask then stands between its quotes)."""
+    return text[1:-1] if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'" else text
 
 
 # ---- writing ----------------------------------------------------------------------------
