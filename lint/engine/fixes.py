@@ -14,10 +14,11 @@ way out of it, not itself a link), not git-ignored, that parsed, read as
 UTF-8 text that is still what the parser saw. A fix whose edits would leave
 a file that no longer parses is dropped with an internal error (a bug in
 the rule's fix, to be reported). A pass whose check shows an error that was
-not there before is undone, and the fixes that raised it are not applied
-(a note says which): fixes never make a repository worse, even when the new
-error only shows what the old one hid (an unknown command that becomes
-`apply` in a stage without `init`). A file that changes on disk between its
+not there before is undone, and the fixes that raised it are held back until
+another pass has changed the texts (a note names those still held back at
+the end): fixes never make a repository worse, even when the new error only
+shows what the old one hid (an unknown command that becomes `apply` in a
+stage without `init`). A file that changes on disk between its
 reading and the write is left alone with a warning.
 """
 
@@ -74,7 +75,7 @@ class FileChange:
 
     @property
     def changed(self) -> bool:
-        return self.original is None or self.text != self.original_text
+        return self.text != self.original_text  # no fix creates an empty file
 
     def new_bytes(self) -> bytes:
         return ((BOM if self.bom else "") + self.text).encode("utf-8")
@@ -124,10 +125,12 @@ def fix_scan(paths: list[str], options: Options) -> FixRun:
         raised = _new_errors(state.result, result)
         if raised:  # undo the pass; its other fixes come again in the next one
             _undo(state, *before)
-            _refuse(state, guard, chosen, raised)
+            _refuse(guard, chosen, _culprits(state, repo, chosen, raised, options), raised)
             continue
         repo, state.result = changed, result
+        guard.held_back.clear()  # on the changed texts they may do no harm (the fix that sets up `init` came first)
     _remember_secrets(state, repo)
+    state.notes.extend(guard.held_back.values())
     return state
 
 
@@ -147,27 +150,43 @@ def _new_errors(before: Result, after: Result) -> list[Finding]:
 
 
 def _undo(state: FixRun, texts: dict[str, str], fixed: int) -> None:
-    for path in list(state.changes):
-        if path in texts:
-            state.changes[path].text = texts[path]
-        else:  # first edited in the pass undone
-            del state.changes[path]
+    for change in state.changes.values():
+        change.text = texts.get(change.path, change.original_text)
     del state.fixed[fixed:]
 
 
-def _refuse(state: FixRun, guard: "_Guard", chosen: dict[Fix, list[Finding]], raised: list[Finding]) -> None:
-    """Never apply again the fixes that raised new errors: those editing a
-    file the new errors are in, else all of the pass (a fix must not make a
-    repository worse; the finding stays, with its fix for the user to judge)."""
+def _culprits(state: FixRun, repo: Repo, chosen: dict[Fix, list[Finding]], raised: list[Finding],
+              options: Options) -> list[Fix]:
+    """The fixes of an undone pass that raise new errors on their own: of
+    those editing a file the new errors are in (else of all), each is tried
+    alone; when none does alone, all of them together are the culprits."""
     places = {f.span.path for f in raised}
-    culprits = [fix for fix in chosen if places & set(fix.paths)] or list(chosen)
+    suspects = [fix for fix in chosen if places & set(fix.paths)] or list(chosen)
+    if len(suspects) == 1:
+        return suspects
+    found = []
+    for fix in suspects:
+        texts, broken = _edited(state, repo, [fix])
+        if broken:
+            continue
+        trial = with_files(repo, {path: model for path, (_, model) in texts.items()},
+                           {path: text for path, (text, _) in texts.items()}, options)
+        if _new_errors(state.result, check_repo(trial, options)):
+            found.append(fix)
+    return found or suspects[1:]  # only together: one at a time, the first in the next pass
+
+
+def _refuse(guard: "_Guard", chosen: dict[Fix, list[Finding]], culprits: list[Fix], raised: list[Finding]) -> None:
+    """Hold back the fixes that raised new errors until a pass changes the
+    texts (a fix must not make a repository worse; what is still held back
+    at the end stays a finding, its fix for the user to judge)."""
     rules = ", ".join(sorted({f.rule_id for f in raised}))
     for fix in culprits:
-        for finding in chosen[fix]:
-            guard.refused_findings.add(_finding_key(finding))
         first = chosen[fix][0]
-        state.notes.append(f"the fix of {first.rule_id} for {first.span.path}:{first.span.line}:{first.span.col} was "
-                           f"not applied: it would raise new errors ({rules})")
+        note = (f"the fix of {first.rule_id} for {first.span.path}:{first.span.line}:{first.span.col} was not "
+                f"applied: it would raise new errors ({rules})")
+        for finding in chosen[fix]:
+            guard.held_back[_finding_key(finding)] = note
 
 
 def _finding_key(finding: Finding) -> tuple[str, str, str]:
@@ -186,7 +205,7 @@ def _choose(state: FixRun, repo: Repo, options: Options, guard: "_Guard") -> dic
         fix = finding.fix
         if fix is None or finding.suppressed is not None or finding.baseline_state == "unchanged":
             continue
-        if fix.applicability != SAFE and not options.unsafe_fixes or _finding_key(finding) in guard.refused_findings:
+        if fix.applicability != SAFE and not options.unsafe_fixes or _finding_key(finding) in guard.held_back:
             continue
         if fix in chosen:
             chosen[fix].append(finding)
@@ -297,7 +316,7 @@ class _Guard:
         self.toplevel = repo.git_toplevel
         self.models = {f.path: f for f in (*repo.hcl_files, *repo.yaml_files)}
         self.refused: set[str] = set()  # paths no fix may edit
-        self.refused_findings: set[tuple[str, str, str]] = set()  # findings whose fixes made things worse
+        self.held_back: dict[tuple[str, str, str], str] = {}  # findings whose fixes raised new errors -> why
 
     def refuse(self, fix: Fix) -> None:
         self.refused.update(fix.paths)
