@@ -70,11 +70,19 @@ class Fix:
 
 
 def safe(message: str, *edits: Edit) -> Fix:
-    return Fix(SAFE, message, tuple(edits))
+    return Fix(SAFE, message, _top_down(edits))
 
 
 def unsafe(message: str, *edits: Edit) -> Fix:
-    return Fix(UNSAFE, message, tuple(edits))
+    return Fix(UNSAFE, message, _top_down(edits))
+
+
+def _top_down(edits: Sequence[Edit]) -> tuple[Edit, ...]:
+    """The edits file by file (in the order the files first appear), each
+    file's from its top: JSON, SARIF and code actions list them in reading
+    order. The sort is stable: insertions at one place keep their order."""
+    files = {path: index for index, path in enumerate(dict.fromkeys(edit.path for edit in edits))}
+    return tuple(sorted(edits, key=lambda edit: (files[edit.path], edit.start, edit.end)))
 
 
 # ---- applying edits to a text -------------------------------------------------------

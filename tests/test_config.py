@@ -325,7 +325,9 @@ def test_the_documented_examples_are_valid(tmp_path: Path):
     yaml_text = re.search(r"```yaml\n(.*?)```", doc, re.S).group(1)
     toml_text = re.search(r"```toml\n(.*?)```", doc, re.S).group(1)
     write(tmp_path, {".iacm-lint.yaml": yaml_text, "pyproject.toml": toml_text})
-    assert load_config(str(tmp_path / ".iacm-lint.yaml")).severity == {"IACM112": "error", "IACM403": "off"}
+    config = load_config(str(tmp_path / ".iacm-lint.yaml"))
+    assert config.severity == {"IACM112": "error", "IACM403": "off"}
+    assert (config.fix, config.unsafe_fixes, config.fixable, config.unfixable) == (False, False, ("IACM",), ("IACM104",))
     assert load_config(str(tmp_path / "pyproject.toml")).per_file_ignores == (("legacy/**", ("IACM2",)),)
 
 
