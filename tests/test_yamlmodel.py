@@ -8,9 +8,9 @@ import time
 import pytest
 import yaml
 
+from iacm_lint.model.pipeline import pipeline_kind
 from iacm_lint.model.syntax import Span
 from iacm_lint.parse.yaml import MAX_ALIAS_NODES, is_pipeline_candidate, load_pipeline_file, load_yaml
-from iacm_lint.model.pipeline import pipeline_kind
 
 PIPELINE = """\
 # iacm-lint: ignore[IACM504] approval happens in the CAB stage
