@@ -93,4 +93,3 @@ def gitignore_incomplete(repo: Repo, ctx: Context) -> Iterator[Violation]:
         region = Span.file_start(repo.roots[0].files[0].path)
         message = f"no .gitignore ignores {patterns}{where}{suffix}; add a .gitignore with these patterns"
     yield Violation(region, message)
-

@@ -276,4 +276,3 @@ def _expr(node: JNode) -> Expr:
         return Expr.collection("tuple", "", node.span, items)
     entries = tuple((key, key_span, _expr(child)) for key, key_span, child in node.value)
     return Expr.collection("object", "", node.span, (), entries)
-
