@@ -17,6 +17,7 @@ A leaf: it imports nothing of iacm-lint.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -132,7 +133,7 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     positions are those of `text`; insertions at one place in the order given."""
     offsets = line_offsets(text)
     ordered = sorted(edits, key=lambda e: (e.start, e.end))
-    for before, after in zip(ordered, ordered[1:]):
+    for before, after in itertools.pairwise(ordered):
         if conflicts(before, after):
             raise EditError(f"edits at {tuple(before.start)} and {tuple(after.start)} overlap")
     pieces: list[str] = []

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 from ..fix import Fix, unsafe
 from ..knowledge.backend_schemas import has_feature, lock_hint, lock_info
 from ..model.backends import BackendValue, EffectiveBackend, accepting_releases, effective_backends
 from ..model.syntax import RootModule
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 from ._backend_fixes import add_value, set_value
 
 
 @rule("IACM110", "state-lock-missing", level="error", scope="root", tags=("state", "onboarding"),
       short="Remote state backend has no state locking configured", fix="unsafe")
-def state_lock_missing(root: RootModule, ctx) -> Iterator[Violation]:
+def state_lock_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a backend that cannot lock the state as configured, judged on the
@@ -89,7 +90,8 @@ def state_lock_missing(root: RootModule, ctx) -> Iterator[Violation]:
         else:
             releases = accepting_releases(root, engine)
             hint = lock_hint(backend.type, engine, releases)
-            fix = _lockfile_fix(ctx, backend, blocking) if has_feature(backend.type, "use_lockfile", engine, releases)[1] else None
+            native = has_feature(backend.type, "use_lockfile", engine, releases)[1]
+            fix = _lockfile_fix(ctx, backend, blocking) if native else None
             if blocking is not None:
                 yield Violation(blocking.span, f"{backend.label_for(blocking)} has no state lock "
                                 f"({blocking.name} = {blocking.expr.text}); set {hint}", fix=fix)
@@ -97,7 +99,9 @@ def state_lock_missing(root: RootModule, ctx) -> Iterator[Violation]:
                 yield Violation(backend.anchor, f"{backend.label} has no state lock; set {hint}", fix=fix)
 
 
-def _lockfile_fix(ctx, backend: EffectiveBackend, blocking: Optional[BackendValue]) -> Optional[Fix]:
+def _lockfile_fix(ctx: Context, backend: EffectiveBackend, blocking: Optional[BackendValue]) -> Optional[Fix]:
     if blocking is not None:
-        return set_value(ctx, blocking, "true", unsafe, "Set use_lockfile = true") if blocking.name == "use_lockfile" else None
+        if blocking.name != "use_lockfile":
+            return None
+        return set_value(ctx, blocking, "true", unsafe, "Set use_lockfile = true")
     return add_value(ctx, backend, "use_lockfile", "true", unsafe, "Add use_lockfile = true (S3-native state locking)")

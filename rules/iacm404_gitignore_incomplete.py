@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 from iacm_lint.fix import Fix, safe
 from iacm_lint.model.syntax import Repo, Span
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 from iacm_lint.scan.gitinfo import GitignoreMatcher, find_toplevel
 
 from ..model.source import source_of
@@ -25,7 +26,7 @@ _PROBES: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = (
 
 @rule("IACM404", "gitignore-incomplete", level="note", scope="repo", tags=("hygiene",),
       short="The .gitignore files do not ignore Terraform's local state, cache and crash files", fix="safe")
-def gitignore_incomplete(repo: Repo, ctx) -> Iterator[Violation]:
+def gitignore_incomplete(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Checks, for every root module directory, whether the repository's
@@ -104,7 +105,7 @@ def gitignore_incomplete(repo: Repo, ctx) -> Iterator[Violation]:
     yield Violation(region, message, fix=_fix(ctx, [p for p, _ in _PROBES if p in missing]))
 
 
-def _fix(ctx, patterns: list[str]) -> Optional[Fix]:
+def _fix(ctx: Context, patterns: list[str]) -> Optional[Fix]:
     source = source_of(ctx, ".gitignore")
     if source is None:
         return None

@@ -132,7 +132,7 @@ def test_rules_lists_the_fix_of_each_rule():
         in listing
     assert any(line.startswith("IACM101  backend-missing") and " -  " in line for line in listing)
     rules = {r["id"]: r for r in json.loads(CliRunner().invoke(main, ["rules", "--format", "json"]).stdout)}
-    assert (rules["IACM506"]["fix"], rules["IACM110"]["fix"], rules["IACM101"]["fix"]) == ("safe or unsafe", "unsafe", None)
+    assert [rules[r]["fix"] for r in ("IACM506", "IACM110", "IACM101")] == ["safe or unsafe", "unsafe", None]
 
 
 def test_the_config_example_of_the_fixes_doc_is_valid(tmp_path):

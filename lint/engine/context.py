@@ -7,7 +7,7 @@ import os
 from typing import Optional
 
 from ..model.engine_choice import EngineChoice, resolve_engine
-from ..model.pipeline import build_pipelines
+from ..model.pipeline import Pipeline, build_pipelines
 from ..model.syntax import Repo, RootModule
 from ..options import Options
 from ..parse.textio import read_source
@@ -20,8 +20,9 @@ class Context:
         self.repo = repo
         self.options = options
         self._engines: dict[str, EngineChoice] = {}
-        self._pipelines: Optional[list] = None
-        self.state = options.state if options.state != "auto" else ("existing" if _any_root_declares_backend(repo) else "auto")
+        self._pipelines: Optional[list[Pipeline]] = None
+        self.state = options.state if options.state != "auto" else (
+            "existing" if _any_root_declares_backend(repo) else "auto")
 
     def engine_for(self, root: RootModule) -> EngineChoice:
         choice = self._engines.get(root.directory)
@@ -36,7 +37,7 @@ class Context:
         """The text of `path` (scan-root relative) that a rule's fix edits: see `source_text`."""
         return source_text(self.repo, path)
 
-    def pipelines(self) -> list:
+    def pipelines(self) -> list[Pipeline]:
         """The scan's Harness pipelines (model/pipeline.py), built once; the
         subjects of "pipeline" scope rules."""
         if self._pipelines is None:

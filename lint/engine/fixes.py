@@ -176,7 +176,7 @@ def _culprits(state: FixRun, repo: Repo, chosen: dict[Fix, list[Finding]], raise
     return found or suspects[1:]  # only together: one at a time, the first in the next pass
 
 
-def _refuse(guard: "_Guard", chosen: dict[Fix, list[Finding]], culprits: list[Fix], raised: list[Finding]) -> None:
+def _refuse(guard: _Guard, chosen: dict[Fix, list[Finding]], culprits: list[Fix], raised: list[Finding]) -> None:
     """Hold back the fixes that raised new errors until a pass changes the
     texts (a fix must not make a repository worse; what is still held back
     at the end stays a finding, its fix for the user to judge)."""
@@ -196,7 +196,7 @@ def _finding_key(finding: Finding) -> tuple[str, str, str]:
 # ---- choosing the fixes of one pass ------------------------------------------------
 
 
-def _choose(state: FixRun, repo: Repo, options: Options, guard: "_Guard") -> dict[Fix, list[Finding]]:
+def _choose(state: FixRun, repo: Repo, options: Options, guard: _Guard) -> dict[Fix, list[Finding]]:
     """The fixes to apply in this pass (in finding order; identical fixes
     of several findings once), none overlapping another."""
     chosen: dict[Fix, list[Finding]] = {}
@@ -205,7 +205,7 @@ def _choose(state: FixRun, repo: Repo, options: Options, guard: "_Guard") -> dic
         fix = finding.fix
         if fix is None or finding.suppressed is not None or finding.baseline_state == "unchanged":
             continue
-        if fix.applicability != SAFE and not options.unsafe_fixes or _finding_key(finding) in guard.held_back:
+        if (fix.applicability != SAFE and not options.unsafe_fixes) or _finding_key(finding) in guard.held_back:
             continue
         if fix in chosen:
             chosen[fix].append(finding)
@@ -223,7 +223,7 @@ def _choose(state: FixRun, repo: Repo, options: Options, guard: "_Guard") -> dic
 # ---- applying them -------------------------------------------------------------------
 
 
-def _apply(state: FixRun, repo: Repo, chosen: dict[Fix, list[Finding]], guard: "_Guard") -> Optional[dict[str, Model]]:
+def _apply(state: FixRun, repo: Repo, chosen: dict[Fix, list[Finding]], guard: _Guard) -> Optional[dict[str, Model]]:
     """Apply the chosen fixes to the texts; the new model of each changed
     file, or None when nothing could be applied. A fix whose file would not
     parse is dropped (an internal error) and the others applied."""
@@ -282,10 +282,8 @@ def _parse(path: str, text: str) -> Model:
 
 
 def _model_of(repo: Repo, path: str) -> Model:
-    for model in (*repo.hcl_files, *repo.yaml_files):
-        if model.path == path:
-            return model
-    return None
+    models: list[Union[HclFile, YamlFile]] = [*repo.hcl_files, *repo.yaml_files]
+    return next((model for model in models if model.path == path), None)
 
 
 def _problems(model: Model) -> int:
@@ -314,7 +312,8 @@ class _Guard:
         self.ignored = repo.ignored_paths
         self.git = git
         self.toplevel = repo.git_toplevel
-        self.models = {f.path: f for f in (*repo.hcl_files, *repo.yaml_files)}
+        models: list[Union[HclFile, YamlFile]] = [*repo.hcl_files, *repo.yaml_files]
+        self.models = {model.path: model for model in models}
         self.refused: set[str] = set()  # paths no fix may edit
         self.held_back: dict[tuple[str, str, str], str] = {}  # findings whose fixes raised new errors -> why
 

@@ -77,7 +77,8 @@ def rule_markdown(rule: Rule) -> str:
               f"- Default level: **{level}**", f"- Tags: {', '.join(rule.tags) or '—'}"]
     if rule.security_severity:
         header.append(f"- Security severity: {rule.security_severity}")
-    header.append(f"- Fix: {rule.fix} ({_FIX_COMMANDS[rule.fix]}; see [fixes](../fixes.md))" if rule.fix else "- Fix: none")
+    header.append(f"- Fix: {rule.fix} ({_FIX_COMMANDS[rule.fix]}; see [fixes](../fixes.md))" if rule.fix
+                  else "- Fix: none")
     return "\n".join(header) + "\n\n" + _demote(rule.doc).strip() + "\n"
 
 
