@@ -15,7 +15,6 @@ from click.testing import CliRunner
 
 from iacm_lint import cachedir
 from iacm_lint.parse import cache as cache_mod
-from iacm_lint.scan import pool
 from iacm_lint.cli import main
 from iacm_lint.options import Options
 from iacm_lint.engine import run
@@ -67,7 +66,7 @@ def rewrite(directory: Path, change) -> None:
 
 def scan(root: Path, **kwargs):
     result = run([str(root)], Options(jobs=1, **kwargs))
-    return result, pool.last_stats
+    return result, result.repo.parse_stats
 
 
 def test_second_scan_reads_every_model_from_the_cache(cache_dir, repo):

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Union
 
 from ..knowledge import releases as rel
-from ..memo import per_object
+from ..memo import per_object, per_value
 from .syntax import Attribute, HclFile, Module, RootModule
 from ..knowledge.releases import Release
 from ..knowledge.versions import ConstraintError, Constraints, Version, parse_constraints, parse_version
@@ -73,16 +73,8 @@ class VersionDecl:
     def holds(self, engine: str, version: Version) -> bool:
         """True unless this constraint is evaluable by the release and fails.
         Memoised by value: roots that call one module ask the same questions."""
-        key = (self.constraints, engine, version)
-        answer = _HOLDS.get(key)
-        if answer is None:
-            if len(_HOLDS) > 65536:
-                _HOLDS.clear()
-            answer = _HOLDS[key] = not self.evaluable_by(engine, version) or self.constraints.check(version)
-        return answer
-
-
-_HOLDS: dict[tuple, bool] = {}
+        return per_value(("holds", self.constraints, engine, version),
+                         lambda: not self.evaluable_by(engine, version) or self.constraints.check(version))
 
 
 def _constraint_text(value: Any) -> Optional[str]:
@@ -222,16 +214,8 @@ class RootVersions:
         return all(d.holds(engine, version) for d in self.read(reading_mode(engine, version)))
 
 
-_CACHE: dict[int, RootVersions] = {}
-
-
 def root_versions(root: RootModule) -> RootVersions:
-    cached = _CACHE.get(id(root))
-    if cached is None or cached.root is not root:
-        if len(_CACHE) > 512:
-            _CACHE.clear()
-        cached = _CACHE[id(root)] = RootVersions(root)
-    return cached
+    return per_object(root, "versions", RootVersions)
 
 
 def accepts(root: RootModule, engine: str, version: Union[Version, str, Release]) -> bool:
@@ -257,16 +241,8 @@ def accepting_releases(root: RootModule, engine: str, supported_only: bool = Tru
     # memoised by the constraints themselves: roots that call one module share the answer
     key = (engine, supported_only, *(tuple(d.constraints for d in versions.read(mode))
                                      for mode in (READS_TF, READS_TF_AND_TOFU, READS_TOFU_ONLY)))
-    answer = _ACCEPTING.get(key)
-    if answer is None:
-        if len(_ACCEPTING) > 4096:
-            _ACCEPTING.clear()
-        universe = rel.supported_releases(engine) if supported_only else rel.releases(engine)
-        answer = _ACCEPTING[key] = tuple(r for r in universe if versions.accepts(engine, r.parsed))
-    return answer
-
-
-_ACCEPTING: dict[tuple, tuple[Release, ...]] = {}
+    universe = rel.supported_releases(engine) if supported_only else rel.releases(engine)
+    return per_value(("accepting", *key), lambda: tuple(r for r in universe if versions.accepts(engine, r.parsed)))
 
 
 def most_excluding(root: RootModule, engine: str, universe: Iterable[Release],

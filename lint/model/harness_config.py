@@ -34,9 +34,10 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional, TypeVar
 
 from ..knowledge.secrets import Judgement, find_credentials, judge, mask, secret_name_kind
+from ..memo import per_object
 from .syntax import NOT_LITERAL, TF, TF_JSON, Attribute, Block, Expr, HclFile, Repo, RootModule, YamlFile, normalise_dir
 
 WORKSPACE = "harness_platform_workspace"
@@ -45,6 +46,8 @@ VARIABLE_BLOCKS = ("environment_variable", "terraform_variable")
 KNOWN_ENGINES = ("terraform", "opentofu")
 
 THIS, OTHER, UNKNOWN = "this", "other", "unknown"
+
+T = TypeVar("T")
 
 
 def _literal_text(attribute: Optional[Attribute]) -> Optional[str]:
@@ -218,20 +221,9 @@ def repository_name(normalised: str) -> str:
 
 # ---- collection -------------------------------------------------------------------
 
-_cache: dict[tuple[int, str], tuple[Repo, Any]] = {}
-
-
-def cached_per_repo(repo: Repo, what: str, build):
-    """`build(repo)`, computed once per scan (the repo object) and `what`."""
-    key = (id(repo), what)
-    hit = _cache.get(key)
-    if hit is not None and hit[0] is repo:
-        return hit[1]
-    if len(_cache) > 64:
-        _cache.clear()
-    value = build(repo)
-    _cache[key] = (repo, value)
-    return value
+def cached_per_repo(repo: Repo, what: str, build: Callable[[Repo], T]) -> T:
+    """`build(repo)`, computed once per scan (the scan's memo, memo.py) and `what`."""
+    return per_object(repo, what, build)
 
 
 def _module_files(repo: Repo) -> Iterator[HclFile]:

@@ -13,7 +13,6 @@ workspaces and pipelines, before `.tofu` files: model/engine_choice.py).
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -125,35 +124,25 @@ def _parents(directory: str) -> list[str]:
     return chain
 
 
-def _repo_file_paths(repo: Repo) -> frozenset[str]:
-    cached = getattr(repo, "_pin_paths", None)
-    if cached is None:
-        cached = frozenset(f.path for f in repo.files if not f.ignored and f.path.rsplit("/", 1)[-1] in PIN_FILES)
-        try:
-            repo._pin_paths = cached  # a per-scan cache on the mutable Repo
-        except AttributeError:
-            pass
-    return cached
+def is_pin_file(path: str) -> bool:
+    """Whether a scan-relative path names a pin file (the scan stage reads them into `Repo.pin_files`)."""
+    return path.rsplit("/", 1)[-1] in PIN_FILES
 
 
 def pins_in(repo: Repo, directory: str) -> list[Pin]:
     """The pins of one directory, in engine-resolution order."""
-    present = _repo_file_paths(repo)
     pins = []
     for name in PIN_FILES:
         path = _join(directory, name)
-        if path in present:
-            try:
-                with open(os.path.join(repo.root, path), encoding="utf-8", errors="replace") as handle:
-                    pins.extend(parse_pin_file(path, handle.read()))
-            except OSError:
-                continue
+        text = repo.pin_files.get(path)
+        if text is not None:
+            pins.extend(parse_pin_file(path, text))
     return pins
 
 
 def all_pins(repo: Repo) -> list[Pin]:
     """Every pin in every pin file of the scan, in path order."""
-    directories = sorted({p.rsplit("/", 1)[0] if "/" in p else "." for p in _repo_file_paths(repo)})
+    directories = sorted({p.rsplit("/", 1)[0] if "/" in p else "." for p in repo.pin_files})
     return sorted((pin for d in directories for pin in pins_in(repo, d)), key=lambda p: (p.path, p.span))
 
 
