@@ -201,6 +201,9 @@ class HclFile:
     attributes: tuple[Attribute, ...] = ()
     comments: tuple[Comment, ...] = ()
     error: Optional[ParseError] = None
+    # (span of the heredoc, its YAML) for the `yaml = <<EOT` of each `harness_platform_pipeline`
+    # resource: parsed with the file, in the parse stage (parse/heredoc.py), and cached with it
+    heredoc_yaml: tuple[tuple[Span, YamlFile], ...] = ()
 
     @property
     def name(self) -> str:

@@ -2,8 +2,8 @@
 (discover.py): parse the files (pool.py, with the parse cache), group them
 into modules and roots, and record what the model needs from outside the
 files: git's work tree and remotes, the pipeline YAML inside
-`harness_platform_pipeline` heredocs (parsed here, not while rules run),
-the version pin files, and what the hygiene rules need from the disk
+`harness_platform_pipeline` heredocs (parsed with their files by the parse
+stage, collected here), the version pin files, and what the hygiene rules need from the disk
 (hygiene.py). Rules and model views read the Repo, never the disk."""
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ import os
 from typing import Optional
 
 from ..errors import EnvironmentProblem
-from ..model.harness_config import pipeline_resources
 from ..model.pins import is_pin_file
-from ..model.syntax import YAML, HclFile, Repo, YamlFile
+from ..model.syntax import MODULE_KINDS, YAML, HclFile, Repo, YamlFile
 from ..options import Options
-from ..parse.heredoc import heredoc_yaml
 from ..parse.textio import read_regular
 from . import discover
 from .discover import Discovered, discover_scan
@@ -112,13 +110,8 @@ def _pin_files(repo: Repo) -> dict[str, str]:
 
 def _heredoc_yaml(repo: Repo) -> dict:
     """(path, heredoc span) -> parsed YAML, for every `harness_platform_pipeline`
-    `yaml` heredoc of the scan, in path order."""
-    found = {}
-    for hcl_file, block in pipeline_resources(repo):
-        attribute = block.attr("yaml")
-        if attribute is None:
-            continue
-        parsed = heredoc_yaml(hcl_file.path, attribute.expr)
-        if parsed is not None:
-            found[(hcl_file.path, attribute.expr.span)] = parsed
-    return found
+    `yaml` heredoc of the scan's module files, in path order (the parse
+    stage parsed them with their files: parse/heredoc.py)."""
+    return {(hcl_file.path, span): parsed for hcl_file in repo.hcl_files
+            if hcl_file.kind in MODULE_KINDS and hcl_file.path not in repo.ignored_paths
+            for span, parsed in hcl_file.heredoc_yaml}

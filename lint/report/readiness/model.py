@@ -25,6 +25,7 @@ from ... import __version__
 from ...findings import Finding
 from ...knowledge.backend_schemas import encryption_info, lock_info
 from ...knowledge.secrets import is_format_prefix
+from ...memo import ScanMemo
 from ...model import harness_config
 from ...model.backends import active_backend, effective_backends
 from ...model.pipeline import build_pipelines, text_of
@@ -218,6 +219,11 @@ class Readiness:
 
 def build(result: Any, link_base: str = "", tool_version: Optional[str] = None) -> Readiness:
     """The readiness model of an engine `Result` (the one `check` reports)."""
+    with ScanMemo().active():  # the model views it asks (workspaces, targets) memoise for this report only
+        return _build(result, link_base, tool_version)
+
+
+def _build(result: Any, link_base: str, tool_version: Optional[str]) -> Readiness:
     repo = result.repo
     visible = visible_findings(result)
     hidden = len(result.findings) - len(visible)
