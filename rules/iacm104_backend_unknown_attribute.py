@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Iterator, Optional
 
 from ..knowledge.backend_schemas import (
-    ENGINE_TITLES, ENGINES, attributes, closest, in_range, names_for, range_text, schema,
+    attributes, closest, in_range, names_for, range_text, schema,
 )
+from ..knowledge.engines import Engine
 from ..model.backends import accepting_releases, effective_backends
 from ..model.syntax import RootModule, Span
 from ..registry import Violation, rule
 
 def _unknown(name: str, specs: dict, engine: str, where: str, span: Span) -> Violation:
     spec = specs.get(name)
-    other = next((e for e in ENGINES if e != engine and spec is not None and e in spec), None)
-    message = f'"{name}" is not an argument of {where} in {ENGINE_TITLES[engine]} (init fails with "Unsupported argument")'
+    other = next((e for e in Engine if e != engine and spec is not None and e in spec), None)
+    message = f'"{name}" is not an argument of {where} in {Engine(engine).display_name} (init fails with "Unsupported argument")'
     suggestion = closest(name, names_for(specs, engine))
     if other is not None:
         message += f"; only {range_text(spec[other], other)} has it"

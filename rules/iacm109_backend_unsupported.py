@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Iterator, Optional
 
 from ..knowledge.backend_schemas import (
-    ENGINE_TITLES, ENGINES, backend_types, closest, data, in_range, range_text, removed_error, schema,
+    backend_types, closest, data, in_range, range_text, removed_error, schema,
 )
+from ..knowledge.engines import Engine
 from ..model.backends import accepting_releases, backend_blocks
 from ..model.syntax import RootModule
 from ..registry import Violation, rule
 
 
 def _problem(backend_type: str, engine: str, releases: list[str]) -> Optional[str]:
-    title = ENGINE_TITLES[engine]
+    title = Engine(engine).display_name
     removed = removed_error(backend_type, engine)
     if removed is not None:
         fix = 'rename it to backend "azurerm"' if backend_type == "azure" else \
@@ -31,7 +32,7 @@ def _problem(backend_type: str, engine: str, releases: list[str]) -> Optional[st
         return f'backend "{backend_type}" does not exist in {title} (init fails with "Unsupported backend type"); {hint}'
     rng = entry["engines"].get(engine)
     if rng is None:
-        other = next(e for e in ENGINES if e in entry["engines"])
+        other = next(e for e in Engine if e in entry["engines"])
         return (f'backend "{backend_type}" does not exist in {title} (only {range_text(entry["engines"][other], other)} '
                 f"has it); use a backend both engines support, such as s3, gcs or azurerm")
     if not any(in_range(rng, v) for v in releases):

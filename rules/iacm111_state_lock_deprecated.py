@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..knowledge.backend_schemas import ENGINE_TITLES, has_feature
+from ..knowledge.backend_schemas import has_feature
+from ..knowledge.engines import Engine
 from ..model.backends import accepting_releases, effective_backends
 from ..model.syntax import RootModule, Span
 from ..registry import Violation, rule
@@ -61,5 +62,5 @@ def state_lock_deprecated(root: RootModule, ctx) -> Iterator[Violation]:
             continue
         if has_feature("s3", "use_lockfile", engine, accepting_releases(root, engine))[1]:
             seen.add(table.span)
-            yield Violation(table.span, f"{backend.label_for(table)} locks with dynamodb_table, but {ENGINE_TITLES[engine]} ≥ 1.10 "
+            yield Violation(table.span, f"{backend.label_for(table)} locks with dynamodb_table, but {Engine(engine).display_name} ≥ 1.10 "
                             "locks natively in S3; set use_lockfile = true and retire the DynamoDB table")

@@ -6,7 +6,8 @@ import re
 from typing import Iterator
 
 from iacm_lint.knowledge import releases as rel
-from iacm_lint.model.harness_config import KNOWN_ENGINES, workspaces
+from iacm_lint.knowledge.engines import Engine
+from iacm_lint.model.harness_config import workspaces
 from iacm_lint.model.syntax import Repo
 from iacm_lint.registry import Violation, rule
 
@@ -75,7 +76,7 @@ def workspace_provisioner_unsupported(repo: Repo, ctx) -> Iterator[Violation]:
         engine = workspace.engine
         attribute = workspace.attr("provisioner_version")
         version = workspace.version
-        if engine not in KNOWN_ENGINES or attribute is None or version is None:
+        if Engine.named(engine) is None or attribute is None or version is None:
             continue
         newest = rel.newest_supported(engine).version
         name = title(engine)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from iacm_lint.knowledge import releases as rel
+from iacm_lint.knowledge.engines import Engine
 from iacm_lint.model.compat import accepting_releases, accepts, rejecting
-from iacm_lint.model.harness_config import KNOWN_ENGINES, THIS, target, workspaces
+from iacm_lint.model.harness_config import THIS, target, workspaces
 from iacm_lint.model.syntax import Repo
 from iacm_lint.registry import Violation, rule
 
@@ -70,7 +71,7 @@ def workspace_version_mismatch(repo: Repo, ctx) -> Iterator[Violation]:
     for workspace in workspaces(repo):
         engine = workspace.engine
         version = (workspace.version or "").strip()
-        if engine not in KNOWN_ENGINES or not version:
+        if Engine.named(engine) is None or not version:
             continue
         release = rel.find_release(engine, version)
         if release is None or release.version != version:

@@ -36,6 +36,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+from ..knowledge.engines import ENGINE_CHOICES
 from ..knowledge.globs import PatternList
 from ..parse.limits import MAX_SIZE_LIMIT
 from ..parse.textio import NotRegularFileError, read_regular, size_text
@@ -48,7 +49,6 @@ CONFIG_NAME = ".iacm-lint.yaml"
 PYPROJECT = "pyproject.toml"
 TOML_TABLE = "tool.iacm-lint"
 
-ENGINE_CHOICES = ("auto", "opentofu", "terraform")
 STATE_CHOICES = ("auto", "existing", "managed")
 SEVERITY_CHOICES = ("error", "warning", "note", "off")
 MAX_CONFIG_BYTES = 1024 * 1024  # configs are a few hundred bytes; anything near this is not one

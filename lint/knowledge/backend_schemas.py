@@ -18,8 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
-ENGINES = ("terraform", "opentofu")
-ENGINE_TITLES = {"terraform": "Terraform", "opentofu": "OpenTofu"}
+from .engines import Engine
 
 
 # ---- data ---------------------------------------------------------------------
@@ -76,7 +75,7 @@ def in_range(version_range: Optional[str], version: str) -> bool:
 
 def range_text(version_range: Optional[str], engine: str) -> str:
     """">=1.10.0" -> "OpenTofu ≥ 1.10.0" for messages."""
-    title = ENGINE_TITLES[engine]
+    title = Engine(engine).display_name
     if version_range is None:
         return f"no {title} release"
     if version_range == "*":

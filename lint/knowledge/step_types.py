@@ -4,11 +4,13 @@ pipeline files is `model/pipeline.py`."""
 
 from __future__ import annotations
 
+from .engines import Engine
+
 IACM_STAGE = "IACM"
 TOFU_PLUGIN = "IACMOpenTofuPlugin"
 TERRAFORM_PLUGIN = "IACMTerraformPlugin"
 TERRAGRUNT_PLUGIN = "IACMTerragruntPlugin"
-PLUGIN_ENGINES = {TOFU_PLUGIN: "opentofu", TERRAFORM_PLUGIN: "terraform"}
+PLUGIN_ENGINES = {TOFU_PLUGIN: Engine.OPENTOFU, TERRAFORM_PLUGIN: Engine.TERRAFORM}
 # Steps whose `spec.command` is an IaC command the ordering rules read.
 COMMAND_PLUGINS = (TOFU_PLUGIN, TERRAFORM_PLUGIN, TERRAGRUNT_PLUGIN)
 SCRIPT_STEPS = ("Run", "ShellScript", "Plugin")

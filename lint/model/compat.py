@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Union
 
 from ..knowledge import releases as rel
+from ..knowledge.engines import Engine
 from ..memo import per_object, per_value
 from .syntax import Attribute, HclFile, Module, RootModule
 from ..knowledge.releases import Release
@@ -269,7 +270,7 @@ def own_declarations(root: RootModule) -> list[VersionDecl]:
 
 def accepted_ranges(root: RootModule) -> dict[str, list[tuple[Release, Release]]]:
     """Per engine, the Harness-supported releases that accept the root, as runs."""
-    return {engine: rel.ranges(accepting_releases(root, engine), rel.supported_releases(engine)) for engine in rel.ENGINES}
+    return {engine: rel.ranges(accepting_releases(root, engine), rel.supported_releases(engine)) for engine in Engine}
 
 
 def root_version_properties(repo, ctx=None) -> dict[str, dict]:

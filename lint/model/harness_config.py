@@ -36,6 +36,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional, TypeVar
 
+from ..knowledge.engines import Engine
 from ..knowledge.secrets import Judgement, find_credentials, judge, mask, secret_name_kind
 from ..memo import per_object
 from .syntax import NOT_LITERAL, TF, TF_JSON, Attribute, Block, Expr, HclFile, Repo, RootModule, YamlFile, normalise_dir
@@ -43,7 +44,6 @@ from .syntax import NOT_LITERAL, TF, TF_JSON, Attribute, Block, Expr, HclFile, R
 WORKSPACE = "harness_platform_workspace"
 PIPELINE = "harness_platform_pipeline"
 VARIABLE_BLOCKS = ("environment_variable", "terraform_variable")
-KNOWN_ENGINES = ("terraform", "opentofu")
 
 THIS, OTHER, UNKNOWN = "this", "other", "unknown"
 
@@ -495,13 +495,13 @@ def secret_scan_exclusions(hcl_file: HclFile, repo: Repo) -> list:
 # ---- engine signal --------------------------------------------------------------------
 
 
-def workspace_engine_signal(repo: Repo, root: RootModule) -> Optional[tuple[str, str]]:
+def workspace_engine_signal(repo: Repo, root: RootModule) -> Optional[tuple[Engine, str]]:
     """`provisioner_type` of the workspaces whose `repository_path` is this
     root, as (engine, reason); None when they disagree or there is none."""
-    chosen: dict[str, Workspace] = {}
+    chosen: dict[Engine, Workspace] = {}
     for workspace in workspaces_for_root(repo, root):
-        engine = workspace.engine
-        if engine in KNOWN_ENGINES:
+        engine = Engine.named(workspace.engine)
+        if engine is not None:
             chosen.setdefault(engine, workspace)
     if len(chosen) != 1:
         return None

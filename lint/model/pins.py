@@ -18,20 +18,21 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..knowledge import releases as rel
+from ..knowledge.engines import Engine
 from .compat import accepting_releases
 from .syntax import Repo, RootModule, Span
 from ..knowledge.versions import ConstraintError, VersionError, parse_constraints, parse_version
 
 # In engine-resolution order (product.md).
 PIN_FILES = (".opentofu-version", ".terraform-version", ".tool-versions", "mise.toml", ".mise.toml", ".tfswitchrc")
-SINGLE_TOOL = {".opentofu-version": "opentofu", ".terraform-version": "terraform", ".tfswitchrc": "terraform"}
-TOOL_NAMES = {"terraform": "terraform", "opentofu": "opentofu"}  # .tool-versions / mise [tools] keys
+SINGLE_TOOL = {".opentofu-version": Engine.OPENTOFU, ".terraform-version": Engine.TERRAFORM, ".tfswitchrc": Engine.TERRAFORM}
+# .tool-versions and mise [tools] keys are the engine names (Engine.named)
 
 
 @dataclass(frozen=True)
 class Pin:
     path: str  # the pin file, scan-root relative
-    tool: str  # terraform | opentofu
+    tool: Engine
     value: str  # the version text as written
     span: Span  # of the value
 
@@ -47,7 +48,7 @@ class Resolved:
     how: str = ""  # e.g. "latest" -> "the newest release, 1.15.9"
 
 
-def _line_pin(path: str, tool: str, text: str, strip_comments: bool) -> Optional[Pin]:
+def _line_pin(path: str, tool: Engine, text: str, strip_comments: bool) -> Optional[Pin]:
     for number, line in enumerate(text.splitlines(), start=1):
         content = line.split("#", 1)[0] if strip_comments else line
         value = content.strip()
@@ -62,9 +63,10 @@ def _tool_versions(path: str, text: str) -> list[Pin]:
     for number, line in enumerate(text.splitlines(), start=1):
         content = line.split("#", 1)[0]
         fields = content.split()
-        if len(fields) >= 2 and fields[0] in TOOL_NAMES:
+        tool = Engine.named(fields[0]) if len(fields) >= 2 else None
+        if tool is not None:
             col = content.index(fields[1], content.index(fields[0]) + len(fields[0])) + 1
-            pins.append(Pin(path, TOOL_NAMES[fields[0]], fields[1], Span(path, number, col, number, col + len(fields[1]))))
+            pins.append(Pin(path, tool, fields[1], Span(path, number, col, number, col + len(fields[1]))))
     return pins
 
 
@@ -88,10 +90,10 @@ def _mise(path: str, text: str) -> list[Pin]:
         key = match.group(1) or match.group(2)
         value_group = 3 if match.group(3) is not None else 4
         tool = None
-        if table == "tools" and key in TOOL_NAMES:
-            tool = TOOL_NAMES[key]
-        elif table.startswith("tools.") and table[6:] in TOOL_NAMES and key == "version":
-            tool = TOOL_NAMES[table[6:]]
+        if table == "tools":
+            tool = Engine.named(key)
+        elif table.startswith("tools.") and key == "version":
+            tool = Engine.named(table[6:])
         if tool:
             value = match.group(value_group)
             col = match.start(value_group) + 1
@@ -200,7 +202,7 @@ def resolve(pin: Pin, root: Optional[RootModule]) -> Resolved:
                 return Resolved(problem=f'"{pattern}" is not a valid regular expression')
             matching = [r for r in releases if (r.version.startswith(pattern) if prefix == "prefix:" else regex.search(r.version))]
             if not matching:
-                return Resolved(None, how=f"no {rel.DISPLAY[pin.tool]} release matches it")
+                return Resolved(None, how=f"no {pin.tool.display_name} release matches it")
             return Resolved(matching[pick].version, how=f'"{value}" resolves to')
     try:
         version = parse_version(value)
@@ -219,5 +221,5 @@ def resolve(pin: Pin, root: Optional[RootModule]) -> Resolved:
         return Resolved(problem=error.message)
     matching = [r for r in releases if constraints.check(r.parsed)]
     if not matching:
-        return Resolved(None, how=f"no {rel.DISPLAY[pin.tool]} release satisfies it")
+        return Resolved(None, how=f"no {pin.tool.display_name} release satisfies it")
     return Resolved(matching[-1].version, how=f'"{value}" resolves to')

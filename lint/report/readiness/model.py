@@ -24,6 +24,7 @@ from typing import Any, Iterable, Optional
 from ... import __version__
 from ...findings import Finding
 from ...knowledge.backend_schemas import encryption_info, lock_info
+from ...knowledge.engines import Engine
 from ...knowledge.secrets import is_format_prefix
 from ...memo import ScanMemo
 from ...model import harness_config
@@ -49,8 +50,6 @@ CATEGORIES = (
     ("IACM5", "5xx pipelines"),
     ("IACM6", "6xx harness config"),
 )
-
-ENGINE_TITLES = {"terraform": "Terraform", "opentofu": "OpenTofu"}
 
 # The seed's prerequisites ("Use Existing Remote State"), each judged from the
 # findings of the rules listed (IDs or prefixes). "Harness has read/write
@@ -335,7 +334,9 @@ def _root_report(root: RootModule, findings: list[Finding], properties: dict, pi
                  workspaces: tuple) -> RootReport:
     engines = properties.get("engines") or {}
     choice = engines.get(root.directory) or {}
-    engine = ENGINE_TITLES.get(choice_field(choice, "engine"), choice_field(choice, "engine"))
+    named = choice_field(choice, "engine")
+    known = Engine.named(named)
+    engine = known.display_name if known is not None else named
     reason = choice_field(choice, "reason")
     todo = tuple(_item(f) for f in _by_severity(findings))
     secrets = tuple(i for i in todo if i.rule_id.startswith("IACM2") or i.rule_id == "IACM603")
@@ -359,10 +360,10 @@ def _root_report(root: RootModule, findings: list[Finding], properties: dict, pi
 def _versions(properties: dict, directory: str) -> tuple[tuple[str, str], ...]:
     accepted = ((properties.get("versions") or {}).get(directory) or {}).get("accepted") or {}
     out = []
-    for engine in ("opentofu", "terraform"):
+    for engine in (Engine.OPENTOFU, Engine.TERRAFORM):
         runs = accepted.get(engine) or []
         text = ", ".join(r["from"] if r["from"] == r["to"] else f"{r['from']}–{r['to']}" for r in runs)
-        out.append((ENGINE_TITLES[engine], text or "none"))
+        out.append((engine.display_name, text or "none"))
     return tuple(out)
 
 
