@@ -94,7 +94,7 @@ def judge_expr(name: str, path: str, span: Span, expr: Expr, kind: Optional[str]
 # ---- the places each name-based rule judges -------------------------------------
 
 
-def backend_blocks(hcl_file: HclFile) -> Iterator[tuple[str, Block]]:
+def backend_and_cloud_blocks(hcl_file: HclFile) -> Iterator[tuple[str, Block]]:
     """(backend type, block) for `backend "TYPE"` and `cloud` blocks of a module file."""
     if hcl_file.kind not in MODULE_KINDS:
         return
@@ -130,7 +130,7 @@ def tfbackend_type(hcl_file: HclFile, repo: Optional[Repo]) -> Optional[str]:
     if repo is not None:
         module = next((m for m in repo.modules.values() if any(f.path == hcl_file.path for f in m.tfbackends)),
                       repo.modules.get(hcl_file.directory))
-    types = {backend_type for f in module.files for backend_type, _ in backend_blocks(f)} if module else set()
+    types = {backend_type for f in module.files for backend_type, _ in backend_and_cloud_blocks(f)} if module else set()
     if len(types) == 1:
         return types.pop()
     parts = hcl_file.name.split(".")
@@ -146,7 +146,7 @@ def backend_args(hcl_file: HclFile, repo: Optional[Repo]) -> Iterator[tuple[str,
         for arg in scan_arguments(hcl_file.attributes, known=known):
             yield backend_type or "", arg, known
         return
-    for backend_type, block in backend_blocks(hcl_file):
+    for backend_type, block in backend_and_cloud_blocks(hcl_file):
         known = backend_credentials(backend_type)
         for arg in scan_arguments(block.attributes, block.blocks, known=known):
             yield backend_type, arg, known

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model.backends import accepting_releases, effective_backends
+from ..model.backends import effective_backends, judged_versions
 from ..knowledge.backend_schemas import (
     attributes, encryption_hint, encryption_info, is_required, lock_hint, lock_info, required_attributes, schema,
 )
@@ -70,7 +70,7 @@ def backend_missing_attribute(root: RootModule, ctx) -> Iterator[Violation]:
             needs = [name for name, _ in required]
             extra = []
             if lock_info(backend.type).get("mode") == "optional":
-                extra.append(f"a state lock ({lock_hint(backend.type, engine, accepting_releases(root, engine))})")
+                extra.append(f"a state lock ({lock_hint(backend.type, engine, judged_versions(root, engine))})")
             if encryption_info(backend.type).get("default") == "off":
                 extra.append(f"encryption ({encryption_hint(backend.type)})")
             if needs or extra:

@@ -8,7 +8,7 @@ from ..knowledge.backend_schemas import (
     attributes, closest, in_range, names_for, range_text, schema,
 )
 from ..knowledge.engines import Engine
-from ..model.backends import accepting_releases, effective_backends
+from ..model.backends import effective_backends, judged_versions
 from ..model.syntax import RootModule, Span
 from ..registry import Violation, rule
 
@@ -83,7 +83,7 @@ def backend_unknown_attribute(root: RootModule, ctx) -> Iterator[Violation]:
     ```
     """
     engine = ctx.engine_for(root).engine
-    releases = accepting_releases(root, engine)
+    releases = judged_versions(root, engine)
     seen: set[Span] = set()
     for backend in effective_backends(root):
         entry = schema(backend.type)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model.backends import accepting_releases, effective_backends
+from ..model.backends import effective_backends, judged_versions
 from ..knowledge.backend_schemas import in_range
 from ..model.syntax import RootModule, Span
 from ..registry import Violation, rule
@@ -60,7 +60,7 @@ def backend_non_literal(root: RootModule, ctx) -> Iterator[Violation]:
     Per-environment values belong in `.tfbackend` files (`init -backend-config=prod.tfbackend`).
     """
     engine = ctx.engine_for(root).engine
-    releases = accepting_releases(root, engine)
+    releases = judged_versions(root, engine)
     early = [v for v in releases if in_range(EARLY_EVALUATION, v)]
     seen: set[Span] = set()
     for backend in effective_backends(root):

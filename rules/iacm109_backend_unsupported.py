@@ -8,7 +8,7 @@ from ..knowledge.backend_schemas import (
     backend_types, closest, data, in_range, range_text, removed_error, schema,
 )
 from ..knowledge.engines import Engine
-from ..model.backends import accepting_releases, backend_blocks
+from ..model.backends import backend_blocks, judged_versions
 from ..model.syntax import RootModule
 from ..registry import Violation, rule
 
@@ -77,7 +77,7 @@ def backend_unsupported(root: RootModule, ctx) -> Iterator[Violation]:
     ```
     """
     engine = ctx.engine_for(root).engine
-    releases = accepting_releases(root, engine)
+    releases = judged_versions(root, engine)
     for _, _, block in backend_blocks(root, ("backend",)):
         if block.labels:
             problem = _problem(block.labels[0], engine, releases)

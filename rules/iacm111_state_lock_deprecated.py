@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..knowledge.backend_schemas import has_feature
 from ..knowledge.engines import Engine
-from ..model.backends import accepting_releases, effective_backends
+from ..model.backends import effective_backends, judged_versions
 from ..model.syntax import RootModule, Span
 from ..registry import Violation, rule
 
@@ -60,7 +60,7 @@ def state_lock_deprecated(root: RootModule, ctx) -> Iterator[Violation]:
         table = backend.get("dynamodb_table")
         if backend.type != "s3" or table is None or backend.get("use_lockfile") is not None or table.span in seen:
             continue
-        if has_feature("s3", "use_lockfile", engine, accepting_releases(root, engine))[1]:
+        if has_feature("s3", "use_lockfile", engine, judged_versions(root, engine))[1]:
             seen.add(table.span)
             yield Violation(table.span, f"{backend.label_for(table)} locks with dynamodb_table, but {Engine(engine).display_name} ≥ 1.10 "
                             "locks natively in S3; set use_lockfile = true and retire the DynamoDB table")

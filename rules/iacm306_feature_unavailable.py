@@ -6,7 +6,7 @@ from typing import Iterator
 
 from iacm_lint.knowledge import releases as rel
 from iacm_lint.knowledge.engines import Engine
-from iacm_lint.model.compat import accepting_releases
+from iacm_lint.model.compat import judged_releases
 from iacm_lint.model.features import feature_uses
 from iacm_lint.model.syntax import RootModule
 from iacm_lint.registry import Violation, rule
@@ -53,7 +53,7 @@ def feature_unavailable(root: RootModule, ctx) -> Iterator[Violation]:
     ```
     """
     engine = ctx.engine_for(root).engine
-    judged = accepting_releases(root, engine) or rel.supported_releases(engine)
+    judged = judged_releases(root, engine)
     other = Engine(engine).other
     split: dict = {}  # first version -> (lacking, having); many uses share a feature
     for use in feature_uses(root, engine):

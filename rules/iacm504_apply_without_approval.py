@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
+from ..knowledge.step_types import APPROVAL_STEPS
 from ..model.pipeline import Pipeline, Stage, Step, precedes
 from ..registry import Violation, rule
 from ._pipelines import plugin_steps, stage_name
-
-# Steps and stages that stop for a person (IACMApproval only with autoApprove off).
-APPROVAL_STEPS = ("IACMApproval", "HarnessApproval", "JiraApproval", "ServiceNowApproval", "CustomApproval")
 
 
 @rule("IACM504", "apply-without-approval", level="warning", scope="pipeline", tags=("pipeline",),

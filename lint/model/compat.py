@@ -246,6 +246,13 @@ def accepting_releases(root: RootModule, engine: str, supported_only: bool = Tru
     return per_value(("accepting", *key), lambda: tuple(r for r in universe if versions.accepts(engine, r.parsed)))
 
 
+def judged_releases(root: RootModule, engine: str) -> tuple[Release, ...]:
+    """The Harness-supported releases of `engine` that accept `root`, oldest
+    first; when none does (IACM301's case), every supported release: what
+    IACM306 and the backend rules judge a root against."""
+    return accepting_releases(root, engine) or rel.supported_releases(engine)
+
+
 def most_excluding(root: RootModule, engine: str, universe: Iterable[Release],
                    kinds: tuple[str, ...] = (".tf", ".tofu")) -> Optional[VersionDecl]:
     """The declaration that rejects the most releases of `universe` (first in

@@ -23,7 +23,6 @@ from typing import Any, Iterable, Optional
 
 from ... import __version__
 from ...findings import Finding
-from ...knowledge.backend_schemas import encryption_info, lock_info
 from ...knowledge.engines import Engine
 from ...knowledge.secrets import is_format_prefix
 from ...memo import ScanMemo
@@ -447,39 +446,34 @@ def _joined(effective: Any, names: tuple[str, ...]) -> str:
     return ", ".join(parts)
 
 
-def _is_set(effective: Any, name: str, wanted: Any) -> bool:
-    value = effective.get(name)
-    if value is None:
-        return False
-    if not value.is_literal:
-        return True  # an expression: Terraform rejects it, IACM105 says so; do not judge twice
-    if isinstance(wanted, bool):
-        return value.value is wanted or str(value.value).lower() == str(wanted).lower()
-    return value.value not in (None, "", False)
-
-
 def _locking(effective: Any) -> str:
-    lock = lock_info(effective.type)
-    mode = lock.get("mode", "none")
-    if mode == "always":
+    """How the backend locks the state, as IACM110 judges it (`state_lock()`)."""
+    lock = effective.state_lock()
+    if lock.disabled_by is not None:
+        return f"disabled ({lock.disabled_by.name} = {_display(lock.disabled_by)})"
+    if lock.by:
+        return ", ".join(f"{value.name} = {_display(value)}" for value in lock.by)
+    if lock.locked:
         return "built in"
-    if mode == "none":
+    if lock.mode == "none":
         return "not supported by this backend"
-    used = [f"{name} = {_display(effective.get(name))}" for name, wanted in lock.get("any_of", ())
-            if _is_set(effective, name, wanted)]
-    return ", ".join(used) if used else "none"
+    if lock.locked is None and lock.mode == "optional":
+        return "set at init (partial configuration)"
+    return "none"
 
 
 def _encryption(effective: Any) -> str:
-    info = encryption_info(effective.type)
-    used = [name if not isinstance(wanted, bool) else f"{name} = {_display(effective.get(name))}"
-            for name, wanted in info.get("any_of", ()) if _is_set(effective, name, wanted)]
-    if used:
-        return ", ".join(used)
-    default = info.get("default", "none")
-    if default == "at-rest":
+    """How the backend encrypts the state, as IACM112 judges it (`state_encryption()`)."""
+    encryption = effective.state_encryption()
+    if encryption.by:
+        return ", ".join(f"{value.name} = {_display(value)}" if switch else value.name for value, switch in encryption.by)
+    if encryption.encrypted is None:
+        return "set at init (partial configuration)"
+    if encryption.default == "at-rest":
         return "at rest (storage default)"
-    if default == "off":
+    if encryption.default == "on":
+        return "on (backend default)"
+    if encryption.default == "off":
         return "off"
     return "none"
 
