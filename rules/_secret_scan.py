@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
 from ..findings import Secret
-from ..knowledge.backend_schemas import backend_types
+from ..knowledge.backend_schemas import backend_types, credential_backend_types, credentials
 from ..knowledge.secrets import Judgement, credential_data, judge, secret_name_kind
 from ..model.harness_config import secret_scan_exclusions
 from ..model.syntax import MODULE_KINDS, TFBACKEND, TFVARS, TFVARS_JSON, Attribute, Block, Expr, HclFile, Repo, Span
@@ -111,11 +111,10 @@ def backend_credentials(backend_type: Optional[str]) -> dict:
     type (a `.tfbackend` whose backend is unknown) the union over all types,
     naming an env var only where every type with that attribute reads the
     same one (`sas_token` -> ARM_SAS_TOKEN, but `access_key` -> None)."""
-    backends = credential_data()["backends"]
     if backend_type is not None:
-        return backends.get(backend_type, {})
+        return credentials(backend_type)
     envs: dict[str, set] = {}
-    for attrs in backends.values():
+    for attrs in map(credentials, credential_backend_types()):
         for name, env in attrs.items():
             envs.setdefault(name, set()).add(env)
     return {name: next(iter(found)) if len(found) == 1 else None for name, found in envs.items()}
@@ -135,7 +134,7 @@ def tfbackend_type(hcl_file: HclFile, repo: Optional[Repo]) -> Optional[str]:
         return types.pop()
     parts = hcl_file.name.split(".")
     named = parts[-2] if len(parts) >= 3 else None
-    return named if named in credential_data()["backends"] or named in backend_types() else None
+    return named if named in credential_backend_types() or named in backend_types() else None
 
 
 def backend_args(hcl_file: HclFile, repo: Optional[Repo]) -> Iterator[tuple[str, SecretArg, dict]]:
