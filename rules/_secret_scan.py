@@ -8,12 +8,12 @@ The judging itself is lint/knowledge/secrets.py; this module only knows the mode
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from ..findings import Secret
 from ..knowledge.backend_schemas import backend_types, credential_backend_types, credentials
 from ..knowledge.secrets import Judgement, credential_data, judge, secret_name_kind
-from ..model.harness_config import secret_scan_exclusions
+from ..model.harness_config import parsed_heredoc_spans, workspace_secret_spans
 from ..model.syntax import MODULE_KINDS, TFBACKEND, TFVARS, TFVARS_JSON, Attribute, Block, Expr, HclFile, Repo, Span
 
 # Object-valued arguments that never hold secrets (their keys are labels).
@@ -248,17 +248,24 @@ def resource_args(hcl_file: HclFile) -> Iterator[tuple[Block, SecretArg]]:
                         yield block, arg
 
 
-def name_rule_value_spans(hcl_file: HclFile, repo: Optional[Repo]) -> frozenset[Span]:
-    """Spans of the literals that IACM201/202/204/205/207 judge as secrets in
-    this file; IACM203 leaves them to those rules."""
-    spans = [arg.value_span for _, arg, _ in backend_args(hcl_file, repo)]
-    spans += [arg.value_span for _, arg, _ in provider_args(hcl_file)]
-    spans += [arg.value_span for _, arg in variable_args(hcl_file)]
-    spans += [arg.value_span for arg in tfvars_args(hcl_file, repo)]
-    spans += [arg.value_span for _, arg in resource_args(hcl_file)]
-    if repo is not None:  # IACM603's workspace variables; pipeline heredocs are scanned as YAML
-        spans += secret_scan_exclusions(hcl_file, repo)
-    return frozenset(spans)
+# What each rule that IACM203 defers to (its `defers_to`) judges in a `.tf`
+# file: the spans of the literals it reports as secrets. IACM206 judges the
+# pipeline heredocs, which IACM203 reads as YAML instead, as pipeline files.
+VALUES_JUDGED_BY: dict[str, Callable[[HclFile, Optional[Repo]], Iterable[Span]]] = {
+    "IACM201": lambda hcl_file, repo: (arg.value_span for _, arg, _ in backend_args(hcl_file, repo)),
+    "IACM202": lambda hcl_file, repo: (arg.value_span for _, arg, _ in provider_args(hcl_file)),
+    "IACM204": lambda hcl_file, repo: (arg.value_span for _, arg in variable_args(hcl_file)),
+    "IACM205": lambda hcl_file, repo: (arg.value_span for arg in tfvars_args(hcl_file, repo)),
+    "IACM206": lambda hcl_file, repo: parsed_heredoc_spans(hcl_file, repo) if repo is not None else (),
+    "IACM207": lambda hcl_file, repo: (arg.value_span for _, arg in resource_args(hcl_file)),
+    "IACM603": lambda hcl_file, repo: workspace_secret_spans(hcl_file, repo) if repo is not None else (),
+}
+
+
+def name_rule_value_spans(hcl_file: HclFile, repo: Optional[Repo], rule_ids: Iterable[str]) -> frozenset[Span]:
+    """Spans of the literals that the rules `rule_ids` judge as secrets in
+    this file (VALUES_JUDGED_BY); IACM203 leaves them to those rules."""
+    return frozenset(span for rule_id in rule_ids for span in VALUES_JUDGED_BY[rule_id](hcl_file, repo))
 
 
 def env_hint(env: Optional[str], fallback: str) -> str:

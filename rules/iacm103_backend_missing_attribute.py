@@ -18,7 +18,7 @@ def _quoted(names: list[str]) -> str:
 
 
 @rule("IACM103", "backend-missing-attribute", level="error", scope="root", tags=("state", "onboarding"),
-      short="Backend configuration lacks a required attribute")
+      checklist="backend", short="Backend configuration lacks a required attribute")
 def backend_missing_attribute(root: RootModule, ctx) -> Iterator[Violation]:
     """
     ## What it does

@@ -42,7 +42,7 @@ def _check(name: str, span: Span, as_block: bool, specs: dict, engine: str, rele
     return None
 
 
-@rule("IACM104", "backend-unknown-attribute", level="error", scope="root", tags=("state",),
+@rule("IACM104", "backend-unknown-attribute", level="error", scope="root", checklist="backend", tags=("state",),
       short="Backend attribute or block not in the backend's schema")
 def backend_unknown_attribute(root: RootModule, ctx) -> Iterator[Violation]:
     """

@@ -21,7 +21,7 @@ def _what(expr) -> str:
     return expr.text
 
 
-@rule("IACM105", "backend-non-literal", level="error", scope="root", tags=("state",),
+@rule("IACM105", "backend-non-literal", level="error", scope="root", checklist="backend", tags=("state",),
       short="Backend attribute is not a literal value")
 def backend_non_literal(root: RootModule, ctx) -> Iterator[Violation]:
     """

@@ -41,7 +41,7 @@ def _problem(backend_type: str, engine: str, releases: list[str]) -> Optional[st
     return None
 
 
-@rule("IACM109", "backend-unsupported", level="error", scope="root", tags=("state", "onboarding"),
+@rule("IACM109", "backend-unsupported", level="error", scope="root", checklist="backend", tags=("state", "onboarding"),
       short="Backend type does not exist for the engine or version")
 def backend_unsupported(root: RootModule, ctx) -> Iterator[Violation]:
     """

@@ -10,7 +10,7 @@ from ..model.syntax import RootModule
 from ..registry import Violation, rule
 
 
-@rule("IACM110", "state-lock-missing", level="error", scope="root", tags=("state", "onboarding"),
+@rule("IACM110", "state-lock-missing", level="error", scope="root", checklist="state", tags=("state", "onboarding"),
       short="Remote state backend has no state locking configured")
 def state_lock_missing(root: RootModule, ctx) -> Iterator[Violation]:
     """

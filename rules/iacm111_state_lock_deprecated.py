@@ -11,7 +11,7 @@ from ..model.syntax import RootModule, Span
 from ..registry import Violation, rule
 
 
-@rule("IACM111", "state-lock-deprecated", level="note", scope="root", tags=("state",),
+@rule("IACM111", "state-lock-deprecated", level="note", scope="root", checklist="state", tags=("state",),
       short="s3 backend locks with DynamoDB where S3-native locking is available")
 def state_lock_deprecated(root: RootModule, ctx) -> Iterator[Violation]:
     """

@@ -10,7 +10,7 @@ from ..registry import Violation, rule
 
 
 @rule("IACM112", "state-encryption-disabled", level="warning", scope="root", tags=("state", "security"),
-      short="s3 backend stores state unencrypted")
+      checklist="state", short="s3 backend stores state unencrypted")
 def state_encryption_disabled(root: RootModule, ctx) -> Iterator[Violation]:
     """
     ## What it does

@@ -12,7 +12,8 @@ from ..knowledge.secrets import assess
 
 
 @rule("IACM206", "pipeline-secret-literal", level="error", scope="pipeline", tags=("security", "secrets", "pipeline"),
-      security_severity="8.0", short="A pipeline sets a secret-named variable or spec value to a literal")
+      checklist="credentials", security_severity="8.0",
+      short="A pipeline sets a secret-named variable or spec value to a literal")
 def pipeline_secret_literal(pipeline: Pipeline, ctx) -> Iterator[Violation]:
     """
     ## What it does

@@ -14,7 +14,7 @@ from ._versions import supported_ranges, title
 
 
 @rule("IACM301", "version-unsupported", level="error", scope="root", tags=("versions", "engine", "onboarding"),
-      short="No engine release that Harness supports accepts the root's version constraints")
+      checklist="version", short="No engine release that Harness supports accepts the root's version constraints")
 def version_unsupported(root: RootModule, ctx) -> Iterator[Violation]:
     """
     ## What it does

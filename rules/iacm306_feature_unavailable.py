@@ -14,7 +14,7 @@ from iacm_lint.registry import Violation, rule
 from ._versions import span_of_releases, title
 
 
-@rule("IACM306", "feature-unavailable", level="error", scope="root", tags=("versions", "engine"),
+@rule("IACM306", "feature-unavailable", level="error", scope="root", checklist="version", tags=("versions", "engine"),
       short="The code uses a language feature the selected engine versions do not have")
 def feature_unavailable(root: RootModule, ctx) -> Iterator[Violation]:
     """

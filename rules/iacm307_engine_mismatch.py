@@ -14,7 +14,7 @@ from iacm_lint.registry import Violation, rule
 from ._versions import from_files, from_pipeline_or_workspace, root_phrase, title
 
 
-@rule("IACM307", "engine-mismatch", level="warning", scope="root", tags=("versions", "engine"),
+@rule("IACM307", "engine-mismatch", level="warning", scope="root", checklist="version", tags=("versions", "engine"),
       short="Engine signals disagree: pipeline, workspace, pin files or code point at different engines")
 def engine_mismatch(root: RootModule, ctx) -> Iterator[Violation]:
     """

@@ -10,7 +10,7 @@ from iacm_lint.registry import Violation, rule
 from ._hygiene import ON_DISK, git_rm, terraform_dir_of
 
 
-@rule("IACM402", "terraform-dir-committed", level="error", scope="repo", tags=("hygiene", "secrets"),
+@rule("IACM402", "terraform-dir-committed", level="error", scope="repo", checklist="state", tags=("hygiene", "secrets"),
       security_severity="6.0",
       short="Files under a .terraform/ directory are committed to the repository")
 def terraform_dir_committed(repo: Repo, ctx) -> Iterator[Violation]:

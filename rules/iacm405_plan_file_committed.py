@@ -11,7 +11,7 @@ from iacm_lint.scan.hygiene import PLAN_MEMBER
 from ._hygiene import ON_DISK, git_rm, judged_files, name_of, terraform_dir_of
 
 
-@rule("IACM405", "plan-file-committed", level="error", scope="repo", tags=("hygiene", "secrets"),
+@rule("IACM405", "plan-file-committed", level="error", scope="repo", checklist="state", tags=("hygiene", "secrets"),
       security_severity="8.0",
       short="A saved Terraform plan file is committed to the repository")
 def plan_file_committed(repo: Repo, ctx) -> Iterator[Violation]:

@@ -10,7 +10,7 @@ from ..registry import Violation, rule
 from ._pipelines import plugin_steps, stage_name
 
 
-@rule("IACM504", "apply-without-approval", level="warning", scope="pipeline", tags=("pipeline",),
+@rule("IACM504", "apply-without-approval", level="warning", scope="pipeline", checklist="pipeline", tags=("pipeline",),
       short="An apply or destroy step runs without an approval before it")
 def apply_without_approval(pipeline: Pipeline, ctx) -> Iterator[Violation]:
     """

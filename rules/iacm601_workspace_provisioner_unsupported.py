@@ -17,7 +17,7 @@ _EXACT = re.compile(r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.\-]+)?")
 
 
 @rule("IACM601", "workspace-provisioner-unsupported", level="error", scope="repo", tags=("harness", "versions"),
-      short="A Harness workspace resource names a provisioner version Harness cannot run")
+      checklist="version", short="A Harness workspace resource names a provisioner version Harness cannot run")
 def workspace_provisioner_unsupported(repo: Repo, ctx) -> Iterator[Violation]:
     """
     ## What it does

@@ -15,7 +15,7 @@ from ._versions import title
 
 
 @rule("IACM604", "workspace-version-mismatch", level="error", scope="repo", tags=("harness", "versions"),
-      short="A Harness workspace runs a release that the root's required_version rejects")
+      checklist="version", short="A Harness workspace runs a release that the root's required_version rejects")
 def workspace_version_mismatch(repo: Repo, ctx) -> Iterator[Violation]:
     """
     ## What it does

@@ -39,7 +39,9 @@ from typing import Any, Callable, Iterator, Optional, TypeVar
 from ..knowledge.engines import Engine
 from ..knowledge.secrets import Judgement, find_credentials, judge, mask, secret_name_kind
 from ..memo import per_object
-from .syntax import NOT_LITERAL, TF, TF_JSON, Attribute, Block, Expr, HclFile, Repo, RootModule, YamlFile, normalise_dir
+from .syntax import (
+    NOT_LITERAL, TF, TF_JSON, Attribute, Block, Expr, HclFile, Repo, RootModule, Span, YamlFile, normalise_dir,
+)
 
 WORKSPACE = "harness_platform_workspace"
 PIPELINE = "harness_platform_pipeline"
@@ -250,7 +252,7 @@ def workspaces(repo: Repo) -> list[Workspace]:
 
 
 def pipeline_resources(repo: Repo) -> list[tuple[HclFile, Block]]:
-    # cached: IACM203 asks once per file (secret_scan_exclusions), which made it O(files^2)
+    # memoised: IACM203 asks once per file (parsed_heredoc_spans), which made it O(files^2)
     return cached_per_repo(repo, "pipeline_resources", lambda r: [(f, block) for f in _module_files(r) for block in f.top("resource")
                                                           if block.labels[:1] == (PIPELINE,)])
 
@@ -475,13 +477,18 @@ def variable_secret(variable: Variable) -> Optional[Judgement]:
     return Judgement("secret", matches[0].label, mask(value), matches[0].kind) if matches else None
 
 
-def secret_scan_exclusions(hcl_file: HclFile, repo: Repo) -> list:
-    """Spans in `hcl_file` that IACM203 leaves to other rules: values of
-    workspace variables that IACM603 reports, and the bodies of pipeline
-    heredocs that parsed (IACM203 reads those as YAML, like pipeline files,
-    so that IACM206 keeps the secret-named keys)."""
-    spans = [v.value.span for w in workspaces(repo) if w.file is hcl_file
-             for v in w.variables() if variable_secret(v) is not None]
+def workspace_secret_spans(hcl_file: HclFile, repo: Repo) -> list[Span]:
+    """The values of workspace variables in `hcl_file` that hold a literal
+    secret (IACM603's findings; IACM203 leaves them to it)."""
+    return [v.value.span for w in workspaces(repo) if w.file is hcl_file
+            for v in w.variables() if variable_secret(v) is not None]
+
+
+def parsed_heredoc_spans(hcl_file: HclFile, repo: Repo) -> list[Span]:
+    """The bodies of the pipeline heredocs in `hcl_file` that parsed: IACM203
+    reads those as YAML, like pipeline files, so that IACM206 keeps the
+    secret-named keys."""
+    spans: list[Span] = []
     parsed = repo.heredoc_yaml
     for file, block in pipeline_resources(repo):
         attribute = block.attr("yaml")

@@ -30,7 +30,7 @@ from ...model import harness_config
 from ...model.backends import active_backend, effective_backends
 from ...model.pipeline import build_pipelines, text_of
 from ...model.syntax import RootModule
-from ...registry import get_rule, matches
+from ...registry import CHECKLIST_ITEMS, get_rule
 from ...sanitise import file_link
 from .. import choice_field, visible_findings
 
@@ -50,21 +50,17 @@ CATEGORIES = (
     ("IACM6", "6xx harness config"),
 )
 
-# The seed's prerequisites ("Use Existing Remote State"), each judged from the
-# findings of the rules listed (IDs or prefixes). "Harness has read/write
-# access to the remote backend" cannot be seen in code and is not listed.
-CHECKLIST = (
-    ("backend", "Valid backends.tf (a remote backend Harness can use)",
-     ("IACM101", "IACM102", "IACM103", "IACM104", "IACM105", "IACM106", "IACM107", "IACM108", "IACM109")),
-    ("state", "Existing remote state is accessible, versioned and locked",
-     ("IACM110", "IACM111", "IACM112", "IACM113", "IACM114", "IACM401", "IACM402", "IACM405")),
-    ("credentials", "Credentials come from workspace environment variables, not code",
-     ("IACM2", "IACM603")),
-    ("pipeline", "Pipelines use the Plan and Apply steps, not custom script steps",
-     ("IACM5",)),
-    ("version", "Supported Terraform (≤ 1.5.x) or OpenTofu version",
-     ("IACM3", "IACM601", "IACM604")),
-)
+# The seed's prerequisites ("Use Existing Remote State"), in the order of
+# registry.CHECKLIST_ITEMS, each judged from the findings of the rules that
+# name it in their metadata (`@rule(..., checklist="state")`). "Harness has
+# read/write access to the remote backend" cannot be seen in code and is not listed.
+CHECKLIST_TITLES = {
+    "backend": "Valid backends.tf (a remote backend Harness can use)",
+    "state": "Existing remote state is accessible, versioned and locked",
+    "credentials": "Credentials come from workspace environment variables, not code",
+    "pipeline": "Pipelines use the Plan and Apply steps, not custom script steps",
+    "version": "Supported Terraform (≤ 1.5.x) or OpenTofu version",
+}
 CHECK_LABELS = {"backend": "backends.tf", "state": "Remote state", "credentials": "Credentials",
                 "pipeline": "Plan/Apply steps", "version": "Version"}
 PASS, WARN, FAIL, NOT_APPLICABLE = "pass", "warn", "fail", "n/a"
@@ -369,8 +365,9 @@ def _versions(properties: dict, directory: str) -> tuple[tuple[str, str], ...]:
 def _checklist(todo: tuple[Item, ...], backends: tuple, backend_note: str, pipelines: tuple, state: str
                ) -> tuple[Check, ...]:
     checks = []
-    for key, title, rule_ids in CHECKLIST:
-        hits = [i for i in todo if matches(i.rule_id, rule_ids) and i.level in ("error", "warning")]
+    for key in CHECKLIST_ITEMS:
+        title = CHECKLIST_TITLES[key]
+        hits = [i for i in todo if _checklist_item(i.rule_id) == key and i.level in ("error", "warning")]
         failing = sorted({i.rule_id for i in hits})
         if any(i.level == "error" for i in hits):
             status = FAIL
@@ -392,6 +389,11 @@ def _checklist(todo: tuple[Item, ...], backends: tuple, backend_note: str, pipel
             status, detail = NOT_APPLICABLE, "no pipeline in the scan targets this root"
         checks.append(Check(key, title, status, detail))
     return tuple(checks)
+
+
+def _checklist_item(rule_id: str) -> Optional[str]:
+    found = get_rule(rule_id)
+    return found.checklist if found is not None else None
 
 
 # ---- backend summary ------------------------------------------------------------
