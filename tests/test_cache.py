@@ -285,3 +285,16 @@ def test_a_database_file_that_is_not_a_database_is_replaced(cache_dir, repo):
     assert result.repo.hcl_files == clean.repo.hcl_files
     _, stats = scan(repo)
     assert (stats.cache_hits, stats.parsed) == (4, 0)
+
+
+def test_the_salt_hashes_the_whole_folders_of_the_layers_a_model_depends_on():
+    """Code and package data of parse/, model/ and knowledge/ (a new data
+    file counts without anyone naming it), the top-level modules, and
+    nothing above the parse layer: editing a rule or the engine keeps the cache."""
+    import iacm_lint
+
+    names = cache_mod.model_sources(str(Path(iacm_lint.__file__).parent))
+    assert {"knowledge/data/backends.json", "knowledge/data/releases.json", "parse/hcl2-tables.json",
+            "knowledge/engines.py", "model/syntax.py", "memo.py"} <= set(names)
+    assert {name.split("/")[0] for name in names if "/" in name} == {"parse", "model", "knowledge"}
+    assert not [name for name in names if name.endswith(".pyc") or "__pycache__" in name]
