@@ -21,6 +21,23 @@ after scan. Outside an active scan (a test calling a model view directly)
 
 The active memo is a context variable, not a plain global: each thread (and
 each asyncio task) of a server sees the memo of the scan it runs.
+
+What does stay in module globals is the same for every scan of a process,
+and holds no model object (tests/test_scan_state.py checks that nothing of
+a finished scan stays reachable):
+- package data and what derives from it: the release, feature, backend and
+  credential tables (knowledge/), the rule table (registry.py), the grammar's
+  parse tables (parse/tables.py), compiled patterns;
+- facts of the installed tool and environment: the parse cache's salt
+  (parse/cache.py), the result cache's tool identity (engine/resultcache.py),
+  the python-hcl2 check (scan/repository.py), libc's prctl (scan/gitrun.py);
+- bounded memos of pure functions of short strings, whose answers do not
+  depend on the scan: go-version parsing (knowledge/versions.py),
+  `secret_name_kind` (knowledge/secrets.py), `in_range`
+  (knowledge/backend_schemas.py);
+- the warning about an unusable cache directory, shown once per process
+  (cachedir.py), and a pool worker's cache handle, set in the worker process,
+  which ends with its scan (scan/pool.py).
 """
 
 from __future__ import annotations

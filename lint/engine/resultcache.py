@@ -214,7 +214,7 @@ def _options_identity(options) -> list:
             options.config_file and os.path.abspath(options.config_file)]
 
 
-_TOOL: Optional[list] = None
+_TOOL: Optional[list] = None  # the installed tool's identity: once per process, the same for every scan
 
 
 def _tool_identity() -> list:
