@@ -298,3 +298,43 @@ def test_the_salt_hashes_the_whole_folders_of_the_layers_a_model_depends_on():
             "knowledge/engines.py", "model/syntax.py", "memo.py"} <= set(names)
     assert {name.split("/")[0] for name in names if "/" in name} == {"parse", "model", "knowledge"}
     assert not [name for name in names if name.endswith(".pyc") or "__pycache__" in name]
+
+
+PIPELINE_TF = '''resource "harness_platform_pipeline" "deploy" {
+  identifier = "deploy"
+  yaml = <<-EOT
+    pipeline:
+      name: deploy
+      identifier: deploy
+      stages:
+        - stage:
+            name: provision
+            identifier: provision
+            type: IACM
+            spec:
+              workspace: prod
+              execution:
+                steps:
+                  - step: {type: IACMOpenTofuPlugin, name: apply, identifier: apply, spec: {command: apply}}
+  EOT
+}
+'''
+
+
+def test_pipeline_heredocs_are_parsed_with_their_file_and_cached_with_it(cache_dir, tmp_path, monkeypatch):
+    from iacm_lint.parse import heredoc
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "main.tf").write_text(PIPELINE_TF)
+    parsed: list[str] = []
+    original = heredoc.heredoc_yaml
+    monkeypatch.setattr(heredoc, "heredoc_yaml", lambda path, expr: parsed.append(path) or original(path, expr))
+    cold = run([str(root)], Options(jobs=1))
+    assert parsed == ["main.tf"]
+    assert [(y.path, y.error) for y in cold.repo.heredoc_yaml.values()] == [("main.tf", None)]
+    warm = run([str(root)], Options(jobs=1))
+    assert parsed == ["main.tf"]  # the .tf file's model came from the parse cache, its pipeline with it
+    assert warm.repo.heredoc_yaml == cold.repo.heredoc_yaml
+    assert [(f.rule_id, f.span) for f in warm.findings] == [(f.rule_id, f.span) for f in cold.findings]
+    assert {f.rule_id for f in warm.findings} >= {"IACM502", "IACM503", "IACM504"}
