@@ -70,7 +70,7 @@ class ScanMemo:
         """`build()`, computed once per `key` (a hashable value that decides
         the answer, e.g. a version constraint and a release)."""
         try:
-            return self._by_value[key]  # type: ignore[no-any-return]
+            return self._by_value[key]
         except KeyError:
             answer = self._by_value[key] = build()
             return answer

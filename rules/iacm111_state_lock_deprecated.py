@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..knowledge.backend_schemas import has_feature
 from ..knowledge.engines import Engine
 from ..model.backends import effective_backends, judged_versions
 from ..model.syntax import RootModule, Span
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 
 
 @rule("IACM111", "state-lock-deprecated", level="note", scope="root", checklist="state", tags=("state",),
       short="s3 backend locks with DynamoDB where S3-native locking is available")
-def state_lock_deprecated(root: RootModule, ctx) -> Iterator[Violation]:
+def state_lock_deprecated(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Notes an s3 backend that locks with `dynamodb_table` while every release
@@ -62,5 +62,6 @@ def state_lock_deprecated(root: RootModule, ctx) -> Iterator[Violation]:
             continue
         if has_feature("s3", "use_lockfile", engine, judged_versions(root, engine))[1]:
             seen.add(table.span)
-            yield Violation(table.span, f"{backend.label_for(table)} locks with dynamodb_table, but {Engine(engine).display_name} ≥ 1.10 "
+            yield Violation(table.span, f"{backend.label_for(table)} locks with dynamodb_table, but "
+                            f"{Engine(engine).display_name} ≥ 1.10 "
                             "locks natively in S3; set use_lockfile = true and retire the DynamoDB table")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.model.syntax import Repo, Span
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 from ._hygiene import ON_DISK, git_rm, terraform_dir_of
 
@@ -13,7 +13,7 @@ from ._hygiene import ON_DISK, git_rm, terraform_dir_of
 @rule("IACM402", "terraform-dir-committed", level="error", scope="repo", checklist="state", tags=("hygiene", "secrets"),
       security_severity="6.0",
       short="Files under a .terraform/ directory are committed to the repository")
-def terraform_dir_committed(repo: Repo, ctx) -> Iterator[Violation]:
+def terraform_dir_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports every `.terraform/` directory with tracked files in it, once per
@@ -58,8 +58,8 @@ def terraform_dir_committed(repo: Repo, ctx) -> Iterator[Violation]:
                             f'provider binaries, modules and backend settings; remove it with '
                             f'{git_rm(directory, recursive=True)} and add ".terraform/" to .gitignore')
         return
-    for directory, path in repo.on_disk.terraform_dirs:
-        if path is not None:
-            yield Violation(Span.file_start(path),
+    for directory, first in repo.on_disk.terraform_dirs:
+        if first is not None:
+            yield Violation(Span.file_start(first),
                             f'directory "{directory}/" holds files that init recreates ({ON_DISK}); '
                             f'keep it out of the repository with ".terraform/" in .gitignore')

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.model.hygiene import IGNORE_PROBES
 from iacm_lint.model.syntax import Repo, Span
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 from iacm_lint.scan.gitinfo import GitignoreMatcher
 
 
 @rule("IACM404", "gitignore-incomplete", level="note", scope="repo", tags=("hygiene",),
       short="The .gitignore files do not ignore Terraform's local state, cache and crash files")
-def gitignore_incomplete(repo: Repo, ctx) -> Iterator[Violation]:
+def gitignore_incomplete(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Checks, for every root module directory, whether the repository's
@@ -60,7 +60,8 @@ def gitignore_incomplete(repo: Repo, ctx) -> Iterator[Violation]:
     matchers: dict[str, GitignoreMatcher] = {}
     missing: dict[str, list[str]] = {}  # pattern -> root directories where it is missing
     for root in repo.roots:
-        base, prefix = on_disk.ignore_bases.get(root.directory, (repo.root, root.directory))  # nested repositories have their own
+        # nested repositories have their own
+        base, prefix = on_disk.ignore_bases.get(root.directory, (repo.root, root.directory))
         matcher = matchers.setdefault(base, GitignoreMatcher(base, on_disk.gitignores.get(base, {})))
         for pattern, probes in IGNORE_PROBES:
             for name, is_dir in probes:
@@ -82,4 +83,3 @@ def gitignore_incomplete(repo: Repo, ctx) -> Iterator[Violation]:
         region = Span.file_start(repo.roots[0].files[0].path)
         message = f"no .gitignore ignores {patterns}{where}{suffix}; add a .gitignore with these patterns"
     yield Violation(region, message)
-

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.model.syntax import Repo, Span
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 from iacm_lint.scan.hygiene import PLAN_MEMBER
 
 from ._hygiene import ON_DISK, git_rm, judged_files, name_of, terraform_dir_of
@@ -14,7 +14,7 @@ from ._hygiene import ON_DISK, git_rm, judged_files, name_of, terraform_dir_of
 @rule("IACM405", "plan-file-committed", level="error", scope="repo", checklist="state", tags=("hygiene", "secrets"),
       security_severity="8.0",
       short="A saved Terraform plan file is committed to the repository")
-def plan_file_committed(repo: Repo, ctx) -> Iterator[Violation]:
+def plan_file_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports every tracked saved plan: a file named `*.tfplan`, and any

@@ -19,7 +19,8 @@ from iacm_lint.rules._secret_scan import VALUES_JUDGED_BY
 
 
 def test_every_rule_module_is_listed_once_and_registers_one_rule():
-    modules = sorted(info.name for info in pkgutil.iter_modules(rules_package.__path__) if not info.name.startswith("_"))
+    modules = sorted(info.name for info in pkgutil.iter_modules(rules_package.__path__)
+                     if not info.name.startswith("_"))
     assert sorted(RULE_MODULES) == modules
     assert len(set(RULE_MODULES)) == len(RULE_MODULES)
     by_module = {rule.func.__module__.rsplit(".", 1)[-1]: rule.id for rule in all_rules()}

@@ -65,10 +65,13 @@ def _repository(root: Path, *, engine: str, version: str, required: str, lock: s
     disk facts of the hygiene rules."""
     _write(root, {
         "envs/prod/main.tf": (f'terraform {{\n  required_version = "{required}"\n'
-                              f'  backend "s3" {{\n    bucket = "acme"\n    key = "prod.tfstate"\n    region = "eu-west-1"\n'
+                              f'  backend "s3" {{\n    bucket = "acme"\n    key = "prod.tfstate"\n'
+                              f'    region = "eu-west-1"\n'
                               f'{lock}  }}\n}}\n\nmodule "net" {{\n  source = "../../modules/net"\n}}\n'),
-        "envs/dev/main.tf": f'terraform {{\n  required_version = "{required}"\n}}\n\nresource "null_resource" "a" {{}}\n',
-        "modules/net/main.tf": 'variable "cidr" {\n  type = string\n}\n\noutput "id" {\n  value = terraform_data.x.id\n}\n',
+        "envs/dev/main.tf": (f'terraform {{\n  required_version = "{required}"\n}}\n\n'
+                             'resource "null_resource" "a" {}\n'),
+        "modules/net/main.tf": ('variable "cidr" {\n  type = string\n}\n\n'
+                                'output "id" {\n  value = terraform_data.x.id\n}\n'),
         "harness/main.tf": PIPELINE_RESOURCE.format(workspace="prod_" + engine, engine=engine, version=version,
                                                     plugin=plugin),
         "envs/prod/.opentofu-version" if engine == "opentofu" else "envs/prod/.terraform-version": version + "\n",

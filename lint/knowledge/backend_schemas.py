@@ -14,12 +14,12 @@ in `model/backends.py`.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 from .engines import Engine
-
 
 # ---- data ---------------------------------------------------------------------
 

@@ -33,14 +33,26 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Optional, TypeVar
+from typing import Any, Optional, TypeVar
 
 from ..knowledge.engines import Engine
 from ..knowledge.secrets import Judgement, find_credentials, judge, mask, secret_name_kind
 from ..memo import per_object
 from .syntax import (
-    NOT_LITERAL, TF, TF_JSON, Attribute, Block, Expr, HclFile, Repo, RootModule, Span, YamlFile, normalise_dir,
+    NOT_LITERAL,
+    TF,
+    TF_JSON,
+    Attribute,
+    Block,
+    Expr,
+    HclFile,
+    Repo,
+    RootModule,
+    Span,
+    YamlFile,
+    normalise_dir,
 )
 
 WORKSPACE = "harness_platform_workspace"
@@ -229,7 +241,7 @@ def cached_per_repo(repo: Repo, what: str, build: Callable[[Repo], T]) -> T:
 
 
 def _module_files(repo: Repo) -> Iterator[HclFile]:
-    ignored = getattr(repo, "ignored_paths", frozenset())
+    ignored: frozenset[str] = getattr(repo, "ignored_paths", frozenset())
     for hcl_file in repo.hcl_files:
         if hcl_file.kind in (TF, TF_JSON) and hcl_file.path not in ignored:
             yield hcl_file
@@ -253,8 +265,9 @@ def workspaces(repo: Repo) -> list[Workspace]:
 
 def pipeline_resources(repo: Repo) -> list[tuple[HclFile, Block]]:
     # memoised: IACM203 asks once per file (parsed_heredoc_spans), which made it O(files^2)
-    return cached_per_repo(repo, "pipeline_resources", lambda r: [(f, block) for f in _module_files(r) for block in f.top("resource")
-                                                          if block.labels[:1] == (PIPELINE,)])
+    return cached_per_repo(repo, "pipeline_resources",
+                           lambda r: [(f, block) for f in _module_files(r) for block in f.top("resource")
+                                      if block.labels[:1] == (PIPELINE,)])
 
 
 # ---- pipelines in heredocs -----------------------------------------------------------
@@ -329,10 +342,7 @@ def _identity(repo: Repo, workspace: Workspace) -> tuple[str, str]:
         return UNKNOWN, ""
     bare = "/" not in value
     if facts.remotes:
-        if bare:
-            matched = any(repository_name(remote) == value for remote in facts.remotes)
-        else:
-            matched = value in facts.remotes
+        matched = any(repository_name(remote) == value for remote in facts.remotes) if bare else value in facts.remotes
         return (THIS, "git remote") if matched else (OTHER, "git remote")
     if repository_name(value) in facts.names:
         return THIS, "repository name"
@@ -373,7 +383,8 @@ def _group_base(repo: Repo, key: tuple[str, str]) -> Optional[str]:
 
 
 def target(repo: Repo, workspace: Workspace) -> Target:
-    return cached_per_repo(repo, f"target:{workspace.file.path}:{workspace.block.header_span}", lambda r: _target(r, workspace))
+    return cached_per_repo(repo, f"target:{workspace.file.path}:{workspace.block.header_span}",
+                           lambda r: _target(r, workspace))
 
 
 def _target(repo: Repo, workspace: Workspace) -> Target:
@@ -381,6 +392,7 @@ def _target(repo: Repo, workspace: Workspace) -> Target:
     status, why = _identity(repo, workspace)
     if status == OTHER:
         return Target(OTHER, why=why)
+    base: Optional[str]
     if status == THIS:
         base = "git" if facts.toplevel is not None else "scan"
         if facts.prefix not in (".", "") and _group_base(repo, workspace.repository_key) == "scan":
@@ -481,7 +493,7 @@ def workspace_secret_spans(hcl_file: HclFile, repo: Repo) -> list[Span]:
     """The values of workspace variables in `hcl_file` that hold a literal
     secret (IACM603's findings; IACM203 leaves them to it)."""
     return [v.value.span for w in workspaces(repo) if w.file is hcl_file
-            for v in w.variables() if variable_secret(v) is not None]
+            for v in w.variables() if v.value is not None and variable_secret(v) is not None]
 
 
 def parsed_heredoc_spans(hcl_file: HclFile, repo: Repo) -> list[Span]:

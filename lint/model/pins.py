@@ -19,13 +19,14 @@ from typing import Optional
 
 from ..knowledge import releases as rel
 from ..knowledge.engines import Engine
+from ..knowledge.versions import ConstraintError, VersionError, parse_constraints, parse_version
 from .compat import accepting_releases
 from .syntax import Repo, RootModule, Span
-from ..knowledge.versions import ConstraintError, VersionError, parse_constraints, parse_version
 
 # In engine-resolution order (product.md).
 PIN_FILES = (".opentofu-version", ".terraform-version", ".tool-versions", "mise.toml", ".mise.toml", ".tfswitchrc")
-SINGLE_TOOL = {".opentofu-version": Engine.OPENTOFU, ".terraform-version": Engine.TERRAFORM, ".tfswitchrc": Engine.TERRAFORM}
+SINGLE_TOOL = {".opentofu-version": Engine.OPENTOFU, ".terraform-version": Engine.TERRAFORM,
+               ".tfswitchrc": Engine.TERRAFORM}
 # .tool-versions and mise [tools] keys are the engine names (Engine.named)
 
 
@@ -167,7 +168,7 @@ def nearest_pins(repo: Repo, root: RootModule) -> list[Pin]:
     return []
 
 
-def pin_file_signal(repo: Repo, root: RootModule) -> Optional[tuple[str, str]]:
+def pin_file_signal(repo: Repo, root: RootModule) -> Optional[tuple[Engine, str]]:
     """The `--engine auto` signal of pin files (model/engine_choice.py): the
     first pin of the nearest directory that has any, as (engine, reason)."""
     pins = nearest_pins(repo, root)
@@ -200,7 +201,8 @@ def resolve(pin: Pin, root: Optional[RootModule]) -> Resolved:
                 regex = re.compile(re.escape(pattern) if prefix == "prefix:" else pattern)
             except re.error:
                 return Resolved(problem=f'"{pattern}" is not a valid regular expression')
-            matching = [r for r in releases if (r.version.startswith(pattern) if prefix == "prefix:" else regex.search(r.version))]
+            matching = [r for r in releases
+                        if (r.version.startswith(pattern) if prefix == "prefix:" else regex.search(r.version))]
             if not matching:
                 return Resolved(None, how=f"no {pin.tool.display_name} release matches it")
             return Resolved(matching[pick].version, how=f'"{value}" resolves to')

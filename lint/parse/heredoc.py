@@ -24,7 +24,9 @@ def with_heredoc_pipelines(model: HclFile) -> HclFile:
     found = []
     for block in model.top("resource"):
         attribute = block.attr("yaml") if block.labels[:1] == (PIPELINE,) else None
-        parsed = heredoc_yaml(model.path, attribute.expr) if attribute is not None else None
+        if attribute is None:
+            continue
+        parsed = heredoc_yaml(model.path, attribute.expr)
         if parsed is not None:  # bounded like a pipeline file: it is cached and pickled with the .tf file's model
             found.append((attribute.expr.span, within_limits(parsed, attribute.expr.text)))
     return dataclasses.replace(model, heredoc_yaml=tuple(found)) if found else model

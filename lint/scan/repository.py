@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
+from ..cachedir import UserCache
 from ..errors import EnvironmentProblem
 from ..model.pins import is_pin_file
 from ..model.syntax import MODULE_KINDS, YAML, HclFile, Repo, YamlFile
@@ -19,9 +20,12 @@ from ..options import Options
 from ..parse.textio import read_regular
 from . import discover
 from .discover import Discovered, discover_scan
-from .gitinfo import find_toplevel, remote_urls
+from .gitinfo import GitView, find_toplevel, remote_urls
 from .hygiene import read_on_disk
 from .stats import file_stats
+
+if TYPE_CHECKING:
+    from .pool import ParseStats
 
 MAX_PIN_FILE_BYTES = 4 * 1024 * 1024  # far above any real pin file; a bigger one is read this far
 
@@ -73,13 +77,14 @@ def _parser_problem() -> Optional[str]:
     return hcl2_problem()
 
 
-def _parse_all(jobs: list[tuple[str, str, str]], options: Options, home, notes: list[str]):
+def _parse_all(jobs: list[tuple[str, str, str]], options: Options, home: Optional[UserCache],
+               notes: list[str]) -> tuple[list[Any], ParseStats]:
     from .pool import parse_all  # multiprocessing loads only when something is parsed
 
     return parse_all(jobs, options, home, notes)
 
 
-def _attach_git(repo: Repo, walked: discover.Walk, view) -> None:
+def _attach_git(repo: Repo, walked: discover.Walk, view: Optional[GitView]) -> None:
     if view is None:
         repo.files = discover.source_files(walked, lambda rel: None, frozenset())
         return

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 from ... import __version__
 from ...findings import Finding
@@ -410,10 +411,7 @@ def _backend_summaries(root: RootModule) -> tuple[tuple[BackendSummary, ...], st
         return (), f"backend block without a type in {hcl_file.path}:{block.header_span.line}"
     out = []
     for effective in effective_backends(root):
-        if effective.type == "local":
-            note_local = "local state (not shared)"
-        else:
-            note_local = ""
+        note_local = "local state (not shared)" if effective.type == "local" else ""
         configured = [f"{effective.file.path}:{effective.block.header_span.line}"]
         if effective.tfbackend is not None:
             configured.append(effective.tfbackend.path)
@@ -468,7 +466,8 @@ def _encryption(effective: Any) -> str:
     """How the backend encrypts the state, as IACM112 judges it (`state_encryption()`)."""
     encryption = effective.state_encryption()
     if encryption.by:
-        return ", ".join(f"{value.name} = {_display(value)}" if switch else value.name for value, switch in encryption.by)
+        return ", ".join(f"{value.name} = {_display(value)}" if switch else value.name
+                         for value, switch in encryption.by)
     if encryption.encrypted is None:
         return "set at init (partial configuration)"
     if encryption.default == "at-rest":
