@@ -7,8 +7,6 @@ from typing import Optional, Union
 
 from ..fix import Fix, unsafe
 from ..knowledge.backend_schemas import (
-    ENGINE_TITLES,
-    ENGINES,
     attributes,
     closest,
     in_range,
@@ -16,7 +14,8 @@ from ..knowledge.backend_schemas import (
     range_text,
     schema,
 )
-from ..model.backends import BackendValue, accepting_releases, effective_backends
+from ..knowledge.engines import Engine
+from ..model.backends import BackendValue, effective_backends, judged_versions
 from ..model.syntax import Block, Expr, RootModule, Span
 from ..registry import Context, Violation, rule
 from ._backend_fixes import renamer
@@ -27,8 +26,8 @@ Rename = Optional[Callable[[str], Optional[Fix]]]  # new name -> the fix that re
 
 def _unknown(name: str, specs: dict, engine: str, where: str, span: Span, rename: Rename = None) -> Violation:
     spec = specs.get(name)
-    other = next((e for e in ENGINES if e != engine and spec is not None and e in spec), None)
-    message = (f'"{name}" is not an argument of {where} in {ENGINE_TITLES[engine]}'
+    other = next((e for e in Engine if e != engine and spec is not None and e in spec), None)
+    message = (f'"{name}" is not an argument of {where} in {Engine(engine).display_name}'
                ' (init fails with "Unsupported argument")')
     suggestion = closest(name, names_for(specs, engine))
     if spec is not None and other is not None:
@@ -57,7 +56,7 @@ def _check(name: str, span: Span, as_block: bool, specs: dict, engine: str, rele
     return None
 
 
-@rule("IACM104", "backend-unknown-attribute", level="error", scope="root", tags=("state",),
+@rule("IACM104", "backend-unknown-attribute", level="error", scope="root", checklist="backend", tags=("state",),
       short="Backend attribute or block not in the backend's schema", fix="unsafe")
 def backend_unknown_attribute(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
@@ -106,7 +105,7 @@ def backend_unknown_attribute(root: RootModule, ctx: Context) -> Iterator[Violat
     blocks, or for names that another engine has.
     """
     engine = ctx.engine_for(root).engine
-    releases = accepting_releases(root, engine)
+    releases = judged_versions(root, engine)
     seen: set[Span] = set()
     for backend in effective_backends(root):
         entry = schema(backend.type)

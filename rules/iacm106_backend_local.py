@@ -11,7 +11,7 @@ from ..registry import Context, Violation, rule
 from ._backend_fixes import delete_local_backend
 
 
-@rule("IACM106", "backend-local", level="error", scope="module", tags=("state", "onboarding"),
+@rule("IACM106", "backend-local", level="error", scope="module", checklist="backend", tags=("state", "onboarding"),
       short="A committed local backend overrides the workspace's backend", fix="unsafe")
 def backend_local(module: Module, ctx: Context) -> Iterator[Violation]:
     """

@@ -11,7 +11,7 @@ from ..registry import Context, Violation, rule
 from ._backend_fixes import delete_local_backend
 
 
-@rule("IACM107", "override-file-backend", level="warning", scope="module", tags=("state",),
+@rule("IACM107", "override-file-backend", level="warning", scope="module", checklist="backend", tags=("state",),
       short="An override file replaces the backend", fix="unsafe")
 def override_file_backend(module: Module, ctx: Context) -> Iterator[Violation]:
     """

@@ -11,7 +11,7 @@ from ._secret_scan import variable_args
 
 
 @rule("IACM204", "variable-secret-default", level="error", scope="file", tags=("security", "secrets"),
-      security_severity="7.0", short="A secret variable has a literal default", fix="unsafe")
+      checklist="credentials", security_severity="7.0", short="A secret variable has a literal default", fix="unsafe")
 def variable_secret_default(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does

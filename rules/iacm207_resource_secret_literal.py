@@ -11,7 +11,8 @@ from ._secret_scan import resource_args
 
 
 @rule("IACM207", "resource-secret-literal", level="error", scope="file", tags=("security", "secrets"),
-      security_severity="8.0", short="A resource argument holds a literal secret", fix="unsafe")
+      checklist="credentials", security_severity="8.0",
+      short="A resource argument holds a literal secret", fix="unsafe")
 def resource_secret_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does

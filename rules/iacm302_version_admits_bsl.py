@@ -18,6 +18,7 @@ UPPER_BOUND = "< 1.6.0"  # the first BSL release of Terraform
 
 
 @rule("IACM302", "version-admits-bsl", level="warning", scope="root", tags=("versions", "engine", "license"),
+      checklist="version",
       short="The Terraform version constraint also admits BSL releases Harness does not run", fix="unsafe")
 def version_admits_bsl(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """

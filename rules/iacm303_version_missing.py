@@ -16,7 +16,7 @@ from ._hcl_fixes import insert_attribute
 from ._versions import where_missing
 
 
-@rule("IACM303", "version-missing", level="note", scope="root", tags=("versions",),
+@rule("IACM303", "version-missing", level="note", scope="root", checklist="version", tags=("versions",),
       short="Root module declares no required_version", fix="unsafe")
 def version_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """

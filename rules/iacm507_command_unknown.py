@@ -13,7 +13,7 @@ from ..registry import Context, Violation, rule
 from ._yaml_fixes import replace_scalar
 
 
-@rule("IACM507", "command-unknown", level="error", scope="pipeline", tags=("pipeline",),
+@rule("IACM507", "command-unknown", level="error", scope="pipeline", checklist="pipeline", tags=("pipeline",),
       short="An IaCM Terraform/OpenTofu plugin step has no or an unknown spec.command", fix="unsafe")
 def command_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """

@@ -36,12 +36,10 @@ from typing import Any, Optional, Union
 from ..findings import Finding
 from ..fix import SAFE, Edit, EditError, Fix, apply_edits, conflicts
 from ..knowledge.secrets import mask
-from ..model.harness_config import PIPELINE
 from ..model.syntax import YAML, HclFile, Repo, YamlFile
 from ..options import Options
 from ..output import OutputError, write_bytes
 from ..parse.file import parse_source
-from ..parse.heredoc import heredoc_yaml
 from ..parse.textio import decode_source, read_regular
 from ..scan.discover import PARSED_KINDS, classify, discover_scan
 from ..scan.gitinfo import GitignoreMatcher
@@ -288,16 +286,14 @@ def _model_of(repo: Repo, path: str) -> Model:
 
 def _problems(model: Model) -> int:
     """What keeps a file from parsing: its own parse error, and those of
-    the pipelines in its heredocs (parsed as the scan stage does)."""
+    the pipelines in its heredocs (parsed with it: parse/heredoc.py)."""
     if model is None:
         return 0
     if model.error is not None:
         return 1
     if not isinstance(model, HclFile):
         return 0
-    pipelines = [block.attr("yaml") for block in model.top("resource") if block.labels[:1] == (PIPELINE,)]
-    parsed = [heredoc_yaml(model.path, attribute.expr) for attribute in pipelines if attribute is not None]
-    return sum(1 for yaml_file in parsed if yaml_file is not None and yaml_file.error is not None)
+    return sum(1 for _, yaml_file in model.heredoc_yaml if yaml_file.error is not None)
 
 
 # ---- what a fix may touch ------------------------------------------------------------

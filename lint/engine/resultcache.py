@@ -220,7 +220,7 @@ def _options_identity(options: Options) -> list[Any]:
             list(options.fixable) if options.fixable is not None else None, list(options.unfixable)]
 
 
-_TOOL: Optional[list[Any]] = None
+_TOOL: Optional[list[Any]] = None  # the installed tool's identity: once per process, the same for every scan
 
 
 def _tool_identity() -> list[Any]:
