@@ -354,6 +354,10 @@ _INDENT_OF_TEXT_LINE = re.compile(r"(?m)^[ \t]*(?=[^\n]*\S)")  # a `<<-` body li
 
 
 _LEGACY_CHAIN = re.compile(r"\.[0-9]")
+_DIRECTIVE_KEYWORDS = frozenset({"IF", "ELSE", "ENDIF", "FOR", "ENDFOR"})
+_LINE_BREAK_NODES = frozenset({"conditional", "binary_op", "binary_term"})
+# expressions whose newlines are whitespace (spec.md: parentheses, brackets, function arguments, for expressions)
+_NEWLINES_IGNORED = frozenset({"tuple", "function_call", "braces_index", "for_tuple_expr", "for_object_expr"})
 
 
 def _escape_problem(sequence: str) -> Optional[str]:
@@ -404,13 +408,18 @@ def _negated(number: Any) -> Any:
 
 
 class _Walker:
-    __slots__ = ("path", "text", "comments", "errors")
+    __slots__ = ("path", "text", "comments", "errors", "newlines_end", "statement_end")
 
     def __init__(self, path: str, text: str):
         self.path = path
         self.text = text
         self.comments: list[Comment] = []
         self.errors: list[ParseError] = []  # what Terraform rejects although python-hcl2's grammar accepts it
+        # Outside brackets a newline ends an argument (or an object's element):
+        # while walking such an expression, `newlines_end` is True and
+        # `statement_end` is its last token (a newline there is its end).
+        self.newlines_end = False
+        self.statement_end: Optional[Token] = None
 
     def fail(self, message: str, span: Span, related: tuple[tuple[Span, str], ...] = ()) -> None:
         self.errors.append(ParseError(message, span, related))
@@ -504,9 +513,66 @@ class _Walker:
     def attribute(self, node: Tree) -> Attribute:
         name_node, expression = node.children[0], node.children[-1]
         name = self.name_of(name_node)
-        expr = self.expr(expression)
+        expr = self.statement(expression)
         name_span = self.span(name_node)
         return Attribute(name, name_span, expr, Span(self.path, name_span.line, name_span.col, expr.span.end_line, expr.span.end_col))
+
+    def statement(self, node) -> Expr:
+        """`expr(node)` for an argument's or an object element's value, where
+        a newline outside brackets would end it (hclsyntax's peeker includes
+        newlines there)."""
+        outer = self.newlines_end, self.statement_end
+        self.newlines_end, self.statement_end = True, _last_token(node)
+        try:
+            return self.expr(node)
+        finally:
+            self.newlines_end, self.statement_end = outer
+
+    def inside_brackets(self, node, refs: list, funcs: list, strings: list) -> None:
+        """`_collect` over the children of `node`, whose newlines are whitespace."""
+        outer = self.newlines_end
+        self.newlines_end = False
+        try:
+            for child in node.children:
+                if isinstance(child, Tree):
+                    self._collect(child, refs, funcs, strings)
+        finally:
+            self.newlines_end = outer
+
+    def check_line_breaks(self, node: Tree) -> None:
+        """A newline inside an operation or a conditional, outside brackets:
+        python-hcl2's grammar takes it, HCL ends the argument there
+        (`a = x\n  ? 1 : 2`, `a = x &&\n  y`)."""
+        for child in node.children:
+            if isinstance(child, Token):
+                if "\n" in child.value:  # an operator the post-lexer joined with the newline before it
+                    self.line_break(child, at_operator=True)
+            elif child.data == "new_line_or_comment":
+                if child.children[-1] is not self.statement_end:
+                    self.line_break(child.children[0], at_operator=False)
+            elif child.data == "binary_operator":
+                operator = child.children[0]
+                if "\n" in operator.value:
+                    self.line_break(operator, at_operator=True)
+
+    def check_separators(self, node: Tree) -> None:
+        """An object's elements are separated by commas or newlines; python-hcl2's grammar needs neither."""
+        separated = True
+        for elem in node.children:
+            if isinstance(elem, Token):
+                separated = separated or elem.type == "COMMA"
+            elif elem.data == "new_line_or_comment":
+                separated = True
+            elif elem.data == "object_elem":
+                if not separated:
+                    self.fail("missing attribute separator: expected a newline or comma before the next element",
+                              self.at(_first_token(elem)))
+                separated = _ends_with_newline(elem)
+
+    def line_break(self, token: Token, at_operator: bool) -> None:
+        what = "line starts with an operator" if at_operator else "expression split over lines"
+        self.fail(f"{what} outside brackets: a newline ends the argument there; wrap the expression in "
+                  "parentheses to split it over lines", self.at(token))
 
     def block(self, node: Tree) -> Block:
         header: list = []
@@ -604,15 +670,18 @@ class _Walker:
             raw = str(node.children[0])
             return Expr("null" if raw == "null" else "bool", raw, span, {"true": True, "false": False, "null": None}[raw])
         if data == "tuple":
+            outer, self.newlines_end = self.newlines_end, False
             items = tuple(self.expr(c) for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment")
+            self.newlines_end = outer
             self._comments_in(node)
             return Expr.collection("tuple", self.source(node), span, items)
         if data == "object":
+            self.check_separators(node)
             entries = []
             for elem in node.children:
                 if isinstance(elem, Tree) and elem.data == "object_elem":
                     key_node, value_node = elem.children[0], elem.children[-1]
-                    entries.append((self.object_key(key_node), self.span(key_node), self.expr(value_node)))
+                    entries.append((self.object_key(key_node), self.span(key_node), self.statement(value_node)))
             self._comments_in(node)
             return Expr.collection("object", self.source(node), span, (), tuple(entries))
         if data == "unary_op" and str(node.children[0]) == "-":
@@ -620,7 +689,9 @@ class _Walker:
             if inner.kind == "number":
                 return Expr("number", self.source(node), span, _negated(inner.value))
         if data == "expr_term":  # parenthesised
+            outer, self.newlines_end = self.newlines_end, False
             inner = self.expr(next(c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"))
+            self.newlines_end = outer
             return Expr(inner.kind, self.source(node), span, inner.value, inner.references, inner.functions,
                         inner.strings, inner.items, inner.entries)
         kind = "other"
@@ -649,6 +720,7 @@ class _Walker:
         funcs: list[str] = []
         templated = False
         pieces: list[str] = []
+        directives: list[Token] = []  # the `if`, `else` and `for` keywords of the directives open, innermost last
         for part in node.children:
             if isinstance(part, Token):
                 continue  # quotes
@@ -667,13 +739,36 @@ class _Walker:
                 parts.append(StringPart(text, self.span(inner)))
             else:
                 templated = True
-                self._collect(inner, refs, funcs, parts)
+                if inner.data != "interpolation":
+                    self.check_directive(inner, directives)
+                self.inside_brackets(inner, refs, funcs, parts)
+        for keyword in directives:
+            self.fail(f"unexpected end of template: the {keyword} directive has no end{'for' if keyword == 'for' else 'if'}",
+                      self.at(keyword))
         span = self.span(node)
         source = self.source(node)
         if templated:
             return Expr("template", source, span, NOT_LITERAL, tuple(dict.fromkeys(refs)), tuple(dict.fromkeys(funcs)), tuple(parts))
         value = "".join(pieces)
         return Expr("string", source, span, value, strings=(StringPart(value, span),) if value else ())
+
+    def check_directive(self, directive: Tree, open_directives: list[Token]) -> None:
+        """`%{ if }`, `%{ else }`, `%{ endif }`, `%{ for }`, `%{ endfor }` must
+        nest (hclsyntax parser_template.go); python-hcl2 reads each one alone."""
+        keyword = next(c for c in directive.children if isinstance(c, Token) and c.type in _DIRECTIVE_KEYWORDS)
+        name = str(keyword)
+        if name in ("if", "for"):
+            open_directives.append(keyword)
+            return
+        innermost = str(open_directives[-1]) if open_directives else None
+        if innermost in {"else": ("if",), "endif": ("if", "else"), "endfor": ("for",)}[name]:
+            if name == "else":
+                open_directives[-1] = keyword
+            else:
+                open_directives.pop()
+            return
+        self.fail(f"unexpected {name} directive: " + (f"the {innermost} directive before it is still open"
+                                                      if innermost else "no directive is open"), self.at(keyword))
 
     def heredoc(self, token: Token, trim: bool) -> Expr:
         """Spans and text found with find/rfind and regexes over the body, not
@@ -729,7 +824,7 @@ class _Walker:
                 funcs.append("provider::" + "::".join(names[1:]))
             for child in node.children:
                 if isinstance(child, Tree) and child.data == "arguments":
-                    self._collect(child, refs, funcs, strings)
+                    self.inside_brackets(child, refs, funcs, strings)
             return
         if data == "string":
             expr = self.string(node)
@@ -756,6 +851,22 @@ class _Walker:
                 if isinstance(child, Tree) and child.data not in ("identifier", "new_line_or_comment"):
                     self._collect(child, refs, funcs, strings)
             return
+        if data == "object":
+            self.check_separators(node)
+        elif data == "object_elem":
+            outer = self.newlines_end, self.statement_end
+            self.newlines_end, self.statement_end = True, _last_token(node)
+            for child in node.children:
+                if isinstance(child, Tree):
+                    self._collect(child, refs, funcs, strings)
+            self.newlines_end, self.statement_end = outer
+            return
+        elif self.newlines_end:
+            if data in _LINE_BREAK_NODES:
+                self.check_line_breaks(node)
+            elif data in _NEWLINES_IGNORED or data == "expr_term" and isinstance(node.children[0], Token):
+                self.inside_brackets(node, refs, funcs, strings)
+                return
         for child in node.children:
             if isinstance(child, Tree):
                 self._collect(child, refs, funcs, strings)

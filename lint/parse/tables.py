@@ -86,7 +86,10 @@ _TERMINAL_REWRITES = (
 # - the line of a heredoc's closing marker may end in blanks (`EOT␠␠`, `EOT\t`):
 #   HCL trims the whole line before comparing it with the marker;
 # - strip markers are allowed in interpolations of quoted strings
-#   (`"${~ var.x ~}"`, "Template Interpolations"), not only in directives.
+#   (`"${~ var.x ~}"`, "Template Interpolations"), not only in directives;
+# - newlines are whitespace inside an interpolation, the parentheses of a
+#   function call (`f(\n  x\n  ,\n)`) and a for expression (a newline before
+#   `=>`): "Functions and Function Calls", "For Expressions".
 _LANGUAGE_FIXES = (
     (r" | /\/\*(.|\n)*?(\*\/)/", ""),
     ("%ignore /[ \\t\\r]+/", "%ignore /[ \\t\\r]+/\nBLOCK_COMMENT: /\\/\\*[\\s\\S]*?\\*\\//\n%ignore BLOCK_COMMENT"),
@@ -95,7 +98,12 @@ _LANGUAGE_FIXES = (
     ("(?P<heredoc_trim>[a-zA-Z][a-zA-Z0-9._-]*)", r"(?P<heredoc_trim>[^\W\d][\w.-]*)"),
     (r"[^\S\n]*(?P=heredoc)\r?\n/", r"[^\S\n]*(?P=heredoc)[^\S\n]*\n/"),
     (r"[^\S\n]*(?P=heredoc_trim)\r?\n/", r"[^\S\n]*(?P=heredoc_trim)[^\S\n]*\n/"),
-    ("interpolation: INTERP_START expression RBRACE", "interpolation: INTERP_START STRIP_MARKER? expression STRIP_MARKER? RBRACE"),
+    ("interpolation: INTERP_START expression RBRACE",
+     "interpolation: INTERP_START STRIP_MARKER? new_line_or_comment? expression new_line_or_comment? STRIP_MARKER? RBRACE"),
+    ("arguments : (expression (new_line_or_comment? COMMA new_line_or_comment? expression)* (COMMA | ELLIPSIS)?",
+     "arguments : (expression (new_line_or_comment? COMMA new_line_or_comment? expression)* new_line_or_comment? "
+     "(COMMA | ELLIPSIS)?"),
+    ("new_line_or_comment? expression FOR_OBJECT_ARROW", "new_line_or_comment? expression new_line_or_comment? FOR_OBJECT_ARROW"),
 )
 
 
