@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
+from typing import Union
 
 from iacm_lint.model.backends import backend_blocks
 from iacm_lint.model.compat import own_declarations
 from iacm_lint.model.harness_config import heredoc_pipelines
-from iacm_lint.model.syntax import HclFile, Repo
-from iacm_lint.registry import Violation, rule
+from iacm_lint.model.syntax import HclFile, Repo, YamlFile
+from iacm_lint.registry import Context, Violation, rule
 
 
 @rule("IACM000", "parse-error", level="error", scope="repo", tags=("tool",),
       short="A Terraform, OpenTofu or pipeline file cannot be read or parsed")
-def parse_error(repo: Repo, ctx) -> Iterator[Violation]:
+def parse_error(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a `.tf`, `.tofu`, `.tf.json`, `.tfvars`, `.tfvars.json`,
@@ -54,7 +55,8 @@ def parse_error(repo: Repo, ctx) -> Iterator[Violation]:
     ```
     """
     unchecked = _unchecked_by_file(repo)
-    for parsed in (*repo.hcl_files, *repo.yaml_files):
+    parsed_files: list[Union[HclFile, YamlFile]] = [*repo.hcl_files, *repo.yaml_files]
+    for parsed in parsed_files:
         if parsed.error is not None and parsed.path not in repo.ignored_paths:
             message = f"cannot parse {parsed.path.rsplit('/', 1)[-1]}: {parsed.error.message}"
             if isinstance(parsed, HclFile):

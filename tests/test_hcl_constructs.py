@@ -51,7 +51,7 @@ CONSTRUCTS = [
     ("Identifiers", "a1 = 1\n", ACCEPTS, None),
     ("Identifiers", 'café = "x"\n', ACCEPTS, None),
     ("Identifiers", "a = { café = 1 }\n", ACCEPTS, None),
-    ("Identifiers", 'ресурс "a" {\n}\n', ACCEPTS, None),
+    ("Identifiers", '資源 "a" {\n}\n', ACCEPTS, None),
     ("Identifiers", "a = var.naïve\n", ACCEPTS, None),
     ("Identifiers", "1a = 1\n", REJECTS, "1:1: unexpected"),
     ("Identifiers", "-a = 1\n", REJECTS, "1:1: unexpected"),

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint.scan import discover
-from iacm_lint.parse import textio
-from iacm_lint.options import Options
 from iacm_lint.engine import run
+from iacm_lint.options import Options
+from iacm_lint.parse import textio
+from iacm_lint.scan import discover
 
 GOOD = 'resource "null_resource" "ok" {\n  triggers = { a = "b" }\n}\n'
 # the root has neither, so the IACM000 of a module file not read says where they were not looked for (issue 28)
@@ -35,7 +35,7 @@ def iacm000(result) -> list[str]:
     return [f"{f.span.path}:{f.span.line}:{f.span.col}: {f.message}" for f in result.findings if f.rule_id == "IACM000"]
 
 
-def scan(path, **options) -> "object":
+def scan(path, **options) -> object:
     options.setdefault("cache", False)
     result = run([str(path)], Options(**options))
     assert result.internal_errors == []
@@ -213,7 +213,8 @@ def test_fifty_megabyte_file_is_not_parsed_and_memory_stays_bounded(tmp_path):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert iacm000(result) == [f"huge.tf:1:1: cannot parse huge.tf: file too large (over 10 MB); not parsed{NOT_CHECKED}"]
+    assert iacm000(result) == [f"huge.tf:1:1: cannot parse huge.tf: file too large (over 10 MB); not parsed"
+                               f"{NOT_CHECKED}"]
     assert result.stats["unparsable"] == 1 and result.stats["checked"] == 1
     assert peak < 24 * 1024 * 1024, peak  # at most the 10 MB read window (+1 byte), never the 50 MB file
 
@@ -223,7 +224,8 @@ def test_max_file_size_is_configurable(tmp_path):
     result = scan(root, max_file_bytes=1024)
     assert iacm000(result) == [f"big.tf:1:1: cannot parse big.tf: file too large (over 1 KB); not parsed{NOT_CHECKED}"]
     out = cli("check", str(root), "--no-cache", "--select", "IACM000", "--max-file-size", "1KB", "--format", "gcc")
-    assert out.stdout == f"big.tf:1:1: error: cannot parse big.tf: file too large (over 1 KB); not parsed{NOT_CHECKED} [IACM000]\n"
+    assert out.stdout == (f"big.tf:1:1: error: cannot parse big.tf: file too large (over 1 KB); not parsed"
+                          f"{NOT_CHECKED} [IACM000]\n")
     assert out.returncode == 1
     bad = cli("check", str(root), "--max-file-size", "lots")
     assert bad.returncode == 2
@@ -258,7 +260,8 @@ def _deep_flow_yaml_finding() -> str:
     ("parens.tf", "locals {\n  x = " + "(" * DEEP + "1" + ")" * DEEP + "\n}\n",
      f"parens.tf:2:106: cannot parse parens.tf: nested more than 100 levels deep; not analysed{NOT_CHECKED}"),
     ("interpolations.tf", "locals {\n  x = " + '"${' * DEEP + "1" + '}"' * DEEP + "\n}\n",
-     f"interpolations.tf:2:305: cannot parse interpolations.tf: nested more than 100 levels deep; not analysed{NOT_CHECKED}"),
+     "interpolations.tf:2:305: cannot parse interpolations.tf: nested more than 100 levels deep; not analysed"
+     f"{NOT_CHECKED}"),
     ("lists.tf.json", '{"locals": {"x": ' + "[" * DEEP + "]" * DEEP + "}}",
      f"lists.tf.json:1:117: cannot parse lists.tf.json: nested more than 100 levels deep; not analysed{NOT_CHECKED}"),
     (".harness/deep.yaml", "pipeline:\n  x: " + "[" * DEEP + "]" * DEEP + "\n", _deep_flow_yaml_finding()),
@@ -287,8 +290,9 @@ def test_moderate_nesting_with_the_cache_on(tmp_path, monkeypatch, depth):
     })
     result = scan(root, cache=True)
     messages = sorted(m.split(": ", 1)[1] for m in iacm000(result))
-    assert messages == [f"cannot parse {n}: nested more than 100 levels deep; not analysed{NOT_CHECKED * (not n.endswith('.yaml'))}"
-                        for n in ("o.tf.json", "p.yaml", "t.tf")] or depth >= 400 and len(messages) == 3
+    assert messages == [f"cannot parse {n}: nested more than 100 levels deep; not analysed"
+                        f"{NOT_CHECKED * (not n.endswith('.yaml'))}"
+                        for n in ("o.tf.json", "p.yaml", "t.tf")] or (depth >= 400 and len(messages) == 3)
     assert result.stats["checked"] == 1
 
 
@@ -302,8 +306,8 @@ def test_deep_nesting_through_the_command_line(tmp_path):
     root = repo(tmp_path, {"main.tf": GOOD, "deep.tf": "locals {\n  x = " + "[" * 350 + "]" * 350 + "\n}\n"})
     out = cli("check", str(root), "--select", "IACM000", "--format", "gcc",
               cwd=tmp_path, timeout=120)
-    assert out.stdout == (f"deep.tf:2:106: error: cannot parse deep.tf: nested more than 100 levels deep; not analysed{NOT_CHECKED}"
-                          " [IACM000]\n")
+    assert out.stdout == ("deep.tf:2:106: error: cannot parse deep.tf: nested more than 100 levels deep; "
+                          f"not analysed{NOT_CHECKED} [IACM000]\n")
     assert out.returncode == 1 and "internal error" not in out.stderr
 
 
@@ -334,11 +338,12 @@ def test_nul_bytes_invalid_utf8_and_utf16(tmp_path):
     })
     result = scan(root)
     assert iacm000(result) == [
-        f"bom.tf:2:7: cannot parse bom.tf: unexpected '}}'{NOT_CHECKED}",  # the UTF-8 BOM alone is fine; columns count after it
+        # the UTF-8 BOM alone is fine; columns count after it
+        f"bom.tf:2:7: cannot parse bom.tf: unexpected '}}'{NOT_CHECKED}",
         f"latin1.tf:2:14: cannot parse latin1.tf: invalid UTF-8 byte 0xe9{NOT_CHECKED}",
         f"nul.tf:2:9: cannot parse nul.tf: file contains NUL bytes (binary content), not text{NOT_CHECKED}",
-        f"utf16.tf:1:1: cannot parse utf16.tf: file is UTF-16 encoded; Terraform and Harness read only UTF-8{NOT_CHECKED}",
-        f"utf16be.tf:1:1: cannot parse utf16be.tf: file is UTF-16 encoded; Terraform and Harness read only UTF-8{NOT_CHECKED}",
+        *(f"{name}:1:1: cannot parse {name}: file is UTF-16 encoded; Terraform and Harness read only UTF-8{NOT_CHECKED}"
+          for name in ("utf16.tf", "utf16be.tf")),
     ]
     assert result.stats["checked"] == 1 and result.stats["unparsable"] == 5
 
@@ -351,7 +356,8 @@ def test_crlf_and_mixed_line_endings(tmp_path):
     })
     result = scan(root)
     # python-hcl2's lexer reads "= 2" as string text here; the position is exact
-    assert iacm000(result) == ["broken_crlf.tf:3:7: cannot parse broken_crlf.tf: unexpected text; a backend block in it was not checked"]
+    assert iacm000(result) == ["broken_crlf.tf:3:7: cannot parse broken_crlf.tf: unexpected text; "
+                               "a backend block in it was not checked"]
     crlf = next(f for f in result.repo.hcl_files if f.path == "crlf.tf")
     attribute = crlf.blocks[0].attr("required_version")
     assert (attribute.expr.value, attribute.expr.span.line, attribute.expr.span.col) == (">= 1.6.0", 2, 22)

@@ -19,22 +19,35 @@ Quirks handled here and nowhere else:
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
-from lark import Token, Tree
+from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from ..model.syntax import (
+    NOT_LITERAL,
+    TF_JSON,
+    TFVARS_JSON,
+    Attribute,
+    Block,
+    Comment,
+    Expr,
+    HclFile,
+    ParseError,
+    Span,
+    StringPart,
+)
 from . import limits
 from .limits import MAX_NESTING, nesting_message, number_value, too_complex_message
-from .tf_json import parse_tf_json, template_references
-from ..model.syntax import (
-    NOT_LITERAL, TF_JSON, TFVARS_JSON, Attribute, Block, Comment, Expr, HclFile, ParseError, Span, StringPart,
+from .salvage import Layout, layout
+from .tables import (
+    block_comments,
+    parser as _parser,  # python-hcl2's grammar, its tables shipped in the package
 )
 from .textio import line_starts
-from .salvage import layout
-from .tables import block_comments
-from .tables import parser as _parser  # python-hcl2's grammar, its tables shipped in the package
+from .tf_json import parse_tf_json, template_references
 
 
 def parse_hcl(text: str, path: str, kind: str) -> HclFile:
@@ -49,7 +62,7 @@ def parse_hcl(text: str, path: str, kind: str) -> HclFile:
     return _salvage(text, path, kind, parsed)
 
 
-def _read(text: str, path: str, kind: str):
+def _read(text: str, path: str, kind: str) -> Union[HclFile, UnexpectedInput]:
     """The HclFile of `text`, or the UnexpectedInput it fails with."""
     del block_comments[:]
     try:
@@ -88,11 +101,11 @@ def _parse_tree(source: str) -> Tree:
     return _parse_counting(parser, source, budget)
 
 
-def _parse_counting(parser, source: str, limit: int) -> Tree:
+def _parse_counting(parser: Lark, source: str, limit: int) -> Tree:
     """`parser.parse(source)` fed token by token, stopping after `limit` tokens."""
     interactive = parser.parse_interactive(source)
     token = None
-    for count, token in enumerate(interactive.iter_parse(), 1):
+    for count, token in enumerate(interactive.iter_parse(), 1):  # noqa: B007 - the last one is fed below
         if count > limit:
             raise _TooComplex
     return interactive.feed_eof(token)
@@ -113,7 +126,8 @@ def _too_deep_error(tree: Tree, path: str) -> ParseError:
             if node.type in _OPENERS:
                 depth += 1
                 if depth > MAX_NESTING:
-                    return ParseError(nesting_message(), Span(path, node.line, node.column, node.end_line, node.end_column))
+                    return ParseError(nesting_message(),  # lark's positions: see _Node
+                                      Span(path, node.line, node.column, node.end_line, node.end_column))  # type: ignore[arg-type]
             elif node.type in _CLOSERS:
                 depth -= 1
         else:
@@ -152,12 +166,13 @@ def _salvage(text: str, path: str, kind: str, failure: UnexpectedInput) -> HclFi
     starts = line_starts(text)
     error = _culprit(text, path, found, bounds, read, starts) or _syntax_error(failure, text, path)
     if any(read):
-        blanked = "".join(text[bounds[i]:bounds[i + 1]] if ok else _NOT_A_LINE.sub(_blank, text[bounds[i]:bounds[i + 1]])
+        blanked = "".join(text[bounds[i]:bounds[i + 1]] if ok
+                          else _NOT_A_LINE.sub(_blank, text[bounds[i]:bounds[i + 1]])
                           for i, ok in enumerate(read))
         model = _read(blanked, path, kind)
         if isinstance(model, HclFile) and (model.blocks or model.attributes):
             unread = tuple(_unread_part(text, path, start, end, starts) for start, end in _runs(bounds, read))
-            return HclFile(path, kind, model.blocks, model.attributes, model.comments, error, unread)
+            return HclFile(path, kind, model.blocks, model.attributes, model.comments, error, unread=unread)
     return HclFile(path, kind, error=error, unread=(_unread_part(text, path, 0, len(text), starts),))
 
 
@@ -202,8 +217,8 @@ def _parses(piece: str) -> bool:
     return True
 
 
-def _culprit(text: str, path: str, found, bounds: list[int], read: list[Optional[bool]],
-             starts) -> Optional[ParseError]:
+def _culprit(text: str, path: str, found: Layout, bounds: list[int], read: list[Optional[bool]],
+             starts: array) -> Optional[ParseError]:
     """The first of: the scanner's problems, and the syntax error of the first
     piece that fails on its own, placed in the whole file."""
     candidates = []
@@ -239,7 +254,7 @@ def _runs(bounds: list[int], read: list[Optional[bool]]) -> list[tuple[int, int]
     return runs
 
 
-def _unread_part(text: str, path: str, start: int, end: int, starts) -> StringPart:
+def _unread_part(text: str, path: str, start: int, end: int, starts: array) -> StringPart:
     """`text[start:end]` (from a line start), without the blank lines that end it, with its span."""
     part = text[start:end].rstrip()
     line, col = _line_col(starts, start)
@@ -249,7 +264,7 @@ def _unread_part(text: str, path: str, start: int, end: int, starts) -> StringPa
     return StringPart(part, Span(path, line, col, end_line, end_col))
 
 
-def _line_col(starts, offset: int) -> tuple[int, int]:
+def _line_col(starts: array, offset: int) -> tuple[int, int]:
     line = bisect_right(starts, offset)
     return line, offset - starts[line - 1] + 1
 
@@ -265,10 +280,11 @@ _TOKEN_NAMES = {
 
 def _syntax_error(exc: UnexpectedInput, text: str, path: str) -> ParseError:
     line, col = getattr(exc, "line", -1), getattr(exc, "column", -1)
-    if isinstance(exc, UnexpectedToken) and exc.token.type == "$END" or isinstance(exc, UnexpectedEOF) or line < 1:
+    if (isinstance(exc, UnexpectedToken) and exc.token.type == "$END") or isinstance(exc, UnexpectedEOF) or line < 1:
         lines = text.split("\n")
         line, col = len(lines), len(lines[-1]) + 1
-        return ParseError("unexpected end of file (unclosed block, bracket or string?)", Span(path, line, col, line, col))
+        return ParseError("unexpected end of file (unclosed block, bracket or string?)",
+                          Span(path, line, col, line, col))
     if isinstance(exc, UnexpectedCharacters):
         char = exc.char
         shown = repr(char) if char.isprintable() and char != "'" else f"U+{ord(char):04X}"
@@ -307,7 +323,13 @@ def _describe_token(token_type: str, value: str) -> str:
 # ---- tree walk --------------------------------------------------------------
 
 
-def _first_token(node) -> Optional[Token]:
+# A node of python-hcl2's lark tree. lark types a token's positions (line,
+# column, ...) Optional, for tokens made by hand; its lexer always sets them,
+# so the walker reads them as ints (the `type: ignore[arg-type]`s).
+_Node = Union[Tree, Token]
+
+
+def _first_token(node: _Node) -> Optional[Token]:
     """The first token under `node` (None for an empty subtree, e.g. `{}`'s body)."""
     current = node
     while not isinstance(current, Token):  # the leftmost path, unless it meets an empty subtree
@@ -317,7 +339,7 @@ def _first_token(node) -> Optional[Token]:
     return current
 
 
-def _last_token(node) -> Optional[Token]:
+def _last_token(node: _Node) -> Optional[Token]:
     current = node
     while not isinstance(current, Token):
         if not current.children:
@@ -326,7 +348,7 @@ def _last_token(node) -> Optional[Token]:
     return current
 
 
-def _search_first(node) -> Optional[Token]:
+def _search_first(node: _Node) -> Optional[Token]:
     if isinstance(node, Token):
         return node
     for child in node.children:
@@ -336,7 +358,7 @@ def _search_first(node) -> Optional[Token]:
     return None
 
 
-def _search_last(node) -> Optional[Token]:
+def _search_last(node: _Node) -> Optional[Token]:
     if isinstance(node, Token):
         return node
     for child in reversed(node.children):
@@ -408,7 +430,7 @@ def _negated(number: Any) -> Any:
 
 
 class _Walker:
-    __slots__ = ("path", "text", "comments", "errors", "newlines_end", "statement_end")
+    __slots__ = ("comments", "errors", "newlines_end", "path", "statement_end", "text")
 
     def __init__(self, path: str, text: str):
         self.path = path
@@ -428,28 +450,33 @@ class _Walker:
         """The first error in the file (IACM000 reports one per file)."""
         return min(self.errors, key=lambda e: (e.span.line, e.span.col)) if self.errors else None
 
-    def at(self, token: Token) -> Span:
-        """A one-character span at `token`'s first character."""
-        return Span(self.path, token.line, token.column, token.line, token.column + 1)
+    def at(self, node: Optional[_Node]) -> Span:
+        """A one-character span at the first character of `node`."""
+        assert node is not None  # what the parser made holds tokens
+        start = self.span(node)
+        return Span(self.path, start.line, start.col, start.line, start.col + 1)
 
     # spans ---------------------------------------------------------------
-    def span(self, node) -> Span:
+    def span(self, node: _Node) -> Span:
         if isinstance(node, Token):
-            return Span(self.path, node.line, node.column, node.end_line, node.end_column)
+            return Span(self.path, node.line, node.column, node.end_line, node.end_column)  # type: ignore[arg-type]
         first, last = _first_token(node), _last_token(node)
-        return Span(self.path, first.line, first.column, last.end_line, last.end_column)
+        assert first is not None and last is not None  # a node with a span holds tokens
+        return Span(self.path, first.line, first.column, last.end_line, last.end_column)  # type: ignore[arg-type]
 
-    def span_between(self, first, last) -> Span:
+    def span_between(self, first: _Node, last: _Node) -> Span:
         a, b = self.span(first), self.span(last)
         return Span(self.path, a.line, a.col, b.end_line, b.end_col)
 
-    def source(self, node) -> str:
+    def source(self, node: _Node) -> str:
         if isinstance(node, Token):
             return self.text[node.start_pos:node.end_pos]
-        return self.text[_first_token(node).start_pos:_last_token(node).end_pos]
+        first, last = _first_token(node), _last_token(node)
+        assert first is not None and last is not None  # a node with source text holds tokens
+        return self.text[first.start_pos:last.end_pos]
 
     # structure -----------------------------------------------------------
-    def body(self, body: Tree, closing: Optional[Token] = None) -> tuple[tuple[Attribute, ...], tuple[Block, ...]]:
+    def body(self, body: Tree, closing: Optional[_Node] = None) -> tuple[tuple[Attribute, ...], tuple[Block, ...]]:
         """A body's attributes and blocks; `closing` is the brace that ends a
         block's body (None for the file's). Reports what python-hcl2's grammar
         lets pass and HCL does not (parser.go): an argument set twice, and
@@ -480,24 +507,24 @@ class _Walker:
             else:
                 blocks.append(self.block(child))
             unended = None if _ends_with_newline(child) else child
-        if one_line:
+        if one_line and closing is not None:
             self.check_one_line_body(children, unended, closing)
         elif unended is not None and closing is not None:
             self.missing_newline(unended, closing)
         return tuple(attributes), tuple(blocks)
 
-    def missing_newline(self, item: Tree, after: Token) -> None:
+    def missing_newline(self, item: Tree, after: Optional[_Node]) -> None:
         what = "an argument" if item.data == "attribute" else "a block definition"
         self.fail(f"missing newline after {what[what.index(' ') + 1:]}: {what} must end with a newline", self.at(after))
 
-    def check_one_line_body(self, children: list, unended: Optional[Tree], closing: Token) -> None:
+    def check_one_line_body(self, children: list[Tree], unended: Optional[Tree], closing: _Node) -> None:
         """`name { argument = value }`: one argument, closed on its line."""
         first = children[0]
         if first.data == "block":
             self.fail("argument definition required: a one-line block holds a single argument; "
-                      "put a nested block on a line of its own", self.span(_first_token(first)))
+                      "put a nested block on a line of its own", self.span(first.children[0]))
         elif len(children) > 1 or unended is None:
-            after = _first_token(children[1]) if len(children) > 1 else closing
+            after = children[1] if len(children) > 1 else closing
             self.fail("invalid single-argument block definition: a one-line block must be closed on the same "
                       "line, right after its argument", self.at(after))
 
@@ -505,19 +532,22 @@ class _Walker:
         for token in node.children:
             value = self.source(token)
             if value[:1] in ("#", "/"):
+                start = self.span(token)
                 stripped = value.rstrip("\r\n")
-                end_line = token.line + stripped.count("\n")
-                end_col = (len(stripped) - stripped.rfind("\n")) if "\n" in stripped else token.column + len(stripped)
-                self.comments.append(Comment(stripped.rstrip("\r"), Span(self.path, token.line, token.column, end_line, end_col)))
+                end_line = start.line + stripped.count("\n")
+                end_col = (len(stripped) - stripped.rfind("\n")) if "\n" in stripped else start.col + len(stripped)
+                self.comments.append(Comment(stripped.rstrip("\r"),
+                                             Span(self.path, start.line, start.col, end_line, end_col)))
 
     def attribute(self, node: Tree) -> Attribute:
         name_node, expression = node.children[0], node.children[-1]
         name = self.name_of(name_node)
         expr = self.statement(expression)
         name_span = self.span(name_node)
-        return Attribute(name, name_span, expr, Span(self.path, name_span.line, name_span.col, expr.span.end_line, expr.span.end_col))
+        return Attribute(name, name_span, expr,
+                         Span(self.path, name_span.line, name_span.col, expr.span.end_line, expr.span.end_col))
 
-    def statement(self, node) -> Expr:
+    def statement(self, node: _Node) -> Expr:
         """`expr(node)` for an argument's or an object element's value, where
         a newline outside brackets would end it (hclsyntax's peeker includes
         newlines there)."""
@@ -528,7 +558,7 @@ class _Walker:
         finally:
             self.newlines_end, self.statement_end = outer
 
-    def inside_brackets(self, node, refs: list, funcs: list, strings: list) -> None:
+    def inside_brackets(self, node: Tree, refs: list[str], funcs: list[str], strings: list[StringPart]) -> None:
         """`_collect` over the children of `node`, whose newlines are whitespace."""
         outer = self.newlines_end
         self.newlines_end = False
@@ -552,7 +582,7 @@ class _Walker:
                     self.line_break(child.children[0], at_operator=False)
             elif child.data == "binary_operator":
                 operator = child.children[0]
-                if "\n" in operator.value:
+                if isinstance(operator, Token) and "\n" in operator:
                     self.line_break(operator, at_operator=True)
 
     def check_separators(self, node: Tree) -> None:
@@ -566,10 +596,10 @@ class _Walker:
             elif elem.data == "object_elem":
                 if not separated:
                     self.fail("missing attribute separator: expected a newline or comma before the next element",
-                              self.at(_first_token(elem)))
+                              self.at(elem))
                 separated = _ends_with_newline(elem)
 
-    def line_break(self, token: Token, at_operator: bool) -> None:
+    def line_break(self, token: _Node, at_operator: bool) -> None:
         what = "line starts with an operator" if at_operator else "expression split over lines"
         self.fail(f"{what} outside brackets: a newline ends the argument there; wrap the expression in "
                   "parentheses to split it over lines", self.at(token))
@@ -601,7 +631,7 @@ class _Walker:
             label_spans=tuple(self.span(n) for n in label_nodes),
         )
 
-    def name_of(self, node) -> str:
+    def name_of(self, node: _Node) -> str:
         if isinstance(node, Token):
             return str(node)
         if node.data == "string":
@@ -622,7 +652,7 @@ class _Walker:
                 pieces.append(_unescape(str(inner)))
             else:
                 self.fail('invalid string literal: a label cannot hold a template sequence; write "$${" or "%%{" '
-                          "for a literal one", self.span(_first_token(inner)))
+                          "for a literal one", self.span(inner.children[0]))
         return "".join(pieces)
 
     def check_quoted(self, token: Token) -> None:
@@ -630,28 +660,29 @@ class _Walker:
         checks them (hclsyntax ParseStringLiteralToken); python-hcl2 takes
         any backslash sequence, and newlines."""
         raw = self.source(token)
+        start = self.span(token)
         if "\n" in raw:  # at the end of the line where the string should have been closed
-            column = token.column + raw.index("\n")
+            column = start.col + raw.index("\n")
             self.fail('invalid multi-line string: a quoted string cannot span lines; write "\\n" or use a heredoc',
-                      Span(self.path, token.line, column, token.line, column + 1))
+                      Span(self.path, start.line, column, start.line, column + 1))
         if "\\" not in raw:
             return
         for match in _ESCAPE_RE.finditer(raw):
             problem = _escape_problem(match.group(1))
             if problem:
                 offset = match.start()
-                line = token.line + raw.count("\n", 0, offset)
-                column = offset - raw.rfind("\n", 0, offset) if line != token.line else token.column + offset
+                line = start.line + raw.count("\n", 0, offset)
+                column = offset - raw.rfind("\n", 0, offset) if line != start.line else start.col + offset
                 self.fail(problem, Span(self.path, line, column, line, column + len(match.group())))
                 return
 
     def block_comment(self, token: Token) -> Comment:
         """The Comment of an inline comment token the lexer set aside (tables.block_comments)."""
         text = self.text[token.start_pos:token.end_pos]
-        return Comment(text, Span(self.path, token.line, token.column, token.end_line, token.end_column))
+        return Comment(text, self.span(token))
 
     # expressions ---------------------------------------------------------
-    def expr(self, node) -> Expr:
+    def expr(self, node: _Node) -> Expr:
         """An Expr for any expression node; collections keep their elements."""
         while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:
             node = node.children[0]
@@ -668,10 +699,12 @@ class _Walker:
             return Expr("number", raw, span, number_value(raw))
         if data == "literal_value":
             raw = str(node.children[0])
-            return Expr("null" if raw == "null" else "bool", raw, span, {"true": True, "false": False, "null": None}[raw])
+            return Expr("null" if raw == "null" else "bool", raw, span,
+                        {"true": True, "false": False, "null": None}[raw])
         if data == "tuple":
             outer, self.newlines_end = self.newlines_end, False
-            items = tuple(self.expr(c) for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment")
+            items = tuple(self.expr(c) for c in node.children
+                          if isinstance(c, Tree) and c.data != "new_line_or_comment")
             self.newlines_end = outer
             self._comments_in(node)
             return Expr.collection("tuple", self.source(node), span, items)
@@ -743,12 +776,14 @@ class _Walker:
                     self.check_directive(inner, directives)
                 self.inside_brackets(inner, refs, funcs, parts)
         for keyword in directives:
-            self.fail(f"unexpected end of template: the {keyword} directive has no end{'for' if keyword == 'for' else 'if'}",
+            closer = "endfor" if keyword == "for" else "endif"
+            self.fail(f"unexpected end of template: the {keyword} directive has no {closer}",
                       self.at(keyword))
         span = self.span(node)
         source = self.source(node)
         if templated:
-            return Expr("template", source, span, NOT_LITERAL, tuple(dict.fromkeys(refs)), tuple(dict.fromkeys(funcs)), tuple(parts))
+            return Expr("template", source, span, NOT_LITERAL, tuple(dict.fromkeys(refs)), tuple(dict.fromkeys(funcs)),
+                        tuple(parts))
         value = "".join(pieces)
         return Expr("string", source, span, value, strings=(StringPart(value, span),) if value else ())
 
@@ -770,31 +805,32 @@ class _Walker:
         self.fail(f"unexpected {name} directive: " + (f"the {innermost} directive before it is still open"
                                                       if innermost else "no directive is open"), self.at(keyword))
 
-    def heredoc(self, token: Token, trim: bool) -> Expr:
+    def heredoc(self, token: _Node, trim: bool) -> Expr:
         """Spans and text found with find/rfind and regexes over the body, not
         lists of its lines (~30 bytes a line: a heredoc of blank lines cost
         ten times its size)."""
         raw = self.source(token)
+        start = self.span(token)
         source = raw.rstrip()  # the newline after the closing marker, and blanks before it
         header_end = source.find("\n")  # the token holds the header line and the marker line at least
         marker_start = source.rfind("\n") + 1
-        end_line = token.line + source.count("\n")
-        span = Span(self.path, token.line, token.column, end_line, len(source) - marker_start + 1)
+        end_line = start.line + source.count("\n")
+        span = Span(self.path, start.line, start.col, end_line, len(source) - marker_start + 1)
         body = _CRS_BEFORE_NEWLINE.sub("\n", source[header_end + 1:marker_start])  # each line's trailing CRs dropped
         if trim and body:
             cut = min((len(m.group()) for m in _INDENT_OF_TEXT_LINE.finditer(body)), default=0)
             if cut:
                 body = re.sub(f"(?m)^.{{0,{cut}}}", "", body)
-        strings = ()
+        strings: tuple[StringPart, ...] = ()
         if marker_start > header_end + 1:  # at least one body line
             last_line = source[source.rfind("\n", 0, marker_start - 1) + 1:marker_start - 1].rstrip("\r")
-            strings = (StringPart(body, Span(self.path, token.line + 1, 1, end_line - 1, len(last_line) + 1)),)
+            strings = (StringPart(body, Span(self.path, start.line + 1, 1, end_line - 1, len(last_line) + 1)),)
         if _HEREDOC_INTERP_RE.search(body):
             refs = template_references(body)
             return Expr("heredoc", source, span, NOT_LITERAL, refs, (), strings)
         return Expr("heredoc", source, span, body.replace("$${", "${").replace("%%{", "%{"), strings=strings)
 
-    def _opaque(self, node, kind: str, span: Optional[Span] = None) -> Expr:
+    def _opaque(self, node: _Node, kind: str, span: Optional[Span] = None) -> Expr:
         refs: list[str] = []
         funcs: list[str] = []
         strings: list[StringPart] = []
@@ -802,7 +838,7 @@ class _Walker:
         return Expr(kind, self.source(node), span or self.span(node), NOT_LITERAL, tuple(dict.fromkeys(refs)),
                     tuple(dict.fromkeys(funcs)), tuple(strings))
 
-    def _collect(self, node, refs: list, funcs: list, strings: list) -> None:
+    def _collect(self, node: _Node, refs: list[str], funcs: list[str], strings: list[StringPart]) -> None:
         """References, function names and literal strings anywhere under node."""
         if isinstance(node, Token):
             return
@@ -864,7 +900,7 @@ class _Walker:
         elif self.newlines_end:
             if data in _LINE_BREAK_NODES:
                 self.check_line_breaks(node)
-            elif data in _NEWLINES_IGNORED or data == "expr_term" and isinstance(node.children[0], Token):
+            elif data in _NEWLINES_IGNORED or (data == "expr_term" and isinstance(node.children[0], Token)):
                 self.inside_brackets(node, refs, funcs, strings)
                 return
         for child in node.children:
@@ -914,10 +950,9 @@ class _Walker:
             base = base.children[0]
         index = node.children[1].children[1]
         if isinstance(base, Tree) and base.data in ("int_lit", "float_lit"):
-            number = base.children[0]
             self.fail("invalid number literal: an address, CIDR block or version such as 10.0.0.0/16 must be quoted",
-                      Span(self.path, number.line, number.column, index.end_line, index.end_column))
-        elif _LEGACY_CHAIN.match(self.text, index.end_pos):
+                      self.span_between(base, index))
+        elif isinstance(index, Token) and _LEGACY_CHAIN.match(self.text, index.end_pos):  # type: ignore[arg-type]
             self.fail(f"invalid legacy index syntax: .{index}.N reads as a number; write [{index}][N] instead",
                       self.at(index))
 

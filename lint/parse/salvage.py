@@ -114,7 +114,8 @@ def _after_heredoc(text: str, opener: re.Match, found: Layout) -> int:
     marker = opener.group("marker")
     close = re.compile(rf"^[^\S\n]*{re.escape(marker)}[^\S\n]*$", re.MULTILINE).search(text, opener.end())
     if close is None:
-        found.problems.append((opener.start(), opener.end("marker") - opener.start(), f"heredoc {marker} is never closed"))
+        found.problems.append((opener.start(), opener.end("marker") - opener.start(),
+                               f"heredoc {marker} is never closed"))
         return opener.end() - 1  # its newline: the next line may be a cut
     return close.end()
 
