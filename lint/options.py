@@ -27,4 +27,5 @@ class Options:
     baseline: Optional[str] = None  # baseline file: findings recorded in it get baseline_state "unchanged"
     progress: Optional[Callable[[int, int], None]] = None  # (files parsed, files to parse), for the CLI's progress bar
     config_file: Optional[str] = None  # the config file these options came from (its bytes decide exclude/per-file-ignores)
+    revision: bool = False  # ask git for HEAD's commit and branch (Repo.git_commit/git_branch: the report's header)
     result_cache: bool = False  # answer an unchanged scan from engine/resultcache.py (needs `cache`); the Result's repo is then a stub

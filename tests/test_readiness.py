@@ -10,6 +10,8 @@ import shutil
 import struct
 import subprocess
 import zlib
+from dataclasses import replace
+from datetime import datetime, timezone
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -44,7 +46,11 @@ def md_snapshot(snapshot):
 
 
 def model(name: str, **kwargs) -> readiness.Readiness:
-    return readiness.build(run([str(EXAMPLES / name)], Options(jobs=1)), tool_version=VERSION, **kwargs)
+    """The report of an example, with the revision of a scan outside git: the
+    examples lie in this repository, whose remote, commit and directory
+    differ from one checkout to the next (the header has tests of its own)."""
+    report = readiness.build(run([str(EXAMPLES / name)], Options(jobs=1)), tool_version=VERSION, **kwargs)
+    return replace(report, revision=readiness.Revision())
 
 
 def verdicts(report: readiness.Readiness) -> dict[str, str]:
@@ -84,7 +90,7 @@ def test_backend_summary_and_versions():
     assert backend == readiness.BackendSummary(
         type="s3", location="bucket = acme-platform-tfstate, region = us-east-1",
         key="key = network/prod/terraform.tfstate", locking="dynamodb_table = acme-platform-tf-locks",
-        encryption="encrypt = true", configured_in=("backends.tf:5",), label='backend "s3"')
+        encryption="encrypt = true", configured_in=("backends.tf:5",), label='backend "s3"', lock_mode="optional")
     blocked = {r.directory: r for r in model("report-blocked").roots}
     assert blocked["app"].backends[0].locking == "none"
     assert blocked["network"].backends[0].locking == "built in"
@@ -189,12 +195,14 @@ def test_markdown_report(example, md_snapshot):
 
 
 def test_cli_report_markdown_and_html(tmp_path):
-    runner = CliRunner()
+    runner = CliRunner(env={"SOURCE_DATE_EPOCH": "1700000000"})
     path = str(EXAMPLES / "report-blocked")
     result = runner.invoke(main, ["report", path])
     assert result.exit_code == 0, result.output
-    expected = report_md.render(readiness.build(run([path], Options(jobs=1))))
+    scanned_at = datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)
+    expected = report_md.render(readiness.build(run([path], Options(jobs=1, revision=True)), scanned_at=scanned_at))
     assert result.output == expected
+    assert "**Scanned:** 2023-11-14 22:13:20 UTC" in result.output
     target = tmp_path / "readiness.html"
     result = runner.invoke(main, ["report", path, "--format", "html", "-o", str(target)])
     assert result.exit_code == 0, result.output

@@ -19,18 +19,33 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .model import BLOCKED, CATEGORIES, LEVEL_RANK, LEVELS, NEEDS_WORK, READY, Item, Readiness
+from .model import (
+    BLOCKED, CATEGORIES, FAIL, LEVEL_RANK, LEVELS, NEEDS_WORK, NOT_APPLICABLE, PASS, READY, STATUS_MEANINGS,
+    STATUS_TEXT, STATUSES, UNVERIFIED, WARN, Item, Readiness,
+)
 from .. import plural
 from ...sanitise import printable
 
 LEVEL_COLORS = {"error": "#c62828", "warning": "#ef6c00", "note": "#1565c0"}
 VERDICT_CLASSES = {READY: "ready", NEEDS_WORK: "needs-work", BLOCKED: "blocked"}
+STATUS_CLASSES = {PASS: "pass", WARN: "warn", FAIL: "fail", UNVERIFIED: "unverified", NOT_APPLICABLE: "n-a"}
+STATUS_MARKS = {PASS: "✔", WARN: "⚠", FAIL: "✘", UNVERIFIED: "?", NOT_APPLICABLE: "–"}
 REPOSITORY = "(repository)"
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+def breakable(value: str):
+    """A path or identifier for the page: printable, escaped, with a line
+    break opportunity (`<wbr>`) after each `/` and `_`, so that a long one
+    wraps between its parts before CSS breaks it anywhere (`.path`)."""
+    from markupsafe import Markup, escape
+
+    return Markup(re.sub(r"([/_])", r"\1<wbr>", str(escape(printable(value)))))
 
 
 def _shown(value):
@@ -54,6 +69,7 @@ def _environment():
         finalize=_shown,
     )
     environment.filters["plural"] = plural
+    environment.filters["breakable"] = breakable
     return environment
 
 
@@ -89,6 +105,11 @@ def render(report: Readiness) -> str:
         categories=[label for _, label in CATEGORIES],
         levels=LEVELS,
         verdict_classes=VERDICT_CLASSES,
+        statuses=STATUSES,
+        status_classes=STATUS_CLASSES,
+        status_marks=STATUS_MARKS,
+        status_text=STATUS_TEXT,
+        status_meanings=STATUS_MEANINGS,
         repository=REPOSITORY,
     )
 
