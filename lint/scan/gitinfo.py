@@ -133,10 +133,33 @@ def _hosted_remotes(toplevel: Optional[str]) -> list[tuple[str, str]]:
     remotes = []
     for section in parser.sections():
         if section.lower().startswith("remote ") and parser.has_option(section, "url"):
-            url = parser.get(section, "url").strip()
+            url = _config_value(parser.get(section, "url"))
             if _is_hosted(url):
                 remotes.append((section[len("remote "):].strip().strip('"'), url))
     return remotes
+
+
+def _config_value(raw: str) -> str:
+    """A git config value as git reads it: `"…"` quoting removed, backslash
+    escapes decoded, an unquoted `#` or `;` starting a comment (git writes a
+    URL holding `#` in quotes)."""
+    out: list[str] = []
+    quoted = False
+    index = 0
+    while index < len(raw):
+        char = raw[index]
+        if char == "\\" and index + 1 < len(raw):
+            out.append({"n": "\n", "t": "\t", "b": "\b"}.get(raw[index + 1], raw[index + 1]))
+            index += 2
+            continue
+        if char == '"':
+            quoted = not quoted
+        elif char in "#;" and not quoted:
+            break
+        else:
+            out.append(char)
+        index += 1
+    return "".join(out).strip()
 
 
 def display_remote(toplevel: Optional[str]) -> str:
