@@ -13,6 +13,7 @@ reading from its file descriptor 3 and writing to 4).
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -21,7 +22,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from typing import Any, Optional
+from typing import Any
 
 CHROMIUM = shutil.which("chromium")
 TIMEOUT_SECONDS = 60
@@ -71,32 +72,28 @@ class Browser:
         self._next_id = 0
         self.events: list[dict] = []
 
-    def __enter__(self) -> "Browser":
+    def __enter__(self) -> Browser:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError, RuntimeError, TimeoutError):
             self.send("Browser.close")
-        except (OSError, RuntimeError, TimeoutError):
-            pass
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
         for fd in (self._write_fd, self._read_fd):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         self.profile.cleanup()
 
     # ---- the protocol ----------------------------------------------------------
 
-    def send(self, method: str, session: Optional[str] = None, **params: Any) -> dict:
+    def send(self, method: str, session: str | None = None, **params: Any) -> dict:
         self._next_id += 1
         message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params}
         if session:
@@ -137,7 +134,7 @@ class Browser:
 
     # ---- pages -----------------------------------------------------------------
 
-    def open(self, url: str, width: int = 1400, height: int = 900, media: str = "") -> "Page":
+    def open(self, url: str, width: int = 1400, height: int = 900, media: str = "") -> Page:
         target = self.send("Target.createTarget", url="about:blank")["targetId"]
         session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         page = Page(self, session)

@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from chromium import Browser
 from gitrepo import write
 from iacm_lint.engine import run
@@ -55,7 +54,8 @@ OVERFLOWING = r"""
     const parent = el.parentElement.getBoundingClientRect();
     const name = el.tagName + (el.id ? '#' + el.id : '') + ' "' + el.textContent.trim().slice(0, 40) + '"';
     if (box.right > parent.right + 1 || box.left < parent.left - 1) {
-      out.push(name + ' sticks out of its parent by ' + Math.round(Math.max(box.right - parent.right, parent.left - box.left)) + ' px');
+      const by = Math.round(Math.max(box.right - parent.right, parent.left - box.left));
+      out.push(name + ' sticks out of its parent by ' + by + ' px');
     } else if (getComputedStyle(el).display !== 'inline' && el.clientWidth && el.scrollWidth > el.clientWidth + 1) {
       out.push(name + ' scrolls ' + (el.scrollWidth - el.clientWidth) + ' px sideways');
     }
@@ -187,7 +187,8 @@ def test_findings_sort_from_the_keyboard(browser, pages):
 
 def test_ready_roots_are_folded_and_open_from_the_keyboard_or_a_link(browser, pages):
     page = browser.open(pages["blocked"], width=1400)
-    folded = "Array.from(document.querySelectorAll('details.root')).map(d => [d.querySelector('code').textContent, d.open])"
+    folded = ("Array.from(document.querySelectorAll('details.root'))"
+              ".map(d => [d.querySelector('code').textContent, d.open])")
     assert page.evaluate(folded) == [["app", True], ["harness", True], ["network", False]]
     shown = "document.querySelector('#root-3 dl.facts').checkVisibility()"
     assert page.evaluate(shown) is False

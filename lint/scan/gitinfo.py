@@ -52,6 +52,7 @@ is re-included inside an excluded directory).
 from __future__ import annotations
 
 import configparser
+import contextlib
 import hashlib
 import os
 import re
@@ -202,10 +203,8 @@ def head_revision(toplevel: Optional[str], notes: Optional[list[str]] = None) ->
     except GitError as error:
         if notes is not None:
             notes.append(f"git: no commit at HEAD in {toplevel} ({error})")
-    try:
+    with contextlib.suppress(GitError):  # a detached HEAD (CI checks out commits): no branch, not an error
         branch = text_path(run_git(["symbolic-ref", "--short", "--quiet", "HEAD"], work_tree=toplevel).strip())
-    except GitError:
-        pass  # a detached HEAD (CI checks out commits): no branch, not an error
     return commit, branch
 
 

@@ -22,6 +22,7 @@ import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from .model import (
@@ -31,6 +32,9 @@ from .model import (
 from .. import plural
 from ...sanitise import printable
 
+if TYPE_CHECKING:
+    from markupsafe import Markup
+
 LEVEL_COLORS = {"error": "#c62828", "warning": "#ef6c00", "note": "#1565c0"}
 VERDICT_CLASSES = {READY: "ready", NEEDS_WORK: "needs-work", BLOCKED: "blocked"}
 STATUS_CLASSES = {PASS: "pass", WARN: "warn", FAIL: "fail", UNVERIFIED: "unverified", NOT_APPLICABLE: "n-a"}
@@ -39,13 +43,14 @@ REPOSITORY = "(repository)"
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def breakable(value: str):
-    """A path or identifier for the page: printable, escaped, with a line
-    break opportunity (`<wbr>`) after each `/` and `_`, so that a long one
-    wraps between its parts before CSS breaks it anywhere (`.path`)."""
-    from markupsafe import Markup, escape
+def breakable(value: str) -> Markup:
+    """A path, identifier or message for the page: printable, escaped, with a
+    line break opportunity (`<wbr>`) after each `/` and `_`, so that a long
+    one wraps between its parts, not inside a word (and a path in `.path`
+    breaks anywhere only where a part is longer than its line)."""
+    from markupsafe import Markup
 
-    return Markup(re.sub(r"([/_])", r"\1<wbr>", str(escape(printable(value)))))
+    return Markup(re.sub(r"([/_])", r"\1<wbr>", str(Markup.escape(printable(value)))))
 
 
 def _shown(value):

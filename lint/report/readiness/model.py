@@ -327,8 +327,8 @@ def _revision(result: Any, repo: Any, scanned_at: Optional[datetime]) -> Revisio
     if toplevel:
         relative = os.path.relpath(os.path.abspath(str(result.root)), toplevel).replace(os.sep, "/")
         directory = "" if relative == "." or relative.startswith("../") else relative
-    return Revision(in_git=bool(toplevel), remote=getattr(repo, "git_remote", ""), commit=getattr(repo, "git_commit", ""),
-                    branch=getattr(repo, "git_branch", ""), directory=directory,
+    return Revision(in_git=bool(toplevel), remote=getattr(repo, "git_remote", ""),
+                    commit=getattr(repo, "git_commit", ""), branch=getattr(repo, "git_branch", ""), directory=directory,
                     scanned_at=scanned_at.astimezone(timezone.utc) if scanned_at else None)
 
 
