@@ -431,6 +431,8 @@ def test_checklist_shows_met_only_for_what_the_code_shows(tmp_path):
     assert checks["unknown"]["backend"] == ("fail", "IACM109")
     assert checks["unknown"]["state"] == ("unverified",
                                           'backend "etcdv4": an unknown backend type, its locking cannot be judged')
+    unknown = next(r for r in report.roots if r.directory == "unknown").backends[0]
+    assert (unknown.locking, unknown.encryption) == ("unknown (not a backend type the engines have)",) * 2
     assert checks["partial-s3"]["backend"] == ("warn", "IACM103")
     assert checks["partial-s3"]["state"] == ("unverified",
                                              "partial configuration: the workspace supplies the lock settings at init")

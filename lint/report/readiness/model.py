@@ -25,7 +25,7 @@ from typing import Any, Iterable, Optional
 
 from ... import __version__
 from ...findings import Finding
-from ...knowledge.backend_schemas import encryption_info, lock_info
+from ...knowledge.backend_schemas import encryption_info, lock_info, schema
 from ...knowledge.secrets import is_format_prefix
 from ...model import harness_config
 from ...model.backends import active_backend, effective_backends
@@ -607,7 +607,12 @@ def _is_set(effective: Any, name: str, wanted: Any) -> bool:
     return value.value not in (None, "", False)
 
 
+UNKNOWN_TYPE = "unknown (not a backend type the engines have)"
+
+
 def _locking(effective: Any) -> str:
+    if schema(effective.type) is None:
+        return UNKNOWN_TYPE  # IACM109's: no schema says how it locks
     lock = lock_info(effective.type)
     mode = lock.get("mode", "none")
     if mode == "always":
@@ -620,6 +625,8 @@ def _locking(effective: Any) -> str:
 
 
 def _encryption(effective: Any) -> str:
+    if schema(effective.type) is None:
+        return UNKNOWN_TYPE
     info = encryption_info(effective.type)
     used = [name if not isinstance(wanted, bool) else f"{name} = {_display(effective.get(name))}"
             for name, wanted in info.get("any_of", ()) if _is_set(effective, name, wanted)]
