@@ -30,8 +30,13 @@ def earlier(stage_steps: list[Step], step: Step, commands, same_type: bool) -> O
 
 
 def stage_name(stage: Stage) -> str:
+    """How messages name a stage: `stage "deploy"`; the body of a Stage
+    template without identifier or name by its template
+    (`stage template "provision_stage"`), never `stage "?"`."""
     if stage.kind == "fragment":
         return "this fragment"
     if stage.kind.endswith("template"):
         return "this template"
+    if stage.label == "?" and stage.template is not None:
+        return f'stage template "{stage.template}"'
     return f'stage "{stage.label}"'

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import difflib
-import re
 from typing import Iterator, Optional
 
-from ..knowledge.step_types import KNOWN_STEP_TYPES
+from ..knowledge.step_types import KNOWN_STEP_TYPES, seed_doc_step
 from ..model.pipeline import Pipeline, is_expression
 from ..registry import Violation, rule
 
-# `IACM_TOFU_INIT` (the docs' example) and the like: engine and command in the name.
-_MADE_UP = re.compile(r"IACM_(TOFU|OPENTOFU|TF|TERRAFORM|TERRAGRUNT)_([A-Z_]+)", re.IGNORECASE)
-_PLUGIN = {"tofu": "IACMOpenTofuPlugin", "opentofu": "IACMOpenTofuPlugin", "tf": "IACMTerraformPlugin",
-           "terraform": "IACMTerraformPlugin", "terragrunt": "IACMTerragruntPlugin"}
 _BY_LOWER = {t.lower(): t for t in KNOWN_STEP_TYPES}
 
 
@@ -85,10 +80,9 @@ def step_type_unknown(pipeline: Pipeline, ctx) -> Iterator[Violation]:
 
 
 def _message(value: str) -> str:
-    made_up = _MADE_UP.fullmatch(value)
+    made_up = seed_doc_step(value)
     if made_up:
-        plugin = _PLUGIN[made_up.group(1).lower()]
-        command = made_up.group(2).lower().replace("_", "-")
+        plugin, command = made_up
         return (f'step type "{value}" does not exist in Harness; use type: {plugin} with '
                 f"spec: {{command: {command}}}")
     guess = _did_you_mean(value)
