@@ -14,8 +14,10 @@ _PROBES: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = (
     # files inside, so that `.terraform/*` and `**/.terraform/**` count as well as `.terraform/`
     (".terraform/", ((".terraform/terraform.tfstate", False),
                      (".terraform/providers/registry.opentofu.org/hashicorp/aws/5.0.0/linux_amd64/provider", False))),
-    ("*.tfstate", (("terraform.tfstate", False),)),
-    ("*.tfstate.*", (("terraform.tfstate.backup", False), ("terraform.tfstate.1700000000.backup", False))),
+    # and arbitrary names, so that a lone `terraform.tfstate` line does not pass for `*.tfstate`
+    ("*.tfstate", (("terraform.tfstate", False), ("x.tfstate", False))),
+    ("*.tfstate.*", (("terraform.tfstate.backup", False), ("terraform.tfstate.1700000000.backup", False),
+                     ("x.tfstate.backup", False))),
     ("crash.log", (("crash.log", False),)),
 )
 
@@ -29,8 +31,11 @@ def gitignore_incomplete(repo: Repo, ctx) -> Iterator[Violation]:
     `.gitignore` files — the top-level one and nested ones, with git's
     semantics — ignore `.terraform/`, `*.tfstate`, `*.tfstate.*` and
     `crash.log` there. Any equivalent pattern counts (`*.tfstate*`,
-    `**/.terraform/*`, a `.gitignore` inside the root directory). The
-    message lists the patterns that are missing. Machine-local excludes
+    `**/.terraform/*`, a `.gitignore` inside the root directory); each is
+    tried with arbitrary file names (`x.tfstate`, `x.tfstate.backup`), so a
+    line for the default name alone (`terraform.tfstate`) or the no-op
+    `./*.tfstate` does not count as `*.tfstate`. The message lists the
+    patterns that are missing. Machine-local excludes
     (`.git/info/exclude`, `core.excludesFile`) do not count: they do not
     travel with the repository.
 
