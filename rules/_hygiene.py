@@ -11,6 +11,22 @@ from iacm_lint.model.syntax import Repo
 
 ON_DISK = "not a git repository, so files on disk were judged"
 TERRAFORM_DIR = ".terraform"
+# Never through a symbolic link (it may lead out of the scan root), never blocking on a FIFO.
+OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_head(path: str, size: int) -> Optional[bytes]:
+    """The first `size` bytes of a regular file; None for symbolic links,
+    FIFOs and unreadable files."""
+    try:
+        descriptor = os.open(path, OPEN_FLAGS)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(descriptor, "rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return None
 
 
 def judged_files(repo: Repo) -> list[str]:

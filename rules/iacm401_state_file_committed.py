@@ -8,11 +8,20 @@ from typing import Iterator
 from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Violation, rule
 
-from ._hygiene import ON_DISK, git_rm, judged_files, name_of, terraform_dir_of
+from ._hygiene import ON_DISK, absolute, git_rm, judged_files, name_of, read_head, terraform_dir_of
 
 # terraform.tfstate, x.tfstate, terraform.tfstate.backup and the timestamped
 # backups `terraform state` commands write (terraform.tfstate.1700000000.backup)
 _STATE_NAME = re.compile(r".+\.tfstate(\.backup|\.\d+\.backup)?$")
+
+
+def is_encrypted_state(path: str) -> bool:
+    """OpenTofu's encrypted state: a JSON object with `encrypted_data` (and
+    `serial`, `lineage`, `meta`), never the `terraform_version` and
+    `resources` of a plain state near its start."""
+    head = read_head(path, 65536)
+    return head is not None and b'"encrypted_data"' in head and b'"terraform_version"' not in head \
+        and b'"resources"' not in head
 
 
 def is_state_file(path: str) -> bool:
@@ -35,6 +44,9 @@ def state_file_committed(repo: Repo, ctx) -> Iterator[Violation]:
     tracked files count, so a state file that is git-ignored or merely lies
     in the working tree is not reported; outside git the files on disk are
     judged and the message says so.
+    A state that OpenTofu encrypted (`encrypted_data`, from an `encryption`
+    block) holds no plain text, and the message says so; it is still a
+    copy of the state that goes stale and belongs in the backend.
 
     ## Why is this bad?
     State holds every attribute of every resource in plain text, database
@@ -67,12 +79,14 @@ def state_file_committed(repo: Repo, ctx) -> Iterator[Violation]:
     for path in judged_files(repo):
         if not is_state_file(path):
             continue
+        holds = ("is encrypted by OpenTofu, but goes stale as soon as the workspace runs"
+                 if is_encrypted_state(absolute(repo, path)) else "holds secrets in plain text")
         if in_git:
-            message = (f'state file "{name_of(path)}" is committed and holds secrets in plain text; '
+            message = (f'state file "{name_of(path)}" is committed and {holds}; '
                        f'remove it with {git_rm(path)}, add "*.tfstate" and "*.tfstate.*" to .gitignore '
                        f"and keep state in the remote backend")
         else:
-            message = (f'state file "{name_of(path)}" holds secrets in plain text ({ON_DISK}); '
+            message = (f'state file "{name_of(path)}" {holds} ({ON_DISK}); '
                        f'keep it out of the repository with "*.tfstate" and "*.tfstate.*" in .gitignore '
                        f"and keep state in the remote backend")
         yield Violation(Span.file_start(path), message)

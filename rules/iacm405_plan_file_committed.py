@@ -9,11 +9,10 @@ from typing import Iterator
 from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Violation, rule
 
-from ._hygiene import ON_DISK, absolute, git_rm, judged_files, name_of, terraform_dir_of
+from ._hygiene import OPEN_FLAGS, ON_DISK, absolute, git_rm, judged_files, name_of, terraform_dir_of
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _PLAN_MEMBER = "tfplan"
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
 def is_saved_plan(path: str) -> bool:
@@ -21,7 +20,7 @@ def is_saved_plan(path: str) -> bool:
     `tfplan` member. Reads four bytes of every other file; symbolic links,
     FIFOs and unreadable files are not plans."""
     try:
-        descriptor = os.open(path, _OPEN_FLAGS)
+        descriptor = os.open(path, OPEN_FLAGS)
     except OSError:
         return False
     try:
