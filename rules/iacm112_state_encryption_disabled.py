@@ -17,7 +17,10 @@ def state_encryption_disabled(root: RootModule, ctx) -> Iterator[Violation]:
     Warns about an s3 backend whose effective configuration sets
     `encrypt = false`, or sets no `encrypt` (the default is false) and no
     `kms_key_id` / `sse_customer_key`. Other backends encrypt at rest on the
-    provider's side; an empty partial `backend "s3" {}` is IACM103's.
+    provider's side; an empty partial `backend "s3" {}` is IACM103's. With
+    OpenTofu, a root whose `terraform { encryption { state { enforced = true
+    } } }` names a method other than `unencrypted` encrypts the state before
+    it reaches S3, so it gets no warning.
 
     ## Why is this bad?
     State holds every secret the configuration touches (database passwords,
@@ -49,6 +52,8 @@ def state_encryption_disabled(root: RootModule, ctx) -> Iterator[Violation]:
     }
     ```
     """
+    if ctx.engine_for(root).engine == "opentofu" and _opentofu_encrypts_state(root):
+        return
     seen: set[Span] = set()
     for backend in effective_backends(root):
         if backend.type != "s3" or backend.is_empty_partial:
@@ -63,3 +68,18 @@ def state_encryption_disabled(root: RootModule, ctx) -> Iterator[Violation]:
         if backend.get("kms_key_id") is None and backend.get("sse_customer_key") is None:
             yield Violation(backend.anchor, f"{backend.label} does not encrypt state (encrypt defaults to false); "
                             "set encrypt = true (or kms_key_id)")
+
+
+def _opentofu_encrypts_state(root: RootModule) -> bool:
+    """Does a `terraform { encryption { state { … } } }` of the root enforce
+    a method other than `unencrypted`?"""
+    for terraform in root.module.terraform_blocks():
+        for encryption in terraform.children("encryption"):
+            for state in encryption.children("state"):
+                enforced, method = state.attr("enforced"), state.attr("method")
+                if enforced is None or enforced.value is not True or method is None:
+                    continue
+                if method.expr.references and not any(r.startswith("method.unencrypted.")
+                                                      for r in method.expr.references):
+                    return True
+    return False
