@@ -209,20 +209,19 @@ def committed(hcl_file: HclFile, repo: Optional[Repo]) -> bool:
 
 def tfvars_args(hcl_file: HclFile, repo: Optional[Repo]) -> Iterator[SecretArg]:
     """Literal secrets a committed tfvars file assigns: to a secret-named or
-    `sensitive = true` variable, and to the entries of such a variable's
-    object value (judged by their own names, else as the variable is). In
-    the object of any other variable only password entries are judged
-    (`SMTP_PASSWORD`, `administrator_login_password`): its `*_key`,
-    `*_secret` and `*_token` entries are module inputs whose meaning the
-    module defines (`storage_account_key = "logs"` picks a map key)."""
+    `sensitive = true` variable, and to the secret-named entries of such a
+    variable's object value. In the object of any other variable only
+    password entries with a literal value are judged (`SMTP_PASSWORD`,
+    `administrator_login_password`): its `*_key`, `*_secret` and `*_token`
+    entries are module inputs whose meaning the module defines
+    (`storage_account_key = "logs"` picks a map key)."""
     if hcl_file.kind not in (TFVARS, TFVARS_JSON) or not committed(hcl_file, repo):
         return
     sensitive = sensitive_variables(repo, hcl_file.directory)
     for attribute in hcl_file.attributes:
         kind = "credential" if attribute.name in sensitive else secret_name_kind(attribute.name)
         if kind is not None:
-            yield from judge_expr(attribute.name, attribute.name, attribute.span, attribute.expr, kind,
-                                  default_kind=kind)
+            yield from judge_expr(attribute.name, attribute.name, attribute.span, attribute.expr, kind)
         else:
             yield from _password_entries(attribute.name, attribute.expr)
 
@@ -231,9 +230,9 @@ def _password_entries(path: str, expr: Expr) -> Iterator[SecretArg]:
     for key, key_span, value in expr.entries if expr.kind == "object" and path.rsplit(".", 1)[-1] not in _LABEL_MAPS else ():
         entry_path = f"{path}.{key}"
         kind = secret_name_kind(key)
-        if kind in ("password", "connection"):
+        if kind in ("password", "connection") and value.kind != "object":
             span = Span(key_span.path, key_span.line, key_span.col, value.span.end_line, value.span.end_col)
-            yield from judge_expr(key, entry_path, span, value, kind, default_kind=kind)
+            yield from judge_expr(key, entry_path, span, value, kind)
         else:
             yield from _password_entries(entry_path, value)
 
