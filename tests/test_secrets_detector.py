@@ -167,3 +167,12 @@ def test_identifier_slug(value, slug):
 def test_judge_deployed_and_slugs(value, kind, deployed, what):
     result = s.judge(value, kind, deployed=deployed)
     assert (result.what if result else None) == what
+
+
+@pytest.mark.parametrize("value, verdict", [
+    ("/argocd/github/api_key", None), ("/grafana/%s/api_key", None), ("/github/token", None),
+    ("keys/sa.json", "path"), ("/etc/ssl/private/server.key", "path"), ("~/.ssh/id_rsa", "path"),
+])
+def test_names_of_stored_secrets_and_key_file_paths_under_key_names(value, verdict):
+    result = s.judge(value, "key")
+    assert (result.verdict if result else None) == verdict

@@ -395,20 +395,24 @@ def looks_like_key_material(value: str) -> bool:
 
 
 # A word of a slug: letters with at most one run of digits inside or after
-# them (`region1`, `k8s`, `e2e`), or digits with letters after (`100`, `2fa`).
-# Random tokens alternate letters and digits more often than that.
-_SLUG_WORD = re.compile(r"[a-z]+[0-9]*[a-z]*|[0-9]+[a-z]*")
+# them (`region1`, `k8s`, `e2e`), or digits with letters after (`100`, `2fa`),
+# or a format verb of a name template (`/grafana/%s/api_key`). Random tokens
+# alternate letters and digits more often than that.
+_SLUG_WORD = re.compile(r"[a-z]+[0-9]*[a-z]*|[0-9]+[a-z]*|%[sd]")
+# File names that hold keys: a path to one is a key file, not the name of a secret.
+_KEY_FILE = re.compile(r"\.(?:json|pem|key|p12|pfx|crt|cer|ppk|jks|keystore|txt)$")
 
 
 def is_identifier_slug(value: str) -> bool:
     """An all-lowercase slug of words and digits joined by `-`, `_`, `.` or
     `/`, at any length (`aadapp-payments-api-level0`, `diaglogs_region1`,
-    `org_github_app_json`, `pleasesetthisvalue`): the name of something, not
-    key material. Key material mixes case, alternates letters and digits
-    (`x7fk2m9q`), carries base64 signs (`+`, `=`), or is lowercase hex of 16
-    or more characters with a digit (`da39a3ee5e6b4b0d…`, a UUID), and none
-    of those is a slug."""
-    words = re.split(r"[-_./]", value)
+    `org_github_app_json`, `pleasesetthisvalue`, the SSM parameter name
+    `/argocd/github/api_key`): the name of something, not key material. Key
+    material mixes case, alternates letters and digits (`x7fk2m9q`),
+    carries base64 signs (`+`, `=`), or is lowercase hex of 16 or more
+    characters with a digit (`da39a3ee5e6b4b0d…`, a UUID), and none of
+    those is a slug."""
+    words = re.split(r"[-_./]", value.removeprefix("/"))
     if not all(_SLUG_WORD.fullmatch(word) for word in words):
         return False
     compact = "".join(words)
@@ -497,6 +501,8 @@ def judge(value, kind: str, *, deployed: bool = False) -> Optional[Judgement]:
         return Judgement("secret", what, mask(v), name)
     if is_weak_password(v):  # deployed: a dictionary word is a password anyone can guess
         return Judgement("secret", _WEAK, mask(v), "password")
+    if kind == "key" and is_identifier_slug(v) and not _KEY_FILE.search(v):
+        return None  # `/argocd/github/api_key` (an SSM parameter), `diaglogs_region1`: names
     if kind in ("key", "credential") and looks_like_path(v):
         return Judgement("path", "a key file path", mask(v), "key-file-path")
     if kind == "key":

@@ -30,3 +30,14 @@ variable "db_password" {
   type    = string
   default = "password"
 }
+
+# Names of SSM parameters that hold the secrets.
+variable "ssm_github_api_key" {
+  type    = string
+  default = "/argocd/github/api_key"
+}
+
+variable "ssm_path_format_api_key" {
+  type    = string
+  default = "/grafana/%s/api_key"
+}
