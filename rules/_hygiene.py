@@ -5,7 +5,7 @@ which of the two they judged."""
 from __future__ import annotations
 
 import os
-from typing import Optional
+from typing import BinaryIO, Optional
 
 from iacm_lint.model.syntax import Repo
 
@@ -15,15 +15,23 @@ TERRAFORM_DIR = ".terraform"
 OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
-def read_head(path: str, size: int) -> Optional[bytes]:
-    """The first `size` bytes of a regular file; None for symbolic links,
-    FIFOs and unreadable files."""
+def open_regular(path: str) -> Optional[BinaryIO]:
+    """The file opened for reading bytes; None for symbolic links and
+    unopenable files (FIFOs open without blocking and read nothing)."""
     try:
-        descriptor = os.open(path, OPEN_FLAGS)
+        return os.fdopen(os.open(path, OPEN_FLAGS), "rb")
     except OSError:
         return None
+
+
+def read_head(path: str, size: int) -> Optional[bytes]:
+    """The first `size` bytes of a regular file; None for symbolic links
+    and unreadable files."""
+    handle = open_regular(path)
+    if handle is None:
+        return None
     try:
-        with os.fdopen(descriptor, "rb") as handle:
+        with handle:
             return handle.read(size)
     except OSError:
         return None

@@ -227,7 +227,8 @@ def tfvars_args(hcl_file: HclFile, repo: Optional[Repo]) -> Iterator[SecretArg]:
 
 
 def _password_entries(path: str, expr: Expr) -> Iterator[SecretArg]:
-    for key, key_span, value in expr.entries if expr.kind == "object" and path.rsplit(".", 1)[-1] not in _LABEL_MAPS else ():
+    labels = path.rsplit(".", 1)[-1] in _LABEL_MAPS
+    for key, key_span, value in expr.entries if expr.kind == "object" and not labels else ():
         entry_path = f"{path}.{key}"
         kind = secret_name_kind(key)
         if kind in ("password", "connection") and value.kind != "object":

@@ -72,17 +72,17 @@ def feature_unavailable(root: RootModule, ctx) -> Iterator[Violation]:
             hint = f"; {title(other)} has it from {elsewhere}" if elsewhere else "; remove it"
             yield Violation(use.span, f"this root uses {use.title}, which no {title(engine)} release has{hint}")
         elif having and not constrained:
-            yield Violation(use.span, f"this root uses {use.title}, available from {title(engine)} {first}, but the root "
-                            f"declares no required_version, so {span_of_releases(engine, lacking)} may run it; add "
-                            f'required_version = ">= {first}"', level="note")
+            yield Violation(use.span, f"this root uses {use.title}, available from {title(engine)} {first}, but the "
+                            f"root declares no required_version, so {span_of_releases(engine, lacking)} may run it; "
+                            f'add required_version = ">= {first}"', level="note")
         elif having:
             yield Violation(use.span, f"this root uses {use.title}, available from {title(engine)} {first}, but the version "
                             f'constraints also admit {span_of_releases(engine, lacking)}; raise the lower bound to ">= {first}"',
                             level="note")
         elif engine == "terraform" or not constrained:
             hint = f"; {title(other)} has it from {elsewhere}" if elsewhere and engine == "terraform" else ""
-            yield Violation(use.span, f"this root uses {use.title}, available from {title(engine)} {first}, but Harness "
-                            f"runs {title(engine)} only up to {rel.newest_supported(engine).version}{hint}")
+            yield Violation(use.span, f"this root uses {use.title}, available from {title(engine)} {first}, but "
+                            f"Harness runs {title(engine)} only up to {rel.newest_supported(engine).version}{hint}")
         else:
             yield Violation(use.span, f"this root uses {use.title}, available from OpenTofu {first}, but the version "
                             f'constraints admit only {span_of_releases(engine, judged)}; raise required_version to ">= {first}"')

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import zipfile
 from typing import Iterator
 
 from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Violation, rule
 
-from ._hygiene import OPEN_FLAGS, ON_DISK, absolute, git_rm, judged_files, name_of, terraform_dir_of
+from ._hygiene import ON_DISK, absolute, git_rm, judged_files, name_of, open_regular, terraform_dir_of
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _PLAN_MEMBER = "tfplan"
@@ -19,12 +18,11 @@ def is_saved_plan(path: str) -> bool:
     """A zip archive (Terraform's and OpenTofu's saved plan format) with a
     `tfplan` member. Reads four bytes of every other file; symbolic links,
     FIFOs and unreadable files are not plans."""
-    try:
-        descriptor = os.open(path, OPEN_FLAGS)
-    except OSError:
+    handle = open_regular(path)
+    if handle is None:
         return False
     try:
-        with os.fdopen(descriptor, "rb") as handle:
+        with handle:
             if handle.read(len(_ZIP_MAGIC)) != _ZIP_MAGIC:
                 return False
             handle.seek(0)

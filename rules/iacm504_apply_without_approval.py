@@ -81,11 +81,12 @@ def apply_without_approval(pipeline: Pipeline, ctx) -> Iterator[Violation]:
             if step.command not in ("apply", "destroy"):
                 continue
             gates = [s for s in stage.steps if s.type in APPROVAL_STEPS and precedes(s.position, step.position)]
-            excluded = [g for g in gates if not _auto_approves(g) and _excluded(g, step)]
-            if any(not _auto_approves(g) and g not in excluded for g in gates):
+            manual = [g for g in gates if not _auto_approves(g)]
+            excluded = [(g, reason) for g in manual if (reason := _excluded(g, step)) is not None]
+            if len(excluded) < len(manual):
                 continue
             if excluded:
-                gate, (subject, theirs, mine) = excluded[-1], _excluded(excluded[-1], step)
+                gate, (subject, theirs, mine) = excluded[-1]
                 yield Violation(step.key.span,
                                 f'{step.command} step "{step.label}" in {stage_name(stage)} runs without an '
                                 f'approval: approval step "{gate.label}" runs only when {subject} is "{theirs}" and '
@@ -114,7 +115,8 @@ def _approval_stage_before(pipeline: Pipeline, stage: Stage) -> bool:
 
 
 # `<+pipeline.variables.action> == "destroy"` or `<+pipeline.variables.action == "destroy">`
-_EQUALS = re.compile(r"""<\+\s*([\w.\[\]"'-]+?)\s*>\s*==\s*(["'])(.*?)\2|<\+\s*([\w.\[\]"'-]+?)\s*==\s*(["'])(.*?)\5\s*>""")
+_EQUALS = re.compile(r"""<\+\s*([\w.\[\]"'-]+?)\s*>\s*==\s*(["'])(.*?)\2"""
+                     r"""|<\+\s*([\w.\[\]"'-]+?)\s*==\s*(["'])(.*?)\5\s*>""")
 
 
 def _equalities(step: Step) -> dict[str, str]:

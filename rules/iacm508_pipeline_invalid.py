@@ -6,8 +6,8 @@ import re
 from typing import Iterator, Optional
 
 from ..knowledge.step_types import seed_doc_step
-from ..model.syntax import YNode
 from ..model.pipeline import Pipeline, Stage, Step, is_expression, text_of
+from ..model.syntax import YNode
 from ..registry import Violation, rule
 from ._pipelines import stage_name
 

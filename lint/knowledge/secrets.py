@@ -488,7 +488,7 @@ def judge(value, kind: str, *, deployed: bool = False) -> Optional[Judgement]:
     if not isinstance(value, str):
         return None
     v = value.strip()
-    placeholder = _is_structural_placeholder(v) or not deployed and is_weak_password(v)
+    placeholder = _is_structural_placeholder(v) or (not deployed and is_weak_password(v))
     if placeholder or _REFERENCE.fullmatch(v) or _SECRET_REFERENCE.fullmatch(v) or names_a_secret(v):
         return None
     patterns = find_credentials(v)
