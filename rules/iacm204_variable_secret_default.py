@@ -25,7 +25,7 @@ def variable_secret_default(hcl_file: HclFile, ctx) -> Iterator[Violation]:
     words and digits joined by `-`, `_`, `.` or `/`
     (`aadapp-payments-api-level0`, `diaglogs_region1`) names a Key Vault
     secret or a map key and is never reported, at any length, while mixed
-    case, letters and digits alternating (`x7fk2m9q…`) and lowercase hex of
+    case, letters and digits alternating (`k3v9r2m7…`) and lowercase hex of
     16 or more characters are.
 
     ## Why is this bad?

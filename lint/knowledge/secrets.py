@@ -408,7 +408,7 @@ def is_identifier_slug(value: str) -> bool:
     `/`, at any length (`aadapp-payments-api-level0`, `diaglogs_region1`,
     `org_github_app_json`, `pleasesetthisvalue`, the SSM parameter name
     `/argocd/github/api_key`): the name of something, not key material. Key
-    material mixes case, alternates letters and digits (`x7fk2m9q`),
+    material mixes case, alternates letters and digits (`k3v9r2m7`),
     carries base64 signs (`+`, `=`), or is lowercase hex of 16 or more
     characters with a digit (`da39a3ee5e6b4b0d…`, a UUID), and none of
     those is a slug."""
