@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 from ..model.backends import backend_blocks
 from ..model.syntax import Block, Repo, RootModule, Span, normalise_dir
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 
 # The backend that keeps state in the cloud a provider manages.
 _BACKEND_OF_PROVIDER = {"aws": "s3", "google": "gcs", "azurerm": "azurerm"}
@@ -18,7 +19,7 @@ _BARE_PATH = re.compile(r"[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_\-]+)?")
 
 @rule("IACM101", "backend-missing", level="warning", scope="root", tags=("state", "onboarding"),
       short="Root module has no backend or cloud block")
-def backend_missing(root: RootModule, ctx) -> Iterator[Violation]:
+def backend_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a root module whose files declare neither a `backend` block nor a

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.knowledge import releases as rel
 from iacm_lint.knowledge.versions import parse_version
 from iacm_lint.model.compat import accepting_releases, module_declarations, root_modules
 from iacm_lint.model.features import FeatureUse, feature_uses, files_for
 from iacm_lint.model.syntax import RootModule, Span
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 from ._versions import OTHER_ENGINE, span_of_releases, title
 
 
 @rule("IACM306", "feature-unavailable", level="error", scope="root", tags=("versions", "engine"),
       short="The code uses a language feature the selected engine versions do not have")
-def feature_unavailable(root: RootModule, ctx) -> Iterator[Violation]:
+def feature_unavailable(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a language feature (from the feature and function tables of
@@ -63,7 +63,8 @@ def feature_unavailable(root: RootModule, ctx) -> Iterator[Violation]:
     for use in _one_per_construct(root, engine, feature_uses(root, engine)):
         first = use.first(engine)
         if first not in split:
-            split[first] = ([r for r in judged if not rel.has(r.parsed, first)], [r for r in judged if rel.has(r.parsed, first)])
+            split[first] = ([r for r in judged if not rel.has(r.parsed, first)],
+                            [r for r in judged if rel.has(r.parsed, first)])
         lacking, having = split[first]
         if not lacking:
             continue
@@ -76,8 +77,9 @@ def feature_unavailable(root: RootModule, ctx) -> Iterator[Violation]:
                             f"root declares no required_version, so {span_of_releases(engine, lacking)} may run it; "
                             f'add required_version = ">= {first}"', level="note")
         elif having:
-            yield Violation(use.span, f"this root uses {use.title}, available from {title(engine)} {first}, but the version "
-                            f'constraints also admit {span_of_releases(engine, lacking)}; raise the lower bound to ">= {first}"',
+            yield Violation(use.span, f"this root uses {use.title}, available from {title(engine)} {first}, "
+                            f"but the version constraints also admit {span_of_releases(engine, lacking)}; "
+                            f'raise the lower bound to ">= {first}"',
                             level="note")
         elif engine == "terraform" or not constrained:
             hint = f"; {title(other)} has it from {elsewhere}" if elsewhere and engine == "terraform" else ""
@@ -85,7 +87,9 @@ def feature_unavailable(root: RootModule, ctx) -> Iterator[Violation]:
                             f"Harness runs {title(engine)} only up to {rel.newest_supported(engine).version}{hint}")
         else:
             yield Violation(use.span, f"this root uses {use.title}, available from OpenTofu {first}, but the version "
-                            f'constraints admit only {span_of_releases(engine, judged)}; raise required_version to ">= {first}"')
+                            f"constraints admit only {span_of_releases(engine, judged)}; "
+                            f'raise required_version to ">= {first}"')
+
 
 
 def _one_per_construct(root: RootModule, engine: str, uses: list[FeatureUse]) -> list[FeatureUse]:

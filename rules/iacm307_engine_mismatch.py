@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 from iacm_lint.knowledge.step_types import PLUGIN_ENGINES, TERRAFORM_PLUGIN, TOFU_PLUGIN
 from iacm_lint.model.engine_choice import DEFAULT, TOFU_FILE
@@ -11,7 +12,7 @@ from iacm_lint.model.harness_config import KNOWN_ENGINES, Workspace, workspaces
 from iacm_lint.model.pins import pins_for_root
 from iacm_lint.model.pipeline import Pipeline, Stage, Step, text_of
 from iacm_lint.model.syntax import Repo, RootModule
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 from ._pipelines import stage_name
 from ._versions import OTHER_ENGINE, from_files, from_pipeline_or_workspace, root_phrase, title
@@ -21,7 +22,7 @@ _PLUGIN_OF = {engine: plugin for plugin, engine in PLUGIN_ENGINES.items()}
 
 @rule("IACM307", "engine-mismatch", level="warning", scope="repo", tags=("versions", "engine"),
       short="Engine signals disagree: pipeline, workspace, pin files or code point at different engines")
-def engine_mismatch(repo: Repo, ctx) -> Iterator[Violation]:
+def engine_mismatch(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports engine signals that disagree:
@@ -70,7 +71,7 @@ def engine_mismatch(repo: Repo, ctx) -> Iterator[Violation]:
     yield from _workspace_against_stages(repo, ctx.pipelines())
 
 
-def _root_signals(root: RootModule, ctx) -> Iterator[Violation]:
+def _root_signals(root: RootModule, ctx: Context) -> Iterator[Violation]:
     choice = ctx.engine_for(root)
     if choice.source in (DEFAULT, TOFU_FILE):
         return
@@ -82,10 +83,12 @@ def _root_signals(root: RootModule, ctx) -> Iterator[Violation]:
     if from_pipeline_or_workspace(choice) and not from_files(choice):
         pins = pins_for_root(ctx.repo, root)
         for pin in sorted(pins.values(), key=lambda p: (p.path, p.span)):
-            if pin.tool != choice.engine and not any(p.tool == choice.engine and p.path == pin.path for p in pins.values()):
+            if pin.tool != choice.engine and not any(p.tool == choice.engine and p.path == pin.path
+                                                     for p in pins.values()):
                 yield Violation(pin.span, f"{pin.path} pins {title(pin.tool)}, but {choice.reason} runs "
-                                f"{root_phrase(root, pin.path)} with {title(choice.engine)}; pin {title(choice.engine)} "
-                                "or change the plugin type")
+                                f"{root_phrase(root, pin.path)} with {title(choice.engine)}; "
+                                f"pin {title(choice.engine)} or change the plugin type")
+
 
 
 def _plugin_steps(stage: Stage) -> list[Step]:
@@ -99,7 +102,7 @@ def _mixed_stage(stage: Stage) -> Iterator[Violation]:
     first = steps[0]
     second = next((step for step in steps if step.type != first.type), None)
     if second is not None:
-        yield Violation(second.node.key_node("type").span if second.get("type") is not None else second.key.span,
+        yield Violation(second.node.key_of("type").span,  # a plugin step: its type is there
                         f'{stage_name(stage)} mixes {TOFU_PLUGIN} and {TERRAFORM_PLUGIN} steps; a stage runs one '
                         f"workspace with one engine, so use {first.type} for step \"{second.label}\" too",
                         related=((first.key.span, f"the first {first.type} step"),))

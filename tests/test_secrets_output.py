@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint.options import Options
 from iacm_lint.engine import run
+from iacm_lint.options import Options
 from iacm_lint.report import render
 
 RULES = ("IACM201", "IACM202", "IACM203", "IACM204", "IACM205", "IACM207")
@@ -58,9 +58,8 @@ def _secrets(case: Path, findings) -> set[str]:
         for value in values:
             password = re.search(r"://[^:/@]+:([^@]+)@", value)
             value = password.group(1) if password else value
-            if len(value) >= 12 and not value.endswith((".json", ".tfstate")):
-                out.add(value)
-            elif _WEAK in finding.message:
+            long_literal = len(value) >= 12 and not value.endswith((".json", ".tfstate"))
+            if long_literal or _WEAK in finding.message:
                 out.add(value)
         for token in re.findall(r"(?:ghp_|glpat-|xox[a-z]-)[\w-]+", line):
             out.add(token)
