@@ -17,7 +17,7 @@ _BACKEND_OF_PROVIDER = {"aws": "s3", "google": "gcs", "azurerm": "azurerm"}
 _BARE_PATH = re.compile(r"[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_\-]+)?")
 
 
-@rule("IACM101", "backend-missing", level="warning", scope="root", tags=("state", "onboarding"),
+@rule("IACM101", "backend-missing", level="warning", scope="root", checklist="backend", tags=("state", "onboarding"),
       short="Root module has no backend or cloud block")
 def backend_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """

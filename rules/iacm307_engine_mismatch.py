@@ -5,22 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Optional
 
+from iacm_lint.knowledge.engines import Engine
 from iacm_lint.knowledge.step_types import PLUGIN_ENGINES, TERRAFORM_PLUGIN, TOFU_PLUGIN
 from iacm_lint.model.engine_choice import DEFAULT, TOFU_FILE
 from iacm_lint.model.features import feature_uses
-from iacm_lint.model.harness_config import KNOWN_ENGINES, Workspace, workspaces
+from iacm_lint.model.harness_config import Workspace, workspaces
 from iacm_lint.model.pins import pins_for_root
 from iacm_lint.model.pipeline import Pipeline, Stage, Step, text_of
 from iacm_lint.model.syntax import Repo, RootModule
 from iacm_lint.registry import Context, Violation, rule
 
 from ._pipelines import stage_name
-from ._versions import OTHER_ENGINE, from_files, from_pipeline_or_workspace, root_phrase, title
+from ._versions import from_files, from_pipeline_or_workspace, root_phrase, title
 
 _PLUGIN_OF = {engine: plugin for plugin, engine in PLUGIN_ENGINES.items()}
 
 
-@rule("IACM307", "engine-mismatch", level="warning", scope="repo", tags=("versions", "engine"),
+@rule("IACM307", "engine-mismatch", level="warning", scope="repo", checklist="version", tags=("versions", "engine"),
       short="Engine signals disagree: pipeline, workspace, pin files or code point at different engines")
 def engine_mismatch(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
@@ -75,7 +76,7 @@ def _root_signals(root: RootModule, ctx: Context) -> Iterator[Violation]:
     choice = ctx.engine_for(root)
     if choice.source in (DEFAULT, TOFU_FILE):
         return
-    other = OTHER_ENGINE[choice.engine]
+    other = Engine(choice.engine).other
     only_other = next((u for u in feature_uses(root, other) if u.first(other) and not u.first(choice.engine)), None)
     if only_other is not None:
         yield Violation(only_other.span, f"the engine for this root is {choice.engine} ({choice.reason}), but the code "
@@ -108,7 +109,7 @@ def _mixed_stage(stage: Stage) -> Iterator[Violation]:
                         related=((first.key.span, f"the first {first.type} step"),))
 
 
-def _stage_engine(stage: Stage) -> Optional[str]:
+def _stage_engine(stage: Stage) -> Optional[Engine]:
     engines = {PLUGIN_ENGINES[step.type] for step in _plugin_steps(stage) if step.type is not None}
     return engines.pop() if len(engines) == 1 else None
 
@@ -133,9 +134,9 @@ def _workspace_against_stages(repo: Repo, pipelines: list[Pipeline]) -> Iterator
     stages = [(pipeline, stage, engine) for pipeline in pipelines for stage in pipeline.stages
               if stage.is_iacm and (engine := _stage_engine(stage)) is not None]
     for workspace in workspaces(repo):
-        engine = workspace.engine
+        engine = Engine.named(workspace.engine)
         provisioner = workspace.attr("provisioner_type")
-        if engine not in KNOWN_ENGINES or provisioner is None:
+        if engine is None or provisioner is None:
             continue
         for pipeline, stage, stage_engine in stages:
             if stage_engine != engine and _aims_at(stage, workspace):

@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from iacm_lint.model.hygiene import is_state_file
 from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Context, Violation, rule
 
-from ._hygiene import ON_DISK, absolute, git_rm, judged_files, name_of, read_head, terraform_dir_of
-
-# terraform.tfstate, x.tfstate, terraform.tfstate.backup and the timestamped
-# backups `terraform state` commands write (terraform.tfstate.1700000000.backup)
-_STATE_NAME = re.compile(r".+\.tfstate(\.backup|\.\d+\.backup)?$")
-
-
-def is_encrypted_state(path: str) -> bool:
-    """OpenTofu's encrypted state: a JSON object with `encrypted_data` (and
-    `serial`, `lineage`, `meta`), never the `terraform_version` and
-    `resources` of a plain state near its start."""
-    head = read_head(path, 65536)
-    return head is not None and b'"encrypted_data"' in head and b'"terraform_version"' not in head \
-        and b'"resources"' not in head
-
-
-def is_state_file(path: str) -> bool:
-    """A state file by name, or any file under a `terraform.tfstate.d/`
-    workspace directory. Files under `.terraform/` are IACM402's."""
-    if terraform_dir_of(path) is not None:
-        return False
-    return bool(_STATE_NAME.match(name_of(path))) or "terraform.tfstate.d" in path.split("/")[:-1]
+from ._hygiene import ON_DISK, git_rm, judged_files, name_of
 
 
 @rule("IACM401", "state-file-committed", level="error", scope="repo", tags=("hygiene", "secrets", "state"),
-      security_severity="8.0",
+      checklist="state", security_severity="8.0",
       short="A Terraform state file is committed to the repository")
 def state_file_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
@@ -80,7 +59,7 @@ def state_file_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
         if not is_state_file(path):
             continue
         holds = ("is encrypted by OpenTofu, but goes stale as soon as the workspace runs"
-                 if is_encrypted_state(absolute(repo, path)) else "holds secrets in plain text")
+                 if path in repo.on_disk.encrypted_states else "holds secrets in plain text")
         if in_git:
             message = (f'state file "{name_of(path)}" is committed and {holds}; '
                        f'remove it with {git_rm(path)}, add "*.tfstate" and "*.tfstate.*" to .gitignore '

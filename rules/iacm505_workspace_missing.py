@@ -9,7 +9,7 @@ from ..registry import Context, Violation, rule
 from ._pipelines import stage_name
 
 
-@rule("IACM505", "workspace-missing", level="error", scope="pipeline", tags=("pipeline",),
+@rule("IACM505", "workspace-missing", level="error", scope="pipeline", checklist="pipeline", tags=("pipeline",),
       short="An IaCM stage names no workspace")
 def workspace_missing(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """

@@ -7,11 +7,13 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from .engines import Engine
+
 IACM_STAGE = "IACM"
 TOFU_PLUGIN = "IACMOpenTofuPlugin"
 TERRAFORM_PLUGIN = "IACMTerraformPlugin"
 TERRAGRUNT_PLUGIN = "IACMTerragruntPlugin"
-PLUGIN_ENGINES = {TOFU_PLUGIN: "opentofu", TERRAFORM_PLUGIN: "terraform"}
+PLUGIN_ENGINES = {TOFU_PLUGIN: Engine.OPENTOFU, TERRAFORM_PLUGIN: Engine.TERRAFORM}
 # `IACM_TOFU_INIT` and the like (harness-pipelines.md "Not real step types"):
 # engine and command in one made-up type name.
 _SEED_DOC_TYPE = re.compile(r"IACM_(TOFU|OPENTOFU|TF|TERRAFORM|TERRAGRUNT)_([A-Z_]+)", re.IGNORECASE)
@@ -31,7 +33,10 @@ def seed_doc_step(step_type: Optional[str]) -> Optional[tuple[str, str]]:
 # Steps whose `spec.command` is an IaC command the ordering rules read.
 COMMAND_PLUGINS = (TOFU_PLUGIN, TERRAFORM_PLUGIN, TERRAGRUNT_PLUGIN)
 SCRIPT_STEPS = ("Run", "ShellScript", "Plugin")
-APPROVAL_STEPS = ("IACMApproval", "HarnessApproval")
+# Steps that stop a run for a person (IACM504; IACMApproval only with autoApprove off).
+# harness-pipelines.md names IACMApproval and HarnessApproval, the approval steps
+# of IaCM; Harness's other approval steps (KNOWN_STEP_TYPES) gate a run the same way.
+APPROVAL_STEPS = ("IACMApproval", "HarnessApproval", "JiraApproval", "ServiceNowApproval", "CustomApproval")
 # The `template.type` values of pipeline templates (the others are not pipelines).
 PIPELINE_TEMPLATE_TYPES = ("Pipeline", "Stage", "StepGroup", "Step")
 
