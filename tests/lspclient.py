@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
@@ -30,6 +30,14 @@ class Session:
         self.registrations: list[lsp.Registration] = []
         self.versions: dict[str, int] = {}
         self.texts: dict[str, str] = {}
+
+        # lsprotocol reads any code action with a `command` as a Command, even a CodeAction whose
+        # command is an object (its `_code_action_hook`): tell them apart by the command's type.
+        converter = self.client.protocol._converter
+        converter.register_structure_hook(
+            Union[lsp.Command, lsp.CodeAction],
+            lambda value, _: converter.structure(
+                value, lsp.Command if isinstance(value.get("command"), str) else lsp.CodeAction))
 
         @self.client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def published(params: lsp.PublishDiagnosticsParams) -> None:

@@ -76,6 +76,7 @@ class IacmLanguageServer(LanguageServer):
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="iacm-lint-check")
         self.generation = 0  # counts scheduled checks; a check publishes only when it is the latest
         self.pending: Optional[asyncio.Task[None]] = None
+        self.documents: dict[str, tuple[str, Optional[int]]] = {}  # open documents: text and version (worker's view)
         self.outside: set[str] = set()  # documents outside every folder: published once, with no diagnostics
 
     # ---- the worker ---------------------------------------------------------------------
@@ -152,6 +153,7 @@ class IacmLanguageServer(LanguageServer):
     # ---- what the notifications change (on the worker, in their order) ---------------------
 
     def set_buffer(self, uri: str, text: str, version: Optional[int]) -> None:
+        self.documents[uri] = (text, version)
         folder, rel = self.folder_of(uri)
         if folder is None or folder.workspace is None or rel is None:
             self.outside.add(uri)
@@ -172,6 +174,7 @@ class IacmLanguageServer(LanguageServer):
             self.files_changed([(path, lsp.FileChangeType.Changed)])
 
     def closed(self, uri: str) -> None:
+        self.documents.pop(uri, None)
         folder, rel = self.folder_of(uri)
         if folder is None or folder.workspace is None or rel is None:
             return
@@ -186,7 +189,8 @@ class IacmLanguageServer(LanguageServer):
         reload_options = reread = False
         for path, change_type in changes:
             for folder in self.folders:
-                if folder.workspace is None:
+                if folder.workspace is None:  # its config could not be read: perhaps it can now
+                    reload_options = True
                     continue
                 rel = os.path.relpath(os.path.abspath(path), folder.root).replace(os.sep, "/")
                 if rel == ".." or rel.startswith("../"):
@@ -216,13 +220,11 @@ class IacmLanguageServer(LanguageServer):
             self.show_error(f"iacm-lint: loading {folder.root} failed: internal error ({describe_exception(exc)})")
 
     def reload_all(self) -> None:
-        """(On the worker) options and files read again; the open buffers kept."""
+        """(On the worker) options and files read again, the open documents laid over them again."""
         for folder in self.folders:
-            buffers = dict(folder.workspace.buffers) if folder.workspace is not None else {}
             self._load(folder)
-            if folder.workspace is not None:
-                for rel, text in buffers.items():
-                    folder.workspace.set_buffer(rel, text)
+        for uri, (text, version) in list(self.documents.items()):
+            self.set_buffer(uri, text, version)
 
     def folder_of(self, uri: str) -> tuple[Optional[Folder], Optional[str]]:
         """The folder a document belongs to and its path in it; (None, None)
@@ -341,7 +343,8 @@ def build_server() -> IacmLanguageServer:
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(params: lsp.DidChangeConfigurationParams) -> None:
-        server.settings = _settings(params.settings) or server.settings
+        if isinstance(params.settings, dict):  # some clients send null and expect a pull: the settings stay
+            server.settings = _settings(params.settings)
         server.on_worker(server.reload_all)
         server.schedule_check(0)
 
