@@ -73,6 +73,7 @@ class IacmLanguageServer(LanguageServer):
         super().__init__("iacm-lint", __version__)
         self.folders: list[Folder] = []
         self.settings: dict[str, Any] = {}
+        self.encoding: str = lsp.PositionEncodingKind.Utf16  # as negotiated on initialize
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="iacm-lint-check")
         self.generation = 0  # counts scheduled checks; a check publishes only when it is the latest
         self.pending: Optional[asyncio.Task[None]] = None
@@ -118,7 +119,7 @@ class IacmLanguageServer(LanguageServer):
 
     def _check_folder(self, folder: Folder, workspace: Workspace) -> list[tuple[str, list[lsp.Diagnostic], Optional[int]]]:
         result = workspace.check()
-        encoding = self.workspace.position_encoding if self.protocol.client_capabilities else lsp.PositionEncodingKind.Utf16
+        encoding = self.encoding
         positions: dict[str, convert.TextPositions] = {}
 
         def positions_of(rel: str) -> convert.TextPositions:
@@ -132,12 +133,12 @@ class IacmLanguageServer(LanguageServer):
             if convert.is_shown(finding):
                 diagnostic = convert.diagnostic(finding, positions_of, folder.uri_of, help_uris.get(finding.rule_id, ""))
                 shown.setdefault(finding.span.path, []).append(Shown(finding, diagnostic))
-        known = {f.path for f in workspace.repo.files}
         for error in result.internal_errors:
             self.log_error(error)
             crashed = _CRASHED.match(error)
-            if crashed and crashed.group("where") in known:
-                shown.setdefault(crashed.group("where"), []).append(Shown(None, convert.internal_error(error)))
+            place = _file_of(crashed.group("where"), workspace) if crashed else None
+            if place is not None:
+                shown.setdefault(place, []).append(Shown(None, convert.internal_error(error)))
         published = [(folder.uri_of(rel), [s.diagnostic for s in shown.get(rel, [])], folder.versions.get(rel))
                      for rel in sorted(shown.keys() | folder.shown.keys())]
         folder.shown = shown
@@ -250,6 +251,14 @@ class IacmLanguageServer(LanguageServer):
         self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Error, message=message))
 
 
+def _file_of(where: str, workspace: Workspace) -> Optional[str]:
+    """The file a rule crashed on, or the first file of the module directory it crashed on."""
+    files = sorted(f.path for f in (*workspace.repo.hcl_files, *workspace.repo.yaml_files))
+    if where in files:
+        return where
+    return next((path for path in files if path.rsplit("/", 1)[0] == where or where == "." and "/" not in path), None)
+
+
 def options_for(root: str, settings: dict[str, Any]) -> Options:
     """The scan options of a folder: its config file (found as `check`
     finds it, or the one the settings name), with the client's settings
@@ -303,6 +312,7 @@ def build_server() -> IacmLanguageServer:
     @server.feature(lsp.INITIALIZE)
     def initialize(params: lsp.InitializeParams) -> None:
         server.settings = _settings(params.initialization_options)
+        server.encoding = server.workspace.position_encoding
 
     @server.feature(lsp.INITIALIZED)
     async def initialized(params: lsp.InitializedParams) -> None:
@@ -398,7 +408,7 @@ def _code_actions(server: IacmLanguageServer, params: lsp.CodeActionParams) -> l
     if rel in workspace.buffers and workspace.buffers[rel] != document.source:
         return []
     asked = {(d.code, d.range.start.line, d.range.start.character) for d in params.context.diagnostics}
-    encoding = server.workspace.position_encoding
+    encoding = server.encoding
     positions = {rel: convert.TextPositions(workspace.text_of(rel), encoding)}
 
     def positions_of(path: str) -> convert.TextPositions:
