@@ -263,8 +263,7 @@ def options_for(root: str, settings: dict[str, Any]) -> Options:
     """The scan options of a folder: its config file (found as `check`
     finds it, or the one the settings name), with the client's settings
     laid over it: `engine`, `state`, `select`, `ignore` (lists of rule
-    IDs or prefixes), `baseline` (relative to the folder), `unsafeFixes`,
-    `config` (a config file to trust), `noConfig`."""
+    IDs or prefixes), `baseline` (relative to the folder), `config` (a config file to trust), `noConfig`."""
     config = None if settings.get("noConfig") is True else config_for(root, _text(settings.get("config")))
     fields: dict[str, Any] = dict(options_from_config(config, [root]), config_file=config.path) if config else {}
     for name in ("engine", "state"):
@@ -278,8 +277,6 @@ def options_for(root: str, settings: dict[str, Any]) -> Options:
     baseline = _text(settings.get("baseline"))
     if baseline:
         fields["baseline"] = os.path.join(root, baseline)
-    if isinstance(settings.get("unsafeFixes"), bool):
-        fields["unsafe_fixes"] = settings["unsafeFixes"]
     return Options(**fields)
 
 
