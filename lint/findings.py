@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple, Optional
+from typing import Any, NamedTuple, Optional
 
 from .fix import Fix
 from .model.syntax import Span
@@ -37,9 +37,9 @@ class Finding:
     fix: Optional[Fix] = None  # the rule's fix (fix.py); None when it has none or the config makes the rule unfixable
 
     @property
-    def sort_key(self):
+    def sort_key(self) -> tuple[str, int, int, str, int, int, str]:
         s = self.span
         return (s.path, s.line, s.col, self.rule_id, s.end_line, s.end_col, self.message)
 
-    def with_(self, **changes) -> "Finding":
+    def with_(self, **changes: Any) -> Finding:
         return replace(self, **changes)

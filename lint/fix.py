@@ -17,6 +17,7 @@ A leaf: it imports nothing of iacm-lint.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -70,11 +71,19 @@ class Fix:
 
 
 def safe(message: str, *edits: Edit) -> Fix:
-    return Fix(SAFE, message, tuple(edits))
+    return Fix(SAFE, message, _top_down(edits))
 
 
 def unsafe(message: str, *edits: Edit) -> Fix:
-    return Fix(UNSAFE, message, tuple(edits))
+    return Fix(UNSAFE, message, _top_down(edits))
+
+
+def _top_down(edits: Sequence[Edit]) -> tuple[Edit, ...]:
+    """The edits file by file (in the order the files first appear), each
+    file's from its top: JSON, SARIF and code actions list them in reading
+    order. The sort is stable: insertions at one place keep their order."""
+    files = {path: index for index, path in enumerate(dict.fromkeys(edit.path for edit in edits))}
+    return tuple(sorted(edits, key=lambda edit: (files[edit.path], edit.start, edit.end)))
 
 
 # ---- applying edits to a text -------------------------------------------------------
@@ -124,7 +133,7 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     positions are those of `text`; insertions at one place in the order given."""
     offsets = line_offsets(text)
     ordered = sorted(edits, key=lambda e: (e.start, e.end))
-    for before, after in zip(ordered, ordered[1:]):
+    for before, after in itertools.pairwise(ordered):
         if conflicts(before, after):
             raise EditError(f"edits at {tuple(before.start)} and {tuple(after.start)} overlap")
     pieces: list[str] = []

@@ -5,25 +5,26 @@ combination). Backends written in JSON (`.tf.json`) get no fix."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Callable, Optional
+from collections.abc import Callable, Sequence
+from typing import Optional
 
 from ..fix import Fix
 from ..model.backends import BackendValue, EffectiveBackend
-from ..model.syntax import TF, TFBACKEND, Attribute, Block, HclFile, Span
-from ._hcl_fixes import delete_block, insert_attribute, rename
 from ..model.source import Source, source_of
+from ..model.syntax import TF, TFBACKEND, Attribute, Block, HclFile, Span
+from ..registry import Context
+from ._hcl_fixes import delete_block, insert_attribute, rename
 
 Make = Callable[..., Fix]  # fix.safe or fix.unsafe
 
 
-def set_value(ctx, value: BackendValue, content: str, make: Make, message: str) -> Optional[Fix]:
+def set_value(ctx: Context, value: BackendValue, content: str, make: Make, message: str) -> Optional[Fix]:
     """`value`'s expression replaced by `content`."""
     source = _editable(ctx, value.file)
     return make(message, source.replace(value.expr.span, content)) if source is not None else None
 
 
-def add_value(ctx, backend: EffectiveBackend, name: str, value: str, make: Make, message: str,
+def add_value(ctx: Context, backend: EffectiveBackend, name: str, value: str, make: Make, message: str,
               after: Optional[BackendValue] = None) -> Optional[Fix]:
     """`name = value` added next to `after`, else to the combination's
     `.tfbackend` file, else to the backend block."""
@@ -40,7 +41,7 @@ def add_value(ctx, backend: EffectiveBackend, name: str, value: str, make: Make,
     return make(message, *edits) if edits else None
 
 
-def renamer(ctx, backend: EffectiveBackend, value: BackendValue, make: Make,
+def renamer(ctx: Context, backend: EffectiveBackend, value: BackendValue, make: Make,
             key_span: Optional[Span] = None) -> Callable[[str], Optional[Fix]]:
     """`rename(new_name)`: the fix that renames `value` (or the key at
     `key_span` of its object value); None when the new name is taken."""
@@ -58,7 +59,7 @@ def renamer(ctx, backend: EffectiveBackend, value: BackendValue, make: Make,
     return rename_to
 
 
-def delete_local_backend(ctx, file: HclFile, block: Block, make: Make) -> Optional[Fix]:
+def delete_local_backend(ctx: Context, file: HclFile, block: Block, make: Make) -> Optional[Fix]:
     """Delete a `backend "local"` block (IACM106, IACM107)."""
     if block.labels[:1] != ("local",):
         return None
@@ -67,6 +68,6 @@ def delete_local_backend(ctx, file: HclFile, block: Block, make: Make) -> Option
     return make(f'Delete the backend "local" block from {file.name}', edit) if edit is not None else None
 
 
-def _editable(ctx, file: HclFile) -> Optional[Source]:
+def _editable(ctx: Context, file: HclFile) -> Optional[Source]:
     """The text of a native-syntax file a fix may edit."""
     return source_of(ctx, file.path) if file.kind in (TF, TFBACKEND) else None

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from typing import Optional
 
 from ..fix import Edit, Position
-from ..model.syntax import Attribute, Block, Span
 from ..model.source import Source
+from ..model.syntax import Attribute, Block, Span
 
 _OPEN_BRACE = re.compile(r"[ \t]*\{")
 
@@ -62,7 +62,8 @@ def insert_attribute(source: Source, attributes: Sequence[Attribute], name: str,
     return (source.insert_lines(before, [f"{indent}{name}{' ' * gap}= {value}"]), *realigned)
 
 
-def rename(source: Source, name_span: Span, new_name: str, attributes: Sequence[Attribute] = ()) -> Optional[tuple[Edit, ...]]:
+def rename(source: Source, name_span: Span, new_name: str,
+           attributes: Sequence[Attribute] = ()) -> Optional[tuple[Edit, ...]]:
     """Rename the attribute or object key at `name_span`, its `=` aligned
     as before (a run aligned by fmt is aligned again for the new name)."""
     text = source.raw(name_span.line)
@@ -85,7 +86,8 @@ def rename(source: Source, name_span: Span, new_name: str, attributes: Sequence[
     return (_rename_edit(source, name_span, new_name, old_gap, max(1, old_lead + old_gap - new_lead)),)
 
 
-def delete_attribute(source: Source, attribute: Attribute, attributes: Sequence[Attribute]) -> Optional[tuple[Edit, ...]]:
+def delete_attribute(source: Source, attribute: Attribute,
+                     attributes: Sequence[Attribute]) -> Optional[tuple[Edit, ...]]:
     """Delete an attribute that has its lines to itself (a trailing comment
     goes with it); the run it was aligned with is aligned again."""
     span = attribute.span

@@ -10,16 +10,17 @@ from collections.abc import Sequence
 from typing import Optional
 
 from ..fix import Fix, unsafe
+from ..model.source import source_of
 from ..model.syntax import TF, TFBACKEND, Attribute, HclFile
+from ..registry import Context
 from ._hcl_fixes import delete_attribute
 from ._secret_scan import SecretArg
-from ..model.source import source_of
 
 VARIABLES_FILE = "variables.tf"
 _NOT_NAME = re.compile(r"[^a-z0-9_]+")
 
 
-def move_to_variable(ctx, hcl_file: HclFile, arg: SecretArg, name_parts: Sequence[str]) -> Optional[Fix]:
+def move_to_variable(ctx: Context, hcl_file: HclFile, arg: SecretArg, name_parts: Sequence[str]) -> Optional[Fix]:
     """The literal replaced by `var.NAME`, and `variable "NAME"` (string,
     sensitive, no default) appended to the module's variables.tf."""
     module = ctx.repo.modules.get(hcl_file.directory)
@@ -36,7 +37,7 @@ def move_to_variable(ctx, hcl_file: HclFile, arg: SecretArg, name_parts: Sequenc
                   source.replace(arg.value_span, f"var.{name}"), declaration)
 
 
-def delete_argument(ctx, hcl_file: HclFile, arg: SecretArg, message: str) -> Optional[Fix]:
+def delete_argument(ctx: Context, hcl_file: HclFile, arg: SecretArg, message: str) -> Optional[Fix]:
     """Delete the attribute holding the secret (not an entry of an object value)."""
     source = source_of(ctx, hcl_file.path) if hcl_file.kind in (TF, TFBACKEND) else None
     for attributes in [hcl_file.attributes, *(block.attributes for block in hcl_file.walk())]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Optional
 
 from ..fix import Edit, Position
-from ..model.syntax import Span, YNode
 from ..model.source import Source
+from ..model.syntax import Span, YNode
 
 
 def replace_scalar(source: Source, node: YNode, value: str) -> Optional[Edit]:

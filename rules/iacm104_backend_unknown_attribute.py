@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterator, Optional
+from collections.abc import Callable, Iterator
+from typing import Optional, Union
 
 from ..fix import Fix, unsafe
 from ..knowledge.backend_schemas import (
-    ENGINE_TITLES, ENGINES, attributes, closest, in_range, names_for, range_text, schema,
+    attributes,
+    closest,
+    in_range,
+    names_for,
+    range_text,
+    schema,
 )
-from ..model.backends import accepting_releases, effective_backends
-from ..model.syntax import RootModule, Span
-from ..registry import Violation, rule
+from ..knowledge.engines import Engine
+from ..model.backends import BackendValue, effective_backends, judged_versions
+from ..model.syntax import Block, Expr, RootModule, Span
+from ..registry import Context, Violation, rule
 from ._backend_fixes import renamer
 
+Entries = tuple[tuple[str, Span, Expr], ...]  # an object value's (key, key span, value)
 Rename = Optional[Callable[[str], Optional[Fix]]]  # new name -> the fix that renames the attribute
 
 
 def _unknown(name: str, specs: dict, engine: str, where: str, span: Span, rename: Rename = None) -> Violation:
     spec = specs.get(name)
-    other = next((e for e in ENGINES if e != engine and spec is not None and e in spec), None)
-    message = f'"{name}" is not an argument of {where} in {ENGINE_TITLES[engine]} (init fails with "Unsupported argument")'
+    other = next((e for e in Engine if e != engine and spec is not None and e in spec), None)
+    message = (f'"{name}" is not an argument of {where} in {Engine(engine).display_name}'
+               ' (init fails with "Unsupported argument")')
     suggestion = closest(name, names_for(specs, engine))
-    if other is not None:
+    if spec is not None and other is not None:
         message += f"; only {range_text(spec[other], other)} has it"
     if suggestion:
         message += f'; did you mean "{suggestion}"?'
@@ -47,9 +56,9 @@ def _check(name: str, span: Span, as_block: bool, specs: dict, engine: str, rele
     return None
 
 
-@rule("IACM104", "backend-unknown-attribute", level="error", scope="root", tags=("state",),
+@rule("IACM104", "backend-unknown-attribute", level="error", scope="root", checklist="backend", tags=("state",),
       short="Backend attribute or block not in the backend's schema", fix="unsafe")
-def backend_unknown_attribute(root: RootModule, ctx) -> Iterator[Violation]:
+def backend_unknown_attribute(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports an attribute or nested block of a backend block or `.tfbackend`
@@ -96,7 +105,7 @@ def backend_unknown_attribute(root: RootModule, ctx) -> Iterator[Violation]:
     blocks, or for names that another engine has.
     """
     engine = ctx.engine_for(root).engine
-    releases = accepting_releases(root, engine)
+    releases = judged_versions(root, engine)
     seen: set[Span] = set()
     for backend in effective_backends(root):
         entry = schema(backend.type)
@@ -104,7 +113,9 @@ def backend_unknown_attribute(root: RootModule, ctx) -> Iterator[Violation]:
             continue  # IACM109
         specs = attributes(backend.type)
         where = f'backend "{backend.type}"'
-        items = [(v.name, v.span, False, v.expr.entries if v.expr.kind == "object" else (), v) for v in backend.written]
+        # (name, span, written as a block, what it holds: a nested block or an object's entries, its value)
+        items: list[tuple[str, Span, bool, Union[Block, Entries], Optional[BackendValue]]] = [
+            (v.name, v.span, False, v.expr.entries if v.expr.kind == "object" else (), v) for v in backend.written]
         items += [(b.type, b.header_span, True, b, None) for b in backend.nested_blocks]
         for name, span, as_block, inner, value in items:
             if span in seen:
@@ -118,10 +129,13 @@ def backend_unknown_attribute(root: RootModule, ctx) -> Iterator[Violation]:
             nested_specs = specs[name].get("attributes", {})
             if not nested_specs:
                 continue
-            nested = ([(a.name, a.span, False, None) for a in inner.attributes]
-                      + [(b.type, b.header_span, True, None) for b in inner.blocks]
-                      if as_block else [(key, key_span, False, renamer(ctx, backend, value, unsafe, key_span))
-                                        for key, key_span, _ in inner])
+            nested: list[tuple[str, Span, bool, Rename]]
+            if isinstance(inner, Block):  # no fix renames a nested block's attributes
+                nested = [*((a.name, a.span, False, None) for a in inner.attributes),
+                          *((b.type, b.header_span, True, None) for b in inner.blocks)]
+            else:
+                nested = [(key, key_span, False, renamer(ctx, backend, value, unsafe, key_span) if value else None)
+                          for key, key_span, _ in inner]
             for key, key_span, key_block, rename_key in nested:
                 violation = _check(key, key_span, key_block, nested_specs, engine, releases, f"{name} of {where}",
                                    rename_key)

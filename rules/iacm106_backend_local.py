@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..fix import unsafe
 from ..model.backends import backend_blocks
 from ..model.syntax import Module
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 from ._backend_fixes import delete_local_backend
 
 
-@rule("IACM106", "backend-local", level="error", scope="module", tags=("state", "onboarding"),
+@rule("IACM106", "backend-local", level="error", scope="module", checklist="backend", tags=("state", "onboarding"),
       short="A committed local backend overrides the workspace's backend", fix="unsafe")
-def backend_local(module: Module, ctx) -> Iterator[Violation]:
+def backend_local(module: Module, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a `backend "local"` block in a module file that is not git-ignored,
@@ -55,7 +55,7 @@ def backend_local(module: Module, ctx) -> Iterator[Violation]:
     module's other backend, or Terraform's default local state when it has
     none, and state already written to the local path is not moved.
     """
-    ignored = getattr(ctx.repo, "ignored_paths", frozenset())
+    ignored: frozenset[str] = getattr(ctx.repo, "ignored_paths", frozenset())
     for hcl_file, _, block in backend_blocks(module, ("backend",)):
         if block.labels[:1] == ("local",) and hcl_file.path not in ignored:
             yield Violation(block.header_span,

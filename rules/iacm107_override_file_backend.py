@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..fix import unsafe
 from ..model.backends import backend_blocks, describe
 from ..model.syntax import Module
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 from ._backend_fixes import delete_local_backend
 
 
-@rule("IACM107", "override-file-backend", level="warning", scope="module", tags=("state",),
+@rule("IACM107", "override-file-backend", level="warning", scope="module", checklist="backend", tags=("state",),
       short="An override file replaces the backend", fix="unsafe")
-def override_file_backend(module: Module, ctx) -> Iterator[Violation]:
+def override_file_backend(module: Module, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a `backend` or `cloud` block in an override file (`override.tf`,
@@ -50,8 +50,9 @@ def override_file_backend(module: Module, ctx) -> Iterator[Violation]:
     Pass per-environment values with `.tfbackend` files instead of override files.
 
     ## Fix
-    Unsafe: deletes a `backend "local"` block (as IACM106's fix does). Other backends and `cloud` blocks in override files get no
-    fix: which of the two backends is the real one is for the user to say.
+    Unsafe: deletes a `backend "local"` block (as IACM106's fix does).
+    Other backends and `cloud` blocks in override files get no fix: which
+    of the two backends is the real one is for the user to say.
     """
     for hcl_file, _, block in backend_blocks(module):
         if hcl_file.is_override:

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 from ..knowledge.backend_schemas import (
-    ENGINE_TITLES, ENGINES, backend_types, closest, data, in_range, range_text, removed_error, schema,
+    backend_types,
+    closest,
+    data,
+    in_range,
+    range_text,
+    removed_error,
+    schema,
 )
-from ..model.backends import accepting_releases, backend_blocks
+from ..knowledge.engines import Engine
+from ..model.backends import backend_blocks, judged_versions
 from ..model.syntax import RootModule
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 
 
 def _problem(backend_type: str, engine: str, releases: list[str]) -> Optional[str]:
-    title = ENGINE_TITLES[engine]
+    title = Engine(engine).display_name
     removed = removed_error(backend_type, engine)
     if removed is not None:
         fix = 'rename it to backend "azurerm"' if backend_type == "azure" else \
@@ -28,11 +36,13 @@ def _problem(backend_type: str, engine: str, releases: list[str]) -> Optional[st
         names = backend_types(engine) + sorted(data()["removed"])
         suggestion = closest(backend_type, names)
         hint = f'did you mean "{suggestion}"?' if suggestion else "use one of " + ", ".join(backend_types(engine))
-        return f'backend "{backend_type}" does not exist in {title} (init fails with "Unsupported backend type"); {hint}'
+        return (f'backend "{backend_type}" does not exist in {title}'
+                f' (init fails with "Unsupported backend type"); {hint}')
     rng = entry["engines"].get(engine)
     if rng is None:
-        other = next(e for e in ENGINES if e in entry["engines"])
-        return (f'backend "{backend_type}" does not exist in {title} (only {range_text(entry["engines"][other], other)} '
+        other = next(e for e in Engine if e in entry["engines"])
+        return (f'backend "{backend_type}" does not exist in {title}'
+                f' (only {range_text(entry["engines"][other], other)} '
                 f"has it); use a backend both engines support, such as s3, gcs or azurerm")
     if not any(in_range(rng, v) for v in releases):
         return (f'backend "{backend_type}" needs {range_text(rng, engine)}, but no {title} release that Harness runs '
@@ -40,9 +50,9 @@ def _problem(backend_type: str, engine: str, releases: list[str]) -> Optional[st
     return None
 
 
-@rule("IACM109", "backend-unsupported", level="error", scope="root", tags=("state", "onboarding"),
+@rule("IACM109", "backend-unsupported", level="error", scope="root", checklist="backend", tags=("state", "onboarding"),
       short="Backend type does not exist for the engine or version")
-def backend_unsupported(root: RootModule, ctx) -> Iterator[Violation]:
+def backend_unsupported(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a backend type that the selected engine does not have: backends
@@ -76,7 +86,7 @@ def backend_unsupported(root: RootModule, ctx) -> Iterator[Violation]:
     ```
     """
     engine = ctx.engine_for(root).engine
-    releases = accepting_releases(root, engine)
+    releases = judged_versions(root, engine)
     for _, _, block in backend_blocks(root, ("backend",)):
         if block.labels:
             problem = _problem(block.labels[0], engine, releases)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 from ..fix import Fix, unsafe
-from ..knowledge.backend_schemas import has_feature, lock_hint, lock_info
-from ..model.backends import BackendValue, EffectiveBackend, accepting_releases, effective_backends
+from ..knowledge.backend_schemas import has_feature, lock_hint
+from ..model.backends import BackendValue, EffectiveBackend, effective_backends, judged_versions
 from ..model.syntax import RootModule
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 from ._backend_fixes import add_value, set_value
 
 
-@rule("IACM110", "state-lock-missing", level="error", scope="root", tags=("state", "onboarding"),
+@rule("IACM110", "state-lock-missing", level="error", scope="root", checklist="state", tags=("state", "onboarding"),
       short="Remote state backend has no state locking configured", fix="unsafe")
-def state_lock_missing(root: RootModule, ctx) -> Iterator[Violation]:
+def state_lock_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a backend that cannot lock the state as configured, judged on the
@@ -66,30 +67,17 @@ def state_lock_missing(root: RootModule, ctx) -> Iterator[Violation]:
     """
     engine = ctx.engine_for(root).engine
     for backend in effective_backends(root):
-        lock = lock_info(backend.type)
-        if backend.is_empty_partial:
-            continue
-        disabled = lock.get("disabled_by")
-        if disabled:
-            value = backend.get(disabled[0])
-            if value is not None and value.is_literal and value.value == disabled[1]:
-                yield Violation(value.span, f"{backend.label_for(value)} disables state locking with {value.name} = "
-                                f"{str(disabled[1]).lower()}; remove it")
-            continue
-        if lock.get("mode") != "optional":
-            continue
-        blocking = None
-        for name, wanted in lock["any_of"]:
-            value = backend.get(name)
-            if value is None:
-                continue
-            if wanted is None or not value.is_literal or value.value == wanted or value.value == str(wanted).lower():
-                break
-            blocking = blocking or value
-        else:
-            releases = accepting_releases(root, engine)
+        lock = backend.state_lock()  # judged once, for the readiness report too (model/backends.py)
+        if lock.disabled_by is not None:
+            value = lock.disabled_by
+            yield Violation(value.span, f"{backend.label_for(value)} disables state locking with {value.name} = "
+                            f"{lock.disabled_text}; remove it")
+        elif lock.locked is False:
+            releases = judged_versions(root, engine)
             hint = lock_hint(backend.type, engine, releases)
-            fix = _lockfile_fix(ctx, backend, blocking) if has_feature(backend.type, "use_lockfile", engine, releases)[1] else None
+            blocking = lock.blocking
+            native = has_feature(backend.type, "use_lockfile", engine, releases)[1]
+            fix = _lockfile_fix(ctx, backend, blocking) if native else None
             if blocking is not None:
                 yield Violation(blocking.span, f"{backend.label_for(blocking)} has no state lock "
                                 f"({blocking.name} = {blocking.expr.text}); set {hint}", fix=fix)
@@ -97,7 +85,9 @@ def state_lock_missing(root: RootModule, ctx) -> Iterator[Violation]:
                 yield Violation(backend.anchor, f"{backend.label} has no state lock; set {hint}", fix=fix)
 
 
-def _lockfile_fix(ctx, backend: EffectiveBackend, blocking: Optional[BackendValue]) -> Optional[Fix]:
+def _lockfile_fix(ctx: Context, backend: EffectiveBackend, blocking: Optional[BackendValue]) -> Optional[Fix]:
     if blocking is not None:
-        return set_value(ctx, blocking, "true", unsafe, "Set use_lockfile = true") if blocking.name == "use_lockfile" else None
+        if blocking.name != "use_lockfile":
+            return None
+        return set_value(ctx, blocking, "true", unsafe, "Set use_lockfile = true")
     return add_value(ctx, backend, "use_lockfile", "true", unsafe, "Add use_lockfile = true (S3-native state locking)")

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..fix import unsafe
-from ..knowledge.backend_schemas import ENGINE_TITLES, has_feature
-from ..model.backends import accepting_releases, effective_backends
+from ..knowledge.backend_schemas import has_feature
+from ..knowledge.engines import Engine
+from ..model.backends import effective_backends, judged_versions
 from ..model.syntax import RootModule, Span
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 from ._backend_fixes import add_value
 
 
-@rule("IACM111", "state-lock-deprecated", level="note", scope="root", tags=("state",),
+@rule("IACM111", "state-lock-deprecated", level="note", scope="root", checklist="state", tags=("state",),
       short="s3 backend locks with DynamoDB where S3-native locking is available", fix="unsafe")
-def state_lock_deprecated(root: RootModule, ctx) -> Iterator[Violation]:
+def state_lock_deprecated(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Notes an s3 backend that locks with `dynamodb_table` while every release
@@ -68,9 +69,10 @@ def state_lock_deprecated(root: RootModule, ctx) -> Iterator[Violation]:
         table = backend.get("dynamodb_table")
         if backend.type != "s3" or table is None or backend.get("use_lockfile") is not None or table.span in seen:
             continue
-        if has_feature("s3", "use_lockfile", engine, accepting_releases(root, engine))[1]:
+        if has_feature("s3", "use_lockfile", engine, judged_versions(root, engine))[1]:
             seen.add(table.span)
-            yield Violation(table.span, f"{backend.label_for(table)} locks with dynamodb_table, but {ENGINE_TITLES[engine]} ≥ 1.10 "
+            yield Violation(table.span, f"{backend.label_for(table)} locks with dynamodb_table, but "
+                            f"{Engine(engine).display_name} ≥ 1.10 "
                             "locks natively in S3; set use_lockfile = true and retire the DynamoDB table",
                             fix=add_value(ctx, backend, "use_lockfile", "true", unsafe,
                                           "Add use_lockfile = true next to dynamodb_table", after=table))

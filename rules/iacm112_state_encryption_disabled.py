@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..fix import safe
 from ..model.backends import effective_backends
 from ..model.syntax import RootModule, Span
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 from ._backend_fixes import add_value, set_value
 
 
 @rule("IACM112", "state-encryption-disabled", level="warning", scope="root", tags=("state", "security"),
-      short="s3 backend stores state unencrypted", fix="safe")
-def state_encryption_disabled(root: RootModule, ctx) -> Iterator[Violation]:
+      checklist="state", short="s3 backend stores state unencrypted", fix="safe")
+def state_encryption_disabled(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Warns about an s3 backend whose effective configuration sets
@@ -60,17 +60,17 @@ def state_encryption_disabled(root: RootModule, ctx) -> Iterator[Violation]:
     """
     seen: set[Span] = set()
     for backend in effective_backends(root):
-        if backend.type != "s3" or backend.is_empty_partial:
+        if backend.type != "s3":
             continue
-        encrypt = backend.get("encrypt")
+        encryption = backend.state_encryption()  # judged once, for the readiness report too (model/backends.py)
+        encrypt = encryption.disabled_by
         if encrypt is not None:
-            if encrypt.is_literal and encrypt.value in (False, "false") and encrypt.span not in seen:
+            if encrypt.span not in seen:
                 seen.add(encrypt.span)
-                yield Violation(encrypt.span, f"{backend.label_for(encrypt)} sets encrypt = false, so state and the secrets in it are "
-                                "stored unencrypted; set encrypt = true (or kms_key_id)",
+                yield Violation(encrypt.span, f"{backend.label_for(encrypt)} sets encrypt = false, so state and "
+                                "the secrets in it are stored unencrypted; set encrypt = true (or kms_key_id)",
                                 fix=set_value(ctx, encrypt, "true", safe, "Set encrypt = true"))
-            continue
-        if backend.get("kms_key_id") is None and backend.get("sse_customer_key") is None:
+        elif encryption.encrypted is False:
             yield Violation(backend.anchor, f"{backend.label} does not encrypt state (encrypt defaults to false); "
                             "set encrypt = true (or kms_key_id)",
                             fix=add_value(ctx, backend, "encrypt", "true", safe, "Add encrypt = true"))

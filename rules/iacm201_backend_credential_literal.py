@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.syntax import HclFile
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 from ._secret_fixes import delete_argument
 from ._secret_scan import backend_args
 
 
 @rule("IACM201", "backend-credential-literal", level="error", scope="file", tags=("security", "secrets", "state"),
-      security_severity="9.0", short="A backend credential is written into the code", fix="unsafe")
-def backend_credential_literal(hcl_file: HclFile, ctx) -> Iterator[Violation]:
+      checklist="credentials", security_severity="9.0",
+      short="A backend credential is written into the code", fix="unsafe")
+def backend_credential_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a credential attribute of a `backend` block, a `cloud` block or a
@@ -83,4 +84,5 @@ def backend_credential_literal(hcl_file: HclFile, ctx) -> Iterator[Violation]:
         else:
             yield Violation(arg.span, f'{where} sets "{arg.path}" to {arg.judgement.what} ({arg.judgement.masked}); '
                                       f"remove it, rotate it and {fix}", secret=arg.secret,
-                            fix=delete_argument(ctx, hcl_file, arg, f"Delete {arg.path} (supply it from the environment)"))
+                            fix=delete_argument(ctx, hcl_file, arg,
+                                                f"Delete {arg.path} (supply it from the environment)"))

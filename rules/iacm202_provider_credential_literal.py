@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.syntax import HclFile
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 from ._secret_fixes import move_to_variable
 from ._secret_scan import provider_args
 
 
 @rule("IACM202", "provider-credential-literal", level="error", scope="file", tags=("security", "secrets"),
-      security_severity="9.0", short="A provider credential is written into the code", fix="unsafe")
-def provider_credential_literal(hcl_file: HclFile, ctx) -> Iterator[Violation]:
+      checklist="credentials", security_severity="9.0",
+      short="A provider credential is written into the code", fix="unsafe")
+def provider_credential_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a `provider` block (nested blocks included) that sets a

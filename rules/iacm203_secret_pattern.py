@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Optional
+from collections.abc import Iterable, Iterator
+from typing import Optional
 
 from ..findings import Secret
 from ..knowledge.secrets import PatternMatch, assess, find_aws_secret_keys, find_credentials, mask, may_hold_credential
 from ..model.harness_config import heredoc_pipelines  # harness_platform_pipeline heredocs, read as YAML (issue 13)
-from ..model.syntax import HclFile, Repo, Span, YamlFile, YNode
-from ..registry import Violation, rule
+from ..model.syntax import Comment, HclFile, Repo, Span, YamlFile, YNode
+from ..registry import Context, Violation, rule
 from ._secret_scan import name_rule_value_spans
 
 # An AWS secret access key counts when an access key id is this close.
 _AWS_PAIR_LINES = 5
 
+# The rules whose literals IACM203 leaves to them (each reports a secret
+# under its argument or key name); tests/test_registry.py checks that every
+# other rule that reports secrets is here.
+DEFERS_TO = ("IACM201", "IACM202", "IACM204", "IACM205", "IACM206", "IACM207", "IACM603")
 
-@rule("IACM203", "secret-pattern", level="error", scope="repo", tags=("security", "secrets"),
-      security_severity="9.0", short="A string has the format of a live credential")
-def secret_pattern(repo: Repo, ctx) -> Iterator[Violation]:
+
+@rule("IACM203", "secret-pattern", level="error", scope="repo", checklist="credentials", tags=("security", "secrets"),
+      defers_to=DEFERS_TO, security_severity="9.0", short="A string has the format of a live credential")
+def secret_pattern(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports any string literal in `.tf`, `.tofu`, `.tf.json`, `.tfvars`,
@@ -137,12 +143,12 @@ def _hcl_findings(hcl_file: HclFile, repo: Repo) -> Iterator[Violation]:
     fragments = list(_fragments(hcl_file))
     if not _may_hold_credential(fragments, hcl_file.comments):
         return  # most files: skip working out which literals the name rules report
-    reported = name_rule_value_spans(hcl_file, repo)
+    reported = name_rule_value_spans(hcl_file, repo, DEFERS_TO)
     fragments = [(span, text) for span, text in fragments if not _contained(span, reported)]
     yield from _scan(fragments, hcl_file.comments)
 
 
-def _may_hold_credential(fragments: list[tuple[Span, str]], comments) -> bool:
+def _may_hold_credential(fragments: list[tuple[Span, str]], comments: Iterable[Comment]) -> bool:
     """False when `_scan` would find nothing: every finding starts with a
     `find_credentials` match (an AWS secret key only counts next to an access
     key id), and one search over all the texts joined is as good as one per text."""
@@ -150,7 +156,7 @@ def _may_hold_credential(fragments: list[tuple[Span, str]], comments) -> bool:
     return may_hold_credential("\n".join(texts))
 
 
-def _scan(fragments: list[tuple[Span, str]], comments) -> Iterator[Violation]:
+def _scan(fragments: list[tuple[Span, str]], comments: Iterable[Comment]) -> Iterator[Violation]:
     key_id_lines: list[int] = []
     found: list[tuple[Span, PatternMatch, bool, Secret]] = []
     for span, text in fragments:
@@ -168,7 +174,8 @@ def _scan(fragments: list[tuple[Span, str]], comments) -> Iterator[Violation]:
         for span, text in fragments:
             for match in find_aws_secret_keys(text):
                 match_span = _match_span(span, text, match)
-                if match_span not in seen and any(abs(match_span.line - l) <= _AWS_PAIR_LINES for l in key_id_lines):
+                if match_span not in seen and any(abs(match_span.line - key_line) <= _AWS_PAIR_LINES
+                                                  for key_line in key_id_lines):
                     found.append((match_span, match, False, _secret(span, text, match)))
     for span, match, in_comment, secret in sorted(found, key=lambda f: (f[0], f[1].start)):
         yield Violation(span, _message(match, in_comment), level="warning" if in_comment else None,

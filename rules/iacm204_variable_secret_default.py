@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.syntax import HclFile
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 from ._secret_fixes import delete_argument
 from ._secret_scan import variable_args
 
 
 @rule("IACM204", "variable-secret-default", level="error", scope="file", tags=("security", "secrets"),
-      security_severity="7.0", short="A secret variable has a literal default", fix="unsafe")
-def variable_secret_default(hcl_file: HclFile, ctx) -> Iterator[Violation]:
+      checklist="credentials", security_severity="7.0", short="A secret variable has a literal default", fix="unsafe")
+def variable_secret_default(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a `variable` whose name says it holds a secret (`password`,
@@ -56,4 +56,5 @@ def variable_secret_default(hcl_file: HclFile, ctx) -> Iterator[Violation]:
         yield Violation(arg.span, f'variable "{block.labels[0]}" has {arg.judgement.what} as {where} '
                                   f"({arg.judgement.masked}); remove the default and set the value as a secret "
                                   f"variable of the Harness workspace", secret=arg.secret,
-                            fix=delete_argument(ctx, hcl_file, arg, f'Delete the default of variable "{block.labels[0]}"'))
+                            fix=delete_argument(ctx, hcl_file, arg,
+                                                f'Delete the default of variable "{block.labels[0]}"'))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 from iacm_lint.fix import Fix, Position, unsafe
 from iacm_lint.knowledge import releases as rel
 from iacm_lint.model.compat import READS_TF, REQUIRED_VERSION, VersionDecl, accepting_releases, root_versions
 from iacm_lint.model.syntax import TF, RootModule
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 from ..model.source import source_of
 from ._versions import span_of_releases
@@ -17,8 +18,9 @@ UPPER_BOUND = "< 1.6.0"  # the first BSL release of Terraform
 
 
 @rule("IACM302", "version-admits-bsl", level="warning", scope="root", tags=("versions", "engine", "license"),
+      checklist="version",
       short="The Terraform version constraint also admits BSL releases Harness does not run", fix="unsafe")
-def version_admits_bsl(root: RootModule, ctx) -> Iterator[Violation]:
+def version_admits_bsl(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     With engine terraform, reports a root whose `required_version` accepts a
@@ -65,11 +67,12 @@ def version_admits_bsl(root: RootModule, ctx) -> Iterator[Violation]:
     if not bsl:
         return
     decl = own[0]
-    yield Violation(decl.span, f"{decl.label} also admits {span_of_releases('terraform', bsl)} (BSL), which Harness does "
-                    'not run; add an upper bound such as "< 1.6.0" or use "~> 1.5.0"', fix=_fix(ctx, decl))
+    yield Violation(decl.span, f"{decl.label} also admits {span_of_releases('terraform', bsl)} (BSL), "
+                    'which Harness does not run; add an upper bound such as "< 1.6.0" or use "~> 1.5.0"',
+                    fix=_fix(ctx, decl))
 
 
-def _fix(ctx, decl: VersionDecl) -> Optional[Fix]:
+def _fix(ctx: Context, decl: VersionDecl) -> Optional[Fix]:
     expr = decl.attribute.expr
     if decl.file.kind != TF or expr.kind != "string" or not str(expr.value).strip():
         return None

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 from iacm_lint.fix import Fix, unsafe
 from iacm_lint.knowledge.releases import harness_constraint_text
 from iacm_lint.model.compat import own_declarations
 from iacm_lint.model.syntax import TF, RootModule
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
-from ._hcl_fixes import insert_attribute
 from ..model.source import source_of
+from ._hcl_fixes import insert_attribute
 from ._versions import where_missing
 
 
-@rule("IACM303", "version-missing", level="note", scope="root", tags=("versions",),
+@rule("IACM303", "version-missing", level="note", scope="root", checklist="version", tags=("versions",),
       short="Root module declares no required_version", fix="unsafe")
-def version_missing(root: RootModule, ctx) -> Iterator[Violation]:
+def version_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a root module none of whose own files declares a version
@@ -64,7 +65,7 @@ def version_missing(root: RootModule, ctx) -> Iterator[Violation]:
                     fix=_fix(ctx, root, harness_constraint_text(engine)))
 
 
-def _fix(ctx, root: RootModule, constraint: str) -> Optional[Fix]:
+def _fix(ctx: Context, root: RootModule, constraint: str) -> Optional[Fix]:
     message = f'Add required_version = "{constraint}"'
     for hcl_file in root.files:
         block = next(hcl_file.top("terraform"), None)

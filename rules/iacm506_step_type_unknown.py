@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 from ..fix import Fix, safe, unsafe
 from ..knowledge.backend_schemas import edit_distance
 from ..knowledge.step_types import KNOWN_STEP_TYPES, PLUGIN_COMMANDS
 from ..model.pipeline import Pipeline, Step, is_expression
-from ..model.syntax import YNode
-from ..registry import Violation, rule
 from ..model.source import source_of
+from ..model.syntax import YNode
+from ..registry import Context, Violation, rule
 from ._yaml_fixes import replace_scalar, set_command
 
 # `IACM_TOFU_INIT` (the docs' example) and the like: engine and command in the name.
@@ -22,9 +23,9 @@ _PLUGIN = {"tofu": "IACMOpenTofuPlugin", "opentofu": "IACMOpenTofuPlugin", "tf":
 _BY_LOWER = {t.lower(): t for t in KNOWN_STEP_TYPES}
 
 
-@rule("IACM506", "step-type-unknown", level="error", scope="pipeline", tags=("pipeline",),
+@rule("IACM506", "step-type-unknown", level="error", scope="pipeline", checklist="pipeline", tags=("pipeline",),
       short="A step type is not a Harness step type", fix="safe or unsafe")
-def step_type_unknown(pipeline: Pipeline, ctx) -> Iterator[Violation]:
+def step_type_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a step `type` that is not a Harness step type, with the fix.
@@ -120,7 +121,7 @@ def _did_you_mean(value: str) -> Optional[str]:
     return close[0] if close else None
 
 
-def _fix(ctx, pipeline: Pipeline, step: Step, node: YNode, value: str) -> Optional[Fix]:
+def _fix(ctx: Context, pipeline: Pipeline, step: Step, node: YNode, value: str) -> Optional[Fix]:
     source = source_of(ctx, pipeline.path)
     if source is None or node.value != value:  # blanks around the type: leave it to the user
         return None

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import difflib
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..fix import unsafe
 from ..knowledge.step_types import PLUGIN_COMMANDS, TERRAFORM_PLUGIN, TOFU_PLUGIN
 from ..model.pipeline import Pipeline, is_expression, text_of
-from ..registry import Violation, rule
 from ..model.source import source_of
+from ..registry import Context, Violation, rule
 from ._yaml_fixes import replace_scalar
 
 
-@rule("IACM507", "command-unknown", level="error", scope="pipeline", tags=("pipeline",),
+@rule("IACM507", "command-unknown", level="error", scope="pipeline", checklist="pipeline", tags=("pipeline",),
       short="An IaCM Terraform/OpenTofu plugin step has no or an unknown spec.command", fix="unsafe")
-def command_unknown(pipeline: Pipeline, ctx) -> Iterator[Violation]:
+def command_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports an `IACMTerraformPlugin` or `IACMOpenTofuPlugin` step without
@@ -78,7 +78,7 @@ def command_unknown(pipeline: Pipeline, ctx) -> Iterator[Violation]:
         node = spec.get("command") if spec is not None else None
         text = text_of(node)
         if node is None or text is None or not text.strip():
-            where = step.node.key_node("spec") if spec is not None else step.key
+            where = step.node.key_of("spec") if spec is not None else step.key
             yield Violation(where.span, f'{step.type} step "{step.label}" has no spec.command; set one of '
                                         f"init, plan, apply, destroy, plan-destroy, detect-drift")
             continue
@@ -86,7 +86,8 @@ def command_unknown(pipeline: Pipeline, ctx) -> Iterator[Violation]:
             continue
         words = [w for w in text.lower().split() if w in PLUGIN_COMMANDS]  # "terraform apply"
         close = words[-1:] or difflib.get_close_matches(text.strip().lower(), PLUGIN_COMMANDS, n=1, cutoff=0.6)
-        hint = f'did you mean "{close[0]}"?' if close else "use one of init, plan, apply, destroy, plan-destroy, detect-drift"
+        hint = (f'did you mean "{close[0]}"?' if close
+                else "use one of init, plan, apply, destroy, plan-destroy, detect-drift")
         source = source_of(ctx, pipeline.path) if close else None
         edit = replace_scalar(source, node, close[0]) if source is not None else None
         yield Violation(node.span, f'{step.type} step "{step.label}" has unknown command "{text}"; {hint}',

@@ -10,8 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from test_fix_scenarios import assert_fixes_hold
 
@@ -43,7 +42,7 @@ def attribute_lines(draw, names) -> list[tuple[str, str]]:
 def body(lines: list[tuple[str, str]], indent: str, aligned: bool, comments: list[bool]) -> list[str]:
     width = max((len(name) for name, _ in lines), default=0)
     out = []
-    for (name, value), comment in zip(lines, comments + [False] * len(lines)):
+    for (name, value), comment in zip(lines, comments + [False] * len(lines), strict=False):
         if comment:
             out.append(f"{indent}# about {name}")
         gap = " " * (width - len(name) + 1) if aligned else " "
@@ -75,7 +74,8 @@ def repositories(draw) -> tuple[dict[str, bytes], str]:
         files[".gitignore"] = draw(st.sampled_from([".terraform/\n", "", "*.tfstate"]))
     if draw(st.booleans()):
         files["main.tf"] = 'resource "null_resource" "x" {} # iacm-lint: ignore[IACM112, IACM207] old\n'
-    return {name: text.encode("utf-8") for name, text in files.items()}, draw(st.sampled_from(["opentofu", "terraform"]))
+    engine = draw(st.sampled_from(["opentofu", "terraform"]))
+    return {name: text.encode("utf-8") for name, text in files.items()}, engine
 
 
 STEP_TYPES = ["IACM_TOFU_INIT", "IACM_TOFU_PLAN", "IACM_TF_APPLY", "IACMOpenTofuPlugin", "IACMOpentofuPlugin",
@@ -92,8 +92,8 @@ def step(draw, index: int) -> list[str]:
     if draw(st.booleans()):  # flow style
         extra = f", spec: {spec}" if spec is not None else ""
         return [f"              - step: {{name: s{index}, identifier: s{index}, type: {quote}{kind}{quote}{extra}}}"]
-    lines = ["              - step:", f"                  name: s{index}", f"                  type: {quote}{kind}{quote}",
-             f"                  identifier: s{index}"]
+    lines = ["              - step:", f"                  name: s{index}",
+             f"                  type: {quote}{kind}{quote}", f"                  identifier: s{index}"]
     if command is not None and draw(st.booleans()):
         lines += ["                  spec:", f"                    command: {quote}{command}{quote}"]
     elif spec is not None:

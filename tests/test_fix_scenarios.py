@@ -74,7 +74,8 @@ def assert_fixes_hold(work: Path, pristine: Path, **settings) -> FixRun:
     assert not after.internal_errors
     parse_errors = [f for f in after.findings if f.rule_id == "IACM000"]
     assert len(parse_errors) == len([f for f in before.findings if f.rule_id == "IACM000"]), parse_errors
-    remaining, fixed, had = Counter(map(key, after.findings)), Counter(map(key, state.fixed)), Counter(map(key, before.findings))
+    remaining, fixed = Counter(map(key, after.findings)), Counter(map(key, state.fixed))
+    had = Counter(map(key, before.findings))
     assert not [k for k in fixed if remaining[k] > max(0, had[k] - fixed[k])], "fixed findings are back"
     new_errors = [key(f) for f in after.findings if f.level == "error" and f.suppressed is None and had[key(f)] == 0]
     assert not new_errors

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from gitrepo import git, isolate_git
 from iacm_lint.engine import run
 from iacm_lint.engine.fixes import MAX_PASSES, fix_scan, unified_diff, write_fixes
 from iacm_lint.fix import SAFE, UNSAFE, Edit, EditError, Fix, Position, apply_edits, conflicts, safe
 from iacm_lint.options import Options
-
-from gitrepo import git, isolate_git
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -127,8 +126,8 @@ def test_crlf_bom_tabs_and_a_missing_final_newline_stay(tmp_path):
 
 
 def test_a_line_added_to_a_tfbackend_file_without_final_newline_keeps_it_missing(tmp_path):
-    root = write(tmp_path, {"main.tf": 'terraform {\n  backend "s3" {}\n}\n', "dev.tfbackend": 'bucket = "a"\nkey = "k"',
-                            ".gitignore": GITIGNORE})
+    root = write(tmp_path, {"main.tf": 'terraform {\n  backend "s3" {}\n}\n',
+                            "dev.tfbackend": 'bucket = "a"\nkey = "k"', ".gitignore": GITIGNORE})
     assert fixed(root, engine="opentofu")["dev.tfbackend"] == b'bucket = "a"\nkey = "k"\nencrypt = true'
 
 
@@ -196,8 +195,8 @@ def test_a_provider_secret_moves_into_a_new_sensitive_variable_without_default(t
                             ".gitignore": GITIGNORE})
     after = fixed(root, unsafe=True, engine="opentofu")
     assert after["providers.tf"] == b'provider "github" {\n  owner = "acme"\n  token = var.github_token_2\n}\n'
-    assert after["variables.tf"] == (b'variable "github_token" {}\n\nvariable "github_token_2" {\n  type      = string\n'
-                                     b'  sensitive = true\n}\n')
+    assert after["variables.tf"] == (b'variable "github_token" {}\n\nvariable "github_token_2" {\n'
+                                     b'  type      = string\n  sensitive = true\n}\n')
 
 
 def test_the_diff_never_shows_the_secret_and_the_unmasked_diff_applies(tmp_path):
@@ -211,8 +210,10 @@ def test_the_diff_never_shows_the_secret_and_the_unmasked_diff_applies(tmp_path)
 
 
 def test_a_backend_credential_is_deleted_and_the_default_of_a_secret_variable_too(tmp_path):
-    backend = BACKEND.replace('region = "us-east-1"', 'region = "us-east-1"\n    secret_key = "kW9x/2LmQp7vRt+Zs4Hn8Jd6Fb3Gc1Ye5Ua0Xi7O"')
-    variables = 'variable "db_password" {\n  type      = string\n  sensitive = true\n  default   = "Pr0d-Db-Passw0rd!"\n}\n'
+    backend = BACKEND.replace('region = "us-east-1"',
+                              'region = "us-east-1"\n    secret_key = "kW9x/2LmQp7vRt+Zs4Hn8Jd6Fb3Gc1Ye5Ua0Xi7O"')
+    variables = ('variable "db_password" {\n  type      = string\n  sensitive = true\n'
+                 '  default   = "Pr0d-Db-Passw0rd!"\n}\n')
     root = write(tmp_path, {"main.tf": backend, "variables.tf": variables})
     after = fixed(root, unsafe=True, select=("IACM201", "IACM204"))
     assert after["main.tf"].decode() == BACKEND
@@ -288,8 +289,9 @@ def test_unused_suppressions_lose_their_unused_ids_or_go_with_their_line(tmp_pat
             '  backend "s3" {\n    bucket  = "a"\n    key     = "k"\n    encrypt = true\n  }\n}\n')
     root = write(tmp_path, {"main.tf": text, ".gitignore": GITIGNORE})
     after = fixed(root, select=("IACM001", "IACM114", "IACM112", "IACM303"), engine="terraform")
-    assert after["main.tf"].decode() == text.replace("# iacm-lint: ignore[IACM114] the bucket is versioned elsewhere\n", "")\
-        .replace("[IACM112, IACM999, IACM303]", "[IACM303]")
+    unused_line = "# iacm-lint: ignore[IACM114] the bucket is versioned elsewhere\n"
+    assert after["main.tf"].decode() == text.replace(unused_line, "").replace("[IACM112, IACM999, IACM303]",
+                                                                              "[IACM303]")
     only = write(tmp_path / "b", {"main.tf": 'locals { # iacm-lint: ignore[IACM112]\n  a = 1\n}\n'})
     assert fixed(only, select=("IACM001", "IACM112"))["main.tf"] == b"locals {\n  a = 1\n}\n"
 
@@ -380,8 +382,8 @@ def test_a_fix_that_raises_a_new_error_is_not_applied(tmp_path):
     root = write(tmp_path, {".harness/deploy.yaml": text})  # init has no command: the apply is unordered
     state = fix_scan([str(root)], Options(cache=False, unsafe_fixes=True, select=("IACM5",)))
     assert state.changed_files == []
-    assert state.notes == ["the fix of IACM507 for .harness/deploy.yaml:19:98 was not applied: it would raise new errors "
-                           "(IACM503)"]
+    assert state.notes == ["the fix of IACM507 for .harness/deploy.yaml:19:98 was not applied: "
+                           "it would raise new errors (IACM503)"]
 
 
 def test_passes_stop_at_the_limit(tmp_path, monkeypatch):

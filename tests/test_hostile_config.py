@@ -21,8 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from iacm_lint import cli as cli_module
-from iacm_lint.cli import check as check_cli
-from iacm_lint.cli import report as readiness_cli
+from iacm_lint.cli import check as check_cli, report as readiness_cli
 
 SECRET = "ghp_FAKEsecretTOKENnotREAL0123456789abcdef"  # what a runner's credential file would hold
 GOOD = 'terraform {\n  backend "s3" {}\n}\n'
@@ -135,8 +134,9 @@ def test_config_keys_in_messages_are_escaped_and_shortened(tmp_path):
     done = iacm_lint("check", ".", cwd=root)
     assert done.returncode == 2
     assert one_line(done) == ("iacm-lint: .iacm-lint.yaml:1: \\x1b]52;c;eA==\\x07\\n::error::x: "
-                              "unknown key; valid keys are baseline, engine, exclude, ignore, max-file-size, "
-                              "per-file-ignores, require-reasons, roots, select, severity, state")
+                              "unknown key; valid keys are baseline, engine, exclude, fix, fixable, ignore, "
+                              "max-file-size, per-file-ignores, require-reasons, roots, select, severity, state, "
+                              "unfixable, unsafe-fixes")
     (root / ".iacm-lint.yaml").write_text(f"severity:\n  {'X' * 1000}: error\n")
     done = iacm_lint("check", ".", cwd=root)
     assert one_line(done) == ("iacm-lint: .iacm-lint.yaml:2: severity." + "X" * 39 + "…: matches no rule ID "
@@ -235,7 +235,7 @@ def test_a_baseline_is_written_atomically_into_an_existing_directory_only(tmp_pa
 
 
 BOMB = "".join(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
-               for previous, name in zip("abcdefgh", "bcdefghi"))
+               for previous, name in zip("abcdefgh", "bcdefghi", strict=True))
 BOMB = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + BOMB
 
 

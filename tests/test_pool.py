@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint.scan import pool
-from iacm_lint.options import Options
 from iacm_lint.engine import run
+from iacm_lint.options import Options
+from iacm_lint.scan import pool
 
 TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
 
@@ -29,9 +29,9 @@ def force_pool(monkeypatch):
 
 def test_pool_and_in_process_give_identical_findings_on_testdata(force_pool):
     alone = run([str(TESTDATA)], Options(jobs=1, cache=False))
-    assert pool.last_stats.workers == 1
+    assert alone.repo.parse_stats.workers == 1
     pooled = run([str(TESTDATA)], Options(jobs=2, cache=False))
-    assert pool.last_stats.workers == 2 and pool.last_stats.parsed > 100
+    assert pooled.repo.parse_stats.workers == 2 and pooled.repo.parse_stats.parsed > 100
     assert pooled.repo.hcl_files == alone.repo.hcl_files
     assert pooled.repo.yaml_files == alone.repo.yaml_files
     assert finding_rows(pooled) == finding_rows(alone)
@@ -51,10 +51,11 @@ def test_every_rule_case_is_the_same_through_the_pool(force_pool):
 def test_pool_results_fill_the_cache_for_an_in_process_warm_scan(force_pool, tmp_path, monkeypatch):
     monkeypatch.setenv("IACM_LINT_CACHE_DIR", str(tmp_path / "cache"))
     cold = run([str(TESTDATA / "examples")], Options(jobs=2))
-    parsed = pool.last_stats.parsed
-    assert pool.last_stats.workers == 2 and parsed > 10
+    parsed = cold.repo.parse_stats.parsed
+    assert cold.repo.parse_stats.workers == 2 and parsed > 10
     warm = run([str(TESTDATA / "examples")], Options(jobs=2))
-    assert (pool.last_stats.cache_hits, pool.last_stats.parsed, pool.last_stats.workers) == (parsed, 0, 1)
+    stats = warm.repo.parse_stats
+    assert (stats.cache_hits, stats.parsed, stats.workers) == (parsed, 0, 1)
     assert finding_rows(warm) == finding_rows(cold)
 
 
@@ -66,7 +67,8 @@ def test_small_scans_stay_in_process():
     assert pool.worker_count(1, [big] * 40) == 1
     assert pool.worker_count(3, [big] * 40) == 3
     assert pool.worker_count(64, [big] * 5) == 5  # never more workers than chunks of work
-    assert pool.worker_count(2, [(0, "main.tf", "tf", b"x" * pool.POOL_MIN_BYTES, None)]) == 1  # one file: nothing to share
+    # one file: nothing to share
+    assert pool.worker_count(2, [(0, "main.tf", "tf", b"x" * pool.POOL_MIN_BYTES, None)]) == 1
 
 
 def test_chunks_go_out_largest_first_and_cover_every_job():

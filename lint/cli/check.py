@@ -10,8 +10,10 @@ from typing import Optional
 
 import click
 
-from ..engine import exit_code, run
+from ..engine import Result, exit_code, run
+from ..engine.result import FixCount
 from ..filter.suppress import apply_baseline, baseline_entries, write_baseline
+from ..options import Options
 from ..output import write_file, write_stdout
 from ..parse.limits import parse_size
 from ..registry import all_rules
@@ -21,15 +23,18 @@ from . import progress
 from .arguments import existing_paths, fail, one_config_choice, options_with_config
 
 
-def run_check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet, verbose, no_color,
-              config_file, no_config, baseline, write_baseline, max_file_size=None, show_stats=False, fix=None,
-              unsafe_fixes=None, diff=False) -> None:
+def run_check(paths: tuple[str, ...], formats: tuple[str, ...], output: Optional[str], engine: str, state: str,
+              select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str, jobs: Optional[int], no_cache: bool,
+              quiet: bool, verbose: bool, no_color: bool, config_file: Optional[str], no_config: bool,
+              baseline: Optional[str], write_baseline: Optional[str], max_file_size: Optional[str] = None,
+              show_stats: bool = False, fix: Optional[bool] = None,
+              unsafe_fixes: Optional[bool] = None, diff: bool = False) -> None:
     """`iacm-lint check` after click parsed its options (commands.py)."""
     import atexit
     import gc
 
     atexit.register(gc.freeze)  # issue 10: the exit-time collection over the whole model took ~1 s on 1,700 files
-    paths = existing_paths(paths)
+    scanned = existing_paths(paths)
     one_config_choice(config_file, no_config)
     if diff and (formats or output or write_baseline):
         raise click.UsageError("--diff prints a diff and writes nothing; it takes no --format, -o or --write-baseline")
@@ -39,18 +44,18 @@ def run_check(paths, formats, output, engine, state, select, ignore, fail_on, jo
         try:
             limits["max_file_bytes"] = parse_size(max_file_size)
         except ValueError as exc:
-            raise click.BadParameter(f"'{shown(max_file_size)}' {exc}", param_hint="--max-file-size")
+            raise click.BadParameter(f"'{shown(max_file_size)}' {exc}", param_hint="--max-file-size") from None
     given = dict(engine=engine, state=state, select=_split_ids(select, "--select"),
                  ignore=_split_ids(ignore, "--ignore"), baseline=baseline, fix=fix, unsafe_fixes=unsafe_fixes)
     try:
-        options = options_with_config(paths, config_file, no_config, given, jobs=jobs, cache=not no_cache,
+        options = options_with_config(scanned, config_file, no_config, given, jobs=jobs, cache=not no_cache,
                                       verbose=verbose, result_cache=not no_cache, **limits)
         if write_baseline:
             options.baseline = None  # the file is being (re)written, it need not exist yet
         if diff:
-            _print_diff(paths, options, quiet, verbose)
-        fixed = _apply_fixes(paths, options, quiet, text_to_stdout=("text", None) in outputs) if options.fix else None
-        result = _run_with_progress(paths, options)
+            _print_diff(scanned, options, quiet, verbose)
+        fixed = _apply_fixes(scanned, options, quiet, text_to_stdout=("text", None) in outputs) if options.fix else None
+        result = _run_with_progress(scanned, options)
         if fixed is not None:
             result.fixed, errors = fixed
             result.internal_errors.extend(errors)
@@ -71,7 +76,7 @@ def run_check(paths, formats, output, engine, state, select, ignore, fail_on, jo
     sys.exit(exit_code(result, fail_on))
 
 
-def _print_diff(paths: list[str], options, quiet: bool, verbose: bool) -> None:
+def _print_diff(paths: list[str], options: Options, quiet: bool, verbose: bool) -> None:
     """`--diff`: the unified diff of what --fix would write (secrets masked),
     then exit 1 when it would change something, 0 when not, 2 on an internal error."""
     from ..engine.fixes import fix_scan, unified_diff
@@ -89,11 +94,11 @@ def _print_diff(paths: list[str], options, quiet: bool, verbose: bool) -> None:
     sys.exit(2 if state.errors else 1 if count.files else 0)
 
 
-def _apply_fixes(paths: list[str], options, quiet: bool, text_to_stdout: bool):
+def _apply_fixes(paths: list[str], options: Options, quiet: bool,
+                 text_to_stdout: bool) -> tuple[FixCount, list[str]]:
     """`--fix`: write the fixes; (what was fixed, the internal errors) for
     the report of what remains."""
     from ..engine.fixes import fix_scan, write_fixes
-    from ..engine.result import FixCount
 
     state = fix_scan(paths, options)
     unwritten = write_fixes(state)
@@ -147,7 +152,7 @@ def _parse_formats(formats: tuple[str, ...], output: Optional[str]) -> list[tupl
     return chosen
 
 
-def _write_baseline(result, path: str) -> None:
+def _write_baseline(result: Result, path: str) -> None:
     """Record the findings, then treat them as baselined so this run passes."""
     count = write_baseline(path, result.findings)
     result.findings = apply_baseline(result.findings, frozenset((e["rule"], e["fingerprint"])
@@ -155,7 +160,7 @@ def _write_baseline(result, path: str) -> None:
     click.echo(f"iacm-lint: wrote {count} finding{'s' if count != 1 else ''} to baseline {path}", err=True)
 
 
-def _run_with_progress(paths, options):
+def _run_with_progress(paths: list[str], options: Options) -> Result:
     if not progress.wanted(sys.stderr):
         return run(paths, options)
     bar = progress.ProgressBar(sys.stderr)
@@ -166,7 +171,7 @@ def _run_with_progress(paths, options):
         bar.close()
 
 
-def _write_outputs(result, outputs, no_color: bool, quiet: bool) -> None:
+def _write_outputs(result: Result, outputs: list[tuple[str, Optional[str]]], no_color: bool, quiet: bool) -> None:
     for name, target in outputs:
         color = target is None and use_color(sys.stdout, no_color)
         text = render(name, result, ReportOptions(color=color, quiet=quiet))

@@ -6,9 +6,12 @@ start-up budget: benchmarks/bench_startup.py)."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 import click
 
 from .. import __version__
+from ..knowledge.engines import ENGINE_CHOICES
 from ..registry import all_rules, get_rule
 from ..sanitise import shown
 
@@ -37,7 +40,7 @@ def main() -> None:
 @click.option("--format", "formats", multiple=True, metavar="FMT[:FILE]",
               help="text|sarif|json|gcc|github|markdown; repeatable as FMT:FILE")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="write the output to FILE")
-@click.option("--engine", type=click.Choice(["auto", "opentofu", "terraform"]), default="auto", show_default=True)
+@click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True)
 @click.option("--state", type=click.Choice(["auto", "existing", "managed"]), default="auto", show_default=True)
 @click.option("--select", multiple=True, metavar="IDS", help="rule IDs or prefixes, comma separated")
 @click.option("--ignore", multiple=True, metavar="IDS", help="rule IDs or prefixes, comma separated")
@@ -64,9 +67,12 @@ def main() -> None:
 @click.option("--diff", is_flag=True,
               help="print what --fix would change as a unified diff, write nothing; exit 1 when it would change "
                    "something")
-def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet, verbose, no_color,
-          config_file, no_config, baseline, write_baseline, max_file_size=None, show_stats=False, fix=None,
-          unsafe_fixes=None, diff=False):
+def check(paths: tuple[str, ...], formats: tuple[str, ...], output: Optional[str], engine: str, state: str,
+          select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str, jobs: Optional[int], no_cache: bool,
+          quiet: bool, verbose: bool, no_color: bool, config_file: Optional[str], no_config: bool,
+          baseline: Optional[str], write_baseline: Optional[str], max_file_size: Optional[str] = None,
+          show_stats: bool = False, fix: Optional[bool] = None,
+          unsafe_fixes: Optional[bool] = None, diff: bool = False) -> None:
     """Check PATHS (default: the current directory)."""
     from .check import run_check  # the engine and every layer below it load when a scan runs
 
@@ -75,7 +81,8 @@ def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, 
 
 
 @main.command("rules")
-@click.option("--format", "format_name", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("--format", "format_name", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
 def list_rules(format_name: str) -> None:
     """List every rule: ID, name, default level, fix (safe, unsafe or none) and summary."""
     import json
@@ -108,14 +115,15 @@ def explain(rule_id: str) -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "format_name", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="write the report to FILE")
-@click.option("--engine", type=click.Choice(["auto", "opentofu", "terraform"]), default="auto", show_default=True)
+@click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True)
 @click.option("--state", type=click.Choice(["auto", "existing", "managed"]), default="auto", show_default=True)
 @CONFIG_OPTION
 @NO_CONFIG_OPTION
 @click.option("--baseline", type=click.Path(dir_okay=False), default=None,
               help="leave out findings recorded in this baseline file")
 @click.option("--verbose", "-v", is_flag=True, help="show tracebacks of internal errors")
-def report(paths, format_name, output, engine, state, config_file, no_config, baseline, verbose):
+def report(paths: tuple[str, ...], format_name: str, output: Optional[str], engine: str, state: str,
+           config_file: Optional[str], no_config: bool, baseline: Optional[str], verbose: bool) -> None:
     """Migration readiness report of PATHS (default: the current directory):
     a verdict per root module, built from the same findings as `check`."""
     from .report import run_report  # the engine, the readiness model and its renderers load when it runs

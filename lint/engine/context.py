@@ -1,27 +1,31 @@
 """The scan Context: what a rule may ask beyond its subject (the Repo, the
-options, the engine chosen for a root, the scan's pipelines)."""
+options, the engine chosen for a root, the scan's pipelines), and the owner
+of every memo of the scan (`memo`, memo.py), active while the rules run."""
 
 from __future__ import annotations
 
 import os
 from typing import Optional
 
+from ..memo import ScanMemo
 from ..model.engine_choice import EngineChoice, resolve_engine
-from ..model.pipeline import build_pipelines
+from ..model.pipeline import Pipeline, build_pipelines
 from ..model.syntax import Repo, RootModule
 from ..options import Options
 from ..parse.textio import read_source
 
 
 class Context:
-    """What rules may ask beyond their subject."""
+    """What rules may ask beyond their subject; owns the scan's memos."""
 
     def __init__(self, repo: Repo, options: Options):
         self.repo = repo
         self.options = options
+        self.memo = ScanMemo()  # what the model views compute once per scan; made active by check.py
         self._engines: dict[str, EngineChoice] = {}
-        self._pipelines: Optional[list] = None
-        self.state = options.state if options.state != "auto" else ("existing" if _any_root_declares_backend(repo) else "auto")
+        self._pipelines: Optional[list[Pipeline]] = None
+        self.state = options.state if options.state != "auto" else (
+            "existing" if _any_root_declares_backend(repo) else "auto")
 
     def engine_for(self, root: RootModule) -> EngineChoice:
         choice = self._engines.get(root.directory)
@@ -36,7 +40,7 @@ class Context:
         """The text of `path` (scan-root relative) that a rule's fix edits: see `source_text`."""
         return source_text(self.repo, path)
 
-    def pipelines(self) -> list:
+    def pipelines(self) -> list[Pipeline]:
         """The scan's Harness pipelines (model/pipeline.py), built once; the
         subjects of "pipeline" scope rules."""
         if self._pipelines is None:

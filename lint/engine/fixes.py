@@ -36,12 +36,10 @@ from typing import Any, Optional, Union
 from ..findings import Finding
 from ..fix import SAFE, Edit, EditError, Fix, apply_edits, conflicts
 from ..knowledge.secrets import mask
-from ..model.harness_config import PIPELINE
 from ..model.syntax import YAML, HclFile, Repo, YamlFile
 from ..options import Options
 from ..output import OutputError, write_bytes
 from ..parse.file import parse_source
-from ..parse.heredoc import heredoc_yaml
 from ..parse.textio import decode_source, read_regular
 from ..scan.discover import PARSED_KINDS, classify, discover_scan
 from ..scan.gitinfo import GitignoreMatcher
@@ -176,7 +174,7 @@ def _culprits(state: FixRun, repo: Repo, chosen: dict[Fix, list[Finding]], raise
     return found or suspects[1:]  # only together: one at a time, the first in the next pass
 
 
-def _refuse(guard: "_Guard", chosen: dict[Fix, list[Finding]], culprits: list[Fix], raised: list[Finding]) -> None:
+def _refuse(guard: _Guard, chosen: dict[Fix, list[Finding]], culprits: list[Fix], raised: list[Finding]) -> None:
     """Hold back the fixes that raised new errors until a pass changes the
     texts (a fix must not make a repository worse; what is still held back
     at the end stays a finding, its fix for the user to judge)."""
@@ -196,7 +194,7 @@ def _finding_key(finding: Finding) -> tuple[str, str, str]:
 # ---- choosing the fixes of one pass ------------------------------------------------
 
 
-def _choose(state: FixRun, repo: Repo, options: Options, guard: "_Guard") -> dict[Fix, list[Finding]]:
+def _choose(state: FixRun, repo: Repo, options: Options, guard: _Guard) -> dict[Fix, list[Finding]]:
     """The fixes to apply in this pass (in finding order; identical fixes
     of several findings once), none overlapping another."""
     chosen: dict[Fix, list[Finding]] = {}
@@ -205,7 +203,7 @@ def _choose(state: FixRun, repo: Repo, options: Options, guard: "_Guard") -> dic
         fix = finding.fix
         if fix is None or finding.suppressed is not None or finding.baseline_state == "unchanged":
             continue
-        if fix.applicability != SAFE and not options.unsafe_fixes or _finding_key(finding) in guard.held_back:
+        if (fix.applicability != SAFE and not options.unsafe_fixes) or _finding_key(finding) in guard.held_back:
             continue
         if fix in chosen:
             chosen[fix].append(finding)
@@ -223,7 +221,7 @@ def _choose(state: FixRun, repo: Repo, options: Options, guard: "_Guard") -> dic
 # ---- applying them -------------------------------------------------------------------
 
 
-def _apply(state: FixRun, repo: Repo, chosen: dict[Fix, list[Finding]], guard: "_Guard") -> Optional[dict[str, Model]]:
+def _apply(state: FixRun, repo: Repo, chosen: dict[Fix, list[Finding]], guard: _Guard) -> Optional[dict[str, Model]]:
     """Apply the chosen fixes to the texts; the new model of each changed
     file, or None when nothing could be applied. A fix whose file would not
     parse is dropped (an internal error) and the others applied."""
@@ -282,24 +280,20 @@ def _parse(path: str, text: str) -> Model:
 
 
 def _model_of(repo: Repo, path: str) -> Model:
-    for model in (*repo.hcl_files, *repo.yaml_files):
-        if model.path == path:
-            return model
-    return None
+    models: list[Union[HclFile, YamlFile]] = [*repo.hcl_files, *repo.yaml_files]
+    return next((model for model in models if model.path == path), None)
 
 
 def _problems(model: Model) -> int:
     """What keeps a file from parsing: its own parse error, and those of
-    the pipelines in its heredocs (parsed as the scan stage does)."""
+    the pipelines in its heredocs (parsed with it: parse/heredoc.py)."""
     if model is None:
         return 0
     if model.error is not None:
         return 1
     if not isinstance(model, HclFile):
         return 0
-    pipelines = [block.attr("yaml") for block in model.top("resource") if block.labels[:1] == (PIPELINE,)]
-    parsed = [heredoc_yaml(model.path, attribute.expr) for attribute in pipelines if attribute is not None]
-    return sum(1 for yaml_file in parsed if yaml_file is not None and yaml_file.error is not None)
+    return sum(1 for _, yaml_file in model.heredoc_yaml if yaml_file.error is not None)
 
 
 # ---- what a fix may touch ------------------------------------------------------------
@@ -314,7 +308,8 @@ class _Guard:
         self.ignored = repo.ignored_paths
         self.git = git
         self.toplevel = repo.git_toplevel
-        self.models = {f.path: f for f in (*repo.hcl_files, *repo.yaml_files)}
+        models: list[Union[HclFile, YamlFile]] = [*repo.hcl_files, *repo.yaml_files]
+        self.models = {model.path: model for model in models}
         self.refused: set[str] = set()  # paths no fix may edit
         self.held_back: dict[tuple[str, str, str], str] = {}  # findings whose fixes raised new errors -> why
 

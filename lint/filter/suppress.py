@@ -26,18 +26,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Optional, Sequence
+from typing import Optional, Union
 
 from ..findings import Finding
 from ..fix import Edit, Fix, Position, safe
 from ..model.source import Source
 from ..model.syntax import Comment, HclFile, Repo, Span, YamlFile, YNode
+from ..options import Options
 from ..output import write_file
-from ..registry import get_rule
+from ..registry import Rule, get_rule
 from ..sanitise import shown
 from .config import PATH_LIMIT, ConfigError, read_capped_text
-from .fingerprint import assign_fingerprints, lines_under
+from .fingerprint import LinesReader, assign_fingerprints, lines_under
 
 UNUSED_SUPPRESSION = "IACM001"
 SUPPRESSION_WITHOUT_REASON = "IACM002"
@@ -162,13 +164,15 @@ def _coverage(directive: Directive, block_ranges: dict[int, list[tuple[int, int]
     return covered
 
 
-def directives_in(repo: Repo, read_lines) -> dict[str, list[Directive]]:
+def directives_in(repo: Repo, read_lines: LinesReader) -> dict[str, list[Directive]]:
     """Every directive in the parsed HCL and YAML files, by path, with the
     lines each covers."""
     found: dict[str, list[Directive]] = {}
-    sources: list[tuple[str, tuple[Comment, ...], object]] = [
-        (f.path, f.comments, f) for f in (*repo.hcl_files, *repo.yaml_files) if f.comments]
-    for path, comments, parsed in sources:
+    parsed_files: list[Union[HclFile, YamlFile]] = [*repo.hcl_files, *repo.yaml_files]
+    for parsed in parsed_files:
+        path, comments = parsed.path, parsed.comments
+        if not comments:
+            continue
         directives = [d for d in (parse_directive(c) for c in comments) if d is not None]
         if not directives:
             continue
@@ -202,7 +206,7 @@ def _suppression_for(finding: Finding, directives: Sequence[Directive]) -> Optio
 # ---- the filter stage ------------------------------------------------------------
 
 
-def apply_filters(findings: list[Finding], repo: Repo, rules: Sequence, options) -> list[Finding]:
+def apply_filters(findings: list[Finding], repo: Repo, rules: Sequence[Rule], options: Options) -> list[Finding]:
     """config (per-file-ignores) -> inline suppressions (+ IACM001/IACM002)
     -> baseline. `rules` are the rules that ran; `options` an engine Options."""
     read_lines = lines_under(repo.root, repo.sources)
@@ -221,7 +225,8 @@ def apply_filters(findings: list[Finding], repo: Repo, rules: Sequence, options)
     return findings
 
 
-def per_file_ignored(findings: Iterable[Finding], per_file_ignores) -> list[Finding]:
+def per_file_ignored(findings: Iterable[Finding],
+                     per_file_ignores: Iterable[tuple[Callable[[str], bool], tuple[str, ...]]]) -> list[Finding]:
     """Drop findings whose path matches a per-file-ignores glob that names
     their rule (ID or prefix). `per_file_ignores`: ((matcher, ids), ...)."""
     if not per_file_ignores:
@@ -239,8 +244,9 @@ def _suppressed(finding: Finding, directives: Sequence[Directive]) -> Finding:
     return finding.with_(suppressed=directive.reason) if directive is not None else finding
 
 
-def filter_findings(by_path: dict[str, list[Directive]], ran: dict, severity: dict[str, str],
-                    ignored_paths=frozenset(), read_lines=None) -> list[Finding]:
+def filter_findings(by_path: dict[str, list[Directive]], ran: dict[str, Rule], severity: dict[str, str],
+                    ignored_paths: frozenset[str] = frozenset(),
+                    read_lines: Optional[LinesReader] = None) -> list[Finding]:
     """IACM001 and IACM002 findings for the directives, for those of the two
     rules that ran. A rule ID counts as unused only when that rule ran (with
     `--select IACM1` a suppression of IACM403 cannot be judged). With
@@ -259,7 +265,8 @@ def filter_findings(by_path: dict[str, list[Directive]], ran: dict, severity: di
                 if directive.problem:
                     emit(UNUSED_SUPPRESSION, directive.span, directive.problem)
                 unknown = [i for i in directive.rule_ids if get_rule(i) is None]
-                unused = [i for i in directive.rule_ids if i in ran and i not in FILTER_RULES and i not in directive.used
+                unused = [i for i in directive.rule_ids
+                          if i in ran and i not in FILTER_RULES and i not in directive.used
                           and path not in ignored_paths and i not in unknown]
                 fix = _removal(directive, unknown + unused, read_lines) if (unknown or unused) and read_lines else None
                 for rule_id in directive.rule_ids:
@@ -278,7 +285,7 @@ def filter_findings(by_path: dict[str, list[Directive]], ran: dict, severity: di
     return out
 
 
-def _removal(directive: Directive, dropped: list[str], read_lines) -> Optional[Fix]:
+def _removal(directive: Directive, dropped: list[str], read_lines: LinesReader) -> Optional[Fix]:
     """The fix that removes `dropped` from a directive's brackets, or the
     whole comment (with its line when it stands alone) when no ID is left."""
     lines = read_lines(directive.span.path)

@@ -7,15 +7,14 @@ ships a release; everything here reads it once and never changes it.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
-from typing import Iterable, Optional, Sequence
+from typing import Optional
 
+from .engines import Engine
 from .versions import Constraints, Version, parse_constraints, parse_version
-
-ENGINES = ("terraform", "opentofu")
-DISPLAY = {"terraform": "Terraform", "opentofu": "OpenTofu"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +34,7 @@ class Release:
         return segments[0], segments[1]
 
     def __str__(self) -> str:
-        return f"{DISPLAY[self.engine]} {self.version}"
+        return f"{Engine(self.engine).display_name} {self.version}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +54,7 @@ def _data() -> dict:
     return json.loads(resources.files(__package__).joinpath("data/releases.json").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def releases(engine: str) -> tuple[Release, ...]:
     """Every stable release of `engine`, oldest first."""
     rows = []
@@ -70,12 +69,12 @@ def harness_constraint_text(engine: str) -> str:
     return str(_data()["engines"][engine]["harness_supported"])
 
 
-@lru_cache(maxsize=None)
+@cache
 def harness_constraint(engine: str) -> Constraints:
     return parse_constraints(harness_constraint_text(engine))
 
 
-@lru_cache(maxsize=None)
+@cache
 def supported_releases(engine: str) -> tuple[Release, ...]:
     """The releases Harness IaCM runs: Terraform <= 1.5.7 (MPL-2.0), every OpenTofu."""
     constraint = harness_constraint(engine)
@@ -138,18 +137,15 @@ def ranges(selected: Iterable[Release], universe: Sequence[Release]) -> list[tup
     (both oldest first): [(first, last), ...]."""
     chosen = {r.version for r in selected}
     runs: list[tuple[Release, Release]] = []
-    start: Optional[Release] = None
-    previous: Optional[Release] = None
+    run: list[Release] = []
     for release in universe:
         if release.version in chosen:
-            if start is None:
-                start = release
-            previous = release
-        elif start is not None:
-            runs.append((start, previous))
-            start = None
-    if start is not None:
-        runs.append((start, previous))
+            run.append(release)
+        elif run:
+            runs.append((run[0], run[-1]))
+            run = []
+    if run:
+        runs.append((run[0], run[-1]))
     return runs
 
 

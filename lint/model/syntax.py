@@ -7,8 +7,9 @@ see anything else. Every node carries an exact `Span`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -24,7 +25,7 @@ class Span:
     end_col: int
 
     @staticmethod
-    def file_start(path: str) -> "Span":
+    def file_start(path: str) -> Span:
         """Line 1, column 1 — for findings about a whole file."""
         return Span(path, 1, 1, 1, 1)
 
@@ -32,14 +33,14 @@ class Span:
 class _NotLiteral:
     """Marks an expression whose value is only known at plan time."""
 
-    _instance: Optional["_NotLiteral"] = None
+    _instance: Optional[_NotLiteral] = None
 
-    def __new__(cls):  # a singleton so that `is NOT_LITERAL` works after pickling
+    def __new__(cls) -> _NotLiteral:  # a singleton so that `is NOT_LITERAL` works after pickling
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[_NotLiteral], tuple[()]]:
         return (_NotLiteral, ())
 
     def __repr__(self) -> str:
@@ -88,16 +89,16 @@ class Expr:
     references: tuple[str, ...] = ()
     functions: tuple[str, ...] = ()
     strings: tuple[StringPart, ...] = ()
-    items: tuple["Expr", ...] = ()
-    entries: tuple[tuple[str, Span, "Expr"], ...] = ()
+    items: tuple[Expr, ...] = ()
+    entries: tuple[tuple[str, Span, Expr], ...] = ()
 
     @property
     def is_literal(self) -> bool:
         return self.value is not NOT_LITERAL
 
     @staticmethod
-    def collection(kind: str, text: str, span: Span, items: tuple["Expr", ...] = (),
-                   entries: tuple[tuple[str, Span, "Expr"], ...] = ()) -> "Expr":
+    def collection(kind: str, text: str, span: Span, items: tuple[Expr, ...] = (),
+                   entries: tuple[tuple[str, Span, Expr], ...] = ()) -> Expr:
         """A "tuple" (`items`) or "object" (`entries`): its value, references,
         functions and strings come from its elements (HCL and JSON alike)."""
         children = (*items, *(value for _, _, value in entries))
@@ -111,7 +112,7 @@ class Expr:
                     tuple(dict.fromkeys(f for c in children for f in c.functions)),
                     tuple(s for c in children for s in c.strings), items, entries)
 
-    def entry(self, key: str) -> Optional["Expr"]:
+    def entry(self, key: str) -> Optional[Expr]:
         for name, _, value in self.entries:
             if name == key:
                 return value
@@ -139,7 +140,7 @@ class Block:
     header_span: Span
     span: Span
     attributes: tuple[Attribute, ...] = ()
-    blocks: tuple["Block", ...] = ()
+    blocks: tuple[Block, ...] = ()
     label_spans: tuple[Span, ...] = ()
 
     def attr(self, name: str) -> Optional[Attribute]:
@@ -148,13 +149,13 @@ class Block:
                 return attribute
         return None
 
-    def children(self, type_: str) -> Iterator["Block"]:
+    def children(self, type_: str) -> Iterator[Block]:
         return (b for b in self.blocks if b.type == type_)
 
-    def child(self, type_: str) -> Optional["Block"]:
+    def child(self, type_: str) -> Optional[Block]:
         return next(self.children(type_), None)
 
-    def walk(self) -> Iterator["Block"]:
+    def walk(self) -> Iterator[Block]:
         """This block and every block nested in it, depth first."""
         yield self
         for nested in self.blocks:
@@ -201,6 +202,9 @@ class HclFile:
     attributes: tuple[Attribute, ...] = ()
     comments: tuple[Comment, ...] = ()
     error: Optional[ParseError] = None
+    # (span of the heredoc, its YAML) for the `yaml = <<EOT` of each `harness_platform_pipeline`
+    # resource: parsed with the file, in the parse stage (parse/heredoc.py), and cached with it
+    heredoc_yaml: tuple[tuple[Span, YamlFile], ...] = ()
 
     @property
     def name(self) -> str:
@@ -250,22 +254,30 @@ class YNode:
     span: Span
     value: Any = None
     tag: str = ""
-    items: tuple["YNode", ...] = ()
-    entries: tuple[tuple["YNode", "YNode"], ...] = ()
+    items: tuple[YNode, ...] = ()
+    entries: tuple[tuple[YNode, YNode], ...] = ()
 
-    def get(self, key: str) -> Optional["YNode"]:
+    def get(self, key: str) -> Optional[YNode]:
         if self.kind == "map":
             for k, v in self.entries:
                 if k.value == key:
                     return v
         return None
 
-    def key_node(self, key: str) -> Optional["YNode"]:
+    def key_node(self, key: str) -> Optional[YNode]:
         if self.kind == "map":
             for k, _ in self.entries:
                 if k.value == key:
                     return k
         return None
+
+    def key_of(self, key: str) -> YNode:
+        """The key node of an entry the caller knows is there (`get(key)`
+        found its value); KeyError when it is not."""
+        node = self.key_node(key)
+        if node is None:
+            raise KeyError(key)
+        return node
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,6 +365,24 @@ class SourceFile:
     ignored: bool = False
 
 
+@dataclass(frozen=True)
+class OnDisk:
+    """What the hygiene rules (IACM402-IACM405) know of the disk beyond the
+    walk and git's view: read by the scan stage (scan/hygiene.py), so that
+    rules read only the model. Paths are scan-root relative."""
+
+    # outside git: `.terraform` dirs beside the files, with their first file
+    terraform_dirs: tuple[tuple[str, Optional[str]], ...] = ()
+    lock_files: frozenset[str] = frozenset()  # the `.terraform.lock.hcl` of each root that is a file on disk
+    saved_plans: frozenset[str] = frozenset()  # judged files that are zip archives with a `tfplan` member
+    # root directory -> (the work tree, or the scan root outside git, where its .gitignore files start;
+    # the root relative to it)
+    ignore_bases: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # base -> base-relative directory -> its .gitignore text
+    gitignores: dict[str, dict[str, Optional[str]]] = field(default_factory=dict)
+    top_gitignore: bool = False  # the scan root has a `.gitignore` file
+
+
 @dataclass
 class Repo:
     """Everything one scan sees. Built once by `discover` + parsers; rules
@@ -370,8 +400,13 @@ class Repo:
     tracked: Optional[frozenset[str]] = None  # every tracked path (relative), incl. .terraform/
     ignored_paths: frozenset[str] = frozenset()  # discovered files that git ignores (not part of any module)
     notes: list[str] = field(default_factory=list)  # for --verbose
-    heredoc_yaml: dict = field(default_factory=dict)  # (path, heredoc span) -> YamlFile: pipelines in harness_platform_pipeline heredocs
+    # (path, heredoc span) -> YamlFile: the pipelines in harness_platform_pipeline heredocs
+    heredoc_yaml: dict = field(default_factory=dict)
     stats: dict = field(default_factory=dict)  # file accounting (scan/stats.py), filled by scan/repository.py
+    # version pin file (model/pins.py) -> its text, read by the scan stage
+    pin_files: dict[str, str] = field(default_factory=dict)
+    on_disk: OnDisk = field(default_factory=OnDisk)  # for the hygiene rules, read by the scan stage
+    parse_stats: Any = None  # what the parse stage did (scan/pool.py ParseStats: tests, benchmarks)
     # Text of files as this scan read them for fixes (engine/context.py), and as fix passes changed
     # them in memory (engine/fixes.py): rel path -> text without a BOM. Readers of source lines
     # (fingerprints, suppressions) look here before the disk.

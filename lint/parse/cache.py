@@ -12,9 +12,9 @@ cannot read is deleted and created again.
 
 Lookup key: a MAC of (codec salt, file kind, relative path, file bytes). The
 salt covers the tool version, the parse tables' identity (grammar, lark and
-python-hcl2 versions) for HCL, the Python version and a hash of the code a
-model can depend on: every Python file of the parse layer and the layers
-below it (parse/, model/, knowledge/) and the package's top-level modules,
+python-hcl2 versions) for HCL, the Python version and a hash of what a
+model can depend on: every file, code and data, of the parse layer and the
+layers below it (parse/, model/, knowledge/) and the package's top-level modules,
 so a changed parser or model never reads an old entry, while a change
 above (rules, filters, reporters, the engine) keeps the cache. The relative
 path is part of the key because every Span carries it.
@@ -42,12 +42,18 @@ import os
 import pickle
 import sys
 import threading
-from typing import Any, Optional
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 from .. import __version__
 from ..cachedir import UserCache, discard_file
 from ..model import syntax as _model
 from .tables import identity
+
+if TYPE_CHECKING:  # sqlite3 loads only when the cache is used
+    import sqlite3
+
+T = TypeVar("T")
 
 FORMAT = "v4"
 _MAGIC = b"IACMLC4\n"
@@ -64,13 +70,13 @@ _CLASSES = (_model.Span, _model.StringPart, _model.Expr, _model.Attribute, _mode
             _model.ParseError, _model.HclFile, _model.YNode, _model.YamlFile)
 
 
-def _constructor(cls: type):
+def _constructor(cls: type) -> tuple[Callable[..., Any], Callable[[Any], Any]]:
     names = [f.name for f in dataclasses.fields(cls)]
-    slots = [cls.__dict__.get(name) for name in names]
+    slots: list[Any] = [cls.__dict__.get(name) for name in names]  # member descriptors, for slotted classes
     direct = hasattr(cls, "__slots__") and not hasattr(cls, "__post_init__") \
         and all(hasattr(s, "__set__") for s in slots)
     if not direct:  # a class without slots or with validation: go through __init__
-        def build(*values):
+        def build(*values: Any) -> Any:
             return cls(*values)
     else:
         args = ", ".join(f"a{i}" for i in range(len(names)))
@@ -101,7 +107,7 @@ def dumps(obj: Any) -> bytes:
 
 
 class _Unpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str):
+    def find_class(self, module: str, name: str) -> Any:
         if module == __name__ and name in _ALLOWED:
             return globals()[name]
         if module == _model.__name__ and name == "_NotLiteral":
@@ -115,7 +121,10 @@ def loads(data: bytes) -> Any:
 
 # ---- the parse cache -----------------------------------------------------------------
 
+# The installed code and data of this process, hashed once per process
+# (they are the same for every scan it runs); per grammar, as YAML scans never import lark.
 _SALT: dict[bool, bytes] = {}
+_SOURCES: list[bytes] = []
 
 
 def salt(kind: str) -> bytes:
@@ -126,6 +135,14 @@ def salt(kind: str) -> bytes:
         h.update(f"{FORMAT}|{__version__}|{sys.version_info[:2]}".encode())
         if grammar:  # HCL: the parse tables too (YAML scans never import lark)
             h.update(json.dumps(identity(), sort_keys=True).encode())
+        h.update(_sources_digest())
+        _SALT[grammar] = h.digest()
+    return _SALT[grammar]
+
+
+def _sources_digest() -> bytes:
+    if not _SOURCES:
+        h = hashlib.blake2b(digest_size=16)
         package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         for name in model_sources(package):
             try:
@@ -133,8 +150,8 @@ def salt(kind: str) -> bytes:
                     h.update(name.encode() + b"\0" + handle.read())
             except OSError:
                 h.update(name.encode() + b"\0missing")
-        _SALT[grammar] = h.digest()
-    return _SALT[grammar]
+        _SOURCES.append(h.digest())
+    return _SOURCES[0]
 
 
 # The layers whose code shapes a parsed model: by the import contracts
@@ -144,15 +161,15 @@ MODEL_LAYERS = ("parse", "model", "knowledge")
 
 
 def model_sources(package: str) -> list[str]:
-    """The Python files (relative to the package directory `package`) that
-    a parsed model can depend on: every one of MODEL_LAYERS and the
-    package's top-level modules, in a stable order."""
+    """The files (relative to the package directory `package`) that a parsed
+    model can depend on: the whole folders of MODEL_LAYERS, code and package
+    data alike, and the package's top-level modules, in a stable order."""
     found = [name for name in os.listdir(package) if name.endswith(".py")]
     for layer in MODEL_LAYERS:
         for current, directories, names in os.walk(os.path.join(package, layer)):
             directories[:] = [d for d in directories if d != "__pycache__"]
             found.extend(os.path.relpath(os.path.join(current, name), package).replace(os.sep, "/")
-                         for name in names if name.endswith(".py"))
+                         for name in names if not name.endswith((".pyc", ".tmp")))
     return sorted(found)
 
 
@@ -181,24 +198,26 @@ class ParseCache:
         h.update(data)
         return h.hexdigest()
 
-    def _connect(self):
+    def _connect(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
             import sqlite3
 
             _create_private_file(self.path)  # SQLite gives its -wal/-shm/-journal files the database's mode
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # autocommit; put_many opens its own transaction
+            # autocommit; put_many opens its own transaction
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             try:
                 connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for writers
                 connection.execute("PRAGMA synchronous=NORMAL")  # a cache needs no fsync per write
-                connection.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID")
+                connection.execute("CREATE TABLE IF NOT EXISTS entries"
+                                   " (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID")
             except BaseException:
                 connection.close()
                 raise
             self._local.connection = connection
         return connection
 
-    def _run(self, work):
+    def _run(self, work: Callable[[sqlite3.Connection], T]) -> Optional[T]:
         """`work(connection)`, once more after a damaged database file is
         deleted and created again (once per ParseCache); anything else
         disables the cache for this run. Returns None when it could not run."""
@@ -243,7 +262,8 @@ class ParseCache:
         for start in range(0, len(wanted), _BATCH):
             keys = [key for key, _ in wanted[start:start + _BATCH]]
             query = f"SELECT key, value FROM entries WHERE key IN ({','.join('?' * len(keys))})"
-            stored.update(self._run(lambda c: c.execute(query, keys).fetchall()) or ())
+            # B023: _run calls the lambda at once, within this iteration
+            stored.update(self._run(lambda c: c.execute(query, keys).fetchall()) or ())  # noqa: B023
         return [self._model(key, stored.get(key), source) for key, source in wanted]
 
     def _model(self, key: str, entry: Optional[bytes], source: bytes) -> Any:
@@ -315,7 +335,7 @@ class ParseCache:
 _BATCH = 500  # keys per SELECT (SQLite allows at least 999 parameters)
 
 
-def _write(connection, statement: str, rows: list[tuple]) -> None:
+def _write(connection: sqlite3.Connection, statement: str, rows: list[tuple[Any, ...]]) -> None:
     connection.execute("BEGIN IMMEDIATE")
     try:
         connection.executemany(statement, rows)

@@ -17,6 +17,9 @@ from ..registry import Rule
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
 FIX_SECTION = "Fix"  # after Use instead, in the docstring of every rule whose findings carry fixes
+# How to apply each kind of fix (registry.FIX_KINDS), for a rule page's header.
+_FIX_COMMANDS = {"safe": "`iacm-lint check --fix`", "unsafe": "`iacm-lint check --fix --unsafe-fixes`",
+                 "safe or unsafe": "`iacm-lint check --fix`, the unsafe ones with `--unsafe-fixes`"}
 
 _FENCE = re.compile(r"^```([^\n]*)\n(.*?)^```\s*$", re.M | re.S)
 # A first line that is only a file name (`# backends.tf`, `# .harness/deploy.yaml`, `# .terraform-version`).
@@ -74,8 +77,8 @@ def rule_markdown(rule: Rule) -> str:
               f"- Default level: **{level}**", f"- Tags: {', '.join(rule.tags) or '—'}"]
     if rule.security_severity:
         header.append(f"- Security severity: {rule.security_severity}")
-    header.append(f"- Fix: {rule.fix} (`iacm-lint check --fix`{' --unsafe-fixes' if rule.fix != 'safe' else ''})"
-                  if rule.fix else "- Fix: none")
+    header.append(f"- Fix: {rule.fix} ({_FIX_COMMANDS[rule.fix]}; see [fixes](../fixes.md))" if rule.fix
+                  else "- Fix: none")
     return "\n".join(header) + "\n\n" + _demote(rule.doc).strip() + "\n"
 
 

@@ -41,13 +41,15 @@ own paths count as ignored, so nothing of those files reaches an output.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from typing import Callable, Optional
+from collections.abc import Callable
+from typing import Optional
 
 GIT_TIMEOUT_SECONDS = 60
 GIT_STALL_SECONDS = 2.0
@@ -69,11 +71,6 @@ _HARDENING = (
     "-c", "safe.bareRepository=explicit",
 )
 _KEPT_ENVIRONMENT = frozenset({"GIT_EXEC_PATH", "GIT_CONFIG_GLOBAL"})
-
-# Tests and benchmarks count subprocesses through this list: every git
-# command run by this module is appended as its argument tuple (the git
-# subcommand and its arguments, without the hardening options).
-GIT_CALLS: list[tuple[str, ...]] = []
 
 
 class GitError(Exception):
@@ -101,7 +98,6 @@ def run_git(args: list[str], work_tree: str, cwd: Optional[str] = None) -> bytes
     dot_git = os.path.join(work_tree, ".git")
     if os.path.islink(dot_git):
         raise GitError(f"{dot_git} is a symbolic link, which is not followed")
-    GIT_CALLS.append(tuple(args))
     argv = [executable, *_HARDENING, f"--git-dir={dot_git}", f"--work-tree={work_tree}", *args]
     try:
         process = subprocess.Popen(
@@ -144,10 +140,8 @@ def _kill_group(process: subprocess.Popen) -> None:
             process.kill()
     except OSError:
         pass
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):  # unkillable (a dead NFS mount): leave it, never wait forever
         process.communicate(timeout=5)
-    except subprocess.TimeoutExpired:  # unkillable (a dead NFS mount): leave it, never wait forever
-        pass
 
 
 class _StallWatch:

@@ -21,6 +21,7 @@ this process) for the misses. `scan/repository.py` calls `parse_all`.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -28,13 +29,15 @@ import signal
 import sys
 import threading
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from ..cachedir import UserCache
 from ..model.syntax import YAML
+from ..options import Options
 from ..parse.cache import MISS, ParseCache, dumps, loads
 from ..parse.file import not_analysed, parse_bytes, parse_file
 from ..parse.tables import parser
@@ -51,7 +54,7 @@ Job = tuple[int, str, str, bytes, Optional[str]]  # (index, rel path, kind, file
 
 @dataclass
 class ParseStats:
-    """What the last `parse_all` in this process did (tests, benchmarks, --verbose)."""
+    """What one `parse_all` did (the Repo keeps it: tests, benchmarks)."""
 
     files: int = 0
     cache_hits: int = 0
@@ -60,19 +63,17 @@ class ParseStats:
     workers: int = 1  # 1: parsed in this process
 
 
-last_stats = ParseStats()
-
-
-def parse_all(jobs: list[tuple[str, str, str]], options, home: Optional[UserCache],
-              notes: Optional[list[str]] = None) -> list[Any]:
-    """Models for `jobs` [(abs path, rel path, kind)], in the same order;
-    `home`: the scan's cache directory (None: no cache); what --verbose
-    should say about the pool goes to `notes`."""
+def parse_all(jobs: list[tuple[str, str, str]], options: Options, home: Optional[UserCache],
+              notes: Optional[list[str]] = None) -> tuple[list[Any], ParseStats]:
+    """Models for `jobs` [(abs path, rel path, kind)], in the same order,
+    and what parsing them took; `home`: the scan's cache directory (None:
+    no cache); what --verbose should say about the pool goes to `notes`."""
     with gc_paused():
         return _parse_all(jobs, options, home, notes if notes is not None else [])
 
 
-def _parse_all(jobs: list[tuple[str, str, str]], options, home: Optional[UserCache], notes: list[str]) -> list[Any]:
+def _parse_all(jobs: list[tuple[str, str, str]], options: Options, home: Optional[UserCache],
+               notes: list[str]) -> tuple[list[Any], ParseStats]:
     cache = ParseCache(home) if home is not None else None
     results: list[Any] = [None] * len(jobs)
     readable: list[Job] = []
@@ -85,26 +86,26 @@ def _parse_all(jobs: list[tuple[str, str, str]], options, home: Optional[UserCac
     pending = readable
     if cache is not None:
         pending = []
-        for job, hit in zip(readable, cache.get_many([(job[4], job[3]) for job in readable])):
+        wanted = [(job[4], job[3]) for job in readable if job[4] is not None]  # with a cache, every job has a key
+        for job, hit in zip(readable, cache.get_many(wanted), strict=True):
             if hit is MISS:
                 pending.append(job)
             else:
                 results[job[0]] = hit
     workers = worker_count(options.jobs, pending)
-    global last_stats
-    last_stats = ParseStats(len(jobs), cache.hits if cache else 0, cache.rejected if cache else 0, len(pending), workers)
+    stats = ParseStats(len(jobs), cache.hits if cache else 0, cache.rejected if cache else 0, len(pending), workers)
     report = _progress_reporter(options, len(jobs), len(jobs) - len(pending))
     if workers > 1:
         pending = _parse_in_pool(pending, workers, cache, results, report, notes)
     for start in range(0, len(pending), _WRITE_BATCH):
         batch = pending[start:start + _WRITE_BATCH]
-        for job, model in zip(batch, _parse_chunk(batch, cache)):
+        for job, model in zip(batch, _parse_chunk(batch, cache), strict=True):
             results[job[0]] = model[0]
         report(len(batch))
-    return results
+    return results, stats
 
 
-def _progress_reporter(options, total: int, done: int) -> Callable[[int], None]:
+def _progress_reporter(options: Options, total: int, done: int) -> Callable[[int], None]:
     """`advance(n)`: n more files parsed; forwards (done, total) to options.progress."""
     callback = getattr(options, "progress", None)
     if callback is None:
@@ -162,10 +163,8 @@ def _parse_chunk(chunk: list[Job], cache: Optional[ParseCache]) -> list[tuple[An
                 entries.append((key, data, blob))
         out.append((model, blob))
     if cache is not None and entries:
-        try:
+        with contextlib.suppress(Exception):  # a cache that cannot be written only costs time
             cache.put_many(entries)
-        except Exception:  # noqa: BLE001 - a cache that cannot be written only costs time
-            pass
     return out
 
 
@@ -177,7 +176,7 @@ def _load_parser(cache: Optional[ParseCache]) -> None:
     parser(cache.home if cache is not None else None)
 
 
-_WORKER_CACHE: Optional[ParseCache] = None
+_WORKER_CACHE: Optional[ParseCache] = None  # set in each worker process (which lives for one scan), never in the parent
 
 
 def _init_worker(home: Optional[UserCache], parent: int) -> None:
@@ -225,7 +224,7 @@ def _watch_parent(parent: int, interval: float = 0.5) -> None:
 def _work(chunk: list[Job]) -> list[tuple[int, bytes]]:
     gc.disable()  # lark trees are acyclic and short-lived; refcounting frees them
     return [(job[0], blob if blob is not None else _encoded(model, job))
-            for job, (model, blob) in zip(chunk, _parse_chunk(chunk, _WORKER_CACHE))]
+            for job, (model, blob) in zip(chunk, _parse_chunk(chunk, _WORKER_CACHE), strict=True)]
 
 
 def _encoded(model: Any, job: Job) -> bytes:
@@ -255,7 +254,7 @@ def _chunks(pending: list[Job], workers: int) -> list[list[Job]]:
     return chunks
 
 
-def _context():
+def _context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     # fork shares the already built parser tables with the workers; elsewhere
     # (macOS, Windows) the platform default re-imports the package per worker.
@@ -287,7 +286,7 @@ def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache]
     finished = False
     failed: list[str] = []  # how each chunk that did not come back failed
 
-    def collect(done) -> None:
+    def collect(done: set[Future[list[tuple[int, bytes]]]]) -> None:
         for future in done:
             try:
                 returned = future.result()
@@ -313,7 +312,7 @@ def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache]
             done = {future for future in waiting if future.done()}
             if not done and chunks:
                 chunk = chunks.pop()
-                for job, (model, _) in zip(chunk, _parse_chunk(chunk, cache)):
+                for job, (model, _) in zip(chunk, _parse_chunk(chunk, cache), strict=True):
                     results[job[0]] = model
                     del left[job[0]]
                 report(len(chunk))
@@ -345,8 +344,6 @@ def _stop(executor: ProcessPoolExecutor, clean: bool) -> None:
             # which is stuck writing to the pipe the terminated workers no longer read.
             call_queue.cancel_join_thread()
         for process in list((getattr(executor, "_processes", None) or {}).values()):
-            try:
+            with contextlib.suppress(Exception):  # already gone
                 process.terminate()
-            except Exception:  # noqa: BLE001 - already gone
-                pass
     executor.shutdown(wait=clean, cancel_futures=True)
