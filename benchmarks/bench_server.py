@@ -92,7 +92,8 @@ async def serve_and_edit(directory: Path, edits: int, cache: str) -> dict[str, f
     print(f"first diagnostics after {first:.2f} s; editing {target}", file=sys.stderr)
     uri = target.as_uri()
     text = target.read_text(encoding="utf-8")
-    client.text_document_did_open(lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri=uri, language_id="terraform", version=1, text=text)))
+    client.text_document_did_open(lsp.DidOpenTextDocumentParams(
+        lsp.TextDocumentItem(uri=uri, language_id="terraform", version=1, text=text)))
     await asyncio.sleep(2.0)
     latencies = []
     for version in range(2, edits + 2):

@@ -53,7 +53,8 @@ class Workspace:
     def reload(self) -> None:
         """Read the directory again (discovery, git's view, the files not open in a buffer)."""
         self._disk = repo_from(discover_scan([self.root], self.options), self.options)
-        for model in (*self._disk.hcl_files, *self._disk.yaml_files):
+        models: list[Union[HclFile, YamlFile]] = [*self._disk.hcl_files, *self._disk.yaml_files]
+        for model in models:
             if model.error is None:
                 self._last_good[model.path] = model
         self._current = None

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Optional, TypeVar
+from typing import Any, Optional, TypeVar, Union
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
@@ -32,6 +32,7 @@ from ..errors import EnvironmentProblem
 from ..filter.config import CONFIG_NAME, PYPROJECT, ConfigError, config_for, options_from_config
 from ..findings import Finding
 from ..model.pins import PIN_FILES
+from ..model.syntax import HclFile, YamlFile
 from ..options import Options
 from ..redact import describe_exception
 from ..registry import all_rules, get_rule
@@ -44,6 +45,7 @@ SETTINGS_SECTION = "iacm-lint"
 _CRASHED = re.compile(r"\A(?P<rule>IACM\d+) crashed on (?P<where>.+?): ")
 
 T = TypeVar("T")
+Publication = tuple[str, list[lsp.Diagnostic], Optional[int]]  # URI, its diagnostics, the document version checked
 log = logging.getLogger(__name__)
 
 
@@ -103,8 +105,8 @@ class IacmLanguageServer(LanguageServer):
             self.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version))
 
-    def _check_all(self, generation: int) -> list[tuple[str, list[lsp.Diagnostic], Optional[int]]]:
-        published: list[tuple[str, list[lsp.Diagnostic], Optional[int]]] = [(uri, [], None) for uri in sorted(self.outside)]
+    def _check_all(self, generation: int) -> list[Publication]:
+        published: list[Publication] = [(uri, [], None) for uri in sorted(self.outside)]
         self.outside.clear()
         for folder in self.folders:
             if generation != self.generation:
@@ -117,7 +119,7 @@ class IacmLanguageServer(LanguageServer):
                 self.log_error(f"checking {folder.root} failed: internal error ({describe_exception(exc)})")
         return published
 
-    def _check_folder(self, folder: Folder, workspace: Workspace) -> list[tuple[str, list[lsp.Diagnostic], Optional[int]]]:
+    def _check_folder(self, folder: Folder, workspace: Workspace) -> list[Publication]:
         result = workspace.check()
         encoding = self.encoding
         positions: dict[str, convert.TextPositions] = {}
@@ -131,7 +133,8 @@ class IacmLanguageServer(LanguageServer):
         shown: dict[str, list[Shown]] = {}
         for finding in result.findings:
             if convert.is_shown(finding):
-                diagnostic = convert.diagnostic(finding, positions_of, folder.uri_of, help_uris.get(finding.rule_id, ""))
+                diagnostic = convert.diagnostic(finding, positions_of, folder.uri_of,
+                                                help_uris.get(finding.rule_id, ""))
                 shown.setdefault(finding.span.path, []).append(Shown(finding, diagnostic))
         for error in result.internal_errors:
             self.log_error(error)
@@ -253,10 +256,11 @@ class IacmLanguageServer(LanguageServer):
 
 def _file_of(where: str, workspace: Workspace) -> Optional[str]:
     """The file a rule crashed on, or the first file of the module directory it crashed on."""
-    files = sorted(f.path for f in (*workspace.repo.hcl_files, *workspace.repo.yaml_files))
+    models: list[Union[HclFile, YamlFile]] = [*workspace.repo.hcl_files, *workspace.repo.yaml_files]
+    files = sorted(f.path for f in models)
     if where in files:
         return where
-    return next((path for path in files if path.rsplit("/", 1)[0] == where or where == "." and "/" not in path), None)
+    return next((path for path in files if path.rsplit("/", 1)[0] == where or (where == "." and "/" not in path)), None)
 
 
 def options_for(root: str, settings: dict[str, Any]) -> Options:
@@ -309,7 +313,7 @@ def build_server() -> IacmLanguageServer:
     @server.feature(lsp.INITIALIZE)
     def initialize(params: lsp.InitializeParams) -> None:
         server.settings = _settings(params.initialization_options)
-        server.encoding = server.workspace.position_encoding
+        server.encoding = server.workspace.position_encoding or lsp.PositionEncodingKind.Utf16
 
     @server.feature(lsp.INITIALIZED)
     async def initialized(params: lsp.InitializedParams) -> None:
@@ -362,7 +366,8 @@ def build_server() -> IacmLanguageServer:
         server.on_worker(server.files_changed, changes)
         server.schedule_check()
 
-    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
+                    lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
     def code_action(params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         return _code_actions(server, params)
 
