@@ -36,6 +36,7 @@ from ..model.syntax import HclFile, YamlFile
 from ..options import Options
 from ..redact import describe_exception
 from ..registry import all_rules, get_rule
+from ..scan.discover import SKIP_DIRS
 from . import convert
 
 DEBOUNCE_SECONDS = 0.1  # rapid edits: one check after the typing pauses
@@ -197,8 +198,8 @@ class IacmLanguageServer(LanguageServer):
                     reload_options = True
                     continue
                 rel = os.path.relpath(os.path.abspath(path), folder.root).replace(os.sep, "/")
-                if rel == ".." or rel.startswith("../"):
-                    continue
+                if rel == ".." or rel.startswith("../") or any(part in SKIP_DIRS for part in rel.split("/")[:-1]):
+                    continue  # not the folder's, or in a directory the scan skips (`terraform init` fills .terraform/)
                 if is_workspace_setting(rel, folder):
                     reload_options = True
                 elif change_type == lsp.FileChangeType.Changed and folder.workspace.relative(path) == rel:
