@@ -60,7 +60,7 @@ def test_a_buffer_that_stops_parsing_keeps_its_last_good_model(repo):
     good = (repo / "versions.tf").read_text(encoding="utf-8")
     workspace.set_buffer("versions.tf", good + "\nterraform {\n")
     found = located(workspace)
-    assert [f for f in found if f[0] == "IACM000"] == [("IACM000", "versions.tf", 13, 1)]  # the end of the text
+    assert [f for f in found if f[0] == "IACM000"] == [("IACM000", "versions.tf", 12, 11)]  # the unclosed brace
     assert ("IACM403", "versions.tf", 4, 3) in found  # required_providers still seen
 
 
