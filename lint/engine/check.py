@@ -7,7 +7,7 @@ accept it, the file accounting)."""
 from __future__ import annotations
 
 import traceback
-from typing import Any
+from typing import Any, Optional
 
 from ..filter.fingerprint import assign_fingerprints, lines_under
 from ..filter.suppress import apply_filters
@@ -19,6 +19,7 @@ from ..redact import describe_exception
 from ..registry import Rule, Violation, all_rules, matches
 from .context import Context
 from .result import Result
+from .reuse import RuleMemory
 
 # ---- rules --------------------------------------------------------------------
 
@@ -58,13 +59,15 @@ def _subjects(scope: str, repo: Repo, ctx: Context) -> list[Any]:
     raise ValueError(scope)
 
 
-def check_repo(repo: Repo, options: Options) -> Result:
+def check_repo(repo: Repo, options: Options, memory: Optional[RuleMemory] = None) -> Result:
+    """`memory`: what the rules found at the previous check of the same
+    Workspace (reuse.py), reused where their inputs did not change."""
     ctx = Context(repo, options)
     with ctx.memo.active():  # the model views memoise into this scan's Context, and only while it runs
-        return _check(repo, options, ctx)
+        return _check(repo, options, ctx, memory)
 
 
-def _check(repo: Repo, options: Options, ctx: Context) -> Result:
+def _check(repo: Repo, options: Options, ctx: Context, memory: Optional[RuleMemory]) -> Result:
     rules = active_rules(options)
     # Secret rules that are switched off still run, unreported: the secrets
     # they find must not enter the fingerprints of the other rules' findings.
@@ -73,6 +76,7 @@ def _check(repo: Repo, options: Options, ctx: Context) -> Result:
     unreported: list[Finding] = []
     errors: list[str] = []
     subjects_by_scope: dict[str, list[Any]] = {}  # each scope's subjects, listed once for all its rules
+    reuse = memory.start(repo) if memory is not None else None
     for rule in rules + unreported_rules:
         reported = rule in rules
         subjects = subjects_by_scope.get(rule.scope)
@@ -80,9 +84,16 @@ def _check(repo: Repo, options: Options, ctx: Context) -> Result:
             subjects = subjects_by_scope[rule.scope] = _subjects(rule.scope, repo, ctx)
         for subject in subjects:
             try:
-                for violation in rule.func(subject, ctx):
+                kept = reuse.violations(rule, subject, ctx) if reuse is not None else None
+                found: list[Violation] = []
+                for violation in rule.func(subject, ctx) if kept is None else kept:
+                    found.append(violation)
                     (findings if reported else unreported).append(_finding(rule, violation, options))
+                if reuse is not None and kept is None:
+                    reuse.store(rule, subject, ctx, found)
             except Exception as exc:  # noqa: BLE001 - one broken rule must not lose the others' findings
+                if reuse is not None:
+                    reuse.forget(rule, subject)
                 if not reported:
                     continue  # a rule the user switched off reports nothing, not even its crash
                 # the Repo: the scan root, named as paths are; never the exception's text: it may quote a value
@@ -90,6 +101,8 @@ def _check(repo: Repo, options: Options, ctx: Context) -> Result:
                 errors.append(f"{rule.id} crashed on {where}: {describe_exception(exc)}")
                 if options.verbose:
                     errors.append(traceback.format_exc())
+    if reuse is not None:
+        reuse.finish()
     findings = _dedupe(findings)
     hidden_secrets = [f.secret for f in unreported if f.secret is not None]
     findings = _assign_fingerprints(findings, repo, hidden_secrets)

@@ -1,0 +1,168 @@
+"""What a rule found on a subject at the previous check of a Workspace,
+reused while nothing it depends on has changed (issue 23: an edit re-runs
+only the rules whose scope includes the change).
+
+A Workspace's Repos share their unchanged file models: laying a buffer over
+the disk (scan/repository.py `with_files`) replaces one file's model and
+keeps every other object. So "unchanged" is identity: a subject's *inputs*
+are the file models its rules may read, and while each is the very object
+of the last check (and the scan-wide facts below compare equal), the
+rule's violations are the same. What each scope's rules read:
+
+- "file" (an HclFile): the file, and the files of its directory's module
+  and of any module that adopted it as a `.tfbackend` (the secret rules
+  ask which backend a `.tfbackend` configures, and which variables of the
+  module are sensitive);
+- "yaml" (a YamlFile): the file;
+- "module": its files, tfvars and tfbackends;
+- "root": the files of its module and of every module it calls, the files
+  of the modules that call it (IACM101 names a caller whose bare `source`
+  points at it), the scan's `--state` reading and the engine chosen for it.
+
+"repo" and "pipeline" rules read across the whole Repo and run at every
+check (they are the cheap ones: one pass each). Facts of the disk that no
+buffer changes (git's view, pin files, the files on disk) stay the same
+object between `Workspace.reload()`s, and a reload starts a new RuleMemory.
+tests/test_workspace.py checks that a sequence of edits gives what a full
+check gives.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Optional, Union
+
+from ..model.syntax import HclFile, Module, Repo, RootModule, YamlFile, normalise_dir
+from ..registry import Rule, Violation
+from .context import Context
+
+REUSED_SCOPES = ("file", "yaml", "module", "root")
+
+
+@dataclass
+class _Kept:
+    inputs: tuple[Any, ...]  # the scan-wide facts, and the ids of the file models read
+    models: tuple[Union[HclFile, YamlFile], ...]  # those models, kept alive so that no id is reused
+    violations: list[Violation]
+
+
+class RuleMemory:
+    """The violations of each rule on each subject at the last check, with their inputs."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, str, str], _Kept] = {}  # (rule ID, scope, subject) -> its last result
+        self.runs: Counter[str] = Counter()  # rule ID -> subjects it ran on at the last check (tests read it)
+
+    def start(self, repo: Repo) -> _Check:
+        self.runs.clear()
+        return _Check(self, repo)
+
+
+class _Check:
+    """One check's use of a RuleMemory: which results stand, which to store."""
+
+    def __init__(self, memory: RuleMemory, repo: Repo):
+        self.memory = memory
+        self.repo = repo
+        self.seen: set[tuple[str, str, str]] = set()
+        self._owners: Optional[dict[str, list[Module]]] = None
+        self._callers: Optional[dict[str, list[Module]]] = None
+        self._inputs_of: dict[tuple[str, int], tuple[Any, ...]] = {}
+
+    def violations(self, rule: Rule, subject: Any, ctx: Context) -> Optional[list[Violation]]:
+        """The rule's violations on `subject` from the last check, when its inputs are the same; else None."""
+        key = self._key(rule, subject)
+        if key is None:
+            self.memory.runs[rule.id] += 1
+            return None
+        self.seen.add(key)
+        kept = self.memory._kept.get(key)
+        if kept is not None and kept.inputs == self._inputs(rule.scope, subject, ctx):
+            return kept.violations
+        self.memory.runs[rule.id] += 1
+        return None
+
+    def store(self, rule: Rule, subject: Any, ctx: Context, violations: list[Violation]) -> None:
+        key = self._key(rule, subject)
+        if key is not None:
+            self.memory._kept[key] = _Kept(self._inputs(rule.scope, subject, ctx), self._models(rule.scope, subject),
+                                           violations)
+
+    def forget(self, rule: Rule, subject: Any) -> None:
+        """A rule that crashed runs again next time (its error is reported at every check)."""
+        key = self._key(rule, subject)
+        if key is not None:
+            self.memory._kept.pop(key, None)
+
+    def finish(self) -> None:
+        """Drop what belongs to subjects gone from the Repo (a root that became a called module, a file closed)."""
+        kept = self.memory._kept
+        for key in [key for key in kept if key not in self.seen]:
+            del kept[key]
+
+    # ---- inputs ------------------------------------------------------------------------
+
+    @staticmethod
+    def _key(rule: Rule, subject: Any) -> Optional[tuple[str, str, str]]:
+        if rule.scope in ("file", "yaml"):
+            return rule.id, rule.scope, subject.path
+        if rule.scope in ("module", "root"):
+            return rule.id, rule.scope, subject.directory
+        return None
+
+    def _inputs(self, scope: str, subject: Any, ctx: Context) -> tuple[Any, ...]:
+        """Worked out once per subject and check: every rule of the scope has the same."""
+        inputs = self._inputs_of.get((scope, id(subject)))
+        if inputs is None:
+            facts: tuple[Any, ...] = ()
+            if scope == "root":
+                root: RootModule = subject
+                facts = (ctx.state, ctx.engine_for(root), tuple(m.directory for m in self._modules_of_root(root)))
+            inputs = (*facts, *(id(model) for model in self._models(scope, subject)))
+            self._inputs_of[(scope, id(subject))] = inputs  # the subjects live as long as the check
+        return inputs
+
+    def _models(self, scope: str, subject: Any) -> tuple[Union[HclFile, YamlFile], ...]:
+        if scope == "yaml":
+            return (subject,)
+        if scope == "file":
+            modules = self._file_owners().get(subject.path, [])
+            return (subject, *_files_of(modules))
+        if scope == "module":
+            return _files_of([subject])
+        return _files_of(self._modules_of_root(subject))
+
+    def _modules_of_root(self, root: RootModule) -> list[Module]:
+        return [root.module, *root.called, *self._module_callers().get(root.directory, [])]
+
+    def _file_owners(self) -> dict[str, list[Module]]:
+        """Path -> the modules whose files, tfvars or tfbackends list it, and its directory's module."""
+        if self._owners is None:
+            owners: dict[str, list[Module]] = {}
+            for module in self.repo.modules.values():
+                for hcl_file in (*module.files, *module.tfvars, *module.tfbackends):
+                    owners.setdefault(hcl_file.path, []).append(module)
+            for hcl_file in self.repo.hcl_files:
+                home = self.repo.modules.get(hcl_file.directory)
+                listed = owners.setdefault(hcl_file.path, [])
+                if home is not None and all(other is not home for other in listed):
+                    listed.append(home)
+            self._owners = owners
+        return self._owners
+
+    def _module_callers(self) -> dict[str, list[Module]]:
+        """Directory -> the modules with a module call whose string `source`, read as a path, names it."""
+        if self._callers is None:
+            callers: dict[str, list[Module]] = {}
+            for module in self.repo.modules.values():
+                for block in module.blocks("module"):
+                    source = block.attr("source")
+                    if source is not None and isinstance(source.value, str):
+                        callers.setdefault(normalise_dir(module.directory, source.value), []).append(module)
+            self._callers = callers
+        return self._callers
+
+
+def _files_of(modules: list[Module]) -> tuple[HclFile, ...]:
+    return tuple(f for module in modules for f in (*module.files, *module.tfvars, *module.tfbackends))
