@@ -84,16 +84,10 @@ def _check(repo: Repo, options: Options, ctx: Context, memory: Optional[RuleMemo
             subjects = subjects_by_scope[rule.scope] = _subjects(rule.scope, repo, ctx)
         for subject in subjects:
             try:
-                kept = reuse.violations(rule, subject, ctx) if reuse is not None else None
-                found: list[Violation] = []
-                for violation in rule.func(subject, ctx) if kept is None else kept:
-                    found.append(violation)
+                violations = reuse.violations(rule, subject, ctx) if reuse is not None else rule.func(subject, ctx)
+                for violation in violations:
                     (findings if reported else unreported).append(_finding(rule, violation, options))
-                if reuse is not None and kept is None:
-                    reuse.store(rule, subject, ctx, found)
             except Exception as exc:  # noqa: BLE001 - one broken rule must not lose the others' findings
-                if reuse is not None:
-                    reuse.forget(rule, subject)
                 if not reported:
                     continue  # a rule the user switched off reports nothing, not even its crash
                 # the Repo: the scan root, named as paths are; never the exception's text: it may quote a value

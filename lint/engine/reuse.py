@@ -17,10 +17,13 @@ rule's violations are the same. What each scope's rules read:
 - "module": its files, tfvars and tfbackends;
 - "root": the files of its module and of every module it calls, the files
   of the modules that call it (IACM101 names a caller whose bare `source`
-  points at it), the scan's `--state` reading and the engine chosen for it.
+  points at it), and the engine chosen for it.
 
-"repo" and "pipeline" rules read across the whole Repo and run at every
-check (they are the cheap ones: one pass each). Facts of the disk that no
+Beyond those, a rule may ask the Context: its `state` (whether any root of
+the scan declares a backend) is an input of the rules that read it, and a
+rule that asks for the scan's pipelines or roots is not reused at all
+(`_Reading` notes both). "repo" and "pipeline" rules read across the whole
+Repo and run at every check (they are the cheap ones: one pass each). Facts of the disk that no
 buffer changes (git's view, pin files, the files on disk) stay the same
 object between `Workspace.reload()`s, and a reload starts a new RuleMemory.
 tests/test_workspace.py checks that a sequence of edits gives what a full
@@ -30,20 +33,22 @@ check gives.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Optional, Union
 
+from ..model.engine_choice import EngineChoice
+from ..model.pipeline import Pipeline
 from ..model.syntax import HclFile, Module, Repo, RootModule, YamlFile, normalise_dir
 from ..registry import Rule, Violation
 from .context import Context
 
-REUSED_SCOPES = ("file", "yaml", "module", "root")
-
 
 @dataclass
 class _Kept:
-    inputs: tuple[Any, ...]  # the scan-wide facts, and the ids of the file models read
+    inputs: tuple[Any, ...]  # the facts of the subject's scope, and the ids of the file models it reads
     models: tuple[Union[HclFile, YamlFile], ...]  # those models, kept alive so that no id is reused
+    state: Optional[str]  # the scan-wide `--state` reading, when the rule asked for it
     violations: list[Violation]
 
 
@@ -60,7 +65,7 @@ class RuleMemory:
 
 
 class _Check:
-    """One check's use of a RuleMemory: which results stand, which to store."""
+    """One check's use of a RuleMemory: which results stand, which to run and keep."""
 
     def __init__(self, memory: RuleMemory, repo: Repo):
         self.memory = memory
@@ -70,30 +75,30 @@ class _Check:
         self._callers: Optional[dict[str, list[Module]]] = None
         self._inputs_of: dict[tuple[str, int], tuple[Any, ...]] = {}
 
-    def violations(self, rule: Rule, subject: Any, ctx: Context) -> Optional[list[Violation]]:
-        """The rule's violations on `subject` from the last check, when its inputs are the same; else None."""
+    def violations(self, rule: Rule, subject: Any, ctx: Context) -> Iterator[Violation]:
+        """The rule's violations on `subject`: those of the last check when
+        its inputs are the same, else the rule's (kept when it runs to the end)."""
         key = self._key(rule, subject)
         if key is None:
             self.memory.runs[rule.id] += 1
-            return None
+            yield from rule.func(subject, ctx)
+            return
         self.seen.add(key)
-        kept = self.memory._kept.get(key)
-        if kept is not None and kept.inputs == self._inputs(rule.scope, subject, ctx):
-            return kept.violations
+        inputs = self._inputs(rule.scope, subject, ctx)
+        kept = self.memory._kept.pop(key, None)  # a rule that crashes keeps nothing, and runs again next time
+        if kept is not None and kept.inputs == inputs and kept.state in (None, ctx.state):
+            self.memory._kept[key] = kept
+            yield from kept.violations
+            return
         self.memory.runs[rule.id] += 1
-        return None
-
-    def store(self, rule: Rule, subject: Any, ctx: Context, violations: list[Violation]) -> None:
-        key = self._key(rule, subject)
-        if key is not None:
-            self.memory._kept[key] = _Kept(self._inputs(rule.scope, subject, ctx), self._models(rule.scope, subject),
-                                           violations)
-
-    def forget(self, rule: Rule, subject: Any) -> None:
-        """A rule that crashed runs again next time (its error is reported at every check)."""
-        key = self._key(rule, subject)
-        if key is not None:
-            self.memory._kept.pop(key, None)
+        reading = _Reading(ctx)
+        found: list[Violation] = []
+        for violation in rule.func(subject, reading):
+            found.append(violation)
+            yield violation
+        if not reading.read_whole_repo:
+            self.memory._kept[key] = _Kept(inputs, self._models(rule.scope, subject),
+                                           ctx.state if reading.read_state else None, found)
 
     def finish(self) -> None:
         """Drop what belongs to subjects gone from the Repo (a root that became a called module, a file closed)."""
@@ -118,7 +123,7 @@ class _Check:
             facts: tuple[Any, ...] = ()
             if scope == "root":
                 root: RootModule = subject
-                facts = (ctx.state, ctx.engine_for(root), tuple(m.directory for m in self._modules_of_root(root)))
+                facts = (ctx.engine_for(root), tuple(m.directory for m in self._modules_of_root(root)))
             inputs = (*facts, *(id(model) for model in self._models(scope, subject)))
             self._inputs_of[(scope, id(subject))] = inputs  # the subjects live as long as the check
         return inputs
@@ -166,3 +171,35 @@ class _Check:
 
 def _files_of(modules: list[Module]) -> tuple[HclFile, ...]:
     return tuple(f for module in modules for f in (*module.files, *module.tfvars, *module.tfbackends))
+
+
+class _Reading:
+    """The scan Context as one run of a rule sees it, noting what it asks
+    beyond the subject's files: the scan-wide `state` (an input then), or
+    the Repo's pipelines and roots (its result is not kept then)."""
+
+    def __init__(self, ctx: Context):
+        self._ctx = ctx
+        self.repo = ctx.repo
+        self.options = ctx.options
+        self.read_state = False
+        self.read_whole_repo = False
+
+    @property
+    def state(self) -> str:
+        self.read_state = True
+        return self._ctx.state
+
+    def engine_for(self, root: RootModule) -> EngineChoice:
+        return self._ctx.engine_for(root)  # a root's choice is an input of its root rules
+
+    def root_for_directory(self, directory: str) -> Optional[RootModule]:
+        self.read_whole_repo = True
+        return self._ctx.root_for_directory(directory)
+
+    def pipelines(self) -> list[Pipeline]:
+        self.read_whole_repo = True
+        return self._ctx.pipelines()
+
+    def source(self, path: str) -> Optional[str]:
+        return self._ctx.source(path)
