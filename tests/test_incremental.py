@@ -120,3 +120,21 @@ def test_a_root_rule_re_runs_when_a_module_calling_it_changes(tmp_path):
     assert ("stage/main.tf", 'root module "stage" has no backend or cloud block, but module "stage" in "." calls it '
             'with source = "stage", which Terraform 0.12 and later do not read as a local path; write source = '
             '"./stage" and it is a module, not a root') in found
+
+
+def test_what_depends_on_one_file_alone_is_worked_out_again_for_the_edited_file_only(tmp_path, monkeypatch):
+    """memo.per_file answers outlive a check for the file models the next one keeps:
+    IACM306 re-runs on the edited root, and reads the features of its edited file alone."""
+    from iacm_lint.model import features
+
+    read: list[str] = []
+    file_feature_uses = features._file_feature_uses
+    monkeypatch.setattr(features, "_file_feature_uses", lambda f: read.append(f.path) or file_feature_uses(f))
+    workspace = Workspace(str(_two_roots(tmp_path)), Options())
+    workspace.check()
+    assert sorted(read) == ["alpha/main.tf", "alpha/outputs.tf", "beta/main.tf", "beta/outputs.tf"]
+    read.clear()
+    workspace.set_buffer("alpha/main.tf", 'resource "null_resource" "a" {\n  count = try(1, 0)\n}\n')
+    workspace.check()
+    assert workspace.memory.runs["IACM306"] == 1
+    assert read == ["alpha/main.tf"]

@@ -63,6 +63,8 @@ def check_repo(repo: Repo, options: Options, memory: Optional[RuleMemory] = None
     """`memory`: what the rules found at the previous check of the same
     Workspace (reuse.py), reused where their inputs did not change."""
     ctx = Context(repo, options)
+    if memory is not None:
+        memory.carry_file_answers(ctx.memo, repo)
     with ctx.memo.active():  # the model views memoise into this scan's Context, and only while it runs
         return _check(repo, options, ctx, memory)
 

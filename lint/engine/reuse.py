@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Optional, Union
 
+from ..memo import ScanMemo
 from ..model.engine_choice import EngineChoice
 from ..model.pipeline import Pipeline
 from ..model.syntax import HclFile, Module, Repo, RootModule, YamlFile, normalise_dir
@@ -58,6 +59,14 @@ class RuleMemory:
     def __init__(self) -> None:
         self._kept: dict[tuple[str, str, str], _Kept] = {}  # (rule ID, scope, subject) -> its last result
         self.runs: Counter[str] = Counter()  # rule ID -> subjects it ran on at the last check (tests read it)
+        self._memo: Optional[ScanMemo] = None  # the last check's memo
+
+    def carry_file_answers(self, memo: ScanMemo, repo: Repo) -> None:
+        """Give the new check's memo the per_file answers (memo.py) of the
+        last check's, for the file models it keeps; remember the new memo."""
+        if self._memo is not None:
+            memo.carry_files_from(self._memo, [*repo.hcl_files, *repo.yaml_files])
+        self._memo = memo
 
     def start(self, repo: Repo) -> _Check:
         self.runs.clear()

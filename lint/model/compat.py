@@ -27,7 +27,7 @@ from ..knowledge import releases as rel
 from ..knowledge.engines import Engine
 from ..knowledge.releases import Release
 from ..knowledge.versions import ConstraintError, Constraints, Version, parse_constraints, parse_version
-from ..memo import per_object, per_value
+from ..memo import per_file, per_object, per_value
 from .syntax import Attribute, HclFile, Module, Repo, RootModule, Span
 
 REQUIRED_VERSION = "required_version"
@@ -193,7 +193,7 @@ def _build_declarations_read(module: Module, mode: str) -> list[VersionDecl]:
 
 def _declares_versions(file: HclFile) -> bool:
     """Asked once per file, not per module, root and mode: most files declare none."""
-    return per_object(file, "declares versions", lambda f: bool(file_declarations(f)))
+    return per_file(file, "declares versions", lambda f: bool(file_declarations(f)))
 
 
 def root_modules(root: RootModule) -> tuple[Module, ...]:
