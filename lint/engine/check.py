@@ -12,7 +12,7 @@ from typing import Any, Optional
 from ..filter.fingerprint import assign_fingerprints, lines_under
 from ..filter.suppress import apply_filters
 from ..findings import Finding, Secret
-from ..model.compat import root_version_properties
+from ..model.compat import root_version_entry, root_version_properties
 from ..model.syntax import Repo
 from ..options import Options
 from ..redact import describe_exception
@@ -97,8 +97,6 @@ def _check(repo: Repo, options: Options, ctx: Context, memory: Optional[RuleMemo
                 errors.append(f"{rule.id} crashed on {where}: {describe_exception(exc)}")
                 if options.verbose:
                     errors.append(traceback.format_exc())
-    if reuse is not None:
-        reuse.finish()
     findings = _dedupe(findings)
     hidden_secrets = [f.secret for f in unreported if f.secret is not None]
     findings = _assign_fingerprints(findings, repo, hidden_secrets)
@@ -108,9 +106,13 @@ def _check(repo: Repo, options: Options, ctx: Context, memory: Optional[RuleMemo
     properties = {"engines": {root.directory: {"engine": choice.engine, "reason": choice.reason}
                               for root in repo.roots for choice in [ctx.engine_for(root)]},
                   "state": ctx.state}
-    properties["versions"] = root_version_properties(repo)  # per root: supported releases per engine that accept it
+    # per root: supported releases per engine that accept it
+    properties["versions"] = {root.directory: reuse.root_answer(root, ctx, "versions", root_version_entry)
+                              for root in repo.roots} if reuse is not None else root_version_properties(repo)
     if repo.stats:
         properties["stats"] = repo.stats
+    if reuse is not None:
+        reuse.finish()
     return Result(findings, rules, repo.root, repo, properties, errors, unreported_secrets=hidden_secrets)
 
 

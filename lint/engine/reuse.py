@@ -33,9 +33,9 @@ check gives.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Optional, Union
+from typing import Any, Optional, TypeVar, Union, cast
 
 from ..memo import ScanMemo
 from ..model.engine_choice import EngineChoice
@@ -43,6 +43,9 @@ from ..model.pipeline import Pipeline
 from ..model.syntax import HclFile, Module, Repo, RootModule, YamlFile, normalise_dir
 from ..registry import Rule, Violation
 from .context import Context
+
+T = TypeVar("T")
+Models = tuple[Union[HclFile, YamlFile], ...]
 
 
 @dataclass
@@ -60,6 +63,7 @@ class RuleMemory:
         self._kept: dict[tuple[str, str, str], _Kept] = {}  # (rule ID, scope, subject) -> its last result
         self.runs: Counter[str] = Counter()  # rule ID -> subjects it ran on at the last check (tests read it)
         self._memo: Optional[ScanMemo] = None  # the last check's memo
+        self._answers: dict[tuple[str, str, str], tuple[tuple[Any, ...], Models, Any]] = {}  # root_answer's
 
     def carry_file_answers(self, memo: ScanMemo, repo: Repo) -> None:
         """Give the new check's memo the per_file answers (memo.py) of the
@@ -109,11 +113,24 @@ class _Check:
             self.memory._kept[key] = _Kept(inputs, self._models(rule.scope, subject),
                                            ctx.state if reading.read_state else None, found)
 
+    def root_answer(self, root: RootModule, ctx: Context, what: str, build: Callable[[RootModule], T]) -> T:
+        """`build(root)` for a function of the root's files alone (the run
+        properties' accepted releases): the last check's while they are the same."""
+        key = (what, "root", root.directory)
+        self.seen.add(key)
+        inputs = self._inputs("root", root, ctx)
+        kept = self.memory._answers.get(key)
+        if kept is not None and kept[0] == inputs:
+            return cast(T, kept[2])
+        answer = build(root)
+        self.memory._answers[key] = (inputs, self._models("root", root), answer)
+        return answer
+
     def finish(self) -> None:
         """Drop what belongs to subjects gone from the Repo (a root that became a called module, a file closed)."""
-        kept = self.memory._kept
-        for key in [key for key in kept if key not in self.seen]:
-            del kept[key]
+        for kept in (self.memory._kept, self.memory._answers):
+            for key in [key for key in kept if key not in self.seen]:
+                del kept[key]
 
     # ---- inputs ------------------------------------------------------------------------
 

@@ -288,10 +288,10 @@ def accepted_ranges(root: RootModule) -> dict[str, list[tuple[Release, Release]]
 def root_version_properties(repo: Repo) -> dict[str, dict[str, Any]]:
     """For JSON/SARIF run properties: root directory -> {"accepted": {engine:
     [{"from": "1.6.0", "to": "1.7.10"}, ...]}}."""
-    out = {}
-    for root in repo.roots:
-        entry: dict[str, Any] = {"accepted": {
-            engine: [{"from": a.version, "to": b.version} for a, b in runs]
-            for engine, runs in accepted_ranges(root).items()}}
-        out[root.directory] = entry
-    return out
+    return {root.directory: root_version_entry(root) for root in repo.roots}
+
+
+def root_version_entry(root: RootModule) -> dict[str, Any]:
+    """One root's entry of `root_version_properties`."""
+    return {"accepted": {engine: [{"from": a.version, "to": b.version} for a, b in runs]
+                         for engine, runs in accepted_ranges(root).items()}}
