@@ -1,6 +1,6 @@
 """The shipped integrations: .pre-commit-hooks.yaml, action.yml (the
-composite GitHub Action), the Dockerfile, scripts/sarif_rebase.py, and every
-YAML example in docs/integrations.md.
+composite GitHub Action), the Dockerfile, and every YAML example in
+docs/integrations.md.
 
 Examples are not only parsed: the `iacm-lint` command lines they hold run
 against a temporary repository, the composite action's shell steps run under
@@ -32,9 +32,6 @@ DOCS = ROOT / "docs" / "integrations.md"
 EXAMPLES = ROOT / "testdata" / "examples"
 BIN = Path(sys.executable).parent  # where this environment's `iacm-lint` and `python` live
 SRCROOT = "%SRCROOT%"
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import sarif_rebase  # noqa: E402
 
 
 # ---- helpers ----------------------------------------------------------------
@@ -351,7 +348,7 @@ class ActionRunner:
         return done.returncode, outputs
 
 
-def test_action_scans_a_subdirectory_uploads_rebased_sarif_and_fails(tmp_path, env):
+def test_action_scans_a_subdirectory_uploads_repository_relative_sarif_and_fails(tmp_path, env):
     workspace = repo_with(tmp_path, "local-backend", prefix="infra/")
     runner = ActionRunner(workspace, tmp_path, env, {"paths": "infra", "sarif-file": "reports/iacm.sarif"})
     assert runner.run() == 1
@@ -359,9 +356,11 @@ def test_action_scans_a_subdirectory_uploads_rebased_sarif_and_fails(tmp_path, e
     check_log = runner.log[0]
     assert ("::error file=infra/backend.tf,line=4,col=3,endLine=4,endColumn=17,title=IACM106 backend-local::backend \"local\" "
             "in backend.tf is committed") in check_log
-    assert "sarif_rebase: 1 location(s) in reports/iacm.sarif now relative to the repository root (scan root infra/)" \
-        in check_log
-    assert sarif_uris(workspace / "reports" / "iacm.sarif") == ["infra/backend.tf"]
+    # iacm-lint itself names the file relative to the repository, as GitHub reads it: no rebasing step
+    sarif = workspace / "reports" / "iacm.sarif"
+    assert sarif_uris(sarif) == ["infra/backend.tf"]
+    base = json.loads(sarif.read_text())["runs"][0]["originalUriBaseIds"][SRCROOT]["uri"]
+    assert base == Path(os.path.realpath(workspace)).as_uri() + "/"
     assert runner.uploads == [{"sarif_file": "reports/iacm.sarif", "category": "iacm-lint"}]
     assert "iacm-lint check exited with 1" in runner.log[-1]
 
@@ -400,38 +399,6 @@ def test_action_usage_error_fails_without_upload(tmp_path, env):
     assert runner.outputs["check"] == {"exit-code": "2"}
     assert runner.uploads == []
     assert "iacm-lint check exited with 2" in runner.log[-1]
-
-
-# ---- scripts/sarif_rebase.py ----------------------------------------------------
-
-
-def test_sarif_rebase_prefixes_locations_and_moves_srcroot(tmp_path, env):
-    workspace = repo_with(tmp_path, "local-backend", prefix="my infra/")
-    done = run_iacm_lint("iacm-lint check 'my infra' --format sarif -o out.sarif", workspace, env)
-    assert done.returncode == 1, done.stderr
-    sarif = workspace / "out.sarif"
-    assert sarif_uris(sarif) == ["backend.tf"]
-    assert sarif_rebase.main([str(sarif), str(workspace)]) == 0
-    log = json.loads(sarif.read_text())
-    assert sarif_uris(sarif) == ["my%20infra/backend.tf"]
-    assert log["runs"][0]["originalUriBaseIds"][SRCROOT]["uri"] == sarif_rebase.directory_uri(str(workspace))
-    assert sarif_rebase.uri_path(log["runs"][0]["originalUriBaseIds"][SRCROOT]["uri"]).rstrip("/") == \
-        os.path.realpath(workspace)
-    before = sarif.read_text()
-    assert sarif_rebase.main([str(sarif), str(workspace)]) == 0  # idempotent: now based on the repository root
-    assert sarif.read_text() == before
-
-
-def test_sarif_rebase_leaves_root_scans_and_outside_roots_alone(tmp_path, env):
-    workspace = repo_with(tmp_path, "local-backend")
-    assert run_iacm_lint("iacm-lint check . --format sarif -o out.sarif", workspace, env).returncode == 1
-    sarif = workspace / "out.sarif"
-    before = sarif.read_text()
-    assert sarif_rebase.main([str(sarif), str(workspace)]) == 0
-    assert sarif_rebase.main([str(sarif), str(tmp_path / "elsewhere")]) == 0
-    assert sarif.read_text() == before
-    assert sarif_rebase.main([str(sarif)]) == 2
-    assert sarif_rebase.main([str(tmp_path / "missing.sarif"), str(workspace)]) == 2
 
 
 # ---- Dockerfile ------------------------------------------------------------------

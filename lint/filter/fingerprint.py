@@ -1,7 +1,9 @@
 """Line-shift-stable fingerprints for findings.
 
 A fingerprint names a finding by *what* it points at, not *where*: the rule,
-the file, the normalised text of the finding's source line(s) and the rule's
+the file (its path in the repository: relative to the top of the git work
+tree, so that scanning `.` or `infra/` gives one finding one fingerprint;
+relative to the scan root outside git), the normalised text of the finding's source line(s) and the rule's
 optional `fingerprint_key`, hashed; then the occurrence index among findings
 with the same hash (in position order) tells identical constructs apart.
 Line and column numbers never enter the hash, so inserting or deleting lines
@@ -29,11 +31,15 @@ from typing import Callable, Iterable, Optional, Sequence
 from ..findings import Finding, Secret
 from ..model.syntax import Span
 from ..parse.textio import read_regular  # never blocks on a FIFO or reads a device
+from ..scan.gitinfo import repository_prefix
 
 # A finding whose span covers many lines (a whole block) is identified by its
 # first lines; editing deep inside the block then keeps the fingerprint.
 MAX_LINES = 3
 
+# A reader of a file's lines by scan-root relative path (None: unreadable).
+# One with a `path_prefix` (SourceLines) names files to the hash by
+# `path_prefix + path`.
 LinesReader = Callable[[str], Optional[Sequence[str]]]
 
 
@@ -108,17 +114,26 @@ def split_lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
 
 
-def lines_under(root: str) -> LinesReader:
-    """A reader of scan-root relative paths; None for files it cannot read."""
+class SourceLines:
+    """The lines of the files under a scan root, by scan-root relative path
+    (None for a file it cannot read); `path_prefix` is the scan root's
+    directory in its git work tree (`infra/`, or ""), which fingerprints
+    put before a path."""
 
-    def read(path: str) -> Optional[Sequence[str]]:
+    def __init__(self, root: str):
+        self.root = root
+        self.path_prefix = repository_prefix(root)
+
+    def __call__(self, path: str) -> Optional[Sequence[str]]:
         try:
-            data = read_regular(os.path.join(root, *path.split("/")))
+            data = read_regular(os.path.join(self.root, *path.split("/")))
         except OSError:
             return None
         return split_lines(data.decode("utf-8", errors="replace"))
 
-    return read
+
+def lines_under(root: str) -> SourceLines:
+    return SourceLines(root)
 
 
 def default_key(finding: Finding) -> str:
@@ -148,13 +163,14 @@ def fingerprints(findings: Sequence[Finding], read_lines: LinesReader,
     hidden = secrets_by_path(findings)
     for secret in secrets:
         hidden[secret.span.path].append(secret)
+    prefix = getattr(read_lines, "path_prefix", "")
     for path, indexes in by_path.items():
         # whole-file findings (e.g. "file too large") need no text: do not read the file
         needed = any(not is_whole_file(findings[index].span) for index in indexes)
         lines = redacted((read_lines(path) if needed else None) or (), hidden.get(path, ()))
         for index in indexes:
             finding = findings[index]
-            hashes[index] = line_hash(finding.rule_id, path, region_text(lines, finding.span), key_for(finding))
+            hashes[index] = line_hash(finding.rule_id, prefix + path, region_text(lines, finding.span), key_for(finding))
     # Occurrence among equal hashes, in position order (stable under line shifts).
     seen: dict[str, int] = defaultdict(int)
     result = [""] * len(findings)
