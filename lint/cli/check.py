@@ -1,65 +1,131 @@
 """What `iacm-lint check` does once click has parsed its options
-(commands.py): check the rule IDs and formats asked for, build the scan
-Options (arguments.py), run the engine with a progress bar, write the
-baseline and the outputs, and exit with the status `--fail-on` asks for."""
+(commands.py): check the rule IDs and formats asked for, decide what to
+scan (arguments.py: a file is scanned with its project), build the scan
+Options, run the engine with a progress bar, write the baseline and the
+outputs, and exit with the status `--fail-on` asks for."""
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, replace
 from typing import Optional
 
 import click
 
 from ..engine import exit_code, run
+from ..engine.result import Result
 from ..filter.suppress import apply_baseline, baseline_entries, write_baseline
+from ..options import Options
 from ..output import write_file, write_stdout
 from ..parse.limits import parse_size
 from ..registry import all_rules
 from ..report import FORMATS, ReportOptions, render, use_color
+from ..report.text import statistics_table
 from ..sanitise import printable, shown
 from . import progress
-from .arguments import existing_paths, fail, one_config_choice, options_with_config
+from .arguments import existing_paths, fail, one_config_choice, options_with_config, scan_targets
+
+NOTHING_FOUND_STATUS = 2  # a scan that checked nothing cannot vouch for anything (docs/configuration.md)
 
 
-def run_check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet, verbose, no_color,
-              config_file, no_config, baseline, write_baseline, max_file_size=None, show_stats=False) -> None:
+@dataclass(frozen=True)
+class CheckRequest:
+    """The options of `iacm-lint check` as click parsed them."""
+
+    paths: tuple[str, ...]
+    formats: tuple[str, ...]
+    output: Optional[str]
+    engine: str
+    state: str
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    fail_on: str
+    jobs: Optional[int]
+    no_cache: bool
+    quiet: bool
+    verbose: bool
+    statistics: bool
+    color: str
+    no_color: bool
+    config_file: Optional[str]
+    no_config: bool
+    baseline: Optional[str]
+    write_baseline: Optional[str]
+    max_file_size: Optional[str]
+    max_size: Optional[int]
+    show_stats: bool
+
+
+def run_check(request: CheckRequest) -> None:
     """`iacm-lint check` after click parsed its options (commands.py)."""
     import atexit
     import gc
 
     atexit.register(gc.freeze)  # issue 10: the exit-time collection over the whole model took ~1 s on 1,700 files
-    paths = existing_paths(paths)
-    one_config_choice(config_file, no_config)
-    outputs = _parse_formats(formats, output)
+    paths = existing_paths(request.paths)
+    one_config_choice(request.config_file, request.no_config)
+    outputs = _parse_formats(request.formats, request.output)
+    color = _color_choice(request.color, request.no_color)
+    if request.statistics and ("text", None) not in outputs:
+        raise click.BadParameter("--statistics prints to standard output in place of the text findings; write the "
+                                 "other formats to files (FMT:FILE)", param_hint="--statistics")
+    if request.max_size is not None and not any(name == "markdown" for name, _ in outputs):
+        raise click.BadParameter("applies to --format markdown only", param_hint="--max-size")
     limits = {}
-    if max_file_size is not None:
+    if request.max_file_size is not None:
         try:
-            limits["max_file_bytes"] = parse_size(max_file_size)
+            limits["max_file_bytes"] = parse_size(request.max_file_size)
         except ValueError as exc:
-            raise click.BadParameter(f"'{shown(max_file_size)}' {exc}", param_hint="--max-file-size")
-    given = dict(engine=engine, state=state, select=_split_ids(select, "--select"),
-                 ignore=_split_ids(ignore, "--ignore"), baseline=baseline)
+            raise click.BadParameter(f"'{shown(request.max_file_size)}' {exc}", param_hint="--max-file-size") from None
+    given = dict(engine=request.engine, state=request.state, select=_split_ids(request.select, "--select"),
+                 ignore=_split_ids(request.ignore, "--ignore"), baseline=request.baseline)
     try:
-        options = options_with_config(paths, config_file, no_config, given, jobs=jobs, cache=not no_cache,
-                                      verbose=verbose, result_cache=not no_cache, **limits)
-        if write_baseline:
+        targets = scan_targets(paths, request.config_file, request.no_config)
+        options = options_with_config(targets.scan, request.config_file, request.no_config, given, jobs=request.jobs,
+                                      cache=not request.no_cache, verbose=request.verbose,
+                                      result_cache=not request.no_cache, only=targets.only, **limits)
+        if request.write_baseline:
             options.baseline = None  # the file is being (re)written, it need not exist yet
-        result = _run_with_progress(paths, options)
-        if write_baseline:
-            _write_baseline(result, write_baseline)
-        _write_outputs(result, outputs, no_color, quiet)
+        result = _run_with_progress(targets.scan, options, show_bar=not request.quiet)
+        if _nothing_found(result):
+            _report_nothing_found(paths)
+        if request.write_baseline:
+            _write_baseline(result, request.write_baseline)
+        report_options = ReportOptions(quiet=request.quiet, max_size=request.max_size, fail_on=request.fail_on)
+        _write_outputs(result, outputs, report_options, color, request.statistics)
     except Exception as exc:  # noqa: BLE001 - one line on stderr and exit 2, the traceback only with --verbose
-        fail(exc, verbose)
-    if verbose:  # notes name the repository's files: printable, no terminal escapes
+        fail(exc, request.verbose)
+    if request.verbose:  # notes name the repository's files: printable, no terminal escapes
         for note in result.repo.notes:
             click.echo(f"iacm-lint: {printable(note)}", err=True)
     for error in result.internal_errors:
-        click.echo(f"iacm-lint: internal error: {printable(error, line_breaks=verbose)}", err=True)
-    if show_stats:
+        click.echo(f"iacm-lint: internal error: {printable(error, line_breaks=request.verbose)}", err=True)
+    if request.show_stats:
         import json
 
         click.echo(json.dumps(result.stats or {}, sort_keys=True), err=True)
-    sys.exit(exit_code(result, fail_on))
+    sys.exit(exit_code(result, request.fail_on))
+
+
+def _color_choice(color: str, no_color: bool) -> str:
+    if no_color and color == "always":
+        raise click.UsageError("--no-color and --color always exclude each other")
+    return "never" if no_color else color
+
+
+def _nothing_found(result: Result) -> bool:
+    """No Terraform, OpenTofu or pipeline file was checked, and nothing else
+    was found either (a committed state file is a finding of its own)."""
+    return result.files_checked == 0 and not result.findings and not result.internal_errors
+
+
+def _report_nothing_found(paths: list[str]) -> None:
+    """An empty or mistyped scan is not a pass: say so and exit 2 whatever
+    `--fail-on` says, as for a path that does not exist."""
+    named = ", ".join(shown(path, 200) for path in paths)
+    click.echo(f"iacm-lint: no Terraform, OpenTofu or pipeline files found under {named}; nothing was checked",
+               err=True)
+    sys.exit(NOTHING_FOUND_STATUS)
 
 
 def _split_ids(values: tuple[str, ...], option: str) -> tuple[str, ...]:
@@ -97,7 +163,7 @@ def _parse_formats(formats: tuple[str, ...], output: Optional[str]) -> list[tupl
     return chosen
 
 
-def _write_baseline(result, path: str) -> None:
+def _write_baseline(result: Result, path: str) -> None:
     """Record the findings, then treat them as baselined so this run passes."""
     count = write_baseline(path, result.findings)
     result.findings = apply_baseline(result.findings, frozenset((e["rule"], e["fingerprint"])
@@ -105,8 +171,10 @@ def _write_baseline(result, path: str) -> None:
     click.echo(f"iacm-lint: wrote {count} finding{'s' if count != 1 else ''} to baseline {path}", err=True)
 
 
-def _run_with_progress(paths, options):
-    if not progress.wanted(sys.stderr):
+def _run_with_progress(paths: list[str], options: Options, show_bar: bool) -> Result:
+    """The scan, with a progress bar on stderr when stderr is a terminal
+    (whatever stdout is) and `--quiet` was not given."""
+    if not show_bar or not progress.wanted(sys.stderr):
         return run(paths, options)
     bar = progress.ProgressBar(sys.stderr)
     options.progress = bar
@@ -116,11 +184,15 @@ def _run_with_progress(paths, options):
         bar.close()
 
 
-def _write_outputs(result, outputs, no_color: bool, quiet: bool) -> None:
+def _write_outputs(result: Result, outputs: list[tuple[str, Optional[str]]], report_options: ReportOptions,
+                   color: str, statistics: bool) -> None:
     for name, target in outputs:
-        color = target is None and use_color(sys.stdout, no_color)
-        text = render(name, result, ReportOptions(color=color, quiet=quiet))
+        if statistics and target is None:
+            write_stdout(statistics_table(result))
+            continue
+        colored = name == "text" and target is None and use_color(sys.stdout, color)  # gcc never: IDE matchers read it
+        text = render(name, result, replace(report_options, color=colored))
         if target is None:
-            write_stdout(text)
+            write_stdout(text, color=colored)
         else:
             write_file(target, text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import traceback
 
 from ..filter.fingerprint import assign_fingerprints, lines_under
+from ..filter.named import NamedPaths
 from ..filter.suppress import apply_filters
 from ..findings import Finding, Secret
 from ..model.compat import root_version_properties
@@ -68,7 +69,10 @@ def check_repo(repo: Repo, options: Options) -> Result:
     unreported: list[Finding] = []
     errors: list[str] = []
     subjects_by_scope: dict[str, list] = {}  # each scope's subjects, listed once for all its rules
-    for rule in rules + unreported_rules:
+    running = rules + unreported_rules
+    for number, rule in enumerate(running):
+        if options.progress is not None:
+            options.progress(number, len(running), "rules")
         reported = rule in rules
         subjects = subjects_by_scope.get(rule.scope)
         if subjects is None:
@@ -86,15 +90,24 @@ def check_repo(repo: Repo, options: Options) -> Result:
                     errors.append(traceback.format_exc())
     findings = _dedupe(findings)
     findings = _assign_fingerprints(findings, repo, [f.secret for f in unreported if f.secret is not None])
+    if options.progress is not None:
+        options.progress(len(running), len(running), "rules")
     findings = _apply_filters(findings, repo, rules, options)
     findings.sort(key=lambda f: f.sort_key)
+    named = NamedPaths(repo.root, options.only) if options.only is not None else None
+    roots = [root for root in repo.roots if named is None or named.touches(root)]
     properties = {"engines": {root.directory: {"engine": choice.engine, "reason": choice.reason}
-                              for root in repo.roots for choice in [ctx.engine_for(root)]},
+                              for root in roots for choice in [ctx.engine_for(root)]},
                   "state": ctx.state}
-    properties["versions"] = root_version_properties(repo)  # per root: supported releases per engine that accept it
+    versions = root_version_properties(repo)  # per root: supported releases per engine that accept it
+    properties["versions"] = {directory: versions[directory] for directory in properties["engines"]}
     if repo.stats:
         properties["stats"] = repo.stats
-    return Result(findings, rules, repo.root, repo, properties, errors)
+    if named is None:
+        return Result(findings, rules, repo.root, repo, properties, errors)
+    checked = sum(1 for f in [*repo.hcl_files, *repo.yaml_files] if named.covers(f.path))
+    return Result([f for f in findings if named.covers(f.span.path)], rules, repo.root, repo, properties, errors,
+                  checked=checked)
 
 
 def _finding(rule: Rule, violation: Violation, options: Options) -> Finding:

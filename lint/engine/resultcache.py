@@ -211,7 +211,8 @@ def _options_identity(options) -> list:
     return [options.engine, options.state, list(options.select), list(options.ignore), sorted(options.severity.items()),
             list(options.roots) if options.roots is not None else None, options.max_file_bytes, options.verbose,
             options.require_reasons, options.baseline and os.path.abspath(options.baseline),
-            options.config_file and os.path.abspath(options.config_file)]
+            options.config_file and os.path.abspath(options.config_file),
+            list(options.only) if options.only is not None else None]
 
 
 _TOOL: Optional[list] = None
