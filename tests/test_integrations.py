@@ -558,9 +558,15 @@ def test_harness_run_step_fails_the_stage_and_is_a_valid_pipeline(tmp_path, env)
     assert str(cache_dir.parent) in caching["paths"] and str(cache_dir.parent) in stage["spec"]["sharedPaths"]
     assert not cache_dir.is_relative_to("/harness")  # the codebase is cloned there
 
+    reports = step["spec"]["reports"]
+    assert reports["type"] == "JUnit"
+    (junit,) = reports["spec"]["paths"]
+    assert f"junit:{junit}" in shlex.split(command)
+
     failing = repo_with(tmp_path, "local-backend", name="failing")
     assert run_iacm_lint(command, failing, env).returncode == 1
     assert sarif_uris(failing / sarif_target(command)) == ["backend.tf"]
+    assert '<testcase classname="IACM106" name="backend.tf">' in (failing / junit).read_text()
 
     # iacm-lint reads Harness pipelines too: the example itself is a clean pipeline
     clean = repo_with(tmp_path, "onboarding-ready", name="clean")
@@ -578,11 +584,11 @@ def test_gitlab_job_writes_a_code_quality_report_and_keeps_the_exit_code(tmp_pat
     assert job["image"]["entrypoint"] == [""]
     assert job["artifacts"]["when"] == "always"
     report = job["artifacts"]["reports"]["codequality"]
+    junit = job["artifacts"]["reports"]["junit"]
     (check,) = [line for line in job["script"] if "iacm-lint check" in line]
     assert check.endswith("|| status=$?") and job["script"][-1] == "exit $status"
     assert job["artifacts"]["paths"] == [sarif_target(check.split("||")[0])]
-    script = "\n".join(job["script"])
-    assert f'open("{report}", "w"' in script
+    assert f"gitlab:{report}" in shlex.split(check) and f"junit:{junit}" in shlex.split(check)
 
     def run_job(workspace: Path) -> subprocess.CompletedProcess:
         # GitLab expands the job's variables, runs before_script and script in one shell that stops at the
@@ -602,13 +608,15 @@ def test_gitlab_job_writes_a_code_quality_report_and_keeps_the_exit_code(tmp_pat
     assert done.returncode == 1, done.stderr
     (finding,) = json.loads(run_iacm_lint("iacm-lint check . --format json", failing, env).stdout)["findings"]
     assert json.loads((failing / report).read_text()) == [{
+        "type": "issue",
+        "check_name": "IACM106",
         "description": "IACM106 backend \"local\" in backend.tf is committed and overrides the workspace's backend "
                        "during remote execution; remove it or git-ignore backend.tf",
-        "check_name": "IACM106",
-        "fingerprint": f"IACM106:{finding['fingerprint']}",
+        "fingerprint": f"IACM106:{finding['fingerprint']}",  # as the Python snippet this job used to run wrote it
         "severity": "major",
-        "location": {"path": "backend.tf", "lines": {"begin": 4}},
+        "location": {"path": "backend.tf", "lines": {"begin": 4, "end": 4}},
     }]
+    assert '<testcase classname="IACM106" name="backend.tf">' in (failing / junit).read_text()
     assert sarif_uris(failing / "iacm-lint.sarif") == ["backend.tf"]
 
     # a suppressed finding stays out of the report (and out of the exit code)

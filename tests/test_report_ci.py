@@ -47,16 +47,16 @@ def test_gitlab_exact_and_valid():
     assert issues == [
         {"type": "issue", "check_name": "IACM110",
          "description": 'IACM110 backend "s3" has no state lock; set use_lockfile = true',
-         "fingerprint": "1111111111111111:1", "severity": "major",
+         "fingerprint": "IACM110:1111111111111111:1", "severity": "major",
          "location": {"path": "envs/dev/backend.tf", "lines": {"begin": 2, "end": 2}}},
         {"type": "issue", "check_name": "IACM000", "description": "IACM000 cannot parse broken.tf: unexpected end of file",
-         "fingerprint": "6666666666666666:1", "severity": "major",
+         "fingerprint": "IACM000:6666666666666666:1", "severity": "major",
          "location": {"path": "envs/dev/broken.tf", "lines": {"begin": 2, "end": 2}}},
         {"type": "issue", "check_name": "IACM303", "description": 'IACM303 provider "aws" has no version constraint; add one',
-         "fingerprint": "3333333333333333:1", "severity": "info",
+         "fingerprint": "IACM303:3333333333333333:1", "severity": "info",
          "location": {"path": "envs/dev/versions.tf", "lines": {"begin": 4, "end": 6}}},
         {"type": "issue", "check_name": "IACM303", "description": "IACM303 50% of providers: pin a, b | c\nnow",
-         "fingerprint": "4444444444444444:1", "severity": "minor",
+         "fingerprint": "IACM303:4444444444444444:1", "severity": "minor",
          "location": {"path": "modules/net/main.tf", "lines": {"begin": 7, "end": 7}}},
     ]  # the suppressed IACM201 and the baselined IACM110 are left out
 

@@ -3,14 +3,15 @@ array with one issue a finding, in the subset of the Code Climate issue
 format GitLab reads (docs/output-formats.md#gitlab):
 
     [{"type": "issue", "check_name": "IACM110", "description": "IACM110 backend …",
-      "fingerprint": "b8b80649cf23ba59:1", "severity": "major",
+      "fingerprint": "IACM110:b8b80649cf23ba59:1", "severity": "major",
       "location": {"path": "infra/envs/dev/backend.tf", "lines": {"begin": 3, "end": 3}}}]
 
 Paths are relative to the repository (the git work tree's top), as GitLab
 resolves them. Suppressed and baselined findings are left out, like the
 other formats a reviewer reads. GitLab tells new findings from old ones by
-`fingerprint`: the line-shift-stable fingerprint of the `json` format,
-unique within a report.
+`fingerprint`: the rule ID and the line-shift-stable fingerprint of the
+`json` format (`IACM110:b8b80649cf23ba59:1`), unique within a report, and
+the same as the report that docs/integrations.md used to build from `json`.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def issue(finding: Finding, path: str) -> dict[str, Any]:
         "type": "issue",
         "check_name": finding.rule_id,
         "description": f"{finding.rule_id} {finding.message}",
-        "fingerprint": finding.fingerprint,
+        "fingerprint": f"{finding.rule_id}:{finding.fingerprint}",
         "severity": severity(finding),
         "location": {"path": path, "lines": {"begin": span.line, "end": max(span.end_line, span.line)}},
     }
