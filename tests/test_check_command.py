@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from gitrepo import isolate_git, make_repo, write
 from iacm_lint.cli import main
 
-BACKEND = 'terraform {\n  backend "s3" {\n    bucket = "b"\n    key    = "%s/terraform.tfstate"\n    region = "eu-west-1"\n  }\n}\n'
+BACKEND = ('terraform {\n  backend "s3" {\n    bucket = "b"\n    key    = "%s/terraform.tfstate"\n'
+           '    region = "eu-west-1"\n  }\n}\n')
 VERSIONS = 'terraform {\n  required_version = ">= 1.3"\n}\n'
 PIPELINE = """\
 pipeline:

@@ -11,7 +11,6 @@ from xml.etree import ElementTree
 import jsonschema
 import junitparser
 import xmlschema
-
 from gitrepo import isolate_git, make_repo
 from iacm_lint.engine import run
 from iacm_lint.findings import Finding
@@ -49,10 +48,12 @@ def test_gitlab_exact_and_valid():
          "description": 'IACM110 backend "s3" has no state lock; set use_lockfile = true',
          "fingerprint": "IACM110:1111111111111111:1", "severity": "major",
          "location": {"path": "envs/dev/backend.tf", "lines": {"begin": 2, "end": 2}}},
-        {"type": "issue", "check_name": "IACM000", "description": "IACM000 cannot parse broken.tf: unexpected end of file",
+        {"type": "issue", "check_name": "IACM000",
+         "description": "IACM000 cannot parse broken.tf: unexpected end of file",
          "fingerprint": "IACM000:6666666666666666:1", "severity": "major",
          "location": {"path": "envs/dev/broken.tf", "lines": {"begin": 2, "end": 2}}},
-        {"type": "issue", "check_name": "IACM303", "description": 'IACM303 provider "aws" has no version constraint; add one',
+        {"type": "issue", "check_name": "IACM303",
+         "description": 'IACM303 provider "aws" has no version constraint; add one',
          "fingerprint": "IACM303:3333333333333333:1", "severity": "info",
          "location": {"path": "envs/dev/versions.tf", "lines": {"begin": 4, "end": 6}}},
         {"type": "issue", "check_name": "IACM303", "description": "IACM303 50% of providers: pin a, b | c\nnow",
@@ -74,8 +75,8 @@ CHECKSTYLE = """\
 <?xml version="1.0" encoding="UTF-8"?>
 <checkstyle version="4.3">
   <file name="envs/dev/backend.tf">
-    <error line="2" column="3" severity="error" message="backend &quot;s3&quot; has no state lock; set use_lockfile = true" \
-source="iacm-lint.IACM110" />
+    <error line="2" column="3" severity="error" \
+message="backend &quot;s3&quot; has no state lock; set use_lockfile = true" source="iacm-lint.IACM110" />
   </file>
   <file name="envs/dev/broken.tf">
     <error line="2" column="7" severity="error" message="cannot parse broken.tf: unexpected end of file" \
@@ -86,7 +87,8 @@ source="iacm-lint.IACM000" />
 source="iacm-lint.IACM303" />
   </file>
   <file name="modules/net/main.tf">
-    <error line="7" column="1" severity="warning" message="50% of providers: pin a, b | c\\nnow" source="iacm-lint.IACM303" />
+    <error line="7" column="1" severity="warning" message="50% of providers: pin a, b | c\\nnow" \
+source="iacm-lint.IACM303" />
   </file>
 </checkstyle>
 """
@@ -193,8 +195,8 @@ def test_junit_clean_scan_still_reports_tests():
 
 
 def test_xml_formats_carry_no_control_characters():
-    hostile = Finding("IACM110", "state-lock-missing", "error", "bell\x07 esc\x1b[31m", Span("x\x1bq.tf", 1, 1, 1, 2),
-                      fingerprint="8888888888888888:1")
+    hostile = Finding("IACM110", "state-lock-missing", "error", "bell\x07 esc\x1b[31m",
+                      Span("x\x1bq.tf", 1, 1, 1, 2), fingerprint="8888888888888888:1")
     for name, schema in (("junit", JUNIT_SCHEMA), ("checkstyle", CHECKSTYLE_SCHEMA)):
         text = render(name, result(findings=[hostile], rules=[LOCK]))
         schema.validate(text)

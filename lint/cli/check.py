@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, replace
-from typing import Optional
 
 import click
 
@@ -34,25 +33,25 @@ class CheckRequest:
 
     paths: tuple[str, ...]
     formats: tuple[str, ...]
-    output: Optional[str]
+    output: str | None
     engine: str
     state: str
     select: tuple[str, ...]
     ignore: tuple[str, ...]
     fail_on: str
-    jobs: Optional[int]
+    jobs: int | None
     no_cache: bool
     quiet: bool
     verbose: bool
     statistics: bool
     color: str
     no_color: bool
-    config_file: Optional[str]
+    config_file: str | None
     no_config: bool
-    baseline: Optional[str]
-    write_baseline: Optional[str]
-    max_file_size: Optional[str]
-    max_size: Optional[int]
+    baseline: str | None
+    write_baseline: str | None
+    max_file_size: str | None
+    max_size: int | None
     show_stats: bool
 
 
@@ -93,7 +92,7 @@ def run_check(request: CheckRequest) -> None:
             _write_baseline(result, request.write_baseline)
         report_options = ReportOptions(quiet=request.quiet, max_size=request.max_size, fail_on=request.fail_on)
         _write_outputs(result, outputs, report_options, color, request.statistics)
-    except Exception as exc:  # noqa: BLE001 - one line on stderr and exit 2, the traceback only with --verbose
+    except Exception as exc:
         fail(exc, request.verbose)
     if request.verbose:  # notes name the repository's files: printable, no terminal escapes
         for note in result.repo.notes:
@@ -143,9 +142,9 @@ def _split_ids(values: tuple[str, ...], option: str) -> tuple[str, ...]:
     return ids
 
 
-def _parse_formats(formats: tuple[str, ...], output: Optional[str]) -> list[tuple[str, Optional[str]]]:
+def _parse_formats(formats: tuple[str, ...], output: str | None) -> list[tuple[str, str | None]]:
     """`--format sarif:out.sarif` writes to a file; plain `--format x` to -o or stdout."""
-    chosen: list[tuple[str, Optional[str]]] = []
+    chosen: list[tuple[str, str | None]] = []
     for spec in formats or ("text",):
         name, _, target = spec.partition(":")
         if name not in FORMATS:
@@ -184,7 +183,7 @@ def _run_with_progress(paths: list[str], options: Options, show_bar: bool) -> Re
         bar.close()
 
 
-def _write_outputs(result: Result, outputs: list[tuple[str, Optional[str]]], report_options: ReportOptions,
+def _write_outputs(result: Result, outputs: list[tuple[str, str | None]], report_options: ReportOptions,
                    color: str, statistics: bool) -> None:
     for name, target in outputs:
         if statistics and target is None:

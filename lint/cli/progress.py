@@ -13,14 +13,14 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from typing import Optional, TextIO
+from typing import TextIO
 
 DELAY = 2.0
 WIDTH = 30
 REDRAW_EVERY = 0.1  # seconds; a redraw per file would flood a slow terminal
 
 
-def wanted(stream: TextIO, environ: Optional[Mapping[str, str]] = None) -> bool:
+def wanted(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
     environ = os.environ if environ is None else environ
     if environ.get("CI") or environ.get("TERM") == "dumb":
         return False
@@ -33,7 +33,7 @@ class ProgressBar:
     "rules") in place once the scan is older than `delay`; `bar.close()`
     erases it."""
 
-    def __init__(self, stream: TextIO, delay: Optional[float] = None, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, stream: TextIO, delay: float | None = None, clock: Callable[[], float] = time.monotonic):
         self.stream = stream
         self.delay = DELAY if delay is None else delay
         self.clock = clock

@@ -19,6 +19,7 @@ messages are shown printable (XML 1.0 cannot carry control characters).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import groupby
 from typing import Any
 from xml.etree import ElementTree
@@ -42,23 +43,20 @@ def render(result: Any, options: Any) -> str:
     total = failed = 0
     for rule in rules_for(result, findings):
         suite = ElementTree.SubElement(root, "testsuite", name=f"{rule.id} {rule.name}")
-        cases = failures = 0
-        rule_findings = by_rule.get(rule.id, [])
-        for path, in_file in groupby(rule_findings, key=lambda f: f.span.path):
-            failures += _case(suite, rule.id, path_of(path), list(in_file), path_of, fail_on)
-            cases += 1
-        if not rule_findings:
+        case_failed = [_case(suite, rule.id, path_of(path), list(in_file), path_of, fail_on)
+                        for path, in_file in groupby(by_rule.get(rule.id, []), key=lambda f: f.span.path)]
+        if not case_failed:  # the rule ran and found nothing: one passing case
             ElementTree.SubElement(suite, "testcase", classname=rule.id, name=NO_FINDINGS)
-            cases = 1
-        suite.attrib.update(tests=str(cases), failures=str(failures), errors="0", skipped="0")
-        total += cases
-        failed += failures
+            case_failed = [0]
+        suite.attrib.update(tests=str(len(case_failed)), failures=str(sum(case_failed)), errors="0", skipped="0")
+        total += len(case_failed)
+        failed += sum(case_failed)
     root.attrib.update(tests=str(total), failures=str(failed), errors="0")
     return xml_document(root)
 
 
-def _case(suite: ElementTree.Element, rule_id: str, path: str, findings: list[Finding], path_of,
-          fail_on: str) -> int:
+def _case(suite: ElementTree.Element, rule_id: str, path: str, findings: list[Finding],
+          path_of: Callable[[str], str], fail_on: str) -> int:
     """One test case for the findings of one rule in one file; 1 if it fails."""
     case = ElementTree.SubElement(suite, "testcase", classname=rule_id, name=printable(path))
     lines = "\n".join(f"{printable(path_of(f.span.path))}:{f.span.line}:{f.span.col}: {f.level}: "
