@@ -153,6 +153,16 @@ def test_an_empty_scan_is_exit_2_with_a_message(tmp_path, monkeypatch, fail_on):
         assert done.stdout == ""
 
 
+def test_a_named_file_that_is_not_a_module_file_in_a_project_with_modules_is_not_empty(repo):
+    """pre-commit with pass_filenames: true passes only what a commit touches."""
+    write(repo, {"envs/dev/.terraform-version": "1.5.7\n"})
+    for named in (".gitignore", "envs/dev/.terraform-version"):
+        done = check(named, "--format", "gcc", cwd=repo)
+        assert (done.exit_code, done.stdout, done.stderr) == (0, "", "")
+    done = check(".gitignore", cwd=repo)
+    assert done.stdout == "0 errors, 0 warnings, 0 notes in 0 files\n"
+
+
 def test_a_scan_with_findings_but_no_module_is_not_empty(tmp_path, monkeypatch):
     monkeypatch.setenv("IACM_LINT_CACHE_DIR", str(tmp_path / "cache"))
     write(tmp_path, {"terraform.tfstate": '{"version": 4}\n'})  # a committed state file is a finding of its own

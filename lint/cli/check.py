@@ -86,7 +86,7 @@ def run_check(request: CheckRequest) -> None:
         if request.write_baseline:
             options.baseline = None  # the file is being (re)written, it need not exist yet
         result = _run_with_progress(targets.scan, options, show_bar=not request.quiet)
-        if _nothing_found(result):
+        if _nothing_found(result, files_named=targets.only is not None):
             _report_nothing_found(paths)
         if request.write_baseline:
             _write_baseline(result, request.write_baseline)
@@ -112,10 +112,18 @@ def _color_choice(color: str, no_color: bool) -> str:
     return "never" if no_color else color
 
 
-def _nothing_found(result: Result) -> bool:
+def _nothing_found(result: Result, files_named: bool) -> bool:
     """No Terraform, OpenTofu or pipeline file was checked, and nothing else
-    was found either (a committed state file is a finding of its own)."""
-    return result.files_checked == 0 and not result.findings and not result.internal_errors
+    was found either (a committed state file is a finding of its own). When
+    files are named, their project counts: a commit that touches only
+    `.gitignore` or a pin file (pre-commit with `pass_filenames: true`) is
+    checked in a project that has modules, and passes when clean."""
+    if result.findings or result.internal_errors:
+        return False
+    stats = result.stats
+    if files_named and stats:
+        return stats.get("checked", 0) + stats.get("unparsable", 0) == 0
+    return result.files_checked == 0
 
 
 def _report_nothing_found(paths: list[str]) -> None:
