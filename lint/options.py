@@ -3,8 +3,9 @@ line and the configuration file. A leaf any layer may import."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Optional
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # --max-file-size: larger files get IACM000 instead of being parsed
 
@@ -27,6 +28,8 @@ class Options:
     baseline: Optional[str] = None  # baseline file: findings recorded in it get baseline_state "unchanged"
     # for the CLI's progress bar: (files parsed, files to parse, "files"), then (rules run, rules to run, "rules")
     progress: Optional[Callable[[int, int, str], None]] = None
-    config_file: Optional[str] = None  # the config file these options came from (its bytes decide exclude/per-file-ignores)
+    # the config file these options came from (its bytes decide exclude/per-file-ignores)
+    config_file: Optional[str] = None
     only: Optional[tuple[str, ...]] = None  # absolute paths: report only findings located in these (check FILE ...)
-    result_cache: bool = False  # answer an unchanged scan from engine/resultcache.py (needs `cache`); the Result's repo is then a stub
+    # answer an unchanged scan from engine/resultcache.py (needs `cache`); the Result's repo is then a stub
+    result_cache: bool = False

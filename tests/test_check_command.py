@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from gitrepo import isolate_git, make_repo, write
 from iacm_lint.cli import main
 

@@ -8,8 +8,8 @@ import io
 import sys
 
 from click.testing import CliRunner
-from iacm_lint.cli import check as check_command
-from iacm_lint.cli import main, progress
+
+from iacm_lint.cli import check as check_command, main, progress
 from iacm_lint.engine import run
 from iacm_lint.options import Options
 

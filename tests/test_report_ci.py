@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 import jsonschema
 import junitparser
 import xmlschema
+
 from gitrepo import isolate_git, make_repo
 from iacm_lint.engine import run
 from iacm_lint.findings import Finding

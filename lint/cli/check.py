@@ -11,8 +11,7 @@ from dataclasses import dataclass, replace
 
 import click
 
-from ..engine import exit_code, run
-from ..engine.result import Result
+from ..engine import Result, exit_code, run
 from ..filter.suppress import apply_baseline, baseline_entries, write_baseline
 from ..options import Options
 from ..output import write_file, write_stdout
@@ -92,7 +91,7 @@ def run_check(request: CheckRequest) -> None:
             _write_baseline(result, request.write_baseline)
         report_options = ReportOptions(quiet=request.quiet, max_size=request.max_size, fail_on=request.fail_on)
         _write_outputs(result, outputs, report_options, color, request.statistics)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - one line on stderr and exit 2, the traceback only with --verbose
         fail(exc, request.verbose)
     if request.verbose:  # notes name the repository's files: printable, no terminal escapes
         for note in result.repo.notes:

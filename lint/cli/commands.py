@@ -6,6 +6,8 @@ start-up budget: benchmarks/bench_startup.py)."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 import click
 
 from .. import __version__
@@ -66,8 +68,11 @@ def main() -> None:
               help="cap the markdown output at CHARS characters, keeping the summary and the most severe findings "
                    "(default 65000, GitHub's comment limit; 0: no cap)")
 @click.option("--stats", "show_stats", is_flag=True, help="print the file accounting as JSON on standard error")
-def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet, verbose, statistics,
-          color, no_color, config_file, no_config, baseline, write_baseline, max_file_size, max_size, show_stats):
+def check(paths: tuple[str, ...], formats: tuple[str, ...], output: Optional[str], engine: str, state: str,
+          select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str, jobs: Optional[int], no_cache: bool,
+          quiet: bool, verbose: bool, statistics: bool, color: str, no_color: bool, config_file: Optional[str],
+          no_config: bool, baseline: Optional[str], write_baseline: Optional[str], max_file_size: Optional[str],
+          max_size: Optional[int], show_stats: bool) -> None:
     """Check PATHS (default: the current directory). A file is checked in
     the context of its module and project, and only the findings located in
     the files named are reported."""
@@ -79,7 +84,8 @@ def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, 
 
 
 @main.command("rules", short_help="List every rule: ID, name, level, summary.")
-@click.option("--format", "format_name", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("--format", "format_name", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
 def list_rules(format_name: str) -> None:
     """List every rule: ID, name, default level and summary."""
     import json
@@ -119,7 +125,8 @@ def explain(rule_id: str) -> None:
 @click.option("--baseline", type=click.Path(dir_okay=False), default=None,
               help="leave out findings recorded in this baseline file")
 @click.option("--verbose", "-v", is_flag=True, help="show tracebacks of internal errors")
-def report(paths, format_name, output, engine, state, config_file, no_config, baseline, verbose):
+def report(paths: tuple[str, ...], format_name: str, output: Optional[str], engine: str, state: str,
+           config_file: Optional[str], no_config: bool, baseline: Optional[str], verbose: bool) -> None:
     """Migration readiness report of PATHS (default: the current directory):
     a verdict per root module, built from the same findings as `check`."""
     from .report import run_report  # the engine, the readiness model and its renderers load when it runs

@@ -26,7 +26,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import defaultdict
-from typing import Callable, Iterable, Optional, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Optional
 
 from ..findings import Finding, Secret
 from ..model.syntax import Span
@@ -170,7 +171,8 @@ def fingerprints(findings: Sequence[Finding], read_lines: LinesReader,
         lines = redacted((read_lines(path) if needed else None) or (), hidden.get(path, ()))
         for index in indexes:
             finding = findings[index]
-            hashes[index] = line_hash(finding.rule_id, prefix + path, region_text(lines, finding.span), key_for(finding))
+            region = region_text(lines, finding.span)
+            hashes[index] = line_hash(finding.rule_id, prefix + path, region, key_for(finding))
     # Occurrence among equal hashes, in position order (stable under line shifts).
     seen: dict[str, int] = defaultdict(int)
     result = [""] * len(findings)
@@ -181,7 +183,8 @@ def fingerprints(findings: Sequence[Finding], read_lines: LinesReader,
 
 
 def assign_fingerprints(findings: Iterable[Finding], read_lines: LinesReader,
-                        key_for: Callable[[Finding], str] = default_key, secrets: Iterable[Secret] = ()) -> list[Finding]:
+                        key_for: Callable[[Finding], str] = default_key,
+                        secrets: Iterable[Secret] = ()) -> list[Finding]:
     """The findings (same order) with `fingerprint` set where it was empty.
     The secrets of all the findings, and `secrets` (found by rules whose
     findings are not reported), are redacted before hashing."""

@@ -14,6 +14,7 @@ workspaces and pipelines, before `.tofu` files: model/engine_choice.py).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -26,9 +27,9 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from ..knowledge import releases as rel
+from ..knowledge.versions import ConstraintError, VersionError, parse_constraints, parse_version
 from .compat import accepting_releases
 from .syntax import Repo, RootModule, Span
-from ..knowledge.versions import ConstraintError, VersionError, parse_constraints, parse_version
 
 # In engine-resolution order (product.md).
 PIN_FILES = (".opentofu-version", ".terraform-version", ".tool-versions", "mise.toml", ".mise.toml", ".tfswitchrc")
@@ -94,7 +95,8 @@ def _tool_versions(path: str, text: str) -> list[Pin]:
         tool = tool_of(fields[0]) if len(fields) >= 2 else None
         if tool is not None:
             col = content.index(fields[1], content.index(fields[0]) + len(fields[0])) + 1
-            pins.append(Pin(path, tool, fields[1], Span(path, number, col, number, col + len(fields[1]))))
+            span = Span(path, number, col, number, col + len(fields[1]))
+            pins.append(Pin(path, tool, fields[1], span))
     return pins
 
 
@@ -183,10 +185,8 @@ def _repo_file_paths(repo: Repo) -> frozenset[str]:
     cached = getattr(repo, "_pin_paths", None)
     if cached is None:
         cached = frozenset(f.path for f in repo.files if not f.ignored and f.path.rsplit("/", 1)[-1] in PIN_FILES)
-        try:
-            repo._pin_paths = cached  # a per-scan cache on the mutable Repo
-        except AttributeError:
-            pass
+        with contextlib.suppress(AttributeError):
+            repo._pin_paths = cached  # type: ignore[attr-defined]  # a per-scan cache on the mutable Repo
     return cached
 
 
@@ -266,7 +266,8 @@ def resolve(pin: Pin, root: Optional[RootModule]) -> Resolved:
                 regex = re.compile(re.escape(pattern) if prefix == "prefix:" else pattern)
             except re.error:
                 return Resolved(problem=f'"{pattern}" is not a valid regular expression')
-            matching = [r for r in releases if (r.version.startswith(pattern) if prefix == "prefix:" else regex.search(r.version))]
+            matching = [r for r in releases
+                        if (r.version.startswith(pattern) if prefix == "prefix:" else regex.search(r.version))]
             if not matching:
                 return Resolved(None, how=f"no {rel.DISPLAY[pin.tool]} release matches it")
             return Resolved(matching[pick].version, how=f'"{value}" resolves to')

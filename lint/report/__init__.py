@@ -36,7 +36,6 @@ from ..sanitise import printable
 from ..scan.gitinfo import repository_prefix
 
 FORMATS = ("text", "gcc", "sarif", "json", "github", "markdown", "gitlab", "junit", "checkstyle")
-COLOR_CHOICES = ("auto", "always", "never")
 
 TOOL_NAME = "iacm-lint"
 INFORMATION_URI = "https://github.com/iacm-lint/iacm-lint"
@@ -130,7 +129,7 @@ def engine_text(result: Any) -> str:
         return ""
     if len(distinct_engines) > 1:
         roots = sorted(properties.get("engines") or {})
-        return "engines: " + ", ".join(f"{engine} for {root}" for root, (engine, _) in zip(roots, choices))
+        return "engines: " + ", ".join(f"{engine} for {root}" for root, (engine, _) in zip(roots, choices, strict=True))
     reasons = sorted({reason for _, reason in choices if reason})
     engine = distinct_engines[0]
     return f"engine: {engine}, from {reasons[0]}" if len(reasons) == 1 else f"engine: {engine}"
