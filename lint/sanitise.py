@@ -105,9 +105,7 @@ def one_line(text: str, separator: str = " ") -> str:
 # become entities. Lists and blocks need a line start, which one line of text
 # never has.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_~\[\]|#])")
-# A quoted value in a message (`backend "s3"`, `"*.tfstate"`), or code a
-# message puts in backticks itself (a feature's title: s3 backend `use_lockfile`).
-_QUOTED = re.compile(r'"[^"]*"|`([^`]+)`')
+_QUOTED = re.compile(r'"[^"]*"')  # a quoted value in a message: `backend "s3"`, `"*.tfstate"`
 
 
 def markdown_text(text: str, line_break: str = " ") -> str:
@@ -137,8 +135,7 @@ def markdown_code(text: str, in_table: bool = True) -> str:
 def markdown_message(text: str, in_table: bool = True, line_break: str = " ") -> str:
     """A finding's message for Markdown: the values it quotes (`backend
     "s3"`, `"*.tfstate", "*.tfstate.*"`) as code spans, quotes included,
-    and what it writes in backticks as code spans (backticks dropped), the
-    rest as `markdown_text`. One line; `line_break` joins its lines."""
+    the rest as `markdown_text`. One line; `line_break` joins its lines."""
     return line_break.join(_message_line(line, in_table) for line in str(text).splitlines())
 
 
@@ -146,8 +143,7 @@ def _message_line(line: str, in_table: bool) -> str:
     parts, end = [], 0
     for quoted in _QUOTED.finditer(line):
         parts.append(markdown_text(line[end:quoted.start()]))
-        code = quoted.group(0) if quoted.group(1) is None else quoted.group(1)
-        parts.append(markdown_code(code, in_table=in_table))
+        parts.append(markdown_code(quoted.group(0), in_table=in_table))
         end = quoted.end()
     parts.append(markdown_text(line[end:]))
     return "".join(parts)
