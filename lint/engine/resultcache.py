@@ -219,7 +219,7 @@ def _options_identity(options: Options) -> list[Any]:
             list(options.only) if options.only is not None else None]
 
 
-_TOOL: Optional[list[Any]] = None
+_TOOL: Optional[list[Any]] = None  # the installed tool's identity: once per process, the same for every scan
 
 
 def _tool_identity() -> list[Any]:

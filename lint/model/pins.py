@@ -14,8 +14,6 @@ workspaces and pipelines, before `.tofu` files: model/engine_choice.py).
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -27,15 +25,17 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from ..knowledge import releases as rel
+from ..knowledge.engines import Engine
 from ..knowledge.versions import ConstraintError, VersionError, parse_constraints, parse_version
 from .compat import accepting_releases
 from .syntax import Repo, RootModule, Span
 
 # In engine-resolution order (product.md).
 PIN_FILES = (".opentofu-version", ".terraform-version", ".tool-versions", "mise.toml", ".mise.toml", ".tfswitchrc")
-SINGLE_TOOL = {".opentofu-version": "opentofu", ".terraform-version": "terraform", ".tfswitchrc": "terraform"}
-TOOL_NAMES = {"terraform": "terraform", "opentofu": "opentofu"}  # .tool-versions / mise [tools] keys
-# A mise backend's tool (`aqua:hashicorp/terraform`, `asdf:virtualroot/asdf-opentofu`,
+SINGLE_TOOL = {".opentofu-version": Engine.OPENTOFU, ".terraform-version": Engine.TERRAFORM,
+               ".tfswitchrc": Engine.TERRAFORM}
+# .tool-versions and mise [tools] keys are the engine names (Engine.named), or a
+# mise backend's tool (`aqua:hashicorp/terraform`, `asdf:virtualroot/asdf-opentofu`,
 # `vfox:mise-plugins/vfox-terraform`, `ubi:opentofu/opentofu`): its last path
 # segment without a plugin prefix. `asdf:…/asdf-hashicorp` serves many tools: not a pin.
 _PLUGIN_PREFIXES = ("asdf-", "vfox-", "mise-")
@@ -46,7 +46,7 @@ _REQUEST_KEYS = (("version", ""), ("prefix", "prefix:"), ("ref", "ref:"), ("path
 @dataclass(frozen=True)
 class Pin:
     path: str  # the pin file, scan-root relative
-    tool: str  # terraform | opentofu
+    tool: Engine
     value: str  # the version text as written
     span: Span  # of the value
 
@@ -62,7 +62,7 @@ class Resolved:
     how: str = ""  # e.g. "latest" -> "the newest release, 1.15.9"
 
 
-def _line_pin(path: str, tool: str, text: str, strip_comments: bool) -> Optional[Pin]:
+def _line_pin(path: str, tool: Engine, text: str, strip_comments: bool) -> Optional[Pin]:
     for number, line in enumerate(text.splitlines(), start=1):
         content = line.split("#", 1)[0] if strip_comments else line
         value = content.strip()
@@ -72,18 +72,19 @@ def _line_pin(path: str, tool: str, text: str, strip_comments: bool) -> Optional
     return None
 
 
-def tool_of(name: str) -> Optional[str]:
+def tool_of(name: str) -> Optional[Engine]:
     """The engine a `.tool-versions` or mise `[tools]` name pins: `terraform`,
     `opentofu`, or a mise backend name for one of them (`aqua:hashicorp/terraform`)."""
-    if name in TOOL_NAMES:
-        return TOOL_NAMES[name]
+    engine = Engine.named(name)
+    if engine is not None:
+        return engine
     backend, colon, tool = name.partition(":")
     if not colon or not backend:
         return None
     last = tool.split("[", 1)[0].rstrip("/").rsplit("/", 1)[-1]
     for prefix in _PLUGIN_PREFIXES:
         last = last.removeprefix(prefix)
-    return TOOL_NAMES.get(last)
+    return Engine.named(last)
 
 
 def _tool_versions(path: str, text: str) -> list[Pin]:
@@ -181,36 +182,30 @@ def _parents(directory: str) -> list[str]:
     return chain
 
 
-def _repo_file_paths(repo: Repo) -> frozenset[str]:
-    cached = getattr(repo, "_pin_paths", None)
-    if cached is None:
-        cached = frozenset(f.path for f in repo.files if not f.ignored and f.path.rsplit("/", 1)[-1] in PIN_FILES)
-        with contextlib.suppress(AttributeError):
-            repo._pin_paths = cached  # type: ignore[attr-defined]  # a per-scan cache on the mutable Repo
-    return cached
+def is_pin_file(path: str) -> bool:
+    """Whether a scan-relative path names a pin file (the scan stage reads them into `Repo.pin_files`)."""
+    return path.rsplit("/", 1)[-1] in PIN_FILES
 
 
 def pins_in(repo: Repo, directory: str) -> list[Pin]:
     """The pins of one directory, in engine-resolution order."""
-    present = _repo_file_paths(repo)
     pins = []
     for name in PIN_FILES:
         path = _join(directory, name)
-        if path in present:
-            try:
-                with open(os.path.join(repo.root, path), encoding="utf-8", errors="replace") as handle:
-                    pins.extend(parse_pin_file(path, handle.read()))
-            except OSError:
-                continue
-            except PinFileError as error:
-                if str(error) not in repo.notes:  # pins are read once per root and parent: one note
-                    repo.notes.append(str(error))
+        text = repo.pin_files.get(path)
+        if text is None:
+            continue
+        try:
+            pins.extend(parse_pin_file(path, text))
+        except PinFileError as error:
+            if str(error) not in repo.notes:  # pins are read once per root and parent: one note
+                repo.notes.append(str(error))
     return pins
 
 
 def all_pins(repo: Repo) -> list[Pin]:
     """Every pin in every pin file of the scan, in path order."""
-    directories = sorted({p.rsplit("/", 1)[0] if "/" in p else "." for p in _repo_file_paths(repo)})
+    directories = sorted({p.rsplit("/", 1)[0] if "/" in p else "." for p in repo.pin_files})
     return sorted((pin for d in directories for pin in pins_in(repo, d)), key=lambda p: (p.path, p.span))
 
 
@@ -233,7 +228,7 @@ def nearest_pins(repo: Repo, root: RootModule) -> list[Pin]:
     return []
 
 
-def pin_file_signal(repo: Repo, root: RootModule) -> Optional[tuple[str, str]]:
+def pin_file_signal(repo: Repo, root: RootModule) -> Optional[tuple[Engine, str]]:
     """The `--engine auto` signal of pin files (model/engine_choice.py): the
     first pin of the nearest directory that has any, as (engine, reason)."""
     pins = nearest_pins(repo, root)
@@ -269,7 +264,7 @@ def resolve(pin: Pin, root: Optional[RootModule]) -> Resolved:
             matching = [r for r in releases
                         if (r.version.startswith(pattern) if prefix == "prefix:" else regex.search(r.version))]
             if not matching:
-                return Resolved(None, how=f"no {rel.DISPLAY[pin.tool]} release matches it")
+                return Resolved(None, how=f"no {pin.tool.display_name} release matches it")
             return Resolved(matching[pick].version, how=f'"{value}" resolves to')
     try:
         version = parse_version(value)
@@ -288,5 +283,5 @@ def resolve(pin: Pin, root: Optional[RootModule]) -> Resolved:
         return Resolved(problem=error.message)
     matching = [r for r in releases if constraints.check(r.parsed)]
     if not matching:
-        return Resolved(None, how=f"no {rel.DISPLAY[pin.tool]} release satisfies it")
+        return Resolved(None, how=f"no {pin.tool.display_name} release satisfies it")
     return Resolved(matching[-1].version, how=f'"{value}" resolves to')
