@@ -364,6 +364,9 @@ def test_action_scans_a_subdirectory_uploads_repository_relative_sarif_and_fails
     assert sarif_uris(sarif) == ["infra/backend.tf"]
     base = json.loads(sarif.read_text())["runs"][0]["originalUriBaseIds"][SRCROOT]["uri"]
     assert base == Path(os.path.realpath(workspace)).as_uri() + "/"
+    log = json.loads(sarif.read_text(encoding="utf-8"))  # the fix's artifactChange too (issue 22)
+    assert [change["artifactLocation"]["uri"] for result in log["runs"][0]["results"] for fix in result["fixes"]
+            for change in fix["artifactChanges"]] == ["infra/backend.tf"]
     assert runner.uploads == [{"sarif_file": "reports/iacm.sarif", "category": "iacm-lint"}]
     assert "iacm-lint check exited with 1" in runner.log[-1]
 

@@ -12,14 +12,15 @@ from dataclasses import dataclass, replace
 import click
 
 from ..engine import Result, exit_code, run
+from ..engine.result import FixCount
 from ..filter.suppress import apply_baseline, baseline_entries, write_baseline
 from ..options import Options
 from ..output import write_file, write_stdout
 from ..parse.limits import parse_size
 from ..registry import all_rules
-from ..report import FORMATS, ReportOptions, render, use_color
+from ..report import FORMATS, ReportOptions, plural, render, use_color
 from ..report.text import statistics_table
-from ..sanitise import printable, shown
+from ..sanitise import printable, shown, terminal_lines
 from . import progress
 from .arguments import existing_paths, fail, one_config_choice, options_with_config, scan_targets
 
@@ -52,6 +53,9 @@ class CheckRequest:
     max_file_size: str | None
     max_size: int | None
     show_stats: bool
+    fix: bool | None = None
+    unsafe_fixes: bool | None = None
+    diff: bool = False
 
 
 def run_check(request: CheckRequest) -> None:
@@ -63,6 +67,8 @@ def run_check(request: CheckRequest) -> None:
     paths = existing_paths(request.paths)
     one_config_choice(request.config_file, request.no_config)
     outputs = _parse_formats(request.formats, request.output)
+    if request.diff and (request.formats or request.output or request.write_baseline):
+        raise click.UsageError("--diff prints a diff and writes nothing; it takes no --format, -o or --write-baseline")
     color = _color_choice(request.color, request.no_color)
     if request.statistics and ("text", None) not in outputs:
         raise click.BadParameter("--statistics prints to standard output in place of the text findings; write the "
@@ -76,7 +82,8 @@ def run_check(request: CheckRequest) -> None:
         except ValueError as exc:
             raise click.BadParameter(f"'{shown(request.max_file_size)}' {exc}", param_hint="--max-file-size") from None
     given = dict(engine=request.engine, state=request.state, select=_split_ids(request.select, "--select"),
-                 ignore=_split_ids(request.ignore, "--ignore"), baseline=request.baseline)
+                 ignore=_split_ids(request.ignore, "--ignore"), baseline=request.baseline, fix=request.fix,
+                 unsafe_fixes=request.unsafe_fixes)
     try:
         targets = scan_targets(paths, request.config_file, request.no_config)
         options = options_with_config(targets.scan, request.config_file, request.no_config, given, jobs=request.jobs,
@@ -84,7 +91,14 @@ def run_check(request: CheckRequest) -> None:
                                       result_cache=not request.no_cache, only=targets.only, **limits)
         if request.write_baseline:
             options.baseline = None  # the file is being (re)written, it need not exist yet
+        if request.diff:
+            _print_diff(targets.scan, options, request.quiet, request.verbose)
+        fixed = (_apply_fixes(targets.scan, options, request.quiet, text_to_stdout=("text", None) in outputs)
+                 if options.fix else None)
         result = _run_with_progress(targets.scan, options, show_bar=not request.quiet)
+        if fixed is not None:
+            result.fixed, errors = fixed
+            result.internal_errors.extend(errors)
         if _nothing_found(result, files_named=targets.only is not None):
             _report_nothing_found(paths)
         if request.write_baseline:
@@ -132,6 +146,47 @@ def _report_nothing_found(paths: list[str]) -> None:
     click.echo(f"iacm-lint: no Terraform, OpenTofu or pipeline files found under {named}; nothing was checked",
                err=True)
     sys.exit(NOTHING_FOUND_STATUS)
+
+
+def _print_diff(paths: list[str], options: Options, quiet: bool, verbose: bool) -> None:
+    """`--diff`: the unified diff of what --fix would write (secrets masked),
+    then exit 1 when it would change something, 0 when not, 2 on an internal error."""
+    from ..engine.fixes import fix_scan, unified_diff
+
+    state = fix_scan(paths, options)
+    text = unified_diff(state)
+    write_stdout(terminal_lines(text) if sys.stdout is not None and sys.stdout.isatty() else text)
+    _warn(state.warnings, state.notes)
+    for error in state.errors:
+        click.echo(f"iacm-lint: internal error: {printable(error, line_breaks=verbose)}", err=True)
+    count = state.count
+    if not quiet:
+        click.echo(f"iacm-lint: --fix would fix {plural(count.findings, 'finding')} in {plural(count.files, 'file')}",
+                   err=True)
+    sys.exit(2 if state.errors else 1 if count.files else 0)
+
+
+def _apply_fixes(paths: list[str], options: Options, quiet: bool,
+                 text_to_stdout: bool) -> tuple[FixCount, list[str]]:
+    """`--fix`: write the fixes; (what was fixed, the internal errors) for
+    the report of what remains."""
+    from ..engine.fixes import fix_scan, write_fixes
+
+    state = fix_scan(paths, options)
+    unwritten = write_fixes(state)
+    _warn(state.warnings + list(unwritten.values()), state.notes)
+    fixed = FixCount(sum(1 for f in state.fixed if f.fix is not None and not set(f.fix.paths) & set(unwritten)),
+                     sum(1 for change in state.changed_files if change.path not in unwritten))
+    if not quiet and not text_to_stdout:  # the text summary says it
+        click.echo(f"iacm-lint: fixed {plural(fixed.findings, 'finding')} in {plural(fixed.files, 'file')}", err=True)
+    return fixed, state.errors
+
+
+def _warn(warnings: list[str], notes: list[str]) -> None:
+    for warning in warnings:  # they name the repository's files: printable
+        click.echo(f"iacm-lint: warning: {printable(warning)}", err=True)
+    for note in notes:
+        click.echo(f"iacm-lint: note: {printable(note)}", err=True)
 
 
 def _split_ids(values: tuple[str, ...], option: str) -> tuple[str, ...]:

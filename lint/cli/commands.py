@@ -69,11 +69,19 @@ def main() -> None:
               help="cap the markdown output at CHARS characters, keeping the summary and the most severe findings "
                    "(default 65000, GitHub's comment limit; 0: no cap)")
 @click.option("--stats", "show_stats", is_flag=True, help="print the file accounting as JSON on standard error")
+@click.option("--fix/--no-fix", "fix", default=None,
+              help="apply the safe fixes in place, then report what remains (config: fix)")
+@click.option("--unsafe-fixes/--no-unsafe-fixes", "unsafe_fixes", default=None,
+              help="with --fix or --diff, apply the unsafe fixes too (config: unsafe-fixes)")
+@click.option("--diff", is_flag=True,
+              help="print what --fix would change as a unified diff, write nothing; exit 1 when it would change "
+                   "something")
 def check(paths: tuple[str, ...], formats: tuple[str, ...], output: Optional[str], engine: str, state: str,
           select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str, jobs: Optional[int], no_cache: bool,
           quiet: bool, verbose: bool, statistics: bool, color: str, no_color: bool, config_file: Optional[str],
           no_config: bool, baseline: Optional[str], write_baseline: Optional[str], max_file_size: Optional[str],
-          max_size: Optional[int], show_stats: bool) -> None:
+          max_size: Optional[int], show_stats: bool, fix: Optional[bool], unsafe_fixes: Optional[bool],
+          diff: bool) -> None:
     """Check PATHS (default: the current directory). A file is checked in
     the context of its module and project, and only the findings located in
     the files named are reported."""
@@ -81,28 +89,28 @@ def check(paths: tuple[str, ...], formats: tuple[str, ...], output: Optional[str
 
     run_check(CheckRequest(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet,
                            verbose, statistics, color, no_color, config_file, no_config, baseline, write_baseline,
-                           max_file_size, max_size, show_stats))
+                           max_file_size, max_size, show_stats, fix, unsafe_fixes, diff))
 
 
 @main.command("rules", short_help="List every rule: ID, name, level, summary.")
 @click.option("--format", "format_name", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True)
 def list_rules(format_name: str) -> None:
-    """List every rule: ID, name, default level and summary."""
+    """List every rule: ID, name, default level, fix (safe, unsafe or none) and summary."""
     import json
 
     rules = all_rules()
     if format_name == "json":
         click.echo(json.dumps([{"id": r.id, "name": r.name, "level": r.level, "short": r.short, "tags": list(r.tags),
-                                "enabled_by_default": r.enabled_by_default, "help_uri": r.help_uri} for r in rules],
-                              indent=2))
+                                "enabled_by_default": r.enabled_by_default, "fix": r.fix or None,
+                                "help_uri": r.help_uri} for r in rules], indent=2))
     elif format_name == "markdown":
-        click.echo("| ID | name | level | summary |\n|---|---|---|---|")
+        click.echo("| ID | name | level | fix | summary |\n|---|---|---|---|---|")
         for r in rules:
-            click.echo(f"| [{r.id}](docs/rules/{r.id}.md) | {r.name} | {r.level} | {r.short} |")
+            click.echo(f"| [{r.id}](docs/rules/{r.id}.md) | {r.name} | {r.level} | {r.fix or '—'} | {r.short} |")
     else:
         for r in rules:
-            click.echo(f"{r.id}  {r.name:<36} {r.level:<8} {r.short}")
+            click.echo(f"{r.id}  {r.name:<36} {r.level:<8} {r.fix or '-':<14} {r.short}")
 
 
 @main.command(short_help="Show the documentation of one rule.")

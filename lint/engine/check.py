@@ -95,10 +95,12 @@ def _check(repo: Repo, options: Options, ctx: Context) -> Result:
                 if options.verbose:
                     errors.append(traceback.format_exc())
     findings = _dedupe(findings)
-    findings = _assign_fingerprints(findings, repo, [f.secret for f in unreported if f.secret is not None])
+    hidden_secrets = [f.secret for f in unreported if f.secret is not None]
+    findings = _assign_fingerprints(findings, repo, hidden_secrets)
     if options.progress is not None:
         options.progress(len(running), len(running), "rules")
     findings = _apply_filters(findings, repo, rules, options)
+    findings = [f if f.fix is None or options.may_fix(f.rule_id) else f.with_(fix=None) for f in findings]
     findings.sort(key=lambda f: f.sort_key)
     named = NamedPaths(repo.root, options.only) if options.only is not None else None
     roots = [root for root in repo.roots if named is None or named.touches(root)]
@@ -110,11 +112,11 @@ def _check(repo: Repo, options: Options, ctx: Context) -> Result:
     if repo.stats:
         properties["stats"] = repo.stats
     if named is None:
-        return Result(findings, rules, repo.root, repo, properties, errors)
+        return Result(findings, rules, repo.root, repo, properties, errors, unreported_secrets=hidden_secrets)
     paths = [file.path for file in repo.hcl_files] + [file.path for file in repo.yaml_files]
     checked = sum(1 for path in paths if named.covers(path))
     return Result([f for f in findings if named.covers(f.span.path)], rules, repo.root, repo, properties, errors,
-                  checked=checked)
+                  checked=checked, unreported_secrets=hidden_secrets)
 
 
 def _finding(rule: Rule, violation: Violation, options: Options) -> Finding:
@@ -124,7 +126,7 @@ def _finding(rule: Rule, violation: Violation, options: Options) -> Finding:
         secret = Secret(violation.span, "secret")
     return Finding(rule.id, rule.name, level, violation.message, violation.span, violation.related,
                    properties=(("fingerprint_key", violation.fingerprint_key),) if violation.fingerprint_key else (),
-                   secret=secret)
+                   secret=secret, fix=violation.fix)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -139,7 +141,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _assign_fingerprints(findings: list[Finding], repo: Repo, secrets: list[Secret]) -> list[Finding]:
-    return list(assign_fingerprints(findings, lines_under(repo.root), secrets=secrets))
+    return list(assign_fingerprints(findings, lines_under(repo.root, repo.sources), secrets=secrets))
 
 
 def _apply_filters(findings: list[Finding], repo: Repo, rules: list[Rule], options: Options) -> list[Finding]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Optional
 
 from ..findings import Finding, Secret
@@ -117,15 +117,19 @@ def split_lines(text: str) -> list[str]:
 
 class SourceLines:
     """The lines of the files under a scan root, by scan-root relative path
-    (None for a file it cannot read); `path_prefix` is the scan root's
+    (None for a file it cannot read); `sources` (Repo.sources) holds texts
+    that replace the files on disk. `path_prefix` is the scan root's
     directory in its git work tree (`infra/`, or ""), which fingerprints
     put before a path."""
 
-    def __init__(self, root: str):
+    def __init__(self, root: str, sources: Optional[Mapping[str, str]] = None):
         self.root = root
+        self.sources = sources
         self.path_prefix = repository_prefix(root)
 
     def __call__(self, path: str) -> Optional[Sequence[str]]:
+        if self.sources and path in self.sources:
+            return split_lines(self.sources[path])
         try:
             data = read_regular(os.path.join(self.root, *path.split("/")))
         except OSError:
@@ -133,8 +137,8 @@ class SourceLines:
         return split_lines(data.decode("utf-8", errors="replace"))
 
 
-def lines_under(root: str) -> SourceLines:
-    return SourceLines(root)
+def lines_under(root: str, sources: Optional[Mapping[str, str]] = None) -> SourceLines:
+    return SourceLines(root, sources)
 
 
 def default_key(finding: Finding) -> str:
