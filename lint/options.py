@@ -31,6 +31,8 @@ class Options:
     # the config file these options came from (its bytes decide exclude/per-file-ignores)
     config_file: Optional[str] = None
     only: Optional[tuple[str, ...]] = None  # absolute paths: report only findings located in these (check FILE ...)
+    # ask git for HEAD's commit and branch (Repo.git_commit/git_branch: the report's header)
+    revision: bool = False
     # answer an unchanged scan from engine/resultcache.py (needs `cache`); the Result's repo is then a stub
     result_cache: bool = False
     fix: bool = False  # `check --fix` (or config `fix: true`): apply the safe fixes (engine/fixes.py)

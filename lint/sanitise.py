@@ -20,7 +20,8 @@ SARIF stay exact JSON, whose escaping is enough.
   renders as the literal text, one line, in a table cell or not (a message's
   quoted values as code spans). The check command's `markdown` format and
   the readiness report's Markdown both use them.
-- `file_link(base, path, line)`: a relative URL no scheme can form in.
+- `file_link(base, path, line)`: a relative URL no scheme can form in;
+  `source_link` the same under a `--source-url` base (`source_url_base`).
 """
 
 from __future__ import annotations
@@ -172,3 +173,32 @@ def file_link(base: str, path: str, line: int = 0) -> str:
     if not target.startswith("../"):
         target = "./" + target.lstrip("/")
     return f"{target}#L{line}" if line else target
+
+
+def source_link(base: str, path: str, line: int = 0) -> str:
+    """An absolute link to a scanned file: `base` (an http(s) URL ending in
+    `/`, validated by `source_url_base`) + the percent-encoded
+    repository-relative path (nothing of it can end the path: `?`, `#`,
+    `..` segments are encoded or dropped), then `#L<line>`."""
+    segments = [segment for segment in path.split("/") if segment not in ("", ".", "..")]
+    target = base + quote("/".join(segments), safe="/", errors="surrogateescape")
+    return f"{target}#L{line}" if line else target
+
+
+def source_url_base(text: str) -> str:
+    """`--source-url` checked: an absolute http or https URL with a host,
+    no credentials, query or fragment, nothing but URL characters; returned
+    ending in `/`, with `(`, `)` and `'` percent-encoded (safe in a Markdown
+    link and an HTML attribute). Raises ValueError saying what is wrong."""
+    if not re.fullmatch(r"[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]+", text):
+        raise ValueError("must be a URL without spaces, quotes or other characters URLs escape")
+    scheme, separator, rest = text.partition("://")
+    if scheme.lower() not in ("http", "https") or not separator:
+        raise ValueError("must start with https:// or http://")
+    host = rest.split("/", 1)[0]
+    if not host or "@" in host:
+        raise ValueError("needs a host and no user name or password")
+    if "?" in rest or "#" in rest:
+        raise ValueError("must not have a query or fragment: file paths are appended to it")
+    base = text if text.endswith("/") else text + "/"
+    return base.replace("(", "%28").replace(")", "%29").replace("'", "%27")

@@ -13,7 +13,7 @@ import click
 from .. import __version__
 from ..knowledge.engines import ENGINE_CHOICES
 from ..registry import all_rules, get_rule
-from ..sanitise import shown
+from ..sanitise import shown, source_url_base
 
 LEVEL_CHOICES = ("error", "warning", "note", "never")
 COLOR_CHOICES = ("auto", "always", "never")
@@ -133,14 +133,29 @@ def explain(rule_id: str) -> None:
 @NO_CONFIG_OPTION
 @click.option("--baseline", type=click.Path(dir_okay=False), default=None,
               help="leave out findings recorded in this baseline file")
+@click.option("--source-url", metavar="URL", default=None, callback=lambda ctx, param, value: _source_url(value),
+              help="link files under this http(s) base, e.g. https://github.com/ORG/REPO/blob/SHA/ "
+                   "(paths relative to the repository root are appended); default: links relative to the report")
 @click.option("--verbose", "-v", is_flag=True, help="show tracebacks of internal errors")
 def report(paths: tuple[str, ...], format_name: str, output: Optional[str], engine: str, state: str,
-           config_file: Optional[str], no_config: bool, baseline: Optional[str], verbose: bool) -> None:
+           config_file: Optional[str], no_config: bool, baseline: Optional[str], source_url: str,
+           verbose: bool) -> None:
     """Migration readiness report of PATHS (default: the current directory):
-    a verdict per root module, built from the same findings as `check`."""
+    a verdict per root module, built from the same findings as `check`.
+    The header names the commit and the scan time (SOURCE_DATE_EPOCH when set)."""
     from .report import run_report  # the engine, the readiness model and its renderers load when it runs
 
-    run_report(paths, format_name, output, engine, state, config_file, no_config, baseline, verbose)
+    run_report(paths, format_name, output, engine, state, config_file, no_config, baseline, verbose, source_url)
+
+
+def _source_url(value: str | None) -> str:
+    """`--source-url` checked (sanitise.source_url_base), or a usage error (exit 2)."""
+    if not value:
+        return ""
+    try:
+        return source_url_base(value)
+    except ValueError as error:
+        raise click.BadParameter(f"{shown(value, 80)} {error}", param_hint="'--source-url'") from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -418,6 +418,9 @@ class Repo:
     in_git: bool = False
     git_toplevel: Optional[str] = None  # the work tree holding the scan root (None outside git)
     git_remotes: tuple[str, ...] = ()  # URLs of its remotes on a git host, from its config (IACM601-604)
+    git_remote: str = ""  # the remote a report names (origin), credentials stripped (scan/gitinfo.display_remote)
+    git_commit: str = ""  # HEAD's commit, read only when Options.revision asks (the readiness report's header)
+    git_branch: str = ""  # HEAD's branch ("" when detached), read with git_commit
     tracked: Optional[frozenset[str]] = None  # every tracked path (relative), incl. .terraform/
     ignored_paths: frozenset[str] = frozenset()  # discovered files that git ignores (not part of any module)
     notes: list[str] = field(default_factory=list)  # for --verbose
