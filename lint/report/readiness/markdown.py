@@ -167,7 +167,8 @@ def _secrets(report: Readiness, root: RootReport) -> list[str]:
     if not root.secrets:
         return lines + ["None found.", ""]
     for item in root.secrets:
-        lines.append(f"- {_location_link(report, item)} {item.rule_id}: {markdown_message(item.message, in_table=False)}")
+        message = markdown_message(item.message, in_table=False)
+        lines.append(f"- {_location_link(report, item)} {item.rule_id}: {message}")
     return lines + [""]
 
 
