@@ -16,8 +16,10 @@ SARIF stay exact JSON, whose escaping is enough.
   are not UTF-8) become visible escapes: `\\x1b`, `\\n`, `\\u202e`, `\\udcff`.
 - `display_path(path)`: `printable`, and `./` before a path that a CI
   runner would read as a workflow command at the start of a line.
-- `markdown_text` / `markdown_code`: Markdown that renders as the literal
-  text, one line, in a table cell or not.
+- `markdown_text` / `markdown_code` / `markdown_message`: Markdown that
+  renders as the literal text, one line, in a table cell or not (a message's
+  quoted values as code spans). The check command's `markdown` format and
+  the readiness report's Markdown both use them.
 - `file_link(base, path, line)`: a relative URL no scheme can form in;
   `source_link` the same under a `--source-url` base (`source_url_base`).
 """
@@ -106,19 +108,23 @@ def one_line(text: str, separator: str = " ") -> str:
 
 # ---- Markdown ----------------------------------------------------------------------
 
-# Characters that open Markdown constructs which could carry something in
-# from the outside: links and images (`[`, `]`), code spans (`` ` ``), table
-# cells (`|`), and the backslash that would undo these escapes. `<` and `>`
-# (raw HTML, autolinks) become entities. Emphasis and bare URLs can only
-# restyle or show what is there, and stay readable unescaped. Headings, lists
-# and blocks need a line start, which one line of text never has.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`\[\]|])")
+# Every character that starts Markdown (CommonMark and GitHub's extensions)
+# in running text, escaped with a backslash so that it shows as itself: links
+# and images (`[`, `]`), code spans (`` ` ``), emphasis (`*`, `_`),
+# strikethrough (`~`: `~> 1.5.0` twice in a message would strike out what lies
+# between), table cells (`|`), headings and issue links (`#`), and the
+# backslash that would undo these escapes. `<` and `>` (raw HTML, autolinks)
+# become entities. Lists and blocks need a line start, which one line of text
+# never has.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_~\[\]|#])")
+_QUOTED = re.compile(r'"[^"]*"')  # a quoted value in a message: `backend "s3"`, `"*.tfstate"`
 
 
 def markdown_text(text: str, line_break: str = " ") -> str:
-    """Text for Markdown, also inside a table cell: one line (line breaks
-    become `line_break`, e.g. `<br>`), and no link, image, code span or HTML
-    can start in it."""
+    """Text for Markdown, also inside a table cell, that renders as the
+    literal text: one line (line breaks become `line_break`, e.g. `<br>`),
+    every Markdown character (``\\ ` * _ ~ [ ] | #``) backslash-escaped, `<`
+    and `>` as entities, control characters shown as escapes (`printable`)."""
     lines = (_MARKDOWN_SPECIAL.sub(r"\\\1", printable(line)) for line in str(text).splitlines())
     return line_break.join(line.replace("<", "&lt;").replace(">", "&gt;") for line in lines)
 
@@ -136,6 +142,23 @@ def markdown_code(text: str, in_table: bool = True) -> str:
     if text[:1] in ("`", " ") or text[-1:] in ("`", " "):
         text = f" {text} "
     return f"{fence}{text}{fence}"
+
+
+def markdown_message(text: str, in_table: bool = True, line_break: str = " ") -> str:
+    """A finding's message for Markdown: the values it quotes (`backend
+    "s3"`, `"*.tfstate", "*.tfstate.*"`) as code spans, quotes included,
+    the rest as `markdown_text`. One line; `line_break` joins its lines."""
+    return line_break.join(_message_line(line, in_table) for line in str(text).splitlines())
+
+
+def _message_line(line: str, in_table: bool) -> str:
+    parts, end = [], 0
+    for quoted in _QUOTED.finditer(line):
+        parts.append(markdown_text(line[end:quoted.start()]))
+        parts.append(markdown_code(quoted.group(0), in_table=in_table))
+        end = quoted.end()
+    parts.append(markdown_text(line[end:]))
+    return "".join(parts)
 
 
 # ---- links -----------------------------------------------------------------------------

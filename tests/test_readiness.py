@@ -492,7 +492,7 @@ def test_markdown_checklist_cells_name_their_state(tmp_path):
     assert ("\n✅ met (shown by the code) · ⚠️ needs work (warnings) · ❌ blocked (errors) · ❔ not verified "
             "(the code does not show it) · ➖ n/a (not applicable). The columns are") in text
     assert ("- [ ] ❔ not verified: Supported Terraform (≤ 1.5.x) or OpenTofu version — IACM303 "
-            "(no required_version)\n") in text
+            "(no required\\_version)\n") in text  # `_` escaped: it renders as itself
     assert "- [x] ➖ n/a: Pipelines use the Plan and Apply steps, not custom script steps — no pipeline in the "\
            "scan targets this root\n" in text
 

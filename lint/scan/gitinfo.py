@@ -87,6 +87,15 @@ def find_toplevel(path: str) -> Optional[str]:
         current = parent
 
 
+def repository_prefix(path: str) -> str:
+    """`path`'s directory below the top of its git work tree, with a
+    trailing "/" ("" at the top, or outside any work tree): what turns a
+    path relative to `path` into one relative to the repository."""
+    top = find_toplevel(path)
+    relative = os.path.relpath(path, top).replace(os.sep, "/") if top is not None else "."
+    return "" if relative == "." else relative + "/"
+
+
 def git_dir(toplevel: str) -> Optional[str]:
     """The git directory of the work tree at `toplevel`: `.git` itself, or
     where a `.git` file (`gitdir: …`, submodules and worktrees) points, and

@@ -106,16 +106,16 @@ def _parse_all(jobs: list[tuple[str, str, str]], options: Options, home: Optiona
 
 
 def _progress_reporter(options: Options, total: int, done: int) -> Callable[[int], None]:
-    """`advance(n)`: n more files parsed; forwards (done, total) to options.progress."""
+    """`advance(n)`: n more files parsed; forwards (done, total, "files") to options.progress."""
     callback = getattr(options, "progress", None)
     if callback is None:
         return lambda n: None
     state = [done]
-    callback(done, total)
+    callback(done, total, "files")
 
     def advance(n: int) -> None:
         state[0] += n
-        callback(state[0], total)
+        callback(state[0], total, "files")
 
     return advance
 
