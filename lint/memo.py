@@ -53,6 +53,7 @@ from typing import Any, Optional, TypeVar
 
 T = TypeVar("T")
 Obj = TypeVar("Obj")
+FileAnswers = dict[tuple[int, str], tuple[Any, Any]]  # (id of the model, what) -> (the model, the answer)
 
 
 class ScanMemo:
@@ -61,7 +62,7 @@ class ScanMemo:
     def __init__(self) -> None:
         self._by_object: dict[tuple[int, str], tuple[Any, Any]] = {}
         self._by_value: dict[Hashable, Any] = {}
-        self._by_file: dict[tuple[int, str], tuple[Any, Any]] = {}  # per_file answers: they may outlive the scan
+        self._by_file: FileAnswers = {}  # per_file answers: they may outlive the scan
 
     def per_file(self, model: Obj, what: str, build: Callable[[Obj], T]) -> T:
         """`build(model)` for a file model, when the answer depends on nothing
@@ -74,11 +75,16 @@ class ScanMemo:
             hit = self._by_file[key] = (model, build(model))
         return hit[1]
 
-    def carry_files_from(self, previous: ScanMemo, models: Iterable[object]) -> None:
-        """Take over `previous`'s per_file answers for the file models that are
-        still `models` (the language server's next check: one file changed)."""
+    @property
+    def file_answers(self) -> FileAnswers:
+        """The per_file answers (filled while the scan runs), to carry into the next scan."""
+        return self._by_file
+
+    def carry_files_from(self, previous: FileAnswers, models: Iterable[object]) -> None:
+        """Take over a previous scan's per_file answers for the file models
+        that are still `models` (the language server's next check: one file changed)."""
         alive = {id(model) for model in models}
-        self._by_file.update((key, hit) for key, hit in previous._by_file.items() if key[0] in alive)
+        self._by_file.update((key, hit) for key, hit in previous.items() if key[0] in alive)
 
     def per_object(self, obj: Obj, what: str, build: Callable[[Obj], T]) -> T:
         """`build(obj)`, computed once per object and `what`."""

@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Optional, TypeVar, Union, cast
 
-from ..memo import ScanMemo
+from ..memo import FileAnswers, ScanMemo
 from ..model.engine_choice import EngineChoice
 from ..model.pipeline import Pipeline
 from ..model.syntax import HclFile, Module, Repo, RootModule, YamlFile, normalise_dir
@@ -62,15 +62,14 @@ class RuleMemory:
     def __init__(self) -> None:
         self._kept: dict[tuple[str, str, str], _Kept] = {}  # (rule ID, scope, subject) -> its last result
         self.runs: Counter[str] = Counter()  # rule ID -> subjects it ran on at the last check (tests read it)
-        self._memo: Optional[ScanMemo] = None  # the last check's memo
+        self._file_answers: FileAnswers = {}  # the last check's per_file answers (memo.py)
         self._answers: dict[tuple[str, str, str], tuple[tuple[Any, ...], Models, Any]] = {}  # root_answer's
 
     def carry_file_answers(self, memo: ScanMemo, repo: Repo) -> None:
         """Give the new check's memo the per_file answers (memo.py) of the
-        last check's, for the file models it keeps; remember the new memo."""
-        if self._memo is not None:
-            memo.carry_files_from(self._memo, [*repo.hcl_files, *repo.yaml_files])
-        self._memo = memo
+        last check, for the file models it keeps; remember the new memo's."""
+        memo.carry_files_from(self._file_answers, [*repo.hcl_files, *repo.yaml_files])
+        self._file_answers = memo.file_answers  # not the whole memo: it holds the old Repo's modules and roots
 
     def start(self, repo: Repo) -> _Check:
         self.runs.clear()
