@@ -50,20 +50,25 @@ Models = tuple[Union[HclFile, YamlFile], ...]
 
 @dataclass
 class _Kept:
-    inputs: tuple[Any, ...]  # the facts of the subject's scope, and the ids of the file models it reads
-    models: tuple[Union[HclFile, YamlFile], ...]  # those models, kept alive so that no id is reused
     state: Optional[str]  # the scan-wide `--state` reading, when the rule asked for it
     violations: list[Violation]
 
 
+Subject = tuple[str, str]  # (scope, path or directory)
+
+
 class RuleMemory:
-    """The violations of each rule on each subject at the last check, with their inputs."""
+    """The violations of each rule on each subject at the last check, and
+    the inputs of each subject they were found with."""
 
     def __init__(self) -> None:
+        # After a check every rule has run on, or reused its result for, every subject of its scope (or
+        # kept nothing: it crashed, or read the whole Repo), so one record of inputs per subject serves all.
+        self._inputs: dict[Subject, tuple[tuple[Any, ...], Models]] = {}  # the ids of the models read, and them
         self._kept: dict[tuple[str, str, str], _Kept] = {}  # (rule ID, scope, subject) -> its last result
-        self.runs: Counter[str] = Counter()  # rule ID -> subjects it ran on at the last check (tests read it)
+        self._answers: dict[tuple[str, str, str], Any] = {}  # (what, "root", directory) -> root_answer's
         self._file_answers: FileAnswers = {}  # the last check's per_file answers (memo.py)
-        self._answers: dict[tuple[str, str, str], tuple[tuple[Any, ...], Models, Any]] = {}  # root_answer's
+        self.runs: Counter[str] = Counter()  # rule ID -> subjects it ran on at the last check (tests read it)
 
     def carry_file_answers(self, memo: ScanMemo, repo: Repo) -> None:
         """Give the new check's memo the per_file answers (memo.py) of the
@@ -82,23 +87,23 @@ class _Check:
     def __init__(self, memory: RuleMemory, repo: Repo):
         self.memory = memory
         self.repo = repo
-        self.seen: set[tuple[str, str, str]] = set()
+        self.current: dict[Subject, tuple[tuple[Any, ...], Models]] = {}  # this check's inputs per subject
+        self._unchanged: dict[Subject, bool] = {}
         self._owners: Optional[dict[str, list[Module]]] = None
         self._callers: Optional[dict[str, list[Module]]] = None
-        self._inputs_of: dict[tuple[str, int], tuple[Any, ...]] = {}
 
     def violations(self, rule: Rule, subject: Any, ctx: Context) -> Iterator[Violation]:
         """The rule's violations on `subject`: those of the last check when
         its inputs are the same, else the rule's (kept when it runs to the end)."""
-        key = self._key(rule, subject)
-        if key is None:
+        named = _subject(rule.scope, subject)
+        if named is None:
             self.memory.runs[rule.id] += 1
             yield from rule.func(subject, ctx)
             return
-        self.seen.add(key)
-        inputs = self._inputs(rule.scope, subject, ctx)
+        key = (rule.id, *named)
+        unchanged = self.unchanged(named, subject, ctx)  # also records the subject's inputs for the next check
         kept = self.memory._kept.pop(key, None)  # a rule that crashes keeps nothing, and runs again next time
-        if kept is not None and kept.inputs == inputs and kept.state in (None, ctx.state):
+        if kept is not None and unchanged and kept.state in (None, ctx.state):
             self.memory._kept[key] = kept
             yield from kept.violations
             return
@@ -109,49 +114,45 @@ class _Check:
             found.append(violation)
             yield violation
         if not reading.read_whole_repo:
-            self.memory._kept[key] = _Kept(inputs, self._models(rule.scope, subject),
-                                           ctx.state if reading.read_state else None, found)
+            self.memory._kept[key] = _Kept(ctx.state if reading.read_state else None, found)
 
     def root_answer(self, root: RootModule, ctx: Context, what: str, build: Callable[[RootModule], T]) -> T:
         """`build(root)` for a function of the root's files alone (the run
         properties' accepted releases): the last check's while they are the same."""
-        key = (what, "root", root.directory)
-        self.seen.add(key)
-        inputs = self._inputs("root", root, ctx)
-        kept = self.memory._answers.get(key)
-        if kept is not None and kept[0] == inputs:
-            return cast(T, kept[2])
-        answer = build(root)
-        self.memory._answers[key] = (inputs, self._models("root", root), answer)
+        named = ("root", root.directory)
+        key = (what, *named)
+        if self.unchanged(named, root, ctx) and key in self.memory._answers:
+            return cast(T, self.memory._answers[key])
+        answer = self.memory._answers[key] = build(root)
         return answer
 
+    def unchanged(self, named: Subject, subject: Any, ctx: Context) -> bool:
+        """Whether the subject's inputs are those of the last check (worked out once per check)."""
+        same = self._unchanged.get(named)
+        if same is None:
+            inputs = self.current[named] = self._inputs(named[0], subject, ctx)
+            last = self.memory._inputs.get(named)
+            same = self._unchanged[named] = last is not None and last[0] == inputs[0]
+        return same
+
     def finish(self) -> None:
-        """Drop what belongs to subjects gone from the Repo (a root that became a called module, a file closed)."""
-        for kept in (self.memory._kept, self.memory._answers):
-            for key in [key for key in kept if key not in self.seen]:
+        """Record this check's inputs; drop what belongs to subjects gone from the
+        Repo (a root that became a called module, a file closed)."""
+        memory = self.memory
+        memory._inputs = self.current
+        for kept in (memory._kept, memory._answers):
+            for key in [key for key in kept if key[1:] not in self.current]:
                 del kept[key]
 
     # ---- inputs ------------------------------------------------------------------------
 
-    @staticmethod
-    def _key(rule: Rule, subject: Any) -> Optional[tuple[str, str, str]]:
-        if rule.scope in ("file", "yaml"):
-            return rule.id, rule.scope, subject.path
-        if rule.scope in ("module", "root"):
-            return rule.id, rule.scope, subject.directory
-        return None
-
-    def _inputs(self, scope: str, subject: Any, ctx: Context) -> tuple[Any, ...]:
-        """Worked out once per subject and check: every rule of the scope has the same."""
-        inputs = self._inputs_of.get((scope, id(subject)))
-        if inputs is None:
-            facts: tuple[Any, ...] = ()
-            if scope == "root":
-                root: RootModule = subject
-                facts = (ctx.engine_for(root), tuple(m.directory for m in self._modules_of_root(root)))
-            inputs = (*facts, *(id(model) for model in self._models(scope, subject)))
-            self._inputs_of[(scope, id(subject))] = inputs  # the subjects live as long as the check
-        return inputs
+    def _inputs(self, scope: str, subject: Any, ctx: Context) -> tuple[tuple[Any, ...], Models]:
+        models = self._models(scope, subject)
+        facts: tuple[Any, ...] = ()
+        if scope == "root":
+            root: RootModule = subject
+            facts = (ctx.engine_for(root), tuple(m.directory for m in self._modules_of_root(root)))
+        return (*facts, *(id(model) for model in models)), models
 
     def _models(self, scope: str, subject: Any) -> tuple[Union[HclFile, YamlFile], ...]:
         if scope == "yaml":
@@ -192,6 +193,14 @@ class _Check:
                         callers.setdefault(normalise_dir(module.directory, source.value), []).append(module)
             self._callers = callers
         return self._callers
+
+
+def _subject(scope: str, subject: Any) -> Optional[Subject]:
+    if scope in ("file", "yaml"):
+        return scope, subject.path
+    if scope in ("module", "root"):
+        return scope, subject.directory
+    return None
 
 
 def _files_of(modules: list[Module]) -> tuple[HclFile, ...]:
