@@ -23,11 +23,16 @@ Beyond those, a rule may ask the Context: its `state` (whether any root of
 the scan declares a backend) is an input of the rules that read it, and a
 rule that asks for the scan's pipelines or roots is not reused at all
 (`_Reading` notes both). "repo" and "pipeline" rules read across the whole
-Repo and run at every check (they are the cheap ones: one pass each). Facts of the disk that no
-buffer changes (git's view, pin files, the files on disk) stay the same
-object between `Workspace.reload()`s, and a reload starts a new RuleMemory.
-tests/test_workspace.py checks that a sequence of edits gives what a full
-check gives.
+Repo and run at every check: one pass each, cheap once what they ask of
+each file is a `memo.per_file` answer (IACM203: whether a file could hold a
+credential), which the next check takes over for the models it keeps
+(`carry_file_answers`). The run properties' accepted releases per root are
+reused like a root rule's result (`root_answer`).
+
+Facts of the disk that no buffer changes (git's view, pin files, the files
+on disk) stay the same objects between `Workspace.reload()`s, and a reload
+starts a new RuleMemory. tests/test_incremental.py checks that every check
+of a sequence of edits equals a full check, and which rules re-ran.
 """
 
 from __future__ import annotations
