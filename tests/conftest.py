@@ -64,6 +64,7 @@ def sarif_schema() -> dict:
 
 # slow: the test function takes about a second or more on 2 cores (`pytest --durations=50`).
 SLOW = {
+    "test_readiness_json.py::test_every_rule_case_is_valid_against_the_schema": "a readiness document per rule case",
     "test_packaging.py": "builds the sdist and the wheel and installs them into new virtual environments",
     "test_integrations.py::test_pre_commit_try_repo": "pre-commit builds the hook's environment (~15 s)",
     "test_integrations.py::test_gitlab_job_writes_a_code_quality_report_and_keeps_the_exit_code":

@@ -98,7 +98,8 @@ def explain(rule_id: str) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "format_name", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
+@click.option("--format", "format_name", type=click.Choice(["markdown", "html", "json"]), default="markdown",
+              show_default=True, help="json: the versioned readiness document `survey` reads (docs/output-formats.md)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="write the report to FILE")
 @click.option("--engine", type=click.Choice(["auto", "opentofu", "terraform"]), default="auto", show_default=True)
 @click.option("--state", type=click.Choice(["auto", "existing", "managed"]), default="auto", show_default=True)

@@ -17,6 +17,7 @@ from .arguments import existing_paths, fail, one_config_choice, options_with_con
 from ..options import Options
 from ..output import write_file, write_stdout
 from ..report.readiness import html, markdown
+from ..report.readiness import json as readiness_json
 from ..report.readiness import model as readiness
 from ..sanitise import printable, shown
 
@@ -50,6 +51,8 @@ def render_report(result, format_name: str, output: Optional[str] = None, scanne
                   source_url: str = "") -> str:
     model = readiness.build(result, link_base=link_base(str(result.root), output), scanned_at=scanned_at,
                             source_url=source_url)
+    if format_name == "json":
+        return readiness_json.render(model, result)
     renderer = html if format_name == "html" else markdown
     return renderer.render(model)
 
