@@ -120,6 +120,31 @@ def report(paths, format_name, output, engine, state, config_file, no_config, ba
     run_report(paths, format_name, output, engine, state, config_file, no_config, baseline, verbose, source_url)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--repos-in", "repos_in", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="also survey every git repository directly below DIR")
+@click.option("--format", "format_name", type=click.Choice(["html", "markdown", "csv", "json"]), default="markdown",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="write the survey to FILE")
+@click.option("--reports-dir", "reports_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="write each scanned checkout's own report there (NAME.html, NAME.json) and link to it")
+@click.option("--jobs", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
+              help=f"checkouts scanned at once, each in a process of its own, at most {MAX_JOBS} "
+                   "(default: CPU count; 1 = one after the other in this process)")
+@NO_CONFIG_OPTION
+@click.option("--quiet", "-q", is_flag=True, help="no progress lines on standard error")
+def survey(paths, repos_in, format_name, output, reports_dir, jobs, no_config, quiet):
+    """Organisation-wide readiness survey of PATHS: repository checkouts
+    (scanned as `report` scans them) and readiness documents that
+    `iacm-lint report --format json` wrote (e.g. CI artifacts of a matrix of
+    jobs, docs/survey.md). An input that cannot be surveyed is listed as
+    failed with the reason; the exit code is 2 only when none could be."""
+    from .survey import run_survey  # the engine and the survey's renderers load when it runs
+
+    run_survey(paths, repos_in, format_name, output, reports_dir, jobs, no_config, quiet)
+
+
 def _source_url(value: str | None) -> str:
     """`--source-url` checked (sanitise.source_url_base), or a usage error (exit 2)."""
     if not value:

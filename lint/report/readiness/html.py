@@ -60,12 +60,13 @@ def _shown(value):
     return printable(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
-@lru_cache(maxsize=1)
-def _environment():
+@lru_cache(maxsize=None)
+def environment(templates: Path = TEMPLATES):
+    """The autoescaping Jinja environment of a templates folder (this page's, the survey's)."""
     import jinja2
 
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -83,13 +84,13 @@ def _source_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-@lru_cache(maxsize=1)
-def _inline() -> tuple[str, str, str]:
-    """The page's style and script, and the Content-Security-Policy that
-    allows those two and nothing else (no other script, style, image, font,
-    frame, connection, form target or base URL)."""
-    style = (TEMPLATES / "readiness.css").read_text(encoding="utf-8")
-    script = (TEMPLATES / "readiness.js").read_text(encoding="utf-8")
+@lru_cache(maxsize=None)
+def inline(templates: Path = TEMPLATES, name: str = "readiness") -> tuple[str, str, str]:
+    """The page's style and script (`NAME.css`, `NAME.js`), and the
+    Content-Security-Policy that allows those two and nothing else (no other
+    script, style, image, font, frame, connection, form target or base URL)."""
+    style = (templates / f"{name}.css").read_text(encoding="utf-8")
+    script = (templates / f"{name}.js").read_text(encoding="utf-8")
     policy = (f"default-src 'none'; style-src {_source_hash(style)}; script-src {_source_hash(script)}; "
               f"base-uri 'none'; form-action 'none'")
     return style, script, policy
@@ -98,8 +99,8 @@ def _inline() -> tuple[str, str, str]:
 def render(report: Readiness) -> str:
     from markupsafe import Markup
 
-    style, script, policy = _inline()
-    template = _environment().get_template("readiness.html.j2")
+    style, script, policy = inline()
+    template = environment().get_template("readiness.html.j2")
     return template.render(
         style=Markup(style),
         script=Markup(script),
