@@ -64,6 +64,13 @@ def sarif_schema() -> dict:
 
 # slow: the test function takes about a second or more on 2 cores (`pytest --durations=50`).
 SLOW = {
+    "test_survey.py::test_a_survey_of_the_examples_equals_their_check_results": "scans the five examples, twice",
+    "test_survey.py::test_reports_dir_holds_each_checkouts_own_reports_and_the_survey_links_them":
+        "scans the five examples and writes their reports",
+    "test_survey.py::test_markdown_and_csv_of_the_examples": "scans the five examples twice",
+    "test_survey.py::test_merged_readiness_documents_survey_like_the_checkouts": "scans the five examples twice",
+    "test_survey.py::test_progress_goes_to_standard_error_one_line_per_input": "scans the five examples twice",
+    "test_survey.py::test_a_checkout_whose_config_is_broken_fails_alone": "scans the five examples twice",
     "test_readiness_json.py::test_every_rule_case_is_valid_against_the_schema": "a readiness document per rule case",
     "test_packaging.py": "builds the sdist and the wheel and installs them into new virtual environments",
     "test_integrations.py::test_pre_commit_try_repo": "pre-commit builds the hook's environment (~15 s)",

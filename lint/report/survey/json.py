@@ -1,7 +1,8 @@
 """The survey as JSON (`iacm-lint survey --format json`, schema
 `iacm-lint.survey/1`, docs/schemas/survey-1.schema.json): one object per
 repository, as its `iacm-lint check` would count it, and the totals. Keys
-never disappear: what is unknown is `null`."""
+never disappear: what is unknown is `null`. The text is ASCII (`\\uXXXX`
+escapes)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from .model import SCHEMA, Entry, Survey
 
 
 def render(survey: Survey) -> str:
-    return json.dumps(document(survey), indent=2, ensure_ascii=False) + "\n"
+    # ASCII: the names come from the surveyed repositories; a bidi control or a
+    # C1 control stays an escape when the file is shown in a terminal or a CI log
+    return json.dumps(document(survey), indent=2) + "\n"
 
 
 def document(survey: Survey) -> dict[str, Any]:

@@ -171,7 +171,7 @@ def entry_of(document: Any, path: str) -> Entry:
         where = f"findings[{index}]"
         if not isinstance(finding, dict):
             raise InputError(f"invalid readiness document: {where} is not an object")
-        rule = _text(finding, "rule", f"{where}.rule", 7)
+        rule = _text(finding, "rule", f"{where}.rule", MAX_TEXT)
         if not _RULE_ID.fullmatch(rule):
             raise InputError(f"invalid readiness document: {where}.rule is not a rule ID (IACM and three digits)")
         level = _choice(finding, "level", f"{where}.level", LEVELS)
