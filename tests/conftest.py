@@ -166,6 +166,7 @@ END_TO_END = {
         "test_no_output_format_log_or_written_file_shows_a_secret", "test_the_parse_cache_holds_no_secret",
         "test_the_planted_secrets_are_found_and_broken_files_reported")),
     "test_readiness_browser.py",  # headless Chromium over the DevTools protocol
+    "test_survey_browser.py",  # headless Chromium over the DevTools protocol
     *(f"test_readiness.py::{name}" for name in (
         "test_html_in_chromium_filters_and_sorts", "test_html_in_chromium_screenshot_shows_the_verdict_colours",
         "test_html_in_chromium_shows_every_verdict_without_console_errors")),
