@@ -167,6 +167,7 @@ END_TO_END = {
         "test_the_planted_secrets_are_found_and_broken_files_reported")),
     "test_readiness_browser.py",  # headless Chromium over the DevTools protocol
     "test_survey_browser.py",  # headless Chromium over the DevTools protocol
+    "test_survey_docs.py",  # runs the documented CI steps in bash and the installed command
     *(f"test_readiness.py::{name}" for name in (
         "test_html_in_chromium_filters_and_sorts", "test_html_in_chromium_screenshot_shows_the_verdict_colours",
         "test_html_in_chromium_shows_every_verdict_without_console_errors")),

@@ -70,7 +70,7 @@ def check_counts(path: Path) -> tuple[dict[str, int], dict[str, int]]:
     return levels, rules
 
 
-@pytest.mark.parametrize("jobs", ["1", "3"], ids=["in-process", "worker-processes"])
+@pytest.mark.parametrize("jobs", ["1", "3"], ids=["one-at-a-time", "three-at-a-time"])
 def test_a_survey_of_the_examples_equals_their_check_results(repos, jobs):
     document = survey_json("--repos-in", str(repos), "--jobs", jobs)
     assert [r["name"] for r in document["repositories"]] == EXAMPLE_NAMES

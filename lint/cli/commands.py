@@ -131,7 +131,7 @@ def report(paths, format_name, output, engine, state, config_file, no_config, ba
               help="write each scanned checkout's own report there (NAME.html, NAME.json) and link to it")
 @click.option("--jobs", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
               help=f"checkouts scanned at once, each in a process of its own, at most {MAX_JOBS} "
-                   "(default: CPU count; 1 = one after the other in this process)")
+                   "(default: CPU count)")
 @NO_CONFIG_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="no progress lines on standard error")
 def survey(paths, repos_in, format_name, output, reports_dir, jobs, no_config, quiet):

@@ -150,9 +150,8 @@ def survey_inputs(inputs: list[str], no_config: bool, scanned_at: datetime, repo
         entries.append(entry)
         progress(entry)
 
-    if jobs == 1 or len(checkouts) == 1:
-        for checkout in checkouts:
-            collect(survey_checkout(checkout))
+    if len(checkouts) == 1:  # its memory is the survey's either way
+        collect(survey_checkout(checkouts[0]))
     else:
         scan_in_processes(checkouts, jobs, collect)
     return entries
