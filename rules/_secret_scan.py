@@ -7,8 +7,9 @@ The judging itself is lint/knowledge/secrets.py; this module only knows the mode
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional
+from typing import Optional
 
 from ..findings import Secret
 from ..knowledge.backend_schemas import backend_types

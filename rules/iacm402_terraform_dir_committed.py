@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 from iacm_lint.model.syntax import Repo, Span
+from iacm_lint.registry import Context, Violation, rule
 from iacm_lint.scan.names import text_name
-from iacm_lint.registry import Violation, rule
 
 from ._hygiene import ON_DISK, TERRAFORM_DIR, absolute, git_rm, terraform_dir_of
 
@@ -15,7 +16,7 @@ from ._hygiene import ON_DISK, TERRAFORM_DIR, absolute, git_rm, terraform_dir_of
 @rule("IACM402", "terraform-dir-committed", level="error", scope="repo", tags=("hygiene", "secrets"),
       security_severity="6.0",
       short="Files under a .terraform/ directory are committed to the repository")
-def terraform_dir_committed(repo: Repo, ctx) -> Iterator[Violation]:
+def terraform_dir_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports every `.terraform/` directory with tracked files in it, once per
@@ -61,9 +62,9 @@ def terraform_dir_committed(repo: Repo, ctx) -> Iterator[Violation]:
                             f'{git_rm(directory, recursive=True)} and add ".terraform/" to .gitignore')
         return
     for directory in _terraform_dirs_on_disk(repo):
-        path = _first_file(repo, directory)
-        if path is not None:
-            yield Violation(Span.file_start(path),
+        first = _first_file(repo, directory)
+        if first is not None:
+            yield Violation(Span.file_start(first),
                             f'directory "{directory}/" holds files that init recreates ({ON_DISK}); '
                             f'keep it out of the repository with ".terraform/" in .gitignore')
 

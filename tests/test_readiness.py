@@ -19,12 +19,12 @@ import pytest
 from click.testing import CliRunner
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from iacm_lint.report.readiness import model as readiness, html as report_html, markdown as report_md
-from iacm_lint.cli import main
-from iacm_lint.options import Options
-from iacm_lint.engine import run
-from iacm_lint.cli.report import link_base
 from iacm_lint import __version__
+from iacm_lint.cli import main
+from iacm_lint.cli.report import link_base
+from iacm_lint.engine import run
+from iacm_lint.options import Options
+from iacm_lint.report.readiness import html as report_html, markdown as report_md, model as readiness
 from iacm_lint.sanitise import shown
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "testdata" / "examples"
@@ -107,7 +107,8 @@ def test_pipelines_are_tied_to_roots_by_workspace_resource():
                                                                                  "retail_network")
     assert network_stage.matched_by == "workspace resource at harness/workspaces.tf:1"
     assert [s.text for s in network_stage.steps] == [
-        "init (IACMOpenTofuPlugin)", "plan (IACMOpenTofuPlugin)", "approve (IACMApproval)", "apply (IACMOpenTofuPlugin)"]
+        "init (IACMOpenTofuPlugin)", "plan (IACMOpenTofuPlugin)", "approve (IACMApproval)",
+        "apply (IACMOpenTofuPlugin)"]
     (app_stage,) = blocked["app"].pipelines
     assert [s.text for s in app_stage.steps] == ["Init (IACM_TOFU_INIT)", "Plan (IACM_TOFU_PLAN)", "apply (Run)"]
     assert [w.identifier for w in blocked["app"].workspaces] == ["retail_app"]
@@ -179,7 +180,8 @@ def test_mask_message_keeps_only_a_credential_format_prefix():
     assert readiness.mask_message('sets "x" to a literal credential (abcdefgh…); remove it') == \
         'sets "x" to a literal credential (…); remove it'
     assert readiness.mask_message("a short one (h…) goes") == "a short one (…) goes"
-    assert readiness.mask_message("a token (xoxb-…), a URL (https://…), (…)") == "a token (xoxb-…), a URL (https://…), (…)"
+    assert readiness.mask_message("a token (xoxb-…), a URL (https://…), (…)") == \
+        "a token (xoxb-…), a URL (https://…), (…)"
 
 
 def test_link_base_points_from_the_report_to_the_scan_root(tmp_path):
@@ -354,7 +356,8 @@ def test_html_in_chromium_screenshot_shows_the_verdict_colours(blocked_page):
     assert (width, height) == (1000, 700)
     colours = set(pixels)
     # the summary table's verdict badges: blocked (red), needs work (orange), ready (green)
-    for name, rgb in (("blocked", (0xC6, 0x28, 0x28)), ("needs work", (0xEF, 0x6C, 0x00)), ("ready", (0x2E, 0x7D, 0x32))):
+    for name, rgb in (("blocked", (0xC6, 0x28, 0x28)), ("needs work", (0xEF, 0x6C, 0x00)),
+                      ("ready", (0x2E, 0x7D, 0x32))):
         assert rgb in colours, f"no {name} badge colour in the screenshot"
 
 
@@ -405,7 +408,8 @@ def _read_png(data: bytes) -> tuple[int, int, list[tuple[int, int, int]]]:
 
 UNVERIFIABLE = {
     # no required_version: IACM303 is a note, the version is not known to be supported
-    "noversion/main.tf": 'terraform {\n  backend "gcs" {\n    bucket = "acme-tfstate"\n    prefix = "noversion"\n  }\n}\n',
+    "noversion/main.tf": ('terraform {\n  backend "gcs" {\n    bucket = "acme-tfstate"\n'
+                          '    prefix = "noversion"\n  }\n}\n'),
     # a backend type no engine has (IACM109): its locking cannot be judged
     "unknown/main.tf": 'terraform {\n  required_version = ">= 1.6.0"\n  backend "etcdv4" {\n'
                        '    endpoints = ["etcd-1:2379"]\n  }\n}\n',
@@ -484,7 +488,8 @@ def test_engine_reason_from_the_scans_pipelines_agrees_with_the_pipelines_sectio
 
 
 STAGE = ("pipeline:\n  name: p\n  identifier: p\n  stages:\n    - stage:\n        name: s\n        identifier: s\n"
-         "        type: IACM\n        spec:\n          workspace: {workspace}\n          execution:\n            steps:\n"
+         "        type: IACM\n        spec:\n          workspace: {workspace}\n          execution:\n"
+         "            steps:\n"
          "{steps}")
 STEP = ("              - step:\n                  type: {type}\n                  name: {name}\n"
         "                  identifier: {name}\n                  spec:\n                    command: {command}\n")
@@ -626,7 +631,8 @@ def test_without_source_url_links_are_relative_to_the_report(live_repo, tmp_path
     ("javascript:alert(1)//", "must start with https:// or http://"),
     ("ftp://host.example/repo/", "must start with https:// or http://"),
     ("https://user:pw@github.com/acme/live/blob/x/", "needs a host and no user name or password"),
-    ("https://github.com/acme/live/blob/x/?plain=1", "must not have a query or fragment: file paths are appended to it"),
+    ("https://github.com/acme/live/blob/x/?plain=1",
+     "must not have a query or fragment: file paths are appended to it"),
     ('https://github.com/a"onmouseover="x', "must be a URL without spaces, quotes or other characters URLs escape"),
     ("https:///path", "needs a host and no user name or password"),
 ])

@@ -10,12 +10,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from chromium import Browser
 from gitrepo import write
 from iacm_lint.engine import run
 from iacm_lint.options import Options
-from iacm_lint.report.readiness import html as report_html
-from iacm_lint.report.readiness import model as readiness
+from iacm_lint.report.readiness import html as report_html, model as readiness
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "testdata" / "examples"
 

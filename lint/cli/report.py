@@ -12,14 +12,18 @@ from typing import Optional
 
 import click
 
-from ..engine import run
-from .arguments import existing_paths, fail, one_config_choice, options_with_config
+from ..engine import Result, run
 from ..options import Options
 from ..output import write_file, write_stdout
+<<<<<<< HEAD
 from ..report.readiness import html, markdown
 from ..report.readiness import json as readiness_json
 from ..report.readiness import model as readiness
+=======
+from ..report.readiness import html, markdown, model as readiness
+>>>>>>> report-html
 from ..sanitise import printable, shown
+from .arguments import existing_paths, fail, one_config_choice, options_with_config
 
 
 def link_base(scan_root: str, output: Optional[str]) -> str:
@@ -47,7 +51,7 @@ def scan_time(environment: Optional[dict] = None) -> datetime:
     return datetime.fromtimestamp(int(value), timezone.utc)
 
 
-def render_report(result, format_name: str, output: Optional[str] = None, scanned_at: Optional[datetime] = None,
+def render_report(result: Result, format_name: str, output: Optional[str] = None, scanned_at: Optional[datetime] = None,
                   source_url: str = "") -> str:
     model = readiness.build(result, link_base=link_base(str(result.root), output), scanned_at=scanned_at,
                             source_url=source_url)
@@ -77,10 +81,11 @@ def write_report(paths: list[str], options: Options, format_name: str, output: O
     return 2 if result.internal_errors else 0
 
 
-def run_report(paths, format_name, output, engine, state, config_file, no_config, baseline, verbose,
+def run_report(paths: tuple[str, ...], format_name: str, output: Optional[str], engine: str, state: str,
+               config_file: Optional[str], no_config: bool, baseline: Optional[str], verbose: bool,
                source_url: str = "") -> None:
     """`iacm-lint report` after click parsed its options (commands.py)."""
-    paths = existing_paths(paths)
+    scanned = existing_paths(paths)
     one_config_choice(config_file, no_config)
     given = dict(engine=engine, state=state, baseline=baseline)
     try:
@@ -89,7 +94,7 @@ def run_report(paths, format_name, output, engine, state, config_file, no_config
         click.echo(f"iacm-lint: {error}", err=True)
         sys.exit(2)
     try:
-        options = options_with_config(paths, config_file, no_config, given, verbose=verbose, revision=True)
-        sys.exit(write_report(paths, options, format_name, output, source_url))
+        options = options_with_config(scanned, config_file, no_config, given, verbose=verbose, revision=True)
+        sys.exit(write_report(scanned, options, format_name, output, source_url))
     except Exception as exc:  # noqa: BLE001 - one line on stderr and exit 2, the traceback only with --verbose
         fail(exc, verbose)

@@ -22,17 +22,32 @@ import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from .model import (
-    BLOCKED, CATEGORIES, FAIL, LEVEL_RANK, LEVELS, NEEDS_WORK, NOT_APPLICABLE, PASS, READY, STATUS_MEANINGS,
-    STATUS_TEXT, STATUSES, UNVERIFIED, WARN, Item, Readiness,
-)
-from .. import plural
 from ...sanitise import printable
+from .. import plural
+from .model import (
+    BLOCKED,
+    CATEGORIES,
+    FAIL,
+    LEVEL_RANK,
+    LEVELS,
+    NEEDS_WORK,
+    NOT_APPLICABLE,
+    PASS,
+    READY,
+    STATUS_MEANINGS,
+    STATUS_TEXT,
+    STATUSES,
+    UNVERIFIED,
+    WARN,
+    Item,
+    Readiness,
+)
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # jinja2 and markupsafe load only when an HTML report is rendered
+    import jinja2
     from markupsafe import Markup
 
 LEVEL_COLORS = {"error": "#c62828", "warning": "#ef6c00", "note": "#1565c0"}
@@ -53,7 +68,7 @@ def breakable(value: str) -> Markup:
     return Markup(re.sub(r"([/_])", r"\1<wbr>", str(Markup.escape(printable(value)))))
 
 
-def _shown(value):
+def _shown(value: Any) -> Any:
     """Jinja's `finalize`: text (not markup this module built) printable."""
     from markupsafe import Markup
 
@@ -61,7 +76,7 @@ def _shown(value):
 
 
 @lru_cache(maxsize=None)
-def environment(templates: Path = TEMPLATES):
+def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     """The autoescaping Jinja environment of a templates folder (this page's, the survey's)."""
     import jinja2
 
@@ -143,7 +158,7 @@ def category_chart(report: Readiness) -> str:
     parts = [f'<svg class="chart" role="img" '
              f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
              f'aria-labelledby="chart-title"><title id="chart-title">Findings by category</title>']
-    x = label_width
+    x: float = label_width  # an int for the legend, floats along the bars
     for level in LEVELS:  # legend
         parts.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{LEVEL_COLORS[level]}"/>'
                      f'<text x="{x + 16}" y="16" class="legend">{level}s</text>')

@@ -19,9 +19,10 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 from ... import __version__
 from ...findings import Finding
@@ -556,10 +557,7 @@ def _backend_summaries(root: RootModule) -> tuple[tuple[BackendSummary, ...], st
         return (), f"backend block without a type in {hcl_file.path}:{block.header_span.line}"
     out = []
     for effective in effective_backends(root):
-        if effective.type == "local":
-            note_local = "local state (not shared)"
-        else:
-            note_local = ""
+        note_local = "local state (not shared)" if effective.type == "local" else ""
         configured = [f"{effective.file.path}:{effective.block.header_span.line}"]
         if effective.tfbackend is not None:
             configured.append(effective.tfbackend.path)
