@@ -16,8 +16,7 @@ from iacm_lint import __version__
 from iacm_lint.cli import main
 from iacm_lint.engine import run
 from iacm_lint.options import Options
-from iacm_lint.report.readiness import json as readiness_json
-from iacm_lint.report.readiness import model as readiness
+from iacm_lint.report.readiness import json as readiness_json, model as readiness
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 EXAMPLES = REPOSITORY / "testdata" / "examples"
@@ -52,7 +51,8 @@ def test_every_rule_case_is_valid_against_the_schema():
         try:
             validate(document)
         except jsonschema.ValidationError as error:
-            raise AssertionError(f"{case.relative_to(REPOSITORY)}: {error.message} at {list(error.absolute_path)}")
+            where = f"{case.relative_to(REPOSITORY)}: {error.message} at {list(error.absolute_path)}"
+            raise AssertionError(where) from None
 
 
 def test_a_document_the_schema_rejects():
@@ -123,7 +123,7 @@ def test_secrets_are_masked():
     text = json.dumps(document, ensure_ascii=False)
     for secret in BLOCKED_SECRETS:
         assert secret[1:5] not in text
-    assert [f["message"] for f in document["findings"] if f["rule"] == "IACM201"][0].startswith(
+    assert next(f["message"] for f in document["findings"] if f["rule"] == "IACM201").startswith(
         "backend \"s3\" sets \"access_key\" to an AWS access key id (AKIA…); remove it")
 
 

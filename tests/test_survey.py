@@ -16,11 +16,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from gitrepo import git, isolate_git, make_repo
 
+from gitrepo import git, isolate_git, make_repo
 from iacm_lint import __version__
-from iacm_lint.cli import main
-from iacm_lint.cli import survey as survey_command
+from iacm_lint.cli import main, survey as survey_command
 from iacm_lint.report.survey import model as survey_model
 
 REPOSITORY = Path(__file__).resolve().parent.parent

@@ -10,11 +10,11 @@ import json
 import shutil
 
 import pytest
-from chromium import Browser
-from test_readiness_browser import BROKEN_WORDS, OVERFLOWING
 
+from chromium import Browser
 from iacm_lint.report.survey import html as survey_html
 from iacm_lint.report.survey.model import entry_of, failed, survey_of
+from test_readiness_browser import BROKEN_WORDS, OVERFLOWING
 
 pytestmark = pytest.mark.skipif(shutil.which("chromium") is None, reason="headless Chromium not installed "
                                 "(Debian: apt-get install -y chromium; .ci/run installs it)")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from gitrepo import git, isolate_git, make_repo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +29,7 @@ BIN = Path(sys.executable).parent
 def yaml_blocks(section: str) -> list:
     text = DOC.read_text(encoding="utf-8")
     parts = re.split(r"^#{2,3} (.+)$", text, flags=re.M)
-    body = dict(zip(parts[1::2], parts[2::2]))[section]
+    body = dict(zip(parts[1::2], parts[2::2], strict=True))[section]
     return [yaml.safe_load(block) for block in re.findall(r"^```yaml\n(.*?)^```", body, re.S | re.M)]
 
 

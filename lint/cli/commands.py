@@ -142,7 +142,8 @@ def report(paths: tuple[str, ...], format_name: str, output: Optional[str], engi
                    "(default: CPU count)")
 @NO_CONFIG_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="no progress lines on standard error")
-def survey(paths, repos_in, format_name, output, reports_dir, jobs, no_config, quiet):
+def survey(paths: tuple[str, ...], repos_in: Optional[str], format_name: str, output: Optional[str],
+           reports_dir: Optional[str], jobs: Optional[int], no_config: bool, quiet: bool) -> None:
     """Organisation-wide readiness survey of PATHS: repository checkouts
     (scanned as `report` scans them) and readiness documents that
     `iacm-lint report --format json` wrote (e.g. CI artifacts of a matrix of

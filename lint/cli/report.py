@@ -15,9 +15,7 @@ import click
 from ..engine import Result, run
 from ..options import Options
 from ..output import write_file, write_stdout
-from ..report.readiness import html, markdown
-from ..report.readiness import json as readiness_json
-from ..report.readiness import model as readiness
+from ..report.readiness import html, json as readiness_json, markdown, model as readiness
 from ..sanitise import printable, shown
 from .arguments import existing_paths, fail, one_config_choice, options_with_config
 

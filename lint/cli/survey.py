@@ -19,10 +19,11 @@ import os
 import re
 import sys
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from multiprocessing.connection import Connection, wait
-from typing import Callable, Optional
+from typing import Any, Optional
 
 import click
 
@@ -33,12 +34,18 @@ from ..filter.config import ConfigError, config_for, options_from_config
 from ..options import Options
 from ..output import OutputError, write_file, write_stdout
 from ..redact import describe_exception
-from ..report.readiness import html as readiness_html
-from ..report.readiness import json as readiness_json
-from ..report.readiness import model as readiness
+from ..report.readiness import html as readiness_html, json as readiness_json, model as readiness
 from ..report.survey import csv, html, json, markdown
-from ..report.survey.model import Entry, InputError, display_name, entry_of, failed, load_entry, parse_document, \
-    survey_of
+from ..report.survey.model import (
+    Entry,
+    InputError,
+    display_name,
+    entry_of,
+    failed,
+    load_entry,
+    parse_document,
+    survey_of,
+)
 from ..sanitise import file_link, printable, shown
 from ..scan.pool import available_cpus
 from .report import link_base, scan_time
@@ -229,17 +236,17 @@ def scan_in_processes(checkouts: list[Checkout], jobs: int, collect: Callable[[E
                 process.start()
                 sender.close()
                 running[receiver] = (process, checkout)
-            for receiver in wait(list(running)):
-                assert isinstance(receiver, Connection)
-                process, checkout = running.pop(receiver)
-                collect(_answer(receiver, process, checkout))
+            for ready in wait(list(running)):
+                assert isinstance(ready, Connection)  # wait() returns the objects it was given
+                process, checkout = running.pop(ready)
+                collect(_answer(ready, process, checkout))
     finally:
         for process, _ in running.values():
             process.terminate()
             process.join()
 
 
-def _context():
+def _context() -> Any:  # a ForkContext, or the platform's default context (typeshed types them apart)
     # fork: a worker starts with the rules and parsers this process loaded; elsewhere the platform's default
     return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
 

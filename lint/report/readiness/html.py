@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
@@ -75,7 +75,7 @@ def _shown(value: Any) -> Any:
     return printable(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
-@lru_cache(maxsize=None)
+@cache
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     """The autoescaping Jinja environment of a templates folder (this page's, the survey's)."""
     import jinja2
@@ -99,7 +99,7 @@ def _source_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-@lru_cache(maxsize=None)
+@cache
 def inline(templates: Path = TEMPLATES, name: str = "readiness") -> tuple[str, str, str]:
     """The page's style and script (`NAME.css`, `NAME.js`), and the
     Content-Security-Policy that allows those two and nothing else (no other

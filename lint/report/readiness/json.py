@@ -21,10 +21,17 @@ from typing import Any
 
 from ...findings import Finding
 from .. import is_visible, sorted_findings
-from ..json import finding_dict
-from ..json import roots as root_engines
+from ..json import finding_dict, roots as root_engines
 from .model import (
-    LEVELS, BackendSummary, Check, PipelineTarget, Readiness, RootReport, Workspace, mask_message, verdict_of,
+    LEVELS,
+    BackendSummary,
+    Check,
+    PipelineTarget,
+    Readiness,
+    RootReport,
+    Workspace,
+    mask_message,
+    verdict_of,
 )
 
 SCHEMA = "iacm-lint.readiness/1"
