@@ -21,6 +21,7 @@ from gitrepo import git, isolate_git, make_repo
 from iacm_lint import __version__
 from iacm_lint.cli import main, survey as survey_command
 from iacm_lint.report.survey import model as survey_model
+from iacm_lint.sanitise import file_link
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 EXAMPLES = REPOSITORY / "testdata" / "examples"
@@ -357,3 +358,19 @@ def test_markdown_and_csv_of_the_examples(repos):
     rows = invoke("--repos-in", str(repos), "--format", "csv", "-q")[1].splitlines()
     assert rows[4].startswith(f"report-blocked,{repos / 'report-blocked'},blocked,3,1,1,1,9,1,0,opentofu:3,"
                               "IACM201:2 IACM506:2 IACM508:2 IACM110:1 IACM114:1,,")
+
+
+def test_reports_of_checkouts_with_one_name_do_not_overwrite_each_other(tmp_path, monkeypatch):
+    isolate_git(monkeypatch, tmp_path / "home")
+    tracked = {"main.tf": 'terraform {\n  backend "gcs" {\n    bucket = "b"\n    prefix = "p"\n  }\n}\n'}
+    first = make_repo(tmp_path / "team-a" / "infra", tracked=tracked)
+    second = make_repo(tmp_path / "team-b" / "infra", tracked=tracked)
+    odd = make_repo(tmp_path / "team-c" / "in fra;<x>", tracked=tracked)
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    document = survey_json(str(first), str(second), str(odd), "--reports-dir", str(reports), "--jobs", "2")
+    assert sorted(p.name for p in reports.iterdir()) == ["in-fra-x.html", "in-fra-x.json", "infra-2.html",
+                                                         "infra-2.json", "infra.html", "infra.json"]
+    base = os.path.relpath(reports, Path.cwd())
+    assert sorted(r["report"] for r in document["repositories"]) == [
+        file_link(base, name) for name in ("in-fra-x.html", "infra-2.html", "infra.html")]

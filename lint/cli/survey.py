@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable
@@ -166,7 +167,7 @@ def survey_inputs(inputs: list[str], no_config: bool, scanned_at: datetime, repo
 
 def _report_name(path: str, taken: set[str]) -> str:
     """A file name for a checkout's own reports: its name in safe characters, made unique."""
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", display_name(path)).strip(".-") or "repository"
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", display_name(os.path.abspath(path))).strip(".-") or "repository"
     name, number = stem, 1
     while name.lower() in taken:
         number += 1
@@ -252,6 +253,7 @@ def _context() -> Any:  # a ForkContext, or the platform's default context (type
 
 
 def _scan_and_send(sender: Connection, checkout: Checkout) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the survey stops its workers
     sender.send(survey_checkout(checkout))
     sender.close()
 

@@ -79,7 +79,7 @@ def repositories(count: int) -> str:
 def display_name(path: str) -> str:
     """A repository's name from its path: the last part (of the checkout, or
     of a readiness document's file name without `.json`)."""
-    base = os.path.basename(os.path.normpath(path)) or path
+    base = os.path.basename(os.path.abspath(path)) or path
     return base[:-5] if base.endswith(".json") else base
 
 
