@@ -99,13 +99,17 @@ def _source_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
+STYLES = (TEMPLATES / "readiness.css",)
+SCRIPTS = (TEMPLATES / "sortable.js", TEMPLATES / "readiness.js")  # sortable.js: the survey page's too
+
+
 @cache
-def inline(templates: Path = TEMPLATES, name: str = "readiness") -> tuple[str, str, str]:
-    """The page's style and script (`NAME.css`, `NAME.js`), and the
+def inline(styles: tuple[Path, ...] = STYLES, scripts: tuple[Path, ...] = SCRIPTS) -> tuple[str, str, str]:
+    """The page's style and script (the files, joined), and the
     Content-Security-Policy that allows those two and nothing else (no other
     script, style, image, font, frame, connection, form target or base URL)."""
-    style = (templates / f"{name}.css").read_text(encoding="utf-8")
-    script = (templates / f"{name}.js").read_text(encoding="utf-8")
+    style = "\n".join(path.read_text(encoding="utf-8") for path in styles)
+    script = "\n".join(path.read_text(encoding="utf-8") for path in scripts)
     policy = (f"default-src 'none'; style-src {_source_hash(style)}; script-src {_source_hash(script)}; "
               f"base-uri 'none'; form-action 'none'")
     return style, script, policy

@@ -12,11 +12,15 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ...registry import get_rule
+from ..readiness import html as readiness_html
 from ..readiness.html import LEVEL_COLORS, environment, inline
 from ..readiness.model import BLOCKED, NEEDS_WORK, READY
 from .model import FAILED, SURVEY_VERDICTS, Survey, repositories
 
 TEMPLATES = Path(__file__).parent / "templates"
+# The readiness page's style and table sorting, with the survey's own rules.
+STYLES = (readiness_html.TEMPLATES / "readiness.css", TEMPLATES / "survey.css")
+SCRIPTS = (readiness_html.TEMPLATES / "sortable.js", TEMPLATES / "survey.js")
 VERDICT_CLASSES = {READY: "ready", NEEDS_WORK: "needs-work", BLOCKED: "blocked", FAILED: "failed"}
 VERDICT_RANKS = {verdict: rank for rank, verdict in enumerate(SURVEY_VERDICTS)}
 TOP_BLOCKERS = 10
@@ -25,7 +29,7 @@ TOP_BLOCKERS = 10
 def render(survey: Survey) -> str:
     from markupsafe import Markup
 
-    style, script, policy = inline(TEMPLATES, "survey")
+    style, script, policy = inline(STYLES, SCRIPTS)
     return environment(TEMPLATES).get_template("survey.html.j2").render(
         style=Markup(style),
         script=Markup(script),
