@@ -26,34 +26,7 @@ import tempfile
 import threading
 import time
 
-PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
-
-
-def _processes() -> tuple[dict[int, list[int]], dict[int, int]]:
-    """(parent -> children, pid -> resident KB) of every process, from /proc."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
-        rss[int(entry)] = int(fields[21]) * PAGE_KB
-    return children, rss
-
-
-def _tree(pid: int) -> list[int]:
-    children, rss = _processes()
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(rss.get(current, 0))
-        todo.extend(children.get(current, ()))
-    return found
+from bench_scan import tree_rss_kb  # this folder is on sys.path when a script in it runs
 
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, int]:
@@ -65,7 +38,7 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, int]:
 
     def sample() -> None:
         while not done.is_set():
-            sizes = _tree(process.pid)
+            sizes = tree_rss_kb(process.pid)
             largest[0] = max(largest[0], max(sizes))
             whole[0] = max(whole[0], sum(sizes))
             done.wait(0.02)
