@@ -1,34 +1,14 @@
 """What the repository hygiene rules (IACM401–IACM405) share: which files
-they judge (tracked files in git, files on disk outside it) and how they say
-which of the two they judged."""
+they judge (model/hygiene.py: tracked files in git, files on disk outside
+it) and how they say which of the two they judged."""
 
 from __future__ import annotations
 
-import os
-from typing import Optional
+from iacm_lint.model.hygiene import TERRAFORM_DIR, judged_files, terraform_dir_of
 
-from iacm_lint.model.syntax import Repo
+__all__ = ["ON_DISK", "TERRAFORM_DIR", "git_rm", "judged_files", "name_of", "terraform_dir_of"]
 
 ON_DISK = "not a git repository, so files on disk were judged"
-TERRAFORM_DIR = ".terraform"
-
-
-def judged_files(repo: Repo) -> list[str]:
-    """Scan-root relative paths the hygiene rules judge, sorted: every
-    tracked file (`.terraform/` included) in a git repository, every
-    discovered file on disk outside one."""
-    if repo.in_git and repo.tracked is not None:
-        return sorted(repo.tracked)
-    return sorted({f.path for f in repo.files})
-
-
-def terraform_dir_of(path: str) -> Optional[str]:
-    """The outermost `.terraform` directory holding `path`, or None."""
-    parts = path.split("/")
-    for index, part in enumerate(parts[:-1]):
-        if part == TERRAFORM_DIR:
-            return "/".join(parts[: index + 1])
-    return None
 
 
 def name_of(path: str) -> str:
@@ -38,7 +18,3 @@ def name_of(path: str) -> str:
 def git_rm(path: str, recursive: bool = False) -> str:
     quoted = f"'{path}'" if any(c in path for c in " \t'\"$") else path
     return f'"git rm {"-r " if recursive else ""}--cached {quoted}"'
-
-
-def absolute(repo: Repo, path: str) -> str:
-    return os.path.join(repo.root, *path.split("/"))

@@ -9,7 +9,7 @@ from ..model.syntax import RootModule, Span
 from ..registry import Context, Violation, rule
 
 
-@rule("IACM101", "backend-missing", level="warning", scope="root", tags=("state", "onboarding"),
+@rule("IACM101", "backend-missing", level="warning", scope="root", checklist="backend", tags=("state", "onboarding"),
       short="Root module has no backend or cloud block")
 def backend_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """

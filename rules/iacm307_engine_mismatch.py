@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from iacm_lint.knowledge.engines import Engine
 from iacm_lint.model.engine_choice import DEFAULT, TOFU_FILE
 from iacm_lint.model.features import feature_uses
 from iacm_lint.model.pins import pins_for_root
 from iacm_lint.model.syntax import RootModule
 from iacm_lint.registry import Context, Violation, rule
 
-from ._versions import OTHER_ENGINE, from_files, from_pipeline_or_workspace, root_phrase, title
+from ._versions import from_files, from_pipeline_or_workspace, root_phrase, title
 
 
-@rule("IACM307", "engine-mismatch", level="warning", scope="root", tags=("versions", "engine"),
+@rule("IACM307", "engine-mismatch", level="warning", scope="root", checklist="version", tags=("versions", "engine"),
       short="Engine signals disagree: pipeline, workspace, pin files or code point at different engines")
 def engine_mismatch(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
@@ -48,7 +49,7 @@ def engine_mismatch(root: RootModule, ctx: Context) -> Iterator[Violation]:
     choice = ctx.engine_for(root)
     if choice.source in (DEFAULT, TOFU_FILE):
         return
-    other = OTHER_ENGINE[choice.engine]
+    other = Engine(choice.engine).other
     only_other = next((u for u in feature_uses(root, other) if u.first(other) and not u.first(choice.engine)), None)
     if only_other is not None:
         yield Violation(only_other.span, f"the engine for this root is {choice.engine} ({choice.reason}), but the code "

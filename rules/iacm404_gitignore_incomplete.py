@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
+from iacm_lint.model.hygiene import IGNORE_PROBES
 from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Context, Violation, rule
-from iacm_lint.scan.gitinfo import GitignoreMatcher, find_toplevel
-
-# pattern named in the message -> (file name probed in each root directory, is a directory)
-_PROBES: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = (
-    # files inside, so that `.terraform/*` and `**/.terraform/**` count as well as `.terraform/`
-    (".terraform/", ((".terraform/terraform.tfstate", False),
-                     (".terraform/providers/registry.opentofu.org/hashicorp/aws/5.0.0/linux_amd64/provider", False))),
-    ("*.tfstate", (("terraform.tfstate", False),)),
-    ("*.tfstate.*", (("terraform.tfstate.backup", False), ("terraform.tfstate.1700000000.backup", False))),
-    ("crash.log", (("crash.log", False),)),
-)
+from iacm_lint.scan.gitinfo import GitignoreMatcher
 
 
 @rule("IACM404", "gitignore-incomplete", level="note", scope="repo", tags=("hygiene",),
@@ -66,14 +56,14 @@ def gitignore_incomplete(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     if not repo.roots:
         return
+    on_disk = repo.on_disk  # the .gitignore texts the scan stage read (scan/hygiene.py)
     matchers: dict[str, GitignoreMatcher] = {}
     missing: dict[str, list[str]] = {}  # pattern -> root directories where it is missing
     for root in repo.roots:
-        directory_abs = os.path.join(repo.root, *([] if root.directory == "." else root.directory.split("/")))
-        base = find_toplevel(directory_abs) or repo.root  # nested repositories have their own
-        matcher = matchers.setdefault(base, GitignoreMatcher(base))
-        prefix = os.path.relpath(directory_abs, base).replace(os.sep, "/")
-        for pattern, probes in _PROBES:
+        # nested repositories have their own
+        base, prefix = on_disk.ignore_bases.get(root.directory, (repo.root, root.directory))
+        matcher = matchers.setdefault(base, GitignoreMatcher(base, on_disk.gitignores.get(base, {})))
+        for pattern, probes in IGNORE_PROBES:
             for name, is_dir in probes:
                 probe = name if prefix == "." else f"{prefix}/{name}"
                 if not matcher.is_ignored(probe, is_dir):
@@ -81,10 +71,10 @@ def gitignore_incomplete(repo: Repo, ctx: Context) -> Iterator[Violation]:
                     break
     if not missing:
         return
-    patterns = ", ".join(f'"{p}"' for p, _ in _PROBES if p in missing)
+    patterns = ", ".join(f'"{p}"' for p, _ in IGNORE_PROBES if p in missing)
     lacking = sorted({d for directories in missing.values() for d in directories})
     where = "" if len(lacking) == len(repo.roots) else " for " + ", ".join(f'"{d}"' for d in lacking)
-    has_top = os.path.isfile(os.path.join(repo.root, ".gitignore"))
+    has_top = on_disk.top_gitignore
     suffix = "" if repo.in_git else " (not a git repository, so the .gitignore files on disk were judged)"
     if has_top:
         region = Span.file_start(".gitignore")

@@ -18,7 +18,7 @@ _PLUGIN = {"tofu": "IACMOpenTofuPlugin", "opentofu": "IACMOpenTofuPlugin", "tf":
 _BY_LOWER = {t.lower(): t for t in KNOWN_STEP_TYPES}
 
 
-@rule("IACM506", "step-type-unknown", level="error", scope="pipeline", tags=("pipeline",),
+@rule("IACM506", "step-type-unknown", level="error", scope="pipeline", checklist="pipeline", tags=("pipeline",),
       short="A step type is not a Harness step type")
 def step_type_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from iacm_lint.knowledge import releases as rel
+from iacm_lint.knowledge.engines import Engine
 from iacm_lint.model.compat import accepting_releases, accepts, rejecting
-from iacm_lint.model.harness_config import KNOWN_ENGINES, THIS, target, workspaces
+from iacm_lint.model.harness_config import THIS, target, workspaces
 from iacm_lint.model.syntax import Repo
 from iacm_lint.registry import Context, Violation, rule
 
@@ -14,7 +15,7 @@ from ._versions import title
 
 
 @rule("IACM604", "workspace-version-mismatch", level="error", scope="repo", tags=("harness", "versions"),
-      short="A Harness workspace runs a release that the root's required_version rejects")
+      checklist="version", short="A Harness workspace runs a release that the root's required_version rejects")
 def workspace_version_mismatch(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -68,9 +69,9 @@ def workspace_version_mismatch(repo: Repo, ctx: Context) -> Iterator[Violation]:
     ```
     """
     for workspace in workspaces(repo):
-        engine = workspace.engine
+        engine = Engine.named(workspace.engine)
         version = (workspace.version or "").strip()
-        if engine not in KNOWN_ENGINES or not version:
+        if engine is None or not version:
             continue
         release = rel.find_release(engine, version)
         if release is None or release.version != version:

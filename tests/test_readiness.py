@@ -24,6 +24,7 @@ from iacm_lint.cli import main
 from iacm_lint.cli.report import link_base
 from iacm_lint.engine import run
 from iacm_lint.options import Options
+from iacm_lint.registry import get_rule
 from iacm_lint.report.readiness import html as report_html, markdown as report_md, model as readiness
 from iacm_lint.sanitise import shown
 
@@ -98,6 +99,35 @@ def test_backend_summary_and_versions():
     assert blocked["network"].backends[0].locking == "built in"
     assert blocked["network"].backends[0].encryption == "at rest (storage default)"
     assert blocked["network"].backends[0].key == "prefix = network/prod"
+
+
+# Backends on which the report once said something else than IACM110/IACM112
+# judge: (backend block body, findings of the two rules, locking, encryption).
+LOCK_AND_ENCRYPTION_CASES = {
+    "consul lock = false": ('backend "consul" {\n    path = "app"\n    lock = false\n  }',
+                            ["IACM110"], "disabled (lock = false)", "none"),
+    "use_lockfile TRUE is no lock": ('backend "s3" {\n    bucket = "b"\n    key = "k"\n    region = "r"\n'
+                                     '    use_lockfile = "TRUE"\n    encrypt = true\n  }',
+                                     ["IACM110"], "none", "encrypt = true"),
+    "encrypt = false wins over a key": ('backend "s3" {\n    bucket = "b"\n    key = "k"\n    region = "r"\n'
+                                        '    dynamodb_table = "t"\n    encrypt = false\n'
+                                        '    kms_key_id = "alias/k"\n  }',
+                                        ["IACM112"], "dynamodb_table = t", "off"),
+    "an empty partial configuration": ('backend "s3" {}', [], "set at init (partial configuration)",
+                                       "set at init (partial configuration)"),
+    "remote locks": ('backend "remote" {\n    organization = "acme"\n    workspaces {\n      name = "app"\n    }\n  }',
+                     [], "built in", "at rest (storage default)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LOCK_AND_ENCRYPTION_CASES))
+def test_the_backend_summary_says_what_the_lock_and_encryption_rules_judge(tmp_path, case):
+    body, findings, locking, encryption = LOCK_AND_ENCRYPTION_CASES[case]
+    (tmp_path / "main.tf").write_text(f"terraform {{\n  {body}\n}}\n")
+    result = run([str(tmp_path)], Options(jobs=1, cache=False, select=("IACM110", "IACM112")))
+    assert [f.rule_id for f in result.findings] == findings
+    (backend,) = readiness.build(result).roots[0].backends
+    assert (backend.locking, backend.encryption) == (locking, encryption)
 
 
 def test_pipelines_are_tied_to_roots_by_workspace_resource():
@@ -525,8 +555,7 @@ def test_checklist_states_agree_with_the_findings():
                  "harness-platform-config"):
         for root in model(name).roots:
             for check in root.checklist:
-                rule_ids = next(ids for key, _, ids in readiness.CHECKLIST if key == check.key)
-                levels = {i.level for i in root.todo if readiness.matches(i.rule_id, rule_ids)}
+                levels = {i.level for i in root.todo if get_rule(i.rule_id).checklist == check.key}
                 expected = "fail" if "error" in levels else "warn" if "warning" in levels else None
                 if expected or check.status in ("fail", "warn"):
                     assert check.status == expected or (check.key, check.detail) == (
@@ -572,16 +601,17 @@ def test_report_header_names_remote_commit_branch_directory_and_time(live_repo):
         assert TOKEN not in text and "x-access-token" not in text
 
 
-def test_only_the_report_asks_git_for_head(live_repo):
-    from iacm_lint.scan import gitinfo
+def test_only_the_report_asks_git_for_head(live_repo, monkeypatch):
+    from gitrepo import count_subprocesses, git_command
 
-    gitinfo.GIT_CALLS.clear()
-    assert run([str(live_repo)], Options(jobs=1)).repo.git_commit == ""
-    assert [call[0] for call in gitinfo.GIT_CALLS] == ["ls-files"]
-    gitinfo.GIT_CALLS.clear()
-    repo = run([str(live_repo)], Options(jobs=1, revision=True)).repo
+    calls = count_subprocesses(monkeypatch)
+    assert run([str(live_repo)], Options(jobs=1, cache=False)).repo.git_commit == ""
+    assert [git_command(call)[:2] for call in calls] == [["git", "ls-files"]]
+    calls.clear()
+    repo = run([str(live_repo)], Options(jobs=1, cache=False, revision=True)).repo
     assert (len(repo.git_commit), repo.git_branch) == (40, "release/2024")
-    assert [call[0] for call in gitinfo.GIT_CALLS] == ["ls-files", "rev-parse", "symbolic-ref"]
+    assert [git_command(call)[:2] for call in calls] == [["git", "ls-files"], ["git", "rev-parse"],
+                                                         ["git", "symbolic-ref"]]
 
 
 def test_outside_git_the_header_says_so_and_the_time_is_now(tmp_path):

@@ -14,12 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Optional
 
+from ..knowledge.engines import Engine
 from .harness_config import workspace_engine_signal
 from .pins import pin_file_signal
 from .pipeline import pipeline_signal
 from .syntax import Repo, RootModule
-
-ENGINES = ("opentofu", "terraform")
 
 # Where a choice came from (EngineChoice.source).
 OPTION = "option"  # --engine, or `engine:` in the config file
@@ -32,17 +31,17 @@ DEFAULT = "default"
 
 @dataclass(frozen=True)
 class EngineChoice:
-    engine: str
+    engine: Engine
     reason: str  # e.g. "default", "--engine", "pin file .opentofu-version", "pipeline .harness/deploy.yaml"
     source: str  # OPTION, WORKSPACE, PIPELINE, PIN_FILE, TOFU_FILE or DEFAULT
 
 
-def tofu_files_signal(repo: Repo, root: RootModule) -> Optional[tuple[str, str]]:
+def tofu_files_signal(repo: Repo, root: RootModule) -> Optional[tuple[Engine, str]]:
     tofu = next((f for f in root.files if f.is_tofu), None)
-    return ("opentofu", f".tofu file {tofu.path}") if tofu else None
+    return (Engine.OPENTOFU, f".tofu file {tofu.path}") if tofu else None
 
 
-Signal = Callable[[Repo, RootModule], Optional[tuple[str, str]]]
+Signal = Callable[[Repo, RootModule], Optional[tuple[Engine, str]]]
 
 # The `--engine auto` signals, strongest first.
 SIGNALS: tuple[tuple[str, Signal], ...] = (
@@ -54,11 +53,12 @@ SIGNALS: tuple[tuple[str, Signal], ...] = (
 
 
 def resolve_engine(repo: Repo, root: RootModule, override: str = "auto") -> EngineChoice:
-    if override in ENGINES:
-        return EngineChoice(override, "--engine", OPTION)
+    chosen = Engine.named(override)
+    if chosen is not None:
+        return EngineChoice(chosen, "--engine", OPTION)
     for source, signal in SIGNALS:
         found = signal(repo, root)
         if found is not None:
             engine, reason = found
             return EngineChoice(engine, reason, source)
-    return EngineChoice("opentofu", "default: Harness runs existing backends with OpenTofu", DEFAULT)
+    return EngineChoice(Engine.OPENTOFU, "default: Harness runs existing backends with OpenTofu", DEFAULT)

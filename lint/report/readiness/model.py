@@ -26,13 +26,15 @@ from typing import Any, Optional
 
 from ... import __version__
 from ...findings import Finding
-from ...knowledge.backend_schemas import encryption_info, lock_info, schema
+from ...knowledge.backend_schemas import schema
+from ...knowledge.engines import Engine
 from ...knowledge.secrets import is_format_prefix
+from ...memo import ScanMemo
 from ...model import harness_config
 from ...model.backends import active_backend, effective_backends
 from ...model.pipeline import build_pipelines, pipeline_engine_signal, text_of
 from ...model.syntax import RootModule
-from ...registry import all_rules, get_rule, matches
+from ...registry import CHECKLIST_ITEMS, all_rules, get_rule
 from ...sanitise import file_link, source_link
 from .. import choice_field, plural, visible_findings
 
@@ -52,25 +54,20 @@ CATEGORIES = (
     ("IACM6", "6xx harness config"),
 )
 
-ENGINE_TITLES = {"terraform": "Terraform", "opentofu": "OpenTofu"}
-
-# The seed's prerequisites ("Use Existing Remote State"), each judged from the
-# findings of the rules listed (IDs or prefixes) and, where no finding speaks,
-# from what the code shows (`_unflagged`). Each title says only what the code
-# can show: whether Harness can reach the state, and whether a bucket the scan
-# does not declare is versioned, cannot be seen in code and are not claimed.
-CHECKLIST = (
-    ("backend", "Valid backends.tf (a remote backend Harness can use)",
-     ("IACM101", "IACM102", "IACM103", "IACM104", "IACM105", "IACM106", "IACM107", "IACM108", "IACM109")),
-    ("state", "Remote state is shared and locked (and versioned, where the scan declares its bucket)",
-     ("IACM110", "IACM111", "IACM112", "IACM113", "IACM114", "IACM401", "IACM402", "IACM405")),
-    ("credentials", "No credentials in the code (they belong in workspace environment variables)",
-     ("IACM2", "IACM603")),
-    ("pipeline", "Pipelines use the Plan and Apply steps, not custom script steps",
-     ("IACM5",)),
-    ("version", "Supported Terraform (≤ 1.5.x) or OpenTofu version",
-     ("IACM3", "IACM601", "IACM604")),
-)
+# The seed's prerequisites ("Use Existing Remote State"), in the order of
+# registry.CHECKLIST_ITEMS, each judged from the findings of the rules that
+# name it in their metadata (`@rule(..., checklist="state")`) and, where no
+# finding speaks, from what the code shows (`_unflagged`). Each title says
+# only what the code can show: whether Harness can reach the state, and
+# whether a bucket the scan does not declare is versioned, cannot be seen in
+# code and are not claimed.
+CHECKLIST_TITLES = {
+    "backend": "Valid backends.tf (a remote backend Harness can use)",
+    "state": "Remote state is shared and locked (and versioned, where the scan declares its bucket)",
+    "credentials": "No credentials in the code (they belong in workspace environment variables)",
+    "pipeline": "Pipelines use the Plan and Apply steps, not custom script steps",
+    "version": "Supported Terraform (≤ 1.5.x) or OpenTofu version",
+}
 CHECK_LABELS = {"backend": "backends.tf", "state": "Remote state", "credentials": "Credentials",
                 "pipeline": "Plan/Apply steps", "version": "Version"}
 
@@ -127,7 +124,7 @@ class BackendSummary:
     encryption: str
     configured_in: tuple[str, ...]  # "path:line" of the block and of a .tfbackend file
     label: str  # `backend "s3"` or `backend "s3" with prod.s3.tfbackend`
-    lock_mode: str = "none"  # the backend type's locking (knowledge/backend_schemas.lock_info): always,
+    lock_mode: str = "none"  # the backend type's locking (EffectiveBackend.state_lock().mode): always,
     #                          optional, local, remote, or none for a type not known
     partial: bool = False  # `backend "TYPE" {}` with no .tfbackend: the values come at init
 
@@ -287,6 +284,12 @@ def build(result: Any, link_base: str = "", tool_version: Optional[str] = None,
     `scanned_at` is shown as the scan time (the caller decides it: the
     command line takes SOURCE_DATE_EPOCH when set); `source_url` must be
     validated already (cli/report.py)."""
+    with ScanMemo().active():  # the model views it asks (workspaces, targets) memoise for this report only
+        return _build(result, link_base, tool_version, scanned_at, source_url)
+
+
+def _build(result: Any, link_base: str, tool_version: Optional[str], scanned_at: Optional[datetime],
+           source_url: str) -> Readiness:
     repo = result.repo
     visible = visible_findings(result)
     hidden = len(result.findings) - len(visible)
@@ -413,15 +416,17 @@ def _switched_off(result: Any) -> dict[str, tuple[str, ...]]:
     ran = {rule.id for rule in getattr(result, "rules", None) or ()}
     if not ran:
         return {}
-    return {key: tuple(rule.id for rule in all_rules() if matches(rule.id, rule_ids) and rule.id not in ran)
-            for key, _, rule_ids in CHECKLIST}
+    return {key: tuple(rule.id for rule in all_rules() if rule.checklist == key and rule.id not in ran)
+            for key in CHECKLIST_ITEMS}
 
 
 def _root_report(repo: Any, root: RootModule, findings: list[Finding], properties: dict, pipelines: tuple,
                  workspaces: tuple, unresolved: int, switched_off: dict[str, tuple[str, ...]]) -> RootReport:
     engines = properties.get("engines") or {}
     choice = engines.get(root.directory) or {}
-    engine = ENGINE_TITLES.get(choice_field(choice, "engine"), choice_field(choice, "engine"))
+    named = choice_field(choice, "engine")
+    known = Engine.named(named)
+    engine = known.display_name if known is not None else named
     reason = _engine_reason(repo, choice_field(choice, "reason"), pipelines)
     todo = tuple(_item(f) for f in _by_severity(findings))
     secrets = tuple(i for i in todo if i.rule_id.startswith("IACM2") or i.rule_id == "IACM603")
@@ -455,17 +460,17 @@ def _engine_reason(repo: Any, reason: str, pipelines: tuple) -> str:
     path = reason.removeprefix("pipeline ")
     if any(stage.path == path for stage in pipelines):
         return reason
-    said = f"the scan's pipelines use {ENGINE_TITLES.get(engine, engine)} plugin steps only, as in {path}"
+    said = f"the scan's pipelines use {engine.display_name} plugin steps only, as in {path}"
     return said if pipelines else said + ", which does not target this root"
 
 
 def _versions(properties: dict, directory: str) -> tuple[tuple[str, str], ...]:
     accepted = ((properties.get("versions") or {}).get(directory) or {}).get("accepted") or {}
     out = []
-    for engine in ("opentofu", "terraform"):
+    for engine in (Engine.OPENTOFU, Engine.TERRAFORM):
         runs = accepted.get(engine) or []
         text = ", ".join(r["from"] if r["from"] == r["to"] else f"{r['from']}–{r['to']}" for r in runs)
-        out.append((ENGINE_TITLES[engine], text or "none"))
+        out.append((engine.display_name, text or "none"))
     return tuple(out)
 
 
@@ -486,10 +491,10 @@ def _checklist(todo: tuple[Item, ...], facts: _Facts) -> tuple[Check, ...]:
     else UNVERIFIED on a note saying the code does not show it, else what
     the code shows (`_unflagged`)."""
     checks = []
-    for key, title, rule_ids in CHECKLIST:
-        hits = [i for i in todo if matches(i.rule_id, rule_ids) and i.level in ("error", "warning")]
-        unverifying = sorted({i.rule_id for i in todo if i.level == "note" and UNVERIFYING_NOTES.get(i.rule_id) == key
-                              and matches(i.rule_id, rule_ids)})
+    for key in CHECKLIST_ITEMS:
+        title = CHECKLIST_TITLES[key]
+        hits = [i for i in todo if _checklist_item(i.rule_id) == key and i.level in ("error", "warning")]
+        unverifying = sorted({i.rule_id for i in todo if i.level == "note" and UNVERIFYING_NOTES.get(i.rule_id) == key})
         if any(i.level == "error" for i in hits):
             status, detail = FAIL, ", ".join(sorted({i.rule_id for i in hits}))
         elif hits:
@@ -543,6 +548,11 @@ def _unflagged(key: str, facts: _Facts) -> tuple[str, str]:
     return PASS, ""
 
 
+def _checklist_item(rule_id: str) -> Optional[str]:
+    found = get_rule(rule_id)
+    return found.checklist if found is not None else None
+
+
 # ---- backend summary ------------------------------------------------------------
 
 
@@ -569,7 +579,7 @@ def _backend_summaries(root: RootModule) -> tuple[tuple[BackendSummary, ...], st
             encryption=note_local or _encryption(effective),
             configured_in=tuple(configured),
             label=effective.label,
-            lock_mode=str(lock_info(effective.type).get("mode", "none")),
+            lock_mode=effective.state_lock().mode,
             partial=effective.is_empty_partial,
         ))
     if not out:
@@ -594,46 +604,42 @@ def _joined(effective: Any, names: tuple[str, ...]) -> str:
     return ", ".join(parts)
 
 
-def _is_set(effective: Any, name: str, wanted: Any) -> bool:
-    value = effective.get(name)
-    if value is None:
-        return False
-    if not value.is_literal:
-        return True  # an expression: Terraform rejects it, IACM105 says so; do not judge twice
-    if isinstance(wanted, bool):
-        return value.value is wanted or str(value.value).lower() == str(wanted).lower()
-    return value.value not in (None, "", False)
-
-
 UNKNOWN_TYPE = "unknown (not a backend type the engines have)"
 
 
 def _locking(effective: Any) -> str:
+    """How the backend locks the state, as IACM110 judges it (`state_lock()`)."""
     if schema(effective.type) is None:
         return UNKNOWN_TYPE  # IACM109's: no schema says how it locks
-    lock = lock_info(effective.type)
-    mode = lock.get("mode", "none")
-    if mode == "always":
+    lock = effective.state_lock()
+    if lock.disabled_by is not None:
+        return f"disabled ({lock.disabled_by.name} = {_display(lock.disabled_by)})"
+    if lock.by:
+        return ", ".join(f"{value.name} = {_display(value)}" for value in lock.by)
+    if lock.locked:
         return "built in"
-    if mode == "none":
+    if lock.mode == "none":
         return "not supported by this backend"
-    used = [f"{name} = {_display(effective.get(name))}" for name, wanted in lock.get("any_of", ())
-            if _is_set(effective, name, wanted)]
-    return ", ".join(used) if used else "none"
+    if lock.locked is None and lock.mode == "optional":
+        return "set at init (partial configuration)"
+    return "none"
 
 
 def _encryption(effective: Any) -> str:
+    """How the backend encrypts the state, as IACM112 judges it (`state_encryption()`)."""
     if schema(effective.type) is None:
         return UNKNOWN_TYPE
-    info = encryption_info(effective.type)
-    used = [name if not isinstance(wanted, bool) else f"{name} = {_display(effective.get(name))}"
-            for name, wanted in info.get("any_of", ()) if _is_set(effective, name, wanted)]
-    if used:
-        return ", ".join(used)
-    default = info.get("default", "none")
-    if default == "at-rest":
+    encryption = effective.state_encryption()
+    if encryption.by:
+        return ", ".join(f"{value.name} = {_display(value)}" if switch else value.name
+                         for value, switch in encryption.by)
+    if encryption.encrypted is None:
+        return "set at init (partial configuration)"
+    if encryption.default == "at-rest":
         return "at rest (storage default)"
-    if default == "off":
+    if encryption.default == "on":
+        return "on (backend default)"
+    if encryption.default == "off":
         return "off"
     return "none"
 
