@@ -5,13 +5,16 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
+from ..fix import unsafe
 from ..knowledge.step_types import PLUGIN_COMMANDS, TERRAFORM_PLUGIN, TOFU_PLUGIN
 from ..model.pipeline import Pipeline, is_expression, text_of
+from ..model.source import source_of
 from ..registry import Context, Violation, rule
+from ._yaml_fixes import replace_scalar
 
 
 @rule("IACM507", "command-unknown", level="error", scope="pipeline", checklist="pipeline", tags=("pipeline",),
-      short="An IaCM Terraform/OpenTofu plugin step has no or an unknown spec.command")
+      short="An IaCM Terraform/OpenTofu plugin step has no or an unknown spec.command", fix="unsafe")
 def command_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -58,6 +61,13 @@ def command_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
                 steps:
                   - step: {type: IACMOpenTofuPlugin, name: init, identifier: init, spec: {command: init}}
     ```
+
+    ## Fix
+    Unsafe: an unknown command with a close known one (`aply`, or a known
+    command inside it such as `terraform apply`) becomes that command. It is
+    a guess: `destory` could mean `destroy` or `plan-destroy`, and which
+    command runs is the one thing the step decides. A missing command gets
+    no fix.
     """
     for _, step in pipeline.steps():
         if step.type not in (TOFU_PLUGIN, TERRAFORM_PLUGIN) or step.uses_template:
@@ -78,4 +88,7 @@ def command_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
         close = words[-1:] or difflib.get_close_matches(text.strip().lower(), PLUGIN_COMMANDS, n=1, cutoff=0.6)
         hint = (f'did you mean "{close[0]}"?' if close
                 else "use one of init, plan, apply, destroy, plan-destroy, detect-drift")
-        yield Violation(node.span, f'{step.type} step "{step.label}" has unknown command "{text}"; {hint}')
+        source = source_of(ctx, pipeline.path) if close else None
+        edit = replace_scalar(source, node, close[0]) if source is not None else None
+        yield Violation(node.span, f'{step.type} step "{step.label}" has unknown command "{text}"; {hint}',
+                        fix=unsafe(f"Replace the command with {close[0]}", edit) if edit is not None else None)
