@@ -117,6 +117,7 @@ SLOW = {
 # script. `_end_to_end_tests_are_marked` below fails a test that does so unmarked.
 END_TO_END = {
     "test_packaging.py", "test_cli.py", "test_goldens.py",
+    "test_server.py",  # starts `iacm-lint server` and drives it with an LSP client over stdio
     "test_architecture.py::test_the_import_contracts_hold",  # runs import-linter on a copy laid out like the wheel
     *(f"test_envcheck.py::{name}" for name in (
         "test_bc_python_hcl2_installed_exits_2_with_one_line",

@@ -173,5 +173,21 @@ def _source_url(value: str | None) -> str:
         raise click.BadParameter(f"{shown(value, 80)} {error}", param_hint="'--source-url'") from None
 
 
+@main.command()
+@click.option("--stdio", is_flag=True, help="talk over standard input and output (the default and only transport)")
+def server(stdio: bool) -> None:
+    """Run the language server (LSP 3.17 over standard input and output) for
+    editors: diagnostics as you type, quick fixes. Needs pygls:
+    pip install 'iacm-lint[server]' (docs/editors.md)."""
+    import importlib.util
+
+    if importlib.util.find_spec("pygls") is None:
+        click.echo("iacm-lint: the language server needs pygls: pip install 'iacm-lint[server]'", err=True)
+        raise SystemExit(2)
+    from ..server.lsp import serve  # pygls, the engine and every layer below it load when the server runs
+
+    serve()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -388,7 +388,7 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class OnDisk:
-    """What the hygiene rules (IACM402-IACM405) know of the disk beyond the
+    """What the hygiene rules (IACM401-IACM405) know of the disk beyond the
     walk and git's view: read by the scan stage (scan/hygiene.py), so that
     rules read only the model. Paths are scan-root relative."""
 
@@ -396,6 +396,7 @@ class OnDisk:
     terraform_dirs: tuple[tuple[str, Optional[str]], ...] = ()
     lock_files: frozenset[str] = frozenset()  # the `.terraform.lock.hcl` of each root that is a file on disk
     saved_plans: frozenset[str] = frozenset()  # judged files that are zip archives with a `tfplan` member
+    encrypted_states: frozenset[str] = frozenset()  # judged state files that OpenTofu encrypted (`encrypted_data`)
     # root directory -> (the work tree, or the scan root outside git, where its .gitignore files start;
     # the root relative to it)
     ignore_bases: dict[str, tuple[str, str]] = field(default_factory=dict)
