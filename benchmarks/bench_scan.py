@@ -46,8 +46,8 @@ from typing import Optional
 from iacm_lint.scan.discover import PARSED_KINDS, scan_root, walk
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of `pid` and all its descendants, from /proc (Linux)."""
+def tree_rss_kb(pid: int) -> list[int]:
+    """Resident memory of `pid` and of each of its descendants, from /proc (Linux)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -61,12 +61,12 @@ def _tree_rss_kb(pid: int) -> int:
         ppid, pages = int(fields[1]), int(fields[21])
         children.setdefault(ppid, []).append(int(entry))
         rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE") // 1024
-    total, todo = 0, [pid]
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
-        total += rss.get(current, 0)
+        found.append(rss.get(current, 0))
         todo.extend(children.get(current, ()))
-    return total
+    return found
 
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, int]:
@@ -79,7 +79,7 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, int]:
     def sample() -> None:
         while not done.is_set():
             with contextlib.suppress(OSError):
-                peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+                peak[0] = max(peak[0], sum(tree_rss_kb(process.pid)))
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)

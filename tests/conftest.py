@@ -64,6 +64,14 @@ def sarif_schema() -> dict:
 
 # slow: the test function takes about a second or more on 2 cores (`pytest --durations=50`).
 SLOW = {
+    "test_survey.py::test_a_survey_of_the_examples_equals_their_check_results": "scans the five examples, twice",
+    "test_survey.py::test_reports_dir_holds_each_checkouts_own_reports_and_the_survey_links_them":
+        "scans the five examples and writes their reports",
+    "test_survey.py::test_markdown_and_csv_of_the_examples": "scans the five examples twice",
+    "test_survey.py::test_merged_readiness_documents_survey_like_the_checkouts": "scans the five examples twice",
+    "test_survey.py::test_progress_goes_to_standard_error_one_line_per_input": "scans the five examples twice",
+    "test_survey.py::test_a_checkout_whose_config_is_broken_fails_alone": "scans the five examples twice",
+    "test_readiness_json.py::test_every_rule_case_is_valid_against_the_schema": "a readiness document per rule case",
     "test_packaging.py": "builds the sdist and the wheel and installs them into new virtual environments",
     "test_integrations.py::test_pre_commit_try_repo": "pre-commit builds the hook's environment (~15 s)",
     "test_integrations.py::test_gitlab_job_writes_a_code_quality_report_and_keeps_the_exit_code":
@@ -165,6 +173,8 @@ END_TO_END = {
         "test_no_output_format_log_or_written_file_shows_a_secret", "test_the_parse_cache_holds_no_secret",
         "test_the_planted_secrets_are_found_and_broken_files_reported")),
     "test_readiness_browser.py",  # headless Chromium over the DevTools protocol
+    "test_survey_browser.py",  # headless Chromium over the DevTools protocol
+    "test_survey_docs.py",  # runs the documented CI steps in bash and the installed command
     *(f"test_readiness.py::{name}" for name in (
         "test_html_in_chromium_filters_and_sorts", "test_html_in_chromium_screenshot_shows_the_verdict_colours",
         "test_html_in_chromium_shows_every_verdict_without_console_errors")),

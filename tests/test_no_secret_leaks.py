@@ -104,13 +104,15 @@ def test_no_output_format_log_or_written_file_shows_a_secret(planted, tmp_path):
     runs.append(["check", str(planted), "--no-cache", "--jobs", "2", "--format", "text", "-v"])
     runs.append(["report", str(planted), "--format", "markdown", "-o", str(outputs / "report.md")])
     runs.append(["report", str(planted), "--format", "html", "-o", str(outputs / "report.html")])
+    runs.append(["report", str(planted), "--format", "json", "-o", str(outputs / "report.json")])
+    runs += [["survey", str(outputs / "report.json"), "--format", fmt] for fmt in ("json", "csv", "markdown", "html")]
     for args in runs:
         out = cli(args, tmp_path, cache)
         assert out.returncode in (0, 1), (args, out.stderr[-500:])
         assert leaks(out.stdout) == [], (args, "stdout")
         assert leaks(out.stderr) == [], (args, "stderr")
     written = sorted(p.name for p in outputs.iterdir())
-    assert written == ["baseline.json", "out.json", "out.md", "out.sarif", "report.html", "report.md"]
+    assert written == ["baseline.json", "out.json", "out.md", "out.sarif", "report.html", "report.json", "report.md"]
     for path in outputs.iterdir():
         assert leaks(path.read_text(encoding="utf-8")) == [], path.name
     # the scanned tree is left as it was: no cache or output inside the repository

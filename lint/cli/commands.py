@@ -125,7 +125,8 @@ def explain(rule_id: str) -> None:
 
 @main.command(short_help="Write the migration readiness report.")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "format_name", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
+@click.option("--format", "format_name", type=click.Choice(["markdown", "html", "json"]), default="markdown",
+              show_default=True, help="json: the versioned readiness document `survey` reads (docs/output-formats.md)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="write the report to FILE")
 @click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True)
 @click.option("--state", type=click.Choice(["auto", "existing", "managed"]), default="auto", show_default=True)
@@ -146,6 +147,32 @@ def report(paths: tuple[str, ...], format_name: str, output: Optional[str], engi
     from .report import run_report  # the engine, the readiness model and its renderers load when it runs
 
     run_report(paths, format_name, output, engine, state, config_file, no_config, baseline, verbose, source_url)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--repos-in", "repos_in", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="also survey every git repository directly below DIR")
+@click.option("--format", "format_name", type=click.Choice(["html", "markdown", "csv", "json"]), default="markdown",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="write the survey to FILE")
+@click.option("--reports-dir", "reports_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="write each scanned checkout's own report there (NAME.html, NAME.json) and link to it")
+@click.option("--jobs", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
+              help=f"checkouts scanned at once, each in a process of its own, at most {MAX_JOBS} "
+                   "(default: CPU count)")
+@NO_CONFIG_OPTION
+@click.option("--quiet", "-q", is_flag=True, help="no progress lines on standard error")
+def survey(paths: tuple[str, ...], repos_in: Optional[str], format_name: str, output: Optional[str],
+           reports_dir: Optional[str], jobs: Optional[int], no_config: bool, quiet: bool) -> None:
+    """Organisation-wide readiness survey of PATHS: repository checkouts
+    (scanned as `report` scans them) and readiness documents that
+    `iacm-lint report --format json` wrote (e.g. CI artifacts of a matrix of
+    jobs, docs/survey.md). An input that cannot be surveyed is listed as
+    failed with the reason; the exit code is 2 only when none could be."""
+    from .survey import run_survey  # the engine and the survey's renderers load when it runs
+
+    run_survey(paths, repos_in, format_name, output, reports_dir, jobs, no_config, quiet)
 
 
 def _source_url(value: str | None) -> str:

@@ -15,7 +15,7 @@ import click
 from ..engine import Result, run
 from ..options import Options
 from ..output import write_file, write_stdout
-from ..report.readiness import html, markdown, model as readiness
+from ..report.readiness import html, json as readiness_json, markdown, model as readiness
 from ..sanitise import printable, shown
 from .arguments import existing_paths, fail, one_config_choice, options_with_config
 
@@ -49,6 +49,8 @@ def render_report(result: Result, format_name: str, output: Optional[str] = None
                   source_url: str = "") -> str:
     model = readiness.build(result, link_base=link_base(str(result.root), output), scanned_at=scanned_at,
                             source_url=source_url)
+    if format_name == "json":
+        return readiness_json.render(model, result)
     renderer = html if format_name == "html" else markdown
     return renderer.render(model)
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
@@ -75,12 +75,13 @@ def _shown(value: Any) -> Any:
     return printable(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+@cache
+def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
+    """The autoescaping Jinja environment of a templates folder (this page's, the survey's)."""
     import jinja2
 
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -98,13 +99,17 @@ def _source_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-@lru_cache(maxsize=1)
-def _inline() -> tuple[str, str, str]:
-    """The page's style and script, and the Content-Security-Policy that
-    allows those two and nothing else (no other script, style, image, font,
-    frame, connection, form target or base URL)."""
-    style = (TEMPLATES / "readiness.css").read_text(encoding="utf-8")
-    script = (TEMPLATES / "readiness.js").read_text(encoding="utf-8")
+STYLES = (TEMPLATES / "readiness.css",)
+SCRIPTS = (TEMPLATES / "sortable.js", TEMPLATES / "readiness.js")  # sortable.js: the survey page's too
+
+
+@cache
+def inline(styles: tuple[Path, ...] = STYLES, scripts: tuple[Path, ...] = SCRIPTS) -> tuple[str, str, str]:
+    """The page's style and script (the files, joined), and the
+    Content-Security-Policy that allows those two and nothing else (no other
+    script, style, image, font, frame, connection, form target or base URL)."""
+    style = "\n".join(path.read_text(encoding="utf-8") for path in styles)
+    script = "\n".join(path.read_text(encoding="utf-8") for path in scripts)
     policy = (f"default-src 'none'; style-src {_source_hash(style)}; script-src {_source_hash(script)}; "
               f"base-uri 'none'; form-action 'none'")
     return style, script, policy
@@ -113,8 +118,8 @@ def _inline() -> tuple[str, str, str]:
 def render(report: Readiness) -> str:
     from markupsafe import Markup
 
-    style, script, policy = _inline()
-    template = _environment().get_template("readiness.html.j2")
+    style, script, policy = inline()
+    template = environment().get_template("readiness.html.j2")
     return template.render(
         style=Markup(style),
         script=Markup(script),
