@@ -6,6 +6,7 @@ from typing import Iterator
 
 from ..model.backends import backend_blocks
 from ..model.syntax import RootModule, Span
+from ..model.terragrunt import REMOTE_SOURCE, UNKNOWN_SOURCE, UnitModel, unit_model
 from ..registry import Violation, rule
 
 
@@ -48,6 +49,10 @@ def backend_missing(root: RootModule, ctx) -> Iterator[Violation]:
     ```
     The block may live in any file of the root; `backends.tf` is only the convention.
     """
+    unit = unit_model(root)
+    if unit is not None:
+        yield from _unit_backend_missing(root, unit, ctx)
+        return
     if ctx.state == "managed" or backend_blocks(root) or not root.files:
         return
     terraform = next(root.module.terraform_blocks(), None)
@@ -55,3 +60,17 @@ def backend_missing(root: RootModule, ctx) -> Iterator[Violation]:
     level = "error" if ctx.state == "existing" else "warning"
     yield Violation(span, f'root module "{root.directory}" has no backend or cloud block; add a backend block '
                           f'(e.g. backend "s3" in backends.tf) that points at its remote state', level=level)
+
+
+def _unit_backend_missing(root: RootModule, unit: UnitModel, ctx) -> Iterator[Violation]:
+    if ctx.state == "managed" or unit.standalone or unit.has_remote_state or unit.backend_unknown \
+            or backend_blocks(root):
+        return
+    level = "error" if ctx.state == "existing" else "warning"
+    message = (f'unit "{unit.directory}" has no backend: no remote_state in its configuration or includes and no '
+               "backend block in its working module; add a remote_state block with generate (usually in root.hcl)")
+    if unit.source_kind == REMOTE_SOURCE:
+        message += f", unless the module at {unit.source_text} declares its own backend"
+    elif unit.source_kind == UNKNOWN_SOURCE:
+        message += ", unless the module its terraform.source names declares its own backend"
+    yield Violation(Span.file_start(unit.path), message, level=level)

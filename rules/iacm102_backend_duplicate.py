@@ -48,6 +48,9 @@ def backend_duplicate(module: Module, ctx) -> Iterator[Violation]:
     }
     ```
     """
+    if module.generated:
+        yield from _generated_duplicates(module)
+        return
     found = backend_blocks(module)
     primary = [item for item in found if not item[0].is_override]
     duplicates = [(primary[0], item) for item in primary[1:]]
@@ -62,3 +65,24 @@ def backend_duplicate(module: Module, ctx) -> Iterator[Violation]:
                         f"{describe(block)} is a second backend configuration of module \"{module.directory}\" "
                         f"({describe(first)} is at {where}); keep exactly one",
                         related=((first.header_span, f"first backend configuration: {describe(first)}"),))
+
+
+def _generated_duplicates(module: Module) -> Iterator[Violation]:
+    """A unit's working module: backends in different files, at least one generated."""
+    writers = {id(g.file): g for g in module.generated}
+    written = [id(g.file) for g in module.generated]  # in the order Terragrunt writes them
+    found = [item for item in backend_blocks(module) if not item[0].is_override]
+    # the module's own files first, then what Terragrunt writes over them
+    found.sort(key=lambda item: written.index(id(item[0])) + 1 if id(item[0]) in writers else 0)
+    for (first_file, _, first), (hcl_file, _, block) in zip(found, found[1:]):
+        writer = writers.get(id(hcl_file))
+        if writer is None or hcl_file is first_file:
+            continue
+        other = writers.get(id(first_file))
+        earlier = f"{other.writer} writes {describe(first)} into {first_file.name}" if other is not None else \
+            f"{first_file.path} declares {describe(first)}"
+        yield Violation(writer.writer_span,
+                        f"{writer.writer} writes {describe(block)} into {hcl_file.name} of unit \"{module.directory}\", "
+                        f"but {earlier}; Terragrunt cannot use both, keep exactly one",
+                        related=((other.writer_span if other is not None else first.header_span,
+                                  f"first backend configuration: {describe(first)}"),))

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 from ..knowledge.backend_schemas import (
     ENGINE_TITLES, ENGINES, attributes, closest, in_range, names_for, range_text, schema,
 )
+from ..knowledge.terragrunt import TERRAGRUNT_ONLY_KEYS
 from ..model.backends import accepting_releases, effective_backends
 from ..model.syntax import RootModule, Span
 from ..registry import Violation, rule
 
-def _unknown(name: str, specs: dict, engine: str, where: str, span: Span) -> Violation:
+def _unknown(name: str, specs: dict, engine: str, where: str, span: Span, also: Iterable[str] = ()) -> Violation:
     spec = specs.get(name)
     other = next((e for e in ENGINES if e != engine and spec is not None and e in spec), None)
     message = f'"{name}" is not an argument of {where} in {ENGINE_TITLES[engine]} (init fails with "Unsupported argument")'
-    suggestion = closest(name, names_for(specs, engine))
+    suggestion = closest(name, [*names_for(specs, engine), *also])
     if other is not None:
         message += f"; only {range_text(spec[other], other)} has it"
     if suggestion:
@@ -26,10 +27,10 @@ def _unknown(name: str, specs: dict, engine: str, where: str, span: Span) -> Vio
 
 
 def _check(name: str, span: Span, as_block: bool, specs: dict, engine: str, releases: list[str],
-           where: str) -> Optional[Violation]:
+           where: str, also: Iterable[str] = ()) -> Optional[Violation]:
     spec = specs.get(name)
     if spec is None or engine not in spec:
-        return _unknown(name, specs, engine, where, span)
+        return _unknown(name, specs, engine, where, span, also)
     available = any(in_range(spec[engine], v) for v in releases)
     kind = spec.get("kind", "attribute")
     if available and as_block and kind != "block":
@@ -90,13 +91,15 @@ def backend_unknown_attribute(root: RootModule, ctx) -> Iterator[Violation]:
             continue  # IACM109
         specs = attributes(backend.type)
         where = f'backend "{backend.type}"'
+        # keys Terragrunt keeps for itself never reach the backend, but are near misses too
+        also = sorted(TERRAGRUNT_ONLY_KEYS.get(backend.type, ())) if backend.terragrunt else ()
         items = [(v.name, v.span, False, v.expr.entries if v.expr.kind == "object" else ()) for v in backend.written]
         items += [(b.type, b.header_span, True, b) for b in backend.nested_blocks]
         for name, span, as_block, inner in items:
             if span in seen:
                 continue
             seen.add(span)
-            violation = _check(name, span, as_block, specs, engine, releases, where)
+            violation = _check(name, span, as_block, specs, engine, releases, where, also)
             if violation is not None:
                 yield violation
                 continue

@@ -88,6 +88,7 @@ def state_key_collision(repo: Repo, ctx) -> Iterator[Violation]:
     ```
     """
     first_seen: dict[tuple, tuple[str, object]] = {}
+    shared: dict[tuple, list] = {}  # (the key's declaration, state object) -> the Terragrunt units sharing it
     for root in sorted(repo.roots, key=lambda r: r.directory):
         for backend in effective_backends(root):
             identity = _identity(backend)
@@ -102,7 +103,20 @@ def state_key_collision(repo: Repo, ctx) -> Iterator[Violation]:
                 continue
             names = identity_info(backend.type)["attrs"]
             shown = ", ".join(f'{n} "{v}"' for n, v in zip(names, identity[1:]))
+            if backend.terragrunt:
+                key = backend.get(names[-1])
+                shared.setdefault((key.span if key is not None else backend.anchor, identity),
+                                  [(other_dir, other, shown)]).append((root.directory, backend, shown))
+                continue
             yield Violation(backend.anchor,
                             f'{backend.label} uses the same state object as root "{other_dir}" ({shown}); '
                             f'give each root its own "{names[-1]}"',
                             related=((other.anchor, f'{other.label} of root "{other_dir}"'),))
+    for (span, identity), users in shared.items():
+        units = list(dict.fromkeys(directory for directory, _, _ in users))
+        backend, shown = users[-1][1], users[-1][2]
+        name = identity_info(backend.type)["attrs"][-1]
+        listed = ", ".join(f'"{d}"' for d in units)
+        yield Violation(span, f"{backend.label} gives {len(units)} units the same state object ({shown}): {listed}; "
+                        f'build "{name}" from path_relative_to_include() so that each unit has its own',
+                        related=tuple((b.anchor, f'{b.label} of unit "{d}"') for d, b, _ in users))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator, Optional
 
 from ..model.backends import effective_backends
+from ..model.terragrunt import value_attribute
 from ..model.syntax import Block, Repo, Span
 from ..registry import Violation, rule
 
@@ -115,6 +116,7 @@ def state_bucket_unversioned(repo: Repo, ctx) -> Iterator[Violation]:
     }
     ```
     """
+    yield from _terragrunt_skip_versioning(repo)
     used: dict[tuple[str, str], list] = {}
     for root in repo.roots:
         for backend in effective_backends(root):
@@ -139,3 +141,26 @@ def state_bucket_unversioned(repo: Repo, ctx) -> Iterator[Violation]:
                             for b in backends[:5])
             yield Violation(span, f'{what} "{name}" holds state of root "{backends[0].directory}" but {why}; '
                             "enable versioning so a damaged state can be restored", related=related)
+
+
+def _terragrunt_skip_versioning(repo: Repo) -> Iterator[Violation]:
+    """s3 `remote_state` with `skip_bucket_versioning = true`: the bucket Terragrunt bootstraps is unversioned."""
+    if repo.terragrunt is None:
+        return
+    seen: set[Span] = set()
+    for unit in repo.terragrunt.models():
+        remote = unit.remote_state
+        if remote is None or remote.backend != "s3" or remote.config.kind != "map":
+            continue
+        skip = remote.config.get("skip_bucket_versioning")
+        if skip is None or skip.python() not in (True, "true"):
+            continue
+        attribute = value_attribute("skip_bucket_versioning", remote.config.key_span("skip_bucket_versioning") or skip.span,
+                                    skip)
+        if attribute.span in seen:
+            continue
+        seen.add(attribute.span)
+        yield Violation(attribute.span, f"{remote.label} sets skip_bucket_versioning = true, so the state bucket "
+                        "Terragrunt bootstraps keeps no earlier versions of the state; remove it and enable "
+                        "versioning on the bucket")
+

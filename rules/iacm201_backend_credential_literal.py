@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..model.syntax import HclFile
 from ..registry import Violation, rule
-from ._secret_scan import backend_args
+from ._secret_scan import backend_args, terragrunt_backend_args
 
 
 @rule("IACM201", "backend-credential-literal", level="error", scope="file", tags=("security", "secrets", "state"),
@@ -61,9 +61,10 @@ def backend_credential_literal(hcl_file: HclFile, ctx) -> Iterator[Violation]:
     and set `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` as secret
     environment variables of the Harness workspace (or use an AWS connector).
     """
-    for backend_type, arg, known in backend_args(hcl_file, ctx.repo):
-        where = f'{hcl_file.name}' if not backend_type or hcl_file.kind == "tfbackend" else (
-            "cloud block" if backend_type == "cloud" else f'backend "{backend_type}"')
+    terragrunt = [(f'remote_state "{t}"', arg, known) for t, arg, known in terragrunt_backend_args(hcl_file, ctx.repo)]
+    for backend_type, arg, known in [*backend_args(hcl_file, ctx.repo), *terragrunt]:
+        where = backend_type if backend_type.startswith("remote_state") else f'{hcl_file.name}' if not backend_type \
+            or hcl_file.kind == "tfbackend" else ("cloud block" if backend_type == "cloud" else f'backend "{backend_type}"')
         env = known.get(arg.path)
         fix = f"set {env} in the Harness workspace instead" if env else \
             "supply it from the Harness workspace's environment instead"

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..model.syntax import HclFile
 from ..registry import Violation, rule
-from ._secret_scan import tfvars_args
+from ._secret_scan import terragrunt_input_args, tfvars_args
 
 
 @rule("IACM205", "tfvars-secret", level="error", scope="file", tags=("security", "secrets"),
@@ -40,6 +40,16 @@ def tfvars_secret(hcl_file: HclFile, ctx) -> Iterator[Violation]:
     ```
     and set `db_password` as a secret Terraform variable of the Harness workspace.
     """
+    for where, arg in terragrunt_input_args(hcl_file, ctx.repo):
+        if where == "inputs":
+            yield Violation(arg.span, f'Terragrunt inputs in {hcl_file.name} set "{arg.path}" to {arg.judgement.what} '
+                                      f"({arg.judgement.masked}); Terragrunt passes it as TF_VAR_{arg.path.split('.')[0]}, "
+                                      "so remove it and set it as a secret variable of the Harness workspace",
+                            secret=arg.secret)
+        else:
+            yield Violation(arg.span, f'extra_arguments env_vars in {hcl_file.name} set "{arg.name}" to '
+                                      f"{arg.judgement.what} ({arg.judgement.masked}); set it as a secret environment "
+                                      "variable of the Harness workspace instead", secret=arg.secret)
     for arg in tfvars_args(hcl_file, ctx.repo):
         variable = arg.path.split(".", 1)[0]
         yield Violation(arg.span, f'{hcl_file.name} assigns {arg.judgement.what} to "{arg.path}" '

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from iacm_lint.model.compat import own_declarations
-from iacm_lint.model.syntax import RootModule
+from iacm_lint.model.syntax import RootModule, Span
+from iacm_lint.model.terragrunt import REMOTE_SOURCE, UNKNOWN_SOURCE, UnitModel, unit_model
 from iacm_lint.registry import Violation, rule
 
 from ._versions import where_missing
@@ -43,6 +44,10 @@ def version_missing(root: RootModule, ctx) -> Iterator[Violation]:
     }
     ```
     """
+    unit = unit_model(root)
+    if unit is not None:
+        yield from _unit_version_missing(root, unit, ctx)
+        return
     if own_declarations(root):
         return
     engine = ctx.engine_for(root).engine
@@ -50,3 +55,17 @@ def version_missing(root: RootModule, ctx) -> Iterator[Violation]:
     name = "this root module" if root.directory == "." else f"root module {root.directory}"
     yield Violation(where_missing(root), f"{name} declares no required_version; add one such as "
                     f"required_version = {example} so that every run uses a release Harness supports")
+
+
+def _unit_version_missing(root: RootModule, unit: UnitModel, ctx) -> Iterator[Violation]:
+    """Only for a local working module (a remote one may declare it)."""
+    if unit.standalone or unit.terraform_version_constraint is not None or unit.source_kind in (REMOTE_SOURCE,
+                                                                                                 UNKNOWN_SOURCE):
+        return
+    if own_declarations(root) or not root.module.declares_anything:
+        return
+    example = '"~> 1.5.0"' if ctx.engine_for(root).engine == "terraform" else '">= 1.8.0"'
+    yield Violation(Span.file_start(unit.path), f'unit "{unit.directory}" declares no terraform_version_constraint and '
+                    f"its module no required_version; add terraform_version_constraint = {example} (in root.hcl for "
+                    "every unit) so that every run uses a release Harness supports")
+

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iacm_lint.model.engine_choice import DEFAULT, TOFU_FILE
+from iacm_lint.model.engine_choice import DEFAULT, TERRAFORM_BINARY, TOFU_FILE
 from iacm_lint.model.features import feature_uses
 from iacm_lint.model.syntax import RootModule
 from iacm_lint.model.pins import pins_for_root
+from iacm_lint.model.terragrunt import unit_model
 from iacm_lint.registry import Violation, rule
 
 from ._versions import OTHER_ENGINE, from_files, from_pipeline_or_workspace, root_phrase, title
@@ -46,6 +47,12 @@ def engine_mismatch(root: RootModule, ctx) -> Iterator[Violation]:
     ```
     """
     choice = ctx.engine_for(root)
+    unit = unit_model(root)
+    binary = unit.engine if unit is not None else None
+    if binary in OTHER_ENGINE and binary != choice.engine and unit is not None and unit.terraform_binary is not None:
+        setting = unit.terraform_binary
+        yield Violation(setting.attribute.span, f"terraform_binary in {setting.file.path} runs {title(binary)}, but "
+                        f"{choice.reason} selects {title(choice.engine)} for unit \"{unit.directory}\"; make them agree")
     if choice.source in (DEFAULT, TOFU_FILE):
         return
     other = OTHER_ENGINE[choice.engine]
@@ -57,6 +64,7 @@ def engine_mismatch(root: RootModule, ctx) -> Iterator[Violation]:
         pins = pins_for_root(ctx.repo, root)
         for pin in sorted(pins.values(), key=lambda p: (p.path, p.span)):
             if pin.tool != choice.engine and not any(p.tool == choice.engine and p.path == pin.path for p in pins.values()):
+                change = "terraform_binary" if choice.source == TERRAFORM_BINARY else "the plugin type"
                 yield Violation(pin.span, f"{pin.path} pins {title(pin.tool)}, but {choice.reason} runs "
                                 f"{root_phrase(root, pin.path)} with {title(choice.engine)}; pin {title(choice.engine)} "
-                                "or change the plugin type")
+                                f"or change {change}")

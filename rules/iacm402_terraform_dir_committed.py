@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from typing import Iterator, Optional
+from typing import Iterator
 
 from iacm_lint.model.syntax import Repo, Span
-from iacm_lint.scan.names import text_name
 from iacm_lint.registry import Violation, rule
 
-from ._hygiene import ON_DISK, TERRAFORM_DIR, absolute, git_rm, terraform_dir_of
+from ._hygiene import ON_DISK, TERRAFORM_DIR, dirs_on_disk, first_file_under, git_rm, terraform_dir_of
 
 
 @rule("IACM402", "terraform-dir-committed", level="error", scope="repo", tags=("hygiene", "secrets"),
@@ -60,43 +58,9 @@ def terraform_dir_committed(repo: Repo, ctx) -> Iterator[Violation]:
                             f'provider binaries, modules and backend settings; remove it with '
                             f'{git_rm(directory, recursive=True)} and add ".terraform/" to .gitignore')
         return
-    for directory in _terraform_dirs_on_disk(repo):
-        path = _first_file(repo, directory)
+    for directory in dirs_on_disk(repo, TERRAFORM_DIR):
+        path = first_file_under(repo, directory)
         if path is not None:
             yield Violation(Span.file_start(path),
                             f'directory "{directory}/" holds files that init recreates ({ON_DISK}); '
                             f'keep it out of the repository with ".terraform/" in .gitignore')
-
-
-def _terraform_dirs_on_disk(repo: Repo) -> list[str]:
-    """`.terraform` directories beside any discovered file (discovery itself
-    never walks into them)."""
-    directories = {"."} | {f.path.rsplit("/", 1)[0] for f in repo.files if "/" in f.path}
-    found = []
-    for directory in sorted(directories):
-        candidate = TERRAFORM_DIR if directory == "." else f"{directory}/{TERRAFORM_DIR}"
-        if os.path.isdir(absolute(repo, candidate)) and not os.path.islink(absolute(repo, candidate)):
-            found.append(candidate)
-    return found
-
-
-def _first_file(repo: Repo, directory: str) -> Optional[str]:
-    """The first regular file under `directory` in path order, as the git
-    branch orders tracked paths (names as discovery shows them)."""
-    paths = []
-    pending = [absolute(repo, directory)]
-    while pending:  # its own stack: `.terraform` may be nested as deep as the repository likes
-        current = pending.pop()
-        try:
-            entries = list(os.scandir(current))
-        except OSError:
-            continue
-        for entry in entries:
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append(entry.path)
-                elif entry.is_file():
-                    paths.append(text_name(os.path.relpath(entry.path, repo.root).replace(os.sep, "/")))
-            except OSError:
-                continue
-    return min(paths, default=None)

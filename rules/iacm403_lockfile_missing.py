@@ -6,6 +6,7 @@ import os
 from typing import Iterator, Optional
 
 from iacm_lint.model.syntax import Block, Module, RootModule, Span
+from iacm_lint.model.terragrunt import REMOTE_SOURCE, UNKNOWN_SOURCE, unit_model
 from iacm_lint.registry import Violation, rule
 
 from ._hygiene import ON_DISK, absolute
@@ -85,13 +86,17 @@ def lockfile_missing(root: RootModule, ctx) -> Iterator[Violation]:
     }
     ```
     """
+    unit = unit_model(root)
+    if unit is not None and (unit.standalone or not unit.copy_lock_file
+                             or unit.source_kind in (REMOTE_SOURCE, UNKNOWN_SOURCE)):
+        return  # the lock file of a remote module cannot be judged here
     if not any(_declares_providers(m) for m in (root.module, *root.called)):
         return
     repo = ctx.repo
     lock = LOCK_FILE if root.directory == "." else f"{root.directory}/{LOCK_FILE}"
     on_disk = os.path.isfile(absolute(repo, lock))
     command = "tofu init" if ctx.engine_for(root).engine == "opentofu" else "terraform init"
-    where = f'root module "{root.directory}"'
+    where = f'root module "{root.directory}"' if unit is None else f'unit "{root.directory}"'
     if repo.in_git and repo.tracked is not None:
         if lock in repo.tracked:
             return
@@ -109,4 +114,4 @@ def lockfile_missing(root: RootModule, ctx) -> Iterator[Violation]:
             return
         message = (f"{where} has no {LOCK_FILE} ({ON_DISK}), so provider versions can differ between plan and "
                    f'apply; run "{command}" and commit {lock}')
-    yield Violation(_region(root), message)
+    yield Violation(_region(root) if unit is None else Span.file_start(unit.path), message)

@@ -18,6 +18,9 @@ _PROBES: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = (
     ("*.tfstate.*", (("terraform.tfstate.backup", False), ("terraform.tfstate.1700000000.backup", False))),
     ("crash.log", (("crash.log", False),)),
 )
+# Terragrunt (TG-2): its scratch copies beside every unit, and what `stack generate` writes beside stack files
+_CACHE_PROBE = (".terragrunt-cache", ((".terragrunt-cache/x/y/main.tf", False),))
+_STACK_PROBE = (".terragrunt-stack", ((".terragrunt-stack/unit/terragrunt.hcl", False),))
 
 
 @rule("IACM404", "gitignore-incomplete", level="note", scope="repo", tags=("hygiene",),
@@ -64,33 +67,46 @@ def gitignore_incomplete(repo: Repo, ctx) -> Iterator[Violation]:
     resource "null_resource" "noop" {}
     ```
     """
-    if not repo.roots:
+    stacks = repo.terragrunt.stacks if repo.terragrunt is not None else ()
+    if not repo.roots and not stacks:
         return
+    targets = [(root.directory, _PROBES + ((_CACHE_PROBE,) if root.terragrunt is not None else ()))
+               for root in repo.roots]
+    targets += [(stack.rsplit("/", 1)[0] if "/" in stack else ".", (_STACK_PROBE,)) for stack in stacks]
     matchers: dict[str, GitignoreMatcher] = {}
     missing: dict[str, list[str]] = {}  # pattern -> root directories where it is missing
-    for root in repo.roots:
-        directory_abs = os.path.join(repo.root, *([] if root.directory == "." else root.directory.split("/")))
+    for directory, checks in targets:
+        directory_abs = os.path.join(repo.root, *([] if directory == "." else directory.split("/")))
         base = find_toplevel(directory_abs) or repo.root  # nested repositories have their own
         matcher = matchers.setdefault(base, GitignoreMatcher(base))
         prefix = os.path.relpath(directory_abs, base).replace(os.sep, "/")
-        for pattern, probes in _PROBES:
+        for pattern, probes in checks:
             for name, is_dir in probes:
                 probe = name if prefix == "." else f"{prefix}/{name}"
                 if not matcher.is_ignored(probe, is_dir):
-                    missing.setdefault(pattern, []).append(root.directory)
+                    missing.setdefault(pattern, []).append(directory)
                     break
     if not missing:
         return
-    patterns = ", ".join(f'"{p}"' for p, _ in _PROBES if p in missing)
+    patterns = ", ".join(f'"{p}"' for p, _ in (*_PROBES, _CACHE_PROBE, _STACK_PROBE) if p in missing)
     lacking = sorted({d for directories in missing.values() for d in directories})
-    where = "" if len(lacking) == len(repo.roots) else " for " + ", ".join(f'"{d}"' for d in lacking)
+    where = "" if len(lacking) == len({d for d, _ in targets}) else " for " + ", ".join(f'"{d}"' for d in lacking)
     has_top = os.path.isfile(os.path.join(repo.root, ".gitignore"))
     suffix = "" if repo.in_git else " (not a git repository, so the .gitignore files on disk were judged)"
     if has_top:
         region = Span.file_start(".gitignore")
         message = f"the .gitignore files do not ignore {patterns}{where}{suffix}; add these patterns to .gitignore"
     else:
-        region = Span.file_start(repo.roots[0].files[0].path)
+        region = Span.file_start(_first_file(repo))
         message = f"no .gitignore ignores {patterns}{where}{suffix}; add a .gitignore with these patterns"
     yield Violation(region, message)
+
+
+def _first_file(repo: Repo) -> str:
+    """Line 1 of which file a finding points at without a top-level .gitignore:
+    the first root's first module file, or a unit's terragrunt.hcl."""
+    if repo.roots:
+        first = repo.roots[0]
+        return first.terragrunt.path if first.terragrunt is not None else first.files[0].path
+    return repo.terragrunt.stacks[0]
 

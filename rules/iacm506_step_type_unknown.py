@@ -14,6 +14,8 @@ from ..registry import Violation, rule
 _MADE_UP = re.compile(r"IACM_(TOFU|OPENTOFU|TF|TERRAFORM|TERRAGRUNT)_([A-Z_]+)", re.IGNORECASE)
 _PLUGIN = {"tofu": "IACMOpenTofuPlugin", "opentofu": "IACMOpenTofuPlugin", "tf": "IACMTerraformPlugin",
            "terraform": "IACMTerraformPlugin", "terragrunt": "IACMTerragruntPlugin"}
+# `IACMTerragruntApply` and the like (TG-2): the plugin's name with a command instead of "Plugin".
+_MADE_UP_CAMEL = re.compile(r"IACM(Terragrunt)(Init|Plan|Apply|Destroy)", re.IGNORECASE)
 _BY_LOWER = {t.lower(): t for t in KNOWN_STEP_TYPES}
 
 
@@ -85,7 +87,7 @@ def step_type_unknown(pipeline: Pipeline, ctx) -> Iterator[Violation]:
 
 
 def _message(value: str) -> str:
-    made_up = _MADE_UP.fullmatch(value)
+    made_up = _MADE_UP.fullmatch(value) or _MADE_UP_CAMEL.fullmatch(value)
     if made_up:
         plugin = _PLUGIN[made_up.group(1).lower()]
         command = made_up.group(2).lower().replace("_", "-")

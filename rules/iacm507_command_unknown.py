@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Iterator
 
-from ..knowledge.step_types import PLUGIN_COMMANDS, TERRAFORM_PLUGIN, TOFU_PLUGIN
+from ..knowledge.step_types import PLUGIN_COMMANDS, TERRAFORM_PLUGIN, TERRAGRUNT_PLUGIN, TOFU_PLUGIN
 from ..model.pipeline import Pipeline, is_expression, text_of
 from ..registry import Violation, rule
 
@@ -60,7 +61,7 @@ def command_unknown(pipeline: Pipeline, ctx) -> Iterator[Violation]:
     ```
     """
     for _, step in pipeline.steps():
-        if step.type not in (TOFU_PLUGIN, TERRAFORM_PLUGIN) or step.uses_template:
+        if step.type not in (TOFU_PLUGIN, TERRAFORM_PLUGIN, TERRAGRUNT_PLUGIN) or step.uses_template:
             continue
         spec = step.get("spec")
         if spec is not None and spec.kind != "map":
@@ -77,4 +78,11 @@ def command_unknown(pipeline: Pipeline, ctx) -> Iterator[Violation]:
         words = [w for w in text.lower().split() if w in PLUGIN_COMMANDS]  # "terraform apply"
         close = words[-1:] or difflib.get_close_matches(text.strip().lower(), PLUGIN_COMMANDS, n=1, cutoff=0.6)
         hint = f'did you mean "{close[0]}"?' if close else "use one of init, plan, apply, destroy, plan-destroy, detect-drift"
+        if step.type == TERRAGRUNT_PLUGIN and _RUN_ALL.search(text):
+            hint += (' running every unit is the Terragrunt workspace\'s "Run all" setting (run_all = true), '
+                     "not a command")
         yield Violation(node.span, f'{step.type} step "{step.label}" has unknown command "{text}"; {hint}')
+
+
+# `run-all plan`, `run --all plan`, `terragrunt run-all apply`: running all units is a workspace setting (TG-2)
+_RUN_ALL = re.compile(r"\brun-all\b|--all\b", re.IGNORECASE)

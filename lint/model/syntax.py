@@ -8,7 +8,7 @@ see anything else. Every node carries an exact `Span`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -79,6 +79,8 @@ class Expr:
     items: element expressions of a tuple.
     entries: (key, key span, value) of an object; key is the literal key
     text (identifier or string), or the key's source text when computed.
+    tree: for Terragrunt configuration only, the expression's structure
+    (model/expressions.py), which Terragrunt's static evaluation reads.
     """
 
     kind: str
@@ -90,6 +92,7 @@ class Expr:
     strings: tuple[StringPart, ...] = ()
     items: tuple["Expr", ...] = ()
     entries: tuple[tuple[str, Span, "Expr"], ...] = ()
+    tree: Any = None  # how the expression is built (model/expressions.py Node); Terragrunt files only
 
     @property
     def is_literal(self) -> bool:
@@ -185,6 +188,10 @@ TFVARS_JSON = "tfvars.json"
 TFBACKEND = "tfbackend"  # .tfbackend (native syntax, attributes only)
 YAML = "yaml"            # a YAML file that may be a Harness pipeline
 OTHER = "other"          # anything else that rules care about (state files, pin files, lock files)
+TERRAGRUNT = "terragrunt"            # terragrunt.hcl, terragrunt.stack.hcl and other *.hcl (Terragrunt candidates)
+TERRAGRUNT_JSON = "terragrunt.json"  # terragrunt.hcl.json
+
+TERRAGRUNT_KINDS = (TERRAGRUNT, TERRAGRUNT_JSON)
 
 MODULE_KINDS = (TF, TF_JSON)
 
@@ -287,6 +294,9 @@ class Module:
     files: tuple[HclFile, ...]  # module files (.tf/.tofu/.tf.json/.tofu.json), path order
     tfvars: tuple[HclFile, ...] = ()
     tfbackends: tuple[HclFile, ...] = ()
+    # A Terragrunt unit's working module only: the files Terragrunt generates into it
+    # (model/terragrunt.py GeneratedFile; their HclFiles are in `files` too)
+    generated: tuple[Any, ...] = ()
 
     def blocks(self, type_: str) -> Iterator[Block]:
         for f in self.files:
@@ -309,6 +319,22 @@ class Module:
                 yield block, normalise_dir(self.directory, source.value)
 
 
+def called_modules(modules: dict[str, Module], starts: Iterable[Module]) -> tuple[Module, ...]:
+    """The local modules that `starts` call, transitively, each once, in
+    call order (the starting modules themselves excluded)."""
+    pending = list(starts)
+    seen = {module.directory for module in pending}
+    order: list[Module] = []
+    while pending:
+        module = pending.pop(0)
+        for _, target in module.local_sources():
+            if target not in seen and target in modules:
+                seen.add(target)
+                order.append(modules[target])
+                pending.append(modules[target])
+    return tuple(order)
+
+
 def normalise_dir(base: str, relative: str) -> str:
     """Join `relative` to `base` (both scan-root relative, "/" separated)
     and collapse `.`/`..`. Returns ".." prefixed paths when it leaves the root."""
@@ -329,10 +355,14 @@ def normalise_dir(base: str, relative: str) -> str:
 @dataclass(frozen=True)
 class RootModule:
     """A module a workspace would run, with the local modules it calls
-    (transitively, each once, in call order)."""
+    (transitively, each once, in call order). A Terragrunt unit is a root
+    too (shared/spec/terragrunt.md TG-1.2): its `module` is the working
+    module after generation, and `terragrunt` its unit model
+    (model/terragrunt.py UnitModel)."""
 
     module: Module
     called: tuple[Module, ...] = ()
+    terragrunt: Any = None
 
     @property
     def directory(self) -> str:
@@ -371,4 +401,5 @@ class Repo:
     ignored_paths: frozenset[str] = frozenset()  # discovered files that git ignores (not part of any module)
     notes: list[str] = field(default_factory=list)  # for --verbose
     heredoc_yaml: dict = field(default_factory=dict)  # (path, heredoc span) -> YamlFile: pipelines in harness_platform_pipeline heredocs
+    terragrunt: Any = None  # the Terragrunt units and configuration of the scan (model/terragrunt.py), None without any
     stats: dict = field(default_factory=dict)  # file accounting (scan/stats.py), filled by scan/repository.py

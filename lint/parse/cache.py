@@ -46,6 +46,7 @@ from typing import Any, Optional
 
 from .. import __version__
 from ..cachedir import UserCache, discard_file
+from ..model import expressions as _expressions
 from ..model import syntax as _model
 from .tables import identity
 
@@ -61,7 +62,7 @@ MISS: Any = object()  # returned by ParseCache.get when there is no usable entry
 # whose constructors set the slots directly (no __init__, no frozen checks).
 
 _CLASSES = (_model.Span, _model.StringPart, _model.Expr, _model.Attribute, _model.Block, _model.Comment,
-            _model.ParseError, _model.HclFile, _model.YNode, _model.YamlFile)
+            _model.ParseError, _model.HclFile, _model.YNode, _model.YamlFile, _expressions.Node)
 
 
 def _constructor(cls: type):

@@ -15,6 +15,7 @@ from . import discover
 from .discover import Discovered, discover_scan
 from .gitinfo import find_toplevel, remote_urls
 from .stats import file_stats
+from .terragrunt import attach_terragrunt
 
 
 def build_repo(paths: list[str], options: Options) -> Repo:
@@ -42,7 +43,11 @@ def repo_from(found: Discovered, options: Options) -> Repo:
     repo.hcl_files.sort(key=lambda f: f.path)
     repo.yaml_files.sort(key=lambda f: f.path)
     discover.build_modules(repo, list(options.roots) if options.roots is not None else None)
+    not_terragrunt = attach_terragrunt(repo, walked, options)
     repo.heredoc_yaml = _heredoc_yaml(repo)
+    if not_terragrunt:  # `*.hcl` files of other tools count as never parsed
+        kept = [(job, model) for job, model in zip(parse_jobs, models) if job[1] not in not_terragrunt]
+        parse_jobs, models = [job for job, _ in kept], [model for _, model in kept]
     repo.stats = file_stats(walked, parse_jobs, models, repo.ignored_paths)
     return repo
 
