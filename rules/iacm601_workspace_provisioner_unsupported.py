@@ -6,7 +6,8 @@ import re
 from typing import Iterator
 
 from iacm_lint.knowledge import releases as rel
-from iacm_lint.model.harness_config import KNOWN_ENGINES, workspaces
+from iacm_lint.knowledge.versions import VersionError, parse_version
+from iacm_lint.model.harness_config import KNOWN_ENGINES, Workspace, workspaces
 from iacm_lint.model.syntax import Repo
 from iacm_lint.registry import Violation, rule
 
@@ -72,6 +73,7 @@ def workspace_provisioner_unsupported(repo: Repo, ctx) -> Iterator[Violation]:
     ```
     """
     for workspace in workspaces(repo):
+        yield from _terragrunt_version(workspace)
         engine = workspace.engine
         attribute = workspace.attr("provisioner_version")
         version = workspace.version
@@ -98,3 +100,19 @@ def workspace_provisioner_unsupported(repo: Repo, ctx) -> Iterator[Violation]:
         yield Violation(attribute.span, f"{who} uses {name} {text}, {kind} Harness does not run (it supports "
                                         f'{name} {supported_ranges(engine)}); set provisioner_version = '
                                         f'"{newest}"{other}')
+
+
+def _terragrunt_version(workspace: Workspace) -> Iterator[Violation]:
+    """A malformed `terragrunt_version` (not go-version syntax) of a
+    Terragrunt workspace (TG-3); there is no Terragrunt release table, so
+    "never released" is not checked."""
+    text = workspace.terragrunt_version if workspace.terragrunt else None
+    if text is None:
+        return
+    try:
+        parse_version(text.strip())
+    except VersionError:
+        yield Violation(workspace.attr("terragrunt_version").span,
+                        f'workspace "{workspace.identifier}" has terragrunt_version "{text}", which is not a version; '
+                        'set a Terragrunt release such as "0.97.0"')
+

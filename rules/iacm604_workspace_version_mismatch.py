@@ -6,7 +6,8 @@ from typing import Iterator
 
 from iacm_lint.knowledge import releases as rel
 from iacm_lint.model.compat import accepting_releases, accepts, rejecting
-from iacm_lint.model.harness_config import KNOWN_ENGINES, THIS, target, workspaces
+from iacm_lint.knowledge.versions import ConstraintError, VersionError, parse_constraints, parse_version
+from iacm_lint.model.harness_config import KNOWN_ENGINES, THIS, Workspace, target, units_run_by, workspaces
 from iacm_lint.model.syntax import Repo
 from iacm_lint.registry import Violation, rule
 
@@ -68,6 +69,9 @@ def workspace_version_mismatch(repo: Repo, ctx) -> Iterator[Violation]:
     ```
     """
     for workspace in workspaces(repo):
+        if workspace.terragrunt:
+            yield from _terragrunt_workspace(repo, workspace)
+            continue
         engine = workspace.engine
         version = (workspace.version or "").strip()
         if engine not in KNOWN_ENGINES or not version:
@@ -93,3 +97,53 @@ def workspace_version_mismatch(repo: Repo, ctx) -> Iterator[Violation]:
                         f'workspace "{workspace.identifier}" runs {title(engine)} {version}, which rejects root '
                         f'{found.in_repository(root.directory)}{why}; {fix}',
                         related=tuple((d.span, d.label) for d in declarations))
+
+
+def _terragrunt_workspace(repo: Repo, workspace: Workspace) -> Iterator[Violation]:
+    """TG-3: the binary's release must accept every unit the workspace runs,
+    and `terragrunt_version` must satisfy their terragrunt_version_constraint."""
+    found = target(repo, workspace)
+    if found.status != THIS or found.directory is None:
+        return
+    units = units_run_by(repo, workspace, found.directory)
+    engine = workspace.engine
+    version = (workspace.version or "").strip()
+    release = rel.find_release(engine, version) if engine in KNOWN_ENGINES and version else None
+    if release is not None and release.version == version:
+        rejected = [u for u in units if not accepts(u, engine, release)]
+        if rejected:
+            unit = rejected[0]
+            declarations = rejecting(unit, engine, release)
+            why = f": {declarations[0].label} does not hold for it" if declarations else ""
+            fitting = [r for r in accepting_releases(unit, engine) if all(accepts(u, engine, r) for u in units)]
+            fix = (f'set provisioner_version = "{fitting[-1].version}"' if fitting
+                   else f"no {title(engine)} release Harness runs accepts them all")
+            more = f" (and {len(rejected) - 1} more unit{'s' if len(rejected) > 2 else ''})" if len(rejected) > 1 else ""
+            yield Violation(workspace.attr("provisioner_version").span,
+                            f'workspace "{workspace.identifier}" runs {title(engine)} {version}, which rejects unit '
+                            f"{found.in_repository(unit.directory)}{more}{why}; {fix}",
+                            related=tuple((d.span, d.label) for d in declarations))
+    terragrunt_version = (workspace.terragrunt_version or "").strip()
+    try:
+        running = parse_version(terragrunt_version) if terragrunt_version else None
+    except VersionError:
+        running = None  # IACM601's finding
+    if running is None:
+        return
+    for unit in units:
+        setting = unit.terragrunt.terragrunt_version_constraint
+        text = setting.value.python() if setting is not None else None
+        if not isinstance(text, str):
+            continue
+        try:
+            constraints = parse_constraints(text)
+        except ConstraintError:
+            continue  # IACM304's finding
+        if not constraints.check(running):
+            yield Violation(workspace.attr("terragrunt_version").span,
+                            f'workspace "{workspace.identifier}" runs Terragrunt {terragrunt_version}, but '
+                            f'terragrunt_version_constraint "{text}" in {setting.file.path} (unit '
+                            f"{found.in_repository(unit.directory)}) rejects it; set a terragrunt_version it accepts",
+                            related=((setting.attribute.span, f'terragrunt_version_constraint "{text}"'),))
+            return
+

@@ -399,6 +399,7 @@ class _Builder:
 
     def unit(self, hcl_file: HclFile, path: str, standalone: bool = False) -> RootModule:
         evaluator = self.evaluator
+        evaluator.touched.clear()
         directory = directory_of(path)
         model = UnitModel(path, hcl_file, standalone=standalone)
         context = STANDALONE if standalone else UNIT
@@ -434,7 +435,8 @@ class _Builder:
                 evaluator.local(scope, name, scope.local_nodes[name][0].name_span)
             values.update(self._evaluate_file(scope))
         self._merge(model, layers, values)
-        model.files = tuple(dict.fromkeys([path] + [i.path for i in includes if i.path is not None]))
+        model.files = tuple(dict.fromkeys([path] + [i.path for i in includes if i.path is not None]
+                                          + sorted(evaluator.touched)))
         if not standalone:
             self._dependencies(model, unit_scope)
         module = self._working_module(model, directory, unit_scope)

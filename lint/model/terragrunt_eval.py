@@ -311,8 +311,9 @@ class Evaluator:
         self.limits = limits or Limits()
         self.problems: list[Problem] = []
         self.reached: set[str] = set()  # configuration files read or included (scan-relative)
+        self.touched: set[str] = set()  # the same, since the caller last cleared it (one unit's)
         self.notes: list[str] = []
-        self._reads: dict[str, Value] = {}
+        self._reads: dict[tuple[str, bool], Value] = {}
         self._reading: list[str] = []
         self._depth = 0
         self._guarded = 0  # inside try()/can(): failures are not problems
@@ -526,9 +527,11 @@ class Evaluator:
         rel = relative(path_abs)
         if rel is None or self.inputs.status(rel) != FILE:
             return self.missing(scope, span, "read_terragrunt_config reads", path_abs)
-        if rel in self._reads:
+        key = (rel, bool(self._guarded))
+        self.touched.add(rel)
+        if key in self._reads:
             self.reached.add(rel)
-            return self._reads[rel]
+            return self._reads[key]
         if rel in self._reading:
             return self.fail(scope, span, f"read_terragrunt_config of {rel} reads itself again "
                                           f"({' -> '.join(self._reading[self._reading.index(rel):] + [rel])})", CYCLE)
@@ -541,13 +544,11 @@ class Evaluator:
         if config is None:
             return unknown(span, f"{rel} is not Terragrunt configuration that could be read")
         self._reading.append(rel)
-        guarded, self._guarded = self._guarded, 0  # problems inside the read file are its own, wherever it is read
         try:
             value = self.config_value(Scope(config, READ, rel))
         finally:
             self._reading.pop()
-            self._guarded = guarded
-        self._reads[rel] = value
+        self._reads[key] = value  # read under try() or not: a failure inside is swallowed or not
         return value
 
     # ---- functions ------------------------------------------------------------------------

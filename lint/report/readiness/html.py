@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .model import BLOCKED, CATEGORIES, LEVEL_RANK, LEVELS, NEEDS_WORK, READY, Item, Readiness
+from .model import BLOCKED, LEVEL_RANK, LEVELS, NEEDS_WORK, READY, Item, Readiness
 from .. import plural
 from ...sanitise import printable
 
@@ -86,7 +86,7 @@ def render(report: Readiness) -> str:
         report=report,
         rows=_rows(report),
         chart=category_chart(report),
-        categories=[label for _, label in CATEGORIES],
+        categories=report.categories,
         levels=LEVELS,
         verdict_classes=VERDICT_CLASSES,
         repository=REPOSITORY,
