@@ -36,7 +36,7 @@ from .syntax import (
 )
 from .terragrunt_eval import (
     BOOL, DIRECTORY, FILE, LIST, MAP, NULL, NUMBER, STANDALONE, STRING, UNIT, Evaluator, IncludeRef, Inputs,
-    Problem, Scope, Value, absolute, directory_of, join_path, relative, unknown,
+    Problem, Scope, Value, absolute, directory_of, join_path, merged_map, relative, unknown,
 )
 
 ParseGenerated = Callable[[str, str], HclFile]  # (text, virtual path) -> its model
@@ -819,8 +819,6 @@ def _generator_from_value(name: str, value: Value, hcl_file: HclFile, attribute:
 
 
 def _deep_merge(base: Value, override: Value) -> Value:
-    from .terragrunt_eval import merged_map
-
     return merged_map(base, override, deep=True)
 
 
