@@ -81,9 +81,9 @@ def main() -> None:
     parser.add_argument("--keep", help="build the repository here and keep it (default: a temporary directory)")
     args = parser.parse_args()
 
-    from iacm_lint.scan import gitinfo
-    from iacm_lint.options import Options
     from iacm_lint.engine import run
+    from iacm_lint.options import Options
+    from iacm_lint.scan import gitinfo
 
     directory = args.keep or tempfile.mkdtemp(prefix="iacm-bench-git-")
     if os.listdir(directory):

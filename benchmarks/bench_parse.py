@@ -7,12 +7,14 @@ seconds and MB/s, next to python-hcl2's raw lark parse of the same files.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import time
+from pathlib import Path
 
-from iacm_lint.scan.discover import PARSED_KINDS, scan_root, walk
-from iacm_lint.options import Options
 from iacm_lint.engine import run
+from iacm_lint.options import Options
+from iacm_lint.scan.discover import PARSED_KINDS, scan_root, walk
 
 
 def main() -> None:
@@ -41,10 +43,8 @@ def main() -> None:
         for abs_path, _, kind in files:
             if kind.endswith("json"):
                 continue
-            try:
-                lark.parse(open(abs_path, encoding="utf-8", errors="replace").read() + "\n")
-            except Exception:  # noqa: BLE001 - the floor ignores files that fail
-                pass
+            with contextlib.suppress(Exception):  # the floor ignores files that fail
+                lark.parse(Path(abs_path).read_text(encoding="utf-8", errors="replace") + "\n")
 
     options = Options(jobs=args.jobs, cache=False)
     scan = best(lambda: run([args.directory], options))

@@ -33,6 +33,7 @@ Each figure is the best of --repeat runs (the machine may be shared).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import subprocess
@@ -77,10 +78,8 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, int]:
 
     def sample() -> None:
         while not done.is_set():
-            try:
+            with contextlib.suppress(OSError):
                 peak[0] = max(peak[0], _tree_rss_kb(process.pid))
-            except OSError:
-                pass
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -92,7 +91,8 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, int]:
     if sampler.is_alive():
         sampler.join()
     if process.returncode not in (0, 1):
-        sys.stderr.write(f"{' '.join(command)} exited {process.returncode}:\n{stderr.decode(errors='replace')[-2000:]}\n")
+        tail = stderr.decode(errors="replace")[-2000:]
+        sys.stderr.write(f"{' '.join(command)} exited {process.returncode}:\n{tail}\n")
     return elapsed, peak[0], process.returncode
 
 
@@ -106,10 +106,8 @@ def raw_parse_seconds(files: list[str]) -> float:
             texts.append(handle.read() + "\n")
     start = time.perf_counter()
     for text in texts:
-        try:
+        with contextlib.suppress(Exception):  # the floor ignores files that fail
             lark.parse(text)
-        except Exception:  # noqa: BLE001 - the floor ignores files that fail
-            pass
     return time.perf_counter() - start
 
 
@@ -118,7 +116,8 @@ def edited_seconds(repeat: int, directory: str, work: str, env: dict, jobs: list
     to one of its .tf files (the copy keeps the user's tree untouched)."""
     copy = os.path.join(work, "edited")
     shutil.copytree(directory, copy, symlinks=True)
-    target = next(os.path.join(d, n) for d, _, names in sorted(os.walk(copy)) for n in sorted(names) if n.endswith(".tf"))
+    target = next(os.path.join(d, n) for d, _, names in sorted(os.walk(copy)) for n in sorted(names)
+                  if n.endswith(".tf"))
     command = [sys.executable, "-m", "iacm_lint", "check", copy, "--fail-on", "never", *jobs]
     cache_env = dict(env, IACM_LINT_CACHE_DIR=os.path.join(work, "cache"))
     timed(command, cache_env)  # fills the parse cache for the copy
@@ -159,7 +158,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("directory")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--jobs", type=int, default=None, help="--jobs for the cold and warm runs (default: iacm-lint's)")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="--jobs for the cold and warm runs (default: iacm-lint's)")
     parser.add_argument("--checkov", default=None, help="path of the checkov executable")
     parser.add_argument("--no-checkov", action="store_true")
     args = parser.parse_args()
@@ -171,7 +171,7 @@ def main() -> None:
     megabytes = sum(os.path.getsize(a) for a, _ in files) / 1e6
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     try:
-        load = "%.2f %.2f %.2f" % os.getloadavg()
+        load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
     except OSError:
         load = "?"
 
@@ -199,7 +199,8 @@ def main() -> None:
 
     rows: list[tuple[str, str, float, int]] = []  # (label, command line, seconds, peak KB)
 
-    def run(label: str, extra: list[str], cache: Optional[str] = None, reuse: bool = False, first: bool = False) -> None:
+    def run(label: str, extra: list[str], cache: Optional[str] = None, reuse: bool = False,
+            first: bool = False) -> None:
         best = None
         for _ in range(args.repeat):
             run_env = dict(env, IACM_LINT_CACHE_DIR=cache if reuse else empty_cache() if first else fresh_cache())
@@ -239,7 +240,8 @@ def main() -> None:
     print(f"{'what':<30}{'seconds':>9}{'MB/s':>8}{'files/s':>9}{'peak MB':>9}  command")
     for label, shown, seconds, peak in rows:
         peak_text = f"{peak / 1024:.0f}" if peak else "-"
-        print(f"{label:<30}{seconds:>9.2f}{megabytes / seconds:>8.2f}{len(files) / seconds:>9.0f}{peak_text:>9}  {shown}")
+        print(f"{label:<30}{seconds:>9.2f}{megabytes / seconds:>8.2f}{len(files) / seconds:>9.0f}{peak_text:>9}"
+              f"  {shown}")
     by = {label: seconds for label, _, seconds, _ in rows}
     first, cold, warm = by["iacm-lint first run"], by["iacm-lint cold"], by["iacm-lint warm"]
     print()
@@ -247,7 +249,8 @@ def main() -> None:
     budget = 1.5 * floor / cores
     print(f"first run / (raw parse / {cores} cores):                 {first / (floor / cores):6.2f}    "
           f"(target <= 1.5, i.e. first run <= {budget:.2f} s)")
-    print(f"first-run throughput:                              {megabytes / first:6.2f} MB/s (target >= 1 MB/s on 2 cores)")
+    print(f"first-run throughput:                              {megabytes / first:6.2f} MB/s "
+          "(target >= 1 MB/s on 2 cores)")
     if "checkov" in by:
         print(f"checkov / iacm-lint first run:                     {by['checkov'] / first:6.1f}x   (target >= 100x)")
         print(f"checkov / iacm-lint warm:                          {by['checkov'] / warm:6.1f}x")

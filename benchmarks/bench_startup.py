@@ -47,7 +47,7 @@ def main() -> None:
         ("iacm-lint --version", python + ["-m", "iacm_lint", "--version"], 80),
         ("iacm-lint check EMPTY", python + ["-m", "iacm_lint", "check", empty], 150),
     ]
-    load_before = "%.2f" % os.getloadavg()[0]
+    load_before = f"{os.getloadavg()[0]:.2f}"
     print(f"{'what':<42}{'best ms':>9}{'median ms':>11}{'target':>8}")
     for label, command, target in rows:
         times = [timed(command, env, work) for _ in range(args.repeat)]

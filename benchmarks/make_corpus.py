@@ -14,13 +14,14 @@ linter's own parser), so the corpus parses as cleanly as its sources.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import os
 import shutil
 
-from iacm_lint.scan.discover import classify
-from iacm_lint.parse.hcl import parse_hcl
 from iacm_lint.model.syntax import TF
+from iacm_lint.parse.hcl import parse_hcl
+from iacm_lint.scan.discover import classify
 
 
 def _block_starts(text: str, rel: str) -> list[int]:
@@ -43,7 +44,7 @@ def _pieces(text: str, starts: list[int], parts: int) -> list[str]:
     per = len(starts) / parts
     cuts = sorted({starts[math.floor(i * per)] for i in range(1, parts)})
     bounds = [1] + cuts + [len(lines) + 1]
-    chunks = ["\n".join(lines[a - 1:b - 1]) for a, b in zip(bounds, bounds[1:])]
+    chunks = ["\n".join(lines[a - 1:b - 1]) for a, b in itertools.pairwise(bounds)]
     return [c if c.endswith("\n") else c + "\n" for c in chunks if c.strip()]
 
 

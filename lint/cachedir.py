@@ -32,6 +32,7 @@ file content (a secret) by computing its key.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -103,7 +104,7 @@ def user_cache(scan_root: Optional[str] = None, notes: Optional[list[str]] = Non
         key = _user_key(directory)
         if key is None:
             problem = "has no usable key file and none can be created"
-    if problem is None:
+    if key is not None:  # and so no problem
         return UserCache(directory, key)
     message = f"cache directory {directory} {problem}: scanning without cache"
     if notes is not None:
@@ -140,10 +141,8 @@ def _prepare_directory(directory: str) -> Optional[str]:
     """Create `directory` (0700) if needed; what is wrong with it, or None."""
     try:
         os.makedirs(os.path.dirname(directory), exist_ok=True)
-        try:
+        with contextlib.suppress(FileExistsError):
             os.mkdir(directory, 0o700)
-        except FileExistsError:
-            pass
         info = os.lstat(directory)
     except OSError as exc:
         return f"cannot be created ({exc.strerror})"
@@ -261,7 +260,5 @@ def write_private(path: str, data: bytes) -> bool:
 
 
 def discard_file(path: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple, Optional
+from typing import Any, NamedTuple, Optional
 
 from .model.syntax import Span
 
@@ -35,9 +35,9 @@ class Finding:
     secret: Optional[Secret] = None  # set by the rules that report literal secrets
 
     @property
-    def sort_key(self):
+    def sort_key(self) -> tuple[str, int, int, str, int, int, str]:
         s = self.span
         return (s.path, s.line, s.col, self.rule_id, s.end_line, s.end_col, self.message)
 
-    def with_(self, **changes) -> "Finding":
+    def with_(self, **changes: Any) -> Finding:
         return replace(self, **changes)

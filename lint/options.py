@@ -3,8 +3,9 @@ line and the configuration file. A leaf any layer may import."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Optional
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # --max-file-size: larger files get IACM000 instead of being parsed
 
@@ -26,5 +27,7 @@ class Options:
     require_reasons: bool = False  # config `require-reasons: true` turns on IACM002
     baseline: Optional[str] = None  # baseline file: findings recorded in it get baseline_state "unchanged"
     progress: Optional[Callable[[int, int], None]] = None  # (files parsed, files to parse), for the CLI's progress bar
-    config_file: Optional[str] = None  # the config file these options came from (its bytes decide exclude/per-file-ignores)
-    result_cache: bool = False  # answer an unchanged scan from engine/resultcache.py (needs `cache`); the Result's repo is then a stub
+    # the config file these options came from (its bytes decide exclude/per-file-ignores)
+    config_file: Optional[str] = None
+    # answer an unchanged scan from engine/resultcache.py (needs `cache`); the Result's repo is then a stub
+    result_cache: bool = False

@@ -16,10 +16,12 @@ Standard output that is closed (`>&-`) or cannot take the text (`>
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import sys
 import tempfile
+from typing import Optional
 
 import click
 
@@ -52,16 +54,14 @@ def write_file(target: str, text: str) -> None:
         os.chmod(temporary, _mode_for(existing))
         os.replace(temporary, target)
     except BaseException as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temporary)
-        except OSError:
-            pass
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {target}: {exc.strerror or type(exc).__name__}") from None
         raise
 
 
-def _mode_for(existing) -> int:
+def _mode_for(existing: Optional[os.stat_result]) -> int:
     """The old file's permission bits, or what `open()` would give a new file
     (mkstemp creates 0600)."""
     if existing is not None and stat.S_ISREG(existing.st_mode):

@@ -21,9 +21,10 @@ def describe_exception(exc: BaseException) -> str:
     frames = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ is not None else []
     package_files = _package_files()
     ours = [f for f in frames if _file_key(f.filename) in package_files]
-    frame = (ours or frames or [None])[-1]
-    if frame is None:
+    candidates = ours or frames
+    if not candidates:
         return type(exc).__name__
+    frame = candidates[-1]
     where = package_files[_file_key(frame.filename)] if ours else os.path.basename(frame.filename)
     return f"{type(exc).__name__} at {where}:{frame.lineno}"
 

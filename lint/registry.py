@@ -6,12 +6,18 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Optional, Protocol, TypeVar
 
 from . import rules as rules_package  # iacm_lint.rules, the rules/ directory
 from .findings import Secret
-from .model.syntax import Span
+from .model.syntax import Repo, RootModule, Span
+
+if TYPE_CHECKING:  # for the annotations only: a result-cache hit loads no model view
+    from .model.engine_choice import EngineChoice
+    from .model.pipeline import Pipeline
+    from .options import Options
 
 LEVELS = ("error", "warning", "note")
 SCOPES = ("file", "yaml", "module", "root", "repo", "pipeline")
@@ -30,6 +36,25 @@ class Violation:
     secret: Optional[Secret] = None  # the literal secret a secret rule reports (never hashed)
 
 
+class Context(Protocol):
+    """What a rule may ask beyond its subject (engine/context.py holds the
+    scan's Context; rules, below the engine, know it by this interface)."""
+
+    repo: Repo
+    options: Options
+    state: str  # --state: "existing", "managed", or "auto" when no root declares a backend
+
+    def engine_for(self, root: RootModule) -> EngineChoice: ...
+
+    def root_for_directory(self, directory: str) -> Optional[RootModule]: ...
+
+    def pipelines(self) -> list[Pipeline]: ...
+
+
+RuleFunc = Callable[[Any, Context], Iterator[Violation]]  # (subject of the rule's scope, ctx)
+_F = TypeVar("_F", bound=RuleFunc)
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -37,7 +62,7 @@ class Rule:
     level: str
     short: str
     scope: str
-    func: Callable[..., Iterator[Violation]]
+    func: RuleFunc
     tags: tuple[str, ...] = ()
     security_severity: Optional[str] = None
     enabled_by_default: bool = True
@@ -62,7 +87,7 @@ _RULES: dict[str, Rule] = {}
 
 
 def rule(id: str, name: str, *, level: str, short: str, scope: str, tags: tuple[str, ...] = (),
-         security_severity: Optional[str] = None, enabled_by_default: bool = True):
+         security_severity: Optional[str] = None, enabled_by_default: bool = True) -> Callable[[_F], _F]:
     """Register a rule function. Scopes: "file" (HclFile), "yaml" (YamlFile),
     "module" (Module), "root" (RootModule), "repo" (Repo), "pipeline"
     (a pipeline model). The function gets `(subject, ctx)` and yields
@@ -72,7 +97,7 @@ def rule(id: str, name: str, *, level: str, short: str, scope: str, tags: tuple[
     if scope not in SCOPES:
         raise ValueError(f"{id}: scope {scope!r} not in {SCOPES}")
 
-    def register(func):
+    def register(func: _F) -> _F:
         existing = _RULES.get(id)
         if existing is not None and existing.func.__module__ != func.__module__:
             raise ValueError(f"rule {id} registered twice ({existing.func.__module__}, {func.__module__})")
@@ -106,6 +131,6 @@ def _load_rule_modules() -> None:
     _loaded = True
 
 
-def matches(rule_id: str, selectors) -> bool:
+def matches(rule_id: str, selectors: Iterable[str]) -> bool:
     """`IACM2` selects IACM2xx; `IACM306` selects exactly that rule."""
     return any(rule_id.startswith(s) for s in selectors)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Optional
 
 from ..knowledge.step_types import COMMAND_PLUGINS
@@ -17,7 +18,7 @@ def plugin_steps(stage: Stage) -> list[Step]:
             if s.type in COMMAND_PLUGINS and s.command is not None and not is_expression(s.command)]
 
 
-def earlier(stage_steps: list[Step], step: Step, commands, same_type: bool) -> Optional[Step]:
+def earlier(stage_steps: list[Step], step: Step, commands: Collection[str], same_type: bool) -> Optional[Step]:
     """The first step of `commands` that finishes before `step` starts."""
     for other in stage_steps:
         if other is step or other.command not in commands:

@@ -7,15 +7,26 @@ The judging itself is lint/knowledge/secrets.py; this module only knows the mode
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional
+from typing import Optional
 
 from ..findings import Secret
 from ..knowledge.backend_schemas import backend_types
 from ..knowledge.secrets import Judgement, assess, credential_data, judge, secret_name_kind
 from ..model.harness_config import secret_scan_exclusions
 from ..model.syntax import (
-    MODULE_KINDS, TERRAGRUNT_KINDS, TFBACKEND, TFVARS, TFVARS_JSON, Attribute, Block, Expr, HclFile, Repo, Span,
+    MODULE_KINDS,
+    TERRAGRUNT_KINDS,
+    TFBACKEND,
+    TFVARS,
+    TFVARS_JSON,
+    Attribute,
+    Block,
+    Expr,
+    HclFile,
+    Repo,
+    Span,
 )
 from ..model.terragrunt import value_attribute
 

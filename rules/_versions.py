@@ -3,7 +3,8 @@ kind of engine choice (explicit, from a pipeline/workspace, from files)."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Optional
 
 from iacm_lint.knowledge import releases as rel
 from iacm_lint.model.engine_choice import DEFAULT, OPTION, PIN_FILE, TOFU_FILE, EngineChoice
@@ -16,7 +17,8 @@ def title(engine: str) -> str:
     return rel.DISPLAY[engine]
 
 
-def span_of_releases(engine: str, chosen: Iterable[rel.Release], universe=None) -> str:
+def span_of_releases(engine: str, chosen: Iterable[rel.Release],
+                     universe: Optional[Sequence[rel.Release]] = None) -> str:
     """"OpenTofu 1.6.0–1.7.10, 1.12.0–1.12.6"."""
     universe = rel.releases(engine) if universe is None else universe
     return f"{title(engine)} {rel.format_ranges(rel.ranges(chosen, universe))}"

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
+from typing import Union
 
 from iacm_lint.model.harness_config import heredoc_pipelines
-from iacm_lint.model.syntax import Repo
-from iacm_lint.registry import Violation, rule
+from iacm_lint.model.syntax import HclFile, Repo, YamlFile
+from iacm_lint.registry import Context, Violation, rule
 
 
 @rule("IACM000", "parse-error", level="error", scope="repo", tags=("tool",),
       short="A Terraform, OpenTofu or pipeline file cannot be read or parsed")
-def parse_error(repo: Repo, ctx) -> Iterator[Violation]:
+def parse_error(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a `.tf`, `.tofu`, `.tf.json`, `.tfvars`, `.tfvars.json`,
@@ -40,7 +41,8 @@ def parse_error(repo: Repo, ctx) -> Iterator[Violation]:
     }
     ```
     """
-    for parsed in (*repo.hcl_files, *repo.yaml_files):
+    parsed_files: list[Union[HclFile, YamlFile]] = [*repo.hcl_files, *repo.yaml_files]
+    for parsed in parsed_files:
         if parsed.error is not None and parsed.path not in repo.ignored_paths:
             yield Violation(parsed.error.span, f"cannot parse {parsed.path.rsplit('/', 1)[-1]}: {parsed.error.message}")
     for heredoc in heredoc_pipelines(repo):  # `harness_platform_pipeline` yaml: Harness rejects it at apply time

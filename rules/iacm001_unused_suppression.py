@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.syntax import Repo
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 
 
 @rule("IACM001", "unused-suppression", level="warning", scope="repo", tags=("tool", "suppression"),
       short="An iacm-lint suppression comment suppresses nothing or names no valid rule")
-def unused_suppression(repo: Repo, ctx) -> Iterator[Violation]:
+def unused_suppression(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports an `iacm-lint: ignore[...]` comment that does not suppress any

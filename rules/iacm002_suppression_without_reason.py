@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.syntax import Repo
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 
 
 @rule("IACM002", "suppression-without-reason", level="warning", scope="repo", tags=("tool", "suppression"),
       short="An iacm-lint suppression comment gives no reason", enabled_by_default=False)
-def suppression_without_reason(repo: Repo, ctx) -> Iterator[Violation]:
+def suppression_without_reason(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports an `iacm-lint: ignore[...]` comment with nothing after the

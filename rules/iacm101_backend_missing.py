@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.backends import backend_blocks
 from ..model.syntax import RootModule, Span
 from ..model.terragrunt import REMOTE_SOURCE, UNKNOWN_SOURCE, UnitModel, unit_model
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 
 
 @rule("IACM101", "backend-missing", level="warning", scope="root", tags=("state", "onboarding"),
       short="Root module has no backend or cloud block")
-def backend_missing(root: RootModule, ctx) -> Iterator[Violation]:
+def backend_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a root module whose files declare neither a `backend` block nor a

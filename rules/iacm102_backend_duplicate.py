@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.backends import backend_blocks, describe
 from ..model.syntax import Module
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 
 
 @rule("IACM102", "backend-duplicate", level="error", scope="module", tags=("state",),
       short="Module declares more than one backend or cloud block")
-def backend_duplicate(module: Module, ctx) -> Iterator[Violation]:
+def backend_duplicate(module: Module, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports every `backend` or `cloud` block after the first one of a module,

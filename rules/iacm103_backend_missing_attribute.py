@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..model.backends import accepting_releases, effective_backends
 from ..knowledge.backend_schemas import (
-    attributes, encryption_hint, encryption_info, is_required, lock_hint, lock_info, required_attributes, schema,
+    attributes,
+    encryption_hint,
+    encryption_info,
+    is_required,
+    lock_hint,
+    lock_info,
+    required_attributes,
+    schema,
 )
+from ..model.backends import EffectiveBackend, accepting_releases, effective_backends
 from ..model.syntax import RootModule
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 
 
 def _quoted(names: list[str]) -> str:
@@ -19,7 +26,7 @@ def _quoted(names: list[str]) -> str:
 
 @rule("IACM103", "backend-missing-attribute", level="error", scope="root", tags=("state", "onboarding"),
       short="Backend configuration lacks a required attribute")
-def backend_missing_attribute(root: RootModule, ctx) -> Iterator[Violation]:
+def backend_missing_attribute(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a required attribute of the backend type (s3: `bucket`, `key`;
@@ -93,7 +100,7 @@ def backend_missing_attribute(root: RootModule, ctx) -> Iterator[Violation]:
         yield from _nested_required(backend, engine)
 
 
-def _nested_required(backend, engine) -> Iterator[Violation]:
+def _nested_required(backend: EffectiveBackend, engine: str) -> Iterator[Violation]:
     specs = attributes(backend.type)
     present = [(v.name, v.span, {k for k, _, _ in v.expr.entries}) for v in backend.values.values()
                if v.expr.kind == "object"]

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Optional
+from collections.abc import Iterable, Iterator
+from typing import Optional, Union
 
 from ..knowledge.backend_schemas import (
-    ENGINE_TITLES, ENGINES, attributes, closest, in_range, names_for, range_text, schema,
+    ENGINE_TITLES,
+    ENGINES,
+    attributes,
+    closest,
+    in_range,
+    names_for,
+    range_text,
+    schema,
 )
 from ..knowledge.terragrunt import TERRAGRUNT_ONLY_KEYS
 from ..model.backends import accepting_releases, effective_backends
-from ..model.syntax import RootModule, Span
-from ..registry import Violation, rule
+from ..model.syntax import Block, Expr, RootModule, Span
+from ..registry import Context, Violation, rule
+
 
 def _unknown(name: str, specs: dict, engine: str, where: str, span: Span, also: Iterable[str] = ()) -> Violation:
     spec = specs.get(name)
     other = next((e for e in ENGINES if e != engine and spec is not None and e in spec), None)
-    message = f'"{name}" is not an argument of {where} in {ENGINE_TITLES[engine]} (init fails with "Unsupported argument")'
+    message = (f'"{name}" is not an argument of {where} in {ENGINE_TITLES[engine]}'
+               ' (init fails with "Unsupported argument")')
     suggestion = closest(name, [*names_for(specs, engine), *also])
-    if other is not None:
+    if spec is not None and other is not None:
         message += f"; only {range_text(spec[other], other)} has it"
     if suggestion:
         message += f'; did you mean "{suggestion}"?'
@@ -44,7 +54,7 @@ def _check(name: str, span: Span, as_block: bool, specs: dict, engine: str, rele
 
 @rule("IACM104", "backend-unknown-attribute", level="error", scope="root", tags=("state",),
       short="Backend attribute or block not in the backend's schema")
-def backend_unknown_attribute(root: RootModule, ctx) -> Iterator[Violation]:
+def backend_unknown_attribute(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports an attribute or nested block of a backend block or `.tfbackend`
@@ -93,7 +103,9 @@ def backend_unknown_attribute(root: RootModule, ctx) -> Iterator[Violation]:
         where = f'backend "{backend.type}"'
         # keys Terragrunt keeps for itself never reach the backend, but are near misses too
         also = sorted(TERRAGRUNT_ONLY_KEYS.get(backend.type, ())) if backend.terragrunt else ()
-        items = [(v.name, v.span, False, v.expr.entries if v.expr.kind == "object" else ()) for v in backend.written]
+        # (name, span, written as a block, what it holds: a nested block or an object's entries)
+        items: list[tuple[str, Span, bool, Union[Block, tuple[tuple[str, Span, Expr], ...]]]] = [
+            (v.name, v.span, False, v.expr.entries if v.expr.kind == "object" else ()) for v in backend.written]
         items += [(b.type, b.header_span, True, b) for b in backend.nested_blocks]
         for name, span, as_block, inner in items:
             if span in seen:
@@ -106,8 +118,9 @@ def backend_unknown_attribute(root: RootModule, ctx) -> Iterator[Violation]:
             nested_specs = specs[name].get("attributes", {})
             if not nested_specs:
                 continue
-            nested = ([(a.name, a.span, False) for a in inner.attributes] + [(b.type, b.header_span, True) for b in inner.blocks]
-                      if as_block else [(key, key_span, False) for key, key_span, _ in inner])
+            nested = ([(a.name, a.span, False) for a in inner.attributes]
+                      + [(b.type, b.header_span, True) for b in inner.blocks]
+                      if isinstance(inner, Block) else [(key, key_span, False) for key, key_span, _ in inner])
             for key, key_span, key_block in nested:
                 violation = _check(key, key_span, key_block, nested_specs, engine, releases, f"{name} of {where}")
                 if violation is not None:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..model.backends import accepting_releases, effective_backends
 from ..knowledge.backend_schemas import in_range
-from ..model.syntax import RootModule, Span
-from ..registry import Violation, rule
+from ..model.backends import accepting_releases, effective_backends
+from ..model.syntax import Expr, RootModule, Span
+from ..registry import Context, Violation, rule
 
 EARLY_EVALUATION = ">=1.8.0"  # OpenTofu evaluates var./local. in backend blocks from 1.8.0
 _STATIC_ROOTS = ("var.", "local.", "path.", "terraform.", "tofu.")
 
 
-def _what(expr) -> str:
+def _what(expr: Expr) -> str:
     if expr.references:
         return expr.references[0]
     if expr.functions:
@@ -23,7 +23,7 @@ def _what(expr) -> str:
 
 @rule("IACM105", "backend-non-literal", level="error", scope="root", tags=("state",),
       short="Backend attribute is not a literal value")
-def backend_non_literal(root: RootModule, ctx) -> Iterator[Violation]:
+def backend_non_literal(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a backend attribute that references `var.`, `local.`, a resource

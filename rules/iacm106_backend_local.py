@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.backends import backend_blocks
 from ..model.syntax import Module
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 
 
 @rule("IACM106", "backend-local", level="error", scope="module", tags=("state", "onboarding"),
       short="A committed local backend overrides the workspace's backend")
-def backend_local(module: Module, ctx) -> Iterator[Violation]:
+def backend_local(module: Module, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a `backend "local"` block in a module file that is not git-ignored,
@@ -47,7 +47,7 @@ def backend_local(module: Module, ctx) -> Iterator[Violation]:
     ```
     Or keep the local backend in a git-ignored file such as `backend_override.tf`.
     """
-    ignored = getattr(ctx.repo, "ignored_paths", frozenset())
+    ignored: frozenset[str] = getattr(ctx.repo, "ignored_paths", frozenset())
     writers = {id(g.file): g for g in module.generated}
     for hcl_file, _, block in backend_blocks(module, ("backend",)):
         writer = writers.get(id(hcl_file))

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.backends import backend_blocks, describe
 from ..model.syntax import Module
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 
 
 @rule("IACM107", "override-file-backend", level="warning", scope="module", tags=("state",),
       short="An override file replaces the backend")
-def override_file_backend(module: Module, ctx) -> Iterator[Violation]:
+def override_file_backend(module: Module, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a `backend` or `cloud` block in an override file (`override.tf`,

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.backends import backend_blocks, describe
 from ..model.syntax import Module
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 
 
 @rule("IACM108", "cloud-block", level="error", scope="module", tags=("state", "onboarding"),
       short="HCP Terraform cloud block or remote backend")
-def cloud_block(module: Module, ctx) -> Iterator[Violation]:
+def cloud_block(module: Module, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a `cloud {}` block inside `terraform {}` and a `backend "remote"`

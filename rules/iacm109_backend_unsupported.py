@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 from ..knowledge.backend_schemas import (
-    ENGINE_TITLES, ENGINES, backend_types, closest, data, in_range, range_text, removed_error, schema,
+    ENGINE_TITLES,
+    ENGINES,
+    backend_types,
+    closest,
+    data,
+    in_range,
+    range_text,
+    removed_error,
+    schema,
 )
 from ..model.backends import accepting_releases, backend_blocks
 from ..model.syntax import RootModule
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 
 
 def _problem(backend_type: str, engine: str, releases: list[str]) -> Optional[str]:
@@ -28,11 +37,13 @@ def _problem(backend_type: str, engine: str, releases: list[str]) -> Optional[st
         names = backend_types(engine) + sorted(data()["removed"])
         suggestion = closest(backend_type, names)
         hint = f'did you mean "{suggestion}"?' if suggestion else "use one of " + ", ".join(backend_types(engine))
-        return f'backend "{backend_type}" does not exist in {title} (init fails with "Unsupported backend type"); {hint}'
+        return (f'backend "{backend_type}" does not exist in {title}'
+                f' (init fails with "Unsupported backend type"); {hint}')
     rng = entry["engines"].get(engine)
     if rng is None:
         other = next(e for e in ENGINES if e in entry["engines"])
-        return (f'backend "{backend_type}" does not exist in {title} (only {range_text(entry["engines"][other], other)} '
+        return (f'backend "{backend_type}" does not exist in {title}'
+                f' (only {range_text(entry["engines"][other], other)} '
                 f"has it); use a backend both engines support, such as s3, gcs or azurerm")
     if not any(in_range(rng, v) for v in releases):
         return (f'backend "{backend_type}" needs {range_text(rng, engine)}, but no {title} release that Harness runs '
@@ -42,7 +53,7 @@ def _problem(backend_type: str, engine: str, releases: list[str]) -> Optional[st
 
 @rule("IACM109", "backend-unsupported", level="error", scope="root", tags=("state", "onboarding"),
       short="Backend type does not exist for the engine or version")
-def backend_unsupported(root: RootModule, ctx) -> Iterator[Violation]:
+def backend_unsupported(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a backend type that the selected engine does not have: backends

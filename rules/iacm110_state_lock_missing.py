@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..model.backends import accepting_releases, effective_backends
 from ..knowledge.backend_schemas import lock_hint, lock_info
+from ..model.backends import accepting_releases, effective_backends
 from ..model.syntax import RootModule
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 
 
 @rule("IACM110", "state-lock-missing", level="error", scope="root", tags=("state", "onboarding"),
       short="Remote state backend has no state locking configured")
-def state_lock_missing(root: RootModule, ctx) -> Iterator[Violation]:
+def state_lock_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a backend that cannot lock the state as configured, judged on the

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..knowledge.backend_schemas import ENGINE_TITLES, has_feature
 from ..model.backends import accepting_releases, effective_backends
 from ..model.syntax import RootModule, Span
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 
 
 @rule("IACM111", "state-lock-deprecated", level="note", scope="root", tags=("state",),
       short="s3 backend locks with DynamoDB where S3-native locking is available")
-def state_lock_deprecated(root: RootModule, ctx) -> Iterator[Violation]:
+def state_lock_deprecated(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Notes an s3 backend that locks with `dynamodb_table` while every release
@@ -61,5 +61,6 @@ def state_lock_deprecated(root: RootModule, ctx) -> Iterator[Violation]:
             continue
         if has_feature("s3", "use_lockfile", engine, accepting_releases(root, engine))[1]:
             seen.add(table.span)
-            yield Violation(table.span, f"{backend.label_for(table)} locks with dynamodb_table, but {ENGINE_TITLES[engine]} ≥ 1.10 "
+            yield Violation(table.span, f"{backend.label_for(table)} locks with dynamodb_table, but "
+                            f"{ENGINE_TITLES[engine]} ≥ 1.10 "
                             "locks natively in S3; set use_lockfile = true and retire the DynamoDB table")

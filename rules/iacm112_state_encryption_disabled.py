@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.backends import effective_backends
 from ..model.syntax import RootModule, Span
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 
 
 @rule("IACM112", "state-encryption-disabled", level="warning", scope="root", tags=("state", "security"),
       short="s3 backend stores state unencrypted")
-def state_encryption_disabled(root: RootModule, ctx) -> Iterator[Violation]:
+def state_encryption_disabled(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Warns about an s3 backend whose effective configuration sets
@@ -57,8 +57,8 @@ def state_encryption_disabled(root: RootModule, ctx) -> Iterator[Violation]:
         if encrypt is not None:
             if encrypt.is_literal and encrypt.value in (False, "false") and encrypt.span not in seen:
                 seen.add(encrypt.span)
-                yield Violation(encrypt.span, f"{backend.label_for(encrypt)} sets encrypt = false, so state and the secrets in it are "
-                                "stored unencrypted; set encrypt = true (or kms_key_id)")
+                yield Violation(encrypt.span, f"{backend.label_for(encrypt)} sets encrypt = false, so state and "
+                                "the secrets in it are stored unencrypted; set encrypt = true (or kms_key_id)")
             continue
         if backend.get("kms_key_id") is None and backend.get("sse_customer_key") is None:
             yield Violation(backend.anchor, f"{backend.label} does not encrypt state (encrypt defaults to false); "

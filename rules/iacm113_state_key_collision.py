@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
+from typing import Any, Optional
 
-from ..model.backends import effective_backends
 from ..knowledge.backend_schemas import identity_info
+from ..model.backends import EffectiveBackend, effective_backends
 from ..model.syntax import Repo
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 
 
-def _identity(backend):
+def _identity(backend: EffectiveBackend) -> Optional[tuple[str, ...]]:
     """(type, literal values...) naming the state object, or None when unknown."""
     info = identity_info(backend.type)
     if info is None:
@@ -31,7 +32,7 @@ def _identity(backend):
 
 @rule("IACM113", "state-key-collision", level="error", scope="repo", tags=("state",),
       short="Two root modules share one state object")
-def state_key_collision(repo: Repo, ctx) -> Iterator[Violation]:
+def state_key_collision(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports two different root modules whose effective backend configurations
@@ -87,8 +88,8 @@ def state_key_collision(repo: Repo, ctx) -> Iterator[Violation]:
     }
     ```
     """
-    first_seen: dict[tuple, tuple[str, object]] = {}
-    shared: dict[tuple, list] = {}  # (the key's declaration, state object) -> the Terragrunt units sharing it
+    first_seen: dict[tuple[str, ...], tuple[str, EffectiveBackend]] = {}
+    shared: dict[tuple[Any, ...], list[Any]] = {}  # (the key's declaration, state object) -> the Terragrunt units sharing it
     for root in sorted(repo.roots, key=lambda r: r.directory):
         for backend in effective_backends(root):
             identity = _identity(backend)
@@ -101,8 +102,10 @@ def state_key_collision(repo: Repo, ctx) -> Iterator[Violation]:
             other_dir, other = earlier
             if other_dir == root.directory:
                 continue
-            names = identity_info(backend.type)["attrs"]
-            shown = ", ".join(f'{n} "{v}"' for n, v in zip(names, identity[1:]))
+            info = identity_info(backend.type)
+            assert info is not None  # _identity read it
+            names = info["attrs"]
+            shown = ", ".join(f'{n} "{v}"' for n, v in zip(names, identity[1:], strict=True))
             if backend.terragrunt:
                 key = backend.get(names[-1])
                 shared.setdefault((key.span if key is not None else backend.anchor, identity),

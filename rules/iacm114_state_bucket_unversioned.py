@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Any, Optional
 
 from ..model.backends import effective_backends
-from ..model.terragrunt import value_attribute
 from ..model.syntax import Block, Repo, Span
-from ..registry import Violation, rule
+from ..model.terragrunt import value_attribute
+from ..registry import Context, Violation, rule
 
 # backend type -> (attribute naming the storage, resource type declaring it, its name attribute, kind of storage)
 _STORAGE = {
@@ -17,7 +18,7 @@ _STORAGE = {
 }
 
 
-def _literal(block: Block, *path: str):
+def _literal(block: Block, *path: str) -> tuple[Any, Optional[Span]]:
     """The literal value at `nested_block... attribute`, its span; (None, None) when absent."""
     for name in path[:-1]:
         child = block.child(name)
@@ -46,6 +47,7 @@ def _aws_versioning(resource: Block, resources: list[Block], name: str) -> Optio
         status, status_span = _literal(versioning, "versioning_configuration", "status")
         if status is None or status is True or status == "Enabled":
             return None
+        assert status_span is not None  # the span of the status just read
         return status_span, f'its aws_s3_bucket_versioning sets status = "{status}"'
     if span is not None:
         return span, "its versioning block sets enabled = false"
@@ -66,7 +68,7 @@ def _versioning_problem(kind: str, resource: Block, resources: list[Block], name
 
 @rule("IACM114", "state-bucket-unversioned", level="warning", scope="repo", tags=("state",),
       short="State bucket declared in the scan has no versioning")
-def state_bucket_unversioned(repo: Repo, ctx) -> Iterator[Violation]:
+def state_bucket_unversioned(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     When the bucket (or storage account) named in a backend is also declared
@@ -130,8 +132,8 @@ def state_bucket_unversioned(repo: Repo, ctx) -> Iterator[Violation]:
     for (kind, name), backends in sorted(used.items()):
         _, resource_type, name_attr, what = _STORAGE[kind]
         for resource in resources:
-            if resource.labels[:1] != (resource_type,) or resource.attr(name_attr) is None \
-                    or resource.attr(name_attr).value != name:
+            if resource.labels[:1] != (resource_type,) or (named := resource.attr(name_attr)) is None \
+                    or named.value != name:
                 continue
             problem = _versioning_problem(kind, resource, resources, name)
             if problem is None:

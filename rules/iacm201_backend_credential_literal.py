@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.syntax import HclFile
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 from ._secret_scan import backend_args, terragrunt_backend_args
 
 
 @rule("IACM201", "backend-credential-literal", level="error", scope="file", tags=("security", "secrets", "state"),
       security_severity="9.0", short="A backend credential is written into the code")
-def backend_credential_literal(hcl_file: HclFile, ctx) -> Iterator[Violation]:
+def backend_credential_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a credential attribute of a `backend` block, a `cloud` block or a

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.syntax import HclFile
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 from ._secret_scan import provider_args
 
 
 @rule("IACM202", "provider-credential-literal", level="error", scope="file", tags=("security", "secrets"),
       security_severity="9.0", short="A provider credential is written into the code")
-def provider_credential_literal(hcl_file: HclFile, ctx) -> Iterator[Violation]:
+def provider_credential_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a `provider` block (nested blocks included) that sets a

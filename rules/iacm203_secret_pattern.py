@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Optional
+from collections.abc import Iterable, Iterator
+from typing import Optional
 
 from ..findings import Secret
 from ..knowledge.secrets import PatternMatch, assess, find_aws_secret_keys, find_credentials, mask, may_hold_credential
 from ..model.harness_config import heredoc_pipelines  # harness_platform_pipeline heredocs, read as YAML (issue 13)
-from ..model.syntax import TERRAGRUNT_KINDS, HclFile, Repo, Span, YamlFile, YNode
-from ..registry import Violation, rule
+from ..model.syntax import TERRAGRUNT_KINDS, Comment, HclFile, Repo, Span, YamlFile, YNode
+from ..registry import Context, Violation, rule
 from ._secret_scan import name_rule_value_spans
 
 # An AWS secret access key counts when an access key id is this close.
@@ -17,7 +18,7 @@ _AWS_PAIR_LINES = 5
 
 @rule("IACM203", "secret-pattern", level="error", scope="repo", tags=("security", "secrets"),
       security_severity="9.0", short="A string has the format of a live credential")
-def secret_pattern(repo: Repo, ctx) -> Iterator[Violation]:
+def secret_pattern(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports any string literal in `.tf`, `.tofu`, `.tf.json`, `.tfvars`,
@@ -145,7 +146,7 @@ def _hcl_findings(hcl_file: HclFile, repo: Repo) -> Iterator[Violation]:
     yield from _scan(fragments, hcl_file.comments)
 
 
-def _may_hold_credential(fragments: list[tuple[Span, str]], comments) -> bool:
+def _may_hold_credential(fragments: list[tuple[Span, str]], comments: Iterable[Comment]) -> bool:
     """False when `_scan` would find nothing: every finding starts with a
     `find_credentials` match (an AWS secret key only counts next to an access
     key id), and one search over all the texts joined is as good as one per text."""
@@ -153,7 +154,7 @@ def _may_hold_credential(fragments: list[tuple[Span, str]], comments) -> bool:
     return may_hold_credential("\n".join(texts))
 
 
-def _scan(fragments: list[tuple[Span, str]], comments) -> Iterator[Violation]:
+def _scan(fragments: list[tuple[Span, str]], comments: Iterable[Comment]) -> Iterator[Violation]:
     key_id_lines: list[int] = []
     found: list[tuple[Span, PatternMatch, bool, Secret]] = []
     for span, text in fragments:
@@ -171,7 +172,8 @@ def _scan(fragments: list[tuple[Span, str]], comments) -> Iterator[Violation]:
         for span, text in fragments:
             for match in find_aws_secret_keys(text):
                 match_span = _match_span(span, text, match)
-                if match_span not in seen and any(abs(match_span.line - l) <= _AWS_PAIR_LINES for l in key_id_lines):
+                if match_span not in seen and any(abs(match_span.line - key_line) <= _AWS_PAIR_LINES
+                                                  for key_line in key_id_lines):
                     found.append((match_span, match, False, _secret(span, text, match)))
     for span, match, in_comment, secret in sorted(found, key=lambda f: (f[0], f[1].start)):
         yield Violation(span, _message(match, in_comment), level="warning" if in_comment else None,

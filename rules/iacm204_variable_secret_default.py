@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.syntax import HclFile
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 from ._secret_scan import variable_args
 
 
 @rule("IACM204", "variable-secret-default", level="error", scope="file", tags=("security", "secrets"),
       security_severity="7.0", short="A secret variable has a literal default")
-def variable_secret_default(hcl_file: HclFile, ctx) -> Iterator[Violation]:
+def variable_secret_default(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a `variable` whose name says it holds a secret (`password`,

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.syntax import HclFile
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 from ._secret_scan import terragrunt_input_args, tfvars_args
 
 
 @rule("IACM205", "tfvars-secret", level="error", scope="file", tags=("security", "secrets"),
       security_severity="8.0", short="A committed tfvars file assigns a secret")
-def tfvars_secret(hcl_file: HclFile, ctx) -> Iterator[Violation]:
+def tfvars_secret(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a committed `*.tfvars`, `*.auto.tfvars` or `*.tfvars.json` file

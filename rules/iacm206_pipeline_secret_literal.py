@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 from ..findings import Secret
-from ..model.syntax import YNode
-from ..model.pipeline import Pipeline, is_expression
-from ..registry import Violation, rule
 from ..knowledge.secrets import assess
+from ..model.pipeline import Pipeline, is_expression
+from ..model.syntax import YNode
+from ..registry import Context, Violation, rule
 
 
 @rule("IACM206", "pipeline-secret-literal", level="error", scope="pipeline", tags=("security", "secrets", "pipeline"),
       security_severity="8.0", short="A pipeline sets a secret-named variable or spec value to a literal")
-def pipeline_secret_literal(pipeline: Pipeline, ctx) -> Iterator[Violation]:
+def pipeline_secret_literal(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a Harness pipeline value whose name says it holds a secret

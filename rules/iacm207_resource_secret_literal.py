@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.syntax import HclFile
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 from ._secret_scan import resource_args
 
 
 @rule("IACM207", "resource-secret-literal", level="error", scope="file", tags=("security", "secrets"),
       security_severity="8.0", short="A resource argument holds a literal secret")
-def resource_secret_literal(hcl_file: HclFile, ctx) -> Iterator[Violation]:
+def resource_secret_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports an argument of a `resource` or `data` block (nested blocks and

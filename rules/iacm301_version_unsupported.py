@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.knowledge import releases as rel
 from iacm_lint.model.compat import accepting_releases, most_excluding, rejecting
 from iacm_lint.model.syntax import RootModule
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 from ._versions import OTHER_ENGINE, supported_ranges, title
 
 
 @rule("IACM301", "version-unsupported", level="error", scope="root", tags=("versions", "engine", "onboarding"),
       short="No engine release that Harness supports accepts the root's version constraints")
-def version_unsupported(root: RootModule, ctx) -> Iterator[Violation]:
+def version_unsupported(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a root module that no release Harness supports for the selected
@@ -59,7 +59,8 @@ def version_unsupported(root: RootModule, ctx) -> Iterator[Violation]:
     tail = (f"the newest supported release that accepts this root is {other[-1]}" if other
             else "no supported Terraform or OpenTofu release accepts this root")
     if all(decl in rejecting(root, engine, r) for r in supported):
-        message = f"{decl.label} excludes every {title(engine)} release Harness supports ({supported_ranges(engine)}); {tail}"
+        message = (f"{decl.label} excludes every {title(engine)} release Harness supports "
+                   f"({supported_ranges(engine)}); {tail}")
     else:
         message = (f"no {title(engine)} release Harness supports ({supported_ranges(engine)}) accepts this "
                    f"root, and {decl.label} excludes the most of them; {tail}")

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.knowledge import releases as rel
 from iacm_lint.model.compat import (
-    READS_TF, REQUIRED_VERSION, TERRAFORM_VERSION_CONSTRAINT, accepting_releases, root_versions,
+    READS_TF,
+    REQUIRED_VERSION,
+    TERRAFORM_VERSION_CONSTRAINT,
+    accepting_releases,
+    root_versions,
 )
 from iacm_lint.model.syntax import RootModule
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 from ._versions import span_of_releases
 
 
 @rule("IACM302", "version-admits-bsl", level="warning", scope="root", tags=("versions", "engine", "license"),
       short="The Terraform version constraint also admits BSL releases Harness does not run")
-def version_admits_bsl(root: RootModule, ctx) -> Iterator[Violation]:
+def version_admits_bsl(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     With engine terraform, reports a root whose `required_version` accepts a
@@ -57,5 +61,5 @@ def version_admits_bsl(root: RootModule, ctx) -> Iterator[Violation]:
     if not bsl:
         return
     decl = own[0]
-    yield Violation(decl.span, f"{decl.label} also admits {span_of_releases('terraform', bsl)} (BSL), which Harness does "
-                    'not run; add an upper bound such as "< 1.6.0" or use "~> 1.5.0"')
+    yield Violation(decl.span, f"{decl.label} also admits {span_of_releases('terraform', bsl)} (BSL), "
+                    'which Harness does not run; add an upper bound such as "< 1.6.0" or use "~> 1.5.0"')

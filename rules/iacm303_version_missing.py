@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.model.compat import own_declarations
 from iacm_lint.model.syntax import RootModule, Span
 from iacm_lint.model.terragrunt import REMOTE_SOURCE, UNKNOWN_SOURCE, UnitModel, unit_model
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 from ._versions import where_missing
 
 
 @rule("IACM303", "version-missing", level="note", scope="root", tags=("versions",),
       short="Root module declares no required_version")
-def version_missing(root: RootModule, ctx) -> Iterator[Violation]:
+def version_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a root module none of whose own files declares a version

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.model.compat import declaration, module_declarations
+from iacm_lint.model.pins import all_pins, resolve
 from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.model.terragrunt import setting_attribute
-from iacm_lint.model.pins import all_pins, resolve
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 
 @rule("IACM304", "version-constraint-invalid", level="error", scope="repo", tags=("versions",),
       short="A required_version or pin file is not a valid version constraint")
-def version_constraint_invalid(repo: Repo, ctx) -> Iterator[Violation]:
+def version_constraint_invalid(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a `required_version` (or `compatible_with { opentofu = … }`)

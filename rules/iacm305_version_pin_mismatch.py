@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.knowledge import releases as rel
 from iacm_lint.model.compat import accepting_releases, rejecting
-from iacm_lint.model.syntax import RootModule
 from iacm_lint.model.pins import nearest_pins, pins_for_root, resolve
-from iacm_lint.registry import Violation, rule
+from iacm_lint.model.syntax import RootModule
+from iacm_lint.registry import Context, Violation, rule
 
 from ._versions import from_pipeline_or_workspace, is_explicit, root_phrase, supported_ranges, title
 
 
 @rule("IACM305", "version-pin-mismatch", level="error", scope="root", tags=("versions", "engine"),
       short="A pin file names a version Harness does not run or that rejects the root")
-def version_pin_mismatch(root: RootModule, ctx) -> Iterator[Violation]:
+def version_pin_mismatch(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Checks the pin files that apply to a root (`.terraform-version`,
@@ -69,7 +69,8 @@ def version_pin_mismatch(root: RootModule, ctx) -> Iterator[Violation]:
             if resolved.how:
                 yield Violation(pin.span, f'{pin.path} pins "{pin.value}", but {resolved.how}; pin a released version')
             continue
-        named = f"{tool} {resolved.version}" if not resolved.how else f'"{pin.value}", which is {tool} {resolved.version}'
+        named = (f"{tool} {resolved.version}" if not resolved.how
+                 else f'"{pin.value}", which is {tool} {resolved.version}')
         release = rel.find_release(pin.tool, resolved.version)
         newest = rel.newest_supported(pin.tool).version
         if release is None:

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.knowledge import releases as rel
 from iacm_lint.model.compat import accepting_releases
 from iacm_lint.model.features import feature_uses
 from iacm_lint.model.syntax import RootModule
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 from ._versions import OTHER_ENGINE, span_of_releases, title
 
 
 @rule("IACM306", "feature-unavailable", level="error", scope="root", tags=("versions", "engine"),
       short="The code uses a language feature the selected engine versions do not have")
-def feature_unavailable(root: RootModule, ctx) -> Iterator[Violation]:
+def feature_unavailable(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a language feature (from the feature and function tables of
@@ -58,7 +58,8 @@ def feature_unavailable(root: RootModule, ctx) -> Iterator[Violation]:
     for use in feature_uses(root, engine):
         first = use.first(engine)
         if first not in split:
-            split[first] = ([r for r in judged if not rel.has(r.parsed, first)], [r for r in judged if rel.has(r.parsed, first)])
+            split[first] = ([r for r in judged if not rel.has(r.parsed, first)],
+                            [r for r in judged if rel.has(r.parsed, first)])
         lacking, having = split[first]
         if not lacking:
             continue
@@ -67,8 +68,9 @@ def feature_unavailable(root: RootModule, ctx) -> Iterator[Violation]:
             hint = f"; {title(other)} has it from {elsewhere}" if elsewhere else "; remove it"
             yield Violation(use.span, f"this root uses {use.title}, which no {title(engine)} release has{hint}")
         elif having:
-            yield Violation(use.span, f"this root uses {use.title}, available from {title(engine)} {first}, but the version "
-                            f'constraints also admit {span_of_releases(engine, lacking)}; raise the lower bound to ">= {first}"',
+            yield Violation(use.span, f"this root uses {use.title}, available from {title(engine)} {first}, "
+                            f"but the version constraints also admit {span_of_releases(engine, lacking)}; "
+                            f'raise the lower bound to ">= {first}"',
                             level="note")
         elif engine == "terraform":
             hint = f"; OpenTofu has it from {elsewhere}" if elsewhere else ""
@@ -76,4 +78,5 @@ def feature_unavailable(root: RootModule, ctx) -> Iterator[Violation]:
                             f"Terraform only up to {rel.newest_supported('terraform').version}{hint}")
         else:
             yield Violation(use.span, f"this root uses {use.title}, available from OpenTofu {first}, but the version "
-                            f'constraints admit only {span_of_releases(engine, judged)}; raise required_version to ">= {first}"')
+                            f"constraints admit only {span_of_releases(engine, judged)}; "
+                            f'raise required_version to ">= {first}"')

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.model.engine_choice import DEFAULT, TERRAFORM_BINARY, TOFU_FILE
 from iacm_lint.model.features import feature_uses
-from iacm_lint.model.syntax import RootModule
 from iacm_lint.model.pins import pins_for_root
+from iacm_lint.model.syntax import RootModule
 from iacm_lint.model.terragrunt import unit_model
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 from ._versions import OTHER_ENGINE, from_files, from_pipeline_or_workspace, root_phrase, title
 
 
 @rule("IACM307", "engine-mismatch", level="warning", scope="root", tags=("versions", "engine"),
       short="Engine signals disagree: pipeline, workspace, pin files or code point at different engines")
-def engine_mismatch(root: RootModule, ctx) -> Iterator[Violation]:
+def engine_mismatch(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a root whose engine signals disagree: the selected engine
@@ -63,8 +63,9 @@ def engine_mismatch(root: RootModule, ctx) -> Iterator[Violation]:
     if from_pipeline_or_workspace(choice) and not from_files(choice):
         pins = pins_for_root(ctx.repo, root)
         for pin in sorted(pins.values(), key=lambda p: (p.path, p.span)):
-            if pin.tool != choice.engine and not any(p.tool == choice.engine and p.path == pin.path for p in pins.values()):
+            if pin.tool != choice.engine and not any(p.tool == choice.engine and p.path == pin.path
+                                                     for p in pins.values()):
                 change = "terraform_binary" if choice.source == TERRAFORM_BINARY else "the plugin type"
                 yield Violation(pin.span, f"{pin.path} pins {title(pin.tool)}, but {choice.reason} runs "
-                                f"{root_phrase(root, pin.path)} with {title(choice.engine)}; pin {title(choice.engine)} "
-                                f"or change {change}")
+                                f"{root_phrase(root, pin.path)} with {title(choice.engine)}; "
+                                f"pin {title(choice.engine)} or change {change}")

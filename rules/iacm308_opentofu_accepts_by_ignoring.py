@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.knowledge import releases as rel
 from iacm_lint.model.compat import TERRAFORM_VERSION_CONSTRAINT, accepting_releases, most_excluding, rejecting
 from iacm_lint.model.syntax import RootModule
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 from ._versions import span_of_releases
 
 
 @rule("IACM308", "opentofu-accepts-by-ignoring", level="warning", scope="root", tags=("versions", "engine"),
       short="Only OpenTofu 1.12+ runs the root, because it ignores required_version in .tf files")
-def opentofu_accepts_by_ignoring(root: RootModule, ctx) -> Iterator[Violation]:
+def opentofu_accepts_by_ignoring(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     With engine opentofu, reports a root that some OpenTofu release accepts
@@ -61,6 +61,7 @@ def opentofu_accepts_by_ignoring(root: RootModule, ctx) -> Iterator[Violation]:
     decl = most_excluding(root, "opentofu", older, kinds=(".tf",)) or most_excluding(root, "opentofu", older)
     if decl is None:
         return
-    yield Violation(decl.span, f"{decl.label} rejects {span_of_releases('opentofu', older)}, so only OpenTofu 1.12.0 and "
+    yield Violation(decl.span, f"{decl.label} rejects {span_of_releases('opentofu', older)}, "
+                    "so only OpenTofu 1.12.0 and "
                     "later run this root, and only because they ignore required_version in .tf files; choose OpenTofu "
                     '>= 1.12 and state it in a .tofu file (versions.tofu with required_version = ">= 1.12.0")')

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.model.syntax import Repo, Span
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 from ._hygiene import ON_DISK, git_rm, judged_files, name_of, terraform_dir_of
 
@@ -26,7 +26,7 @@ def is_state_file(path: str) -> bool:
 @rule("IACM401", "state-file-committed", level="error", scope="repo", tags=("hygiene", "secrets", "state"),
       security_severity="8.0",
       short="A Terraform state file is committed to the repository")
-def state_file_committed(repo: Repo, ctx) -> Iterator[Violation]:
+def state_file_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports every tracked `*.tfstate`, `*.tfstate.backup` (also the

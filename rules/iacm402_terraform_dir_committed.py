@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.model.syntax import Repo, Span
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 from ._hygiene import ON_DISK, TERRAFORM_DIR, dirs_on_disk, first_file_under, git_rm, terraform_dir_of
 
@@ -13,7 +13,7 @@ from ._hygiene import ON_DISK, TERRAFORM_DIR, dirs_on_disk, first_file_under, gi
 @rule("IACM402", "terraform-dir-committed", level="error", scope="repo", tags=("hygiene", "secrets"),
       security_severity="6.0",
       short="Files under a .terraform/ directory are committed to the repository")
-def terraform_dir_committed(repo: Repo, ctx) -> Iterator[Violation]:
+def terraform_dir_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports every `.terraform/` directory with tracked files in it, once per

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 from iacm_lint.model.syntax import Block, Module, RootModule, Span
 from iacm_lint.model.terragrunt import REMOTE_SOURCE, UNKNOWN_SOURCE, unit_model
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 from ._hygiene import ON_DISK, absolute
 
@@ -37,7 +38,7 @@ def _region(root: RootModule) -> Span:
 
 @rule("IACM403", "lockfile-missing", level="note", scope="root", tags=("hygiene", "versions"),
       short="A root module that uses providers has no committed .terraform.lock.hcl")
-def lockfile_missing(root: RootModule, ctx) -> Iterator[Violation]:
+def lockfile_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a root module that uses providers (`required_providers`,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from typing import Iterator
+from collections.abc import Iterator
 
-from iacm_lint.scan.gitinfo import GitignoreMatcher, find_toplevel
 from iacm_lint.model.syntax import Repo, Span
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
+from iacm_lint.scan.gitinfo import GitignoreMatcher, find_toplevel
 
 # pattern named in the message -> (file name probed in each root directory, is a directory)
 _PROBES: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = (
@@ -25,7 +25,7 @@ _STACK_PROBE = (".terragrunt-stack", ((".terragrunt-stack/unit/terragrunt.hcl", 
 
 @rule("IACM404", "gitignore-incomplete", level="note", scope="repo", tags=("hygiene",),
       short="The .gitignore files do not ignore Terraform's local state, cache and crash files")
-def gitignore_incomplete(repo: Repo, ctx) -> Iterator[Violation]:
+def gitignore_incomplete(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Checks, for every root module directory, whether the repository's

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import zipfile
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.model.syntax import Repo, Span
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 from ._hygiene import ON_DISK, absolute, git_rm, judged_files, name_of, terraform_dir_of
 
@@ -38,7 +38,7 @@ def is_saved_plan(path: str) -> bool:
 @rule("IACM405", "plan-file-committed", level="error", scope="repo", tags=("hygiene", "secrets"),
       security_severity="8.0",
       short="A saved Terraform plan file is committed to the repository")
-def plan_file_committed(repo: Repo, ctx) -> Iterator[Violation]:
+def plan_file_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports every tracked saved plan: a file named `*.tfplan`, and any

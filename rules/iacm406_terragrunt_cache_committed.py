@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.knowledge.terragrunt import CACHE_DIR
 from iacm_lint.model.syntax import Repo, Span

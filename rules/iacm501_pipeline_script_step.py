@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
+from ..knowledge.shell import IacCommand, find_iac_commands
 from ..knowledge.step_types import SCRIPT_STEPS
 from ..model.pipeline import Pipeline, text_span
-from ..registry import Violation, rule
-from ..knowledge.shell import find_iac_commands
+from ..model.syntax import YNode
+from ..registry import Context, Violation, rule
 
 _PLUGIN_FOR = {"terraform": "IACMTerraformPlugin", "tofu": "IACMOpenTofuPlugin", "terragrunt": "IACMTerragruntPlugin"}
 
 
 @rule("IACM501", "pipeline-script-step", level="error", scope="pipeline", tags=("pipeline",),
       short="A script step runs terraform/tofu/terragrunt instead of an IaCM plugin step")
-def pipeline_script_step(pipeline: Pipeline, ctx) -> Iterator[Violation]:
+def pipeline_script_step(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a `Run`, `ShellScript` or `Plugin` step whose script runs
@@ -81,7 +82,7 @@ def pipeline_script_step(pipeline: Pipeline, ctx) -> Iterator[Violation]:
     for stage, step in pipeline.steps():
         if step.type not in SCRIPT_STEPS:
             continue
-        found = []
+        found: list[tuple[YNode, IacCommand]] = []
         for script in step.scripts():
             found.extend((script, command) for command in find_iac_commands(script.value))
         if not found:

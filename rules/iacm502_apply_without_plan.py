@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.pipeline import Pipeline
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 from ._pipelines import PLAN_COMMANDS, earlier, plugin_steps, stage_name
 
 
 @rule("IACM502", "apply-without-plan", level="error", scope="pipeline", tags=("pipeline",),
       short="An apply or destroy step has no plan step before it in its IaCM stage")
-def apply_without_plan(pipeline: Pipeline, ctx) -> Iterator[Violation]:
+def apply_without_plan(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     In an IaCM stage, reports an `apply` step that no `plan`, `plan-destroy`
@@ -70,13 +70,11 @@ def apply_without_plan(pipeline: Pipeline, ctx) -> Iterator[Violation]:
             continue
         steps = plugin_steps(stage)
         for step in steps:
-            if step.command == "apply":
-                if earlier(steps, step, PLAN_COMMANDS, same_type=True) is None:
-                    yield Violation(step.key.span,
-                                    f'apply step "{step.label}" has no {step.type} plan step before it in '
-                                    f"{stage_name(stage)}; add a step with spec.command: plan before it")
-            elif step.command == "destroy":
-                if earlier(steps, step, PLAN_COMMANDS, same_type=False) is None:
-                    yield Violation(step.key.span,
-                                    f'destroy step "{step.label}" has no plan step before it in '
-                                    f"{stage_name(stage)}; add a step with spec.command: plan-destroy before it")
+            if step.command == "apply" and earlier(steps, step, PLAN_COMMANDS, same_type=True) is None:
+                yield Violation(step.key.span,
+                                f'apply step "{step.label}" has no {step.type} plan step before it in '
+                                f"{stage_name(stage)}; add a step with spec.command: plan before it")
+            elif step.command == "destroy" and earlier(steps, step, PLAN_COMMANDS, same_type=False) is None:
+                yield Violation(step.key.span,
+                                f'destroy step "{step.label}" has no plan step before it in '
+                                f"{stage_name(stage)}; add a step with spec.command: plan-destroy before it")

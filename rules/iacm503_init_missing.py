@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.pipeline import Pipeline
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 from ._pipelines import earlier, plugin_steps, stage_name
 
 NEEDS_INIT = ("plan", "apply", "destroy", "detect-drift", "plan-destroy", "plan-refresh-only", "apply-refresh-only")
@@ -13,7 +13,7 @@ NEEDS_INIT = ("plan", "apply", "destroy", "detect-drift", "plan-destroy", "plan-
 
 @rule("IACM503", "init-missing", level="error", scope="pipeline", tags=("pipeline",),
       short="A plan, apply, destroy or drift step has no init step before it")
-def init_missing(pipeline: Pipeline, ctx) -> Iterator[Violation]:
+def init_missing(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     In an IaCM stage, reports a `plan`, `apply`, `destroy`, `detect-drift`,

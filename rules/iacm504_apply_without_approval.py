@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 from ..model.pipeline import Pipeline, Stage, Step, precedes
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 from ._pipelines import plugin_steps, stage_name
 
 # Steps and stages that stop for a person (IACMApproval only with autoApprove off).
@@ -14,7 +15,7 @@ APPROVAL_STEPS = ("IACMApproval", "HarnessApproval", "JiraApproval", "ServiceNow
 
 @rule("IACM504", "apply-without-approval", level="warning", scope="pipeline", tags=("pipeline",),
       short="An apply or destroy step runs without an approval before it")
-def apply_without_approval(pipeline: Pipeline, ctx) -> Iterator[Violation]:
+def apply_without_approval(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports an IaCM `apply` or `destroy` step that no approval precedes: an

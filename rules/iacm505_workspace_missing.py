@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.pipeline import Pipeline
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 
 
 @rule("IACM505", "workspace-missing", level="error", scope="pipeline", tags=("pipeline",),
       short="An IaCM stage names no workspace")
-def workspace_missing(pipeline: Pipeline, ctx) -> Iterator[Violation]:
+def workspace_missing(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports an IaCM stage (`type: IACM`) without `spec.workspace`, or with
@@ -70,10 +70,10 @@ def workspace_missing(pipeline: Pipeline, ctx) -> Iterator[Violation]:
             continue  # a wrong type is IACM508's
         workspace = spec_node.get("workspace")
         if workspace is None:
-            yield Violation(stage.node.key_node("spec").span,
+            yield Violation(stage.node.key_of("spec").span,
                             f'IACM stage "{stage.label}" has no spec.workspace; add spec.workspace with the '
                             f"workspace identifier or <+input>")
         elif workspace.kind == "scalar" and (workspace.value is None or str(workspace.value).strip() == ""):
-            yield Violation(spec_node.key_node("workspace").span,
+            yield Violation(spec_node.key_of("workspace").span,
                             f'IACM stage "{stage.label}" has an empty spec.workspace; set it to the workspace '
                             f"identifier or <+input>")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 from ..knowledge.step_types import KNOWN_STEP_TYPES
 from ..model.pipeline import Pipeline, is_expression
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 
 # `IACM_TOFU_INIT` (the docs' example) and the like: engine and command in the name.
 _MADE_UP = re.compile(r"IACM_(TOFU|OPENTOFU|TF|TERRAFORM|TERRAGRUNT)_([A-Z_]+)", re.IGNORECASE)
@@ -21,7 +22,7 @@ _BY_LOWER = {t.lower(): t for t in KNOWN_STEP_TYPES}
 
 @rule("IACM506", "step-type-unknown", level="error", scope="pipeline", tags=("pipeline",),
       short="A step type is not a Harness step type")
-def step_type_unknown(pipeline: Pipeline, ctx) -> Iterator[Violation]:
+def step_type_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a step `type` that is not a Harness step type, with the fix.

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..knowledge.step_types import PLUGIN_COMMANDS, TERRAFORM_PLUGIN, TERRAGRUNT_PLUGIN, TOFU_PLUGIN
 from ..model.pipeline import Pipeline, is_expression, text_of
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 
 
 @rule("IACM507", "command-unknown", level="error", scope="pipeline", tags=("pipeline",),
       short="An IaCM Terraform/OpenTofu plugin step has no or an unknown spec.command")
-def command_unknown(pipeline: Pipeline, ctx) -> Iterator[Violation]:
+def command_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports an `IACMTerraformPlugin` or `IACMOpenTofuPlugin` step without
@@ -69,7 +69,7 @@ def command_unknown(pipeline: Pipeline, ctx) -> Iterator[Violation]:
         node = spec.get("command") if spec is not None else None
         text = text_of(node)
         if node is None or text is None or not text.strip():
-            where = step.node.key_node("spec") if spec is not None else step.key
+            where = step.node.key_of("spec") if spec is not None else step.key
             yield Violation(where.span, f'{step.type} step "{step.label}" has no spec.command; set one of '
                                         f"init, plan, apply, destroy, plan-destroy, detect-drift")
             continue
@@ -77,7 +77,8 @@ def command_unknown(pipeline: Pipeline, ctx) -> Iterator[Violation]:
             continue
         words = [w for w in text.lower().split() if w in PLUGIN_COMMANDS]  # "terraform apply"
         close = words[-1:] or difflib.get_close_matches(text.strip().lower(), PLUGIN_COMMANDS, n=1, cutoff=0.6)
-        hint = f'did you mean "{close[0]}"?' if close else "use one of init, plan, apply, destroy, plan-destroy, detect-drift"
+        hint = (f'did you mean "{close[0]}"?' if close
+                else "use one of init, plan, apply, destroy, plan-destroy, detect-drift")
         if step.type == TERRAGRUNT_PLUGIN and _RUN_ALL.search(text):
             hint += (' running every unit is the Terragrunt workspace\'s "Run all" setting (run_all = true), '
                      "not a command")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional
+from collections.abc import Iterator, Sequence
+from typing import Optional, Union
 
+from ..model.pipeline import Pipeline, Stage, Step, StepGroup, is_expression
 from ..model.syntax import YNode
-from ..model.pipeline import Pipeline, Stage, Step, is_expression
-from ..registry import Violation, rule
+from ..registry import Context, Violation, rule
 from ._pipelines import stage_name
 
 IDENTIFIER = re.compile(r"[a-zA-Z_][0-9a-zA-Z_]{0,127}")
@@ -16,7 +17,7 @@ _STR = "tag:yaml.org,2002:str"
 
 @rule("IACM508", "pipeline-invalid", level="error", scope="pipeline", tags=("pipeline",),
       short="The pipeline has structural errors that Harness rejects on save")
-def pipeline_invalid(pipeline: Pipeline, ctx) -> Iterator[Violation]:
+def pipeline_invalid(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports what a pipeline save would reject: a step, stage or pipeline
@@ -73,7 +74,9 @@ def pipeline_invalid(pipeline: Pipeline, ctx) -> Iterator[Violation]:
     found: list[Violation] = []
     found.extend(_duplicate_keys(pipeline.file.root))
     if pipeline.kind == "pipeline":
-        top = pipeline.file.root.key_node("pipeline")
+        file_root = pipeline.file.root
+        assert file_root is not None  # it holds `pipeline:`
+        top = file_root.key_of("pipeline")
         found.extend(_required(pipeline.root, top, "pipeline", ("name", "identifier")))
         if pipeline.root.get("stages") is None:
             found.append(Violation(top.span, "pipeline has no stages; add stages with at least one stage"))
@@ -118,13 +121,13 @@ def _iacm_execution(stage: Stage) -> Iterator[Violation]:
     execution = spec.get("execution")
     steps = execution.get("steps") if execution is not None and execution.kind == "map" else None
     if execution is None:
-        yield Violation(stage.node.key_node("spec").span,
+        yield Violation(stage.node.key_of("spec").span,
                         f'IACM stage "{stage.label}" has no spec.execution.steps; add the IaCM steps under '
                         f"spec.execution.steps")
     elif execution.kind != "map":
         yield _wrong_type(spec.key_node("execution"), execution, "a mapping with steps")
     elif steps is None or (steps.kind == "seq" and not steps.items) or (steps.kind == "scalar" and steps.value is None):
-        yield Violation(spec.key_node("execution").span,
+        yield Violation(spec.key_of("execution").span,
                         f'IACM stage "{stage.label}" has no steps in spec.execution.steps; add the IaCM steps')
 
 
@@ -132,6 +135,7 @@ def _step(stage: Stage, step: Step) -> Iterator[Violation]:
     label = f'step "{step.label}"'
     if step.node.kind != "map":
         return
+    names: tuple[str, ...]
     if step.uses_template:
         names = ("name", "identifier")
     elif stage.kind == "step-template":
@@ -151,7 +155,7 @@ def _step(stage: Stage, step: Step) -> Iterator[Violation]:
             yield _wrong_type(spec.key_node("autoApprove"), auto, "true or false")
 
 
-def _required(node: YNode, key: YNode, label: str, names) -> Iterator[Violation]:
+def _required(node: YNode, key: YNode, label: str, names: tuple[str, ...]) -> Iterator[Violation]:
     if node.kind != "map":
         yield _wrong_type(key, node, "a mapping")
         return
@@ -167,7 +171,8 @@ def _required(node: YNode, key: YNode, label: str, names) -> Iterator[Violation]
             yield _wrong_type(node.key_node(name), value, "a string")
         elif name == "identifier" and not _is_expr(value) and not IDENTIFIER.fullmatch(value.value):
             yield Violation(value.span, f'{label} has identifier "{value.value}", which Harness rejects; use '
-                                        f'letters, digits and _ only, not starting with a digit ("{_suggest(value.value)}")')
+                                        "letters, digits and _ only, not starting with a digit "
+                                        f'("{_suggest(value.value)}")')
 
 
 def _suggest(identifier: str) -> str:
@@ -196,7 +201,8 @@ def _is_expr(node: YNode) -> bool:
     return node.kind == "scalar" and is_expression(node.value)
 
 
-def _duplicates(items, what: str, where: str, groups=()) -> Iterator[Violation]:
+def _duplicates(items: Sequence[Union[Stage, Step]], what: str, where: str,
+                groups: Sequence[StepGroup] = ()) -> Iterator[Violation]:
     seen: dict[str, YNode] = {}
     nodes = [(what, item.node) for item in items] + [("step group", g.node) for g in groups]
     for kind, node in sorted(nodes, key=lambda n: (n[1].span.line, n[1].span.col)):
@@ -233,7 +239,8 @@ def _duplicate_keys(root: Optional[YNode]) -> Iterator[Violation]:
                     if key.value in seen:
                         yield Violation(key.span, f'key "{key.value}" appears twice in this mapping (first on line '
                                                   f"{seen[key.value].span.line}); YAML keeps only the last value, so "
-                                                  f"remove one", related=((seen[key.value].span, "first written here"),))
+                                                  f"remove one",
+                                        related=((seen[key.value].span, "first written here"),))
                     else:
                         seen[key.value] = key
                 stack.append(value)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.knowledge import releases as rel
 from iacm_lint.knowledge.versions import VersionError, parse_version
 from iacm_lint.model.harness_config import KNOWN_ENGINES, Workspace, workspaces
 from iacm_lint.model.syntax import Repo
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 from ._versions import supported_ranges, title
 
@@ -18,7 +18,7 @@ _EXACT = re.compile(r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.\-]+)?")
 
 @rule("IACM601", "workspace-provisioner-unsupported", level="error", scope="repo", tags=("harness", "versions"),
       short="A Harness workspace resource names a provisioner version Harness cannot run")
-def workspace_provisioner_unsupported(repo: Repo, ctx) -> Iterator[Violation]:
+def workspace_provisioner_unsupported(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Checks the literal `provisioner_type` and `provisioner_version` of every

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.model.harness_config import (
-    THIS, closest_root, normalise_repository_path, path_problem, target, terragrunt_path_problem, workspaces,
+    THIS,
+    closest_root,
+    normalise_repository_path,
+    path_problem,
+    target,
+    terragrunt_path_problem,
+    workspaces,
 )
 from iacm_lint.model.pipeline import is_expression, text_of
 from iacm_lint.model.syntax import Repo
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 
 @rule("IACM602", "workspace-path-invalid", level="error", scope="repo", tags=("harness",),
       short="A Harness workspace points at a folder of this repository that is not a root module")
-def workspace_path_invalid(repo: Repo, ctx) -> Iterator[Violation]:
+def workspace_path_invalid(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a `harness_platform_workspace` whose literal `repository_path`
@@ -106,6 +112,7 @@ def workspace_path_invalid(repo: Repo, ctx) -> Iterator[Violation]:
         if problem is None:
             continue
         attribute = workspace.attr("repository_path")
+        assert attribute is not None  # target() read the path from it
         written = workspace.literal("repository_path")
         subject = f'repository_path "{written}" of workspace "{workspace.identifier}" {problem.what}'
         if problem.hint:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.findings import Secret
 from iacm_lint.model.harness_config import variable_secret, workspaces
 from iacm_lint.model.syntax import Repo
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 
-@rule("IACM603", "workspace-variable-secret-literal", level="error", scope="repo", tags=("harness", "security", "secrets"),
-      security_severity="8.0", short="A Harness workspace variable holds a secret as a plain string")
-def workspace_variable_secret_literal(repo: Repo, ctx) -> Iterator[Violation]:
+@rule("IACM603", "workspace-variable-secret-literal", level="error", scope="repo",
+      tags=("harness", "security", "secrets"), security_severity="8.0",
+      short="A Harness workspace variable holds a secret as a plain string")
+def workspace_variable_secret_literal(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports an `environment_variable` or `terraform_variable` block of a
@@ -68,12 +69,12 @@ def workspace_variable_secret_literal(repo: Repo, ctx) -> Iterator[Violation]:
     """
     for workspace in workspaces(repo):
         for variable in workspace.variables():
-            judgement = variable_secret(variable)
-            if judgement is None:
+            judgement, value = variable_secret(variable), variable.value
+            if judgement is None or value is None:  # a secret is a value's
                 continue
             key = variable.key
             named = f'{variable.kind} "{key}"' if key else variable.kind
-            yield Violation(variable.value.span, f'{named} of workspace "{workspace.identifier}" holds '
-                                                 f'{judgement.what} with value_type "string"; store it as a Harness '
-                                                 f'secret and set value_type = "secret" with the secret\'s reference '
-                                                 f'as value', secret=Secret(variable.value.expr.span, judgement.kind))
+            yield Violation(value.span, f'{named} of workspace "{workspace.identifier}" holds '
+                                        f'{judgement.what} with value_type "string"; store it as a Harness '
+                                        f'secret and set value_type = "secret" with the secret\'s reference '
+                                        f'as value', secret=Secret(value.expr.span, judgement.kind))

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from iacm_lint.knowledge import releases as rel
-from iacm_lint.model.compat import accepting_releases, accepts, rejecting
 from iacm_lint.knowledge.versions import ConstraintError, VersionError, parse_constraints, parse_version
+from iacm_lint.model.compat import accepting_releases, accepts, rejecting
 from iacm_lint.model.harness_config import KNOWN_ENGINES, THIS, Workspace, target, units_run_by, workspaces
 from iacm_lint.model.syntax import Repo
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 from ._versions import title
 
 
 @rule("IACM604", "workspace-version-mismatch", level="error", scope="repo", tags=("harness", "versions"),
       short="A Harness workspace runs a release that the root's required_version rejects")
-def workspace_version_mismatch(repo: Repo, ctx) -> Iterator[Violation]:
+def workspace_version_mismatch(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     For every `harness_platform_workspace` whose `repository_path` is a root
@@ -93,6 +93,7 @@ def workspace_version_mismatch(repo: Repo, ctx) -> Iterator[Violation]:
         else:
             fix = f"no {title(engine)} release Harness runs accepts it, so change the root's required_version"
         attribute = workspace.attr("provisioner_version")
+        assert attribute is not None  # workspace.version read it
         yield Violation(attribute.span,
                         f'workspace "{workspace.identifier}" runs {title(engine)} {version}, which rejects root '
                         f'{found.in_repository(root.directory)}{why}; {fix}',

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from iacm_lint.report.rule_docs import index_markdown, rule_markdown
 from iacm_lint.registry import all_rules
+from iacm_lint.report.rule_docs import index_markdown, rule_markdown
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
 

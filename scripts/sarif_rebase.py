@@ -97,8 +97,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     with open(sarif_file, "w", encoding="utf-8") as handle:
         json.dump(log, handle, indent=2, ensure_ascii=False)
         handle.write("\n")
-    print(f"sarif_rebase: {changed} location(s) in {sarif_file} now relative to the repository root (scan root {moved}/)",
-          file=sys.stderr)
+    print(f"sarif_rebase: {changed} location(s) in {sarif_file} now relative to the repository root "
+          f"(scan root {moved}/)", file=sys.stderr)
     return 0
 
 

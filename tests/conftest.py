@@ -74,7 +74,8 @@ SLOW = {
     "test_parse_tables.py::test_the_tables_load_into_the_parser_lark_builds": "lark builds the tables",
     "test_parse_tables.py::test_shipped_tables_are_what_the_installed_grammar_builds": "lark builds the tables",
     "test_parse_tables.py::test_no_cache_directory_means_building_in_memory": "lark builds the tables",
-    "test_pool.py::test_every_rule_case_is_the_same_through_the_pool": "every rule case, twice, through worker processes",
+    "test_pool.py::test_every_rule_case_is_the_same_through_the_pool":
+        "every rule case, twice, through worker processes",
     "test_hostile_parse.py::test_killing_the_scan_kills_its_parser_processes":
         "parses for a second in three processes per signal, then waits for them to die",
     "test_hostile_git.py::test_a_fifo_where_git_reads_ignore_patterns_does_not_stall_the_scan":
@@ -110,7 +111,8 @@ END_TO_END = {
     "test_packaging.py", "test_cli.py", "test_goldens.py",
     "test_architecture.py::test_the_import_contracts_hold",  # runs import-linter on a copy laid out like the wheel
     *(f"test_envcheck.py::{name}" for name in (
-        "test_bc_python_hcl2_installed_exits_2_with_one_line", "test_foreign_hcl2_without_metadata_lacks_the_post_lexer",
+        "test_bc_python_hcl2_installed_exits_2_with_one_line",
+        "test_foreign_hcl2_without_metadata_lacks_the_post_lexer",
         "test_hcl2_that_cannot_be_imported", "test_mixed_install_detected_by_python_hcl2_record",
         "test_mixed_install_with_the_old_grammar", "test_python_hcl2_outside_the_required_range",
         "test_the_intact_copy_passes_the_guard")),
@@ -124,7 +126,8 @@ END_TO_END = {
         "test_a_config_link_to_a_file_of_the_runner_is_refused_naming_only_the_path",
         "test_a_config_max_file_size_beyond_the_largest_limit_is_a_config_error",
         "test_a_found_configs_baseline_must_be_a_file_inside_its_directory",
-        "test_a_full_standard_output_is_one_line_and_exit_2", "test_config_bombs_and_deep_nesting_are_refused_within_seconds",
+        "test_a_full_standard_output_is_one_line_and_exit_2",
+        "test_config_bombs_and_deep_nesting_are_refused_within_seconds",
         "test_config_keys_in_messages_are_escaped_and_shortened",
         "test_no_config_ignores_a_repository_config_that_switches_every_rule_off",
         "test_no_config_message_quotes_a_value", "test_no_output_is_written_through_a_symbolic_link",
@@ -135,9 +138,12 @@ END_TO_END = {
         "test_a_repository_fsmonitor_command_never_runs", "test_killing_the_scan_kills_a_blocked_git",
         "test_names_that_are_not_utf8_are_reported_and_every_output_holds_them")),
     *(f"test_hostile_output.py::{name}" for name in (
-        "test_a_file_named_like_a_workflow_command_starts_no_line", "test_escape_sequences_in_file_names_reach_no_output_raw",
-        "test_html_report_works_under_its_policy_and_blocks_anything_else", "test_markdown_table_cannot_be_broken_out_of",
-        "test_osc_sequences_from_a_pin_file_reach_no_output_raw", "test_published_outputs_do_not_change_with_the_secret",
+        "test_a_file_named_like_a_workflow_command_starts_no_line",
+        "test_escape_sequences_in_file_names_reach_no_output_raw",
+        "test_html_report_works_under_its_policy_and_blocks_anything_else",
+        "test_markdown_table_cannot_be_broken_out_of",
+        "test_osc_sequences_from_a_pin_file_reach_no_output_raw",
+        "test_published_outputs_do_not_change_with_the_secret",
         "test_verbose_notes_and_config_errors_are_printable")),
     "test_hostile_parse.py::test_huge_numbers_through_the_command_line",
     "test_hostile_parse.py::test_killing_the_scan_kills_its_parser_processes",
@@ -148,12 +154,14 @@ END_TO_END = {
     *(f"test_integrations.py::{name}" for name in (
         "test_action_keeps_the_cache_outside_the_workspace_keyed_on_the_version",
         "test_action_passes_on_a_clean_repository_with_inputs_and_args",
-        "test_action_scans_a_subdirectory_uploads_rebased_sarif_and_fails", "test_action_usage_error_fails_without_upload",
+        "test_action_scans_a_subdirectory_uploads_rebased_sarif_and_fails",
+        "test_action_usage_error_fails_without_upload",
         "test_github_workflow_uploads_the_sarif_file_the_check_writes",
         "test_gitlab_job_writes_a_code_quality_report_and_keeps_the_exit_code",
         "test_harness_run_step_fails_the_stage_and_is_a_valid_pipeline",
         "test_pre_commit_config_example_uses_the_shipped_hook", "test_pre_commit_try_repo",
-        "test_sarif_rebase_leaves_root_scans_and_outside_roots_alone", "test_sarif_rebase_prefixes_locations_and_moves_srcroot")),
+        "test_sarif_rebase_leaves_root_scans_and_outside_roots_alone",
+        "test_sarif_rebase_prefixes_locations_and_moves_srcroot")),
     *(f"test_no_secret_leaks.py::{name}" for name in (
         "test_no_output_format_log_or_written_file_shows_a_secret", "test_the_parse_cache_holds_no_secret",
         "test_the_planted_secrets_are_found_and_broken_files_reported")),
@@ -161,8 +169,10 @@ END_TO_END = {
         "test_html_in_chromium_filters_and_sorts", "test_html_in_chromium_screenshot_shows_the_verdict_colours",
         "test_html_in_chromium_shows_every_verdict_without_console_errors")),
     *(f"test_release.py::{name}" for name in (
-        "test_readme_configuration_example_is_a_valid_configuration", "test_readme_example_command_passes_on_its_example",
-        "test_readme_sample_output_is_what_the_tool_prints", "test_release_workflow_refuses_a_tag_that_is_not_the_version",
+        "test_readme_configuration_example_is_a_valid_configuration",
+        "test_readme_example_command_passes_on_its_example",
+        "test_readme_sample_output_is_what_the_tool_prints",
+        "test_release_workflow_refuses_a_tag_that_is_not_the_version",
         "test_release_workflow_scripts_are_bash_and_take_expressions_only_through_env")),
     "test_robustness.py::test_stats_flag_prints_json_on_stderr",
 }

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping, Union
+from typing import Union
 
 Content = Union[str, bytes]
 
@@ -94,4 +95,3 @@ def zip_bytes(members: Mapping[str, bytes]) -> bytes:
         for name, data in members.items():
             archive.writestr(name, data)
     return buffer.getvalue()
-

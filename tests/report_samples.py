@@ -72,7 +72,8 @@ SUPPRESSED = Finding("IACM201", "hardcoded-secret", "error", "access_key holds a
                      Span("envs/dev/provider.tf", 3, 3, 3, 30), suppressed="rotated test key",
                      fingerprint="2222222222222222:1")
 BASELINED = Finding("IACM110", "state-lock-missing", "error", 'backend "gcs" has no state lock; use a locking backend',
-                    Span("legacy/backend.tf", 1, 1, 1, 10), baseline_state="unchanged", fingerprint="5555555555555555:1")
+                    Span("legacy/backend.tf", 1, 1, 1, 10), baseline_state="unchanged",
+                    fingerprint="5555555555555555:1")
 PARSE = Finding("IACM000", "parse-error", "error", "cannot parse broken.tf: unexpected end of file",
                 Span("envs/dev/broken.tf", 2, 7, 2, 8), fingerprint="6666666666666666:1")
 

@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from gitrepo import isolate_git, make_repo, write
-from iacm_lint.model import backends
-from iacm_lint.knowledge import backend_schemas
 from iacm_lint.cli import main
-from iacm_lint.options import Options
 from iacm_lint.engine import run
+from iacm_lint.knowledge import backend_schemas
+from iacm_lint.model import backends
 from iacm_lint.model.syntax import Span
+from iacm_lint.options import Options
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "testdata" / "examples"
 
@@ -61,20 +61,24 @@ def test_versions_and_engines():
     assert backend_schemas.attribute_spec("kubernetes", "exec")["kind"] == "block"
     assert backend_schemas.attribute_spec("s3", "assume_role.role_arn")["required"] is True
     assert backend_schemas.schema("oci")["engines"] == {"terraform": ">=1.12.0"}
-    assert "oci" not in backend_schemas.backend_types("opentofu") and "oci" in backend_schemas.backend_types("terraform")
+    assert "oci" not in backend_schemas.backend_types("opentofu")
+    assert "oci" in backend_schemas.backend_types("terraform")
     assert "cloud" not in backend_schemas.backend_types()
     assert backend_schemas.range_text(">=1.6.0,<1.8.0", "opentofu") == "OpenTofu ≥ 1.6.0 and < 1.8.0"
 
 
 def test_removed_backends_and_errors():
-    assert backend_schemas.removed_error("swift", "opentofu") == 'The "swift" backend is not supported in OpenTofu v1.3 or later.'
-    assert backend_schemas.removed_error("azure", "terraform") == 'The "azure" backend name has been removed, please use "azurerm".'
+    assert backend_schemas.removed_error("swift", "opentofu") == \
+        'The "swift" backend is not supported in OpenTofu v1.3 or later.'
+    assert backend_schemas.removed_error("azure", "terraform") == \
+        'The "azure" backend name has been removed, please use "azurerm".'
     assert backend_schemas.removed_error("s3", "terraform") is None
     assert backend_schemas.schema("etcdv3") is None
 
 
 def test_lock_encryption_and_secrets_facts():
-    assert backend_schemas.lock_info("s3") == {"mode": "optional", "any_of": [["use_lockfile", True], ["dynamodb_table", None]]}
+    assert backend_schemas.lock_info("s3") == {"mode": "optional",
+                                               "any_of": [["use_lockfile", True], ["dynamodb_table", None]]}
     assert backend_schemas.lock_info("gcs")["mode"] == "always"
     assert backend_schemas.lock_info("consul")["disabled_by"] == ["lock", False]
     assert backend_schemas.encryption_info("s3")["default"] == "off"
@@ -82,14 +86,16 @@ def test_lock_encryption_and_secrets_facts():
         "access_key", "secret_key", "token", "sse_customer_key", "assume_role_with_web_identity.web_identity_token"}
     assert "bucket" not in backend_schemas.sensitive_attributes("s3")
     assert "client_secret" in backend_schemas.sensitive_attributes("azurerm")
-    assert backend_schemas.deprecation(backend_schemas.attribute_spec("s3", "dynamodb_table"), "terraform", ["1.11.0"])
-    assert not backend_schemas.deprecation(backend_schemas.attribute_spec("s3", "dynamodb_table"), "opentofu", ["1.12.6"])
+    dynamodb_table = backend_schemas.attribute_spec("s3", "dynamodb_table")
+    assert backend_schemas.deprecation(dynamodb_table, "terraform", ["1.11.0"])
+    assert not backend_schemas.deprecation(dynamodb_table, "opentofu", ["1.12.6"])
 
 
 @pytest.mark.parametrize("name,expected", [
     ("dynamodb_tabel", "dynamodb_table"), ("bukcet", "bucket"), ("kms_master_key", None), ("regoin", "region")])
 def test_closest_name(name, expected):
-    assert backend_schemas.closest(name, backend_schemas.names_for(backend_schemas.attributes("s3"), "opentofu")) == expected
+    names = backend_schemas.names_for(backend_schemas.attributes("s3"), "opentofu")
+    assert backend_schemas.closest(name, names) == expected
 
 
 def test_edit_distance_counts_a_swap_as_one():
@@ -131,7 +137,8 @@ def test_tfbackend_files_in_a_subdirectory_without_module_files_belong_to_the_ro
                      "shared/other.tfbackend": 'key = "x"\n'})
     result = run([str(tmp_path)], Options(select=("IACM103",)))
     top, app = sorted(result.repo.roots, key=lambda r: r.directory)
-    assert [f.path for f in top.module.tfbackends] == ["envs/dev.tfbackend", "envs/prod.tfbackend", "shared/other.tfbackend"]
+    assert [f.path for f in top.module.tfbackends] == ["envs/dev.tfbackend", "envs/prod.tfbackend",
+                                                        "shared/other.tfbackend"]
     assert [f.path for f in app.module.tfbackends] == ["stacks/app/config/app.tfbackend"]
     assert _lines(result) == [
         'envs/prod.tfbackend:1:1: error IACM103 backend "azurerm" with prod.tfbackend is missing "key"; set it in the '
@@ -227,7 +234,8 @@ def test_local_backend_example_reports_iacm106_at_the_block_header():
 
 def test_iacm109_backend_cloud_and_terraform_only_oci(tmp_path):
     write(tmp_path, {"a/main.tf": 'terraform {\n  backend "cloud" {\n    organization = "acme"\n  }\n}\n',
-                     "b/main.tf": 'terraform {\n  backend "oci" {\n    bucket    = "tfstate"\n    namespace = "acme"\n  }\n}\n'})
+                     "b/main.tf": 'terraform {\n  backend "oci" {\n    bucket    = "tfstate"\n'
+                                  '    namespace = "acme"\n  }\n}\n'})
     assert _lines(run([str(tmp_path)], Options(select=("IACM109",), engine="terraform"))) == [
         'a/main.tf:2:3: error IACM109 backend "cloud" is not a backend type (init fails with "Unsupported backend '
         'type"); HCP Terraform is configured with a cloud { … } block, which Harness IaCM does not use either, so '

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from iacm_lint.cli import main
-from iacm_lint.filter.config import ConfigError
-from iacm_lint.options import Options
 from iacm_lint.engine import exit_code, run
+from iacm_lint.filter.config import ConfigError
 from iacm_lint.filter.suppress import write_baseline
+from iacm_lint.options import Options
 
 SELECT = "IACM106,IACM108"
 LEGACY = 'locals {\n  a = 1\n}\n\nterraform {\n  backend "local" {}\n}\n'

@@ -14,13 +14,13 @@ import pytest
 from click.testing import CliRunner
 
 from iacm_lint import cachedir
-from iacm_lint.parse import cache as cache_mod
-from iacm_lint.scan import pool
 from iacm_lint.cli import main
-from iacm_lint.options import Options
 from iacm_lint.engine import run
-from iacm_lint.parse.hcl import parse_hcl
 from iacm_lint.model.syntax import TF, HclFile
+from iacm_lint.options import Options
+from iacm_lint.parse import cache as cache_mod
+from iacm_lint.parse.hcl import parse_hcl
+from iacm_lint.scan import pool
 
 TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
 
@@ -183,7 +183,8 @@ def test_concurrent_writers_and_readers_see_whole_entries_only(cache_dir):
             if value is not cache_mod.MISS:
                 seen.append(value)
 
-    threads = [threading.Thread(target=writer, args=(b,)) for b in blobs] + [threading.Thread(target=reader) for _ in range(3)]
+    threads = ([threading.Thread(target=writer, args=(b,)) for b in blobs]
+               + [threading.Thread(target=reader) for _ in range(3)])
     for t in threads:
         t.start()
     for t in threads:
@@ -248,8 +249,8 @@ def test_codec_round_trips_every_testdata_model():
         again = cache_mod.loads(cache_mod.dumps(model))
         assert again == model and type(again) is type(model)
         if isinstance(model, HclFile):
-            for old, new in zip(model.walk(), again.walk()):
-                for a, b in zip(old.attributes, new.attributes):
+            for old, new in zip(model.walk(), again.walk(), strict=True):
+                for a, b in zip(old.attributes, new.attributes, strict=True):
                     assert a.expr.is_literal == b.expr.is_literal  # NOT_LITERAL stays the singleton
 
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from iacm_lint.model import compat
-from iacm_lint.knowledge import releases as rel
-from iacm_lint.model.engine_choice import OPTION, PIN_FILE, EngineChoice, resolve_engine
-from iacm_lint.options import Options
-from iacm_lint.scan.repository import build_repo
 from iacm_lint.engine import run
 from iacm_lint.engine.check import check_repo
+from iacm_lint.knowledge import releases as rel
+from iacm_lint.model import compat
+from iacm_lint.model.engine_choice import OPTION, PIN_FILE, EngineChoice, resolve_engine
 from iacm_lint.model.features import feature_uses
-from iacm_lint.parse.hcl import parse_hcl
-from iacm_lint.model.syntax import Module, Repo, RootModule, SourceFile
 from iacm_lint.model.pins import parse_pin_file, pins_for_root, resolve
+from iacm_lint.model.syntax import Module, Repo, RootModule, SourceFile
+from iacm_lint.options import Options
+from iacm_lint.parse.hcl import parse_hcl
+from iacm_lint.scan.repository import build_repo
+
 
 def module(directory: str, files: dict[str, str]) -> Module:
     parsed = []
@@ -65,7 +66,8 @@ def test_tf_constraint_only():
     assert ranges(root, "opentofu") == "1.12.0–1.12.6"  # 1.12+ ignores .tf required_version
     assert not compat.accepts(root, "opentofu", "1.11.14")
     assert compat.accepts(root, "opentofu", "1.12.0")
-    assert [d.label for d in compat.rejecting(root, "opentofu", "1.8.0")] == ['required_version "~> 1.5.0" in versions.tf']
+    assert [d.label for d in compat.rejecting(root, "opentofu", "1.8.0")] == \
+        ['required_version "~> 1.5.0" in versions.tf']
 
 
 def test_tofu_twin_hides_tf_from_1_8():
@@ -154,9 +156,12 @@ def test_pin_file_parsing():
     [pin] = parse_pin_file(".terraform-version", "# team pin\n  v1.5.7  # comment\n")
     assert (pin.tool, pin.value, pin.span.line, pin.span.col, pin.span.end_col) == ("terraform", "v1.5.7", 2, 3, 9)
     pins = parse_pin_file("a/.tool-versions", "nodejs 20.1.0\nterraform 1.5.7 # x\nopentofu  1.8.0\n")
-    assert [(p.tool, p.value, p.span.line, p.span.col) for p in pins] == [("terraform", "1.5.7", 2, 11), ("opentofu", "1.8.0", 3, 11)]
-    pins = parse_pin_file("mise.toml", '[env]\nX = "1"\n[tools]\nterraform = "1.5"\n[tools.opentofu]\nversion = "1.8.0"\n')
-    assert [(p.tool, p.value, p.span.line, p.span.col) for p in pins] == [("terraform", "1.5", 4, 14), ("opentofu", "1.8.0", 6, 12)]
+    assert [(p.tool, p.value, p.span.line, p.span.col) for p in pins] == [("terraform", "1.5.7", 2, 11),
+                                                                           ("opentofu", "1.8.0", 3, 11)]
+    pins = parse_pin_file("mise.toml",
+                          '[env]\nX = "1"\n[tools]\nterraform = "1.5"\n[tools.opentofu]\nversion = "1.8.0"\n')
+    assert [(p.tool, p.value, p.span.line, p.span.col) for p in pins] == [("terraform", "1.5", 4, 14),
+                                                                           ("opentofu", "1.8.0", 6, 12)]
     assert parse_pin_file(".tfswitchrc", "1.5.7\n")[0].tool == "terraform"
 
 
@@ -226,15 +231,19 @@ def test_versions_tofu_twin_is_quiet_on_opentofu(tmp_path):
     files = {"main.tf": MAIN, "versions.tf": rv("~> 1.5.0"), "versions.tofu": rv(">= 1.8.0")}
     assert scan(tmp_path / "o", files, "opentofu") == []
     assert scan(tmp_path / "a", files) == []  # auto: the .tofu file selects OpenTofu
-    assert scan(tmp_path / "t", files, "terraform") == ["IACM306 error versions.tofu:1:1", "IACM307 warning versions.tofu:1:1"]
+    assert scan(tmp_path / "t", files, "terraform") == ["IACM306 error versions.tofu:1:1",
+                                                        "IACM307 warning versions.tofu:1:1"]
 
 
 def test_acceptance_cases(tmp_path):
     assert scan(tmp_path / "a", {"main.tf": MAIN, "versions.tf": rv("~> 1.5.0"), "versions.tofu": rv("~> 1.5.0")},
                 "opentofu") == ["IACM306 note versions.tofu:1:1", "IACM301 error versions.tofu:2:3"]
-    assert scan(tmp_path / "b", {"main.tf": MAIN, "versions.tf": rv(">= 1.6.0")}, "terraform") == ["IACM301 error versions.tf:2:3"]
-    assert scan(tmp_path / "c", {"main.tf": MAIN, "versions.tf": rv(">= 1.3")}, "terraform") == ["IACM302 warning versions.tf:2:3"]
-    assert scan(tmp_path / "d", {"main.tf": MAIN, "versions.tf": rv("~> 1")}, "terraform") == ["IACM302 warning versions.tf:2:3"]
+    assert scan(tmp_path / "b", {"main.tf": MAIN, "versions.tf": rv(">= 1.6.0")}, "terraform") == \
+        ["IACM301 error versions.tf:2:3"]
+    assert scan(tmp_path / "c", {"main.tf": MAIN, "versions.tf": rv(">= 1.3")}, "terraform") == \
+        ["IACM302 warning versions.tf:2:3"]
+    assert scan(tmp_path / "d", {"main.tf": MAIN, "versions.tf": rv("~> 1")}, "terraform") == \
+        ["IACM302 warning versions.tf:2:3"]
     assert scan(tmp_path / "e", {"main.tf": MAIN, "versions.tf": rv(">= 1.5.0"), ".terraform-version": "1.6.2\n"}) == [
         "IACM305 error .terraform-version:1:1", "IACM302 warning versions.tf:2:3"]
     assert scan(tmp_path / "f", {"main.tf": MAIN, "versions.tf": rv("~> 1.5.0"), ".opentofu-version": "1.8.0\n"}) == [
@@ -244,7 +253,8 @@ def test_acceptance_cases(tmp_path):
 
 
 def test_pin_file_for_other_engine_than_explicit_engine(tmp_path):
-    found = scan(tmp_path, {"main.tf": MAIN, "versions.tf": rv("~> 1.5.0"), ".terraform-version": "1.5.7\n"}, "opentofu")
+    found = scan(tmp_path, {"main.tf": MAIN, "versions.tf": rv("~> 1.5.0"), ".terraform-version": "1.5.7\n"},
+                 "opentofu")
     assert found == ["IACM305 error .terraform-version:1:1", "IACM308 warning versions.tf:2:3"]
 
 

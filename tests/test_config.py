@@ -4,7 +4,6 @@ pyproject.toml, and how the CLI lays its options over the file."""
 from __future__ import annotations
 
 import json
-
 import os
 from pathlib import Path
 
@@ -12,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from iacm_lint.cli import main
+from iacm_lint.engine import run
+from iacm_lint.engine.check import active_rules
 from iacm_lint.filter.config import Config, ConfigError, find_config, load_config, options_from_config
 from iacm_lint.options import Options
-from iacm_lint.engine.check import active_rules
-from iacm_lint.engine import run
 
 LOCAL_BACKEND = 'terraform {\n  backend "local" {\n    path = "x.tfstate"\n  }\n}\n'
 
@@ -141,9 +140,11 @@ def test_roots_replace_detection(tmp_path: Path):
     ("engine: opentofu\nengines: terraform\n",
      ".iacm-lint.yaml:2: engines: unknown key; valid keys are baseline, engine, exclude, ignore, max-file-size, "
      "per-file-ignores, require-reasons, roots, select, severity, state"),
-    ("engine: tofu\n", ".iacm-lint.yaml:1: engine: expected one of auto, opentofu, terraform, got a string of 4 characters"),
+    ("engine: tofu\n",
+     ".iacm-lint.yaml:1: engine: expected one of auto, opentofu, terraform, got a string of 4 characters"),
     ("engine: [opentofu]\n", ".iacm-lint.yaml:1: engine: expected a string, got a list of 1 item"),
-    ("state: remote\n", ".iacm-lint.yaml:1: state: expected one of auto, existing, managed, got a string of 6 characters"),
+    ("state: remote\n",
+     ".iacm-lint.yaml:1: state: expected one of auto, existing, managed, got a string of 6 characters"),
     ("state: 1\n", ".iacm-lint.yaml:1: state: expected a string, got a number"),
     ("roots: envs/dev\n", ".iacm-lint.yaml:1: roots: expected a list of strings, got a string of 8 characters"),
     ("roots:\n  - envs/dev\n  - 3\n", ".iacm-lint.yaml:3: roots[1]: expected a string, got a number"),
@@ -155,8 +156,10 @@ def test_roots_replace_detection(tmp_path: Path):
     ("severity: [IACM112]\n", ".iacm-lint.yaml:1: severity: expected a mapping, got a list of 1 item"),
     ("severity:\n  IACM112: error\n  IACM998: off\n",
      ".iacm-lint.yaml:3: severity.IACM998: matches no rule ID (see `iacm-lint rules`)"),
-    ("severity:\n  IACM112: fatal\n", ".iacm-lint.yaml:2: severity.IACM112: expected one of error, warning, note, off, got a string of 5 characters"),
-    ("severity:\n  IACM112: no\n", ".iacm-lint.yaml:2: severity.IACM112: expected a string, got a boolean (YAML reads yes, no, on and off as "
+    ("severity:\n  IACM112: fatal\n",
+     ".iacm-lint.yaml:2: severity.IACM112: expected one of error, warning, note, off, got a string of 5 characters"),
+    ("severity:\n  IACM112: no\n",
+     ".iacm-lint.yaml:2: severity.IACM112: expected a string, got a boolean (YAML reads yes, no, on and off as "
      "booleans: quote them to mean text)"),
     ("per-file-ignores: [legacy]\n", ".iacm-lint.yaml:1: per-file-ignores: expected a mapping, got a list of 1 item"),
     ('per-file-ignores:\n  "legacy/**": IACM2\n',
@@ -166,14 +169,17 @@ def test_roots_replace_detection(tmp_path: Path):
     ("require-reasons: 'yes please'\n",
      ".iacm-lint.yaml:1: require-reasons: expected true or false, got a string of 10 characters"),
     ("baseline: [a.json]\n", ".iacm-lint.yaml:1: baseline: expected a string, got a list of 1 item"),
-    ("max-file-size: 10MB\n", ".iacm-lint.yaml:1: max-file-size: expected a positive number of bytes up to 1073741824 (1 GB), "
+    ("max-file-size: 10MB\n",
+     ".iacm-lint.yaml:1: max-file-size: expected a positive number of bytes up to 1073741824 (1 GB), "
      "got a string of 4 characters"),
-    ("max-file-size: 0\n", ".iacm-lint.yaml:1: max-file-size: expected a positive number of bytes up to 1073741824 (1 GB), "
+    ("max-file-size: 0\n",
+     ".iacm-lint.yaml:1: max-file-size: expected a positive number of bytes up to 1073741824 (1 GB), "
      "got a number"),
     ("engine: opentofu\nengine: terraform\n",
      ".iacm-lint.yaml:2: engine: duplicate key (first on line 1); keep one of them"),
     ("- engine: opentofu\n", ".iacm-lint.yaml:1: the configuration must be a mapping of keys, got a list of 1 item"),
-    ("engine: opentofu\n---\nengine: terraform\n", ".iacm-lint.yaml:3: YAML not loaded: a second document (---); keep one"),
+    ("engine: opentofu\n---\nengine: terraform\n",
+     ".iacm-lint.yaml:3: YAML not loaded: a second document (---); keep one"),
 ])
 def test_invalid_yaml_config(tmp_path: Path, text: str, message: str):
     assert config_error(tmp_path, text) == message
@@ -250,7 +256,8 @@ def test_a_table_header_missing_its_bracket_is_an_error_not_an_ignored_config(tm
 
 
 def test_find_config_walks_upwards_and_prefers_the_yaml_file(tmp_path: Path):
-    write(tmp_path, {"pyproject.toml": PYPROJECT, "envs/dev/main.tf": "", "envs/pyproject.toml": '[project]\nname = "x"\n'})
+    write(tmp_path, {"pyproject.toml": PYPROJECT, "envs/dev/main.tf": "",
+                     "envs/pyproject.toml": '[project]\nname = "x"\n'})
     assert find_config(str(tmp_path / "envs" / "dev")) == str(tmp_path / "pyproject.toml")
     assert find_config(str(tmp_path / "envs" / "dev" / "main.tf")) == str(tmp_path / "pyproject.toml")
     write(tmp_path, {".iacm-lint.yaml": "engine: opentofu\n"})
@@ -330,7 +337,8 @@ def test_the_documented_examples_are_valid(tmp_path: Path):
 
 
 def test_a_root_that_is_not_a_directory_is_a_config_error(tmp_path: Path):
-    write(tmp_path, {".iacm-lint.yaml": "roots: [envs/dev, envs/prdo]\n", "envs/dev/main.tf": "", "envs/prod/main.tf": ""})
+    write(tmp_path, {".iacm-lint.yaml": "roots: [envs/dev, envs/prdo]\n", "envs/dev/main.tf": "",
+                     "envs/prod/main.tf": ""})
     config = load_config(str(tmp_path / ".iacm-lint.yaml"))
     with pytest.raises(ConfigError) as raised:
         options_from_config(config, [str(tmp_path)])

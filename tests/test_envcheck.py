@@ -40,7 +40,8 @@ hcl2 = Lark.open(
 )
 '''
 BC_INIT = '"""For package documentation, see README"""\nfrom .api import load, loads\n'
-BC_API = 'from hcl2.parser import hcl2\n\n\ndef loads(text):\n    return hcl2.parse(text + "\\n")\n\n\ndef load(file):\n    return loads(file.read())\n'
+BC_API = ('from hcl2.parser import hcl2\n\n\ndef loads(text):\n    return hcl2.parse(text + "\\n")\n\n\n'
+          'def load(file):\n    return loads(file.read())\n')
 BC_GRAMMAR = '''start : body
 body : (new_line_or_comment? (attribute | block))* new_line_or_comment?
 attribute : identifier "=" expression
@@ -61,7 +62,9 @@ def _write(root: Path, files: dict[str, str]) -> None:
 
 def _bc_package(root: Path) -> None:
     _write(root, {"hcl2/__init__.py": BC_INIT, "hcl2/api.py": BC_API, "hcl2/parser.py": BC_PARSER,
-                  "hcl2/transformer.py": "from lark import Transformer\n\n\nclass DictTransformer(Transformer):\n    pass\n", "hcl2/hcl2.lark": BC_GRAMMAR})
+                  "hcl2/transformer.py":
+                      "from lark import Transformer\n\n\nclass DictTransformer(Transformer):\n    pass\n",
+                  "hcl2/hcl2.lark": BC_GRAMMAR})
 
 
 def _bc_dist_info(root: Path) -> None:
@@ -147,7 +150,8 @@ def test_mixed_install_detected_by_python_hcl2_record(shadow):
     with open(shadow_dir / "hcl2" / "api.py", "a", encoding="utf-8") as handle:
         handle.write("\n# written by another distribution\n")
     _assert_one_line(_check(shadow_dir, work),
-                     f"iacm-lint: python-hcl2's files were overwritten or removed by another package (hcl2/api.py); {FIX}")
+                     "iacm-lint: python-hcl2's files were overwritten or removed by another package (hcl2/api.py); "
+                     f"{FIX}")
 
 
 @pytest.mark.parametrize("version", ["9.0.0", "8.0.0"])

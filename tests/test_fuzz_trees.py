@@ -14,20 +14,20 @@ import shutil
 import subprocess
 import tempfile
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from gitrepo import isolate_git
-from iacm_lint.options import Options
-from iacm_lint.scan.discover import discover_scan
 from iacm_lint.engine import run
-from iacm_lint.scan.names import text_name
+from iacm_lint.options import Options
 from iacm_lint.report import FORMATS, render
+from iacm_lint.scan.discover import discover_scan
+from iacm_lint.scan.names import text_name
 
 GOOD = b'resource "null_resource" "ok" {}\n'
 
-_PIECES = [b"a", b"main", b" ", b"\n", b"\t", b"\r", b"\x01", b"\x1b[31m", b"\x7f", b"::error ", b"%0A", b"\xe2\x80\xae",
-           "ü".encode(), b"*", b"[a]", b"\\", b"#", b"!", b"\xff", b"\xfe\xfd", b"\xc3", b"-", b"..", b"~"]
+_PIECES = [b"a", b"main", b" ", b"\n", b"\t", b"\r", b"\x01", b"\x1b[31m", b"\x7f", b"::error ", b"%0A",
+           b"\xe2\x80\xae", "ü".encode(), b"*", b"[a]", b"\\", b"#", b"!", b"\xff", b"\xfe\xfd", b"\xc3", b"-", b"..",
+           b"~"]
 _SUFFIXES = [b".tf", b".tfvars", b".tf.json", b".yaml", b".tfstate", b".txt", b""]
 
 component = st.builds(
@@ -35,7 +35,8 @@ component = st.builds(
     (b"L" * 250 + suffix)[:255],
     st.lists(st.sampled_from(_PIECES), min_size=1, max_size=4), st.sampled_from(_SUFFIXES), st.booleans())
 directory = st.lists(st.sampled_from([b"d", b"\xff", b"x\ny", b"mod"]), max_size=3)
-entry = st.tuples(directory, component, st.sampled_from(["file", "empty", "link-up", "link-self", "link-out", "dangling"]))
+entry = st.tuples(directory, component,
+                  st.sampled_from(["file", "empty", "link-up", "link-self", "link-out", "dangling"]))
 
 
 def _build(root: bytes, entries, depth: int) -> set[bytes]:

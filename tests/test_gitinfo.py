@@ -176,7 +176,8 @@ def test_two_thousand_tracked_files_cost_one_git_subprocess(tmp_path, popen_call
 # ---- GitignoreMatcher against git itself --------------------------------------
 
 _PATTERNS = {
-    ".gitignore": "*.tfstate\n!keep.tfstate\n/top-only.log\nbuild/\n**/cache/**\n.terraform\ndocs/*.md\n!docs/README.md\n",
+    ".gitignore": "*.tfstate\n!keep.tfstate\n/top-only.log\nbuild/\n**/cache/**\n.terraform\ndocs/*.md\n"
+                  "!docs/README.md\n",
     "envs/.gitignore": "*.tfvars\n!public.tfvars\ncrash.log\n",
     "envs/prod/.gitignore": "!prod.tfstate\n/.terraform/\n*.tfstate.*\n",
     "vendor/.gitignore": "*\n!*.tf\n",

@@ -26,7 +26,7 @@ def test_update_goldens_rewrites_a_stale_expected_file_and_reports_it(tmp_path):
     shutil.copytree(ROOT / "testdata" / "rules" / RULE, tmp_path / "testdata" / "rules" / RULE)
     expected = tmp_path / "testdata" / "rules" / RULE / "fail-env-literals" / "expected.txt"
     right = expected.read_text(encoding="utf-8")
-    first, second, third = right.splitlines()
+    first, _second, third = right.splitlines()
     stale = first.replace(":7:14:", ":7:15:") + "\n\n" + third + "\n"  # a moved column, a lost finding, a blank line
     expected.write_text(stale, encoding="utf-8")
     untouched = (tmp_path / "testdata" / "rules" / RULE / "pass" / "expected.txt").read_bytes()

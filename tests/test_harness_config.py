@@ -5,20 +5,26 @@ heredocs with positions inside the .tf file, and the workspace engine signal."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
-from iacm_lint.engine.context import Context
-from iacm_lint.engine import run
-from iacm_lint.options import Options
-from iacm_lint.model.harness_config import (
-    OTHER, THIS, UNKNOWN, normalise_repository_path, normalise_repository_url, target, workspaces,
-)
-from iacm_lint.parse.heredoc import heredoc_yaml, mask_interpolations
-from iacm_lint.parse.hcl import parse_hcl
-from iacm_lint.model.syntax import TF
-
 from gitrepo import git, isolate_git, make_repo, write
+from iacm_lint.engine import run
+from iacm_lint.engine.context import Context
+from iacm_lint.model.harness_config import (
+    OTHER,
+    THIS,
+    UNKNOWN,
+    normalise_repository_path,
+    normalise_repository_url,
+    target,
+    workspaces,
+)
+from iacm_lint.model.syntax import TF
+from iacm_lint.options import Options
+from iacm_lint.parse.hcl import parse_hcl
+from iacm_lint.parse.heredoc import heredoc_yaml, mask_interpolations
 
 ROOT_TF = '''terraform {
   required_version = ">= 1.6.0"
@@ -172,7 +178,7 @@ def test_a_secret_in_a_heredoc_pipeline_is_reported_once(tmp_path):
 # ---- which repository a workspace targets ------------------------------------------------
 
 
-def _targets(path: Path, scan: Path = None) -> dict[str, tuple]:
+def _targets(path: Path, scan: Optional[Path] = None) -> dict[str, tuple]:
     result = run([str(scan or path)], Options(select=("IACM602",)))
     return {w.identifier: (t.status, t.directory) for w in workspaces(result.repo)
             for t in [target(result.repo, w)]}

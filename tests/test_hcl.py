@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from iacm_lint.parse.hcl import parse_hcl
 from iacm_lint.model.syntax import NOT_LITERAL, Span
+from iacm_lint.parse.hcl import parse_hcl
 from iacm_lint.parse.textio import decode_source
 
 SOURCE = '''terraform {
@@ -121,7 +121,9 @@ def test_deep_nesting_is_an_error_not_a_crash():
 
 
 def test_tf_json_positions():
-    text = '{\n  "terraform": {\n    "backend": {\n      "s3": {\n        "bucket": "b",\n        "key": "${var.k}"\n      }\n    }\n  },\n  "resource": {"aws_s3_bucket": {"b": {"bucket": "x"}}}\n}\n'
+    text = ('{\n  "terraform": {\n    "backend": {\n      "s3": {\n        "bucket": "b",\n'
+            '        "key": "${var.k}"\n      }\n    }\n  },\n'
+            '  "resource": {"aws_s3_bucket": {"b": {"bucket": "x"}}}\n}\n')
     f = parse_hcl(text, "main.tf.json", "tf.json")
     assert f.error is None
     terraform, resource = f.blocks
@@ -155,7 +157,8 @@ def test_core_namespace_function_calls():
 
 
 def test_template_references_come_from_interpolations_only():
-    f = spans_of('locals {\n  h = <<EOT\nhost example.com ${aws_s3_bucket.b.id} ${lower("x.y")} %{ if var.on }on%{ endif }\nEOT\n}\n')
+    f = spans_of('locals {\n  h = <<EOT\n'
+                 'host example.com ${aws_s3_bucket.b.id} ${lower("x.y")} %{ if var.on }on%{ endif }\nEOT\n}\n')
     assert f.blocks[0].attr("h").expr.references == ("aws_s3_bucket.b.id", "var.on")
     j = parse_hcl('{"locals": {"u": "https://example.com/${var.path}/${data.x.y.z}"}}', "l.tf.json", "tf.json")
     assert j.blocks[0].attr("u").expr.references == ("var.path", "data.x.y.z")

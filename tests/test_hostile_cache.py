@@ -24,16 +24,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import iacm_lint
 from iacm_lint import cachedir
-from iacm_lint.parse import cache as cache_mod
-from iacm_lint.engine import resultcache
 from iacm_lint.cli import main
-from iacm_lint.parse.hcl import parse_hcl
+from iacm_lint.engine import resultcache
 from iacm_lint.model.syntax import TF
+from iacm_lint.parse import cache as cache_mod
+from iacm_lint.parse.hcl import parse_hcl
 from iacm_lint.report import FORMATS
 
 HOSTILE_TF = '''terraform {
@@ -105,13 +104,12 @@ class _RunsCode:
 
 def _plant_pickles(directory: Path, marker: Path) -> None:
     """Pickles under every name the tool ever loaded grammar tables from."""
-    import lark
-
     import hcl2
+    import lark
 
     grammar = (Path(hcl2.__file__).parent / "hcl2.lark").read_bytes()
     digest = hashlib.blake2b(grammar, digest_size=8).hexdigest()
-    python = "%d%d" % sys.version_info[:2]
+    python = f"{sys.version_info[0]}{sys.version_info[1]}"
     name = f"grammar-python-hcl2-{metadata.version('python-hcl2')}-lark-{lark.__version__}-py{python}-{digest}.pickle"
     directory.mkdir(parents=True)
     for planted in (name, "hcl2-tables.json", "key"):
@@ -207,7 +205,8 @@ def test_every_cache_file_is_private_to_the_user(cache_dir, settled, repo):
     assert any(n.startswith("results-v2/") and n.endswith(".json") for n in names)
     assert {n for n in names if n.startswith("models-v4.sqlite")} >= {"models-v4.sqlite-wal", "models-v4.sqlite-shm"}
     assert stat.S_IMODE(cache_dir.stat().st_mode) == 0o700
-    assert {name: mode for name, mode in found.items() if mode != (0o700 if (cache_dir / name).is_dir() else 0o600)} == {}
+    assert {name: mode for name, mode in found.items()
+            if mode != (0o700 if (cache_dir / name).is_dir() else 0o600)} == {}
 
 
 # ---- the per-user key ---------------------------------------------------------------------
@@ -280,8 +279,9 @@ def _forge_from_public_data(data: bytes, rel: str, payload: bytes) -> tuple[str,
     key.update(data)
     seal_key = hashlib.blake2b(data, key=b"iacm-lint seal v3", digest_size=32).digest()
     stream = hashlib.shake_256(seal_key).digest(len(payload))
-    ciphertext = bytes(a ^ b for a, b in zip(payload, stream))
-    return key.hexdigest(), b"IACMLC3\n" + hashlib.blake2b(ciphertext, key=seal_key, digest_size=16).digest() + ciphertext
+    ciphertext = bytes(a ^ b for a, b in zip(payload, stream, strict=True))
+    mac = hashlib.blake2b(ciphertext, key=seal_key, digest_size=16).digest()
+    return key.hexdigest(), b"IACMLC3\n" + mac + ciphertext
 
 
 def test_a_parse_cache_entry_forged_from_the_file_bytes_is_a_miss(cache_dir, repo):

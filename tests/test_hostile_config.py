@@ -21,8 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from iacm_lint import cli as cli_module
-from iacm_lint.cli import check as check_cli
-from iacm_lint.cli import report as readiness_cli
+from iacm_lint.cli import check as check_cli, report as readiness_cli
 
 SECRET = "ghp_FAKEsecretTOKENnotREAL0123456789abcdef"  # what a runner's credential file would hold
 GOOD = 'terraform {\n  backend "s3" {}\n}\n'
@@ -235,7 +234,7 @@ def test_a_baseline_is_written_atomically_into_an_existing_directory_only(tmp_pa
 
 
 BOMB = "".join(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
-               for previous, name in zip("abcdefgh", "bcdefghi"))
+               for previous, name in zip("abcdefgh", "bcdefghi", strict=True))
 BOMB = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + BOMB
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from gitrepo import git, isolate_git, make_repo, write
+from iacm_lint.report import FORMATS
 from iacm_lint.scan import gitrun
 from iacm_lint.scan.gitinfo import git_view
-from iacm_lint.report import FORMATS
 from test_hostile_repos import GOOD, cli, iacm000, scan
 
 LINUX = sys.platform.startswith("linux")
@@ -237,7 +237,8 @@ def test_link_loops_with_names_that_are_not_iac_are_notes_not_errors(tmp_path):
     os.symlink("ping", root / "pong")
     os.symlink("again.tf", root / "again.tf")
     result = scan(root)
-    assert iacm000(result) == ["again.tf:1:1: cannot parse again.tf: cannot read file: Too many levels of symbolic links"]
+    assert iacm000(result) == \
+        ["again.tf:1:1: cannot parse again.tf: cannot read file: Too many levels of symbolic links"]
     assert result.stats["skipped"] == {"symbolic link loop": 3}
     assert "skipped loop: Too many levels of symbolic links" in result.repo.notes
     assert result.stats["checked"] == 1
@@ -255,7 +256,8 @@ def _deep_chain(top: Path, name: str, depth: int) -> list[Path]:
 
 def test_a_tree_a_thousand_levels_deep_is_walked(tmp_path):
     root = tmp_path / "repo"
-    chains = [_deep_chain(root, "d", 1000), _deep_chain(root / ".terraform", "p", 1000)]  # IACM402 looks into .terraform
+    # IACM402 looks into .terraform
+    chains = [_deep_chain(root, "d", 1000), _deep_chain(root / ".terraform", "p", 1000)]
     for chain in chains:
         for directory in chain:  # pathlib's mkdir(parents=True) and shutil.rmtree recurse per level
             directory.mkdir(parents=True) if directory is chain[0] else directory.mkdir()

@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint.report.readiness import html as report_html, markdown as report_md
-from iacm_lint.options import Options
 from iacm_lint.engine import run
-from iacm_lint.report.readiness.model import build
+from iacm_lint.options import Options
 from iacm_lint.registry import all_rules
-from test_readiness import CHROMIUM, _chromium, _console_messages, needs_chromium
+from iacm_lint.report.readiness import html as report_html, markdown as report_md
+from iacm_lint.report.readiness.model import build
+from test_readiness import _chromium, _console_messages, needs_chromium
 
 ESC, BEL = "\x1b", "\x07"
 OSC_CLIPBOARD = f"{ESC}]52;c;cm0gLXJmIH4K{BEL}"  # OSC 52: writes "rm -rf ~" to the clipboard
@@ -314,7 +314,8 @@ PLANTED = {
                 "password"),
     "IACM205": ({"prod.tfvars": 'db_password = "{secret}"\n'}, "password"),
     "IACM206": ({".harness/deploy.yaml": PIPELINE}, "password"),
-    "IACM207": ({"main.tf": 'resource "aws_db_instance" "db" {\n  identifier = "orders"\n  password   = "{secret}"\n}\n'},
+    "IACM207": ({"main.tf": 'resource "aws_db_instance" "db" {\n  identifier = "orders"\n'
+                            '  password   = "{secret}"\n}\n'},
                 "password"),
     "IACM603": ({"harness/workspaces.tf": WORKSPACE}, "password"),
 }

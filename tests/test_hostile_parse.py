@@ -22,14 +22,14 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from test_hostile_repos import GOOD, iacm000, repo, scan
 
-from iacm_lint.parse import hcl, limits, textio, yaml as yamlmodel
-from iacm_lint.scan import pool
-from iacm_lint.options import Options
 from iacm_lint.engine import run
-from iacm_lint.parse.file import parse_source
 from iacm_lint.model.syntax import TF, TF_JSON, TFVARS, YAML
+from iacm_lint.options import Options
+from iacm_lint.parse import hcl, limits, textio, yaml as yamlmodel
+from iacm_lint.parse.file import parse_source
+from iacm_lint.scan import pool
+from test_hostile_repos import GOOD, iacm000, repo, scan
 
 DIGITS = "9" * 5000  # Python's int() refuses 4,301 digits and more
 
@@ -127,7 +127,7 @@ def test_an_exception_in_a_parser_is_that_files_iacm000(tmp_path, monkeypatch, f
     messages = iacm000(result)
     assert [m.split(": ", 1)[0] for m in messages] == [".harness/bad.yaml:1:1", "bad.tf:1:1", "bad.tf.json:1:1"]
     name, where = type(exc).__name__, re.escape(parse_source.__module__.replace(".", "/"))  # the package's frame
-    for message, file in zip(messages, ("bad.yaml", "bad.tf", "bad.tf.json")):
+    for message, file in zip(messages, ("bad.yaml", "bad.tf", "bad.tf.json"), strict=True):
         assert re.fullmatch(rf"\S+: cannot parse {re.escape(file)}: internal error \({name} at "
                             rf"{where}\.py:\d+\), not analysed", message), message
         assert SECRET not in message
@@ -185,11 +185,13 @@ def test_a_failing_pool_hands_its_files_back(monkeypatch, force_pool, breakage):
     alone = run([str(TESTDATA)], Options(jobs=1, cache=False))
     if breakage == "cannot start":
         monkeypatch.setattr(pool, "ProcessPoolExecutor", _NoProcesses)
-        note = (rf"the parser processes failed \(BlockingIOError at {re.escape(pool.__name__.replace('.', '/'))}\.py:\d+\); "
+        where = re.escape(pool.__name__.replace(".", "/"))
+        note = (rf"the parser processes failed \(BlockingIOError at {where}\.py:\d+\); "
                 r"\d+ files were parsed in this process instead")
     else:
         monkeypatch.setattr(pool, "_work", _out_of_memory)  # forked workers inherit it
-        note = (rf"\d+ of the parser processes' tasks failed \(MemoryError at {re.escape(pool.__name__.replace('.', '/'))}\.py:\d+\); "
+        where = re.escape(pool.__name__.replace(".", "/"))
+        note = (rf"\d+ of the parser processes' tasks failed \(MemoryError at {where}\.py:\d+\); "
                 r"their files were parsed in this process")
     pooled = run([str(TESTDATA)], Options(jobs=2, cache=False))
     assert pool.last_stats.workers == 2

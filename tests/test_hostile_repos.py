@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint.scan import discover
-from iacm_lint.parse import textio
-from iacm_lint.options import Options
 from iacm_lint.engine import run
+from iacm_lint.options import Options
+from iacm_lint.parse import textio
+from iacm_lint.scan import discover
 
 GOOD = 'resource "null_resource" "ok" {\n  triggers = { a = "b" }\n}\n'
 
@@ -33,7 +33,7 @@ def iacm000(result) -> list[str]:
     return [f"{f.span.path}:{f.span.line}:{f.span.col}: {f.message}" for f in result.findings if f.rule_id == "IACM000"]
 
 
-def scan(path, **options) -> "object":
+def scan(path, **options) -> object:
     options.setdefault("cache", False)
     result = run([str(path)], Options(**options))
     assert result.internal_errors == []
@@ -284,7 +284,7 @@ def test_moderate_nesting_with_the_cache_on(tmp_path, monkeypatch, depth):
     result = scan(root, cache=True)
     messages = sorted(m.split(": ", 1)[1] for m in iacm000(result))
     assert messages == [f"cannot parse {n}: nested more than 100 levels deep; not analysed"
-                        for n in ("o.tf.json", "p.yaml", "t.tf")] or depth >= 400 and len(messages) == 3
+                        for n in ("o.tf.json", "p.yaml", "t.tf")] or (depth >= 400 and len(messages) == 3)
     assert result.stats["checked"] == 1
 
 
@@ -298,7 +298,8 @@ def test_deep_nesting_through_the_command_line(tmp_path):
     root = repo(tmp_path, {"main.tf": GOOD, "deep.tf": "locals {\n  x = " + "[" * 350 + "]" * 350 + "\n}\n"})
     out = cli("check", str(root), "--select", "IACM000", "--format", "gcc",
               cwd=tmp_path, timeout=120)
-    assert out.stdout == "deep.tf:2:106: error: cannot parse deep.tf: nested more than 100 levels deep; not analysed [IACM000]\n"
+    assert out.stdout == ("deep.tf:2:106: error: cannot parse deep.tf: nested more than 100 levels deep; "
+                          "not analysed [IACM000]\n")
     assert out.returncode == 1 and "internal error" not in out.stderr
 
 
@@ -414,9 +415,12 @@ def test_file_names_with_spaces_unicode_and_newlines(tmp_path):
     ]
     out = cli("check", str(root), "--no-cache", "--select", "IACM000", "--format", "gcc")
     assert out.stdout.splitlines() == [
-        "new\\nline.tf:2:1: error: cannot parse new line.tf: unexpected end of file (unclosed block, bracket or string?) [IACM000]",
-        "with space.tf:2:1: error: cannot parse with space.tf: unexpected end of file (unclosed block, bracket or string?) [IACM000]",
-        "ünïcødé/日本.tf:2:1: error: cannot parse 日本.tf: unexpected end of file (unclosed block, bracket or string?) [IACM000]",
+        "new\\nline.tf:2:1: error: cannot parse new line.tf: unexpected end of file "
+        "(unclosed block, bracket or string?) [IACM000]",
+        "with space.tf:2:1: error: cannot parse with space.tf: unexpected end of file "
+        "(unclosed block, bracket or string?) [IACM000]",
+        "ünïcødé/日本.tf:2:1: error: cannot parse 日本.tf: unexpected end of file "
+        "(unclosed block, bracket or string?) [IACM000]",
     ]
     document = json.loads(cli("check", str(root), "--no-cache", "--select", "IACM000", "--format", "json").stdout)
     assert [f["path"] for f in document["findings"]] == ["new\nline.tf", "with space.tf", "ünïcødé/日本.tf"]

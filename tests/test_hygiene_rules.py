@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from gitrepo import count_subprocesses, git_command, isolate_git, make_repo, write, zip_bytes
-from iacm_lint.options import Options
 from iacm_lint.engine import run
+from iacm_lint.options import Options
 
 PROVIDERS_TF = '''terraform {
   required_providers {
@@ -272,7 +272,7 @@ def test_plan_outside_git_is_judged_on_disk(tmp_path):
 
 
 def test_all_rules_cost_one_git_subprocess_per_repository(tmp_path, monkeypatch):
-    files = {f"stacks/s{i // 50}/f{i}.tf": 'resource "null_resource" "x%d" {}\n' % i for i in range(1000)}
+    files = {f"stacks/s{i // 50}/f{i}.tf": f'resource "null_resource" "x{i}" {{}}\n' for i in range(1000)}
     files.update({".gitignore": ".terraform/\n", "stacks/s0/terraform.tfstate": "{}", "plan": PLAN})
     root = make_repo(tmp_path / "r", tracked=files, untracked={"stacks/s1/.terraform/x": "ignored"})
     calls = count_subprocesses(monkeypatch)

@@ -36,13 +36,13 @@ SRCROOT = "%SRCROOT%"
 sys.path.insert(0, str(ROOT / "scripts"))
 import sarif_rebase  # noqa: E402
 
-
 # ---- helpers ----------------------------------------------------------------
 
 
 def example_files(name: str) -> dict[str, str]:
     base = EXAMPLES / name
-    return {p.relative_to(base).as_posix(): p.read_text(encoding="utf-8") for p in sorted(base.rglob("*")) if p.is_file()}
+    return {p.relative_to(base).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(base.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def doc_sections() -> dict[str, str]:
     """`## Title` -> the section's text."""
     text = DOCS.read_text(encoding="utf-8")
     parts = re.split(r"^## (.+)$", text, flags=re.M)
-    return {title.strip(): body for title, body in zip(parts[1::2], parts[2::2])}
+    return {title.strip(): body for title, body in zip(parts[1::2], parts[2::2], strict=True)}
 
 
 def yaml_blocks(section: str) -> list:
@@ -156,12 +156,13 @@ def pre_commit_command() -> list[str] | None:
 def test_pre_commit_try_repo(tmp_path, env):
     command = pre_commit_command()
     if command is None:
-        pytest.skip("pre-commit is not installed (`pip install pre-commit` to run this test; it needs the package index)")
+        pytest.skip("pre-commit is not installed "
+                    "(`pip install pre-commit` to run this test; it needs the package index)")
     # The hook repository: this project's files, committed (try-repo reads a git repository)
     source = tmp_path / "hook-repo"
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
         ".git", ".venv", "*.egg-info", "build", "dist", "__pycache__", "*.pyc", ".pytest_cache", ".hypothesis",
-        ".iacm-lint-cache", "tests", "testdata", "benchmarks", "docs", "_*_tmp.py"))
+        ".iacm-lint-cache", ".mypy_cache", ".ruff_cache", "tests", "testdata", "benchmarks", "docs", "_*_tmp.py"))
     make_repo(source, {})
     git(source, "add", "-A")
     git(source, "commit", "-q", "-m", "hook")
@@ -303,7 +304,7 @@ class ActionRunner:
         python = REFERENCE.sub(lambda m: repr(self.value(m.group(1))), inner)
         python = python.replace("&&", " and ").replace("||", " or ")
         assert re.fullmatch(r"[\s'\w.:/ -]*(?:(?:==|!=|and|or)[\s'\w.:/ -]*)*", python), python
-        return bool(eval(python, {"__builtins__": {}}))  # noqa: S307 - only literals and comparisons, checked above
+        return bool(eval(python, {"__builtins__": {}}))
 
     def run(self) -> int:
         """The job's result: the exit code of the first failing step, else 0."""
@@ -327,7 +328,8 @@ class ActionRunner:
             elif step.get("id") == "install":  # pip install from the index is not for a unit test
                 from iacm_lint import __version__
 
-                outputs.update({"bin": str(BIN), "version": __version__, "cache-dir": str(self.tmp / "iacm-lint-cache")})
+                outputs.update({"bin": str(BIN), "version": __version__,
+                                "cache-dir": str(self.tmp / "iacm-lint-cache")})
             else:
                 status, outputs = self.run_script(step)
                 if status != 0:
@@ -357,8 +359,8 @@ def test_action_scans_a_subdirectory_uploads_rebased_sarif_and_fails(tmp_path, e
     assert runner.run() == 1
     assert runner.outputs["check"] == {"exit-code": "1", "sarif-file": "reports/iacm.sarif"}
     check_log = runner.log[0]
-    assert ("::error file=infra/backend.tf,line=4,col=3,endLine=4,endColumn=17,title=IACM106 backend-local::backend \"local\" "
-            "in backend.tf is committed") in check_log
+    assert ("::error file=infra/backend.tf,line=4,col=3,endLine=4,endColumn=17,title=IACM106 backend-local::"
+            'backend "local" in backend.tf is committed') in check_log
     assert "sarif_rebase: 1 location(s) in reports/iacm.sarif now relative to the repository root (scan root infra/)" \
         in check_log
     assert sarif_uris(workspace / "reports" / "iacm.sarif") == ["infra/backend.tf"]
@@ -464,7 +466,8 @@ def test_dockerfile_key_instructions():
     user = last["USER"]
     assert user.split(":")[0] not in {"root", "0"}
     assert instructions.index("USER") < instructions.index("ENTRYPOINT")
-    assert instructions.index("USER") > max(i for i, (name, arg) in enumerate(final) if name == "RUN")  # nothing runs as root after
+    # nothing runs as root after
+    assert instructions.index("USER") > max(i for i, (name, arg) in enumerate(final) if name == "RUN")
     assert json.loads(last["CMD"]) == ["check", "."]
     assert any("pip install" in arg for name, arg in final if name == "RUN")
     assert any("safe.directory" in arg for name, arg in final if name == "RUN")  # git accepts the mounted repository
@@ -492,7 +495,8 @@ def test_dockerfile_build_context_holds_what_the_wheel_needs():
               if name == "COPY" and not arg.startswith("--from")]
     sources = {source.rstrip("/") for words in copies for source in words[:-1]}
     pyproject = (ROOT / "pyproject.toml").read_text()
-    needed = {"pyproject.toml", "README.md"} | set(re.findall(r'= "(\w+)"', pyproject.split("package-dir")[1].split("\n")[0]))
+    package_dir = pyproject.split("package-dir")[1].split("\n")[0]
+    needed = {"pyproject.toml", "README.md"} | set(re.findall(r'= "(\w+)"', package_dir))
     assert {"lint", "rules"} <= needed
     assert needed <= sources
     for source in sources:
@@ -646,8 +650,8 @@ def test_gitlab_job_writes_a_code_quality_report_and_keeps_the_exit_code(tmp_pat
 
     # a suppressed finding stays out of the report (and out of the exit code)
     backend = failing / "backend.tf"
-    backend.write_text(backend.read_text().replace('  backend "local" {',
-                                                   '  # iacm-lint: ignore[IACM106] laptop-only state\n  backend "local" {'))
+    backend.write_text(backend.read_text().replace(
+        '  backend "local" {', '  # iacm-lint: ignore[IACM106] laptop-only state\n  backend "local" {'))
     done = run_job(failing)
     assert done.returncode == 0, done.stderr
     assert json.loads((failing / report).read_text()) == []
@@ -669,7 +673,8 @@ def test_gitlab_job_writes_a_code_quality_report_and_keeps_the_exit_code(tmp_pat
     planted = repo_with(tmp_path, "onboarding-ready", name="planted")
     (planted / ".iacm-lint-cache").mkdir()
     (planted / ".iacm-lint-cache" / "key").write_bytes(b"k" * 32)
-    (planted / ".iacm-lint-cache" / "key").chmod(0o600)  # as a checkout under umask 077 leaves it: iacm-lint would take it
+    # as a checkout under umask 077 leaves it: iacm-lint would take it
+    (planted / ".iacm-lint-cache" / "key").chmod(0o600)
     git(planted, "add", "-f", ".iacm-lint-cache/key")
     git(planted, "commit", "-q", "-m", "plant a cache key")
     (tmp_path / "iacm-lint-cache").mkdir(mode=0o700)

@@ -14,8 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from iacm_lint.parse.file import parse_source
 
@@ -158,7 +157,8 @@ def test_a_crashing_rule_does_not_quote_its_exception(planted, monkeypatch):
     monkeypatch.setattr(check_cli, "run", explode)
     crashed = CliRunner().invoke(cli_module.main, ["check", str(planted), "--no-cache"])
     assert crashed.exit_code == 2
-    assert crashed.output.startswith(f"iacm-lint: internal error: KeyError at {check_cli.__name__.replace('.', '/')}.py:")
+    where = check_cli.__name__.replace(".", "/")
+    assert crashed.output.startswith(f"iacm-lint: internal error: KeyError at {where}.py:")
     assert leaks(crashed.output) == []
 
 
@@ -179,7 +179,7 @@ def test_an_exception_is_placed_by_the_packages_modules_not_by_its_folder():
 
     beside = os.path.join(os.path.dirname(os.path.dirname(iacm_lint.__file__)), "neighbour", "code.py")
     namespace: dict = {}
-    exec(compile("def fail(value):\n    raise KeyError(value)\n", beside, "exec"), namespace)
+    exec(compile("def fail(value):\n    raise KeyError(value)\n", beside, "exec"), namespace)  # noqa: S102 - our code
     with pytest.raises(KeyError) as raised:
         namespace["fail"](SECRET_KEY)
     assert describe_exception(raised.value) == "KeyError at code.py:2"  # no package frame: the innermost's file name

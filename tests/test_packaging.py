@@ -37,7 +37,7 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIRS = {"lint": "iacm_lint", "rules": "iacm_lint/rules"}  # lint/report -> iacm_lint/report follows from lint
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "*.egg-info", "build", "dist", "__pycache__", "*.pyc",
-                                     ".pytest_cache", ".hypothesis", ".iacm-lint-cache")
+                                     ".pytest_cache", ".hypothesis", ".iacm-lint-cache", ".mypy_cache", ".ruff_cache")
 
 EXAMPLE = {
     "main.tf": """\
@@ -72,7 +72,8 @@ variable "db_password" {
 def _project_version() -> str:
     """The version pyproject.toml takes (dynamically) from lint/__init__.py."""
     assert 'version = { attr = "iacm_lint.__version__" }' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    match = re.search(r'^__version__ = "([^"]+)"$', (ROOT / "lint" / "__init__.py").read_text(encoding="utf-8"), re.MULTILINE)
+    match = re.search(r'^__version__ = "([^"]+)"$', (ROOT / "lint" / "__init__.py").read_text(encoding="utf-8"),
+                      re.MULTILINE)
     assert match, "lint/__init__.py has no literal __version__"
     return match.group(1)
 
@@ -216,7 +217,8 @@ def test_installed_wheel_imports_from_the_venv_only(venv, tmp_path):
     result = _run([venv / "python", "-c", code], cwd=tmp_path, env=_clean_env())
     location, path = json.loads(result.stdout)
     assert Path(location).is_relative_to(venv.parent), location
-    assert not any(Path(entry).resolve() == ROOT or Path(entry).resolve().is_relative_to(ROOT) for entry in path if entry)
+    assert not any(Path(entry).resolve() == ROOT or Path(entry).resolve().is_relative_to(ROOT)
+                   for entry in path if entry)
 
 
 def test_installed_wheel_checks_like_the_source_tree(venv, example):
@@ -228,7 +230,8 @@ def test_installed_wheel_checks_like_the_source_tree(venv, example):
     assert re.search(r"^main\.tf:4:3: error IACM110 ", installed.stdout, re.MULTILINE), installed.stdout
     assert re.search(r"^variables\.tf:8:3: error IACM204 ", installed.stdout, re.MULTILINE), installed.stdout
     source = _run([sys.executable, "-m", "iacm_lint", *args], cwd=example, env=_clean_env())
-    assert (installed.returncode, installed.stdout, installed.stderr) == (source.returncode, source.stdout, source.stderr)
+    assert (installed.returncode, installed.stdout, installed.stderr) == \
+        (source.returncode, source.stdout, source.stderr)
 
 
 def test_installed_wheel_parses_with_the_shipped_tables_and_builds_none(venv, tmp_path):
@@ -282,7 +285,8 @@ def test_every_dependency_has_a_lower_bound_and_only_python_hcl2_an_upper_one():
     dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
     pins = module.lower_bounds(dependencies)  # SystemExit when one lacks a >= bound
     assert [p.split("==")[0] for p in pins] == [Requirement(d).name for d in dependencies]
-    upper = [Requirement(d).name for d in dependencies if any(s.operator in ("<", "<=", "==", "~=") for s in Requirement(d).specifier)]
+    upper = [Requirement(d).name for d in dependencies
+             if any(s.operator in ("<", "<=", "==", "~=") for s in Requirement(d).specifier)]
     assert upper == ["python-hcl2"]  # lint/parse/hcl.py walks its lark tree, which is no stable API
 
 

@@ -139,8 +139,8 @@ def test_no_cache_directory_means_building_in_memory(other_versions, cache_dir, 
 
 
 def test_tables_built_during_a_scan_never_go_into_the_scanned_tree(other_versions, tmp_path, monkeypatch):
-    from iacm_lint.options import Options
     from iacm_lint.engine import run
+    from iacm_lint.options import Options
 
     repo = tmp_path / "repo"
     repo.mkdir()

@@ -3,8 +3,8 @@ spans inside scalars, and the engine signal."""
 
 from __future__ import annotations
 
-from iacm_lint.model.syntax import Repo
 from iacm_lint.model.pipeline import build_pipeline, pipeline_engine_signal, precedes, text_span
+from iacm_lint.model.syntax import Repo
 from iacm_lint.parse.yaml import load_yaml
 
 PIPELINE = """\
@@ -66,12 +66,14 @@ def test_parallel_stages():
 def test_templates_and_fragments():
     stage_tpl = _pipeline("template:\n  type: Stage\n  name: t\n  identifier: t\n  spec:\n    type: IACM\n"
                           "    spec:\n      workspace: <+input>\n      execution:\n        steps:\n"
-                          "          - step: {type: IACMOpenTofuPlugin, name: i, identifier: i, spec: {command: init}}\n")
+                          "          - step: {type: IACMOpenTofuPlugin, name: i, identifier: i, "
+                          "spec: {command: init}}\n")
     assert stage_tpl.template_type == "Stage" and stage_tpl.stages[0].is_iacm
     assert [s.identifier for s in stage_tpl.stages[0].steps] == ["i"]
     step_tpl = _pipeline("template:\n  type: Step\n  spec:\n    type: Run\n    spec: {command: terraform apply}\n")
     assert step_tpl.stages[0].steps[0].type == "Run" and not step_tpl.stages[0].ordered
-    fragment = _pipeline("steps:\n  - step: {type: IACMOpenTofuPlugin, name: i, identifier: i, spec: {command: init}}\n")
+    fragment = _pipeline("steps:\n"
+                         "  - step: {type: IACMOpenTofuPlugin, name: i, identifier: i, spec: {command: init}}\n")
     assert fragment.kind == "fragment" and fragment.stages[0].is_iacm
     assert _pipeline("inputSet:\n  name: x\n") is None
 
@@ -98,7 +100,8 @@ def test_engine_signal():
     tofu = PIPELINE
     terraform = PIPELINE.replace("IACMOpenTofuPlugin", "IACMTerraformPlugin")
     assert pipeline_engine_signal(_repo(tofu)) == ("opentofu", "pipeline .harness/p0.yaml")
-    assert pipeline_engine_signal(_repo("pipeline: {name: x}\n", terraform)) == ("terraform", "pipeline .harness/p1.yaml")
+    assert pipeline_engine_signal(_repo("pipeline: {name: x}\n", terraform)) == \
+        ("terraform", "pipeline .harness/p1.yaml")
     engine, reason = pipeline_engine_signal(_repo(tofu, terraform))
     assert engine is None and "both" in reason
     assert pipeline_engine_signal(_repo())[0] is None

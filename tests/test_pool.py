@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint.scan import pool
-from iacm_lint.options import Options
 from iacm_lint.engine import run
+from iacm_lint.options import Options
+from iacm_lint.scan import pool
 
 TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
 
@@ -66,7 +66,8 @@ def test_small_scans_stay_in_process():
     assert pool.worker_count(1, [big] * 40) == 1
     assert pool.worker_count(3, [big] * 40) == 3
     assert pool.worker_count(64, [big] * 5) == 5  # never more workers than chunks of work
-    assert pool.worker_count(2, [(0, "main.tf", "tf", b"x" * pool.POOL_MIN_BYTES, None)]) == 1  # one file: nothing to share
+    # one file: nothing to share
+    assert pool.worker_count(2, [(0, "main.tf", "tf", b"x" * pool.POOL_MIN_BYTES, None)]) == 1
 
 
 def test_chunks_go_out_largest_first_and_cover_every_job():

@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 
 from iacm_lint.cli import progress
-from iacm_lint.options import Options
 from iacm_lint.engine import run
+from iacm_lint.options import Options
 
 
 class Terminal(io.StringIO):

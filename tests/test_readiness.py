@@ -17,11 +17,11 @@ import pytest
 from click.testing import CliRunner
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from iacm_lint.report.readiness import model as readiness, html as report_html, markdown as report_md
 from iacm_lint.cli import main
-from iacm_lint.options import Options
-from iacm_lint.engine import run
 from iacm_lint.cli.report import link_base
+from iacm_lint.engine import run
+from iacm_lint.options import Options
+from iacm_lint.report.readiness import html as report_html, markdown as report_md, model as readiness
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "testdata" / "examples"
 VERSION = "0.0.0-test"  # the footer names the tool version; fixed so snapshots survive releases
@@ -99,7 +99,8 @@ def test_pipelines_are_tied_to_roots_by_workspace_resource():
                                                                                  "retail_network")
     assert network_stage.matched_by == "workspace resource at harness/workspaces.tf:1"
     assert [s.text for s in network_stage.steps] == [
-        "init (IACMOpenTofuPlugin)", "plan (IACMOpenTofuPlugin)", "approve (IACMApproval)", "apply (IACMOpenTofuPlugin)"]
+        "init (IACMOpenTofuPlugin)", "plan (IACMOpenTofuPlugin)", "approve (IACMApproval)",
+        "apply (IACMOpenTofuPlugin)"]
     (app_stage,) = blocked["app"].pipelines
     assert [s.text for s in app_stage.steps] == ["Init (IACM_TOFU_INIT)", "Plan (IACM_TOFU_PLAN)", "apply (Run)"]
     assert [w.identifier for w in blocked["app"].workspaces] == ["retail_app"]
@@ -167,7 +168,8 @@ def test_mask_message_keeps_only_a_credential_format_prefix():
     assert readiness.mask_message('sets "x" to a literal credential (abcdefgh…); remove it') == \
         'sets "x" to a literal credential (…); remove it'
     assert readiness.mask_message("a short one (h…) goes") == "a short one (…) goes"
-    assert readiness.mask_message("a token (xoxb-…), a URL (https://…), (…)") == "a token (xoxb-…), a URL (https://…), (…)"
+    assert readiness.mask_message("a token (xoxb-…), a URL (https://…), (…)") == \
+        "a token (xoxb-…), a URL (https://…), (…)"
 
 
 def test_link_base_points_from_the_report_to_the_scan_root(tmp_path):
@@ -340,7 +342,8 @@ def test_html_in_chromium_screenshot_shows_the_verdict_colours(blocked_page):
     assert (width, height) == (1000, 700)
     colours = set(pixels)
     # the summary table's verdict badges: blocked (red), needs work (orange), ready (green)
-    for name, rgb in (("blocked", (0xC6, 0x28, 0x28)), ("needs work", (0xEF, 0x6C, 0x00)), ("ready", (0x2E, 0x7D, 0x32))):
+    for name, rgb in (("blocked", (0xC6, 0x28, 0x28)), ("needs work", (0xEF, 0x6C, 0x00)),
+                      ("ready", (0x2E, 0x7D, 0x32))):
         assert rgb in colours, f"no {name} badge colour in the screenshot"
 
 

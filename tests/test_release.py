@@ -96,7 +96,8 @@ def test_ci_run_runs_exactly_the_readme_test_command():
     # Chromium is installed before, the exit status is taken right after, and 5 (no tests) fails
     assert any("apt-get install" in line and "chromium" in line for line in lines[:at])
     assert lines[at + 1] == "status=$?"
-    assert lines[at + 2:at + 5] == ['if [ "$status" -eq 5 ]; then', 'echo "pytest collected no tests: failing"', "exit 1"]
+    assert lines[at + 2:at + 5] == ['if [ "$status" -eq 5 ]; then', 'echo "pytest collected no tests: failing"',
+                                    "exit 1"]
     assert lines[-1] == 'exit "$status"'
 
 
@@ -128,7 +129,8 @@ def test_readme_configuration_example_is_a_valid_configuration(tmp_path):
     (tmp_path / ".iacm-lint.yaml").write_text(config, encoding="utf-8")
     (tmp_path / "main.tf").write_text('terraform {\n  required_version = ">= 1.6"\n}\n', encoding="utf-8")
     baseline = yaml.safe_load(config)["baseline"]
-    written = run([sys.executable, "-m", "iacm_lint", "check", ".", "--no-cache", "--write-baseline", baseline], cwd=tmp_path)
+    written = run([sys.executable, "-m", "iacm_lint", "check", ".", "--no-cache", "--write-baseline", baseline],
+                  cwd=tmp_path)
     assert written.returncode == 0 and written.stderr.startswith("iacm-lint: wrote "), written.stderr
     done = run([sys.executable, "-m", "iacm_lint", "check", ".", "--no-cache"], cwd=tmp_path)
     assert (done.returncode, done.stderr) == (0, ""), done.stderr
@@ -170,7 +172,8 @@ def test_release_workflow_runs_on_version_tags_only(workflow):
 def test_release_workflow_jobs_publish_only_after_the_wheel_passed_the_tests(workflow):
     jobs = workflow["jobs"]
     assert set(jobs) == {"build", "test", "pypi", "docker"}
-    needs = {name: set([job["needs"]] if isinstance(job.get("needs"), str) else job.get("needs", [])) for name, job in jobs.items()}
+    needs = {name: set([job["needs"]] if isinstance(job.get("needs"), str) else job.get("needs", []))
+             for name, job in jobs.items()}
     assert needs == {"build": set(), "test": {"build"}, "pypi": {"build", "test"}, "docker": {"test"}}
 
 
@@ -191,7 +194,8 @@ def test_release_workflow_builds_and_checks_before_uploading(workflow):
 def test_release_workflow_tests_the_installed_wheel_not_the_checkout(workflow):
     job = workflow["jobs"]["test"]
     # every Python the package claims (pyproject's classifiers)
-    claimed = re.findall(r'"Programming Language :: Python :: (3\.\d+)"', (ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    claimed = re.findall(r'"Programming Language :: Python :: (3\.\d+)"',
+                         (ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert job["strategy"]["matrix"]["python"] == claimed and len(claimed) >= 4
     test = job["steps"]
     download = step_index(test, uses("actions/download-artifact"))
@@ -199,7 +203,8 @@ def test_release_workflow_tests_the_installed_wheel_not_the_checkout(workflow):
     pytest_run = step_index(test, runs(r"^pytest\b"))
     assert download < install < pytest_run
     install_script = test[install]["run"]
-    assert re.search(r'wheel-venv/bin/python" -m pip install "\$\(ls dist/\*\.whl\)\[test\]"', install_script), install_script
+    assert re.search(r'wheel-venv/bin/python" -m pip install "\$\(ls dist/\*\.whl\)\[test\]"', install_script), \
+        install_script
     script = test[pytest_run]["run"].splitlines()
     assert script[0] == '. "$RUNNER_TEMP/wheel-venv/bin/activate"'
     assert "iacm_lint.__file__.startswith(sys.prefix)" in script[1]  # imported from the venv, not the checkout
@@ -213,7 +218,8 @@ def test_release_workflow_publishes_to_pypi_with_trusted_publishing(workflow):
     assert job["environment"]["name"] == "pypi"
     assert job["permissions"] == {"id-token": "write"}
     publish = job["steps"]
-    assert step_index(publish, uses("actions/download-artifact")) < step_index(publish, uses("pypa/gh-action-pypi-publish"))
+    assert step_index(publish, uses("actions/download-artifact")) < \
+        step_index(publish, uses("pypa/gh-action-pypi-publish"))
     (action,) = [step for step in publish if uses("pypa/gh-action-pypi-publish")(step)]
     assert "with" not in action  # no password or token: PyPI trusts the workflow's OIDC identity
     assert "secrets." not in WORKFLOW.read_text(encoding="utf-8").split("\n  pypi:")[1].split("\n  docker:")[0]
@@ -225,7 +231,8 @@ def test_release_workflow_pushes_the_image_to_ghcr_tagged_from_the_git_tag(workf
     docker = job["steps"]
     meta = docker[step_index(docker, uses("docker/metadata-action"))]
     assert meta["with"]["images"] == "ghcr.io/${{ github.repository }}"
-    assert meta["with"]["tags"].split() == ["type=semver,pattern={{version}}", "type=semver,pattern={{major}}.{{minor}}"]
+    assert meta["with"]["tags"].split() == ["type=semver,pattern={{version}}",
+                                            "type=semver,pattern={{major}}.{{minor}}"]
     login = step_index(docker, uses("docker/login-action"))
     assert docker[login]["with"] == {"registry": "ghcr.io", "username": "${{ github.actor }}",
                                      "password": "${{ secrets.GITHUB_TOKEN }}"}
@@ -272,13 +279,16 @@ def test_release_workflow_refuses_a_tag_that_is_not_the_version(workflow, tmp_pa
 
     assert check(f"v{version}", ROOT).returncode == 0
     wrong = check(f"v{version}.1", ROOT)
-    assert (wrong.returncode, wrong.stdout) == (1, f"::error::the tag is not v{version}, the version in lint/__init__.py\n")
+    assert (wrong.returncode, wrong.stdout) == \
+        (1, f"::error::the tag is not v{version}, the version in lint/__init__.py\n")
     # the right tag but no changelog section for it
     (tmp_path / "lint").mkdir()
     shutil.copy(ROOT / "lint" / "__init__.py", tmp_path / "lint" / "__init__.py")
-    (tmp_path / "CHANGELOG.md").write_text(CHANGELOG.read_text(encoding="utf-8").replace(f"## [{version}]", "## [0.0.0]"))
+    changelog = CHANGELOG.read_text(encoding="utf-8").replace(f"## [{version}]", "## [0.0.0]")
+    (tmp_path / "CHANGELOG.md").write_text(changelog)
     missing = check(f"v{version}", tmp_path)
-    assert (missing.returncode, missing.stdout) == (1, f'::error::CHANGELOG.md has no section "## [{version}] - DATE"\n')
+    assert (missing.returncode, missing.stdout) == \
+        (1, f'::error::CHANGELOG.md has no section "## [{version}] - DATE"\n')
 
 
 # ---- licence, changelog and the documented release ---------------------------------

@@ -2,10 +2,15 @@ import json
 import shutil
 from pathlib import Path
 
-from iacm_lint.findings import Finding
 from iacm_lint.filter.fingerprint import (
-    assign_fingerprints, fingerprints, line_hash, lines_under, region_text, split_lines,
+    assign_fingerprints,
+    fingerprints,
+    line_hash,
+    lines_under,
+    region_text,
+    split_lines,
 )
+from iacm_lint.findings import Finding
 from iacm_lint.model.syntax import Span
 
 LINES = ["terraform {", '  backend "s3" {', '    bucket = "state"', "  }", "}"]
@@ -112,7 +117,7 @@ def test_end_to_end_blank_line_at_top_changes_no_fingerprint(tmp_path):
 
     assert [(d["rule"], d["path"], d["fingerprint"]) for d in after] == \
            [(d["rule"], d["path"], d["fingerprint"]) for d in before]
-    for old, new in zip(before, after):
+    for old, new in zip(before, after, strict=True):
         if (old["region"]["start_line"], old["region"]["start_column"]) != (1, 1):  # whole-file findings stay put
             assert new["region"]["start_line"] == old["region"]["start_line"] + 1
     hashes = [[r["partialFingerprints"]["primaryLocationLineHash"] for r in s["runs"][0]["results"]]

@@ -39,9 +39,11 @@ def test_vscode_problem_matcher_in_docs_matches_every_gcc_line():
     for line in lines:
         match = regexp.match(line)
         assert match, line
-        parsed.append(tuple(match.group(pattern[key]) for key in ("file", "line", "column", "severity", "message", "code")))
+        parsed.append(tuple(match.group(pattern[key])
+                            for key in ("file", "line", "column", "severity", "message", "code")))
     assert parsed == [
-        ("envs/dev/backend.tf", "2", "3", "error", 'backend "s3" has no state lock; set use_lockfile = true', "IACM110"),
+        ("envs/dev/backend.tf", "2", "3", "error", 'backend "s3" has no state lock; set use_lockfile = true',
+         "IACM110"),
         ("envs/dev/broken.tf", "2", "7", "error", "cannot parse broken.tf: unexpected end of file", "IACM000"),
         ("envs/dev/versions.tf", "4", "5", "note", 'provider "aws" has no version constraint; add one', "IACM303"),
         ("modules/net/main.tf", "7", "1", "warning", "50% of providers: pin a, b | c now", "IACM303"),

@@ -4,7 +4,6 @@ import pytest
 from click.testing import CliRunner
 
 from iacm_lint.cli import main
-
 from iacm_lint.findings import Finding
 from iacm_lint.model.syntax import Span
 from iacm_lint.report import render
@@ -16,7 +15,7 @@ EXPECTED = """\
 ::error file=envs/dev/broken.tf,line=2,col=7,endLine=2,endColumn=7,title=IACM000 parse-error::cannot parse broken.tf: unexpected end of file
 ::notice file=envs/dev/versions.tf,line=4,col=5,endLine=6,endColumn=5,title=IACM303 provider-unpinned::provider "aws" has no version constraint; add one
 ::warning file=modules/net/main.tf,line=7,col=1,endLine=7,endColumn=8,title=IACM303 provider-unpinned::50%25 of providers: pin a, b | c%0Anow
-"""
+"""  # noqa: E501 - the output, verbatim
 
 
 def test_github_annotations_exact():

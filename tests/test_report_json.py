@@ -51,7 +51,8 @@ def test_json_roots_carry_engine_and_accepted_releases():
     from types import SimpleNamespace
 
     properties = {"engines": {"envs/dev": {"engine": "opentofu", "reason": "pin file envs/dev/.opentofu-version"}},
-                  "versions": {"envs/dev": {"accepted": {"opentofu": [{"from": "1.8.0", "to": "1.12.6"}], "terraform": []}}}}
+                  "versions": {"envs/dev": {"accepted": {"opentofu": [{"from": "1.8.0", "to": "1.12.6"}],
+                                                         "terraform": []}}}}
     data = json.loads(render("json", SimpleNamespace(findings=[], rules=[], root="/r", properties=properties)))
     assert data["roots"] == [{"path": "envs/dev", "engine": "opentofu",
                               "engine_reason": "pin file envs/dev/.opentofu-version",
@@ -67,7 +68,8 @@ def test_json_roots_from_a_real_run_have_the_documented_shape():
 
     example = Path(__file__).resolve().parent.parent / "testdata" / "examples" / "report-needs-work"
     out = CliRunner().invoke(main, ["check", str(example), "--format", "json", "--no-cache"]).output
-    assert json.loads(out)["roots"] == [{"path": ".", "engine": "opentofu", "engine_reason": "pipeline .harness/deploy.yaml",
+    assert json.loads(out)["roots"] == [{"path": ".", "engine": "opentofu",
+                                         "engine_reason": "pipeline .harness/deploy.yaml",
                                          "accepted_releases": {"terraform": [{"from": "1.5.0", "to": "1.5.7"}],
                                                                "opentofu": [{"from": "1.6.0", "to": "1.12.6"}]}}]
 

@@ -14,7 +14,7 @@ EXPECTED = f"""\
 | error | [IACM000]({DOCS}/IACM000.md) parse-error | `envs/dev/broken.tf:2:7` | cannot parse broken.tf: unexpected end of file |
 | note | [IACM303]({DOCS}/IACM303.md) provider-unpinned | `envs/dev/versions.tf:4:5` | provider "aws" has no version constraint; add one |
 | warning | [IACM303]({DOCS}/IACM303.md) provider-unpinned | `modules/net/main.tf:7:1` | 50% of providers: pin a, b \\| c<br>now |
-"""
+"""  # noqa: E501 - the output, verbatim
 
 
 def test_markdown_table_exact():

@@ -5,10 +5,11 @@ import jsonschema
 import pytest
 
 from iacm_lint import __version__
+from iacm_lint.registry import Rule
 from iacm_lint.report import render
 from iacm_lint.report.sarif import MAX_FULL_DESCRIPTION, doc_sections, root_uri
-from iacm_lint.registry import Rule
 from report_samples import FINDINGS, PARSE_ERROR, RULES, result
+
 
 @pytest.fixture(scope="module")
 def validator(sarif_schema):
@@ -52,7 +53,8 @@ def test_driver_and_rule_metadata():
             "markdown": "## What it does\n\nChecks that a remote state backend locks its state.\n\n"
                         "## Why is this bad?\n\nTwo runs writing the same state at once corrupt it.\n\n"
                         "## Example\n\n```hcl\n# backend.tf\nterraform {\n  backend \"s3\" {}\n}\n```\n\n"
-                        "## Use instead\n\n```hcl\n# backend.tf\nterraform {\n  backend \"s3\" { use_lockfile = true }\n}\n```\n\n"
+                        "## Use instead\n\n```hcl\n# backend.tf\n"
+                        "terraform {\n  backend \"s3\" { use_lockfile = true }\n}\n```\n\n"
                         "[Rule documentation](https://github.com/iacm-lint/iacm-lint/blob/main/docs/rules/IACM110.md)",
         },
         "helpUri": "https://github.com/iacm-lint/iacm-lint/blob/main/docs/rules/IACM110.md",
@@ -174,6 +176,7 @@ def test_byte_identical_for_the_same_input_in_any_order():
 
 
 def test_doc_sections_accept_plain_and_markdown_headings():
-    preamble, sections = doc_sections("Intro.\n\n## What it does\nA.\n\nWhy is this bad?\nB.\n\nExample:\n```hcl\nx = 1\n```")
+    preamble, sections = doc_sections("Intro.\n\n## What it does\nA.\n\nWhy is this bad?\nB.\n\n"
+                                      "Example:\n```hcl\nx = 1\n```")
     assert preamble == "Intro."
     assert sections == [("What it does", "A."), ("Why is this bad?", "B."), ("Example", "```hcl\nx = 1\n```")]

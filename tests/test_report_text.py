@@ -36,7 +36,8 @@ def test_summary_names_each_engine_when_roots_differ():
 
 
 def test_summary_with_one_engine_and_different_reasons_omits_the_reason():
-    engines = {"a": {"engine": "opentofu", "reason": "default"}, "b": {"engine": "opentofu", "reason": ".tofu file b/x.tofu"}}
+    engines = {"a": {"engine": "opentofu", "reason": "default"},
+               "b": {"engine": "opentofu", "reason": ".tofu file b/x.tofu"}}
     out = render("text", result(findings=[], properties={"engines": engines}))
     assert out.endswith("in 7 files (engine: opentofu)\n")
 

@@ -14,15 +14,13 @@ import pytest
 from click.testing import CliRunner
 
 from gitrepo import git, isolate_git
-from iacm_lint.engine import check as engine_check
-from iacm_lint.engine import resultcache
-from iacm_lint.scan import repository
-from iacm_lint.registry import Rule
 from iacm_lint.cachedir import user_cache
 from iacm_lint.cli import main
+from iacm_lint.engine import check as engine_check, resultcache, run
 from iacm_lint.options import Options
-from iacm_lint.engine import run
+from iacm_lint.registry import Rule
 from iacm_lint.report import FORMATS
+from iacm_lint.scan import repository
 
 TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
 

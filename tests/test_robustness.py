@@ -11,14 +11,13 @@ import os
 import shutil
 import tempfile
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from iacm_lint.options import Options
 from iacm_lint.engine import run
+from iacm_lint.model.syntax import TF, TF_JSON, TFBACKEND, TFVARS, TFVARS_JSON, YAML, HclFile, ParseError, YamlFile
+from iacm_lint.options import Options
 from iacm_lint.parse.file import parse_source
 from iacm_lint.parse.limits import MAX_NESTING, parse_size, too_deep
-from iacm_lint.model.syntax import TF, TF_JSON, TFBACKEND, TFVARS, TFVARS_JSON, YAML, HclFile, ParseError, YamlFile
 from iacm_lint.parse.textio import decode_source, size_text
 
 settings.register_profile("dev", max_examples=200, deadline=None,
@@ -99,7 +98,8 @@ def hcl_source(draw) -> str:
     return text
 
 
-YAML_SCALARS = st.one_of(st.sampled_from(["a", "1", "true", "~", "'q'", '"d\\n"', "*anchor", "!!python/object:os.system x",
+YAML_SCALARS = st.one_of(st.sampled_from(["a", "1", "true", "~", "'q'", '"d\\n"', "*anchor",
+                                          "!!python/object:os.system x",
                                           "!custom v", "&anchor v", "|\n  block", ">-\n  folded", "<<: *anchor",
                                           "${x}", "<+input>"]),
                          st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8))
@@ -116,7 +116,8 @@ def yaml_source(draw) -> str:
     text = "\n".join(lines) + "\n"
     if draw(st.booleans()):
         at = draw(st.integers(0, len(text)))
-        text = text[:at] + draw(st.sampled_from(["[", "{", "]", "}", "\t", ":", "- ", "&a ", "*a ", "\x85", "\u2028"])) + text[at:]
+        piece = draw(st.sampled_from(["[", "{", "]", "}", "\t", ":", "- ", "&a ", "*a ", "\x85", "\u2028"]))
+        text = text[:at] + piece + text[at:]
     return text
 
 
@@ -165,7 +166,8 @@ def test_grammar_shaped_hcl_never_raises(text, kind):
         assert too_deep(model) is None
 
 
-@given(st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=6)),
+@given(st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+                              st.text(max_size=6)),
                     lambda c: st.one_of(st.lists(c, max_size=3), st.dictionaries(st.text(max_size=5), c, max_size=3)),
                     max_leaves=15),
        st.integers(0, 3))
@@ -322,7 +324,8 @@ def test_parse_size_and_size_text():
         except ValueError:
             continue
         raise AssertionError(f"{bad!r} was accepted")
-    assert [size_text(n) for n in (10 * 1024 ** 2, 1024, 1000, 3 * 1024 ** 3)] == ["10 MB", "1 KB", "1000 bytes", "3 GB"]
+    assert [size_text(n) for n in (10 * 1024 ** 2, 1024, 1000, 3 * 1024 ** 3)] == \
+        ["10 MB", "1 KB", "1000 bytes", "3 GB"]
 
 
 def test_output_file_is_written_atomically(tmp_path, monkeypatch):
@@ -337,7 +340,8 @@ def test_output_file_is_written_atomically(tmp_path, monkeypatch):
     target.write_text("previous run\n")
     target.chmod(0o644)
     runner = CliRunner()
-    ok = runner.invoke(cli.main, ["check", str(tmp_path / "main.tf"), "--no-cache", "--format", "sarif", "-o", str(target)])
+    ok = runner.invoke(cli.main, ["check", str(tmp_path / "main.tf"), "--no-cache", "--format", "sarif",
+                                  "-o", str(target)])
     assert ok.exit_code == 1, ok.output
     assert target.read_text().startswith("{") and oct(target.stat().st_mode & 0o777) == "0o644"
 
@@ -345,7 +349,8 @@ def test_output_file_is_written_atomically(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(output.os, "replace", explode)
-    failed = runner.invoke(cli.main, ["check", str(tmp_path / "main.tf"), "--no-cache", "--format", "gcc", "-o", str(target)])
+    failed = runner.invoke(cli.main, ["check", str(tmp_path / "main.tf"), "--no-cache", "--format", "gcc",
+                                      "-o", str(target)])
     assert failed.exit_code == 2
     assert target.read_text().startswith("{")  # the SARIF of the run before, not a truncated gcc file
     assert sorted(p.name for p in tmp_path.iterdir()) == ["main.tf", "out.sarif"]

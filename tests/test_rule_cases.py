@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint.options import Options
 from iacm_lint.engine import run
+from iacm_lint.options import Options
 from iacm_lint.registry import all_rules
 
 CASES_ROOT = Path(__file__).resolve().parent.parent / "testdata" / "rules"

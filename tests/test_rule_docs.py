@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint.report.rule_docs import SECTIONS, example, index_markdown, rule_markdown, sections
-from iacm_lint.options import Options
 from iacm_lint.engine import run
+from iacm_lint.options import Options
 from iacm_lint.registry import all_rules
+from iacm_lint.report.rule_docs import SECTIONS, example, index_markdown, rule_markdown, sections
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
 RULES = all_rules()

@@ -9,19 +9,22 @@ from iacm_lint.knowledge import secrets as s
 GHP = "ghp_" + "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A"
 AKIA = "AKIA" + "Z3MHKQ7TJ5XW4R2Y"
 AWS_SECRET = "kW9x/2LmQp7vRt+Zs4Hn8Jd6Fb3Gc1Ye5Ua0Xi7O"
-PEM = "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEowIBAAKCAQEAxq8Zb3Jv1Vb5nK3lQm9sT2wY7uR4pE6aD8fG0hJ2kL5mN7oP\n-----END RSA PRIVATE KEY-----\n"
+PEM = ("-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEowIBAAKCAQEAxq8Zb3Jv1Vb5nK3lQm9sT2wY7uR4pE6aD8fG0hJ2kL5mN7oP\n"
+       "-----END RSA PRIVATE KEY-----\n")
 
 
 @pytest.mark.parametrize("text, kind, value", [
     (f"key={AKIA}", "aws-access-key-id", AKIA),
     (GHP, "github-token", GHP),
-    ("github_pat_" + "11ABCDEFG0" + "aZ3x9QwErTyU_" + "q" * 0 + "Zx8Cv7Bn6Mm5Ll4Kk3Jj2Hh1Gg0Ff9Dd8Ss7Aa6Pp5Oo4Ii3Uu2Yy1Tt0Rr9Ee8Ww7Qq",
+    ("github_pat_" + "11ABCDEFG0" + "aZ3x9QwErTyU_" + "q" * 0
+     + "Zx8Cv7Bn6Mm5Ll4Kk3Jj2Hh1Gg0Ff9Dd8Ss7Aa6Pp5Oo4Ii3Uu2Yy1Tt0Rr9Ee8Ww7Qq",
      "github-token", None),
     ("glpat-" + "Zx8Cv7Bn6Mm5Ll4Kk3Jj", "gitlab-token", None),
     ("xoxb-" + "2048-9183-Zx8Cv7Bn6Mm5Ll4Kk3Jj", "slack-token", None),
     (PEM, "private-key", "-----BEGIN RSA PRIVATE KEY-----"),
     ("AIza" + "SyB7xQ2mK9pL4vN6rT8wZ1cF3hJ5gD0sE2u", "google-api-key", None),
-    ("DefaultEndpointsProtocol=https;AccountName=st;AccountKey=" + "Zx8Cv7Bn6Mm5Ll4Kk3Jj2Hh1Gg0Ff9Dd8Ss7Aa6Pp5Oo==", "azure-storage-key", None),
+    ("DefaultEndpointsProtocol=https;AccountName=st;AccountKey=" + "Zx8Cv7Bn6Mm5Ll4Kk3Jj2Hh1Gg0Ff9Dd8Ss7Aa6Pp5Oo==",
+     "azure-storage-key", None),
     ("postgres://app:Sx9kq2Lm@db.internal:5432/app", "url-password", "postgres://app:Sx9kq2Lm@db.internal:5432/app"),
     ("pat." + "Kx7Zq2Lm9Pv4Rt6Ws1Yb.6543fe21ab9c8d7e0f1a2b3c.Qw8Er7Ty6Ui5Op4As3Df", "harness-token", None),
     ("sk_live_" + "51Hx8Zq2Lm9Pv4Rt6Ws1Yb3Nc", "stripe-key", None),
@@ -83,7 +86,8 @@ def test_configures_secret():
     assert not s.configures_secret("db_password") and not s.configures_secret("region")
 
 
-@pytest.mark.parametrize("value", ["", "  ", "changeme", "CHANGE_ME", "REPLACE_ME", "<your-token>", "${var.x}", "xxxxxxxx",
+@pytest.mark.parametrize("value", ["", "  ", "changeme", "CHANGE_ME", "REPLACE_ME", "<your-token>", "${var.x}",
+                                   "xxxxxxxx",
                                    "********", "example-password", "DB_PASSWORD", '<+secrets.getValue("db")>',
                                    "{{ .token }}", "aaaaaaa", "your_api_key_here", "[REDACTED]", "..."])
 def test_placeholders(value):
@@ -108,7 +112,8 @@ def test_placeholders(value):
     ("arn:aws:ssm:us-east-1:111122223333:parameter/worker/db-password", "password", None),
     ("ENC[AES256_GCM,data:Qm9vbQ==,iv:3kLq0P8m=,tag:abcdEF==,type:str]", "password", None),
     ("@Microsoft.KeyVault(SecretUri=x) hunter2", "password", "secret"), ("ENC[hunter2]", "password", "secret"),
-    ("prod/orders/db-password", "password", None), ("stripe-secret-key", "key", None), ("ghcr-token", "credential", None),
+    ("prod/orders/db-password", "password", None), ("stripe-secret-key", "key", None),
+    ("ghcr-token", "credential", None),
     ("correct-horse-battery-staple", "password", "secret"), ("Prod/Db-Password", "password", "secret"),
     ("password", "password", None), ("db-password1", "password", "secret"), ("keys/sa.json", "credential", "path"),
 ])

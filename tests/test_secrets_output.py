@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from iacm_lint.options import Options
 from iacm_lint.engine import run
+from iacm_lint.options import Options
 from iacm_lint.report import render
 
 RULES = ("IACM201", "IACM202", "IACM203", "IACM204", "IACM205", "IACM207")

@@ -17,7 +17,8 @@ CREDENTIALS = [
     "github_pat_" + "11ABCDEFG0aZ3x9QwErTyU_Zx8Cv7Bn6Mm5Ll4Kk3Jj2Hh1Gg0Ff9Dd8Ss7Aa6Pp5Oo4Ii3Uu2Yy1Tt0Rr9Ee8Ww7Qq",
     "glpat-" + "Zx8Cv7Bn6Mm5Ll4Kk3Jj",
     "xoxb-" + "2048-9183-Zx8Cv7Bn6Mm5Ll4Kk3Jj",
-    "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEowIBAAKCAQEAxq8Zb3Jv1Vb5nK3lQm9sT2wY7uR4pE6aD8fG0hJ2kL5mN7oP\n-----END RSA PRIVATE KEY-----\n",
+    "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEowIBAAKCAQEAxq8Zb3Jv1Vb5nK3lQm9sT2wY7uR4pE6aD8fG0hJ2kL5mN7oP\n"
+    "-----END RSA PRIVATE KEY-----\n",
     "AIza" + "SyB7xQ2mK9pL4vN6rT8wZ1cF3hJ5gD0sE2u",
     "AccountName=st;AccountKey=" + "Zx8Cv7Bn6Mm5Ll4Kk3Jj2Hh1Gg0Ff9Dd8Ss7Aa6Pp5Oo==",
     "postgres://app:" + "Sx9kq2Lm@db.internal:5432/app",

@@ -58,7 +58,7 @@ def test_non_state_commands_are_ignored(script):
 
 def test_offsets_cover_tool_through_subcommand():
     script = "set -e\ncd envs/prod && terraform -chdir=envs/prod \\\n  apply -auto-approve\n"
-    [(tool, sub, text, source)] = _found(script)
+    [(_tool, _sub, text, source)] = _found(script)
     assert source == "terraform -chdir=envs/prod \\\n  apply"
     assert text == "terraform -chdir=envs/prod apply"
     assert script.index("terraform") == find_iac_commands(script)[0].start

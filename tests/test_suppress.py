@@ -11,13 +11,13 @@ import pytest
 from click.testing import CliRunner
 
 from iacm_lint.cli import main
-from iacm_lint.options import Options
 from iacm_lint.engine import run
+from iacm_lint.filter.suppress import apply_filters, parse_directive
 from iacm_lint.findings import Finding
 from iacm_lint.model.syntax import Comment, Repo, Span
-from iacm_lint.registry import get_rule
-from iacm_lint.filter.suppress import apply_filters, parse_directive
+from iacm_lint.options import Options
 from iacm_lint.parse.yaml import load_yaml
+from iacm_lint.registry import get_rule
 
 SELECT = ("IACM001", "IACM106")
 
@@ -85,8 +85,8 @@ def test_same_line_on_the_finding(tmp_path: Path):
 
 
 def test_line_above_with_double_slash(tmp_path: Path):
-    assert scan(tmp_path, 'terraform {\n  // iacm-lint: ignore[IACM106] sandbox only\n  backend "local" {\n  }\n}\n') == [
-        ("IACM106", 3, 3, "sandbox only")]
+    text = 'terraform {\n  // iacm-lint: ignore[IACM106] sandbox only\n  backend "local" {\n  }\n}\n'
+    assert scan(tmp_path, text) == [("IACM106", 3, 3, "sandbox only")]
 
 
 def test_block_header_covers_the_whole_block(tmp_path: Path):
@@ -235,7 +235,8 @@ def test_yaml_placements(tmp_path: Path):
 
 
 def test_suppressed_error_is_in_sarif_not_in_text_and_exits_0(tmp_path: Path):
-    (tmp_path / "main.tf").write_text('terraform {\n  backend "local" {} # iacm-lint: ignore[IACM106] sandbox root\n}\n')
+    (tmp_path / "main.tf").write_text('terraform {\n  backend "local" {} # iacm-lint: ignore[IACM106] sandbox root\n'
+                                      '}\n')
     runner = CliRunner()
     text = runner.invoke(main, ["check", str(tmp_path), "--select", "IACM001,IACM106", "--format", "gcc"])
     assert (text.exit_code, text.stdout) == (0, "")

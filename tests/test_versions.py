@@ -8,11 +8,15 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from iacm_lint.knowledge.versions import (
-    ConstraintError, VersionError, compare, is_valid_constraint, parse_constraints, parse_version,
+    ConstraintError,
+    VersionError,
+    compare,
+    is_valid_constraint,
+    parse_constraints,
+    parse_version,
 )
 
 EXAMPLES_FILE = Path(__file__).resolve().parent / "data" / "go-version-constraint-examples.json"
@@ -224,7 +228,8 @@ def oracle_valid_piece(piece: str) -> bool:
     if any(int(s) > 2**63 - 1 for s in numeric.group(0).split(".")):
         return False
     suffix = body[numeric.end():]
-    return suffix == "" or (suffix[0] in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-~" and _dotted_idents(suffix))
+    return suffix == "" or (suffix[0] in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-~"
+                            and _dotted_idents(suffix))
 
 
 @settings(max_examples=2500, deadline=None)

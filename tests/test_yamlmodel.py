@@ -8,9 +8,9 @@ import time
 import pytest
 import yaml
 
+from iacm_lint.model.pipeline import pipeline_kind
 from iacm_lint.model.syntax import Span
 from iacm_lint.parse.yaml import MAX_ALIAS_NODES, is_pipeline_candidate, load_pipeline_file, load_yaml
-from iacm_lint.model.pipeline import pipeline_kind
 
 PIPELINE = """\
 # iacm-lint: ignore[IACM504] approval happens in the CAB stage
@@ -117,6 +117,15 @@ def test_merge_keys_keep_own_values_first():
 def test_duplicate_keys_are_all_kept_in_file_order():
     f = load_yaml("a: 1\na: 2\n", "p.yaml")
     assert [(k.value, v.value, k.span.line) for k, v in f.root.entries] == [("a", 1, 1), ("a", 2, 2)]
+
+
+def test_key_of_is_the_key_node_of_an_entry_that_is_there():
+    root = load_yaml("a: 1\nb: {c: 2}\na: 3\n", "p.yaml").root
+    assert root.key_of("a") is root.key_node("a") and _pos(root.key_of("a").span) == (1, 1, 1, 2)  # the first
+    assert _pos(root.get("b").key_of("c").span) == (2, 5, 2, 6)
+    for node, key in ((root, "c"), (root.get("a"), "a")):  # not in this mapping; not a mapping at all
+        with pytest.raises(KeyError, match=key):
+            node.key_of(key)
 
 
 @pytest.mark.parametrize("text, message, where", [

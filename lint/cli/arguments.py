@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Optional
+from collections.abc import Iterable
+from typing import Any, NoReturn, Optional
 
 import click
 from click.core import ParameterSource
@@ -19,9 +20,9 @@ from ..redact import describe_exception
 from ..sanitise import printable
 
 
-def existing_paths(paths) -> list[str]:
+def existing_paths(given: Iterable[str]) -> list[str]:
     """The paths to scan (default "."); a missing one is a usage error (exit 2)."""
-    paths = list(paths) or ["."]
+    paths = list(given) or ["."]
     for path in paths:
         if not os.path.exists(path) and not os.path.islink(path):
             click.echo(f"iacm-lint: path does not exist: {path}", err=True)
@@ -34,8 +35,8 @@ def one_config_choice(config_file: Optional[str], no_config: bool) -> None:
         raise click.UsageError("--config and --no-config exclude each other")
 
 
-def options_with_config(paths: list[str], config_file: Optional[str], no_config: bool, given: dict,
-                        **fixed) -> Options:
+def options_with_config(paths: list[str], config_file: Optional[str], no_config: bool, given: dict[str, Any],
+                        **fixed: Any) -> Options:
     """Options from the config file, with the options given on the command
     line (not left at their defaults) laid over them."""
     config = None if no_config else config_for(paths[0], config_file)
@@ -47,16 +48,17 @@ def options_with_config(paths: list[str], config_file: Optional[str], no_config:
     return Options(**{**fields, **fixed})
 
 
-def fail(exc: Exception, verbose: bool) -> None:
+def fail(exc: Exception, verbose: bool) -> NoReturn:
     """A config, output or internal error as one line on stderr, exit 2
     (with --verbose an internal error's traceback comes first)."""
     # EnvironmentProblem: bc-python-hcl2 (checkov) shadows python-hcl2
     if isinstance(exc, (ConfigError, EnvironmentProblem, OutputError)):
-        click.echo(f"iacm-lint: {printable(exc)}", err=True)  # a config key or path may hold a line break
+        click.echo(f"iacm-lint: {printable(str(exc))}", err=True)  # a config key or path may hold a line break
         sys.exit(2)
     if verbose and sys.stderr is not None:
         import traceback
 
         traceback.print_exception(exc)
-    click.echo(f"iacm-lint: internal error: {describe_exception(exc)}", err=True)  # never the text: it may quote a secret
+    # never the exception's text: it may quote a secret
+    click.echo(f"iacm-lint: internal error: {describe_exception(exc)}", err=True)
     sys.exit(2)

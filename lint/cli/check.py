@@ -10,8 +10,9 @@ from typing import Optional
 
 import click
 
-from ..engine import exit_code, run
+from ..engine import Result, exit_code, run
 from ..filter.suppress import apply_baseline, baseline_entries, write_baseline
+from ..options import Options
 from ..output import write_file, write_stdout
 from ..parse.limits import parse_size
 from ..registry import all_rules
@@ -21,14 +22,17 @@ from . import progress
 from .arguments import existing_paths, fail, one_config_choice, options_with_config
 
 
-def run_check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet, verbose, no_color,
-              config_file, no_config, baseline, write_baseline, max_file_size=None, show_stats=False) -> None:
+def run_check(paths: tuple[str, ...], formats: tuple[str, ...], output: Optional[str], engine: str, state: str,
+              select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str, jobs: Optional[int], no_cache: bool,
+              quiet: bool, verbose: bool, no_color: bool, config_file: Optional[str], no_config: bool,
+              baseline: Optional[str], write_baseline: Optional[str], max_file_size: Optional[str] = None,
+              show_stats: bool = False) -> None:
     """`iacm-lint check` after click parsed its options (commands.py)."""
     import atexit
     import gc
 
     atexit.register(gc.freeze)  # issue 10: the exit-time collection over the whole model took ~1 s on 1,700 files
-    paths = existing_paths(paths)
+    scanned = existing_paths(paths)
     one_config_choice(config_file, no_config)
     outputs = _parse_formats(formats, output)
     limits = {}
@@ -36,15 +40,15 @@ def run_check(paths, formats, output, engine, state, select, ignore, fail_on, jo
         try:
             limits["max_file_bytes"] = parse_size(max_file_size)
         except ValueError as exc:
-            raise click.BadParameter(f"'{shown(max_file_size)}' {exc}", param_hint="--max-file-size")
+            raise click.BadParameter(f"'{shown(max_file_size)}' {exc}", param_hint="--max-file-size") from None
     given = dict(engine=engine, state=state, select=_split_ids(select, "--select"),
                  ignore=_split_ids(ignore, "--ignore"), baseline=baseline)
     try:
-        options = options_with_config(paths, config_file, no_config, given, jobs=jobs, cache=not no_cache,
+        options = options_with_config(scanned, config_file, no_config, given, jobs=jobs, cache=not no_cache,
                                       verbose=verbose, result_cache=not no_cache, **limits)
         if write_baseline:
             options.baseline = None  # the file is being (re)written, it need not exist yet
-        result = _run_with_progress(paths, options)
+        result = _run_with_progress(scanned, options)
         if write_baseline:
             _write_baseline(result, write_baseline)
         _write_outputs(result, outputs, no_color, quiet)
@@ -97,7 +101,7 @@ def _parse_formats(formats: tuple[str, ...], output: Optional[str]) -> list[tupl
     return chosen
 
 
-def _write_baseline(result, path: str) -> None:
+def _write_baseline(result: Result, path: str) -> None:
     """Record the findings, then treat them as baselined so this run passes."""
     count = write_baseline(path, result.findings)
     result.findings = apply_baseline(result.findings, frozenset((e["rule"], e["fingerprint"])
@@ -105,7 +109,7 @@ def _write_baseline(result, path: str) -> None:
     click.echo(f"iacm-lint: wrote {count} finding{'s' if count != 1 else ''} to baseline {path}", err=True)
 
 
-def _run_with_progress(paths, options):
+def _run_with_progress(paths: list[str], options: Options) -> Result:
     if not progress.wanted(sys.stderr):
         return run(paths, options)
     bar = progress.ProgressBar(sys.stderr)
@@ -116,7 +120,7 @@ def _run_with_progress(paths, options):
         bar.close()
 
 
-def _write_outputs(result, outputs, no_color: bool, quiet: bool) -> None:
+def _write_outputs(result: Result, outputs: list[tuple[str, Optional[str]]], no_color: bool, quiet: bool) -> None:
     for name, target in outputs:
         color = target is None and use_color(sys.stdout, no_color)
         text = render(name, result, ReportOptions(color=color, quiet=quiet))

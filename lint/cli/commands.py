@@ -6,6 +6,8 @@ start-up budget: benchmarks/bench_startup.py)."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 import click
 
 from .. import __version__
@@ -57,8 +59,11 @@ def main() -> None:
 @click.option("--max-file-size", "max_file_size", metavar="SIZE", default=None,
               help="larger files get IACM000 instead of being parsed, e.g. 10MB, 512KB, 2000000 (default 10MB)")
 @click.option("--stats", "show_stats", is_flag=True, help="print the file accounting as JSON on standard error")
-def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet, verbose, no_color,
-          config_file, no_config, baseline, write_baseline, max_file_size=None, show_stats=False):
+def check(paths: tuple[str, ...], formats: tuple[str, ...], output: Optional[str], engine: str, state: str,
+          select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str, jobs: Optional[int], no_cache: bool,
+          quiet: bool, verbose: bool, no_color: bool, config_file: Optional[str], no_config: bool,
+          baseline: Optional[str], write_baseline: Optional[str], max_file_size: Optional[str] = None,
+          show_stats: bool = False) -> None:
     """Check PATHS (default: the current directory)."""
     from .check import run_check  # the engine and every layer below it load when a scan runs
 
@@ -67,7 +72,8 @@ def check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, 
 
 
 @main.command("rules")
-@click.option("--format", "format_name", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("--format", "format_name", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
 def list_rules(format_name: str) -> None:
     """List every rule: ID, name, default level and summary."""
     import json
@@ -107,7 +113,8 @@ def explain(rule_id: str) -> None:
 @click.option("--baseline", type=click.Path(dir_okay=False), default=None,
               help="leave out findings recorded in this baseline file")
 @click.option("--verbose", "-v", is_flag=True, help="show tracebacks of internal errors")
-def report(paths, format_name, output, engine, state, config_file, no_config, baseline, verbose):
+def report(paths: tuple[str, ...], format_name: str, output: Optional[str], engine: str, state: str,
+           config_file: Optional[str], no_config: bool, baseline: Optional[str], verbose: bool) -> None:
     """Migration readiness report of PATHS (default: the current directory):
     a verdict per root module, built from the same findings as `check`."""
     from .report import run_report  # the engine, the readiness model and its renderers load when it runs

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Callable, Optional, TextIO
+from collections.abc import Callable, Mapping
+from typing import Optional, TextIO
 
 DELAY = 2.0
 WIDTH = 30
 REDRAW_EVERY = 0.1  # seconds; a redraw per file would flood a slow terminal
 
 
-def wanted(stream: TextIO, environ: Optional[dict] = None) -> bool:
+def wanted(stream: TextIO, environ: Optional[Mapping[str, str]] = None) -> bool:
     environ = os.environ if environ is None else environ
     if environ.get("CI") or environ.get("TERM") == "dumb":
         return False

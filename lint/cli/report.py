@@ -10,13 +10,12 @@ from typing import Optional
 
 import click
 
-from ..engine import run
-from .arguments import existing_paths, fail, one_config_choice, options_with_config
+from ..engine import Result, run
 from ..options import Options
 from ..output import write_file, write_stdout
-from ..report.readiness import html, markdown
-from ..report.readiness import model as readiness
+from ..report.readiness import html, markdown, model as readiness
 from ..sanitise import printable
+from .arguments import existing_paths, fail, one_config_choice, options_with_config
 
 
 def link_base(scan_root: str, output: Optional[str]) -> str:
@@ -30,7 +29,7 @@ def link_base(scan_root: str, output: Optional[str]) -> str:
     return "" if relative == "." else posixpath.normpath(relative)
 
 
-def render_report(result, format_name: str, output: Optional[str] = None) -> str:
+def render_report(result: Result, format_name: str, output: Optional[str] = None) -> str:
     model = readiness.build(result, link_base=link_base(str(result.root), output))
     renderer = html if format_name == "html" else markdown
     return renderer.render(model)
@@ -54,13 +53,14 @@ def write_report(paths: list[str], options: Options, format_name: str, output: O
     return 2 if result.internal_errors else 0
 
 
-def run_report(paths, format_name, output, engine, state, config_file, no_config, baseline, verbose) -> None:
+def run_report(paths: tuple[str, ...], format_name: str, output: Optional[str], engine: str, state: str,
+               config_file: Optional[str], no_config: bool, baseline: Optional[str], verbose: bool) -> None:
     """`iacm-lint report` after click parsed its options (commands.py)."""
-    paths = existing_paths(paths)
+    scanned = existing_paths(paths)
     one_config_choice(config_file, no_config)
     given = dict(engine=engine, state=state, baseline=baseline)
     try:
-        options = options_with_config(paths, config_file, no_config, given, verbose=verbose)
-        sys.exit(write_report(paths, options, format_name, output))
+        options = options_with_config(scanned, config_file, no_config, given, verbose=verbose)
+        sys.exit(write_report(scanned, options, format_name, output))
     except Exception as exc:  # noqa: BLE001 - one line on stderr and exit 2, the traceback only with --verbose
         fail(exc, verbose)

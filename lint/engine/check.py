@@ -7,6 +7,7 @@ accept it, the file accounting)."""
 from __future__ import annotations
 
 import traceback
+from typing import Any
 
 from ..filter.fingerprint import assign_fingerprints, lines_under
 from ..filter.suppress import apply_filters
@@ -18,7 +19,6 @@ from ..redact import describe_exception
 from ..registry import Rule, Violation, all_rules, matches
 from .context import Context
 from .result import Result
-
 
 # ---- rules --------------------------------------------------------------------
 
@@ -42,7 +42,7 @@ def active_rules(options: Options) -> list[Rule]:
     return chosen
 
 
-def _subjects(scope: str, repo: Repo, ctx: Context):
+def _subjects(scope: str, repo: Repo, ctx: Context) -> list[Any]:
     if scope == "file":
         generated = [f for f, _ in repo.terragrunt.generated_files()] if repo.terragrunt is not None else []
         return [f for f in repo.hcl_files if f.path not in repo.ignored_paths] + generated
@@ -72,7 +72,7 @@ def check_repo(repo: Repo, options: Options) -> Result:
     errors: list[str] = []
     from_units: dict[int, str] = {}  # id of a finding -> the Terragrunt unit it was found for
     unit_subjects = _unit_subjects(repo)
-    subjects_by_scope: dict[str, list] = {}  # each scope's subjects, listed once for all its rules
+    subjects_by_scope: dict[str, list[Any]] = {}  # each scope's subjects, listed once for all its rules
     for rule in rules + unreported_rules:
         reported = rule in rules
         subjects = subjects_by_scope.get(rule.scope)
@@ -90,7 +90,8 @@ def check_repo(repo: Repo, options: Options) -> Result:
                 if not reported:
                     continue  # a rule the user switched off reports nothing, not even its crash
                 where = getattr(subject, "path", None) or getattr(subject, "directory", None) or repo.root
-                errors.append(f"{rule.id} crashed on {where}: {describe_exception(exc)}")  # never the text: it may quote a value
+                # never the exception's text: it may quote a value
+                errors.append(f"{rule.id} crashed on {where}: {describe_exception(exc)}")
                 if options.verbose:
                     errors.append(traceback.format_exc())
     findings = _dedupe(shared_declarations(findings, from_units))

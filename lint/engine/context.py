@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..model.engine_choice import EngineChoice, resolve_engine
-from ..model.pipeline import build_pipelines
+from ..model.pipeline import Pipeline, build_pipelines
 from ..model.syntax import Repo, RootModule
 from ..options import Options
 
@@ -18,8 +18,9 @@ class Context:
         self.repo = repo
         self.options = options
         self._engines: dict[str, EngineChoice] = {}
-        self._pipelines: Optional[list] = None
-        self.state = options.state if options.state != "auto" else ("existing" if _any_root_declares_backend(repo) else "auto")
+        self._pipelines: Optional[list[Pipeline]] = None
+        self.state = options.state if options.state != "auto" else (
+            "existing" if _any_root_declares_backend(repo) else "auto")
 
     def engine_for(self, root: RootModule) -> EngineChoice:
         key = root.directory if root.terragrunt is None else root.terragrunt.path  # a root.hcl beside a root differs
@@ -31,7 +32,7 @@ class Context:
     def root_for_directory(self, directory: str) -> Optional[RootModule]:
         return next((r for r in self.repo.roots if r.directory == directory), None)
 
-    def pipelines(self) -> list:
+    def pipelines(self) -> list[Pipeline]:
         """The scan's Harness pipelines (model/pipeline.py), built once; the
         subjects of "pipeline" scope rules."""
         if self._pipelines is None:

@@ -3,6 +3,7 @@ properties reporters print (the result cache stores and restores it)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -14,7 +15,7 @@ from ..registry import Rule
 @dataclass
 class Result:
     findings: list[Finding]
-    rules: list[Rule]  # the rules that ran
+    rules: Sequence[Rule]  # the rules that ran (a RulesById for a result from the result cache)
     root: str  # absolute scan root
     repo: Repo
     properties: dict[str, Any] = field(default_factory=dict)

@@ -54,15 +54,19 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, overload
 
-from .. import __path__ as package_path, __version__
-from .. import rules as rules_package
+from .. import __path__ as package_path, __version__, rules as rules_package
+from ..cachedir import UserCache
 from ..findings import LEVEL_ORDER, Finding
 from ..model.syntax import Repo, Span
-from ..registry import get_rule
-from ..scan.gitinfo import git_dir
+from ..options import Options
+from ..registry import Rule, get_rule
+from ..scan.gitinfo import GitView, git_dir
 from .result import Result
+
+if TYPE_CHECKING:
+    from ..scan.discover import Discovered, Walk
 
 FORMAT = "results-v2"
 RACY_SECONDS = 2
@@ -75,7 +79,7 @@ class _Racy(Exception):
     """An input changed too recently for its stat signature to be trusted."""
 
 
-def entry_for(paths: list[str], found, options) -> Optional["Entry"]:
+def entry_for(paths: list[str], found: Discovered, options: Options) -> Optional[Entry]:
     """The cache entry for this scan (`found`: a scan.discover.Discovered), or None
     when its state cannot be trusted or its options cannot be described."""
     if (options.exclude is not None or options.per_file_ignores) and options.config_file is None:
@@ -96,13 +100,13 @@ class Entry:
     """One slot file of a cachedir.UserCache: `load()` the result stored for
     `state`, or `save()` one."""
 
-    def __init__(self, home, name: str, state: str):
+    def __init__(self, home: UserCache, name: str, state: str):
         self.home = home
         self.name = name
         self.path = os.path.join(home.directory, name)
         self.state = state
 
-    def load(self):
+    def load(self) -> Optional[Result]:
         """The stored engine.Result, or None (no entry, another state, not
         sealed with this key, damaged or malformed)."""
         stored = self.read()
@@ -130,7 +134,7 @@ class Entry:
     def write(self, stored: dict) -> bool:
         return self.home.write_sealed(self.name, FORMAT, json.dumps(stored).encode("utf-8"))
 
-    def save(self, result) -> None:
+    def save(self, result: Result) -> None:
         """Store `result` atomically; a cache that cannot be written costs the next hit, never this scan."""
         try:
             stored = {"format": FORMAT, "state": self.state, "result": _encode_result(result)}
@@ -169,7 +173,7 @@ def _trusted(path: str, mtime_ns: int, ctime_ns: int, limit: int) -> None:
         raise _Racy(path)
 
 
-def _signature(path: str, limit: int) -> list:
+def _signature(path: str, limit: int) -> list[Any]:
     """[path, size, mtime, ctime, inode], or [path] for a missing file."""
     try:
         info = os.stat(path)
@@ -179,20 +183,20 @@ def _signature(path: str, limit: int) -> list:
     return [path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
-def _walk_identity(walked, limit: int) -> list:
+def _walk_identity(walked: Walk, limit: int) -> list[Any]:
     for rel_path, _, mtime_ns, ctime_ns, _ in walked.signatures:
         _trusted(rel_path, mtime_ns, ctime_ns, limit)
     unreadable = [[rel, error.message] for rel, error in walked.unreadable]
     return [walked.signatures, unreadable, walked.skipped, walked.excluded]
 
 
-def _git_identity(view) -> list:
+def _git_identity(view: Optional[GitView]) -> list[Any]:
     if view is None:
         return []
     return [[r.toplevel, r.prefix, r.listing_digest] for r in view.repositories]
 
 
-def _outside_inputs(found, options) -> list[str]:
+def _outside_inputs(found: Discovered, options: Options) -> list[str]:
     """Files outside the walk that a result depends on."""
     inputs = [os.path.abspath(p) for p in (options.config_file, options.baseline) if p]
     toplevel = found.git.toplevel if found.git is not None else None
@@ -207,17 +211,17 @@ def _outside_inputs(found, options) -> list[str]:
     return inputs
 
 
-def _options_identity(options) -> list:
+def _options_identity(options: Options) -> list[Any]:
     return [options.engine, options.state, list(options.select), list(options.ignore), sorted(options.severity.items()),
             list(options.roots) if options.roots is not None else None, options.max_file_bytes, options.verbose,
             options.require_reasons, options.baseline and os.path.abspath(options.baseline),
             options.config_file and os.path.abspath(options.config_file)]
 
 
-_TOOL: Optional[list] = None
+_TOOL: Optional[list[Any]] = None
 
 
-def _tool_identity() -> list:
+def _tool_identity() -> list[Any]:
     """Signatures of iacm-lint's files (rules and data included) and of the
     dependencies that shape a result (their whole package folders: python-hcl2's
     grammar too); a changed or reinstalled file is another tool."""
@@ -231,7 +235,7 @@ def _tool_identity() -> list:
             if spec is not None and spec.origin:
                 folders = spec.submodule_search_locations or []
                 files.extend([path for folder in folders for path in _package_files(folder)] or [spec.origin])
-        signatures = []
+        signatures: list[list[Any]] = []
         for path in sorted(files):
             try:
                 info = os.stat(path)
@@ -244,7 +248,7 @@ def _tool_identity() -> list:
 
 
 def _package_files(directory: str) -> list[str]:
-    found = []
+    found: list[str] = []
     for current, directories, names in os.walk(directory):
         directories[:] = [d for d in directories if d != "__pycache__"]
         found.extend(os.path.join(current, name) for name in names if not name.endswith((".pyc", ".tmp")))
@@ -254,16 +258,16 @@ def _package_files(directory: str) -> list[str]:
 # ---- the stored result -------------------------------------------------------------
 
 
-def _span(span: Span) -> list:
+def _span(span: Span) -> list[Any]:
     return [span.path, span.line, span.col, span.end_line, span.end_col]
 
 
-def _encode_finding(f: Finding) -> list:
+def _encode_finding(f: Finding) -> list[Any]:
     return [f.rule_id, f.rule_name, f.level, f.message, _span(f.span), [[_span(s), text] for s, text in f.related],
             f.fingerprint, f.suppressed, f.baseline_state, [list(pair) for pair in f.properties]]
 
 
-def _encode_result(result) -> dict:
+def _encode_result(result: Result) -> dict[str, Any]:
     return {"root": result.root, "rules": [rule.id for rule in result.rules], "checked": result.files_checked,
             "properties": result.properties, "notes": result.repo.notes,
             "findings": [_encode_finding(f) for f in result.findings]}
@@ -272,7 +276,7 @@ def _encode_result(result) -> dict:
 # Decoding checks every value's type before a reporter sees it (ValueError
 # otherwise): the MAC says who wrote a file, not that its shape is right.
 
-def _decode_result(stored: Any):
+def _decode_result(stored: Any) -> Result:
     _expect(isinstance(stored, dict))
     root, rules, checked = stored["root"], stored["rules"], stored["checked"]
     properties, notes = stored["properties"], stored["notes"]
@@ -325,7 +329,7 @@ def _expect(condition: bool) -> None:
         raise ValueError("malformed result cache entry")
 
 
-def _list(value: Any) -> list:
+def _list(value: Any) -> list[Any]:
     _expect(isinstance(value, list))
     return value
 
@@ -338,20 +342,26 @@ def _integer(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-class RulesById(Sequence):
+class RulesById(Sequence[Rule]):
     """The rules that ran, by ID, imported only when a reporter asks (SARIF,
     markdown): the text formats never need the rule modules."""
 
     def __init__(self, ids: list[str]):
         self.ids = list(ids)
-        self._rules: Optional[list] = None
+        self._rules: Optional[list[Rule]] = None
 
-    def _resolved(self) -> list:
+    def _resolved(self) -> list[Rule]:
         if self._rules is None:
             self._rules = [rule for rule in map(get_rule, self.ids) if rule is not None]
         return self._rules
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> Rule: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Rule]: ...
+
+    def __getitem__(self, index: int | slice) -> Rule | list[Rule]:
         return self._resolved()[index]
 
     def __len__(self) -> int:

@@ -33,16 +33,17 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from ..knowledge.globs import PatternList
+from ..model.syntax import YNode
 from ..parse.limits import MAX_SIZE_LIMIT
 from ..parse.textio import NotRegularFileError, read_regular, size_text
 from ..registry import all_rules
 from ..sanitise import shown
 from ..scan.discover import scan_root
-
 
 CONFIG_NAME = ".iacm-lint.yaml"
 PYPROJECT = "pyproject.toml"
@@ -176,10 +177,7 @@ def load_config(path: str, found: bool = False) -> Config:
     path = os.path.abspath(path)
     display = _display(path)
     text = _read_config_text(path, display)
-    if path.endswith(".toml"):
-        tree = _toml_tree(text, display)
-    else:
-        tree = _yaml_tree(text, display)
+    tree = _toml_tree(text, display) if path.endswith(".toml") else _yaml_tree(text, display)
     return _validate(tree, path, display, found)
 
 
@@ -203,7 +201,7 @@ def _yaml_tree(text: str, display: str) -> _Node:
     return _from_yaml(parsed.root, display, text.split("\n"))
 
 
-def _from_yaml(node, display: str, lines: list[str]) -> _Node:
+def _from_yaml(node: YNode, display: str, lines: list[str]) -> _Node:
     line = node.span.line
     if node.kind == "map":
         entries: dict[str, tuple[int, _Node]] = {}
@@ -222,7 +220,7 @@ def _from_yaml(node, display: str, lines: list[str]) -> _Node:
     return _Node(node.value, line, _source(node, lines))
 
 
-def _source(node, lines: list[str]) -> str:
+def _source(node: YNode, lines: list[str]) -> str:
     """A one-line scalar as written (YAML 1.1 reads `off` as false, `1` as a number)."""
     span = node.span
     if span.end_line != span.line or span.line > len(lines):
@@ -328,7 +326,7 @@ class _Checker:
 
     def rule_ids(self, node: _Node, key: str) -> tuple[str, ...]:
         ids = self.strings(node, key)
-        for index, (rule_id, item) in enumerate(zip(ids, node.value)):
+        for index, (rule_id, item) in enumerate(zip(ids, node.value, strict=True)):
             self.rule_id(rule_id, item.line, f"{key}[{index}]")
         return tuple(i.upper() for i in ids)
 
@@ -398,7 +396,7 @@ def _severity(check: _Checker, node: _Node, key: str) -> dict[str, str]:
 
 def _per_file_ignores(check: _Checker, node: _Node, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     entries = []
-    for glob, (line, value) in check.mapping(node, key).items():
+    for glob, (_line, value) in check.mapping(node, key).items():
         entries.append((glob, check.rule_ids(value, f"{key}.{shown(glob)}")))
     return tuple(entries)
 
@@ -429,7 +427,7 @@ _KEYS: dict[str, tuple[str, Callable[[_Checker, _Node, str], Any]]] = {
 # ---- turning a Config into engine Options fields -----------------------------------
 
 
-def path_matcher(globs, config_dir: str, scan_root: str) -> Callable[[str], bool]:
+def path_matcher(globs: Iterable[str], config_dir: str, scan_root: str) -> Callable[[str], bool]:
     """`matcher(rel_path) -> bool` for scan-root relative paths, with `globs`
     (gitignore syntax, matched without backtracking: lint/knowledge/globs.py) relative
     to `config_dir`. A directory also matches when a glob names everything
@@ -494,17 +492,17 @@ def options_from_config(config: Config, paths: list[str]) -> dict[str, Any]:
         fields["per_file_ignores"] = tuple((path_matcher([glob], config.directory, root), ids)
                                            for glob, ids in config.per_file_ignores)
     if config.baseline is not None:
-        fields["baseline"] = _baseline_path(config)
+        fields["baseline"] = _baseline_path(config, config.baseline)
     if config.max_file_size is not None:
         fields["max_file_bytes"] = config.max_file_size
     return fields
 
 
-def _baseline_path(config: Config) -> str:
+def _baseline_path(config: Config, baseline: str) -> str:
     """The config's `baseline:` as a path. A found config's baseline must be a
     file inside the config's directory, not a link: `baseline: /dev/zero` or
     `../../.ssh/id_rsa` in a repository under review is refused."""
-    path = os.path.join(config.directory, config.baseline)
+    path = os.path.join(config.directory, baseline)
     if not config.found:
         return path
     directory = os.path.realpath(config.directory)

@@ -24,7 +24,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import defaultdict
-from typing import Callable, Iterable, Optional, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Optional
 
 from ..findings import Finding, Secret
 from ..model.syntax import Span
@@ -165,7 +166,8 @@ def fingerprints(findings: Sequence[Finding], read_lines: LinesReader,
 
 
 def assign_fingerprints(findings: Iterable[Finding], read_lines: LinesReader,
-                        key_for: Callable[[Finding], str] = default_key, secrets: Iterable[Secret] = ()) -> list[Finding]:
+                        key_for: Callable[[Finding], str] = default_key,
+                        secrets: Iterable[Secret] = ()) -> list[Finding]:
     """The findings (same order) with `fingerprint` set where it was empty.
     The secrets of all the findings, and `secrets` (found by rules whose
     findings are not reported), are redacted before hashing."""

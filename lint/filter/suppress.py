@@ -26,16 +26,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Optional, Sequence
+from typing import Optional, Union
 
 from ..findings import Finding
 from ..model.syntax import Comment, HclFile, Repo, Span, YamlFile, YNode
+from ..options import Options
 from ..output import write_file
-from ..registry import get_rule
+from ..registry import Rule, get_rule
 from ..sanitise import shown
 from .config import PATH_LIMIT, ConfigError, read_capped_text
-from .fingerprint import assign_fingerprints, lines_under
+from .fingerprint import LinesReader, assign_fingerprints, lines_under
 
 UNUSED_SUPPRESSION = "IACM001"
 SUPPRESSION_WITHOUT_REASON = "IACM002"
@@ -160,13 +162,15 @@ def _coverage(directive: Directive, block_ranges: dict[int, list[tuple[int, int]
     return covered
 
 
-def directives_in(repo: Repo, read_lines) -> dict[str, list[Directive]]:
+def directives_in(repo: Repo, read_lines: LinesReader) -> dict[str, list[Directive]]:
     """Every directive in the parsed HCL and YAML files, by path, with the
     lines each covers."""
     found: dict[str, list[Directive]] = {}
-    sources: list[tuple[str, tuple[Comment, ...], object]] = [
-        (f.path, f.comments, f) for f in (*repo.hcl_files, *repo.yaml_files) if f.comments]
-    for path, comments, parsed in sources:
+    parsed_files: list[Union[HclFile, YamlFile]] = [*repo.hcl_files, *repo.yaml_files]
+    for parsed in parsed_files:
+        path, comments = parsed.path, parsed.comments
+        if not comments:
+            continue
         directives = [d for d in (parse_directive(c) for c in comments) if d is not None]
         if not directives:
             continue
@@ -200,7 +204,7 @@ def _suppression_for(finding: Finding, directives: Sequence[Directive]) -> Optio
 # ---- the filter stage ------------------------------------------------------------
 
 
-def apply_filters(findings: list[Finding], repo: Repo, rules: Sequence, options) -> list[Finding]:
+def apply_filters(findings: list[Finding], repo: Repo, rules: Sequence[Rule], options: Options) -> list[Finding]:
     """config (per-file-ignores) -> inline suppressions (+ IACM001/IACM002)
     -> baseline. `rules` are the rules that ran; `options` an engine Options."""
     read_lines = lines_under(repo.root)
@@ -219,7 +223,8 @@ def apply_filters(findings: list[Finding], repo: Repo, rules: Sequence, options)
     return findings
 
 
-def per_file_ignored(findings: Iterable[Finding], per_file_ignores) -> list[Finding]:
+def per_file_ignored(findings: Iterable[Finding],
+                     per_file_ignores: Iterable[tuple[Callable[[str], bool], tuple[str, ...]]]) -> list[Finding]:
     """Drop findings whose path matches a per-file-ignores glob that names
     their rule (ID or prefix). `per_file_ignores`: ((matcher, ids), ...)."""
     if not per_file_ignores:
@@ -237,8 +242,8 @@ def _suppressed(finding: Finding, directives: Sequence[Directive]) -> Finding:
     return finding.with_(suppressed=directive.reason) if directive is not None else finding
 
 
-def filter_findings(by_path: dict[str, list[Directive]], ran: dict, severity: dict[str, str],
-                    ignored_paths=frozenset()) -> list[Finding]:
+def filter_findings(by_path: dict[str, list[Directive]], ran: dict[str, Rule], severity: dict[str, str],
+                    ignored_paths: frozenset[str] = frozenset()) -> list[Finding]:
     """IACM001 and IACM002 findings for the directives, for those of the two
     rules that ran. A rule ID counts as unused only when that rule ran (with
     `--select IACM1` a suppression of IACM403 cannot be judged)."""

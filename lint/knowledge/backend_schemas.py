@@ -14,9 +14,10 @@ in `model/backends.py`.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 ENGINES = ("terraform", "opentofu")
 ENGINE_TITLES = {"terraform": "Terraform", "opentofu": "OpenTofu"}

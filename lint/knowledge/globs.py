@@ -20,13 +20,16 @@ component at any depth. A pattern git rejects (an unclosed `[`, an unknown
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable, Optional
+from typing import Optional
 
 _CLASSES: dict[str, Callable[[str], bool]] = {
-    "alnum": str.isalnum, "alpha": str.isalpha, "blank": lambda c: c in " \t", "cntrl": lambda c: ord(c) < 32 or c == "\x7f",
+    "alnum": str.isalnum, "alpha": str.isalpha, "blank": lambda c: c in " \t",
+    "cntrl": lambda c: ord(c) < 32 or c == "\x7f",
     "digit": lambda c: "0" <= c <= "9", "graph": lambda c: c.isprintable() and not c.isspace(),
-    "lower": str.islower, "print": str.isprintable, "punct": lambda c: c.isprintable() and not c.isalnum() and not c.isspace(),
+    "lower": str.islower, "print": str.isprintable,
+    "punct": lambda c: c.isprintable() and not c.isalnum() and not c.isspace(),
     "space": str.isspace, "upper": str.isupper, "xdigit": lambda c: c in "0123456789abcdefABCDEF",
 }
 

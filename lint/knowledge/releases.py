@@ -7,10 +7,11 @@ ships a release; everything here reads it once and never changes it.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
-from typing import Iterable, Optional, Sequence
+from typing import Optional
 
 from .versions import Constraints, Version, parse_constraints, parse_version
 
@@ -55,7 +56,7 @@ def _data() -> dict:
     return json.loads(resources.files(__package__).joinpath("data/releases.json").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def releases(engine: str) -> tuple[Release, ...]:
     """Every stable release of `engine`, oldest first."""
     rows = []
@@ -65,12 +66,12 @@ def releases(engine: str) -> tuple[Release, ...]:
     return tuple(sorted(rows, key=lambda r: r.parsed.segments))
 
 
-@lru_cache(maxsize=None)
+@cache
 def harness_constraint(engine: str) -> Constraints:
     return parse_constraints(_data()["engines"][engine]["harness_supported"])
 
 
-@lru_cache(maxsize=None)
+@cache
 def supported_releases(engine: str) -> tuple[Release, ...]:
     """The releases Harness IaCM runs: Terraform <= 1.5.7 (MPL-2.0), every OpenTofu."""
     constraint = harness_constraint(engine)
@@ -133,18 +134,15 @@ def ranges(selected: Iterable[Release], universe: Sequence[Release]) -> list[tup
     (both oldest first): [(first, last), ...]."""
     chosen = {r.version for r in selected}
     runs: list[tuple[Release, Release]] = []
-    start: Optional[Release] = None
-    previous: Optional[Release] = None
+    run: list[Release] = []
     for release in universe:
         if release.version in chosen:
-            if start is None:
-                start = release
-            previous = release
-        elif start is not None:
-            runs.append((start, previous))
-            start = None
-    if start is not None:
-        runs.append((start, previous))
+            run.append(release)
+        elif run:
+            runs.append((run[0], run[-1]))
+            run = []
+    if run:
+        runs.append((run[0], run[-1]))
     return runs
 
 

@@ -272,7 +272,7 @@ def secret_name_kind(name: str) -> Optional[str]:
     joined = "_".join(words)
     if joined in w["connection_names"]:
         return "connection"
-    if joined in w["not_secret_names"] or words[0] in w["flag_prefixes"] and len(words) > 1:
+    if joined in w["not_secret_names"] or (words[0] in w["flag_prefixes"] and len(words) > 1):
         return None
     if any(word in w["public_words"] for word in words):
         return None
@@ -312,7 +312,8 @@ _SECRET_REFERENCE = re.compile(
     r"@Microsoft\.KeyVault\([^()\s]*\)"             # Azure App Service / Functions Key Vault reference
     r"|arn:aws[\w-]*:(?:secretsmanager|ssm|kms):\S*"  # AWS Secrets Manager secret, SSM parameter, KMS key
     r"|ENC\[AES256_GCM,data:[^\]\s]*\]")              # a sops-encrypted value
-_PATH = re.compile(r"(?:~|\.{1,2})?/[^\s]*|[A-Za-z]:\\[^\n]*|[\w.\-/\\]+\.(?:json|pem|key|p12|pfx|crt|cer|txt|ya?ml|conf|cfg|env|ppk|jks|keystore)")
+_PATH = re.compile(r"(?:~|\.{1,2})?/[^\s]*|[A-Za-z]:\\[^\n]*"
+                   r"|[\w.\-/\\]+\.(?:json|pem|key|p12|pfx|crt|cer|txt|ya?ml|conf|cfg|env|ppk|jks|keystore)")
 _NOT_SECRET_SHAPES = re.compile(
     r"arn:aws[\w-]*:.*"                    # ARNs
     r"|\d+(?:\.\d+)?\s*(?:ms|s|m|h|d|w|y)?"  # numbers, durations
@@ -333,7 +334,7 @@ def is_placeholder(value: str) -> bool:
     if not v:
         return True
     low = v.lower()
-    if len(set(low)) <= 2 and len(v) > 1 or len(set(low)) == 1:
+    if (len(set(low)) <= 2 and len(v) > 1) or len(set(low)) == 1:
         return True
     if low in _words()["placeholder_values"]:
         return True
@@ -420,7 +421,7 @@ _KIND_WHAT = {"password": "a literal password", "key": "a literal secret", "conn
 _KIND_NAME = {"password": "password", "key": "secret", "connection": "inline-password", "credential": "credential"}
 
 
-def judge(value, kind: str) -> Optional[Judgement]:
+def judge(value: object, kind: str) -> Optional[Judgement]:
     """Is `value`, assigned to a name of `kind`, a hardcoded secret?
 
     kind: "password" (any non-placeholder literal), "key" (must look like key
@@ -456,7 +457,7 @@ def judge(value, kind: str) -> Optional[Judgement]:
     return Judgement("secret", what, mask(v), name)
 
 
-def assess(name: str, value) -> Optional[Judgement]:
+def assess(name: str, value: object) -> Optional[Judgement]:
     """`judge(value, secret_name_kind(name))` when the name says it holds a
     secret, else None. The usual entry point for `KEY = "value"` pairs."""
     kind = secret_name_kind(name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Optional
 
 TOOLS = ("terraform", "tofu", "terragrunt")
 # Commands that read or change state or infrastructure (IACM501).
@@ -57,7 +58,7 @@ def _lex(text: str, base: int = 0) -> list[list[Word]]:
     heredocs: list[tuple[str, bool]] = []
     i, n = 0, len(text)
 
-    def finish():
+    def finish() -> None:
         nonlocal current
         if current:
             commands.append(current)
@@ -122,7 +123,7 @@ def _skip_heredocs(text: str, i: int, heredocs: list[tuple[str, bool]]) -> int:
     return i
 
 
-def _read_word(text: str, i: int):
+def _read_word(text: str, i: int) -> Optional[Word]:
     """One shell word starting at i (quotes, escapes, `$(…)`, `${…}`)."""
     n = len(text)
     start = i
@@ -285,11 +286,11 @@ def _inline_script(args: list[Word], depth: int) -> list[IacCommand]:
     return []
 
 
-def _subcommand(tool: str, args: list[Word]):
+def _subcommand(tool: str, args: list[Word]) -> Optional[Word]:
     for index, word in enumerate(args):
         if word.text.lower() in STATE_COMMANDS:
             return None if _without_backend(word, args[index + 1:]) else word
-        if word.text.startswith("-") or tool == "terragrunt" and word.text in _TERRAGRUNT_WRAPPERS:
+        if word.text.startswith("-") or (tool == "terragrunt" and word.text in _TERRAGRUNT_WRAPPERS):
             continue  # global options: -chdir=dir, -help, -version; terragrunt run-all
         return None
     return None

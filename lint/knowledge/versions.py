@@ -96,7 +96,7 @@ class Version:
         return text
 
     @property
-    def core(self) -> "Version":
+    def core(self) -> Version:
         """MAJOR.MINOR.PATCH without prerelease or metadata (what Terraform and
         OpenTofu check their constraints against)."""
         return Version(self.segments[:3], 3, "", "", ".".join(str(s) for s in self.segments[:3]))
@@ -105,28 +105,28 @@ class Version:
     def is_prerelease(self) -> bool:
         return self.pre != ""
 
-    def _key(self):
+    def _key(self) -> tuple[tuple[int, ...], str, str]:
         return self.segments, self.pre, self.metadata
 
-    def __eq__(self, other):  # go-version Equal(): Compare == 0
+    def __eq__(self, other: object) -> bool:  # go-version Equal(): Compare == 0
         return isinstance(other, Version) and compare(self, other) == 0
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         stripped = list(self.segments)
         while len(stripped) > 3 and stripped[-1] == 0:
             stripped.pop()
         return hash(tuple(stripped))
 
-    def __lt__(self, other: "Version") -> bool:
+    def __lt__(self, other: Version) -> bool:
         return compare(self, other) < 0
 
-    def __le__(self, other: "Version") -> bool:
+    def __le__(self, other: Version) -> bool:
         return compare(self, other) <= 0
 
-    def __gt__(self, other: "Version") -> bool:
+    def __gt__(self, other: Version) -> bool:
         return compare(self, other) > 0
 
-    def __ge__(self, other: "Version") -> bool:
+    def __ge__(self, other: Version) -> bool:
         return compare(self, other) >= 0
 
 
@@ -220,9 +220,7 @@ def compare(a: Union[str, Version], b: Union[str, Version]) -> int:
 def _prerelease_check(v: Version, c: Version) -> bool:
     if c.pre and v.pre:
         return c.segments == v.segments
-    if not c.pre and v.pre:
-        return False
-    return True
+    return bool(c.pre) or not v.pre
 
 
 def _pessimistic(v: Version, c: Version) -> bool:

@@ -9,13 +9,13 @@ type accepts is in `knowledge/backend_schemas.py`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator, Optional, Union
+from typing import Any, Optional, Union
 
-from . import compat
 from ..knowledge import releases
+from . import compat
 from .syntax import Attribute, Block, Expr, HclFile, Module, RootModule, Span
-
 
 # ---- releases that accept a root ----------------------------------------------
 
@@ -199,7 +199,8 @@ def effective_backends(root: Union[Module, RootModule]) -> list[EffectiveBackend
     if active is None or active[2].type != "backend" or not active[2].labels:
         return []
     hcl_file, terraform, block = active
-    base = dict(directory=module.directory, type=block.labels[0], block=block, file=hcl_file, terraform_block=terraform)
+    base: dict[str, Any] = dict(directory=module.directory, type=block.labels[0], block=block, file=hcl_file,
+                                terraform_block=terraform)
     if not module.tfbackends:
         return [EffectiveBackend(**base)]
     return [EffectiveBackend(**base, tfbackend=tfbackend) for tfbackend in module.tfbackends]

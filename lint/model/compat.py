@@ -19,14 +19,15 @@ question so that one bad string does not also read as "no release fits".
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional, Union
+from typing import Any, Optional, Union
 
 from ..knowledge import releases as rel
-from ..memo import per_object
-from .syntax import Attribute, HclFile, Module, RootModule
 from ..knowledge.releases import Release
 from ..knowledge.versions import ConstraintError, Constraints, Version, parse_constraints, parse_version
+from ..memo import per_object
+from .syntax import Attribute, HclFile, Module, Repo, RootModule, Span
 
 REQUIRED_VERSION = "required_version"
 COMPATIBLE_WITH = "compatible_with"
@@ -51,7 +52,7 @@ class VersionDecl:
     problem: str = ""  # why it is invalid, for IACM304
 
     @property
-    def span(self):
+    def span(self) -> Span:
         return self.attribute.span
 
     @property
@@ -80,7 +81,9 @@ class VersionDecl:
         if answer is None:
             if len(_HOLDS) > 65536:
                 _HOLDS.clear()
-            answer = _HOLDS[key] = not self.evaluable_by(engine, version) or self.constraints.check(version)
+            constraints = self.constraints  # evaluable_by: not None
+            answer = _HOLDS[key] = (constraints is None or not self.evaluable_by(engine, version)
+                                    or constraints.check(version))
         return answer
 
 
@@ -103,7 +106,8 @@ def _constraint_text(value: Any) -> Optional[str]:
 def _decl(kind: str, file: HclFile, attribute: Attribute) -> VersionDecl:
     expr = attribute.expr
     if not expr.is_literal:
-        return VersionDecl(kind, file, attribute, None, "only literal values are allowed, not references or function calls")
+        return VersionDecl(kind, file, attribute, None,
+                           "only literal values are allowed, not references or function calls")
     if expr.value is None:
         return VersionDecl(kind, file, attribute, Constraints((), "null"))
     text = _constraint_text(expr.value)
@@ -314,19 +318,17 @@ def own_declarations(root: RootModule) -> list[VersionDecl]:
 
 def accepted_ranges(root: RootModule) -> dict[str, list[tuple[Release, Release]]]:
     """Per engine, the Harness-supported releases that accept the root, as runs."""
-    return {engine: rel.ranges(accepting_releases(root, engine), rel.supported_releases(engine)) for engine in rel.ENGINES}
+    return {engine: rel.ranges(accepting_releases(root, engine), rel.supported_releases(engine))
+            for engine in rel.ENGINES}
 
 
-def root_version_properties(repo, ctx=None) -> dict[str, dict]:
+def root_version_properties(repo: Repo) -> dict[str, dict[str, Any]]:
     """For JSON/SARIF run properties: root directory -> {"accepted": {engine:
-    [{"from": "1.6.0", "to": "1.7.10"}, ...]}, "engine": ..., "engine_reason": ...}."""
+    [{"from": "1.6.0", "to": "1.7.10"}, ...]}}."""
     out = {}
     for root in repo.roots:
         entry: dict[str, Any] = {"accepted": {
             engine: [{"from": a.version, "to": b.version} for a, b in runs]
             for engine, runs in accepted_ranges(root).items()}}
-        if ctx is not None:
-            choice = ctx.engine_for(root)
-            entry["engine"], entry["engine_reason"] = choice.engine, choice.reason
         out[root.directory] = entry
     return out

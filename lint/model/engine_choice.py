@@ -10,8 +10,9 @@ that instead of reading the reason text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Optional
 
 from .harness_config import workspace_engine_signal
 from .pins import pin_file_signal

@@ -10,14 +10,17 @@ owns (`block_expression`: variables in backends are IACM105) are skipped.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterator, Optional
+from functools import cache, lru_cache
+from typing import Optional, TypeVar, Union
 
 from ..knowledge import releases as rel
-from .compat import READS_TF, READS_TF_AND_TOFU, files_read, root_modules
 from ..memo import per_object
-from .syntax import Block, Expr, HclFile, RootModule, Span
+from .compat import READS_TF, READS_TF_AND_TOFU, files_read, root_modules
+from .syntax import Attribute, Block, Expr, HclFile, RootModule, Span
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class FeatureUse:
         return self.terraform if engine == "terraform" else self.opentofu
 
 
-def _blocks(files, types) -> Iterator[Block]:
+def _blocks(files: Iterable[HclFile], types: Union[str, Iterable[str]]) -> Iterator[Block]:
     types = (types,) if isinstance(types, str) else tuple(types)
     for f in files:
         for block in f.blocks:
@@ -40,7 +43,7 @@ def _blocks(files, types) -> Iterator[Block]:
                 yield block
 
 
-def _nested(files, path: str) -> Iterator[Block]:
+def _nested(files: Iterable[HclFile], path: str) -> Iterator[Block]:
     """"resource.lifecycle" -> the lifecycle blocks of top-level resources."""
     first, *rest = path.split(".")
     current = list(_blocks(files, first))
@@ -57,7 +60,7 @@ def _exprs(expr: Expr) -> Iterator[Expr]:
         yield from _exprs(value)
 
 
-def _innermost(expr: Expr, test) -> Expr:
+def _innermost(expr: Expr, test: Callable[[Expr], bool]) -> Expr:
     """The smallest sub-expression of `expr` that still passes `test`."""
     for child in (*expr.items, *(value for _, _, value in expr.entries)):
         if test(child):
@@ -65,7 +68,7 @@ def _innermost(expr: Expr, test) -> Expr:
     return expr
 
 
-def _called_functions(files) -> Iterator[tuple[str, list[Expr]]]:
+def _called_functions(files: Iterable[HclFile]) -> Iterator[tuple[str, list[Expr]]]:
     """(function name, the attribute expressions calling it), per file: a
     feature looks at each name once, not at every call, and works out the
     span of a call only when it wants the call."""
@@ -73,7 +76,7 @@ def _called_functions(files) -> Iterator[tuple[str, list[Expr]]]:
         yield from _per_file(f, "calls and references", _file_calls_and_references)[0].items()
 
 
-def _references(files, root: str) -> Iterator[tuple[str, Expr]]:
+def _references(files: Iterable[HclFile], root: str) -> Iterator[tuple[str, Expr]]:
     """(reference, attribute expression holding it) for the references whose
     first part is `root` ("tofu" for tofu.workspace): files are indexed by it
     once, as most references (var.*, local.*, resources) match no feature."""
@@ -103,13 +106,14 @@ def _reference_span(ref: str, expr: Expr) -> Span:
     return _innermost(expr, lambda e: ref in e.references).span
 
 
-def _per_file(f: HclFile, what: str, build):
+def _per_file(f: HclFile, what: str, build: Callable[[HclFile], T]) -> T:
     """Per-file results, shared by every feature and every root that reads
     the file (roots calling one module used to re-walk it for each feature)."""
     return per_object(f, what, build)
 
 
-def _detect(feature: rel.Feature, files: list[HclFile], root_files: list[HclFile], tfbackends) -> Iterator[Span]:
+def _detect(feature: rel.Feature, files: list[HclFile], root_files: list[HclFile],
+            tfbackends: Iterable[HclFile]) -> Iterator[Span]:
     d = feature.detect
     kind = d.get("type")
     if kind == "top_level_block":
@@ -194,12 +198,12 @@ def _detect(feature: rel.Feature, files: list[HclFile], root_files: list[HclFile
                 yield block.header_span
 
 
-@lru_cache(maxsize=None)  # asked for every file
+@cache  # asked for every file
 def _name_pattern(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-def _resource_type(attribute) -> Optional[str]:
+def _resource_type(attribute: Optional[Attribute]) -> Optional[str]:
     if attribute is None or not attribute.expr.references:
         return None
     parts = attribute.expr.references[0].split(".")
@@ -272,7 +276,7 @@ def _needed_signs(feature: rel.Feature) -> frozenset[tuple[str, ...]]:
 
 def _file_signs(f: HclFile) -> set[tuple[str, ...]]:
     calls, references = _per_file(f, "calls and references", _file_calls_and_references)
-    signs = {("block", block.type) for block in f.blocks}
+    signs: set[tuple[str, ...]] = {("block", block.type) for block in f.blocks}
     if calls:
         signs.add(("calls",))
     signs.update(("reference", first) for first in references)
@@ -294,7 +298,7 @@ def _use(feature: rel.Feature, span: Span) -> FeatureUse:
     return FeatureUse(feature.id, feature.title, feature.terraform, feature.opentofu, span)
 
 
-def _function_table_uses(files) -> Iterator[FeatureUse]:
+def _function_table_uses(files: Iterable[HclFile]) -> Iterator[FeatureUse]:
     """Calls of functions in the function table. A function call found in the
     table is reported as that function, not also as a generic provider-defined
     function; functions a feature names (templatestring, ...) are that feature's."""
@@ -305,7 +309,8 @@ def _function_table_uses(files) -> Iterator[FeatureUse]:
         if bare in table and bare not in named_by_feature:
             first = table[bare]
             for expr in exprs:
-                yield FeatureUse(f"function:{bare}", f"function {bare}", first["terraform"], first["opentofu"], _call_span(name, expr))
+                yield FeatureUse(f"function:{bare}", f"function {bare}", first["terraform"], first["opentofu"],
+                                 _call_span(name, expr))
 
 
 @lru_cache(maxsize=1)
@@ -328,4 +333,5 @@ def _feature_uses(root: RootModule, engine: str) -> list[FeatureUse]:
         for span in _detect(feature, files, all_files, root.module.tfbackends):
             uses.setdefault((feature.id, span), _use(feature, span))
     # the fields of the (order=True) Span as a plain tuple: the same order, compared without dataclass __lt__
-    return sorted(uses.values(), key=lambda u: (u.span.path, u.span.line, u.span.col, u.span.end_line, u.span.end_col, u.id))
+    return sorted(uses.values(),
+                  key=lambda u: (u.span.path, u.span.line, u.span.col, u.span.end_line, u.span.end_col, u.id))

@@ -33,8 +33,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional
+from typing import Any, Optional, TypeVar
 
 from ..knowledge.secrets import Judgement, find_credentials, judge, mask, secret_name_kind
 from .syntax import NOT_LITERAL, TF, TF_JSON, Attribute, Block, Expr, HclFile, Repo, RootModule, YamlFile, normalise_dir
@@ -240,9 +241,10 @@ def repository_name(normalised: str) -> str:
 # ---- collection -------------------------------------------------------------------
 
 _cache: dict[tuple[int, str], tuple[Repo, Any]] = {}
+T = TypeVar("T")
 
 
-def cached_per_repo(repo: Repo, what: str, build):
+def cached_per_repo(repo: Repo, what: str, build: Callable[[Repo], T]) -> T:
     """`build(repo)`, computed once per scan (the repo object) and `what`."""
     key = (id(repo), what)
     hit = _cache.get(key)
@@ -256,7 +258,7 @@ def cached_per_repo(repo: Repo, what: str, build):
 
 
 def _module_files(repo: Repo) -> Iterator[HclFile]:
-    ignored = getattr(repo, "ignored_paths", frozenset())
+    ignored: frozenset[str] = getattr(repo, "ignored_paths", frozenset())
     for hcl_file in repo.hcl_files:
         if hcl_file.kind in (TF, TF_JSON) and hcl_file.path not in ignored:
             yield hcl_file
@@ -280,8 +282,9 @@ def workspaces(repo: Repo) -> list[Workspace]:
 
 def pipeline_resources(repo: Repo) -> list[tuple[HclFile, Block]]:
     # cached: IACM203 asks once per file (secret_scan_exclusions), which made it O(files^2)
-    return cached_per_repo(repo, "pipeline_resources", lambda r: [(f, block) for f in _module_files(r) for block in f.top("resource")
-                                                          if block.labels[:1] == (PIPELINE,)])
+    return cached_per_repo(repo, "pipeline_resources",
+                           lambda r: [(f, block) for f in _module_files(r) for block in f.top("resource")
+                                      if block.labels[:1] == (PIPELINE,)])
 
 
 # ---- pipelines in heredocs -----------------------------------------------------------
@@ -356,10 +359,7 @@ def _identity(repo: Repo, workspace: Workspace) -> tuple[str, str]:
         return UNKNOWN, ""
     bare = "/" not in value
     if facts.remotes:
-        if bare:
-            matched = any(repository_name(remote) == value for remote in facts.remotes)
-        else:
-            matched = value in facts.remotes
+        matched = any(repository_name(remote) == value for remote in facts.remotes) if bare else value in facts.remotes
         return (THIS, "git remote") if matched else (OTHER, "git remote")
     if repository_name(value) in facts.names:
         return THIS, "repository name"
@@ -400,7 +400,8 @@ def _group_base(repo: Repo, key: tuple[str, str]) -> Optional[str]:
 
 
 def target(repo: Repo, workspace: Workspace) -> Target:
-    return cached_per_repo(repo, f"target:{workspace.file.path}:{workspace.block.header_span}", lambda r: _target(r, workspace))
+    return cached_per_repo(repo, f"target:{workspace.file.path}:{workspace.block.header_span}",
+                           lambda r: _target(r, workspace))
 
 
 def _target(repo: Repo, workspace: Workspace) -> Target:
@@ -408,6 +409,7 @@ def _target(repo: Repo, workspace: Workspace) -> Target:
     status, why = _identity(repo, workspace)
     if status == OTHER:
         return Target(OTHER, why=why)
+    base: Optional[str]
     if status == THIS:
         base = "git" if facts.toplevel is not None else "scan"
         if facts.prefix not in (".", "") and _group_base(repo, workspace.repository_key) == "scan":
@@ -482,10 +484,8 @@ def workspaces_for_root(repo: Repo, root: RootModule) -> list[Workspace]:
     found = []
     for workspace in workspaces(repo):
         found_target = target(repo, workspace)
-        if found_target.root is not None and found_target.root.directory == root.directory:
-            found.append(workspace)
-        elif root.terragrunt is not None and workspace.run_all and found_target.directory is not None \
-                and _below(root.directory, found_target.directory):
+        if (found_target.root is not None and found_target.root.directory == root.directory) or (root.terragrunt is not None and workspace.run_all and found_target.directory is not None \
+                and _below(root.directory, found_target.directory)):
             found.append(workspace)
     return found
 
@@ -569,7 +569,7 @@ def secret_scan_exclusions(hcl_file: HclFile, repo: Repo) -> list:
     heredocs that parsed (IACM203 reads those as YAML, like pipeline files,
     so that IACM206 keeps the secret-named keys)."""
     spans = [v.value.span for w in workspaces(repo) if w.file is hcl_file
-             for v in w.variables() if variable_secret(v) is not None]
+             for v in w.variables() if v.value is not None and variable_secret(v) is not None]
     parsed = repo.heredoc_yaml
     for file, block in pipeline_resources(repo):
         attribute = block.attr("yaml")

@@ -13,15 +13,16 @@ workspaces and pipelines, before `.tofu` files: model/engine_choice.py).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass
 from typing import Optional
 
 from ..knowledge import releases as rel
+from ..knowledge.versions import ConstraintError, VersionError, parse_constraints, parse_version
 from .compat import accepting_releases
 from .syntax import Repo, RootModule, Span
-from ..knowledge.versions import ConstraintError, VersionError, parse_constraints, parse_version
 
 # In engine-resolution order (product.md).
 PIN_FILES = (".opentofu-version", ".terraform-version", ".tool-versions", "mise.toml", ".mise.toml", ".tfswitchrc")
@@ -65,7 +66,8 @@ def _tool_versions(path: str, text: str) -> list[Pin]:
         fields = content.split()
         if len(fields) >= 2 and fields[0] in TOOL_NAMES:
             col = content.index(fields[1], content.index(fields[0]) + len(fields[0])) + 1
-            pins.append(Pin(path, TOOL_NAMES[fields[0]], fields[1], Span(path, number, col, number, col + len(fields[1]))))
+            span = Span(path, number, col, number, col + len(fields[1]))
+            pins.append(Pin(path, TOOL_NAMES[fields[0]], fields[1], span))
     return pins
 
 
@@ -129,10 +131,8 @@ def _repo_file_paths(repo: Repo) -> frozenset[str]:
     cached = getattr(repo, "_pin_paths", None)
     if cached is None:
         cached = frozenset(f.path for f in repo.files if not f.ignored and f.path.rsplit("/", 1)[-1] in PIN_FILES)
-        try:
-            repo._pin_paths = cached  # a per-scan cache on the mutable Repo
-        except AttributeError:
-            pass
+        with contextlib.suppress(AttributeError):
+            repo._pin_paths = cached  # type: ignore[attr-defined]  # a per-scan cache on the mutable Repo
     return cached
 
 
@@ -209,7 +209,8 @@ def resolve(pin: Pin, root: Optional[RootModule]) -> Resolved:
                 regex = re.compile(re.escape(pattern) if prefix == "prefix:" else pattern)
             except re.error:
                 return Resolved(problem=f'"{pattern}" is not a valid regular expression')
-            matching = [r for r in releases if (r.version.startswith(pattern) if prefix == "prefix:" else regex.search(r.version))]
+            matching = [r for r in releases
+                        if (r.version.startswith(pattern) if prefix == "prefix:" else regex.search(r.version))]
             if not matching:
                 return Resolved(None, how=f"no {rel.DISPLAY[pin.tool]} release matches it")
             return Resolved(matching[pick].version, how=f'"{value}" resolves to')

@@ -14,8 +14,9 @@ finish before `b` starts".
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Optional
 
 from ..knowledge.step_types import COMMAND_PLUGINS, IACM_STAGE, PIPELINE_TEMPLATE_TYPES, PLUGIN_ENGINES
 from .harness_config import cached_per_repo, heredoc_pipelines
@@ -24,7 +25,7 @@ from .syntax import Repo, RootModule, Span, YamlFile, YNode
 _EXPRESSION = re.compile(r"<\+.*?>", re.DOTALL)
 
 
-def is_expression(value) -> bool:
+def is_expression(value: object) -> bool:
     """A Harness expression (`<+input>`, `<+pipeline.variables.x>`) or a
     `${…}` interpolation of a heredoc pipeline: a value, never a literal."""
     return isinstance(value, str) and ("<+" in value or "${" in value)
@@ -47,7 +48,7 @@ Position = tuple[tuple[str, int], ...]
 
 def precedes(a: Position, b: Position) -> bool:
     """True when the item at `a` finishes before the item at `b` starts."""
-    for fa, fb in zip(a, b):
+    for fa, fb in zip(a, b, strict=False):  # up to the shorter one's end
         if fa == fb:
             continue
         return fa[0] == "seq" and fb[0] == "seq" and fa[1] < fb[1]
@@ -254,13 +255,16 @@ def build_pipeline(yaml_file: YamlFile) -> Optional[Pipeline]:
     assert top is not None
     if kind == "pipeline":
         body = top.get("pipeline")
+        assert body is not None  # pipeline_kind saw it
         stages, lists = _stages(body)
         return Pipeline(yaml_file, kind, body, stages, None, lists)
     if kind == "fragment":
         return Pipeline(yaml_file, kind, top, (_stage_of_execution(top, top, top, "fragment", True),))
     template = top.get("template")
-    template_type = template.get("type").value
-    spec_key = template.key_node("spec") or template.key_node("type")
+    type_node = template.get("type") if template is not None else None
+    assert template is not None and type_node is not None  # pipeline_kind saw them
+    template_type = type_node.value
+    spec_key = template.key_node("spec") or template.key_of("type")
     body = template.get("spec")
     if body is None or body.kind != "map":
         return Pipeline(yaml_file, kind, template, (), template_type)
@@ -285,7 +289,7 @@ def _stages(body: Optional[YNode]) -> tuple[tuple[Stage, ...], tuple[tuple[YNode
         return (), ()
     found: list[Stage] = []
     _collect_stages(stages_node, (), found)
-    return tuple(found), ((body.key_node("stages"), stages_node),)
+    return tuple(found), ((body.key_of("stages"), stages_node),)
 
 
 def _collect_stages(seq: YNode, prefix: Position, found: list[Stage]) -> None:
@@ -297,7 +301,7 @@ def _collect_stages(seq: YNode, prefix: Position, found: list[Stage]) -> None:
         here = prefix + (("seq", index),)
         stage = item.get("stage")
         if stage is not None and stage.kind == "map":
-            found.append(_stage(item.key_node("stage"), stage, here))
+            found.append(_stage(item.key_of("stage"), stage, here))
         parallel = item.get("parallel")
         if parallel is not None and parallel.kind == "seq":
             for branch, sub in enumerate(parallel.items):
@@ -326,13 +330,13 @@ def _stage_of_execution(key: YNode, node: YNode, execution: Optional[YNode], kin
         for name, target, is_rollback in (("steps", steps, False), ("rollbackSteps", rollback, True)):
             seq = execution.get(name)
             if seq is not None:
-                lists.append((execution.key_node(name), seq))
+                lists.append((execution.key_of(name), seq))
                 _collect_steps(seq, (), (), target, groups, lists, is_rollback)
     return Stage(key, node, position, tuple(steps), tuple(rollback), tuple(groups), tuple(lists), kind, ordered)
 
 
 def _collect_steps(seq: YNode, prefix: Position, enclosing: tuple[YNode, ...], found: list[Step],
-                   groups: list[StepGroup], lists: list, rollback: bool) -> None:
+                   groups: list[StepGroup], lists: list[tuple[YNode, YNode]], rollback: bool) -> None:
     if seq.kind != "seq":
         return
     for index, item in enumerate(seq.items):
@@ -341,7 +345,7 @@ def _collect_steps(seq: YNode, prefix: Position, enclosing: tuple[YNode, ...], f
         here = prefix + (("seq", index),)
         step = item.get("step")
         if step is not None and step.kind == "map":
-            found.append(Step(item.key_node("step"), step, here, enclosing, rollback))
+            found.append(Step(item.key_of("step"), step, here, enclosing, rollback))
         parallel = item.get("parallel")
         if parallel is not None and parallel.kind == "seq":
             for branch, sub in enumerate(parallel.items):
@@ -351,18 +355,18 @@ def _collect_steps(seq: YNode, prefix: Position, enclosing: tuple[YNode, ...], f
             group = item.get(container)
             if group is not None and group.kind == "map":
                 if container == "stepGroup":
-                    groups.append(StepGroup(item.key_node(container), group))
+                    groups.append(StepGroup(item.key_of(container), group))
                 inner = group.get("steps")
                 if inner is not None:
-                    lists.append((group.key_node("steps"), inner))
+                    lists.append((group.key_of("steps"), inner))
                     _collect_steps(inner, here, enclosing + (group,), found, groups, lists, rollback)
                 elif container == "insert" and group.get("type") is not None:
-                    found.append(Step(item.key_node(container), group, here, enclosing, rollback))
+                    found.append(Step(item.key_of(container), group, here, enclosing, rollback))
 
 
 def build_pipelines(repo: Repo) -> list[Pipeline]:
     """Every pipeline of the scan, in path order (git-ignored files skipped)."""
-    ignored = getattr(repo, "ignored_paths", frozenset())
+    ignored: frozenset[str] = getattr(repo, "ignored_paths", frozenset())
     result = []
     yaml_files = list(repo.yaml_files)
     if hasattr(repo, "hcl_files"):  # pipelines in harness_platform_pipeline `yaml` heredocs (issue 13)
@@ -422,7 +426,7 @@ def pipeline_engine_signal(repo: Repo) -> tuple[Optional[str], str]:
 def _engine_signal(repo: Repo) -> tuple[Optional[str], str]:
     first: dict[str, str] = {}
     for pipeline in build_pipelines(repo):
-        for stage, step in pipeline.steps():
+        for _stage, step in pipeline.steps():
             engine = PLUGIN_ENGINES.get(step.type or "")
             if engine is not None and engine not in first:
                 first[engine] = pipeline.path

@@ -7,8 +7,9 @@ see anything else. Every node carries an exact `Span`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Optional
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -24,7 +25,7 @@ class Span:
     end_col: int
 
     @staticmethod
-    def file_start(path: str) -> "Span":
+    def file_start(path: str) -> Span:
         """Line 1, column 1 — for findings about a whole file."""
         return Span(path, 1, 1, 1, 1)
 
@@ -32,14 +33,14 @@ class Span:
 class _NotLiteral:
     """Marks an expression whose value is only known at plan time."""
 
-    _instance: Optional["_NotLiteral"] = None
+    _instance: Optional[_NotLiteral] = None
 
-    def __new__(cls):  # a singleton so that `is NOT_LITERAL` works after pickling
+    def __new__(cls) -> _NotLiteral:  # a singleton so that `is NOT_LITERAL` works after pickling
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[_NotLiteral], tuple[()]]:
         return (_NotLiteral, ())
 
     def __repr__(self) -> str:
@@ -90,8 +91,8 @@ class Expr:
     references: tuple[str, ...] = ()
     functions: tuple[str, ...] = ()
     strings: tuple[StringPart, ...] = ()
-    items: tuple["Expr", ...] = ()
-    entries: tuple[tuple[str, Span, "Expr"], ...] = ()
+    items: tuple[Expr, ...] = ()
+    entries: tuple[tuple[str, Span, Expr], ...] = ()
     tree: Any = None  # how the expression is built (model/expressions.py Node); Terragrunt files only
 
     @property
@@ -99,8 +100,8 @@ class Expr:
         return self.value is not NOT_LITERAL
 
     @staticmethod
-    def collection(kind: str, text: str, span: Span, items: tuple["Expr", ...] = (),
-                   entries: tuple[tuple[str, Span, "Expr"], ...] = ()) -> "Expr":
+    def collection(kind: str, text: str, span: Span, items: tuple[Expr, ...] = (),
+                   entries: tuple[tuple[str, Span, Expr], ...] = ()) -> Expr:
         """A "tuple" (`items`) or "object" (`entries`): its value, references,
         functions and strings come from its elements (HCL and JSON alike)."""
         children = (*items, *(value for _, _, value in entries))
@@ -114,7 +115,7 @@ class Expr:
                     tuple(dict.fromkeys(f for c in children for f in c.functions)),
                     tuple(s for c in children for s in c.strings), items, entries)
 
-    def entry(self, key: str) -> Optional["Expr"]:
+    def entry(self, key: str) -> Optional[Expr]:
         for name, _, value in self.entries:
             if name == key:
                 return value
@@ -142,7 +143,7 @@ class Block:
     header_span: Span
     span: Span
     attributes: tuple[Attribute, ...] = ()
-    blocks: tuple["Block", ...] = ()
+    blocks: tuple[Block, ...] = ()
     label_spans: tuple[Span, ...] = ()
 
     def attr(self, name: str) -> Optional[Attribute]:
@@ -151,13 +152,13 @@ class Block:
                 return attribute
         return None
 
-    def children(self, type_: str) -> Iterator["Block"]:
+    def children(self, type_: str) -> Iterator[Block]:
         return (b for b in self.blocks if b.type == type_)
 
-    def child(self, type_: str) -> Optional["Block"]:
+    def child(self, type_: str) -> Optional[Block]:
         return next(self.children(type_), None)
 
-    def walk(self) -> Iterator["Block"]:
+    def walk(self) -> Iterator[Block]:
         """This block and every block nested in it, depth first."""
         yield self
         for nested in self.blocks:
@@ -257,22 +258,30 @@ class YNode:
     span: Span
     value: Any = None
     tag: str = ""
-    items: tuple["YNode", ...] = ()
-    entries: tuple[tuple["YNode", "YNode"], ...] = ()
+    items: tuple[YNode, ...] = ()
+    entries: tuple[tuple[YNode, YNode], ...] = ()
 
-    def get(self, key: str) -> Optional["YNode"]:
+    def get(self, key: str) -> Optional[YNode]:
         if self.kind == "map":
             for k, v in self.entries:
                 if k.value == key:
                     return v
         return None
 
-    def key_node(self, key: str) -> Optional["YNode"]:
+    def key_node(self, key: str) -> Optional[YNode]:
         if self.kind == "map":
             for k, _ in self.entries:
                 if k.value == key:
                     return k
         return None
+
+    def key_of(self, key: str) -> YNode:
+        """The key node of an entry the caller knows is there (`get(key)`
+        found its value); KeyError when it is not."""
+        node = self.key_node(key)
+        if node is None:
+            raise KeyError(key)
+        return node
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,6 +409,7 @@ class Repo:
     tracked: Optional[frozenset[str]] = None  # every tracked path (relative), incl. .terraform/
     ignored_paths: frozenset[str] = frozenset()  # discovered files that git ignores (not part of any module)
     notes: list[str] = field(default_factory=list)  # for --verbose
-    heredoc_yaml: dict = field(default_factory=dict)  # (path, heredoc span) -> YamlFile: pipelines in harness_platform_pipeline heredocs
+    # (path, heredoc span) -> YamlFile: the pipelines in harness_platform_pipeline heredocs
+    heredoc_yaml: dict = field(default_factory=dict)
     terragrunt: Any = None  # the Terragrunt units and configuration of the scan (model/terragrunt.py), None without any
     stats: dict = field(default_factory=dict)  # file accounting (scan/stats.py), filled by scan/repository.py

@@ -21,22 +21,63 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Optional
 
 from ..knowledge.terragrunt import (
-    CONFIG_ALIASES, CONFIGURATION_KEYS, MODULE_SUFFIXES, OVERWRITE, SKIP, STACK_FILE, TERRAGRUNT_ONLY_KEYS,
-    UNIT_FILE, UNIT_JSON_FILE, engine_of_binary, is_remote_source,
+    CONFIG_ALIASES,
+    CONFIGURATION_KEYS,
+    MODULE_SUFFIXES,
+    OVERWRITE,
+    SKIP,
+    STACK_FILE,
+    TERRAGRUNT_ONLY_KEYS,
+    UNIT_FILE,
+    UNIT_JSON_FILE,
+    engine_of_binary,
+    is_remote_source,
 )
 from . import expressions as ex
 from .backends import BackendValue, EffectiveBackend, effective_backends
 from .syntax import (
-    NOT_LITERAL, TERRAGRUNT_KINDS, TF, TF_JSON, Attribute, Block, Expr, HclFile, Module, RootModule, Span,
-    StringPart, called_modules,
+    NOT_LITERAL,
+    TERRAGRUNT_KINDS,
+    TF,
+    TF_JSON,
+    Attribute,
+    Block,
+    Expr,
+    HclFile,
+    Module,
+    RootModule,
+    Span,
+    StringPart,
+    called_modules,
 )
 from .terragrunt_eval import (
-    BOOL, DIRECTORY, FILE, LIST, MAP, NULL, NUMBER, STANDALONE, STRING, UNIT, Evaluator, IncludeRef, Inputs,
-    Problem, Scope, Value, absolute, directory_of, join_path, merged_map, relative, unknown,
+    BOOL,
+    DIRECTORY,
+    FILE,
+    LIST,
+    MAP,
+    NULL,
+    NUMBER,
+    STANDALONE,
+    STRING,
+    UNIT,
+    Evaluator,
+    IncludeRef,
+    Inputs,
+    Problem,
+    Scope,
+    Value,
+    absolute,
+    directory_of,
+    join_path,
+    merged_map,
+    relative,
+    unknown,
 )
 
 ParseGenerated = Callable[[str, str], HclFile]  # (text, virtual path) -> its model
@@ -351,10 +392,8 @@ def _unit_files(candidates: dict[str, HclFile]) -> list[str]:
     found = []
     for path in sorted(candidates):
         name = _name(path)
-        if name == UNIT_FILE:
-            found.append(path)
-        elif name == UNIT_JSON_FILE and posixpath.join(directory_of(path), UNIT_FILE).lstrip("./") not in candidates \
-                and (directory_of(path) != "." or UNIT_FILE not in candidates):
+        if name == UNIT_FILE or (name == UNIT_JSON_FILE and posixpath.join(directory_of(path), UNIT_FILE).lstrip("./") not in candidates \
+                and (directory_of(path) != "." or UNIT_FILE not in candidates)):
             found.append(path)
     return found
 

@@ -42,13 +42,18 @@ import os
 import pickle
 import sys
 import threading
-from typing import Any, Optional
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 from .. import __version__
 from ..cachedir import UserCache, discard_file
-from ..model import expressions as _expressions
-from ..model import syntax as _model
+from ..model import expressions as _expressions, syntax as _model
 from .tables import identity
+
+if TYPE_CHECKING:  # sqlite3 loads only when the cache is used
+    import sqlite3
+
+T = TypeVar("T")
 
 FORMAT = "v4"
 _MAGIC = b"IACMLC4\n"
@@ -65,13 +70,13 @@ _CLASSES = (_model.Span, _model.StringPart, _model.Expr, _model.Attribute, _mode
             _model.ParseError, _model.HclFile, _model.YNode, _model.YamlFile, _expressions.Node)
 
 
-def _constructor(cls: type):
+def _constructor(cls: type) -> tuple[Callable[..., Any], Callable[[Any], Any]]:
     names = [f.name for f in dataclasses.fields(cls)]
-    slots = [cls.__dict__.get(name) for name in names]
+    slots: list[Any] = [cls.__dict__.get(name) for name in names]  # member descriptors, for slotted classes
     direct = hasattr(cls, "__slots__") and not hasattr(cls, "__post_init__") \
         and all(hasattr(s, "__set__") for s in slots)
     if not direct:  # a class without slots or with validation: go through __init__
-        def build(*values):
+        def build(*values: Any) -> Any:
             return cls(*values)
     else:
         args = ", ".join(f"a{i}" for i in range(len(names)))
@@ -102,7 +107,7 @@ def dumps(obj: Any) -> bytes:
 
 
 class _Unpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str):
+    def find_class(self, module: str, name: str) -> Any:
         if module == __name__ and name in _ALLOWED:
             return globals()[name]
         if module == _model.__name__ and name == "_NotLiteral":
@@ -182,24 +187,26 @@ class ParseCache:
         h.update(data)
         return h.hexdigest()
 
-    def _connect(self):
+    def _connect(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
             import sqlite3
 
             _create_private_file(self.path)  # SQLite gives its -wal/-shm/-journal files the database's mode
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # autocommit; put_many opens its own transaction
+            # autocommit; put_many opens its own transaction
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             try:
                 connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for writers
                 connection.execute("PRAGMA synchronous=NORMAL")  # a cache needs no fsync per write
-                connection.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID")
+                connection.execute("CREATE TABLE IF NOT EXISTS entries"
+                                   " (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID")
             except BaseException:
                 connection.close()
                 raise
             self._local.connection = connection
         return connection
 
-    def _run(self, work):
+    def _run(self, work: Callable[[sqlite3.Connection], T]) -> Optional[T]:
         """`work(connection)`, once more after a damaged database file is
         deleted and created again (once per ParseCache); anything else
         disables the cache for this run. Returns None when it could not run."""
@@ -244,7 +251,8 @@ class ParseCache:
         for start in range(0, len(wanted), _BATCH):
             keys = [key for key, _ in wanted[start:start + _BATCH]]
             query = f"SELECT key, value FROM entries WHERE key IN ({','.join('?' * len(keys))})"
-            stored.update(self._run(lambda c: c.execute(query, keys).fetchall()) or ())
+            # B023: _run calls the lambda at once, within this iteration
+            stored.update(self._run(lambda c: c.execute(query, keys).fetchall()) or ())  # noqa: B023
         return [self._model(key, stored.get(key), source) for key, source in wanted]
 
     def _model(self, key: str, entry: Optional[bytes], source: bytes) -> Any:
@@ -316,7 +324,7 @@ class ParseCache:
 _BATCH = 500  # keys per SELECT (SQLite allows at least 999 parameters)
 
 
-def _write(connection, statement: str, rows: list[tuple]) -> None:
+def _write(connection: sqlite3.Connection, statement: str, rows: list[tuple[Any, ...]]) -> None:
     connection.execute("BEGIN IMMEDIATE")
     try:
         connection.executemany(statement, rows)

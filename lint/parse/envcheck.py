@@ -72,7 +72,8 @@ def _module_problem() -> Optional[str]:
     try:
         from hcl2.postlexer import PostLexer  # noqa: F401 - lint/parse/hcl.py builds its parser with it
     except Exception:  # noqa: BLE001
-        return f"the `hcl2` package at {Path(location).parent} is not python-hcl2 8 (it has no hcl2.postlexer.PostLexer)"
+        return (f"the `hcl2` package at {Path(location).parent} is not python-hcl2 8"
+                " (it has no hcl2.postlexer.PostLexer)")
     version = _python_hcl2_version()
     if version is not None and not _accepted(version):
         return f"python-hcl2 {version} is installed but iacm-lint needs {_hcl2_requirement() or 'python-hcl2 8.x'}"
@@ -141,7 +142,7 @@ def _record_problem() -> Optional[str]:
         if entry.parts[0] != "hcl2" or entry.hash is None or entry.hash.mode != "sha256":
             continue
         try:
-            data = Path(dist.locate_file(entry)).read_bytes()
+            data = Path(str(dist.locate_file(entry))).read_bytes()
         except OSError:
             changed.append(str(entry))
             continue

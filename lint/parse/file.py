@@ -5,20 +5,24 @@ The scan stage calls these for every file (scan/pool.py)."""
 
 from __future__ import annotations
 
+from typing import Optional, Union
+
 from ..model.syntax import YAML, HclFile, ParseError, Span, YamlFile
 from ..redact import describe_exception
 from .limits import within_limits  # nesting bound: deeper models would overflow pickling and rules
 from .textio import DEFAULT_MAX_BYTES, decode_source, read_source
 
+Model = Optional[Union[HclFile, YamlFile]]  # a file's model; None for YAML that is not a pipeline
 
-def parse_file(abs_path: str, rel_path: str, kind: str, max_bytes: int = DEFAULT_MAX_BYTES):
+
+def parse_file(abs_path: str, rel_path: str, kind: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Model:
     """Read and parse one file into its model (HclFile or YamlFile, or None
     for YAML that is not a pipeline). Picklable for a process pool."""
     text, error = read_source(abs_path, rel_path, max_bytes)
     return parse_source(text, error, rel_path, kind)
 
 
-def parse_bytes(data: bytes, rel_path: str, kind: str):
+def parse_bytes(data: bytes, rel_path: str, kind: str) -> Model:
     """`parse_file` of bytes already read (the pool and the cache hash them first)."""
     try:
         text, error = decode_source(data, rel_path)
@@ -27,7 +31,7 @@ def parse_bytes(data: bytes, rel_path: str, kind: str):
     return parse_source(text, error, rel_path, kind)
 
 
-def parse_source(text, error, rel_path: str, kind: str):
+def parse_source(text: Optional[str], error: Optional[ParseError], rel_path: str, kind: str) -> Model:
     """`parse_file` after reading: `text` decoded, or None with `error`.
     Never raises: whatever goes wrong in a parser (a bug, MemoryError,
     RecursionError) makes that one file an IACM000, not the end of the scan."""
@@ -37,14 +41,14 @@ def parse_source(text, error, rel_path: str, kind: str):
         return not_analysed(rel_path, kind, exc)
 
 
-def not_analysed(rel_path: str, kind: str, exc: BaseException):
+def not_analysed(rel_path: str, kind: str, exc: BaseException) -> Union[HclFile, YamlFile]:
     """The model of a file whose parsing failed with `exc`: an IACM000 that
     names the exception's type and place, never its text (it may quote the file)."""
     error = ParseError(f"internal error ({describe_exception(exc)}), not analysed", Span.file_start(rel_path))
     return YamlFile(rel_path, None, error=error) if kind == YAML else HclFile(rel_path, kind, error=error)
 
 
-def _parse_text(text, error, rel_path: str, kind: str):
+def _parse_text(text: Optional[str], error: Optional[ParseError], rel_path: str, kind: str) -> Model:
     if kind == YAML:
         from .yaml import load_pipeline_file  # PyYAML loads only when a YAML file is parsed
 

@@ -20,20 +20,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
-from lark import Token, Tree
+from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from . import limits
-from .limits import MAX_NESTING, nesting_message, number_value, too_complex_message
-from .tf_json import parse_tf_json, template_references
 from ..model import expressions as ex
 from ..model.syntax import (
-    NOT_LITERAL, TERRAGRUNT, TERRAGRUNT_JSON, TF_JSON, TFVARS_JSON, Attribute, Block, Comment, Expr, HclFile,
-    ParseError, Span, StringPart,
+    NOT_LITERAL,
+    TERRAGRUNT,
+    TERRAGRUNT_JSON,
+    TF_JSON,
+    TFVARS_JSON,
+    Attribute,
+    Block,
+    Comment,
+    Expr,
+    HclFile,
+    ParseError,
+    Span,
+    StringPart,
 )
+from . import limits
+from .limits import MAX_NESTING, nesting_message, number_value, too_complex_message
 from .tables import parser as _parser  # python-hcl2's grammar, its tables shipped in the package
+from .tf_json import parse_tf_json, template_references
 
 
 def parse_hcl(text: str, path: str, kind: str) -> HclFile:
@@ -75,11 +86,11 @@ def _parse_tree(source: str) -> Tree:
     return _parse_counting(parser, source, budget)
 
 
-def _parse_counting(parser, source: str, limit: int) -> Tree:
+def _parse_counting(parser: Lark, source: str, limit: int) -> Tree:
     """`parser.parse(source)` fed token by token, stopping after `limit` tokens."""
     interactive = parser.parse_interactive(source)
     token = None
-    for count, token in enumerate(interactive.iter_parse(), 1):
+    for count, token in enumerate(interactive.iter_parse(), 1):  # noqa: B007 - the last one is fed below
         if count > limit:
             raise _TooComplex
     return interactive.feed_eof(token)
@@ -100,7 +111,8 @@ def _too_deep_error(tree: Tree, path: str) -> ParseError:
             if node.type in _OPENERS:
                 depth += 1
                 if depth > MAX_NESTING:
-                    return ParseError(nesting_message(), Span(path, node.line, node.column, node.end_line, node.end_column))
+                    return ParseError(nesting_message(),  # lark's positions: see _Node
+                                      Span(path, node.line, node.column, node.end_line, node.end_column))  # type: ignore[arg-type]
             elif node.type in _CLOSERS:
                 depth -= 1
         else:
@@ -130,10 +142,11 @@ _TOKEN_NAMES = {
 
 def _syntax_error(exc: UnexpectedInput, text: str, path: str) -> ParseError:
     line, col = getattr(exc, "line", -1), getattr(exc, "column", -1)
-    if isinstance(exc, UnexpectedToken) and exc.token.type == "$END" or isinstance(exc, UnexpectedEOF) or line < 1:
+    if (isinstance(exc, UnexpectedToken) and exc.token.type == "$END") or isinstance(exc, UnexpectedEOF) or line < 1:
         lines = text.split("\n")
         line, col = len(lines), len(lines[-1]) + 1
-        return ParseError("unexpected end of file (unclosed block, bracket or string?)", Span(path, line, col, line, col))
+        return ParseError("unexpected end of file (unclosed block, bracket or string?)",
+                          Span(path, line, col, line, col))
     if isinstance(exc, UnexpectedCharacters):
         char = exc.char
         shown = repr(char) if char.isprintable() and char != "'" else f"U+{ord(char):04X}"
@@ -172,7 +185,13 @@ def _describe_token(token_type: str, value: str) -> str:
 # ---- tree walk --------------------------------------------------------------
 
 
-def _first_token(node) -> Optional[Token]:
+# A node of python-hcl2's lark tree. lark types a token's positions (line,
+# column, ...) Optional, for tokens made by hand; its lexer always sets them,
+# so the walker reads them as ints (the `type: ignore[arg-type]`s).
+_Node = Union[Tree, Token]
+
+
+def _first_token(node: _Node) -> Optional[Token]:
     """The first token under `node` (None for an empty subtree, e.g. `{}`'s body)."""
     current = node
     while not isinstance(current, Token):  # the leftmost path, unless it meets an empty subtree
@@ -182,7 +201,7 @@ def _first_token(node) -> Optional[Token]:
     return current
 
 
-def _last_token(node) -> Optional[Token]:
+def _last_token(node: _Node) -> Optional[Token]:
     current = node
     while not isinstance(current, Token):
         if not current.children:
@@ -191,7 +210,7 @@ def _last_token(node) -> Optional[Token]:
     return current
 
 
-def _search_first(node) -> Optional[Token]:
+def _search_first(node: _Node) -> Optional[Token]:
     if isinstance(node, Token):
         return node
     for child in node.children:
@@ -201,7 +220,7 @@ def _search_first(node) -> Optional[Token]:
     return None
 
 
-def _search_last(node) -> Optional[Token]:
+def _search_last(node: _Node) -> Optional[Token]:
     if isinstance(node, Token):
         return node
     for child in reversed(node.children):
@@ -241,7 +260,7 @@ def _negated(number: Any) -> Any:
 
 
 class _Walker:
-    __slots__ = ("path", "text", "comments", "trees")
+    __slots__ = ("comments", "path", "text", "trees")
 
     def __init__(self, path: str, text: str, trees: bool = False):
         self.path = path
@@ -250,20 +269,23 @@ class _Walker:
         self.trees = trees  # attach expression trees (Terragrunt configuration)
 
     # spans ---------------------------------------------------------------
-    def span(self, node) -> Span:
+    def span(self, node: _Node) -> Span:
         if isinstance(node, Token):
-            return Span(self.path, node.line, node.column, node.end_line, node.end_column)
+            return Span(self.path, node.line, node.column, node.end_line, node.end_column)  # type: ignore[arg-type]
         first, last = _first_token(node), _last_token(node)
-        return Span(self.path, first.line, first.column, last.end_line, last.end_column)
+        assert first is not None and last is not None  # a node with a span holds tokens
+        return Span(self.path, first.line, first.column, last.end_line, last.end_column)  # type: ignore[arg-type]
 
-    def span_between(self, first, last) -> Span:
+    def span_between(self, first: _Node, last: _Node) -> Span:
         a, b = self.span(first), self.span(last)
         return Span(self.path, a.line, a.col, b.end_line, b.end_col)
 
-    def source(self, node) -> str:
+    def source(self, node: _Node) -> str:
         if isinstance(node, Token):
             return self.text[node.start_pos:node.end_pos]
-        return self.text[_first_token(node).start_pos:_last_token(node).end_pos]
+        first, last = _first_token(node), _last_token(node)
+        assert first is not None and last is not None  # a node with source text holds tokens
+        return self.text[first.start_pos:last.end_pos]
 
     # structure -----------------------------------------------------------
     def body(self, body: Tree) -> tuple[tuple[Attribute, ...], tuple[Block, ...]]:
@@ -283,10 +305,12 @@ class _Walker:
         for token in node.children:
             value = self.source(token)
             if value[:1] in ("#", "/"):
+                start = self.span(token)
                 stripped = value.rstrip("\r\n")
-                end_line = token.line + stripped.count("\n")
-                end_col = (len(stripped) - stripped.rfind("\n")) if "\n" in stripped else token.column + len(stripped)
-                self.comments.append(Comment(stripped.rstrip("\r"), Span(self.path, token.line, token.column, end_line, end_col)))
+                end_line = start.line + stripped.count("\n")
+                end_col = (len(stripped) - stripped.rfind("\n")) if "\n" in stripped else start.col + len(stripped)
+                self.comments.append(Comment(stripped.rstrip("\r"),
+                                             Span(self.path, start.line, start.col, end_line, end_col)))
 
     def attribute(self, node: Tree) -> Attribute:
         name_node, expression = node.children[0], node.children[-1]
@@ -295,7 +319,8 @@ class _Walker:
         if self.trees:
             expr = replace(expr, tree=self.tree(expression))
         name_span = self.span(name_node)
-        return Attribute(name, name_span, expr, Span(self.path, name_span.line, name_span.col, expr.span.end_line, expr.span.end_col))
+        return Attribute(name, name_span, expr,
+                         Span(self.path, name_span.line, name_span.col, expr.span.end_line, expr.span.end_col))
 
     def block(self, node: Tree) -> Block:
         header: list = []
@@ -322,7 +347,7 @@ class _Walker:
             label_spans=tuple(self.span(n) for n in label_nodes),
         )
 
-    def name_of(self, node) -> str:
+    def name_of(self, node: _Node) -> str:
         if isinstance(node, Token):
             return str(node)
         if node.data == "string":
@@ -336,7 +361,7 @@ class _Walker:
                        if isinstance(part, Tree) and isinstance(part.children[0], Token))
 
     # expressions ---------------------------------------------------------
-    def expr(self, node) -> Expr:
+    def expr(self, node: _Node) -> Expr:
         """An Expr for any expression node; collections keep their elements."""
         while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:
             node = node.children[0]
@@ -353,9 +378,11 @@ class _Walker:
             return Expr("number", raw, span, number_value(raw))
         if data == "literal_value":
             raw = str(node.children[0])
-            return Expr("null" if raw == "null" else "bool", raw, span, {"true": True, "false": False, "null": None}[raw])
+            return Expr("null" if raw == "null" else "bool", raw, span,
+                        {"true": True, "false": False, "null": None}[raw])
         if data == "tuple":
-            items = tuple(self.expr(c) for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment")
+            items = tuple(self.expr(c) for c in node.children
+                          if isinstance(c, Tree) and c.data != "new_line_or_comment")
             self._comments_in(node)
             return Expr.collection("tuple", self.source(node), span, items)
         if data == "object":
@@ -420,35 +447,37 @@ class _Walker:
         span = self.span(node)
         source = self.source(node)
         if templated:
-            return Expr("template", source, span, NOT_LITERAL, tuple(dict.fromkeys(refs)), tuple(dict.fromkeys(funcs)), tuple(parts))
+            return Expr("template", source, span, NOT_LITERAL, tuple(dict.fromkeys(refs)), tuple(dict.fromkeys(funcs)),
+                        tuple(parts))
         value = "".join(pieces)
         return Expr("string", source, span, value, strings=(StringPart(value, span),) if value else ())
 
-    def heredoc(self, token: Token, trim: bool) -> Expr:
+    def heredoc(self, token: _Node, trim: bool) -> Expr:
         """Spans and text found with find/rfind and regexes over the body, not
         lists of its lines (~30 bytes a line: a heredoc of blank lines cost
         ten times its size)."""
         raw = self.source(token)
+        start = self.span(token)
         source = raw.rstrip("\n").rstrip("\r")
         header_end = source.find("\n")  # the token holds the header line and the marker line at least
         marker_start = source.rfind("\n") + 1
-        end_line = token.line + source.count("\n")
-        span = Span(self.path, token.line, token.column, end_line, len(source) - marker_start + 1)
+        end_line = start.line + source.count("\n")
+        span = Span(self.path, start.line, start.col, end_line, len(source) - marker_start + 1)
         body = _CRS_BEFORE_NEWLINE.sub("\n", source[header_end + 1:marker_start])  # each line's trailing CRs dropped
         if trim and body:
             cut = min((len(m.group()) for m in _INDENT_OF_TEXT_LINE.finditer(body)), default=0)
             if cut:
                 body = re.sub(f"(?m)^.{{0,{cut}}}", "", body)
-        strings = ()
+        strings: tuple[StringPart, ...] = ()
         if marker_start > header_end + 1:  # at least one body line
             last_line = source[source.rfind("\n", 0, marker_start - 1) + 1:marker_start - 1].rstrip("\r")
-            strings = (StringPart(body, Span(self.path, token.line + 1, 1, end_line - 1, len(last_line) + 1)),)
+            strings = (StringPart(body, Span(self.path, start.line + 1, 1, end_line - 1, len(last_line) + 1)),)
         if _HEREDOC_INTERP_RE.search(body):
             refs = template_references(body)
             return Expr("heredoc", source, span, NOT_LITERAL, refs, (), strings)
         return Expr("heredoc", source, span, body.replace("$${", "${").replace("%%{", "%{"), strings=strings)
 
-    def _opaque(self, node, kind: str, span: Optional[Span] = None) -> Expr:
+    def _opaque(self, node: _Node, kind: str, span: Optional[Span] = None) -> Expr:
         refs: list[str] = []
         funcs: list[str] = []
         strings: list[StringPart] = []
@@ -456,7 +485,7 @@ class _Walker:
         return Expr(kind, self.source(node), span or self.span(node), NOT_LITERAL, tuple(dict.fromkeys(refs)),
                     tuple(dict.fromkeys(funcs)), tuple(strings))
 
-    def _collect(self, node, refs: list, funcs: list, strings: list) -> None:
+    def _collect(self, node: _Node, refs: list[str], funcs: list[str], strings: list[StringPart]) -> None:
         """References, function names and literal strings anywhere under node."""
         if isinstance(node, Token):
             return
@@ -695,7 +724,7 @@ class _ShiftedWalker(_Walker):
     """Walks a snippet whose first line starts `col_shift` columns and
     whose lines start `line_shift` lines later in the real file."""
 
-    __slots__ = ("line_shift", "col_shift")
+    __slots__ = ("col_shift", "line_shift")
 
     def __init__(self, path: str, text: str, line_shift: int, col_shift: int):
         super().__init__(path, text, trees=True)

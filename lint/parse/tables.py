@@ -33,16 +33,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from ..cachedir import user_cache
+from ..cachedir import UserCache, user_cache
+
+if TYPE_CHECKING:  # lark loads only when a file is parsed
+    from lark import Lark
+    from lark.parsers.lalr_parser import LALR_Parser
 
 FORMAT = 1
 PACKAGED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hcl2-tables.json")
 REGENERATE = "python scripts/build_parse_tables.py"
 _DEFAULT: Any = object()  # parser(): no cache directory given, find the per-user one
 
-_PARSER = None
+_PARSER: Optional[Lark] = None
 loaded_from: Optional[str] = None  # "package", "user cache" or "built" (tests, benchmarks)
 
 
@@ -103,7 +107,7 @@ def identity() -> dict:
     return _IDENTITY
 
 
-def parser(home: Any = _DEFAULT):
+def parser(home: Optional[UserCache] = _DEFAULT) -> Lark:
     """The lark parser for python-hcl2's grammar (built once per process).
     `home`: the lint/cachedir.py UserCache where tables built at run time are
     kept, or None for nowhere; by default the per-user cache directory."""
@@ -132,7 +136,7 @@ def _read_packaged(wanted: dict) -> Optional[dict]:
     return document if isinstance(document, dict) and document.get("built_from") == wanted else None
 
 
-def _cached_or_built(wanted: dict, home) -> tuple[dict, str]:
+def _cached_or_built(wanted: dict, home: Optional[UserCache]) -> tuple[dict, str]:
     name = "hcl2-tables-" + hashlib.sha256(json.dumps(wanted, sort_keys=True).encode()).hexdigest()[:16] + ".json"
     if home is not None:
         data = home.read_sealed(name, "parse tables")
@@ -149,7 +153,7 @@ def _cached_or_built(wanted: dict, home) -> tuple[dict, str]:
     return document, "built"
 
 
-def _plain_parser():
+def _plain_parser() -> Lark:
     from hcl2.postlexer import PostLexer
     from lark import Lark
 
@@ -241,7 +245,7 @@ def dumps(document: dict) -> bytes:
 # ---- loading ---------------------------------------------------------------------
 
 
-def load(document: dict):
+def load(document: dict) -> Lark:
     """A lark parser from a tables document (see the module docstring)."""
     from hcl2.postlexer import PostLexer
     from lark import Lark
@@ -252,10 +256,10 @@ def load(document: dict):
     return Lark._load_from_dict(data, memo, postlex=PostLexer(), _plugins={"LALR_Parser": _table_parser_class()})
 
 
-_TABLE_PARSER = None
+_TABLE_PARSER: Optional[type[LALR_Parser]] = None
 
 
-def _table_parser_class():
+def _table_parser_class() -> type[LALR_Parser]:
     """lark's LALR parser, deserialised from `table` (lark imported only now)."""
     global _TABLE_PARSER
     if _TABLE_PARSER is not None:
@@ -279,8 +283,11 @@ def _table_parser_class():
         __hash__ = object.__hash__
 
     class TableParser(LALR_Parser):
+        # lark's LALR_Parser.deserialize takes the callbacks too; its base class's does not
         @classmethod
-        def deserialize(cls, data, memo, callbacks, debug=False):
+        def deserialize(  # type: ignore[override]
+                cls, data: dict[str, Any], memo: dict[int, Any], callbacks: dict[Any, Any],
+                debug: bool = False) -> TableParser:
             shared: dict[int, Any] = {}  # memo index -> IdentityRule
             for index, rule in memo.items():
                 if isinstance(rule, Rule):
@@ -294,12 +301,14 @@ def _table_parser_class():
             actions: list = [(Shift, state) for state in range(count)]
             actions += [(Reduce, shared[index]) if index in shared else None for index in range(max(shared) + 1)]
             names = data["tokens"]
-            states = {state: dict(zip(map(names.__getitem__, row[0::2]), map(actions.__getitem__, row[1::2])))
+            states = {state: dict(zip(map(names.__getitem__, row[0::2]), map(actions.__getitem__, row[1::2]),
+                                      strict=True))
                       for state, row in enumerate(data["states"])}
             if not all(rule in callbacks for rule in shared.values()):
                 raise ValueError("a rule of the parse table has no callback")
             inst = cls.__new__(cls)
-            inst._parse_table = IntParseTable(states, data["start_states"], data["end_states"])
+            # what lark's own LALR_Parser.deserialize stores there too
+            inst._parse_table = IntParseTable(states, data["start_states"], data["end_states"])  # type: ignore[assignment]
             inst.parser = _Parser(inst._parse_table, callbacks, debug)
             return inst
 

@@ -24,7 +24,8 @@ def decode_source(data: bytes, path: str) -> tuple[Optional[str], Optional[Parse
     nul = data.find(b"\x00")
     if nul != -1:
         line, col = _position_of_byte(data, nul)
-        return None, ParseError("file contains NUL bytes (binary content), not text", Span(path, line, col, line, col + 1))
+        return None, ParseError("file contains NUL bytes (binary content), not text",
+                                Span(path, line, col, line, col + 1))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -55,7 +56,8 @@ def _position_of_byte(data: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
-def read_source(abs_path: str, rel_path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Optional[str], Optional[ParseError]]:
+def read_source(abs_path: str, rel_path: str,
+                max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Optional[str], Optional[ParseError]]:
     """Read and decode one file; every failure becomes a ParseError at 1:1
     (or at the offending byte) instead of an exception."""
     start = Span.file_start(rel_path)

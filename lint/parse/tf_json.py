@@ -13,12 +13,22 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from ..model import expressions as ex
 from ..model.syntax import (
-    NOT_LITERAL, TERRAGRUNT_JSON, TFVARS_JSON, Attribute, Block, Expr, HclFile, ParseError, Span, StringPart,
+    NOT_LITERAL,
+    TERRAGRUNT_JSON,
+    TFVARS_JSON,
+    Attribute,
+    Block,
+    Expr,
+    HclFile,
+    ParseError,
+    Span,
+    StringPart,
 )
 from . import limits
 from .limits import MAX_NESTING, nesting_message, number_value, too_complex_message
@@ -78,7 +88,7 @@ class _Reader:
         return Span(self.path, line, col, end_line, end_col)
 
     def skip(self, i: int) -> int:
-        return _WS.match(self.text, i).end()
+        return _WS.match(self.text, i).end()  # type: ignore[union-attr]  # `*`: it always matches
 
     def value(self, i: int, depth: int = 0) -> tuple[JNode, int]:
         i = self.skip(i)
@@ -92,7 +102,7 @@ class _Reader:
             raise JsonSyntaxError("unexpected end of file", i)
         char = text[i]
         if char == "{":
-            entries = []
+            entries: list[tuple[str, Span, JNode]] = []
             j = self.skip(i + 1)
             if j < len(text) and text[j] == "}":
                 return JNode("object", entries, self.span(i, j + 1)), j + 1
@@ -115,7 +125,7 @@ class _Reader:
                     return JNode("object", entries, self.span(i, j + 1)), j + 1
                 raise JsonSyntaxError('expected "," or "}"', j)
         if char == "[":
-            items = []
+            items: list[JNode] = []
             j = self.skip(i + 1)
             if j < len(text) and text[j] == "]":
                 return JNode("array", items, self.span(i, j + 1)), j + 1
@@ -132,9 +142,10 @@ class _Reader:
         if char == '"':
             value, j = self.string(i)
             return JNode("string", value, self.span(i, j)), j
-        for word, value in (("true", True), ("false", False), ("null", None)):
+        for word, literal in (("true", True), ("false", False), ("null", None)):
             if text.startswith(word, i):
-                return JNode("bool" if value is not None else "null", value, self.span(i, i + len(word))), i + len(word)
+                end = i + len(word)
+                return JNode("bool" if literal is not None else "null", literal, self.span(i, end)), end
         match = _NUMBER.match(text, i)
         if match and match.end() > i:
             raw = match.group(0)
@@ -151,7 +162,7 @@ class _Reader:
 
     def string(self, i: int) -> tuple[str, int]:
         try:
-            return json.decoder.scanstring(self.text, i + 1, True)
+            return json.decoder.scanstring(self.text, i + 1, True)  # type: ignore[attr-defined]  # not in typeshed
         except json.JSONDecodeError as exc:
             raise JsonSyntaxError(exc.msg.lower(), exc.pos) from None
 
@@ -168,7 +179,7 @@ def template_references(template: str) -> tuple[str, ...]:
     """Dotted traversals (`var.x`, `aws_s3_bucket.b.id`) inside the `${…}`
     and `%{…}` parts of a template; literal text and quoted strings inside an
     interpolation ("example.com") are not references."""
-    found = []
+    found: list[str] = []
     position = 0
     while True:
         opening = _INTERPOLATION_START.search(template, position)
@@ -215,7 +226,8 @@ def parse_tf_json(text: str, path: str, kind: str, template_tree: Optional[Templ
         message = str(exc) if isinstance(exc, _TooDeep) else f"invalid JSON: {exc}"
         return HclFile(path, kind, error=ParseError(message, Span(path, line, col, line, col + 1)))
     if root.kind != "object":
-        return HclFile(path, kind, error=ParseError("the top level of a Terraform JSON file must be an object", root.span))
+        return HclFile(path, kind,
+                       error=ParseError("the top level of a Terraform JSON file must be an object", root.span))
     if kind == TFVARS_JSON:
         return HclFile(path, kind, attributes=tuple(_attribute(k, ks, v) for k, ks, v in root.value))
     if kind == TERRAGRUNT_JSON and template_tree is not None:
@@ -255,7 +267,7 @@ def _blocks(type_: str, type_span: Span, node: JNode, labels_left: int, labels: 
             nested.extend(_blocks(key, key_span, child, nested_labels, ()))
         else:
             attributes.append(_attribute(key, key_span, child))
-    return [Block(type_, tuple(l for l, _ in labels), header_span, node.span, tuple(attributes), tuple(nested),
+    return [Block(type_, tuple(label for label, _ in labels), header_span, node.span, tuple(attributes), tuple(nested),
                   tuple(s for _, s in labels))]
 
 
@@ -269,7 +281,8 @@ _NESTED_BLOCKS = {("terraform", "backend"): 1, ("terraform", "cloud"): 0, ("terr
 
 def _attribute(name: str, name_span: Span, node: JNode) -> Attribute:
     expr = _expr(node)
-    return Attribute(name, name_span, expr, Span(name_span.path, name_span.line, name_span.col, expr.span.end_line, expr.span.end_col))
+    return Attribute(name, name_span, expr,
+                     Span(name_span.path, name_span.line, name_span.col, expr.span.end_line, expr.span.end_col))
 
 
 def _expr(node: JNode) -> Expr:
@@ -277,9 +290,11 @@ def _expr(node: JNode) -> Expr:
         value = node.value
         if "${" in value.replace("$${", "") or "%{" in value.replace("%%{", ""):
             refs = template_references(value)
-            return Expr("template", json.dumps(value), node.span, NOT_LITERAL, refs, (), (StringPart(value, node.span),))
+            return Expr("template", json.dumps(value), node.span, NOT_LITERAL, refs, (),
+                        (StringPart(value, node.span),))
         literal = value.replace("$${", "${").replace("%%{", "%{")
-        return Expr("string", json.dumps(value), node.span, literal, strings=(StringPart(literal, node.span),) if literal else ())
+        return Expr("string", json.dumps(value), node.span, literal,
+                    strings=(StringPart(literal, node.span),) if literal else ())
     if node.kind in ("number", "bool", "null"):
         text = node.value if isinstance(node.value, str) else json.dumps(node.value)  # a huge integer is its own text
         return Expr(node.kind, text, node.span, node.value)

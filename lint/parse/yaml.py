@@ -15,17 +15,20 @@ from __future__ import annotations
 import bisect
 import gc
 import re
-from typing import Any, NamedTuple, Optional
+from typing import Any, NamedTuple, Optional, Union
 
 import yaml
 from yaml.reader import ReaderError
 
+from ..model.pipeline import pipeline_kind, under_harness
+from ..model.syntax import Comment, ParseError, Span, YamlFile, YNode
 from . import limits
 from .limits import too_complex_message
 from .textio import decode_source, line_starts
-from ..model.pipeline import pipeline_kind, under_harness
-from ..model.syntax import Comment, ParseError, Span, YamlFile, YNode
 
+_Loader = Union[type[yaml.CSafeLoader], type[yaml.SafeLoader]]
+
+_LOADER: _Loader
 try:  # libyaml is much faster on big files; positions are tested to be equal
     _LOADER = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
@@ -71,7 +74,7 @@ class _Positions:
         end_line, end_col = self.at(max(start, end))
         return Span(self.path, line, col, end_line, end_col)
 
-    def node_span(self, start_mark, end_mark) -> Span:
+    def node_span(self, start_mark: yaml.Mark, end_mark: yaml.Mark) -> Span:
         """Span from two marks. When the text has no line breaks besides
         \n (and \r\n), YAML's own line/column agree with ours: use them."""
         if self.fast:
@@ -139,6 +142,7 @@ class _Converter:
             span = self._collection_span(node, items[-1].span if items else None)
             result = YNode("seq", span, None, node.tag, items)
         else:
+            assert isinstance(node, yaml.MappingNode)  # the composer makes only these three
             entries, own = self._entries(node, depth)
             span = self._collection_span(node, entries[own - 1][1].span if own else None)
             result = YNode("map", span, None, node.tag, (), tuple(entries))
@@ -146,7 +150,7 @@ class _Converter:
         self.done[key] = (result, self.expanded - before)
         return result
 
-    def _collection_span(self, node: yaml.Node, last: Optional[Span]) -> Span:
+    def _collection_span(self, node: yaml.CollectionNode, last: Optional[Span]) -> Span:
         whole = self.pos.node_span(node.start_mark, node.end_mark)
         if node.flow_style or last is None:
             return whole
@@ -183,7 +187,7 @@ class _Converter:
         return entries, own_count
 
 
-def _scalar_value(node: yaml.ScalarNode):
+def _scalar_value(node: yaml.ScalarNode) -> Any:
     """null/bool/int/float as the safe loader constructs them; strings,
     timestamps, binary and custom tags stay text."""
     try:
@@ -247,7 +251,7 @@ def _comments(text: str, positions: _Positions, scalar_ranges: list[tuple[int, i
 
 
 def load_yaml(text: str, path: str, *, line_offset: int = 0, col_offset: int = 0,
-              loader=None, single_document: bool = False) -> YamlFile:
+              loader: Optional[_Loader] = None, single_document: bool = False) -> YamlFile:
     """Parse `text` (the first document) into a `YamlFile`.
 
     `line_offset`/`col_offset` shift every position, for YAML embedded in
@@ -273,6 +277,7 @@ def load_yaml(text: str, path: str, *, line_offset: int = 0, col_offset: int = 0
             while parser.check_node():  # later documents: syntax errors only
                 later = parser.get_node()
                 if single_document:
+                    assert later is not None  # check_node() saw it
                     raise _TooBig("a second document (---); keep one", later.start_mark.index)
         finally:
             parser.dispose()
@@ -291,7 +296,7 @@ def load_yaml(text: str, path: str, *, line_offset: int = 0, col_offset: int = 0
     return YamlFile(path, root, _comments(text, positions, converter.scalar_ranges), None)
 
 
-def _too_many_events(text: str, loader_cls) -> bool:
+def _too_many_events(text: str, loader_cls: _Loader) -> bool:
     """More than limits.MAX_TOKENS parser events: counted before composing,
     which keeps a node per event (a 5 MB flow list took 2 GB). Only texts
     longer than the budget can exceed it. A syntax error ends the count;
@@ -313,7 +318,7 @@ def _too_many_events(text: str, loader_cls) -> bool:
 
 def load_yaml_bytes(data: bytes, path: str) -> YamlFile:
     text, error = decode_source(data, path)
-    if error is not None:
+    if text is None:
         return YamlFile(path, None, (), error)
     return load_yaml(text, path)
 

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from .. import __version__
-from ..findings import Finding
 from ..filter.fingerprint import assign_fingerprints, lines_under
+from ..findings import Finding
 from ..sanitise import printable
 
 FORMATS = ("text", "gcc", "sarif", "json", "github", "markdown")
@@ -38,7 +39,7 @@ class ReportOptions:
     quiet: bool = False  # text: findings only, no summary line
 
 
-def use_color(stream: Any, no_color: bool = False, environ: Optional[dict] = None) -> bool:
+def use_color(stream: Any, no_color: bool = False, environ: Optional[Mapping[str, str]] = None) -> bool:
     """Colour only on a terminal, never with `--no-color` or a non-empty
     `NO_COLOR` (https://no-color.org)."""
     environ = os.environ if environ is None else environ
@@ -93,7 +94,7 @@ def engine_text(result: Any) -> str:
         return ""
     if len(distinct_engines) > 1:
         roots = sorted(properties.get("engines") or {})
-        return "engines: " + ", ".join(f"{engine} for {root}" for root, (engine, _) in zip(roots, choices))
+        return "engines: " + ", ".join(f"{engine} for {root}" for root, (engine, _) in zip(roots, choices, strict=True))
     reasons = sorted({reason for _, reason in choices if reason})
     engine = distinct_engines[0]
     return f"engine: {engine}, from {reasons[0]}" if len(reasons) == 1 else f"engine: {engine}"

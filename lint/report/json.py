@@ -33,7 +33,8 @@ def finding_dict(finding: Finding) -> dict:
         "suppressed": finding.suppressed is not None,
         "justification": finding.suppressed,
         "baseline_state": finding.baseline_state,
-        "related": [{"path": span.path, "region": region(span), "message": message} for span, message in finding.related],
+        "related": [{"path": span.path, "region": region(span), "message": message}
+                    for span, message in finding.related],
     }
 
 

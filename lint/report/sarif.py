@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import quote
 
 from ..findings import Finding
 from ..model.syntax import Span
-from ..registry import Rule, get_rule
+from ..registry import Context, Rule, Violation, get_rule
 from . import INFORMATION_URI, TOOL_NAME, sorted_findings, tool_version
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -117,7 +118,7 @@ def rules_for(result: Any, findings: list[Finding]) -> list[Rule]:
     return [rules[key] for key in sorted(rules)]
 
 
-def _no_rule(subject, ctx):  # placeholder func for a rule only known from its findings
+def _no_rule(subject: object, ctx: Context) -> Iterator[Violation]:  # for a rule only known from its findings
     return iter(())
 
 

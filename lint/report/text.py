@@ -15,7 +15,7 @@ from ..findings import Finding
 from ..sanitise import display_path, one_line
 from . import summary, visible_findings
 
-LEVEL_STYLE = {
+LEVEL_STYLE: dict[str, dict[str, Any]] = {
     "error": {"fg": "red", "bold": True},
     "warning": {"fg": "yellow", "bold": True},
     "note": {"fg": "cyan"},

@@ -13,18 +13,34 @@ import errno
 import os
 import stat
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Optional
 
 from ..cachedir import user_cache
 from ..knowledge.terragrunt import CACHE_DIR, STACK_DIR, UNIT_JSON_FILE, is_candidate_name
+from ..model.syntax import (
+    MODULE_KINDS,
+    OTHER,
+    TERRAGRUNT,
+    TERRAGRUNT_JSON,
+    TF,
+    TF_JSON,
+    TFBACKEND,
+    TFVARS,
+    TFVARS_JSON,
+    YAML,
+    Module,
+    ParseError,
+    Repo,
+    RootModule,
+    SourceFile,
+    Span,
+    called_modules,
+)
 from ..options import Options
 from .gitinfo import git_view
 from .names import is_text, text_name
-from ..model.syntax import (
-    MODULE_KINDS, OTHER, TERRAGRUNT, TERRAGRUNT_JSON, TF, TF_JSON, TFBACKEND, TFVARS, TFVARS_JSON, YAML, Module,
-    ParseError, Repo, RootModule, SourceFile, Span, called_modules,
-)
 
 # Not walked: tool directories and Terragrunt's scratch copies (TG-1.1); hygiene
 # rules still judge what git tracks inside them.
@@ -64,7 +80,8 @@ class Walk:
     notes: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (rel path, reason): not read at all
     excluded: list[str] = field(default_factory=list)  # rel paths (files or directories) the config's exclude dropped
-    signatures: list[tuple] = field(default_factory=list)  # (rel path, size, mtime ns, ctime ns, inode) per file, for the result cache
+    # (rel path, size, mtime ns, ctime ns, inode) per file, for the result cache
+    signatures: list[tuple] = field(default_factory=list)
 
 
 def scan_root(paths: Iterable[str]) -> str:
@@ -75,7 +92,7 @@ def scan_root(paths: Iterable[str]) -> str:
     return os.path.commonpath(dirs) if dirs else os.path.realpath(".")
 
 
-def walk(paths: list[str], root: str, exclude=None) -> Walk:
+def walk(paths: list[str], root: str, exclude: Optional[Callable[[str], bool]] = None) -> Walk:
     """Every file under `paths`, skipping tool directories, symlink loops and
     links that leave the scan root. `exclude(rel_path) -> bool` drops files
     and directories named by the config's `exclude` globs.
@@ -122,14 +139,17 @@ def walk(paths: list[str], root: str, exclude=None) -> Walk:
             return
         except OSError as exc:
             if is_iac:
-                result.unreadable.append((rel_path, ParseError(f"cannot read file: {exc.strerror}", Span.file_start(rel_path))))
+                error = ParseError(f"cannot read file: {exc.strerror}", Span.file_start(rel_path))
+                result.unreadable.append((rel_path, error))
             else:  # not an IaC file (a link loop named `self`): nothing was to be checked in it
                 result.notes.append(f"skipped {rel_path}: {exc.strerror}")
-                result.skipped.append((rel_path, "symbolic link loop" if exc.errno == errno.ELOOP else "cannot be examined"))
+                reason = "symbolic link loop" if exc.errno == errno.ELOOP else "cannot be examined"
+                result.skipped.append((rel_path, reason))
             return
         if not stat.S_ISREG(info.st_mode):
             if is_iac:
-                result.unreadable.append((rel_path, ParseError("not a regular file (device, FIFO or socket)", Span.file_start(rel_path))))
+                error = ParseError("not a regular file (device, FIFO or socket)", Span.file_start(rel_path))
+                result.unreadable.append((rel_path, error))
             else:
                 result.skipped.append((rel_path, "not a regular file"))
             return
@@ -154,7 +174,8 @@ def walk(paths: list[str], root: str, exclude=None) -> Walk:
         try:
             return sorted(os.scandir(directory), key=lambda e: e.name)
         except PermissionError:
-            result.unreadable.append((directory_rel, ParseError("cannot read directory: permission denied", Span.file_start(directory_rel))))
+            error = ParseError("cannot read directory: permission denied", Span.file_start(directory_rel))
+            result.unreadable.append((directory_rel, error))
         except OSError as exc:
             result.notes.append(f"skipped {directory_rel}: {exc.strerror}")
             result.skipped.append((directory_rel, "directory could not be listed"))
@@ -174,7 +195,8 @@ def walk(paths: list[str], root: str, exclude=None) -> Walk:
             _, prefix, text_prefix = stack[-1]
             abs_path = entry.path
             text_path = text_prefix and is_text(entry.name)
-            rel_path = prefix + text_name(entry.name)  # == rel(abs_path), without a relpath() per entry (a third of the walk)
+            # == rel(abs_path), without a relpath() per entry (that took a third of the walk)
+            rel_path = prefix + text_name(entry.name)
             if exclude is not None and exclude(rel_path):
                 result.excluded.append(rel_path)
                 continue
@@ -291,6 +313,7 @@ def _is_ignored(repo: Repo, path: str) -> bool:
     return path in repo.ignored_paths
 
 
-def source_files(walked: Walk, is_tracked: Callable[[str], Optional[bool]], ignored: frozenset[str]) -> list[SourceFile]:
+def source_files(walked: Walk, is_tracked: Callable[[str], Optional[bool]],
+                 ignored: frozenset[str]) -> list[SourceFile]:
     """`is_tracked(rel)` is True/False inside a git repository, None outside."""
     return [SourceFile(rel, kind, is_tracked(rel), rel in ignored) for _, rel, kind in walked.files]

@@ -4,11 +4,12 @@ memory); the scan and the parser pool both run under it."""
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 
 @contextmanager
-def gc_paused():
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector (refcounting still frees memory).
     A scan allocates hundreds of thousands of long-lived, acyclic model
     objects; the collector's passes over them find nothing and took more

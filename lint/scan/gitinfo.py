@@ -53,8 +53,9 @@ import configparser
 import hashlib
 import os
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Optional
 
 from ..knowledge.globs import PatternList
 from ..parse.textio import read_regular  # never blocks on a FIFO named .gitignore or config

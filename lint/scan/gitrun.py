@@ -41,13 +41,15 @@ own paths count as ignored, so nothing of those files reaches an output.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from typing import Callable, Optional
+from collections.abc import Callable
+from typing import Optional
 
 GIT_TIMEOUT_SECONDS = 60
 GIT_STALL_SECONDS = 2.0
@@ -144,10 +146,8 @@ def _kill_group(process: subprocess.Popen) -> None:
             process.kill()
     except OSError:
         pass
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):  # unkillable (a dead NFS mount): leave it, never wait forever
         process.communicate(timeout=5)
-    except subprocess.TimeoutExpired:  # unkillable (a dead NFS mount): leave it, never wait forever
-        pass
 
 
 class _StallWatch:

@@ -21,19 +21,22 @@ this process) for the misses. `scan/repository.py` calls `parse_all`.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
 import signal
 import sys
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from ..cachedir import UserCache
 from ..model.syntax import YAML
+from ..options import Options
 from ..parse.cache import MISS, ParseCache, dumps, loads
 from ..parse.file import not_analysed, parse_bytes, parse_file
 from ..parse.tables import parser
@@ -62,7 +65,7 @@ class ParseStats:
 last_stats = ParseStats()
 
 
-def parse_all(jobs: list[tuple[str, str, str]], options, home: Optional[UserCache],
+def parse_all(jobs: list[tuple[str, str, str]], options: Options, home: Optional[UserCache],
               notes: Optional[list[str]] = None) -> list[Any]:
     """Models for `jobs` [(abs path, rel path, kind)], in the same order;
     `home`: the scan's cache directory (None: no cache); what --verbose
@@ -71,7 +74,8 @@ def parse_all(jobs: list[tuple[str, str, str]], options, home: Optional[UserCach
         return _parse_all(jobs, options, home, notes if notes is not None else [])
 
 
-def _parse_all(jobs: list[tuple[str, str, str]], options, home: Optional[UserCache], notes: list[str]) -> list[Any]:
+def _parse_all(jobs: list[tuple[str, str, str]], options: Options, home: Optional[UserCache],
+               notes: list[str]) -> list[Any]:
     cache = ParseCache(home) if home is not None else None
     results: list[Any] = [None] * len(jobs)
     readable: list[Job] = []
@@ -84,26 +88,28 @@ def _parse_all(jobs: list[tuple[str, str, str]], options, home: Optional[UserCac
     pending = readable
     if cache is not None:
         pending = []
-        for job, hit in zip(readable, cache.get_many([(job[4], job[3]) for job in readable])):
+        wanted = [(job[4], job[3]) for job in readable if job[4] is not None]  # with a cache, every job has a key
+        for job, hit in zip(readable, cache.get_many(wanted), strict=True):
             if hit is MISS:
                 pending.append(job)
             else:
                 results[job[0]] = hit
     workers = worker_count(options.jobs, pending)
     global last_stats
-    last_stats = ParseStats(len(jobs), cache.hits if cache else 0, cache.rejected if cache else 0, len(pending), workers)
+    last_stats = ParseStats(len(jobs), cache.hits if cache else 0, cache.rejected if cache else 0, len(pending),
+                            workers)
     report = _progress_reporter(options, len(jobs), len(jobs) - len(pending))
     if workers > 1:
         pending = _parse_in_pool(pending, workers, cache, results, report, notes)
     for start in range(0, len(pending), _WRITE_BATCH):
         batch = pending[start:start + _WRITE_BATCH]
-        for job, model in zip(batch, _parse_chunk(batch, cache)):
+        for job, model in zip(batch, _parse_chunk(batch, cache), strict=True):
             results[job[0]] = model[0]
         report(len(batch))
     return results
 
 
-def _progress_reporter(options, total: int, done: int) -> Callable[[int], None]:
+def _progress_reporter(options: Options, total: int, done: int) -> Callable[[int], None]:
     """`advance(n)`: n more files parsed; forwards (done, total) to options.progress."""
     callback = getattr(options, "progress", None)
     if callback is None:
@@ -161,10 +167,8 @@ def _parse_chunk(chunk: list[Job], cache: Optional[ParseCache]) -> list[tuple[An
                 entries.append((key, data, blob))
         out.append((model, blob))
     if cache is not None and entries:
-        try:
+        with contextlib.suppress(Exception):  # a cache that cannot be written only costs time
             cache.put_many(entries)
-        except Exception:  # noqa: BLE001 - a cache that cannot be written only costs time
-            pass
     return out
 
 
@@ -224,7 +228,7 @@ def _watch_parent(parent: int, interval: float = 0.5) -> None:
 def _work(chunk: list[Job]) -> list[tuple[int, bytes]]:
     gc.disable()  # lark trees are acyclic and short-lived; refcounting frees them
     return [(job[0], blob if blob is not None else _encoded(model, job))
-            for job, (model, blob) in zip(chunk, _parse_chunk(chunk, _WORKER_CACHE))]
+            for job, (model, blob) in zip(chunk, _parse_chunk(chunk, _WORKER_CACHE), strict=True)]
 
 
 def _encoded(model: Any, job: Job) -> bytes:
@@ -254,7 +258,7 @@ def _chunks(pending: list[Job], workers: int) -> list[list[Job]]:
     return chunks
 
 
-def _context():
+def _context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     # fork shares the already built parser tables with the workers; elsewhere
     # (macOS, Windows) the platform default re-imports the package per worker.
@@ -282,7 +286,7 @@ def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache]
     finished = False
     failed: list[str] = []  # how each chunk that did not come back failed
 
-    def collect(done) -> None:
+    def collect(done: set[Future[list[tuple[int, bytes]]]]) -> None:
         for future in done:
             try:
                 returned = future.result()
@@ -308,7 +312,7 @@ def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache]
             done = {future for future in waiting if future.done()}
             if not done and chunks:
                 chunk = chunks.pop()
-                for job, (model, _) in zip(chunk, _parse_chunk(chunk, cache)):
+                for job, (model, _) in zip(chunk, _parse_chunk(chunk, cache), strict=True):
                     results[job[0]] = model
                     del left[job[0]]
                 report(len(chunk))
@@ -340,8 +344,6 @@ def _stop(executor: ProcessPoolExecutor, clean: bool) -> None:
             # which is stuck writing to the pipe the terminated workers no longer read.
             call_queue.cancel_join_thread()
         for process in list((getattr(executor, "_processes", None) or {}).values()):
-            try:
+            with contextlib.suppress(Exception):  # already gone
                 process.terminate()
-            except Exception:  # noqa: BLE001 - already gone
-                pass
     executor.shutdown(wait=clean, cancel_futures=True)

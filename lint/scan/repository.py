@@ -6,6 +6,9 @@ files: git's work tree and remotes, and the pipeline YAML inside
 
 from __future__ import annotations
 
+from typing import Any, Optional
+
+from ..cachedir import UserCache
 from ..errors import EnvironmentProblem
 from ..model.harness_config import pipeline_resources
 from ..model.syntax import YAML, HclFile, Repo, YamlFile
@@ -13,7 +16,7 @@ from ..options import Options
 from ..parse.heredoc import heredoc_yaml
 from . import discover
 from .discover import Discovered, discover_scan
-from .gitinfo import find_toplevel, remote_urls
+from .gitinfo import GitView, find_toplevel, remote_urls
 from .stats import file_stats
 from .terragrunt import attach_terragrunt
 
@@ -66,13 +69,14 @@ def _require_usable_parser() -> None:
         _PARSER_CHECKED = True
 
 
-def _parse_all(jobs: list[tuple[str, str, str]], options: Options, home, notes: list[str]):
+def _parse_all(jobs: list[tuple[str, str, str]], options: Options, home: Optional[UserCache],
+               notes: list[str]) -> list[Any]:
     from .pool import parse_all  # multiprocessing loads only when something is parsed
 
     return parse_all(jobs, options, home, notes)
 
 
-def _attach_git(repo: Repo, walked: discover.Walk, view) -> None:
+def _attach_git(repo: Repo, walked: discover.Walk, view: Optional[GitView]) -> None:
     if view is None:
         repo.files = discover.source_files(walked, lambda rel: None, frozenset())
         return

@@ -18,7 +18,8 @@ run properties).
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 OTHER_FILE = "not Terraform, OpenTofu or pipeline source"
 NOT_A_PIPELINE = "YAML that is not a Harness pipeline"
@@ -39,7 +40,7 @@ def file_stats(walked: Any, jobs: Sequence[tuple[str, str, str]], models: Sequen
     skipped: Counter = Counter()
     checked = unparsable = unreadable = 0
     parsed = set()
-    for (_, rel, _), model in zip(jobs, models):
+    for (_, rel, _), model in zip(jobs, models, strict=True):
         parsed.add(rel)
         if rel in ignored_paths:  # rules (IACM000 too) leave git-ignored files alone
             skipped[GIT_IGNORED] += 1

@@ -16,7 +16,16 @@ from typing import Any, Optional
 
 from ..model import expressions
 from ..model.syntax import (
-    TERRAGRUNT_KINDS, TF, TF_JSON, TFBACKEND, TFVARS, TFVARS_JSON, Attribute, HclFile, Repo, RootModule,
+    TERRAGRUNT_KINDS,
+    TF,
+    TF_JSON,
+    TFBACKEND,
+    TFVARS,
+    TFVARS_JSON,
+    Attribute,
+    HclFile,
+    Repo,
+    RootModule,
 )
 from ..model.terragrunt import TerragruntModel, build_terragrunt
 from ..model.terragrunt_eval import DIRECTORY, FILE, IGNORED, LINK_OUTSIDE, MISSING

@@ -21,11 +21,15 @@ import base64
 import hashlib
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from .model import BLOCKED, LEVEL_RANK, LEVELS, NEEDS_WORK, READY, Item, Readiness
-from .. import plural
 from ...sanitise import printable
+from .. import plural
+from .model import BLOCKED, LEVEL_RANK, LEVELS, NEEDS_WORK, READY, Item, Readiness
+
+if TYPE_CHECKING:  # jinja2 loads only when an HTML report is rendered
+    import jinja2
 
 LEVEL_COLORS = {"error": "#c62828", "warning": "#ef6c00", "note": "#1565c0"}
 VERDICT_CLASSES = {READY: "ready", NEEDS_WORK: "needs-work", BLOCKED: "blocked"}
@@ -33,7 +37,7 @@ REPOSITORY = "(repository)"
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def _shown(value):
+def _shown(value: Any) -> Any:
     """Jinja's `finalize`: text (not markup this module built) printable."""
     from markupsafe import Markup
 
@@ -41,7 +45,7 @@ def _shown(value):
 
 
 @lru_cache(maxsize=1)
-def _environment():
+def _environment() -> jinja2.Environment:
     import jinja2
 
     environment = jinja2.Environment(
@@ -116,7 +120,7 @@ def category_chart(report: Readiness) -> str:
     parts = [f'<svg class="chart" role="img" '
              f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
              f'aria-labelledby="chart-title"><title id="chart-title">Findings by category</title>']
-    x = label_width
+    x: float = label_width  # an int for the legend, floats along the bars
     for level in LEVELS:  # legend
         parts.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{LEVEL_COLORS[level]}"/>'
                      f'<text x="{x + 16}" y="16" class="legend">{level}s</text>')

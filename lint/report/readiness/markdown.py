@@ -9,9 +9,23 @@ heading, image, link or HTML can come in through a file name or a message.
 
 from __future__ import annotations
 
-from .model import BLOCKED, FAIL, NEEDS_WORK, NOT_APPLICABLE, PASS, READY, WARN, Item, Readiness, RootReport
-from .. import plural
+from collections.abc import Iterable
+
 from ...sanitise import markdown_code, markdown_text
+from .. import plural
+from .model import (
+    BLOCKED,
+    FAIL,
+    NEEDS_WORK,
+    NOT_APPLICABLE,
+    PASS,
+    READY,
+    WARN,
+    Item,
+    PipelineTarget,
+    Readiness,
+    RootReport,
+)
 
 VERDICT_BADGES = {READY: "✅ ready", NEEDS_WORK: "⚠️ needs work", BLOCKED: "⛔ blocked"}
 CHECK_MARKS = {PASS: "✅", WARN: "⚠️", FAIL: "❌", NOT_APPLICABLE: "➖"}
@@ -157,13 +171,14 @@ def _pipelines(report: Readiness, root: RootReport) -> list[str]:
     return lines + [""]
 
 
-def _stage_lines(report: Readiness, stages) -> list[str]:
+def _stage_lines(report: Readiness, stages: Iterable[PipelineTarget]) -> list[str]:
     lines = []
     for stage in stages:
         steps = " → ".join(step.text for step in stage.steps) or "no steps"
         name = f"{stage.pipeline} / {stage.stage}" if stage.pipeline else stage.stage
         lines.append(f"- [{code(f'{stage.path}:{stage.line}')}]({report.link(stage.path, stage.line)}) "
-                     f"{cell(name)}, workspace {code(stage.workspace or '—')} ({cell(stage.matched_by) or 'no workspace resource in the scan'}): "
+                     f"{cell(name)}, workspace {code(stage.workspace or '—')} "
+                     f"({cell(stage.matched_by) or 'no workspace resource in the scan'}): "
                      f"{cell(steps)}")
     return lines
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 from ... import __version__
 from ...findings import Finding
@@ -472,10 +473,7 @@ def _backend_summaries(root: RootModule) -> tuple[tuple[BackendSummary, ...], st
         return (), f"backend block without a type in {hcl_file.path}:{block.header_span.line}"
     out = []
     for effective in effective_backends(root):
-        if effective.type == "local":
-            note_local = "local state (not shared)"
-        else:
-            note_local = ""
+        note_local = "local state (not shared)" if effective.type == "local" else ""
         configured = [f"{effective.file.path}:{effective.block.header_span.line}"]
         if effective.terragrunt:  # where the generated or completed block is declared
             remote = root.terragrunt.remote_state
