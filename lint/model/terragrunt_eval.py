@@ -333,18 +333,21 @@ class Evaluator:
         return found
 
     def missing(self, scope: Scope, span: Span, what: str, path_abs: str) -> Value:
-        """The error of a file or folder that a fresh clone does not have."""
+        """The error of a file or folder that a fresh clone does not have.
+        `what` names the path ("include path") or what reads it ("file() reads")."""
         rel = relative(path_abs)
+        shown = rel if rel is not None else path_abs.replace(REPO, "<repository>")
+        subject = f"{what} {shown}, which" if what.endswith(" reads") else f"{what} {shown}"
         if rel is None:
-            return self.fail(scope, span, f"{what} {path_abs.replace(REPO, '<repository>')} lies outside the "
-                                          "repository, which a Harness clone does not have", OUTSIDE)
+            return self.fail(scope, span, f"{subject} lies outside the repository, which a Harness clone does not "
+                                          "have", OUTSIDE)
         status = self.inputs.status(rel)
         if status == IGNORED:
-            return self.fail(scope, span, f"{what} {rel} is git-ignored, so a fresh clone does not have it")
+            return self.fail(scope, span, f"{subject} is git-ignored, so a fresh clone does not have it")
         if status == LINK_OUTSIDE:
-            return self.fail(scope, span, f"{what} {rel} is a symbolic link that points outside the repository, "
+            return self.fail(scope, span, f"{subject} is a symbolic link that points outside the repository, "
                                           "which a Harness clone does not have", OUTSIDE)
-        return self.fail(scope, span, f"{what} {rel} does not exist in the repository")
+        return self.fail(scope, span, f"{subject} does not exist in the repository")
 
     # ---- evaluation -----------------------------------------------------------------------
 
