@@ -34,6 +34,7 @@ import hashlib
 import json
 import posixpath
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
@@ -64,6 +65,7 @@ CYCLE = "cycle"
 MAX_LOCAL_DEPTH = 100  # TG-1.4: a `locals` cycle, or depth over 100, is unknown
 MAX_READ_DEPTH = 16  # nested read_terragrunt_config calls
 MAX_EVAL_DEPTH = 200  # nested expressions being evaluated (templates inside calls inside …)
+FRAMES_PER_LEVEL = 16  # Python frames one level of evaluation may take, at most
 MAX_STRING = 1 << 20  # longest string a function builds (1 MiB)
 
 
@@ -233,7 +235,11 @@ def relative(path: str) -> str | None:
 def join_path(directory_abs: str, path: str) -> str:
     """`path` (absolute, or relative to `directory_abs`) normalised."""
     joined = path if path.startswith("/") else posixpath.join(directory_abs, path)
-    return posixpath.normpath(joined)
+    normal = posixpath.normpath(joined)
+    inside = normal == REPO or normal.startswith(REPO + "/")
+    if not inside and (joined == REPO or joined.startswith(REPO + "/")):
+        return f"{REPO}/{posixpath.relpath(normal, REPO)}"  # climbs above the root: messages show how far
+    return normal
 
 
 def directory_of(path: str) -> str:
@@ -356,11 +362,30 @@ class Evaluator:
             return unknown(Span.file_start(scope.file.path), "no expression")
         if self._depth >= self.limits.max_eval_depth:
             return unknown(node.span, "nested too deeply to evaluate")
+        if self._depth == 0:
+            return self._outermost(node, scope)
         self._depth += 1
         try:
             return self._evaluate(node, scope)
         finally:
             self._depth -= 1
+
+    def _outermost(self, node: Node, scope: Scope) -> Value:
+        """The first level of an evaluation: `max_eval_depth` levels take about
+        a dozen Python frames each (a local's call's argument's reference to
+        the next local …), more than the default recursion limit allows, so
+        the limit is raised for the evaluation; a RecursionError past that
+        still only makes the value unknown."""
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, FRAMES_PER_LEVEL * self.limits.max_eval_depth + limit))
+        self._depth = 1
+        try:
+            return self._evaluate(node, scope)
+        except RecursionError:
+            return unknown(node.span, "nested too deeply to evaluate")
+        finally:
+            self._depth = 0
+            sys.setrecursionlimit(limit)
 
     def attribute(self, attribute: Attribute | None, scope: Scope) -> Value | None:
         if attribute is None:
@@ -396,7 +421,41 @@ class Evaluator:
             return _binary(node, self.evaluate(node.children[0], scope), self.evaluate(node.children[1], scope))
         if kind == ex.UNARY:
             return _unary(node, self.evaluate(node.children[0], scope))
+        if kind == ex.FOR:
+            return self._for(node, scope)
         return unknown(node.span, f"{node.name or 'an expression'} is not evaluated")
+
+    def _for(self, node: Node, scope: Scope) -> Value:
+        """A `for` expression over a known list or map."""
+        collection = self.evaluate(node.children[0], scope)
+        if collection.kind == LIST:
+            pairs = [(Value(NUMBER, item.span, index), item) for index, item in enumerate(collection.items)]
+        elif collection.kind == MAP:
+            pairs = [(string(key, span), value) for key, span, value in collection.entries]
+        else:
+            return _unknown_from([collection], node.span, "a for expression over a value that is not known")
+        key_name, value_name = node.value
+        items: list[Value] = []
+        entries: list[tuple[str, Span, Value]] = []
+        for key, value in pairs:
+            names = {value_name: value} if key_name is None else {key_name: key, value_name: value}
+            inner = replace(scope, variables={**scope.variables, **names})
+            condition = self.evaluate(node.children[-1], inner)
+            if condition.kind != BOOL:
+                return _unknown_from([condition], node.span, "a for condition that is not known")
+            if not condition.data:
+                continue
+            if node.name == "tuple":
+                items.append(self.evaluate(node.children[1], inner))
+                continue
+            result_key = self.evaluate(node.children[1], inner)
+            text = _as_string(result_key) if result_key.is_known else None
+            if text is None:
+                return _unknown_from([result_key], node.span, "a for key that is not known")
+            entries.append((text, result_key.span, self.evaluate(node.children[2], inner)))
+        if node.name == "tuple":
+            return Value(LIST, node.span, items=tuple(items))
+        return Value(MAP, node.span, entries=tuple(entries))
 
     def _template(self, node: Node, scope: Scope) -> Value:
         pieces: list[str] = []
@@ -977,7 +1036,9 @@ def _format(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
         elif verb == "q" and text is not None:
             out.append(json.dumps(text))
         elif verb == "d" and _as_number(argument) is not None:
-            out.append(str(int(_as_number(argument) or 0)))
+            flags = match.group(1) or ""
+            out.append(("%" + flags + "d") % int(_as_number(argument) or 0) if re.fullmatch(r"[-0]?\d*", flags)
+                       else str(int(_as_number(argument) or 0)))
         else:
             return unknown(node.span, f"format() verb %{verb} is not evaluated")
     out.append(template[position:])

@@ -580,6 +580,24 @@ class _Walker:
                         if isinstance(sub, Tree) and sub.data == "new_line_or_comment":
                             self.note_comments(sub)
 
+    def for_tree(self, node: Tree, span: Span) -> ex.Node:
+        """`[for k, v in coll : result if cond]` / `{for … : key => result …}`."""
+        if any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in node.children):
+            return ex.Node(ex.OTHER, span, name="grouping for")
+        parts = [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+        intro, rest = parts[0], parts[1:]
+        names = [str(c.children[0]) for c in intro.children if isinstance(c, Tree) and c.data == "identifier"]
+        collection = [c for c in intro.children if isinstance(c, Tree)
+                      and c.data not in ("identifier", "new_line_or_comment")][-1]
+        condition: ex.Node = ex.Node(ex.LITERAL, span, True)
+        if rest and rest[-1].data == "for_cond":
+            cond_parts = [c for c in rest.pop().children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+            condition = self.tree(cond_parts[0])
+        iterators = (names[0] if len(names) == 2 else None, names[-1])
+        kind = "object" if node.data == "for_object_expr" else "tuple"
+        return ex.Node(ex.FOR, span, iterators, kind,
+                       (self.tree(collection), *(self.tree(r) for r in rest), condition))
+
     # expression trees (Terragrunt configuration) -------------------------
     def tree(self, node) -> ex.Node:
         """The structure of an expression (model/expressions.py), for
@@ -647,7 +665,7 @@ class _Walker:
         if data == "unary_op":
             return ex.Node(ex.UNARY, span, name=str(node.children[0]), children=(self.tree(node.children[1]),))
         if data in ("for_tuple_expr", "for_object_expr"):
-            return ex.Node(ex.OTHER, span, name="for")
+            return self.for_tree(node, span)
         if data in ("attr_splat_expr_term", "full_splat_expr_term"):
             return ex.Node(ex.OTHER, span, name="splat")
         return ex.Node(ex.OTHER, span, name=data)
