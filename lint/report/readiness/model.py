@@ -408,7 +408,9 @@ def _unit_card(unit: Any) -> UnitCard:
             return ""
         value = setting.value.python()
         return f"{value} ({setting.file.path})" if isinstance(value, str) else f"{setting.attribute.expr.text} ({setting.file.path})"
-    return UnitCard(unit.path, unit.include_chain, backend_from, unit.source_text, binary_text,
+    # a local source is shown as the folder it resolves to; a checkout-dependent text would show `${get_repo_root()}`
+    source = f"{unit.source_dir} (local)" if unit.source_dir is not None else unit.source_text
+    return UnitCard(unit.path, unit.include_chain, backend_from, source, binary_text,
                     constraint(unit.terraform_version_constraint), constraint(unit.terragrunt_version_constraint))
 
 
