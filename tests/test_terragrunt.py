@@ -432,3 +432,40 @@ def test_terragrunt_cache_on_disk_outside_git(tmp_path):
         'copies (not a git repository, so files on disk were judged); keep it out of the repository with '
         '".terragrunt-cache" in .gitignore',
     ]
+
+
+# ---- the README's tour and the readiness report --------------------------------------------------
+
+PROJECT = Path(__file__).resolve().parent.parent
+EXAMPLE = "testdata/examples/terragrunt-live"
+
+
+def test_readme_shows_the_terragrunt_example_as_it_is(monkeypatch):
+    from click.testing import CliRunner
+
+    from iacm_lint.cli import main
+
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split(f"$ iacm-lint check {EXAMPLE}\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(PROJECT)
+    result = CliRunner().invoke(main, ["check", EXAMPLE, "--no-cache"])
+    assert result.exit_code == 1
+    assert result.output == shown
+
+
+def test_readiness_report_has_a_card_per_unit(monkeypatch):
+    from click.testing import CliRunner
+
+    from iacm_lint.cli import main
+
+    monkeypatch.chdir(PROJECT)
+    report = CliRunner().invoke(main, ["report", EXAMPLE]).output
+    card = report.split("### Root live/prod/app", 1)[1].split("#### Backend", 1)[0]
+    assert card.strip().endswith(
+        "#### Terragrunt unit\n\n"
+        "- **Configuration:** `live/prod/app/terragrunt.hcl`; **includes:** `root.hcl`, `_envcommon/app.hcl`\n"
+        "- **Backend from:** remote_state in root.hcl:6 (generate backend.tf)\n"
+        "- **Module:** `modules/app (local)`\n"
+        "- **Binary:** not set: the workspace's binary\n"
+        "- **terraform_version_constraint:** &gt;= 1.8.0 (root.hcl)")  # Markdown-escaped
+    assert "modules/app" not in report.split("## Summary", 1)[1].split("###", 1)[0]  # the working module is no root
