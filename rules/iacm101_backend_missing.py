@@ -62,7 +62,7 @@ def backend_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
                           f'(e.g. backend "s3" in backends.tf) that points at its remote state', level=level)
 
 
-def _unit_backend_missing(root: RootModule, unit: UnitModel, ctx) -> Iterator[Violation]:
+def _unit_backend_missing(root: RootModule, unit: UnitModel, ctx: Context) -> Iterator[Violation]:
     if ctx.state == "managed" or unit.standalone or unit.has_remote_state or unit.backend_unknown \
             or backend_blocks(root):
         return

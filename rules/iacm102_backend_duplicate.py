@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 
 from ..model.backends import backend_blocks, describe
 from ..model.syntax import Module
@@ -74,7 +75,7 @@ def _generated_duplicates(module: Module) -> Iterator[Violation]:
     found = [item for item in backend_blocks(module) if not item[0].is_override]
     # the module's own files first, then what Terragrunt writes over them
     found.sort(key=lambda item: written.index(id(item[0])) + 1 if id(item[0]) in writers else 0)
-    for (first_file, _, first), (hcl_file, _, block) in zip(found, found[1:]):
+    for (first_file, _, first), (hcl_file, _, block) in pairwise(found):
         writer = writers.get(id(hcl_file))
         if writer is None or hcl_file is first_file:
             continue
@@ -82,7 +83,8 @@ def _generated_duplicates(module: Module) -> Iterator[Violation]:
         earlier = f"{other.writer} writes {describe(first)} into {first_file.name}" if other is not None else \
             f"{first_file.path} declares {describe(first)}"
         yield Violation(writer.writer_span,
-                        f"{writer.writer} writes {describe(block)} into {hcl_file.name} of unit \"{module.directory}\", "
+                        f"{writer.writer} writes {describe(block)} into {hcl_file.name} "
+                        f"of unit \"{module.directory}\", "
                         f"but {earlier}; Terragrunt cannot use both, keep exactly one",
                         related=((other.writer_span if other is not None else first.header_span,
                                   f"first backend configuration: {describe(first)}"),))

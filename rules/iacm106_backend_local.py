@@ -53,7 +53,8 @@ def backend_local(module: Module, ctx: Context) -> Iterator[Violation]:
         writer = writers.get(id(hcl_file))
         if block.labels[:1] == ("local",) and writer is not None:
             yield Violation(block.header_span,
-                            f'{writer.writer} writes backend "local" into {hcl_file.name} of unit "{module.directory}", '
+                            f'{writer.writer} writes backend "local" into {hcl_file.name} '
+                            f'of unit "{module.directory}", '
                             "so its state stays on the runner and overrides the workspace's backend; configure a "
                             "remote backend such as s3 instead")
         elif block.labels[:1] == ("local",) and hcl_file.path not in ignored:

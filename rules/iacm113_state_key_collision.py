@@ -89,7 +89,8 @@ def state_key_collision(repo: Repo, ctx: Context) -> Iterator[Violation]:
     ```
     """
     first_seen: dict[tuple[str, ...], tuple[str, EffectiveBackend]] = {}
-    shared: dict[tuple[Any, ...], list[Any]] = {}  # (the key's declaration, state object) -> the Terragrunt units sharing it
+    # (the key's declaration, state object) -> the Terragrunt units sharing it
+    shared: dict[tuple[Any, ...], list[Any]] = {}
     for root in sorted(repo.roots, key=lambda r: r.directory):
         for backend in effective_backends(root):
             identity = _identity(backend)
@@ -115,10 +116,12 @@ def state_key_collision(repo: Repo, ctx: Context) -> Iterator[Violation]:
                             f'{backend.label} uses the same state object as root "{other_dir}" ({shown}); '
                             f'give each root its own "{names[-1]}"',
                             related=((other.anchor, f'{other.label} of root "{other_dir}"'),))
-    for (span, identity), users in shared.items():
+    for (span, _), users in shared.items():
         units = list(dict.fromkeys(directory for directory, _, _ in users))
         backend, shown = users[-1][1], users[-1][2]
-        name = identity_info(backend.type)["attrs"][-1]
+        info = identity_info(backend.type)
+        assert info is not None  # _identity read it
+        name = info["attrs"][-1]
         listed = ", ".join(f'"{d}"' for d in units)
         yield Violation(span, f"{backend.label} gives {len(units)} units the same state object ({shown}): {listed}; "
                         f'build "{name}" from path_relative_to_include() so that each unit has its own',

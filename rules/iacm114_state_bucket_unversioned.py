@@ -157,8 +157,8 @@ def _terragrunt_skip_versioning(repo: Repo) -> Iterator[Violation]:
         skip = remote.config.get("skip_bucket_versioning")
         if skip is None or skip.python() not in (True, "true"):
             continue
-        attribute = value_attribute("skip_bucket_versioning", remote.config.key_span("skip_bucket_versioning") or skip.span,
-                                    skip)
+        name_span = remote.config.key_span("skip_bucket_versioning") or skip.span
+        attribute = value_attribute("skip_bucket_versioning", name_span, skip)
         if attribute.span in seen:
             continue
         seen.add(attribute.span)

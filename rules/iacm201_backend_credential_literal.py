@@ -63,8 +63,12 @@ def backend_credential_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Viol
     """
     terragrunt = [(f'remote_state "{t}"', arg, known) for t, arg, known in terragrunt_backend_args(hcl_file, ctx.repo)]
     for backend_type, arg, known in [*backend_args(hcl_file, ctx.repo), *terragrunt]:
-        where = backend_type if backend_type.startswith("remote_state") else f'{hcl_file.name}' if not backend_type \
-            or hcl_file.kind == "tfbackend" else ("cloud block" if backend_type == "cloud" else f'backend "{backend_type}"')
+        if backend_type.startswith("remote_state"):
+            where = backend_type
+        elif not backend_type or hcl_file.kind == "tfbackend":
+            where = hcl_file.name
+        else:
+            where = "cloud block" if backend_type == "cloud" else f'backend "{backend_type}"'
         env = known.get(arg.path)
         fix = f"set {env} in the Harness workspace instead" if env else \
             "supply it from the Harness workspace's environment instead"

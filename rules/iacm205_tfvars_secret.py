@@ -42,8 +42,9 @@ def tfvars_secret(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     for where, arg in terragrunt_input_args(hcl_file, ctx.repo):
         if where == "inputs":
+            variable = arg.path.split(".")[0]
             yield Violation(arg.span, f'Terragrunt inputs in {hcl_file.name} set "{arg.path}" to {arg.judgement.what} '
-                                      f"({arg.judgement.masked}); Terragrunt passes it as TF_VAR_{arg.path.split('.')[0]}, "
+                                      f"({arg.judgement.masked}); Terragrunt passes it as TF_VAR_{variable}, "
                                       "so remove it and set it as a secret variable of the Harness workspace",
                             secret=arg.secret)
         else:

@@ -57,7 +57,7 @@ def version_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
                     f"required_version = {example} so that every run uses a release Harness supports")
 
 
-def _unit_version_missing(root: RootModule, unit: UnitModel, ctx) -> Iterator[Violation]:
+def _unit_version_missing(root: RootModule, unit: UnitModel, ctx: Context) -> Iterator[Violation]:
     """Only for a local working module (a remote one may declare it)."""
     if unit.standalone or unit.terraform_version_constraint is not None or unit.source_kind in (REMOTE_SOURCE,
                                                                                                  UNKNOWN_SOURCE):

@@ -52,7 +52,8 @@ def engine_mismatch(root: RootModule, ctx: Context) -> Iterator[Violation]:
     if binary in OTHER_ENGINE and binary != choice.engine and unit is not None and unit.terraform_binary is not None:
         setting = unit.terraform_binary
         yield Violation(setting.attribute.span, f"terraform_binary in {setting.file.path} runs {title(binary)}, but "
-                        f"{choice.reason} selects {title(choice.engine)} for unit \"{unit.directory}\"; make them agree")
+                        f"{choice.reason} selects {title(choice.engine)} for unit \"{unit.directory}\"; "
+                        "make them agree")
     if choice.source in (DEFAULT, TOFU_FILE):
         return
     other = OTHER_ENGINE[choice.engine]

@@ -59,8 +59,8 @@ def terraform_dir_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
                             f'{git_rm(directory, recursive=True)} and add ".terraform/" to .gitignore')
         return
     for directory in dirs_on_disk(repo, TERRAFORM_DIR):
-        path = first_file_under(repo, directory)
-        if path is not None:
-            yield Violation(Span.file_start(path),
+        first = first_file_under(repo, directory)
+        if first is not None:
+            yield Violation(Span.file_start(first),
                             f'directory "{directory}/" holds files that init recreates ({ON_DISK}); '
                             f'keep it out of the repository with ".terraform/" in .gitignore')

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from iacm_lint.knowledge.terragrunt import CACHE_DIR
 from iacm_lint.model.syntax import Repo, Span
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 from ._hygiene import ON_DISK, dirs_on_disk, first_file_under, git_rm, tool_dir_of
 
@@ -14,7 +14,7 @@ from ._hygiene import ON_DISK, dirs_on_disk, first_file_under, git_rm, tool_dir_
 @rule("IACM406", "terragrunt-cache-committed", level="error", scope="repo", tags=("hygiene", "secrets"),
       security_severity="6.0",
       short="Files under a .terragrunt-cache/ directory are committed to the repository")
-def terragrunt_cache_committed(repo: Repo, ctx) -> Iterator[Violation]:
+def terragrunt_cache_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports every `.terragrunt-cache/` directory with tracked files in it,
@@ -60,8 +60,8 @@ def terragrunt_cache_committed(repo: Repo, ctx) -> Iterator[Violation]:
                             f'with {git_rm(directory, recursive=True)} and add "{CACHE_DIR}" to .gitignore')
         return
     for directory in dirs_on_disk(repo, CACHE_DIR):
-        path = first_file_under(repo, directory)
-        if path is not None:
-            yield Violation(Span.file_start(path),
+        first = first_file_under(repo, directory)
+        if first is not None:
+            yield Violation(Span.file_start(first),
                             f'directory "{directory}/" holds Terragrunt\'s scratch copies ({ON_DISK}); keep it out of '
                             f'the repository with "{CACHE_DIR}" in .gitignore')

@@ -109,10 +109,12 @@ def _terragrunt_version(workspace: Workspace) -> Iterator[Violation]:
     text = workspace.terragrunt_version if workspace.terragrunt else None
     if text is None:
         return
+    attribute = workspace.attr("terragrunt_version")
+    assert attribute is not None  # the text was read from it
     try:
         parse_version(text.strip())
     except VersionError:
-        yield Violation(workspace.attr("terragrunt_version").span,
+        yield Violation(attribute.span,
                         f'workspace "{workspace.identifier}" has terragrunt_version "{text}", which is not a version; '
                         'set a Terragrunt release such as "0.97.0"')
 

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 from iacm_lint.model.harness_config import (
     THIS,
+    Target,
+    Workspace,
     closest_root,
     normalise_repository_path,
     path_problem,
@@ -134,10 +136,10 @@ def workspace_path_invalid(repo: Repo, ctx: Context) -> Iterator[Violation]:
     yield from _folder_path_overrides(repo, ctx)
 
 
-def _folder_path_overrides(repo: Repo, ctx) -> Iterator[Violation]:
+def _folder_path_overrides(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """A Terragrunt step's literal `spec.folderPathOverride`, judged like the
     `repository_path` of the workspace its stage names (TG-3)."""
-    by_identifier = {}
+    by_identifier: dict[str, tuple[Workspace, Target]] = {}
     for workspace in workspaces(repo):
         found = target(repo, workspace)
         if found.status == THIS:
@@ -154,9 +156,10 @@ def _folder_path_overrides(repo: Repo, ctx) -> Iterator[Violation]:
             name = text_of(stage_spec.get("workspace")) if stage_spec is not None else None
             if override is None or written is None or is_expression(written) or name is None:
                 continue
-            workspace, found = by_identifier.get(re.sub(r"\s+", "", name), (None, None))
-            if workspace is None:
+            named = by_identifier.get(re.sub(r"\s+", "", name))
+            if named is None:
                 continue
+            workspace, found = named
             directory = normalise_repository_path(written)
             if found.prefix not in (".", ""):
                 directory = directory[len(found.prefix) + 1:] if directory.startswith(found.prefix + "/") else directory

@@ -110,7 +110,7 @@ def _terragrunt_workspace(repo: Repo, workspace: Workspace) -> Iterator[Violatio
     engine = workspace.engine
     version = (workspace.version or "").strip()
     release = rel.find_release(engine, version) if engine in KNOWN_ENGINES and version else None
-    if release is not None and release.version == version:
+    if engine is not None and release is not None and release.version == version:
         rejected = [u for u in units if not accepts(u, engine, release)]
         if rejected:
             unit = rejected[0]
@@ -119,8 +119,11 @@ def _terragrunt_workspace(repo: Repo, workspace: Workspace) -> Iterator[Violatio
             fitting = [r for r in accepting_releases(unit, engine) if all(accepts(u, engine, r) for u in units)]
             fix = (f'set provisioner_version = "{fitting[-1].version}"' if fitting
                    else f"no {title(engine)} release Harness runs accepts them all")
-            more = f" (and {len(rejected) - 1} more unit{'s' if len(rejected) > 2 else ''})" if len(rejected) > 1 else ""
-            yield Violation(workspace.attr("provisioner_version").span,
+            others = len(rejected) - 1
+            more = f" (and {others} more unit{'s' if others > 1 else ''})" if others else ""
+            attribute = workspace.attr("provisioner_version")
+            assert attribute is not None  # the version was read from it
+            yield Violation(attribute.span,
                             f'workspace "{workspace.identifier}" runs {title(engine)} {version}, which rejects unit '
                             f"{found.in_repository(unit.directory)}{more}{why}; {fix}",
                             related=tuple((d.span, d.label) for d in declarations))
@@ -140,8 +143,9 @@ def _terragrunt_workspace(repo: Repo, workspace: Workspace) -> Iterator[Violatio
             constraints = parse_constraints(text)
         except ConstraintError:
             continue  # IACM304's finding
-        if not constraints.check(running):
-            yield Violation(workspace.attr("terragrunt_version").span,
+        attribute = workspace.attr("terragrunt_version")
+        if attribute is not None and not constraints.check(running):
+            yield Violation(attribute.span,
                             f'workspace "{workspace.identifier}" runs Terragrunt {terragrunt_version}, but '
                             f'terragrunt_version_constraint "{text}" in {setting.file.path} (unit '
                             f"{found.in_repository(unit.directory)}) rejects it; set a terragrunt_version it accepts",

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 from iacm_lint.model.syntax import RootModule
 from iacm_lint.model.terragrunt import unit_model
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 
 @rule("IACM701", "terragrunt-config-unresolved", level="error", scope="root", tags=("terragrunt", "onboarding"),
       short="A Terragrunt unit cannot be resolved in a fresh clone of the repository")
-def terragrunt_config_unresolved(root: RootModule, ctx) -> Iterator[Violation]:
+def terragrunt_config_unresolved(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Resolves every Terragrunt unit the way Terragrunt would in a fresh clone

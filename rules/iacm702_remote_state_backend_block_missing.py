@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 from iacm_lint.model.syntax import RootModule
 from iacm_lint.model.terragrunt import LOCAL_SOURCE, NO_SOURCE, unit_model
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 
 @rule("IACM702", "remote-state-backend-block-missing", level="error", scope="root", tags=("terragrunt", "state"),
       short="A remote_state without generate meets a module with no matching backend block")
-def remote_state_backend_block_missing(root: RootModule, ctx) -> Iterator[Violation]:
+def remote_state_backend_block_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a Terragrunt unit whose effective `remote_state` has no
@@ -76,7 +76,8 @@ def remote_state_backend_block_missing(root: RootModule, ctx) -> Iterator[Violat
     remote = unit.remote_state
     if remote is None or not remote.is_known or remote.generate is not None:
         return
-    if unit.source_kind not in (LOCAL_SOURCE, NO_SOURCE) or (unit.source_kind == LOCAL_SOURCE and unit.source_dir is None):
+    local = unit.source_kind == NO_SOURCE or (unit.source_kind == LOCAL_SOURCE and unit.source_dir is not None)
+    if not local:
         return
     declared = unit.module_backend_types
     if remote.backend in declared:

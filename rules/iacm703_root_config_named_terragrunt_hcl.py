@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from iacm_lint.model.syntax import Repo, Span
-from iacm_lint.registry import Violation, rule
+from iacm_lint.registry import Context, Violation, rule
 
 
 @rule("IACM703", "root-config-named-terragrunt-hcl", level="note", scope="repo", tags=("terragrunt",),
       short="A terragrunt.hcl is included as the root configuration (deprecated pattern)")
-def root_config_named_terragrunt_hcl(repo: Repo, ctx) -> Iterator[Violation]:
+def root_config_named_terragrunt_hcl(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a `terragrunt.hcl` that another configuration of the scan
@@ -71,6 +71,7 @@ def root_config_named_terragrunt_hcl(repo: Repo, ctx) -> Iterator[Violation]:
         return
     for path, units in sorted(repo.terragrunt.parents.items()):
         count = f"{len(units)} unit{'s' if len(units) != 1 else ''}"
-        yield Violation(Span.file_start(path), f"{path} is included by {count} ({units[0]}{', …' if len(units) > 1 else ''})"
+        shown = f"{units[0]}{', …' if len(units) > 1 else ''}"
+        yield Violation(Span.file_start(path), f"{path} is included by {count} ({shown})"
                         " as the root configuration, a pattern Terragrunt deprecates; rename it to root.hcl and "
                         'include it with find_in_parent_folders("root.hcl")')

@@ -327,10 +327,12 @@ def test_read_terragrunt_config_cycle_and_deep_chain_are_bounded(tmp_path):
     files = {"a.hcl": 'locals {\n  b = read_terragrunt_config("b.hcl")\n}\n',
              "b.hcl": 'locals {\n  a = read_terragrunt_config("a.hcl")\n}\n'}
     for index in range(60):  # each file reads the next one, next to itself (read context)
-        files[f"chain/c{index}.hcl"] = f'locals {{\n  next = read_terragrunt_config("c{index + 1}.hcl")\n  n = {index}\n}}\n'
+        files[f"chain/c{index}.hcl"] = (f'locals {{\n  next = read_terragrunt_config("c{index + 1}.hcl")\n'
+                                        f'  n = {index}\n}}\n')
     files["chain/c60.hcl"] = 'locals {\n  n = 60\n}\n'
-    files["live/app/terragrunt.hcl"] = ('inputs = {\n  cyc = read_terragrunt_config("../../a.hcl").locals.b.locals.a\n'
-                                        '  far = read_terragrunt_config("../../chain/c0.hcl").locals.next.locals.n\n}\n')
+    files["live/app/terragrunt.hcl"] = (
+        'inputs = {\n  cyc = read_terragrunt_config("../../a.hcl").locals.b.locals.a\n'
+        '  far = read_terragrunt_config("../../chain/c0.hcl").locals.next.locals.n\n}\n')
     write(root, files)
     assert inputs_of(root) == {"cyc": UNKNOWN, "far": 1}
     result = run([str(root)], Options())

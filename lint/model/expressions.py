@@ -24,8 +24,10 @@ the process pool move it between processes):
 | `cond` | `children = (predicate, then, else)` |
 | `binary` | `name`: the operator; `children = (left, right)` |
 | `unary` | `name`: `-` or `!`; `children = (operand,)` |
-| `for` | `name`: `tuple` or `object`; `value`: the iterator names (key or None, value); `children = (collection, result, condition)` for a tuple, `(collection, key, result, condition)` for an object; `condition` is a `literal` True without `if` |
-| `other` | anything the evaluator treats as unknown (splats, grouping `for` objects, template directives); `name` says which |
+| `for` | `name`: `tuple` or `object`; `value`: the iterator names `(key or None, value)`; `children`: |
+|  | `(collection, result, condition)`, or `(collection, key, result, condition)` for an object |
+|  | (`condition`: a `literal` True without `if`) |
+| `other` | what the evaluator treats as unknown (splats, grouping `for`, template directives); `name` says which |
 """
 
 from __future__ import annotations

@@ -484,8 +484,10 @@ def workspaces_for_root(repo: Repo, root: RootModule) -> list[Workspace]:
     found = []
     for workspace in workspaces(repo):
         found_target = target(repo, workspace)
-        if (found_target.root is not None and found_target.root.directory == root.directory) or (root.terragrunt is not None and workspace.run_all and found_target.directory is not None \
-                and _below(root.directory, found_target.directory)):
+        targets_root = found_target.root is not None and found_target.root.directory == root.directory
+        runs_all_above = (root.terragrunt is not None and workspace.run_all and found_target.directory is not None
+                          and _below(root.directory, found_target.directory))
+        if targets_root or runs_all_above:
             found.append(workspace)
     return found
 
@@ -528,7 +530,8 @@ def terragrunt_path_problem(repo: Repo, directory: str, workspace: Workspace) ->
             return None
         return PathProblem("holds no Terragrunt unit or stack file (terragrunt.hcl, terragrunt.stack.hcl) below it",
                            hint="terragrunt")
-    below = next((u.directory for u in sorted(units, key=lambda r: r.directory) if _below(u.directory, directory)), None)
+    below = next((u.directory for u in sorted(units, key=lambda r: r.directory) if _below(u.directory, directory)),
+                 None)
     stacks_below = model is not None and any(_below(s.rsplit("/", 1)[0] if "/" in s else ".", directory)
                                              for s in model.stacks)
     if below is not None or stacks_below:

@@ -20,6 +20,7 @@ files Terragrunt generates (`parse_generated`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -351,7 +352,8 @@ def declares_configuration(hcl_file: HclFile) -> bool:
 
 
 def build_terragrunt(files: list[HclFile], inputs: Inputs, modules: dict[str, Module],
-                     parse_generated: ParseGenerated, evaluator: Optional[Evaluator] = None) -> Optional[TerragruntModel]:
+                     parse_generated: ParseGenerated,
+                     evaluator: Optional[Evaluator] = None) -> Optional[TerragruntModel]:
     """The Terragrunt model of a scan, or None when it has no Terragrunt
     file at all. `files` are the parsed Terragrunt candidates (TG-1.1) that
     git does not ignore; `modules` the scan's module directories."""
@@ -392,8 +394,9 @@ def _unit_files(candidates: dict[str, HclFile]) -> list[str]:
     found = []
     for path in sorted(candidates):
         name = _name(path)
-        if name == UNIT_FILE or (name == UNIT_JSON_FILE and posixpath.join(directory_of(path), UNIT_FILE).lstrip("./") not in candidates \
-                and (directory_of(path) != "." or UNIT_FILE not in candidates)):
+        beside = posixpath.join(directory_of(path), UNIT_FILE).lstrip("./")
+        if name == UNIT_FILE or (name == UNIT_JSON_FILE and beside not in candidates
+                                 and (directory_of(path) != "." or UNIT_FILE not in candidates)):
             found.append(path)
     return found
 
@@ -418,7 +421,8 @@ class _Builder:
             label = block.labels[0] if block.labels else ""
             target_path: Optional[str] = None
             target: Optional[HclFile] = None
-            value = self.evaluator.attribute(block.attr("path"), scope)
+            path_attribute = block.attr("path")
+            value = self.evaluator.attribute(path_attribute, scope)
             if value is None:
                 self.evaluator.fail(scope, block.header_span, f'include "{label}" has no path' if label
                                     else "include has no path")
@@ -426,7 +430,8 @@ class _Builder:
                 absolute_path = join_path(absolute(directory_of(path)), value.data)
                 rel = relative(absolute_path)
                 if rel is None or self.inputs.status(rel) != FILE:
-                    self.evaluator.missing(scope, block.attr("path").span, "include path", absolute_path)
+                    self.evaluator.missing(scope, value.span if path_attribute is None else path_attribute.span,
+                                           "include path", absolute_path)
                 else:
                     target_path, target = rel, self.inputs.config(rel)
                     self.evaluator.reached.add(rel)
@@ -462,11 +467,12 @@ class _Builder:
             ref = IncludeRef(include.label, include.path or "")
             include_scope = Scope(include.target, UNIT, path, original=ref)
             if include.expose:
-                ref.exposed = _memo(lambda s=include_scope: evaluator.config_value(s))
+                ref.exposed = _memo(functools.partial(evaluator.config_value, include_scope))
             refs[include.label] = ref
             include_scopes.append((include, include_scope))
         unit_scope = Scope(hcl_file, context, config_path, includes=refs)
-        layers: list[tuple[Scope, str]] = [(s, i.merge_strategy) for i, s in include_scopes if i.merge_strategy != "no_merge"]
+        layers: list[tuple[Scope, str]] = [(s, i.merge_strategy) for i, s in include_scopes
+                                           if i.merge_strategy != "no_merge"]
         layers.append((unit_scope, "shallow"))
         values = {}
         for scope in [s for _, s in include_scopes] + [unit_scope]:
@@ -530,8 +536,8 @@ class _Builder:
                     generators[block.labels[0]] = self._generator(block, hcl_file, values)
                 elif block.type == "terraform":
                     for attribute in block.attributes:
-                        settings[f"terraform.{attribute.name}"] = Setting(attribute.name, attribute, hcl_file,
-                                                                          values.get(id(attribute), unknown(attribute.span, "")))
+                        value = values.get(id(attribute), unknown(attribute.span, ""))
+                        settings[f"terraform.{attribute.name}"] = Setting(attribute.name, attribute, hcl_file, value)
                     for extra in block.children("extra_arguments"):
                         self._extra_arguments(extra, hcl_file, values, env_vars, backend_arguments)
         model.generators = tuple(generators.values())
@@ -751,7 +757,8 @@ class _Builder:
         for backend in effective_backends(module):
             if backend.type != remote.backend:
                 continue
-            config_file = HclFile(remote.file.path, remote.file.kind, attributes=tuple(_config_attributes(remote, remote.backend or "")))
+            config_file = HclFile(remote.file.path, remote.file.kind,
+                                  attributes=tuple(_config_attributes(remote, remote.backend or "")))
             values = tuple(BackendValue(a, config_file, label) for a in config_file.attributes) + \
                 _argument_values(model, config_file, label)
             return [dataclasses.replace(backend, anchor_span=remote.config_anchor if values else None,
@@ -773,9 +780,8 @@ def _write(generated: dict[str, GeneratedFile], files: dict[str, HclFile], made:
     `overwrite`/`overwrite_terragrunt` replace the earlier file, `skip`
     keeps it (TG-1.5)."""
     name = made.file.name
-    if name in files and made.if_exists not in OVERWRITE:
-        if made.if_exists == SKIP or name not in generated:
-            return
+    if name in files and made.if_exists not in OVERWRITE and (made.if_exists == SKIP or name not in generated):
+        return
     files[name] = made.file
     generated[name] = made
 
@@ -801,7 +807,9 @@ def _config_attributes(remote: RemoteState, backend: str) -> list[Attribute]:
 
 
 def _attributes_of(value: Value) -> list[Attribute]:
-    return [value_attribute(key, key_span, entry) for key, key_span, entry in value.entries] if value.kind == MAP else []
+    if value.kind != MAP:
+        return []
+    return [value_attribute(key, key_span, entry) for key, key_span, entry in value.entries]
 
 
 def value_attribute(name: str, name_span: Span, value: Value) -> Attribute:
@@ -809,7 +817,8 @@ def value_attribute(name: str, name_span: Span, value: Value) -> Attribute:
     at the span of the literal it came from."""
     expr = value_expr(value)
     start = name_span if name_span.path == expr.span.path and name_span <= expr.span else expr.span
-    return Attribute(name, name_span, expr, Span(start.path, start.line, start.col, expr.span.end_line, expr.span.end_col))
+    span = Span(start.path, start.line, start.col, expr.span.end_line, expr.span.end_col)
+    return Attribute(name, name_span, expr, span)
 
 
 def value_expr(value: Value) -> Expr:

@@ -475,7 +475,8 @@ class Evaluator:
         entries: list[tuple[str, Span, Value]] = []
         for item in node.children:
             key_node, value_node = item.children
-            key = self.evaluate(key_node, scope) if key_node.kind != ex.LITERAL else _literal(key_node.value, key_node.span)
+            key = (_literal(key_node.value, key_node.span) if key_node.kind == ex.LITERAL
+                   else self.evaluate(key_node, scope))
             text = _as_string(key) if not key.is_unknown else None
             if text is None:
                 return unknown(node.span, "an object with a key that is not known", error=key.error)
@@ -637,7 +638,9 @@ class Evaluator:
                 return unknown(node.span, "can() without an argument", error=True)
             if values[0].error:
                 return Value(BOOL, node.span, False)
-            return Value(BOOL, node.span, True) if values[0].is_known else unknown(node.span, "can() of an unknown value")
+            if not values[0].is_known:
+                return unknown(node.span, "can() of an unknown value")
+            return Value(BOOL, node.span, True)
         for value in values:
             if not value.error:
                 return value
@@ -696,7 +699,8 @@ def _as_number(value: Value) -> float | None:
             number = float(value.data)
         except ValueError:
             return None
-        return int(number) if number.is_integer() and "." not in value.data and "e" not in value.data.lower() else number
+        whole = number.is_integer() and "." not in value.data and "e" not in value.data.lower()
+        return int(number) if whole else number
     return None
 
 
@@ -763,9 +767,13 @@ def _unary(node: Node, operand: Value) -> Value:
         return _unknown_from([operand], node.span, "an operand that is not known")
     if node.name == "!":
         truth = _as_bool(operand)
-        return Value(BOOL, node.span, not truth) if truth is not None else unknown(node.span, "! on a non-bool", error=True)
+        if truth is None:
+            return unknown(node.span, "! on a non-bool", error=True)
+        return Value(BOOL, node.span, not truth)
     number = _as_number(operand)
-    return Value(NUMBER, node.span, -number) if number is not None else unknown(node.span, "- on a non-number", error=True)
+    if number is None:
+        return unknown(node.span, "- on a non-number", error=True)
+    return Value(NUMBER, node.span, -number)
 
 
 # ---- the functions (TG-1.4: exactly these are evaluated) --------------------------------------
@@ -822,8 +830,9 @@ def _find_in_parent_folders(evaluator: Evaluator, node: Node, scope: Scope) -> V
     below = start if start not in (None, ".") else "the repository root"
     ignored = [d for d in _parents(start or ".") if evaluator.inputs.status(_join(d, name)) == IGNORED]
     if ignored:
-        return evaluator.fail(scope, node.span, f'find_in_parent_folders("{name}") finds only {_join(ignored[0], name)}, '
-                                                "which is git-ignored, so a fresh clone does not have it")
+        return evaluator.fail(scope, node.span, f'find_in_parent_folders("{name}") finds only '
+                                                f"{_join(ignored[0], name)}, which is git-ignored, so a fresh clone "
+                                                "does not have it")
     return evaluator.fail(scope, node.span, f'find_in_parent_folders("{name}") finds no {name} in the folders above '
                                             f"{below} up to the repository root")
 
@@ -963,9 +972,10 @@ def _file(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
         attributes = evaluator.inputs.attributes(rel)
         if attributes is None:
             return unknown(node.span, f"{rel} could not be read as a tfvars file")
-        return Value(MAP, node.span, entries=tuple((a.name, a.name_span, from_python(a.value, a.expr.span))
-                                                    if a.expr.is_literal else (a.name, a.name_span, unknown(a.expr.span, "not a literal"))
-                                                    for a in attributes))
+        return Value(MAP, node.span, entries=tuple(
+            (a.name, a.name_span,
+             from_python(a.value, a.expr.span) if a.expr.is_literal else unknown(a.expr.span, "not a literal"))
+            for a in attributes))
     text = evaluator.inputs.text(rel)
     if text is None:
         return unknown(node.span, f"{rel} could not be read")
@@ -1211,9 +1221,13 @@ def _convert(evaluator: Evaluator, node: Node, scope: Scope) -> Value:
             unknown(node.span, "tostring() of a collection", error=True)
     if node.name == "tobool":
         truth = _as_bool(value)
-        return Value(BOOL, value.span, truth) if truth is not None else unknown(node.span, "tobool() of a non-bool", error=True)
+        if truth is None:
+            return unknown(node.span, "tobool() of a non-bool", error=True)
+        return Value(BOOL, value.span, truth)
     number = _as_number(value)
-    return Value(NUMBER, value.span, number) if number is not None else unknown(node.span, "tonumber() of a non-number", error=True)
+    if number is None:
+        return unknown(node.span, "tonumber() of a non-number", error=True)
+    return Value(NUMBER, value.span, number)
 
 
 def evaluated_functions() -> frozenset[str]:

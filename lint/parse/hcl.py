@@ -19,6 +19,7 @@ Quirks handled here and nowhere else:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, Optional, Union
 
@@ -599,7 +600,7 @@ class _Walker:
                        (self.tree(collection), *(self.tree(r) for r in rest), condition))
 
     # expression trees (Terragrunt configuration) -------------------------
-    def tree(self, node) -> ex.Node:
+    def tree(self, node: _Node) -> ex.Node:
         """The structure of an expression (model/expressions.py), for
         Terragrunt's static evaluation."""
         while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:
@@ -612,7 +613,9 @@ class _Walker:
         if data == "string":
             return self.string_tree(node)
         if data in ("heredoc_template", "heredoc_template_trim"):
-            return self.heredoc_tree(node.children[0], trim=data.endswith("trim"))
+            heredoc = node.children[0]
+            assert isinstance(heredoc, Token)  # the grammar's heredoc rules hold one token
+            return self.heredoc_tree(heredoc, trim=data.endswith("trim"))
         if data in ("int_lit", "float_lit"):
             return ex.Node(ex.LITERAL, span, number_value(str(node.children[0])))
         if data == "literal_value":
@@ -624,7 +627,8 @@ class _Walker:
             for elem in subtrees:
                 if elem.data == "object_elem":
                     key_node, value_node = elem.children[0], elem.children[-1]
-                    items.append(ex.Node(ex.ITEM, self.span(elem), children=(self.key_tree(key_node), self.tree(value_node))))
+                    pair = (self.key_tree(key_node), self.tree(value_node))
+                    items.append(ex.Node(ex.ITEM, self.span(elem), children=pair))
             return ex.Node(ex.OBJECT, span, children=tuple(items))
         if data == "identifier":
             return ex.Node(ex.REF, span, name=str(node.children[0]))
@@ -640,7 +644,8 @@ class _Walker:
                 raw = str(index.children[1])
                 key = ex.Node(ex.LITERAL, self.span(index.children[1]), number_value(raw))
             else:
-                key = self.tree(next(c for c in index.children if isinstance(c, Tree) and c.data != "new_line_or_comment"))
+                key = self.tree(next(c for c in index.children
+                                     if isinstance(c, Tree) and c.data != "new_line_or_comment"))
             return ex.Node(ex.INDEX, span, children=(self.tree(target), key))
         if data == "function_call":
             names = [str(c.children[0]) for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
@@ -659,7 +664,8 @@ class _Walker:
         if data == "binary_op":
             term = subtrees[1]
             operator_node = next(c for c in term.children if isinstance(c, Tree) and c.data == "binary_operator")
-            operand = [c for c in term.children if isinstance(c, Tree) and c.data not in ("binary_operator", "new_line_or_comment")]
+            operand = [c for c in term.children
+                       if isinstance(c, Tree) and c.data not in ("binary_operator", "new_line_or_comment")]
             return ex.Node(ex.BINARY, span, name=str(operator_node.children[0]),
                            children=(self.tree(subtrees[0]), self.tree(operand[0])))
         if data == "unary_op":
@@ -713,13 +719,13 @@ class _Walker:
         source = self.source(token).rstrip("\n").rstrip("\r")
         header_end = source.find("\n")
         marker_start = source.rfind("\n") + 1
-        span = Span(self.path, token.line, token.column, token.line + source.count("\n"),
-                    len(source) - marker_start + 1)
+        first_line, first_col = token.line or 1, token.column or 1  # the lexer sets both
+        span = Span(self.path, first_line, first_col, first_line + source.count("\n"), len(source) - marker_start + 1)
         lines = [line.rstrip("\r") for line in source[header_end + 1:marker_start].split("\n")[:-1]]
         cut = 0
         if trim:
             cut = min((len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()), default=0)
-        placed = [(line[min(cut, len(line) - len(line.lstrip(" \t"))):], token.line + 1 + index,
+        placed = [(line[min(cut, len(line) - len(line.lstrip(" \t"))):], first_line + 1 + index,
                    min(cut, len(line) - len(line.lstrip(" \t"))) + 1) for index, line in enumerate(lines)]
         return template_tree(placed, span, self.inner_tree, keep_parts=True)
 
@@ -749,13 +755,14 @@ class _ShiftedWalker(_Walker):
         self.line_shift = line_shift
         self.col_shift = col_shift
 
-    def span(self, node) -> Span:
+    def span(self, node: _Node) -> Span:
         plain = super().span(node)
         return Span(plain.path, plain.line + self.line_shift, plain.col + (self.col_shift if plain.line == 1 else 0),
                     plain.end_line + self.line_shift, plain.end_col + (self.col_shift if plain.end_line == 1 else 0))
 
 
-def template_tree(lines: list[tuple[str, int, int]], span: Span, parse_inner, final_newline: bool = True,
+def template_tree(lines: list[tuple[str, int, int]], span: Span, parse_inner: Callable[[str, int, int], ex.Node],
+                  final_newline: bool = True,
                   keep_parts: bool = False) -> ex.Node:
     """A template (a heredoc body, or a string of a JSON file) given as
     (text, line, col) per line: literal `text` parts and `${…}`
@@ -872,7 +879,7 @@ class _FixedSpanWalker(_Walker):
         super().__init__(fixed.path, text, trees=True)
         self.fixed = fixed
 
-    def span(self, node) -> Span:
+    def span(self, node: _Node) -> Span:
         return self.fixed
 
 

@@ -316,7 +316,8 @@ def _terragrunt_file(path: str, kind: str, root: JNode, template_tree: TemplateT
         if key == "//":
             continue
         labels = _TERRAGRUNT_LABELS.get(key)
-        if key == "include" and node.kind == "object" and any(k == "path" and v.kind == "string" for k, _, v in node.value):
+        bare_include = node.kind == "object" and any(k == "path" and v.kind == "string" for k, _, v in node.value)
+        if key == "include" and bare_include:
             labels = 0  # a bare `include { path = … }`
         if labels is None:
             attributes.append(_tree_attribute(key, key_span, node, template_tree))
@@ -328,7 +329,8 @@ def _terragrunt_file(path: str, kind: str, root: JNode, template_tree: TemplateT
 def _terragrunt_blocks(type_: str, type_span: Span, node: JNode, labels_left: int, labels: tuple,
                        template_tree: TemplateTree) -> list[Block]:
     if node.kind == "array":
-        return [b for item in node.value for b in _terragrunt_blocks(type_, type_span, item, labels_left, labels, template_tree)]
+        return [b for item in node.value
+                for b in _terragrunt_blocks(type_, type_span, item, labels_left, labels, template_tree)]
     if node.kind != "object":
         return []
     if labels_left:
@@ -360,7 +362,9 @@ def _tree_attribute(name: str, name_span: Span, node: JNode, template_tree: Temp
 def _tree(node: JNode, template_tree: TemplateTree) -> ex.Node:
     if node.kind == "string":
         found = template_tree(node.value, node.span)
-        return found if found is not None else ex.Node(ex.LITERAL, node.span, node.value.replace("$${", "${").replace("%%{", "%{"))
+        if found is not None:
+            return found
+        return ex.Node(ex.LITERAL, node.span, node.value.replace("$${", "${").replace("%%{", "%{"))
     if node.kind in ("number", "bool", "null"):
         return ex.Node(ex.LITERAL, node.span, node.value)
     if node.kind == "array":

@@ -283,7 +283,8 @@ def build_modules(repo: Repo, roots: Optional[list[str]] = None) -> None:
         called = {target for module in repo.modules.values() for _, target in module.local_sources()
                   if target != module.directory}
         root_dirs = [d for d, m in repo.modules.items() if d not in called and m.declares_anything]
-    repo.roots = [RootModule(repo.modules[d], called_modules(repo.modules, [repo.modules[d]])) for d in sorted(root_dirs)]
+    repo.roots = [RootModule(repo.modules[d], called_modules(repo.modules, [repo.modules[d]]))
+                  for d in sorted(root_dirs)]
 
 
 def _adopt_tfbackends(by_dir: dict[str, dict[str, list]]) -> None:

@@ -49,7 +49,7 @@ def repo_from(found: Discovered, options: Options) -> Repo:
     not_terragrunt = attach_terragrunt(repo, walked, options)
     repo.heredoc_yaml = _heredoc_yaml(repo)
     if not_terragrunt:  # `*.hcl` files of other tools count as never parsed
-        kept = [(job, model) for job, model in zip(parse_jobs, models) if job[1] not in not_terragrunt]
+        kept = [(job, model) for job, model in zip(parse_jobs, models, strict=True) if job[1] not in not_terragrunt]
         parse_jobs, models = [job for job, _ in kept], [model for _, model in kept]
     repo.stats = file_stats(walked, parse_jobs, models, repo.ignored_paths)
     return repo

@@ -394,11 +394,12 @@ def _unit_card(unit: Any) -> UnitCard:
         where = f"{remote.file.path}:{remote.header_span.line}"
         generate = next((g.file.name for g in unit.generated if g.from_remote_state), None)
         how = f"generate {generate}" if generate else "passed to init as -backend-config; the module declares the block"
-        backend_from = f"remote_state in {where} ({how})" if remote.is_known else f"remote_state in {where} (not known statically)"
+        backend_from = f"remote_state in {where} ({how if remote.is_known else 'not known statically'})"
     else:
         writer = next((g for g in unit.generated if any(b.type == "terraform" for b in g.file.blocks)
                        and any(t.child("backend") or t.child("cloud") for t in g.file.top("terraform"))), None)
-        backend_from = (f"{writer.writer} writes {writer.file.name} ({writer.writer_span.path}:{writer.writer_span.line})"
+        backend_from = (f"{writer.writer} writes {writer.file.name} "
+                        f"({writer.writer_span.path}:{writer.writer_span.line})"
                         if writer is not None else "the working module's own files")
     binary = unit.terraform_binary
     binary_text = (f"{binary.value.python()} (terraform_binary in {binary.file.path})"
@@ -407,7 +408,8 @@ def _unit_card(unit: Any) -> UnitCard:
         if setting is None:
             return ""
         value = setting.value.python()
-        return f"{value} ({setting.file.path})" if isinstance(value, str) else f"{setting.attribute.expr.text} ({setting.file.path})"
+        shown = value if isinstance(value, str) else setting.attribute.expr.text
+        return f"{shown} ({setting.file.path})"
     # a local source is shown as the folder it resolves to; a checkout-dependent text would show `${get_repo_root()}`
     source = f"{unit.source_dir} (local)" if unit.source_dir is not None else unit.source_text
     return UnitCard(unit.path, unit.include_chain, backend_from, source, binary_text,
