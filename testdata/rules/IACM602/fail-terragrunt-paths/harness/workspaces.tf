@@ -10,6 +10,8 @@ resource "harness_platform_workspace" "app" {
   repository_connector = "account.github_acme"
   repository_branch    = "main"
   repository_path      = "live/prod/app"
+  terragrunt_provider  = true
+  terragrunt_version   = "0.97.0"
 }
 
 resource "harness_platform_workspace" "prod" {
