@@ -1,31 +1,100 @@
-"""Results memoised per model object (a file, a module, a root) for one scan.
+"""The memos of one scan: answers computed once per model object (a file, a
+module, a root, the Repo) or per value, while that scan runs.
 
 The model is built once per scan and never changed, so anything computed
 from one of its objects holds while that object lives; roots that call the
 same module, or rules that ask the same question, then share one answer.
-Keyed by identity, not equality: the model's frozen dataclasses compare by
-value, and hashing a whole file or module tree would cost more than the
-answer. The entry keeps its object alive, so an id is never reused while
-its entry stands.
+Objects are keyed by identity, not equality: the model's frozen dataclasses
+compare by value, and hashing a whole file or module tree would cost more
+than the answer. An entry keeps its object alive, so an id is never reused
+while its entry stands.
+
+A `ScanMemo` belongs to the scan that made it: the engine's scan Context
+creates one per scan (engine/context.py) and makes it the active memo while
+the rules run (`with memo.active():`), so the model views (model/compat.py,
+features.py, harness_config.py, pipeline.py) memoise into it without every
+view taking it as an argument. When the scan ends it is no longer active, and
+it goes with the Context and the Result: nothing of a scan survives in a
+module global, so a long-lived process (a language server) can run scan
+after scan. Outside an active scan (a test calling a model view directly)
+`per_object` and `per_value` compute every time: slower, never stale.
+
+The active memo is a context variable, not a plain global: each thread (and
+each asyncio task) of a server sees the memo of the scan it runs.
+
+What does stay in module globals is the same for every scan of a process,
+and holds no model object (tests/test_scan_state.py checks that nothing of
+a finished scan stays reachable):
+- package data and what derives from it: the release, feature, backend and
+  credential tables (knowledge/), the rule table (registry.py), the grammar's
+  parse tables (parse/tables.py), compiled patterns;
+- facts of the installed tool and environment: the parse cache's salt
+  (parse/cache.py), the result cache's tool identity (engine/resultcache.py),
+  the python-hcl2 check (scan/repository.py), libc's prctl (scan/gitrun.py);
+- bounded memos of pure functions of short strings, whose answers do not
+  depend on the scan: go-version parsing (knowledge/versions.py),
+  `secret_name_kind` (knowledge/secrets.py), `in_range`
+  (knowledge/backend_schemas.py);
+- the warning about an unusable cache directory, shown once per process
+  (cachedir.py), and a pool worker's cache handle, set in the worker process,
+  which ends with its scan (scan/pool.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Optional, TypeVar
 
 T = TypeVar("T")
-
-_MAX_ENTRIES = 200_000  # bounds long-lived processes such as the test suite; one scan of 1,700 files uses ~10,000
-_CACHE: dict[tuple[int, str], tuple[Any, Any]] = {}
+Obj = TypeVar("Obj")
 
 
-def per_object(obj: Any, what: str, build: Callable[[Any], T]) -> T:
-    """`build(obj)`, computed once per object and `what`."""
-    key = (id(obj), what)
-    hit = _CACHE.get(key)
-    if hit is None or hit[0] is not obj:
-        if len(_CACHE) > _MAX_ENTRIES:
-            _CACHE.clear()
-        hit = _CACHE[key] = (obj, build(obj))
-    return hit[1]
+class ScanMemo:
+    """Every memo of one scan."""
+
+    def __init__(self) -> None:
+        self._by_object: dict[tuple[int, str], tuple[Any, Any]] = {}
+        self._by_value: dict[Hashable, Any] = {}
+
+    def per_object(self, obj: Obj, what: str, build: Callable[[Obj], T]) -> T:
+        """`build(obj)`, computed once per object and `what`."""
+        key = (id(obj), what)
+        hit = self._by_object.get(key)
+        if hit is None or hit[0] is not obj:
+            hit = self._by_object[key] = (obj, build(obj))
+        return hit[1]
+
+    def per_value(self, key: Hashable, build: Callable[[], T]) -> T:
+        """`build()`, computed once per `key` (a hashable value that decides
+        the answer, e.g. a version constraint and a release)."""
+        try:
+            return self._by_value[key]
+        except KeyError:
+            answer = self._by_value[key] = build()
+            return answer
+
+    @contextmanager
+    def active(self) -> Iterator[ScanMemo]:
+        """Make this the memo that `per_object` and `per_value` use, until the block ends."""
+        token = _ACTIVE.set(self)
+        try:
+            yield self
+        finally:
+            _ACTIVE.reset(token)
+
+
+_ACTIVE: ContextVar[Optional[ScanMemo]] = ContextVar("iacm_lint_scan_memo", default=None)
+
+
+def per_object(obj: Obj, what: str, build: Callable[[Obj], T]) -> T:
+    """`build(obj)`, once per object and `what` in the active scan."""
+    memo = _ACTIVE.get()
+    return build(obj) if memo is None else memo.per_object(obj, what, build)
+
+
+def per_value(key: Hashable, build: Callable[[], T]) -> T:
+    """`build()`, once per `key` in the active scan."""
+    memo = _ACTIVE.get()
+    return build() if memo is None else memo.per_value(key, build)

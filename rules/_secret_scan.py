@@ -7,14 +7,14 @@ The judging itself is lint/knowledge/secrets.py; this module only knows the mode
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Optional
 
 from ..findings import Secret
-from ..knowledge.backend_schemas import backend_types
+from ..knowledge.backend_schemas import backend_types, credential_backend_types, credentials
 from ..knowledge.secrets import Judgement, assess, credential_data, judge, secret_name_kind
-from ..model.harness_config import secret_scan_exclusions
+from ..model.harness_config import parsed_heredoc_spans, workspace_secret_spans
 from ..model.syntax import (
     MODULE_KINDS,
     TERRAGRUNT_KINDS,
@@ -108,7 +108,7 @@ def judge_expr(name: str, path: str, span: Span, expr: Expr, kind: Optional[str]
 # ---- the places each name-based rule judges -------------------------------------
 
 
-def backend_blocks(hcl_file: HclFile) -> Iterator[tuple[str, Block]]:
+def backend_and_cloud_blocks(hcl_file: HclFile) -> Iterator[tuple[str, Block]]:
     """(backend type, block) for `backend "TYPE"` and `cloud` blocks of a module file."""
     if hcl_file.kind not in MODULE_KINDS:
         return
@@ -125,11 +125,10 @@ def backend_credentials(backend_type: Optional[str]) -> dict:
     type (a `.tfbackend` whose backend is unknown) the union over all types,
     naming an env var only where every type with that attribute reads the
     same one (`sas_token` -> ARM_SAS_TOKEN, but `access_key` -> None)."""
-    backends = credential_data()["backends"]
     if backend_type is not None:
-        return backends.get(backend_type, {})
+        return credentials(backend_type)
     envs: dict[str, set] = {}
-    for attrs in backends.values():
+    for attrs in map(credentials, credential_backend_types()):
         for name, env in attrs.items():
             envs.setdefault(name, set()).add(env)
     return {name: next(iter(found)) if len(found) == 1 else None for name, found in envs.items()}
@@ -144,12 +143,12 @@ def tfbackend_type(hcl_file: HclFile, repo: Optional[Repo]) -> Optional[str]:
     if repo is not None:
         module = next((m for m in repo.modules.values() if any(f.path == hcl_file.path for f in m.tfbackends)),
                       repo.modules.get(hcl_file.directory))
-    types = {backend_type for f in module.files for backend_type, _ in backend_blocks(f)} if module else set()
+    types = {backend_type for f in module.files for backend_type, _ in backend_and_cloud_blocks(f)} if module else set()
     if len(types) == 1:
         return types.pop()
     parts = hcl_file.name.split(".")
     named = parts[-2] if len(parts) >= 3 else None
-    return named if named in credential_data()["backends"] or named in backend_types() else None
+    return named if named in credential_backend_types() or named in backend_types() else None
 
 
 def backend_args(hcl_file: HclFile, repo: Optional[Repo]) -> Iterator[tuple[str, SecretArg, dict]]:
@@ -160,7 +159,7 @@ def backend_args(hcl_file: HclFile, repo: Optional[Repo]) -> Iterator[tuple[str,
         for arg in scan_arguments(hcl_file.attributes, known=known):
             yield backend_type or "", arg, known
         return
-    for backend_type, block in backend_blocks(hcl_file):
+    for backend_type, block in backend_and_cloud_blocks(hcl_file):
         known = backend_credentials(backend_type)
         for arg in scan_arguments(block.attributes, block.blocks, known=known):
             yield backend_type, arg, known
@@ -318,33 +317,52 @@ def terragrunt_input_args(hcl_file: HclFile, repo: Optional[Repo]) -> Iterator[t
                 yield "env_vars", SecretArg(entry.key, entry.key, attribute.span, attribute.expr.span, judgement)
 
 
-def generated_value_spans(hcl_file: HclFile, repo: Optional[Repo]) -> list[Span]:
-    """Spans in a Terragrunt file of the literals IACM202/204/207 judge in
-    the files its `generate` blocks write."""
+def generated_value_spans(hcl_file: HclFile, repo: Optional[Repo],
+                          judged: Callable[[HclFile], Iterable[Span]]) -> list[Span]:
+    """Spans in a Terragrunt file of the literals a name-based rule (`judged`)
+    finds in the files its `generate` blocks write."""
     if hcl_file.kind not in TERRAGRUNT_KINDS or repo is None or repo.terragrunt is None:
         return []
-    spans = []
-    for generated, _ in repo.terragrunt.generated_files():
-        spans += [arg.value_span for _, arg, _ in provider_args(generated)]
-        spans += [arg.value_span for _, arg in variable_args(generated)]
-        spans += [arg.value_span for _, arg in resource_args(generated)]
-    return [span for span in spans if span.path == hcl_file.path]
+    return [span for generated, _ in repo.terragrunt.generated_files() for span in judged(generated)
+            if span.path == hcl_file.path]
 
 
-def name_rule_value_spans(hcl_file: HclFile, repo: Optional[Repo]) -> frozenset[Span]:
-    """Spans of the literals that IACM201/202/204/205/207 judge as secrets in
-    this file; IACM203 leaves them to those rules."""
-    spans = [arg.value_span for _, arg, _ in backend_args(hcl_file, repo)]
-    spans += [arg.value_span for _, arg, _ in terragrunt_backend_args(hcl_file, repo)]
-    spans += [arg.value_span for _, arg in terragrunt_input_args(hcl_file, repo)]
-    spans += generated_value_spans(hcl_file, repo)
-    spans += [arg.value_span for _, arg, _ in provider_args(hcl_file)]
-    spans += [arg.value_span for _, arg in variable_args(hcl_file)]
-    spans += [arg.value_span for arg in tfvars_args(hcl_file, repo)]
-    spans += [arg.value_span for _, arg in resource_args(hcl_file)]
-    if repo is not None:  # IACM603's workspace variables; pipeline heredocs are scanned as YAML
-        spans += secret_scan_exclusions(hcl_file, repo)
-    return frozenset(spans)
+def _provider_spans(hcl_file: HclFile) -> Iterator[Span]:
+    return (arg.value_span for _, arg, _ in provider_args(hcl_file))
+
+
+def _variable_spans(hcl_file: HclFile) -> Iterator[Span]:
+    return (arg.value_span for _, arg in variable_args(hcl_file))
+
+
+def _resource_spans(hcl_file: HclFile) -> Iterator[Span]:
+    return (arg.value_span for _, arg in resource_args(hcl_file))
+
+
+# What each rule that IACM203 defers to (its `defers_to`) judges in a `.tf`
+# file or Terragrunt configuration: the spans of the literals it reports as
+# secrets. IACM206 judges the pipeline heredocs, which IACM203 reads as YAML
+# instead, as pipeline files.
+VALUES_JUDGED_BY: dict[str, Callable[[HclFile, Optional[Repo]], Iterable[Span]]] = {
+    "IACM201": lambda hcl_file, repo: [*(arg.value_span for _, arg, _ in backend_args(hcl_file, repo)),
+                                       *(arg.value_span for _, arg, _ in terragrunt_backend_args(hcl_file, repo))],
+    "IACM202": lambda hcl_file, repo: [*_provider_spans(hcl_file),
+                                       *generated_value_spans(hcl_file, repo, _provider_spans)],
+    "IACM204": lambda hcl_file, repo: [*_variable_spans(hcl_file),
+                                       *generated_value_spans(hcl_file, repo, _variable_spans)],
+    "IACM205": lambda hcl_file, repo: [*(arg.value_span for arg in tfvars_args(hcl_file, repo)),
+                                       *(arg.value_span for _, arg in terragrunt_input_args(hcl_file, repo))],
+    "IACM206": lambda hcl_file, repo: parsed_heredoc_spans(hcl_file, repo) if repo is not None else (),
+    "IACM207": lambda hcl_file, repo: [*_resource_spans(hcl_file),
+                                       *generated_value_spans(hcl_file, repo, _resource_spans)],
+    "IACM603": lambda hcl_file, repo: workspace_secret_spans(hcl_file, repo) if repo is not None else (),
+}
+
+
+def name_rule_value_spans(hcl_file: HclFile, repo: Optional[Repo], rule_ids: Iterable[str]) -> frozenset[Span]:
+    """Spans of the literals that the rules `rule_ids` judge as secrets in
+    this file (VALUES_JUDGED_BY); IACM203 leaves them to those rules."""
+    return frozenset(span for rule_id in rule_ids for span in VALUES_JUDGED_BY[rule_id](hcl_file, repo))
 
 
 def env_hint(env: Optional[str], fallback: str) -> str:

@@ -7,14 +7,13 @@ from collections.abc import Iterable, Sequence
 from typing import Optional
 
 from iacm_lint.knowledge import releases as rel
+from iacm_lint.knowledge.engines import Engine
 from iacm_lint.model.engine_choice import DEFAULT, OPTION, PIN_FILE, TOFU_FILE, EngineChoice
 from iacm_lint.model.syntax import HclFile, RootModule, Span
 
-OTHER_ENGINE = {"terraform": "opentofu", "opentofu": "terraform"}
-
 
 def title(engine: str) -> str:
-    return rel.DISPLAY[engine]
+    return Engine(engine).display_name
 
 
 def span_of_releases(engine: str, chosen: Iterable[rel.Release],

@@ -10,7 +10,7 @@ from ..model.terragrunt import REMOTE_SOURCE, UNKNOWN_SOURCE, UnitModel, unit_mo
 from ..registry import Context, Violation, rule
 
 
-@rule("IACM101", "backend-missing", level="warning", scope="root", tags=("state", "onboarding"),
+@rule("IACM101", "backend-missing", level="warning", scope="root", checklist="backend", tags=("state", "onboarding"),
       short="Root module has no backend or cloud block")
 def backend_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """

@@ -10,7 +10,7 @@ from ..model.syntax import Module
 from ..registry import Context, Violation, rule
 
 
-@rule("IACM102", "backend-duplicate", level="error", scope="module", tags=("state",),
+@rule("IACM102", "backend-duplicate", level="error", scope="module", checklist="backend", tags=("state",),
       short="Module declares more than one backend or cloud block")
 def backend_duplicate(module: Module, ctx: Context) -> Iterator[Violation]:
     """

@@ -14,7 +14,7 @@ from ..knowledge.backend_schemas import (
     required_attributes,
     schema,
 )
-from ..model.backends import EffectiveBackend, accepting_releases, effective_backends
+from ..model.backends import EffectiveBackend, effective_backends, judged_versions
 from ..model.syntax import RootModule
 from ..registry import Context, Violation, rule
 
@@ -25,7 +25,7 @@ def _quoted(names: list[str]) -> str:
 
 
 @rule("IACM103", "backend-missing-attribute", level="error", scope="root", tags=("state", "onboarding"),
-      short="Backend configuration lacks a required attribute")
+      checklist="backend", short="Backend configuration lacks a required attribute")
 def backend_missing_attribute(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -77,7 +77,7 @@ def backend_missing_attribute(root: RootModule, ctx: Context) -> Iterator[Violat
             needs = [name for name, _ in required]
             extra = []
             if lock_info(backend.type).get("mode") == "optional":
-                extra.append(f"a state lock ({lock_hint(backend.type, engine, accepting_releases(root, engine))})")
+                extra.append(f"a state lock ({lock_hint(backend.type, engine, judged_versions(root, engine))})")
             if encryption_info(backend.type).get("default") == "off":
                 extra.append(f"encryption ({encryption_hint(backend.type)})")
             if needs or extra:

@@ -6,8 +6,6 @@ from collections.abc import Iterable, Iterator
 from typing import Optional, Union
 
 from ..knowledge.backend_schemas import (
-    ENGINE_TITLES,
-    ENGINES,
     attributes,
     closest,
     in_range,
@@ -15,16 +13,17 @@ from ..knowledge.backend_schemas import (
     range_text,
     schema,
 )
+from ..knowledge.engines import Engine
 from ..knowledge.terragrunt import TERRAGRUNT_ONLY_KEYS
-from ..model.backends import accepting_releases, effective_backends
+from ..model.backends import effective_backends, judged_versions
 from ..model.syntax import Block, Expr, RootModule, Span
 from ..registry import Context, Violation, rule
 
 
 def _unknown(name: str, specs: dict, engine: str, where: str, span: Span, also: Iterable[str] = ()) -> Violation:
     spec = specs.get(name)
-    other = next((e for e in ENGINES if e != engine and spec is not None and e in spec), None)
-    message = (f'"{name}" is not an argument of {where} in {ENGINE_TITLES[engine]}'
+    other = next((e for e in Engine if e != engine and spec is not None and e in spec), None)
+    message = (f'"{name}" is not an argument of {where} in {Engine(engine).display_name}'
                ' (init fails with "Unsupported argument")')
     suggestion = closest(name, [*names_for(specs, engine), *also])
     if spec is not None and other is not None:
@@ -52,7 +51,7 @@ def _check(name: str, span: Span, as_block: bool, specs: dict, engine: str, rele
     return None
 
 
-@rule("IACM104", "backend-unknown-attribute", level="error", scope="root", tags=("state",),
+@rule("IACM104", "backend-unknown-attribute", level="error", scope="root", checklist="backend", tags=("state",),
       short="Backend attribute or block not in the backend's schema")
 def backend_unknown_attribute(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
@@ -93,7 +92,7 @@ def backend_unknown_attribute(root: RootModule, ctx: Context) -> Iterator[Violat
     ```
     """
     engine = ctx.engine_for(root).engine
-    releases = accepting_releases(root, engine)
+    releases = judged_versions(root, engine)
     seen: set[Span] = set()
     for backend in effective_backends(root):
         entry = schema(backend.type)

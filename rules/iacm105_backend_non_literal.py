@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..knowledge.backend_schemas import in_range
-from ..model.backends import accepting_releases, effective_backends
+from ..model.backends import effective_backends, judged_versions
 from ..model.syntax import Expr, RootModule, Span
 from ..registry import Context, Violation, rule
 
@@ -21,7 +21,7 @@ def _what(expr: Expr) -> str:
     return expr.text
 
 
-@rule("IACM105", "backend-non-literal", level="error", scope="root", tags=("state",),
+@rule("IACM105", "backend-non-literal", level="error", scope="root", checklist="backend", tags=("state",),
       short="Backend attribute is not a literal value")
 def backend_non_literal(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
@@ -60,7 +60,7 @@ def backend_non_literal(root: RootModule, ctx: Context) -> Iterator[Violation]:
     Per-environment values belong in `.tfbackend` files (`init -backend-config=prod.tfbackend`).
     """
     engine = ctx.engine_for(root).engine
-    releases = accepting_releases(root, engine)
+    releases = judged_versions(root, engine)
     early = [v for v in releases if in_range(EARLY_EVALUATION, v)]
     seen: set[Span] = set()
     for backend in effective_backends(root):

@@ -9,7 +9,7 @@ from ..model.syntax import Module
 from ..registry import Context, Violation, rule
 
 
-@rule("IACM106", "backend-local", level="error", scope="module", tags=("state", "onboarding"),
+@rule("IACM106", "backend-local", level="error", scope="module", checklist="backend", tags=("state", "onboarding"),
       short="A committed local backend overrides the workspace's backend")
 def backend_local(module: Module, ctx: Context) -> Iterator[Violation]:
     """

@@ -9,7 +9,7 @@ from ..model.syntax import Module
 from ..registry import Context, Violation, rule
 
 
-@rule("IACM107", "override-file-backend", level="warning", scope="module", tags=("state",),
+@rule("IACM107", "override-file-backend", level="warning", scope="module", checklist="backend", tags=("state",),
       short="An override file replaces the backend")
 def override_file_backend(module: Module, ctx: Context) -> Iterator[Violation]:
     """

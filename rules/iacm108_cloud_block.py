@@ -9,7 +9,7 @@ from ..model.syntax import Module
 from ..registry import Context, Violation, rule
 
 
-@rule("IACM108", "cloud-block", level="error", scope="module", tags=("state", "onboarding"),
+@rule("IACM108", "cloud-block", level="error", scope="module", checklist="backend", tags=("state", "onboarding"),
       short="HCP Terraform cloud block or remote backend")
 def cloud_block(module: Module, ctx: Context) -> Iterator[Violation]:
     """

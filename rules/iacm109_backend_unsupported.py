@@ -6,8 +6,6 @@ from collections.abc import Iterator
 from typing import Optional
 
 from ..knowledge.backend_schemas import (
-    ENGINE_TITLES,
-    ENGINES,
     backend_types,
     closest,
     data,
@@ -16,13 +14,14 @@ from ..knowledge.backend_schemas import (
     removed_error,
     schema,
 )
-from ..model.backends import accepting_releases, backend_blocks
+from ..knowledge.engines import Engine
+from ..model.backends import backend_blocks, judged_versions
 from ..model.syntax import RootModule
 from ..registry import Context, Violation, rule
 
 
 def _problem(backend_type: str, engine: str, releases: list[str]) -> Optional[str]:
-    title = ENGINE_TITLES[engine]
+    title = Engine(engine).display_name
     removed = removed_error(backend_type, engine)
     if removed is not None:
         fix = 'rename it to backend "azurerm"' if backend_type == "azure" else \
@@ -41,7 +40,7 @@ def _problem(backend_type: str, engine: str, releases: list[str]) -> Optional[st
                 f' (init fails with "Unsupported backend type"); {hint}')
     rng = entry["engines"].get(engine)
     if rng is None:
-        other = next(e for e in ENGINES if e in entry["engines"])
+        other = next(e for e in Engine if e in entry["engines"])
         return (f'backend "{backend_type}" does not exist in {title}'
                 f' (only {range_text(entry["engines"][other], other)} '
                 f"has it); use a backend both engines support, such as s3, gcs or azurerm")
@@ -51,7 +50,7 @@ def _problem(backend_type: str, engine: str, releases: list[str]) -> Optional[st
     return None
 
 
-@rule("IACM109", "backend-unsupported", level="error", scope="root", tags=("state", "onboarding"),
+@rule("IACM109", "backend-unsupported", level="error", scope="root", checklist="backend", tags=("state", "onboarding"),
       short="Backend type does not exist for the engine or version")
 def backend_unsupported(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
@@ -87,7 +86,7 @@ def backend_unsupported(root: RootModule, ctx: Context) -> Iterator[Violation]:
     ```
     """
     engine = ctx.engine_for(root).engine
-    releases = accepting_releases(root, engine)
+    releases = judged_versions(root, engine)
     for _, _, block in backend_blocks(root, ("backend",)):
         if block.labels:
             problem = _problem(block.labels[0], engine, releases)

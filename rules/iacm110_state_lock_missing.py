@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..knowledge.backend_schemas import lock_hint, lock_info
-from ..model.backends import accepting_releases, effective_backends
+from ..knowledge.backend_schemas import lock_hint
+from ..model.backends import effective_backends, judged_versions
 from ..model.syntax import RootModule
 from ..registry import Context, Violation, rule
 
 
-@rule("IACM110", "state-lock-missing", level="error", scope="root", tags=("state", "onboarding"),
+@rule("IACM110", "state-lock-missing", level="error", scope="root", checklist="state", tags=("state", "onboarding"),
       short="Remote state backend has no state locking configured")
 def state_lock_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
@@ -55,28 +55,14 @@ def state_lock_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     engine = ctx.engine_for(root).engine
     for backend in effective_backends(root):
-        lock = lock_info(backend.type)
-        if backend.is_empty_partial:
-            continue
-        disabled = lock.get("disabled_by")
-        if disabled:
-            value = backend.get(disabled[0])
-            if value is not None and value.is_literal and value.value == disabled[1]:
-                yield Violation(value.span, f"{backend.label_for(value)} disables state locking with {value.name} = "
-                                f"{str(disabled[1]).lower()}; remove it")
-            continue
-        if lock.get("mode") != "optional":
-            continue
-        blocking = None
-        for name, wanted in lock["any_of"]:
-            value = backend.get(name)
-            if value is None:
-                continue
-            if wanted is None or not value.is_literal or value.value == wanted or value.value == str(wanted).lower():
-                break
-            blocking = blocking or value
-        else:
-            hint = lock_hint(backend.type, engine, accepting_releases(root, engine))
+        lock = backend.state_lock()  # judged once, for the readiness report too (model/backends.py)
+        if lock.disabled_by is not None:
+            value = lock.disabled_by
+            yield Violation(value.span, f"{backend.label_for(value)} disables state locking with {value.name} = "
+                            f"{lock.disabled_text}; remove it")
+        elif lock.locked is False:
+            hint = lock_hint(backend.type, engine, judged_versions(root, engine))
+            blocking = lock.blocking
             if blocking is not None:
                 yield Violation(blocking.span, f"{backend.label_for(blocking)} has no state lock "
                                 f"({blocking.name} = {blocking.expr.text}); set {hint}")

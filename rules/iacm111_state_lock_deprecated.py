@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..knowledge.backend_schemas import ENGINE_TITLES, has_feature
-from ..model.backends import accepting_releases, effective_backends
+from ..knowledge.backend_schemas import has_feature
+from ..knowledge.engines import Engine
+from ..model.backends import effective_backends, judged_versions
 from ..model.syntax import RootModule, Span
 from ..registry import Context, Violation, rule
 
 
-@rule("IACM111", "state-lock-deprecated", level="note", scope="root", tags=("state",),
+@rule("IACM111", "state-lock-deprecated", level="note", scope="root", checklist="state", tags=("state",),
       short="s3 backend locks with DynamoDB where S3-native locking is available")
 def state_lock_deprecated(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
@@ -59,8 +60,8 @@ def state_lock_deprecated(root: RootModule, ctx: Context) -> Iterator[Violation]
         table = backend.get("dynamodb_table")
         if backend.type != "s3" or table is None or backend.get("use_lockfile") is not None or table.span in seen:
             continue
-        if has_feature("s3", "use_lockfile", engine, accepting_releases(root, engine))[1]:
+        if has_feature("s3", "use_lockfile", engine, judged_versions(root, engine))[1]:
             seen.add(table.span)
             yield Violation(table.span, f"{backend.label_for(table)} locks with dynamodb_table, but "
-                            f"{ENGINE_TITLES[engine]} ≥ 1.10 "
+                            f"{Engine(engine).display_name} ≥ 1.10 "
                             "locks natively in S3; set use_lockfile = true and retire the DynamoDB table")

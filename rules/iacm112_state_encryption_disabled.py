@@ -10,7 +10,7 @@ from ..registry import Context, Violation, rule
 
 
 @rule("IACM112", "state-encryption-disabled", level="warning", scope="root", tags=("state", "security"),
-      short="s3 backend stores state unencrypted")
+      checklist="state", short="s3 backend stores state unencrypted")
 def state_encryption_disabled(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -51,15 +51,15 @@ def state_encryption_disabled(root: RootModule, ctx: Context) -> Iterator[Violat
     """
     seen: set[Span] = set()
     for backend in effective_backends(root):
-        if backend.type != "s3" or backend.is_empty_partial:
+        if backend.type != "s3":
             continue
-        encrypt = backend.get("encrypt")
+        encryption = backend.state_encryption()  # judged once, for the readiness report too (model/backends.py)
+        encrypt = encryption.disabled_by
         if encrypt is not None:
-            if encrypt.is_literal and encrypt.value in (False, "false") and encrypt.span not in seen:
+            if encrypt.span not in seen:
                 seen.add(encrypt.span)
                 yield Violation(encrypt.span, f"{backend.label_for(encrypt)} sets encrypt = false, so state and "
                                 "the secrets in it are stored unencrypted; set encrypt = true (or kms_key_id)")
-            continue
-        if backend.get("kms_key_id") is None and backend.get("sse_customer_key") is None:
+        elif encryption.encrypted is False:
             yield Violation(backend.anchor, f"{backend.label} does not encrypt state (encrypt defaults to false); "
                             "set encrypt = true (or kms_key_id)")

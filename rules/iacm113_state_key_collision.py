@@ -30,7 +30,7 @@ def _identity(backend: EffectiveBackend) -> Optional[tuple[str, ...]]:
     return (backend.type, *values)
 
 
-@rule("IACM113", "state-key-collision", level="error", scope="repo", tags=("state",),
+@rule("IACM113", "state-key-collision", level="error", scope="repo", checklist="state", tags=("state",),
       short="Two root modules share one state object")
 def state_key_collision(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """

@@ -66,7 +66,7 @@ def _versioning_problem(kind: str, resource: Block, resources: list[Block], name
     return resource.header_span, f"it has no {path[0]} {{ {path[-1]} = true }}"
 
 
-@rule("IACM114", "state-bucket-unversioned", level="warning", scope="repo", tags=("state",),
+@rule("IACM114", "state-bucket-unversioned", level="warning", scope="repo", checklist="state", tags=("state",),
       short="State bucket declared in the scan has no versioning")
 def state_bucket_unversioned(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """

@@ -10,7 +10,7 @@ from ._secret_scan import backend_args, terragrunt_backend_args
 
 
 @rule("IACM201", "backend-credential-literal", level="error", scope="file", tags=("security", "secrets", "state"),
-      security_severity="9.0", short="A backend credential is written into the code")
+      checklist="credentials", security_severity="9.0", short="A backend credential is written into the code")
 def backend_credential_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does

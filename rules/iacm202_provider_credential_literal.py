@@ -10,7 +10,7 @@ from ._secret_scan import provider_args
 
 
 @rule("IACM202", "provider-credential-literal", level="error", scope="file", tags=("security", "secrets"),
-      security_severity="9.0", short="A provider credential is written into the code")
+      checklist="credentials", security_severity="9.0", short="A provider credential is written into the code")
 def provider_credential_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does

@@ -15,9 +15,14 @@ from ._secret_scan import name_rule_value_spans
 # An AWS secret access key counts when an access key id is this close.
 _AWS_PAIR_LINES = 5
 
+# The rules whose literals IACM203 leaves to them (each reports a secret
+# under its argument or key name); tests/test_registry.py checks that every
+# other rule that reports secrets is here.
+DEFERS_TO = ("IACM201", "IACM202", "IACM204", "IACM205", "IACM206", "IACM207", "IACM603")
 
-@rule("IACM203", "secret-pattern", level="error", scope="repo", tags=("security", "secrets"),
-      security_severity="9.0", short="A string has the format of a live credential")
+
+@rule("IACM203", "secret-pattern", level="error", scope="repo", checklist="credentials", tags=("security", "secrets"),
+      defers_to=DEFERS_TO, security_severity="9.0", short="A string has the format of a live credential")
 def secret_pattern(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -138,7 +143,7 @@ def _hcl_findings(hcl_file: HclFile, repo: Repo) -> Iterator[Violation]:
     fragments = list(_fragments(hcl_file))
     if not _may_hold_credential(fragments, hcl_file.comments):
         return  # most files: skip working out which literals the name rules report
-    reported = name_rule_value_spans(hcl_file, repo)
+    reported = name_rule_value_spans(hcl_file, repo, DEFERS_TO)
     fragments = [(span, text) for span, text in fragments if not _contained(span, reported)]
     if hcl_file.kind in TERRAGRUNT_KINDS:  # generate contents: a name rule may report one line of a heredoc
         yield from (v for v in _scan(fragments, hcl_file.comments) if not _contained(v.span, reported))

@@ -10,7 +10,7 @@ from ._secret_scan import variable_args
 
 
 @rule("IACM204", "variable-secret-default", level="error", scope="file", tags=("security", "secrets"),
-      security_severity="7.0", short="A secret variable has a literal default")
+      checklist="credentials", security_severity="7.0", short="A secret variable has a literal default")
 def variable_secret_default(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does

@@ -9,7 +9,7 @@ from ..registry import Context, Violation, rule
 from ._secret_scan import terragrunt_input_args, tfvars_args
 
 
-@rule("IACM205", "tfvars-secret", level="error", scope="file", tags=("security", "secrets"),
+@rule("IACM205", "tfvars-secret", level="error", scope="file", checklist="credentials", tags=("security", "secrets"),
       security_severity="8.0", short="A committed tfvars file assigns a secret")
 def tfvars_secret(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """

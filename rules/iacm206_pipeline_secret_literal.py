@@ -13,7 +13,8 @@ from ..registry import Context, Violation, rule
 
 
 @rule("IACM206", "pipeline-secret-literal", level="error", scope="pipeline", tags=("security", "secrets", "pipeline"),
-      security_severity="8.0", short="A pipeline sets a secret-named variable or spec value to a literal")
+      checklist="credentials", security_severity="8.0",
+      short="A pipeline sets a secret-named variable or spec value to a literal")
 def pipeline_secret_literal(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does

@@ -10,7 +10,7 @@ from ._secret_scan import resource_args
 
 
 @rule("IACM207", "resource-secret-literal", level="error", scope="file", tags=("security", "secrets"),
-      security_severity="8.0", short="A resource argument holds a literal secret")
+      checklist="credentials", security_severity="8.0", short="A resource argument holds a literal secret")
 def resource_secret_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does

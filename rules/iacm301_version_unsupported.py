@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from iacm_lint.knowledge import releases as rel
+from iacm_lint.knowledge.engines import Engine
 from iacm_lint.model.compat import accepting_releases, most_excluding, rejecting
 from iacm_lint.model.syntax import RootModule
 from iacm_lint.registry import Context, Violation, rule
 
-from ._versions import OTHER_ENGINE, supported_ranges, title
+from ._versions import supported_ranges, title
 
 
 @rule("IACM301", "version-unsupported", level="error", scope="root", tags=("versions", "engine", "onboarding"),
-      short="No engine release that Harness supports accepts the root's version constraints")
+      checklist="version", short="No engine release that Harness supports accepts the root's version constraints")
 def version_unsupported(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -55,7 +56,7 @@ def version_unsupported(root: RootModule, ctx: Context) -> Iterator[Violation]:
     decl = most_excluding(root, engine, supported)
     if decl is None:
         return
-    other = accepting_releases(root, OTHER_ENGINE[engine])
+    other = accepting_releases(root, Engine(engine).other)
     tail = (f"the newest supported release that accepts this root is {other[-1]}" if other
             else "no supported Terraform or OpenTofu release accepts this root")
     if all(decl in rejecting(root, engine, r) for r in supported):

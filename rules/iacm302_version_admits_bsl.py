@@ -19,7 +19,7 @@ from ._versions import span_of_releases
 
 
 @rule("IACM302", "version-admits-bsl", level="warning", scope="root", tags=("versions", "engine", "license"),
-      short="The Terraform version constraint also admits BSL releases Harness does not run")
+      checklist="version", short="The Terraform version constraint also admits BSL releases Harness does not run")
 def version_admits_bsl(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does

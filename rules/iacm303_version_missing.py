@@ -12,7 +12,7 @@ from iacm_lint.registry import Context, Violation, rule
 from ._versions import where_missing
 
 
-@rule("IACM303", "version-missing", level="note", scope="root", tags=("versions",),
+@rule("IACM303", "version-missing", level="note", scope="root", checklist="version", tags=("versions",),
       short="Root module declares no required_version")
 def version_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """

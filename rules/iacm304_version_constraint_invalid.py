@@ -11,7 +11,7 @@ from iacm_lint.model.terragrunt import setting_attribute
 from iacm_lint.registry import Context, Violation, rule
 
 
-@rule("IACM304", "version-constraint-invalid", level="error", scope="repo", tags=("versions",),
+@rule("IACM304", "version-constraint-invalid", level="error", scope="repo", checklist="version", tags=("versions",),
       short="A required_version or pin file is not a valid version constraint")
 def version_constraint_invalid(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """

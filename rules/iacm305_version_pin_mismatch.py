@@ -13,7 +13,7 @@ from iacm_lint.registry import Context, Violation, rule
 from ._versions import from_pipeline_or_workspace, is_explicit, root_phrase, supported_ranges, title
 
 
-@rule("IACM305", "version-pin-mismatch", level="error", scope="root", tags=("versions", "engine"),
+@rule("IACM305", "version-pin-mismatch", level="error", scope="root", checklist="version", tags=("versions", "engine"),
       short="A pin file names a version Harness does not run or that rejects the root")
 def version_pin_mismatch(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """

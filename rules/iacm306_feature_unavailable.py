@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from iacm_lint.knowledge import releases as rel
-from iacm_lint.model.compat import accepting_releases
+from iacm_lint.knowledge.engines import Engine
+from iacm_lint.model.compat import judged_releases
 from iacm_lint.model.features import feature_uses
 from iacm_lint.model.syntax import RootModule
 from iacm_lint.registry import Context, Violation, rule
 
-from ._versions import OTHER_ENGINE, span_of_releases, title
+from ._versions import span_of_releases, title
 
 
-@rule("IACM306", "feature-unavailable", level="error", scope="root", tags=("versions", "engine"),
+@rule("IACM306", "feature-unavailable", level="error", scope="root", checklist="version", tags=("versions", "engine"),
       short="The code uses a language feature the selected engine versions do not have")
 def feature_unavailable(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
@@ -52,8 +53,8 @@ def feature_unavailable(root: RootModule, ctx: Context) -> Iterator[Violation]:
     ```
     """
     engine = ctx.engine_for(root).engine
-    judged = accepting_releases(root, engine) or rel.supported_releases(engine)
-    other = OTHER_ENGINE[engine]
+    judged = judged_releases(root, engine)
+    other = Engine(engine).other
     split: dict = {}  # first version -> (lacking, having); many uses share a feature
     for use in feature_uses(root, engine):
         first = use.first(engine)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from iacm_lint.knowledge.engines import Engine
 from iacm_lint.model.engine_choice import DEFAULT, TERRAFORM_BINARY, TOFU_FILE
 from iacm_lint.model.features import feature_uses
 from iacm_lint.model.pins import pins_for_root
@@ -11,10 +12,10 @@ from iacm_lint.model.syntax import RootModule
 from iacm_lint.model.terragrunt import unit_model
 from iacm_lint.registry import Context, Violation, rule
 
-from ._versions import OTHER_ENGINE, from_files, from_pipeline_or_workspace, root_phrase, title
+from ._versions import from_files, from_pipeline_or_workspace, root_phrase, title
 
 
-@rule("IACM307", "engine-mismatch", level="warning", scope="root", tags=("versions", "engine"),
+@rule("IACM307", "engine-mismatch", level="warning", scope="root", checklist="version", tags=("versions", "engine"),
       short="Engine signals disagree: pipeline, workspace, pin files or code point at different engines")
 def engine_mismatch(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
@@ -48,15 +49,15 @@ def engine_mismatch(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     choice = ctx.engine_for(root)
     unit = unit_model(root)
-    binary = unit.engine if unit is not None else None
-    if binary in OTHER_ENGINE and binary != choice.engine and unit is not None and unit.terraform_binary is not None:
+    binary = Engine.named(unit.engine) if unit is not None else None
+    if binary is not None and binary != choice.engine and unit is not None and unit.terraform_binary is not None:
         setting = unit.terraform_binary
         yield Violation(setting.attribute.span, f"terraform_binary in {setting.file.path} runs {title(binary)}, but "
                         f"{choice.reason} selects {title(choice.engine)} for unit \"{unit.directory}\"; "
                         "make them agree")
     if choice.source in (DEFAULT, TOFU_FILE):
         return
-    other = OTHER_ENGINE[choice.engine]
+    other = Engine(choice.engine).other
     only_other = next((u for u in feature_uses(root, other) if u.first(other) and not u.first(choice.engine)), None)
     if only_other is not None:
         yield Violation(only_other.span, f"the engine for this root is {choice.engine} ({choice.reason}), but the code "

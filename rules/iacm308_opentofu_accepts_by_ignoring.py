@@ -13,7 +13,7 @@ from ._versions import span_of_releases
 
 
 @rule("IACM308", "opentofu-accepts-by-ignoring", level="warning", scope="root", tags=("versions", "engine"),
-      short="Only OpenTofu 1.12+ runs the root, because it ignores required_version in .tf files")
+      checklist="version", short="Only OpenTofu 1.12+ runs the root, because it ignores required_version in .tf files")
 def opentofu_accepts_by_ignoring(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does

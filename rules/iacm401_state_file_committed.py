@@ -24,7 +24,7 @@ def is_state_file(path: str) -> bool:
 
 
 @rule("IACM401", "state-file-committed", level="error", scope="repo", tags=("hygiene", "secrets", "state"),
-      security_severity="8.0",
+      checklist="state", security_severity="8.0",
       short="A Terraform state file is committed to the repository")
 def state_file_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Context, Violation, rule
 
-from ._hygiene import ON_DISK, TERRAFORM_DIR, dirs_on_disk, first_file_under, git_rm, terraform_dir_of
+from ._hygiene import ON_DISK, git_rm, terraform_dir_of
 
 
-@rule("IACM402", "terraform-dir-committed", level="error", scope="repo", tags=("hygiene", "secrets"),
+@rule("IACM402", "terraform-dir-committed", level="error", scope="repo", checklist="state", tags=("hygiene", "secrets"),
       security_severity="6.0",
       short="Files under a .terraform/ directory are committed to the repository")
 def terraform_dir_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
@@ -58,8 +58,7 @@ def terraform_dir_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
                             f'provider binaries, modules and backend settings; remove it with '
                             f'{git_rm(directory, recursive=True)} and add ".terraform/" to .gitignore')
         return
-    for directory in dirs_on_disk(repo, TERRAFORM_DIR):
-        first = first_file_under(repo, directory)
+    for directory, first in repo.on_disk.terraform_dirs:
         if first is not None:
             yield Violation(Span.file_start(first),
                             f'directory "{directory}/" holds files that init recreates ({ON_DISK}); '

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Optional
 
+from iacm_lint.model.hygiene import LOCK_FILE, lock_file_of
 from iacm_lint.model.syntax import Block, Module, RootModule, Span
 from iacm_lint.model.terragrunt import REMOTE_SOURCE, UNKNOWN_SOURCE, unit_model
 from iacm_lint.registry import Context, Violation, rule
 
-from ._hygiene import ON_DISK, absolute
+from ._hygiene import ON_DISK
 
-LOCK_FILE = ".terraform.lock.hcl"
 _PROVIDER_USING_BLOCKS = ("provider", "resource", "data", "ephemeral")
 
 
@@ -94,8 +93,8 @@ def lockfile_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     if not any(_declares_providers(m) for m in (root.module, *root.called)):
         return
     repo = ctx.repo
-    lock = LOCK_FILE if root.directory == "." else f"{root.directory}/{LOCK_FILE}"
-    on_disk = os.path.isfile(absolute(repo, lock))
+    lock = lock_file_of(root.directory)
+    on_disk = lock in repo.on_disk.lock_files
     command = "tofu init" if ctx.engine_for(root).engine == "opentofu" else "terraform init"
     where = f'root module "{root.directory}"' if unit is None else f'unit "{root.directory}"'
     if repo.in_git and repo.tracked is not None:

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
+from iacm_lint.model.hygiene import CACHE_PROBE, IGNORE_PROBES, STACK_PROBE, ignore_targets
 from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Context, Violation, rule
-from iacm_lint.scan.gitinfo import GitignoreMatcher, find_toplevel
-
-# pattern named in the message -> (file name probed in each root directory, is a directory)
-_PROBES: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = (
-    # files inside, so that `.terraform/*` and `**/.terraform/**` count as well as `.terraform/`
-    (".terraform/", ((".terraform/terraform.tfstate", False),
-                     (".terraform/providers/registry.opentofu.org/hashicorp/aws/5.0.0/linux_amd64/provider", False))),
-    ("*.tfstate", (("terraform.tfstate", False),)),
-    ("*.tfstate.*", (("terraform.tfstate.backup", False), ("terraform.tfstate.1700000000.backup", False))),
-    ("crash.log", (("crash.log", False),)),
-)
-# Terragrunt (TG-2): its scratch copies beside every unit, and what `stack generate` writes beside stack files
-_CACHE_PROBE = (".terragrunt-cache", ((".terragrunt-cache/x/y/main.tf", False),))
-_STACK_PROBE = (".terragrunt-stack", ((".terragrunt-stack/unit/terragrunt.hcl", False),))
+from iacm_lint.scan.gitinfo import GitignoreMatcher
 
 
 @rule("IACM404", "gitignore-incomplete", level="note", scope="repo", tags=("hygiene",),
@@ -67,19 +54,16 @@ def gitignore_incomplete(repo: Repo, ctx: Context) -> Iterator[Violation]:
     resource "null_resource" "noop" {}
     ```
     """
-    stacks = repo.terragrunt.stacks if repo.terragrunt is not None else ()
-    if not repo.roots and not stacks:
+    targets = ignore_targets(repo)
+    if not targets:
         return
-    targets = [(root.directory, _PROBES + ((_CACHE_PROBE,) if root.terragrunt is not None else ()))
-               for root in repo.roots]
-    targets += [(stack.rsplit("/", 1)[0] if "/" in stack else ".", (_STACK_PROBE,)) for stack in stacks]
+    on_disk = repo.on_disk  # the .gitignore texts the scan stage read (scan/hygiene.py)
     matchers: dict[str, GitignoreMatcher] = {}
     missing: dict[str, list[str]] = {}  # pattern -> root directories where it is missing
     for directory, checks in targets:
-        directory_abs = os.path.join(repo.root, *([] if directory == "." else directory.split("/")))
-        base = find_toplevel(directory_abs) or repo.root  # nested repositories have their own
-        matcher = matchers.setdefault(base, GitignoreMatcher(base))
-        prefix = os.path.relpath(directory_abs, base).replace(os.sep, "/")
+        # nested repositories have their own
+        base, prefix = on_disk.ignore_bases.get(directory, (repo.root, directory))
+        matcher = matchers.setdefault(base, GitignoreMatcher(base, on_disk.gitignores.get(base, {})))
         for pattern, probes in checks:
             for name, is_dir in probes:
                 probe = name if prefix == "." else f"{prefix}/{name}"
@@ -88,10 +72,11 @@ def gitignore_incomplete(repo: Repo, ctx: Context) -> Iterator[Violation]:
                     break
     if not missing:
         return
-    patterns = ", ".join(f'"{p}"' for p, _ in (*_PROBES, _CACHE_PROBE, _STACK_PROBE) if p in missing)
+    patterns = ", ".join(f'"{p}"' for p, _ in (*IGNORE_PROBES, CACHE_PROBE, STACK_PROBE) if p in missing)
     lacking = sorted({d for directories in missing.values() for d in directories})
-    where = "" if len(lacking) == len({d for d, _ in targets}) else " for " + ", ".join(f'"{d}"' for d in lacking)
-    has_top = os.path.isfile(os.path.join(repo.root, ".gitignore"))
+    targeted = {d for d, _ in targets}
+    where = "" if len(lacking) == len(targeted) else " for " + ", ".join(f'"{d}"' for d in lacking)
+    has_top = on_disk.top_gitignore
     suffix = "" if repo.in_git else " (not a git repository, so the .gitignore files on disk were judged)"
     if has_top:
         region = Span.file_start(".gitignore")
@@ -108,5 +93,5 @@ def _first_file(repo: Repo) -> str:
     if repo.roots:
         first = repo.roots[0]
         return first.terragrunt.path if first.terragrunt is not None else first.files[0].path
+    assert repo.terragrunt is not None  # ignore_targets found a stack file
     return repo.terragrunt.stacks[0]
-

@@ -2,40 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import zipfile
 from collections.abc import Iterator
 
 from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Context, Violation, rule
+from iacm_lint.scan.hygiene import PLAN_MEMBER
 
-from ._hygiene import ON_DISK, absolute, git_rm, judged_files, name_of, terraform_dir_of
-
-_ZIP_MAGIC = b"PK\x03\x04"
-_PLAN_MEMBER = "tfplan"
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+from ._hygiene import ON_DISK, git_rm, judged_files, name_of, terraform_dir_of
 
 
-def is_saved_plan(path: str) -> bool:
-    """A zip archive (Terraform's and OpenTofu's saved plan format) with a
-    `tfplan` member. Reads four bytes of every other file; symbolic links,
-    FIFOs and unreadable files are not plans."""
-    try:
-        descriptor = os.open(path, _OPEN_FLAGS)
-    except OSError:
-        return False
-    try:
-        with os.fdopen(descriptor, "rb") as handle:
-            if handle.read(len(_ZIP_MAGIC)) != _ZIP_MAGIC:
-                return False
-            handle.seek(0)
-            with zipfile.ZipFile(handle) as archive:
-                return _PLAN_MEMBER in archive.namelist()
-    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
-        return False
-
-
-@rule("IACM405", "plan-file-committed", level="error", scope="repo", tags=("hygiene", "secrets"),
+@rule("IACM405", "plan-file-committed", level="error", scope="repo", checklist="state", tags=("hygiene", "secrets"),
       security_severity="8.0",
       short="A saved Terraform plan file is committed to the repository")
 def plan_file_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
@@ -71,8 +47,8 @@ def plan_file_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
             continue
         if path.endswith(".tfplan"):
             subject = f'saved plan "{name_of(path)}"'
-        elif is_saved_plan(absolute(repo, path)):
-            subject = f'saved plan "{name_of(path)}" (a zip archive with a "{_PLAN_MEMBER}" member)'
+        elif path in repo.on_disk.saved_plans:
+            subject = f'saved plan "{name_of(path)}" (a zip archive with a "{PLAN_MEMBER}" member)'
         else:
             continue
         if in_git:

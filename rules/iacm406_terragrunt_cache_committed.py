@@ -8,10 +8,11 @@ from iacm_lint.knowledge.terragrunt import CACHE_DIR
 from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Context, Violation, rule
 
-from ._hygiene import ON_DISK, dirs_on_disk, first_file_under, git_rm, tool_dir_of
+from ._hygiene import ON_DISK, git_rm, judged_in_git, tool_dir_of
 
 
-@rule("IACM406", "terragrunt-cache-committed", level="error", scope="repo", tags=("hygiene", "secrets"),
+@rule("IACM406", "terragrunt-cache-committed", level="error", scope="repo", checklist="state",
+      tags=("hygiene", "secrets"),
       security_severity="6.0",
       short="Files under a .terragrunt-cache/ directory are committed to the repository")
 def terragrunt_cache_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
@@ -44,10 +45,10 @@ def terragrunt_cache_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
     }
     ```
     """
-    if repo.in_git and repo.tracked is not None:
+    if judged_in_git(repo):
         first_file: dict[str, str] = {}
         counts: dict[str, int] = {}
-        for path in sorted(repo.tracked):
+        for path in sorted(repo.tracked or ()):
             directory = tool_dir_of(path, CACHE_DIR)
             if directory is not None:
                 first_file.setdefault(directory, path)
@@ -59,8 +60,7 @@ def terragrunt_cache_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
                             f"copies of module code, generated backend and provider files and local state; remove it "
                             f'with {git_rm(directory, recursive=True)} and add "{CACHE_DIR}" to .gitignore')
         return
-    for directory in dirs_on_disk(repo, CACHE_DIR):
-        first = first_file_under(repo, directory)
+    for directory, first in repo.on_disk.terragrunt_cache_dirs:
         if first is not None:
             yield Violation(Span.file_start(first),
                             f'directory "{directory}/" holds Terragrunt\'s scratch copies ({ON_DISK}); keep it out of '

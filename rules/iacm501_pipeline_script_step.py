@@ -13,7 +13,7 @@ from ..registry import Context, Violation, rule
 _PLUGIN_FOR = {"terraform": "IACMTerraformPlugin", "tofu": "IACMOpenTofuPlugin", "terragrunt": "IACMTerragruntPlugin"}
 
 
-@rule("IACM501", "pipeline-script-step", level="error", scope="pipeline", tags=("pipeline",),
+@rule("IACM501", "pipeline-script-step", level="error", scope="pipeline", checklist="pipeline", tags=("pipeline",),
       short="A script step runs terraform/tofu/terragrunt instead of an IaCM plugin step")
 def pipeline_script_step(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """

@@ -9,7 +9,7 @@ from ..registry import Context, Violation, rule
 from ._pipelines import PLAN_COMMANDS, earlier, plugin_steps, stage_name
 
 
-@rule("IACM502", "apply-without-plan", level="error", scope="pipeline", tags=("pipeline",),
+@rule("IACM502", "apply-without-plan", level="error", scope="pipeline", checklist="pipeline", tags=("pipeline",),
       short="An apply or destroy step has no plan step before it in its IaCM stage")
 def apply_without_plan(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """

@@ -11,7 +11,7 @@ from ._pipelines import earlier, plugin_steps, stage_name
 NEEDS_INIT = ("plan", "apply", "destroy", "detect-drift", "plan-destroy", "plan-refresh-only", "apply-refresh-only")
 
 
-@rule("IACM503", "init-missing", level="error", scope="pipeline", tags=("pipeline",),
+@rule("IACM503", "init-missing", level="error", scope="pipeline", checklist="pipeline", tags=("pipeline",),
       short="A plan, apply, destroy or drift step has no init step before it")
 def init_missing(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """

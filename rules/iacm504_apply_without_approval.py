@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Optional
 
+from ..knowledge.step_types import APPROVAL_STEPS
 from ..model.pipeline import Pipeline, Stage, Step, precedes
 from ..registry import Context, Violation, rule
 from ._pipelines import plugin_steps, stage_name
 
-# Steps and stages that stop for a person (IACMApproval only with autoApprove off).
-APPROVAL_STEPS = ("IACMApproval", "HarnessApproval", "JiraApproval", "ServiceNowApproval", "CustomApproval")
 
-
-@rule("IACM504", "apply-without-approval", level="warning", scope="pipeline", tags=("pipeline",),
+@rule("IACM504", "apply-without-approval", level="warning", scope="pipeline", checklist="pipeline", tags=("pipeline",),
       short="An apply or destroy step runs without an approval before it")
 def apply_without_approval(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """

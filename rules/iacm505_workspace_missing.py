@@ -8,7 +8,7 @@ from ..model.pipeline import Pipeline
 from ..registry import Context, Violation, rule
 
 
-@rule("IACM505", "workspace-missing", level="error", scope="pipeline", tags=("pipeline",),
+@rule("IACM505", "workspace-missing", level="error", scope="pipeline", checklist="pipeline", tags=("pipeline",),
       short="An IaCM stage names no workspace")
 def workspace_missing(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """

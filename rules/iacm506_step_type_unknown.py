@@ -20,7 +20,7 @@ _MADE_UP_CAMEL = re.compile(r"IACM(Terragrunt)(Init|Plan|Apply|Destroy)", re.IGN
 _BY_LOWER = {t.lower(): t for t in KNOWN_STEP_TYPES}
 
 
-@rule("IACM506", "step-type-unknown", level="error", scope="pipeline", tags=("pipeline",),
+@rule("IACM506", "step-type-unknown", level="error", scope="pipeline", checklist="pipeline", tags=("pipeline",),
       short="A step type is not a Harness step type")
 def step_type_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """

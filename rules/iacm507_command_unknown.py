@@ -11,7 +11,7 @@ from ..model.pipeline import Pipeline, is_expression, text_of
 from ..registry import Context, Violation, rule
 
 
-@rule("IACM507", "command-unknown", level="error", scope="pipeline", tags=("pipeline",),
+@rule("IACM507", "command-unknown", level="error", scope="pipeline", checklist="pipeline", tags=("pipeline",),
       short="An IaCM Terraform/OpenTofu plugin step has no or an unknown spec.command")
 def command_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """

@@ -15,7 +15,7 @@ IDENTIFIER = re.compile(r"[a-zA-Z_][0-9a-zA-Z_]{0,127}")
 _STR = "tag:yaml.org,2002:str"
 
 
-@rule("IACM508", "pipeline-invalid", level="error", scope="pipeline", tags=("pipeline",),
+@rule("IACM508", "pipeline-invalid", level="error", scope="pipeline", checklist="pipeline", tags=("pipeline",),
       short="The pipeline has structural errors that Harness rejects on save")
 def pipeline_invalid(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """

@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterator
 
 from iacm_lint.knowledge import releases as rel
+from iacm_lint.knowledge.engines import Engine
 from iacm_lint.knowledge.versions import VersionError, parse_version
-from iacm_lint.model.harness_config import KNOWN_ENGINES, Workspace, workspaces
+from iacm_lint.model.harness_config import Workspace, workspaces
 from iacm_lint.model.syntax import Repo
 from iacm_lint.registry import Context, Violation, rule
 
@@ -17,7 +18,7 @@ _EXACT = re.compile(r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.\-]+)?")
 
 
 @rule("IACM601", "workspace-provisioner-unsupported", level="error", scope="repo", tags=("harness", "versions"),
-      short="A Harness workspace resource names a provisioner version Harness cannot run")
+      checklist="version", short="A Harness workspace resource names a provisioner version Harness cannot run")
 def workspace_provisioner_unsupported(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -74,10 +75,10 @@ def workspace_provisioner_unsupported(repo: Repo, ctx: Context) -> Iterator[Viol
     """
     for workspace in workspaces(repo):
         yield from _terragrunt_version(workspace)
-        engine = workspace.engine
+        engine = Engine.named(workspace.engine)
         attribute = workspace.attr("provisioner_version")
         version = workspace.version
-        if engine not in KNOWN_ENGINES or attribute is None or version is None:
+        if engine is None or attribute is None or version is None:
             continue
         newest = rel.newest_supported(engine).version
         name = title(engine)

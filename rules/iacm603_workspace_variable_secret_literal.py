@@ -11,7 +11,8 @@ from iacm_lint.registry import Context, Violation, rule
 
 
 @rule("IACM603", "workspace-variable-secret-literal", level="error", scope="repo",
-      tags=("harness", "security", "secrets"), security_severity="8.0",
+      tags=("harness", "security", "secrets"),
+      checklist="credentials", security_severity="8.0",
       short="A Harness workspace variable holds a secret as a plain string")
 def workspace_variable_secret_literal(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from iacm_lint.knowledge import releases as rel
+from iacm_lint.knowledge.engines import Engine
 from iacm_lint.knowledge.versions import ConstraintError, VersionError, parse_constraints, parse_version
 from iacm_lint.model.compat import accepting_releases, accepts, rejecting
-from iacm_lint.model.harness_config import KNOWN_ENGINES, THIS, Workspace, target, units_run_by, workspaces
+from iacm_lint.model.harness_config import THIS, Workspace, target, units_run_by, workspaces
 from iacm_lint.model.syntax import Repo
 from iacm_lint.registry import Context, Violation, rule
 
@@ -15,7 +16,7 @@ from ._versions import title
 
 
 @rule("IACM604", "workspace-version-mismatch", level="error", scope="repo", tags=("harness", "versions"),
-      short="A Harness workspace runs a release that the root's required_version rejects")
+      checklist="version", short="A Harness workspace runs a release that the root's required_version rejects")
 def workspace_version_mismatch(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -72,9 +73,9 @@ def workspace_version_mismatch(repo: Repo, ctx: Context) -> Iterator[Violation]:
         if workspace.terragrunt:
             yield from _terragrunt_workspace(repo, workspace)
             continue
-        engine = workspace.engine
+        engine = Engine.named(workspace.engine)
         version = (workspace.version or "").strip()
-        if engine not in KNOWN_ENGINES or not version:
+        if engine is None or not version:
             continue
         release = rel.find_release(engine, version)
         if release is None or release.version != version:
@@ -107,9 +108,9 @@ def _terragrunt_workspace(repo: Repo, workspace: Workspace) -> Iterator[Violatio
     if found.status != THIS or found.directory is None:
         return
     units = units_run_by(repo, workspace, found.directory)
-    engine = workspace.engine
+    engine = Engine.named(workspace.engine)
     version = (workspace.version or "").strip()
-    release = rel.find_release(engine, version) if engine in KNOWN_ENGINES and version else None
+    release = rel.find_release(engine, version) if engine is not None and version else None
     if engine is not None and release is not None and release.version == version:
         rejected = [u for u in units if not accepts(u, engine, release)]
         if rejected:

@@ -9,7 +9,8 @@ from iacm_lint.model.terragrunt import unit_model
 from iacm_lint.registry import Context, Violation, rule
 
 
-@rule("IACM701", "terragrunt-config-unresolved", level="error", scope="root", tags=("terragrunt", "onboarding"),
+@rule("IACM701", "terragrunt-config-unresolved", level="error", scope="root", checklist="backend",
+      tags=("terragrunt", "onboarding"),
       short="A Terragrunt unit cannot be resolved in a fresh clone of the repository")
 def terragrunt_config_unresolved(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """

@@ -9,7 +9,8 @@ from iacm_lint.model.terragrunt import LOCAL_SOURCE, NO_SOURCE, unit_model
 from iacm_lint.registry import Context, Violation, rule
 
 
-@rule("IACM702", "remote-state-backend-block-missing", level="error", scope="root", tags=("terragrunt", "state"),
+@rule("IACM702", "remote-state-backend-block-missing", level="error", scope="root", checklist="backend",
+      tags=("terragrunt", "state"),
       short="A remote_state without generate meets a module with no matching backend block")
 def remote_state_backend_block_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """

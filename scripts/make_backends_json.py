@@ -6,15 +6,18 @@ shared/spec/backend-schemas.json (see backend-schemas.md).
 The research file is verbose (free-text notes per attribute); the linter
 needs a compact, machine-checkable form. What this script adds by hand is
 marked CURATED below and comes from the prose of backend-schemas.md: the
-lock and encryption facts, per-engine deprecations, and the attributes that
-name a state object (for IACM113).
+lock and encryption facts, per-engine deprecations, the attributes that
+name a state object (for IACM113), and for the credential attributes
+(IACM201) the environment variables the research file does not list per
+attribute and the credentials of removed backends.
 
 Format (format 1):
   backends.TYPE.engines      {"terraform": RANGE, "opentofu": RANGE}; a missing engine = the
                              backend does not exist there.
   backends.TYPE.attributes   NAME -> {"terraform": RANGE, "opentofu": RANGE (missing = never),
                              "kind": "attribute" | "object" (NAME = { ... }) | "block" (NAME { ... }),
-                             "required": true | [engines], "env": [VAR...], "sensitive": true,
+                             "required": true | [engines], "env": [VAR...], "sensitive": true (a credential),
+                             "credential_env": VAR or null (the variable IACM201 names instead of env[0]),
                              "deprecated": {ENGINE: RANGE}, "use": "replacement",
                              "attributes": {...nested, same shape}}  (false/empty fields omitted)
   backends.TYPE.lock         {"mode": "always"|"optional"|"local"|"remote"|"none",
@@ -22,6 +25,7 @@ Format (format 1):
   backends.TYPE.encryption   {"default": "off"|"at-rest"|"on"|"none", "any_of": [[NAME, VALUE or null]]}
   backends.TYPE.identity     {"attrs": [NAME...], "defaults": {NAME: VALUE}}: what names the state object
   removed.TYPE               {ENGINE: error text}: backends that init rejects with a specific message
+  removed_credentials.TYPE   {NAME: VAR or null}: credential attributes of removed backends (IACM201)
   RANGE                      "*" (every scanned release), ">=X", "<Y", ">=X,<Y"
 """
 
@@ -91,6 +95,37 @@ ENCRYPTION = {
     "http": {"default": "none"}, "local": {"default": "none"}, "inmem": {"default": "none"},
 }
 
+# CURATED: the environment variable IACM201 names for a credential attribute where it is not the
+# attribute's first `env` fallback: library-level fallbacks the research file does not list per
+# attribute (backend-schemas.md: the AWS SDK chain, consul's CONSUL_HTTP_*, OCI_<name>, the
+# TF_TOKEN_<host> of HCP Terraform), or None where none is to be named (AWS_WEB_IDENTITY_TOKEN
+# was read in OpenTofu's code only).
+CREDENTIAL_ENV = {
+    ("s3", "access_key"): "AWS_ACCESS_KEY_ID",
+    ("s3", "secret_key"): "AWS_SECRET_ACCESS_KEY",
+    ("s3", "token"): "AWS_SESSION_TOKEN",
+    ("s3", "assume_role_with_web_identity.web_identity_token"): None,
+    ("consul", "access_token"): "CONSUL_HTTP_TOKEN",
+    ("consul", "http_auth"): "CONSUL_HTTP_AUTH",
+    ("oci", "private_key"): "OCI_private_key",
+    ("oci", "private_key_password"): "OCI_private_key_password",
+    ("oci", "sse_customer_key"): "OCI_sse_customer_key",
+    ("remote", "token"): "TF_TOKEN_app_terraform_io",
+    ("cloud", "token"): "TF_TOKEN_app_terraform_io",
+}
+
+# CURATED: credential attributes of the removed backends (the research file lists none for them):
+# a state migration still finds them in old code, and IACM201 reports their literals. A name
+# instead of a table: the backend it became, whose credentials it shares.
+REMOVED_CREDENTIALS: dict[str, dict | str] = {
+    "artifactory": {"password": "ARTIFACTORY_PASSWORD"},
+    "azure": "azurerm",
+    "etcd": {"password": None},
+    "etcdv3": {"password": None},
+    "manta": {"key_material": "SDC_KEY_MATERIAL"},
+    "swift": {"password": "OS_PASSWORD", "application_credential_secret": "OS_APPLICATION_CREDENTIAL_SECRET"},
+}
+
 # CURATED: which attributes name the state object (IACM113), with defaults.
 IDENTITY = {
     "s3": {"attrs": ["bucket", "key"]},
@@ -142,6 +177,8 @@ def attribute(backend: str, path: str, raw: dict, env: dict, kind: str = "attrib
         out["env"] = env_names(env[path])
     if raw.get("sensitive"):
         out["sensitive"] = True
+        if (backend, path) in CREDENTIAL_ENV:
+            out["credential_env"] = CREDENTIAL_ENV[backend, path]
     deprecated = DEPRECATED.get(backend, {}).get(path)
     if deprecated:
         out["deprecated"] = deprecated[0]
@@ -193,7 +230,8 @@ def convert(schema: dict) -> dict:
             entry["attributes"] = {
                 "hostname": {"terraform": "*", "opentofu": "*", "env": ["TF_CLOUD_HOSTNAME"]},
                 "organization": {"terraform": "*", "opentofu": "*", "env": ["TF_CLOUD_ORGANIZATION"]},
-                "token": {"terraform": "*", "opentofu": "*", "sensitive": True},
+                "token": {"terraform": "*", "opentofu": "*", "sensitive": True,
+                          "credential_env": CREDENTIAL_ENV["cloud", "token"]},
                 "workspaces": {"terraform": "*", "opentofu": "*", "kind": "block", "attributes": {
                     "name": {"terraform": "*", "opentofu": "*", "env": ["TF_WORKSPACE"]},
                     "project": {"terraform": ">=1.6.0", "opentofu": "*", "env": ["TF_CLOUD_PROJECT"]},
@@ -210,7 +248,27 @@ def convert(schema: dict) -> dict:
         "scanned": {"terraform": ["1.5.7", "1.15.9"], "opentofu": ["1.6.0", "1.12.6"]},
         "backends": backends,
         "removed": removed,
+        "removed_credentials": {name: _removed_credentials(name, backends) for name in sorted(removed)
+                                if name in REMOVED_CREDENTIALS},
     }
+
+
+def credentials(entry: dict) -> dict:
+    """Credential attribute (dotted when nested) -> the environment variable
+    IACM201 names, or None: `credential_env`, else the first `env` fallback.
+    lint/knowledge/backend_schemas.py `credentials` reads them the same way."""
+    found = {}
+    for name, spec in entry["attributes"].items():
+        for path, attribute in [(name, spec), *((f"{name}.{n}", s) for n, s in spec.get("attributes", {}).items())]:
+            if attribute.get("sensitive"):
+                found[path] = attribute["credential_env"] if "credential_env" in attribute else \
+                    (attribute.get("env") or [None])[0]
+    return found
+
+
+def _removed_credentials(name: str, backends: dict) -> dict:
+    table = REMOVED_CREDENTIALS[name]
+    return credentials(backends[table]) if isinstance(table, str) else table
 
 
 if __name__ == "__main__":

@@ -175,6 +175,7 @@ END_TO_END = {
         "test_release_workflow_refuses_a_tag_that_is_not_the_version",
         "test_release_workflow_scripts_are_bash_and_take_expressions_only_through_env")),
     "test_robustness.py::test_stats_flag_prints_json_on_stderr",
+    "test_scan_state.py::test_scan_after_scan_in_one_process_gives_what_a_fresh_process_gives",
 }
 
 

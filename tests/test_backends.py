@@ -82,12 +82,16 @@ def test_lock_encryption_and_secrets_facts():
     assert backend_schemas.lock_info("gcs")["mode"] == "always"
     assert backend_schemas.lock_info("consul")["disabled_by"] == ["lock", False]
     assert backend_schemas.encryption_info("s3")["default"] == "off"
-    assert set(backend_schemas.sensitive_attributes("s3")) >= {
-        "access_key", "secret_key", "token", "sse_customer_key", "assume_role_with_web_identity.web_identity_token"}
-    assert "bucket" not in backend_schemas.sensitive_attributes("s3")
-    assert "client_secret" in backend_schemas.sensitive_attributes("azurerm")
+    assert backend_schemas.credentials("s3") == {
+        "access_key": "AWS_ACCESS_KEY_ID", "secret_key": "AWS_SECRET_ACCESS_KEY", "token": "AWS_SESSION_TOKEN",
+        "sse_customer_key": "AWS_SSE_CUSTOMER_KEY", "assume_role_with_web_identity.web_identity_token": None}
+    assert backend_schemas.credentials("azurerm")["client_secret"] == "ARM_CLIENT_SECRET"
+    assert backend_schemas.credentials("azure") == backend_schemas.credentials("azurerm")  # removed, renamed
+    assert backend_schemas.credentials("swift") == {"password": "OS_PASSWORD",
+                                                    "application_credential_secret": "OS_APPLICATION_CREDENTIAL_SECRET"}
+    assert backend_schemas.credentials("local") == {} and backend_schemas.credentials("no-such-type") == {}
+    assert backend_schemas.deprecation(backend_schemas.attribute_spec("s3", "dynamodb_table"), "terraform", ["1.11.0"])
     dynamodb_table = backend_schemas.attribute_spec("s3", "dynamodb_table")
-    assert backend_schemas.deprecation(dynamodb_table, "terraform", ["1.11.0"])
     assert not backend_schemas.deprecation(dynamodb_table, "opentofu", ["1.12.6"])
 
 

@@ -20,7 +20,6 @@ from iacm_lint.model.syntax import TF, HclFile
 from iacm_lint.options import Options
 from iacm_lint.parse import cache as cache_mod
 from iacm_lint.parse.hcl import parse_hcl
-from iacm_lint.scan import pool
 
 TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
 
@@ -67,7 +66,7 @@ def rewrite(directory: Path, change) -> None:
 
 def scan(root: Path, **kwargs):
     result = run([str(root)], Options(jobs=1, **kwargs))
-    return result, pool.last_stats
+    return result, result.repo.parse_stats
 
 
 def test_second_scan_reads_every_model_from_the_cache(cache_dir, repo):
@@ -287,3 +286,56 @@ def test_a_database_file_that_is_not_a_database_is_replaced(cache_dir, repo):
     assert result.repo.hcl_files == clean.repo.hcl_files
     _, stats = scan(repo)
     assert (stats.cache_hits, stats.parsed) == (4, 0)
+
+
+def test_the_salt_hashes_the_whole_folders_of_the_layers_a_model_depends_on():
+    """Code and package data of parse/, model/ and knowledge/ (a new data
+    file counts without anyone naming it), the top-level modules, and
+    nothing above the parse layer: editing a rule or the engine keeps the cache."""
+    import iacm_lint
+
+    names = cache_mod.model_sources(str(Path(iacm_lint.__file__).parent))
+    assert {"knowledge/data/backends.json", "knowledge/data/releases.json", "parse/hcl2-tables.json",
+            "knowledge/engines.py", "model/syntax.py", "memo.py"} <= set(names)
+    assert {name.split("/")[0] for name in names if "/" in name} == {"parse", "model", "knowledge"}
+    assert not [name for name in names if name.endswith(".pyc") or "__pycache__" in name]
+
+
+PIPELINE_TF = '''resource "harness_platform_pipeline" "deploy" {
+  identifier = "deploy"
+  yaml = <<-EOT
+    pipeline:
+      name: deploy
+      identifier: deploy
+      stages:
+        - stage:
+            name: provision
+            identifier: provision
+            type: IACM
+            spec:
+              workspace: prod
+              execution:
+                steps:
+                  - step: {type: IACMOpenTofuPlugin, name: apply, identifier: apply, spec: {command: apply}}
+  EOT
+}
+'''
+
+
+def test_pipeline_heredocs_are_parsed_with_their_file_and_cached_with_it(cache_dir, tmp_path, monkeypatch):
+    from iacm_lint.parse import heredoc
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "main.tf").write_text(PIPELINE_TF)
+    parsed: list[str] = []
+    original = heredoc.heredoc_yaml
+    monkeypatch.setattr(heredoc, "heredoc_yaml", lambda path, expr: parsed.append(path) or original(path, expr))
+    cold = run([str(root)], Options(jobs=1))
+    assert parsed == ["main.tf"]
+    assert [(y.path, y.error) for y in cold.repo.heredoc_yaml.values()] == [("main.tf", None)]
+    warm = run([str(root)], Options(jobs=1))
+    assert parsed == ["main.tf"]  # the .tf file's model came from the parse cache, its pipeline with it
+    assert warm.repo.heredoc_yaml == cold.repo.heredoc_yaml
+    assert [(f.rule_id, f.span) for f in warm.findings] == [(f.rule_id, f.span) for f in cold.findings]
+    assert {f.rule_id for f in warm.findings} >= {"IACM502", "IACM503", "IACM504"}

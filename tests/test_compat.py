@@ -11,7 +11,7 @@ from iacm_lint.knowledge import releases as rel
 from iacm_lint.model import compat
 from iacm_lint.model.engine_choice import OPTION, PIN_FILE, EngineChoice, resolve_engine
 from iacm_lint.model.features import feature_uses
-from iacm_lint.model.pins import parse_pin_file, pins_for_root, resolve
+from iacm_lint.model.pins import is_pin_file, parse_pin_file, pins_for_root, resolve
 from iacm_lint.model.syntax import Module, Repo, RootModule, SourceFile
 from iacm_lint.options import Options
 from iacm_lint.parse.hcl import parse_hcl
@@ -181,10 +181,9 @@ def test_invalid_pin():
 
 
 def _repo_with_pins(tmp_path, files: dict[str, str]) -> Repo:
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
-    return Repo(root=str(tmp_path), files=[SourceFile(name, "other") for name in files])
+    """A Repo with these files, the pin files among them read as the scan stage reads them."""
+    return Repo(root=str(tmp_path), files=[SourceFile(name, "other") for name in files],
+                pin_files={name: text for name, text in files.items() if is_pin_file(name)})
 
 
 def test_nearest_pin_per_tool_and_engine_signal(tmp_path):

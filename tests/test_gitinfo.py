@@ -11,14 +11,12 @@ import subprocess
 import pytest
 
 from gitrepo import count_subprocesses, git, git_command, isolate_git, make_repo, write
-from iacm_lint.scan import gitinfo
 from iacm_lint.scan.gitinfo import GitignoreMatcher, find_toplevel, git_view
 
 
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch, tmp_path):
     isolate_git(monkeypatch, tmp_path / "home")
-    gitinfo.GIT_CALLS.clear()
 
 
 @pytest.fixture
@@ -70,7 +68,6 @@ def test_one_listing_answers_tracked_untracked_and_ignored(tmp_path, popen_calls
     assert notes == ["git: 1 repository listed with one git ls-files each (5 tracked files)"]
     assert [git_command(c) for c in popen_calls] == [
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "-t", "--stage"]]
-    assert len(gitinfo.GIT_CALLS) == 1
 
 
 def test_scan_root_below_the_top_level_lists_only_its_subtree_relative_to_it(tmp_path):

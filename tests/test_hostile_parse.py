@@ -194,7 +194,7 @@ def test_a_failing_pool_hands_its_files_back(monkeypatch, force_pool, breakage):
         note = (rf"\d+ of the parser processes' tasks failed \(MemoryError at {where}\.py:\d+\); "
                 r"their files were parsed in this process")
     pooled = run([str(TESTDATA)], Options(jobs=2, cache=False))
-    assert pool.last_stats.workers == 2
+    assert pooled.repo.parse_stats.workers == 2
     assert pooled.repo.hcl_files == alone.repo.hcl_files and pooled.repo.yaml_files == alone.repo.yaml_files
     assert finding_rows(pooled) == finding_rows(alone) and len(alone.findings) > 10
     assert pooled.internal_errors == []

@@ -29,9 +29,9 @@ def force_pool(monkeypatch):
 
 def test_pool_and_in_process_give_identical_findings_on_testdata(force_pool):
     alone = run([str(TESTDATA)], Options(jobs=1, cache=False))
-    assert pool.last_stats.workers == 1
+    assert alone.repo.parse_stats.workers == 1
     pooled = run([str(TESTDATA)], Options(jobs=2, cache=False))
-    assert pool.last_stats.workers == 2 and pool.last_stats.parsed > 100
+    assert pooled.repo.parse_stats.workers == 2 and pooled.repo.parse_stats.parsed > 100
     assert pooled.repo.hcl_files == alone.repo.hcl_files
     assert pooled.repo.yaml_files == alone.repo.yaml_files
     assert finding_rows(pooled) == finding_rows(alone)
@@ -51,10 +51,11 @@ def test_every_rule_case_is_the_same_through_the_pool(force_pool):
 def test_pool_results_fill_the_cache_for_an_in_process_warm_scan(force_pool, tmp_path, monkeypatch):
     monkeypatch.setenv("IACM_LINT_CACHE_DIR", str(tmp_path / "cache"))
     cold = run([str(TESTDATA / "examples")], Options(jobs=2))
-    parsed = pool.last_stats.parsed
-    assert pool.last_stats.workers == 2 and parsed > 10
+    parsed = cold.repo.parse_stats.parsed
+    assert cold.repo.parse_stats.workers == 2 and parsed > 10
     warm = run([str(TESTDATA / "examples")], Options(jobs=2))
-    assert (pool.last_stats.cache_hits, pool.last_stats.parsed, pool.last_stats.workers) == (parsed, 0, 1)
+    stats = warm.repo.parse_stats
+    assert (stats.cache_hits, stats.parsed, stats.workers) == (parsed, 0, 1)
     assert finding_rows(warm) == finding_rows(cold)
 
 

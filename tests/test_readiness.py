@@ -92,6 +92,35 @@ def test_backend_summary_and_versions():
     assert blocked["network"].backends[0].key == "prefix = network/prod"
 
 
+# Backends on which the report once said something else than IACM110/IACM112
+# judge: (backend block body, findings of the two rules, locking, encryption).
+LOCK_AND_ENCRYPTION_CASES = {
+    "consul lock = false": ('backend "consul" {\n    path = "app"\n    lock = false\n  }',
+                            ["IACM110"], "disabled (lock = false)", "none"),
+    "use_lockfile TRUE is no lock": ('backend "s3" {\n    bucket = "b"\n    key = "k"\n    region = "r"\n'
+                                     '    use_lockfile = "TRUE"\n    encrypt = true\n  }',
+                                     ["IACM110"], "none", "encrypt = true"),
+    "encrypt = false wins over a key": ('backend "s3" {\n    bucket = "b"\n    key = "k"\n    region = "r"\n'
+                                        '    dynamodb_table = "t"\n    encrypt = false\n'
+                                        '    kms_key_id = "alias/k"\n  }',
+                                        ["IACM112"], "dynamodb_table = t", "off"),
+    "an empty partial configuration": ('backend "s3" {}', [], "set at init (partial configuration)",
+                                       "set at init (partial configuration)"),
+    "remote locks": ('backend "remote" {\n    organization = "acme"\n    workspaces {\n      name = "app"\n    }\n  }',
+                     [], "built in", "at rest (storage default)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LOCK_AND_ENCRYPTION_CASES))
+def test_the_backend_summary_says_what_the_lock_and_encryption_rules_judge(tmp_path, case):
+    body, findings, locking, encryption = LOCK_AND_ENCRYPTION_CASES[case]
+    (tmp_path / "main.tf").write_text(f"terraform {{\n  {body}\n}}\n")
+    result = run([str(tmp_path)], Options(jobs=1, cache=False, select=("IACM110", "IACM112")))
+    assert [f.rule_id for f in result.findings] == findings
+    (backend,) = readiness.build(result).roots[0].backends
+    assert (backend.locking, backend.encryption) == (locking, encryption)
+
+
 def test_pipelines_are_tied_to_roots_by_workspace_resource():
     blocked = {r.directory: r for r in model("report-blocked").roots}
     (network_stage,) = blocked["network"].pipelines

@@ -11,6 +11,7 @@ from typing import Optional
 import click
 
 from .. import __version__
+from ..knowledge.engines import ENGINE_CHOICES
 from ..registry import all_rules, get_rule
 from ..sanitise import shown
 
@@ -39,7 +40,7 @@ def main() -> None:
 @click.option("--format", "formats", multiple=True, metavar="FMT[:FILE]",
               help="text|sarif|json|gcc|github|markdown; repeatable as FMT:FILE")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="write the output to FILE")
-@click.option("--engine", type=click.Choice(["auto", "opentofu", "terraform"]), default="auto", show_default=True)
+@click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True)
 @click.option("--state", type=click.Choice(["auto", "existing", "managed"]), default="auto", show_default=True)
 @click.option("--select", multiple=True, metavar="IDS", help="rule IDs or prefixes, comma separated")
 @click.option("--ignore", multiple=True, metavar="IDS", help="rule IDs or prefixes, comma separated")
@@ -106,7 +107,7 @@ def explain(rule_id: str) -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "format_name", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="write the report to FILE")
-@click.option("--engine", type=click.Choice(["auto", "opentofu", "terraform"]), default="auto", show_default=True)
+@click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True)
 @click.option("--state", type=click.Choice(["auto", "existing", "managed"]), default="auto", show_default=True)
 @CONFIG_OPTION
 @NO_CONFIG_OPTION

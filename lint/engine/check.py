@@ -63,6 +63,11 @@ def _subjects(scope: str, repo: Repo, ctx: Context) -> list[Any]:
 
 def check_repo(repo: Repo, options: Options) -> Result:
     ctx = Context(repo, options)
+    with ctx.memo.active():  # the model views memoise into this scan's Context, and only while it runs
+        return _check(repo, options, ctx)
+
+
+def _check(repo: Repo, options: Options, ctx: Context) -> Result:
     rules = active_rules(options)
     # Secret rules that are switched off still run, unreported: the secrets
     # they find must not enter the fingerprints of the other rules' findings.
@@ -89,8 +94,8 @@ def check_repo(repo: Repo, options: Options) -> Result:
             except Exception as exc:  # noqa: BLE001 - one broken rule must not lose the others' findings
                 if not reported:
                     continue  # a rule the user switched off reports nothing, not even its crash
-                where = getattr(subject, "path", None) or getattr(subject, "directory", None) or repo.root
-                # never the exception's text: it may quote a value
+                # the Repo: the scan root, named as paths are; never the exception's text: it may quote a value
+                where = getattr(subject, "path", None) or getattr(subject, "directory", None) or "."
                 errors.append(f"{rule.id} crashed on {where}: {describe_exception(exc)}")
                 if options.verbose:
                     errors.append(traceback.format_exc())

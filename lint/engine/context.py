@@ -1,10 +1,12 @@
 """The scan Context: what a rule may ask beyond its subject (the Repo, the
-options, the engine chosen for a root, the scan's pipelines)."""
+options, the engine chosen for a root, the scan's pipelines), and the owner
+of every memo of the scan (`memo`, memo.py), active while the rules run."""
 
 from __future__ import annotations
 
 from typing import Optional
 
+from ..memo import ScanMemo
 from ..model.engine_choice import EngineChoice, resolve_engine
 from ..model.pipeline import Pipeline, build_pipelines
 from ..model.syntax import Repo, RootModule
@@ -12,11 +14,12 @@ from ..options import Options
 
 
 class Context:
-    """What rules may ask beyond their subject."""
+    """What rules may ask beyond their subject; owns the scan's memos."""
 
     def __init__(self, repo: Repo, options: Options):
         self.repo = repo
         self.options = options
+        self.memo = ScanMemo()  # what the model views compute once per scan; made active by check.py
         self._engines: dict[str, EngineChoice] = {}
         self._pipelines: Optional[list[Pipeline]] = None
         self.state = options.state if options.state != "auto" else (

@@ -218,7 +218,7 @@ def _options_identity(options: Options) -> list[Any]:
             options.config_file and os.path.abspath(options.config_file)]
 
 
-_TOOL: Optional[list[Any]] = None
+_TOOL: Optional[list[Any]] = None  # the installed tool's identity: once per process, the same for every scan
 
 
 def _tool_identity() -> list[Any]:

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from ..knowledge.engines import ENGINE_CHOICES
 from ..knowledge.globs import PatternList
 from ..model.syntax import YNode
 from ..parse.limits import MAX_SIZE_LIMIT
@@ -49,7 +50,6 @@ CONFIG_NAME = ".iacm-lint.yaml"
 PYPROJECT = "pyproject.toml"
 TOML_TABLE = "tool.iacm-lint"
 
-ENGINE_CHOICES = ("auto", "opentofu", "terraform")
 STATE_CHOICES = ("auto", "existing", "managed")
 SEVERITY_CHOICES = ("error", "warning", "note", "off")
 MAX_CONFIG_BYTES = 1024 * 1024  # configs are a few hundred bytes; anything near this is not one

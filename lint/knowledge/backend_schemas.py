@@ -19,9 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-ENGINES = ("terraform", "opentofu")
-ENGINE_TITLES = {"terraform": "Terraform", "opentofu": "OpenTofu"}
-
+from .engines import Engine
 
 # ---- data ---------------------------------------------------------------------
 
@@ -77,7 +75,7 @@ def in_range(version_range: Optional[str], version: str) -> bool:
 
 def range_text(version_range: Optional[str], engine: str) -> str:
     """">=1.10.0" -> "OpenTofu ≥ 1.10.0" for messages."""
-    title = ENGINE_TITLES[engine]
+    title = Engine(engine).display_name
     if version_range is None:
         return f"no {title} release"
     if version_range == "*":
@@ -134,16 +132,27 @@ def required_attributes(backend_type: str, engine: str) -> list[tuple[str, tuple
             if engine in spec and is_required(spec, engine)]
 
 
-def sensitive_attributes(backend_type: str) -> list[str]:
-    """Dotted names of every credential attribute (IACM201), nested ones included."""
-    out = []
+def credentials(backend_type: str) -> dict[str, Optional[str]]:
+    """The credential attributes of a backend type (IACM201; dotted names for
+    nested ones) -> the environment variable that supplies each instead
+    (its `credential_env`, else its first `env` fallback; None for none).
+    Removed backend types (azure, etcd, ...) have theirs too."""
+    if schema(backend_type) is None:
+        return dict(data()["removed_credentials"].get(backend_type, {}))
+    found: dict[str, Optional[str]] = {}
     for name, spec in attributes(backend_type).items():
-        if spec.get("sensitive"):
-            out.append(name)
-        for nested, nested_spec in spec.get("attributes", {}).items():
-            if nested_spec.get("sensitive"):
-                out.append(f"{name}.{nested}")
-    return out
+        nested = ((f"{name}.{n}", s) for n, s in spec.get("attributes", {}).items())
+        for path, attribute in ((name, spec), *nested):
+            if attribute.get("sensitive"):
+                found[path] = attribute["credential_env"] if "credential_env" in attribute else \
+                    (attribute.get("env") or [None])[0]
+    return found
+
+
+def credential_backend_types() -> list[str]:
+    """Every backend type, removed ones included, that has credential attributes."""
+    names = set(data()["backends"]) | set(data()["removed_credentials"])
+    return sorted(name for name in names if credentials(name))
 
 
 def deprecation(spec: dict, engine: str, versions: Iterable[str]) -> bool:

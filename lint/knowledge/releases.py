@@ -13,10 +13,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Optional
 
+from .engines import Engine
 from .versions import Constraints, Version, parse_constraints, parse_version
-
-ENGINES = ("terraform", "opentofu")
-DISPLAY = {"terraform": "Terraform", "opentofu": "OpenTofu"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +34,7 @@ class Release:
         return segments[0], segments[1]
 
     def __str__(self) -> str:
-        return f"{DISPLAY[self.engine]} {self.version}"
+        return f"{Engine(self.engine).display_name} {self.version}"
 
 
 @dataclass(frozen=True, slots=True)

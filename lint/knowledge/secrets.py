@@ -87,9 +87,10 @@ def entropy(value: str) -> float:
 
 @lru_cache(maxsize=1)
 def credential_data() -> dict:
-    """data/credentials.json: credential attributes per backend type and per
-    provider, secret-holding resource arguments (IACM207) and the name word
-    lists this module classifies with."""
+    """data/credentials.json: credential arguments per provider,
+    secret-holding resource arguments (IACM207) and the name word lists this
+    module classifies with (backends' are in data/backends.json:
+    backend_schemas.credentials)."""
     text = resources.files(__package__).joinpath("data/credentials.json").read_text(encoding="utf-8")
     return json.loads(text)
 

@@ -4,15 +4,20 @@ pipeline files is `model/pipeline.py`."""
 
 from __future__ import annotations
 
+from .engines import Engine
+
 IACM_STAGE = "IACM"
 TOFU_PLUGIN = "IACMOpenTofuPlugin"
 TERRAFORM_PLUGIN = "IACMTerraformPlugin"
 TERRAGRUNT_PLUGIN = "IACMTerragruntPlugin"
-PLUGIN_ENGINES = {TOFU_PLUGIN: "opentofu", TERRAFORM_PLUGIN: "terraform"}
+PLUGIN_ENGINES = {TOFU_PLUGIN: Engine.OPENTOFU, TERRAFORM_PLUGIN: Engine.TERRAFORM}
 # Steps whose `spec.command` is an IaC command the ordering rules read.
 COMMAND_PLUGINS = (TOFU_PLUGIN, TERRAFORM_PLUGIN, TERRAGRUNT_PLUGIN)
 SCRIPT_STEPS = ("Run", "ShellScript", "Plugin")
-APPROVAL_STEPS = ("IACMApproval", "HarnessApproval")
+# Steps that stop a run for a person (IACM504; IACMApproval only with autoApprove off).
+# harness-pipelines.md names IACMApproval and HarnessApproval, the approval steps
+# of IaCM; Harness's other approval steps (KNOWN_STEP_TYPES) gate a run the same way.
+APPROVAL_STEPS = ("IACMApproval", "HarnessApproval", "JiraApproval", "ServiceNowApproval", "CustomApproval")
 # The `template.type` values of pipeline templates (the others are not pipelines).
 PIPELINE_TEMPLATE_TYPES = ("Pipeline", "Stage", "StepGroup", "Step")
 

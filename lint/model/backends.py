@@ -3,8 +3,10 @@
 `effective_backends(root)` is what the 1xx rules, IACM201 and the readiness
 report read: the root's backend block merged with each `*.tfbackend` file of
 the root directory (a file's values win, as with `init -backend-config`),
-every value remembering the file and span it came from. What each backend
-type accepts is in `knowledge/backend_schemas.py`.
+every value remembering the file and span it came from. Whether it locks
+and encrypts the state is judged once, by `EffectiveBackend.state_lock()`
+and `state_encryption()`, for IACM110, IACM112 and the readiness report.
+What each backend type accepts is in `knowledge/backend_schemas.py`.
 """
 
 from __future__ import annotations
@@ -13,19 +15,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Optional, Union
 
-from ..knowledge import releases
+from ..knowledge.backend_schemas import encryption_info, lock_info
 from . import compat
 from .syntax import Attribute, Block, Expr, HclFile, Module, RootModule, Span
 
 # ---- releases that accept a root ----------------------------------------------
 
-def accepting_releases(root: RootModule, engine: str) -> list[str]:
-    """Harness-supported releases of `engine` that accept `root` (version
-    strings, oldest first; rules.md "Which releases accept a root", via
-    compat.py). When none does (IACM301's case), every supported release, as
-    IACM306 judges it."""
-    accepted = compat.accepting_releases(root, engine)
-    return [r.version for r in (accepted or releases.supported_releases(engine))]
+def judged_versions(root: RootModule, engine: str) -> list[str]:
+    """The version strings of `compat.judged_releases`: the releases the
+    backend rules judge a root's backend against."""
+    return [r.version for r in compat.judged_releases(root, engine)]
 
 
 # ---- effective backend configuration ------------------------------------------
@@ -62,6 +61,28 @@ class BackendValue:
     @property
     def from_tfbackend(self) -> bool:
         return self.file.kind == "tfbackend"
+
+
+@dataclass(frozen=True)
+class StateLock:
+    """Whether a backend locks its state (knowledge/backend_schemas.py `lock`)."""
+
+    locked: Optional[bool]  # None: not for the code to say (see state_lock)
+    mode: str  # always | optional | local | remote | none (the type has no lock)
+    by: tuple[BackendValue, ...] = ()  # the values that turn an optional lock on
+    blocking: Optional[BackendValue] = None  # unlocked: the first lock attribute set to a value that does not lock
+    disabled_by: Optional[BackendValue] = None  # the literal that turns a built-in lock off (consul `lock = false`)
+    disabled_text: str = ""  # how the data writes that literal ("false")
+
+
+@dataclass(frozen=True)
+class StateEncryption:
+    """Whether a backend encrypts its state (knowledge/backend_schemas.py `encryption`)."""
+
+    encrypted: Optional[bool]  # None: not for the code to say (see state_encryption)
+    default: str  # off (plain unless an attribute enables it) | at-rest | on | none
+    by: tuple[tuple[BackendValue, bool], ...] = ()  # the values that turn it on (value, is an on/off switch)
+    disabled_by: Optional[BackendValue] = None  # the switch that turns it off (s3 `encrypt = false`)
 
 
 @dataclass(frozen=True)
@@ -159,6 +180,62 @@ class EffectiveBackend:
         """The span of attribute `name` when set, else the combination's anchor."""
         value = self.values.get(name)
         return value.span if value is not None else self.anchor
+
+    def state_lock(self) -> StateLock:
+        """Whether this configuration locks the state: a built-in lock (unless
+        a literal turns it off), an optional one when one of its attributes
+        is set (any value, an expression included, or the value that turns
+        it on). `locked` is None where the code does not decide: an empty
+        partial configuration of an optional lock (the workspace supplies it
+        at init: IACM103's), and local or lock-less backend types."""
+        lock = lock_info(self.type)
+        mode = lock.get("mode", "none")
+        if self.is_empty_partial:
+            return StateLock(True if mode in ("always", "remote") else None, mode)
+        disabled = lock.get("disabled_by")
+        if disabled:
+            value = self.get(disabled[0])
+            if value is not None and value.is_literal and value.value == disabled[1]:
+                return StateLock(False, mode, disabled_by=value, disabled_text=str(disabled[1]).lower())
+        if mode != "optional":
+            return StateLock(True if mode in ("always", "remote") else None, mode)
+        by: list[BackendValue] = []
+        blocking = None
+        for name, wanted in lock["any_of"]:
+            value = self.get(name)
+            if value is None:
+                continue
+            if wanted is None or not value.is_literal or value.value == wanted or value.value == str(wanted).lower():
+                by.append(value)
+            else:
+                blocking = blocking or value
+        return StateLock(bool(by), mode, tuple(by), None if by else blocking)
+
+    def state_encryption(self) -> StateEncryption:
+        """Whether this configuration encrypts the state: where the storage
+        is plain by default (s3), a switch set to its off literal
+        (`encrypt = false`) turns it off whatever else is set, and any other
+        value of its attributes (a key, a switch that is not off, an
+        expression) turns it on; elsewhere the storage's default holds
+        unless an attribute is set. `encrypted` is None for an empty partial
+        configuration of a plain-by-default storage (IACM103's)."""
+        info = encryption_info(self.type)
+        default = info.get("default", "none")
+        if self.is_empty_partial and default == "off":
+            return StateEncryption(None, default)
+        any_of = info.get("any_of", ())
+        by: list[tuple[BackendValue, bool]] = []
+        for name, wanted in any_of:
+            value = self.get(name)
+            if value is None:
+                continue
+            switch = isinstance(wanted, bool)
+            if switch and value.is_literal and value.value in (not wanted, str(not wanted).lower()):
+                if default == "off":
+                    return StateEncryption(False, default, disabled_by=value)
+                continue
+            by.append((value, switch))
+        return StateEncryption(bool(by) or default in ("at-rest", "on"), default, tuple(by))
 
 
 def backend_blocks(module: Union[Module, RootModule], types: tuple[str, ...] = ("backend", "cloud")

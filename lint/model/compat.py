@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from typing import Any, Optional, Union
 
 from ..knowledge import releases as rel
+from ..knowledge.engines import Engine
 from ..knowledge.releases import Release
 from ..knowledge.versions import ConstraintError, Constraints, Version, parse_constraints, parse_version
-from ..memo import per_object
+from ..memo import per_object, per_value
 from .syntax import Attribute, HclFile, Module, Repo, RootModule, Span
 
 REQUIRED_VERSION = "required_version"
@@ -76,18 +77,10 @@ class VersionDecl:
     def holds(self, engine: str, version: Version) -> bool:
         """True unless this constraint is evaluable by the release and fails.
         Memoised by value: roots that call one module ask the same questions."""
-        key = (self.constraints, engine, version)
-        answer = _HOLDS.get(key)
-        if answer is None:
-            if len(_HOLDS) > 65536:
-                _HOLDS.clear()
-            constraints = self.constraints  # evaluable_by: not None
-            answer = _HOLDS[key] = (constraints is None or not self.evaluable_by(engine, version)
-                                    or constraints.check(version))
-        return answer
-
-
-_HOLDS: dict[tuple, bool] = {}
+        constraints = self.constraints  # evaluable_by: not None
+        return per_value(("holds", constraints, engine, version),
+                         lambda: constraints is None or not self.evaluable_by(engine, version)
+                         or constraints.check(version))
 
 
 def _constraint_text(value: Any) -> Optional[str]:
@@ -245,16 +238,8 @@ class RootVersions:
         return all(d.holds(engine, version) for d in self.read(reading_mode(engine, version)))
 
 
-_CACHE: dict[int, RootVersions] = {}
-
-
 def root_versions(root: RootModule) -> RootVersions:
-    cached = _CACHE.get(id(root))
-    if cached is None or cached.root is not root:
-        if len(_CACHE) > 512:
-            _CACHE.clear()
-        cached = _CACHE[id(root)] = RootVersions(root)
-    return cached
+    return per_object(root, "versions", RootVersions)
 
 
 def accepts(root: RootModule, engine: str, version: Union[Version, str, Release]) -> bool:
@@ -280,16 +265,15 @@ def accepting_releases(root: RootModule, engine: str, supported_only: bool = Tru
     # memoised by the constraints themselves: roots that call one module share the answer
     key = (engine, supported_only, *(tuple(d.constraints for d in versions.read(mode))
                                      for mode in (READS_TF, READS_TF_AND_TOFU, READS_TOFU_ONLY)))
-    answer = _ACCEPTING.get(key)
-    if answer is None:
-        if len(_ACCEPTING) > 4096:
-            _ACCEPTING.clear()
-        universe = rel.supported_releases(engine) if supported_only else rel.releases(engine)
-        answer = _ACCEPTING[key] = tuple(r for r in universe if versions.accepts(engine, r.parsed))
-    return answer
+    universe = rel.supported_releases(engine) if supported_only else rel.releases(engine)
+    return per_value(("accepting", *key), lambda: tuple(r for r in universe if versions.accepts(engine, r.parsed)))
 
 
-_ACCEPTING: dict[tuple, tuple[Release, ...]] = {}
+def judged_releases(root: RootModule, engine: str) -> tuple[Release, ...]:
+    """The Harness-supported releases of `engine` that accept `root`, oldest
+    first; when none does (IACM301's case), every supported release: what
+    IACM306 and the backend rules judge a root against."""
+    return accepting_releases(root, engine) or rel.supported_releases(engine)
 
 
 def most_excluding(root: RootModule, engine: str, universe: Iterable[Release],
@@ -319,7 +303,7 @@ def own_declarations(root: RootModule) -> list[VersionDecl]:
 def accepted_ranges(root: RootModule) -> dict[str, list[tuple[Release, Release]]]:
     """Per engine, the Harness-supported releases that accept the root, as runs."""
     return {engine: rel.ranges(accepting_releases(root, engine), rel.supported_releases(engine))
-            for engine in rel.ENGINES}
+            for engine in Engine}
 
 
 def root_version_properties(repo: Repo) -> dict[str, dict[str, Any]]:

@@ -14,12 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Optional
 
+from ..knowledge.engines import Engine
 from .harness_config import workspace_engine_signal
 from .pins import pin_file_signal
 from .pipeline import pipeline_signal
 from .syntax import Repo, RootModule
-
-ENGINES = ("opentofu", "terraform")
 
 # Where a choice came from (EngineChoice.source).
 OPTION = "option"  # --engine, or `engine:` in the config file
@@ -33,26 +32,26 @@ DEFAULT = "default"
 
 @dataclass(frozen=True)
 class EngineChoice:
-    engine: str
+    engine: Engine
     reason: str  # e.g. "default", "--engine", "pin file .opentofu-version", "pipeline .harness/deploy.yaml"
     source: str  # OPTION, WORKSPACE, PIPELINE, PIN_FILE, TOFU_FILE or DEFAULT
 
 
-def tofu_files_signal(repo: Repo, root: RootModule) -> Optional[tuple[str, str]]:
+def tofu_files_signal(repo: Repo, root: RootModule) -> Optional[tuple[Engine, str]]:
     tofu = next((f for f in root.files if f.is_tofu), None)
-    return ("opentofu", f".tofu file {tofu.path}") if tofu else None
+    return (Engine.OPENTOFU, f".tofu file {tofu.path}") if tofu else None
 
 
-def terraform_binary_signal(repo: Repo, root: RootModule) -> Optional[tuple[str, str]]:
+def terraform_binary_signal(repo: Repo, root: RootModule) -> Optional[tuple[Engine, str]]:
     """A Terragrunt unit's `terraform_binary` (tofu -> opentofu, terraform -> terraform)."""
     unit = root.terragrunt
-    engine = unit.engine if unit is not None else None
-    if engine in ENGINES:
+    engine = Engine.named(unit.engine) if unit is not None else None
+    if engine is not None and unit.terraform_binary is not None:
         return engine, f"terraform_binary in {unit.terraform_binary.file.path}"
     return None
 
 
-Signal = Callable[[Repo, RootModule], Optional[tuple[str, str]]]
+Signal = Callable[[Repo, RootModule], Optional[tuple[Engine, str]]]
 
 # The `--engine auto` signals, strongest first.
 SIGNALS: tuple[tuple[str, Signal], ...] = (
@@ -74,11 +73,12 @@ UNIT_SIGNALS: tuple[tuple[str, Signal], ...] = (
 
 
 def resolve_engine(repo: Repo, root: RootModule, override: str = "auto") -> EngineChoice:
-    if override in ENGINES:
-        return EngineChoice(override, "--engine", OPTION)
+    chosen = Engine.named(override)
+    if chosen is not None:
+        return EngineChoice(chosen, "--engine", OPTION)
     for source, signal in (UNIT_SIGNALS if root.terragrunt is not None else SIGNALS):
         found = signal(repo, root)
         if found is not None:
             engine, reason = found
             return EngineChoice(engine, reason, source)
-    return EngineChoice("opentofu", "default: Harness runs existing backends with OpenTofu", DEFAULT)
+    return EngineChoice(Engine.OPENTOFU, "default: Harness runs existing backends with OpenTofu", DEFAULT)

@@ -221,18 +221,10 @@ def files_for(root: RootModule, engine: str) -> list[HclFile]:
     return [f for m in root_modules(root) for f in files_read(m, mode)]
 
 
-_CACHE: dict[tuple[int, str], tuple[RootModule, list[FeatureUse]]] = {}
-
-
 def feature_uses(root: RootModule, engine: str) -> list[FeatureUse]:
     """Every use of a tabled feature or function in the files the engine reads
-    (cached per root object: IACM306 and IACM307 both ask)."""
-    cached = _CACHE.get((id(root), engine))
-    if cached is None or cached[0] is not root:
-        if len(_CACHE) > 512:
-            _CACHE.clear()
-        cached = _CACHE[(id(root), engine)] = (root, _feature_uses(root, engine))
-    return list(cached[1])
+    (memoised per root in the scan: IACM306 and IACM307 both ask)."""
+    return list(per_object(root, f"feature uses ({engine})", lambda r: _feature_uses(r, engine)))
 
 
 # Detection kinds whose result for a file list is the union of each file's

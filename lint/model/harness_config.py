@@ -37,15 +37,31 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Optional, TypeVar
 
+from ..knowledge.engines import Engine
 from ..knowledge.secrets import Judgement, find_credentials, judge, mask, secret_name_kind
-from .syntax import NOT_LITERAL, TF, TF_JSON, Attribute, Block, Expr, HclFile, Repo, RootModule, YamlFile, normalise_dir
+from ..memo import per_object
+from .syntax import (
+    NOT_LITERAL,
+    TF,
+    TF_JSON,
+    Attribute,
+    Block,
+    Expr,
+    HclFile,
+    Repo,
+    RootModule,
+    Span,
+    YamlFile,
+    normalise_dir,
+)
 
 WORKSPACE = "harness_platform_workspace"
 PIPELINE = "harness_platform_pipeline"
 VARIABLE_BLOCKS = ("environment_variable", "terraform_variable")
-KNOWN_ENGINES = ("terraform", "opentofu")
 
 THIS, OTHER, UNKNOWN = "this", "other", "unknown"
+
+T = TypeVar("T")
 
 
 def _literal_text(attribute: Optional[Attribute]) -> Optional[str]:
@@ -240,21 +256,9 @@ def repository_name(normalised: str) -> str:
 
 # ---- collection -------------------------------------------------------------------
 
-_cache: dict[tuple[int, str], tuple[Repo, Any]] = {}
-T = TypeVar("T")
-
-
 def cached_per_repo(repo: Repo, what: str, build: Callable[[Repo], T]) -> T:
-    """`build(repo)`, computed once per scan (the repo object) and `what`."""
-    key = (id(repo), what)
-    hit = _cache.get(key)
-    if hit is not None and hit[0] is repo:
-        return hit[1]
-    if len(_cache) > 64:
-        _cache.clear()
-    value = build(repo)
-    _cache[key] = (repo, value)
-    return value
+    """`build(repo)`, computed once per scan (the scan's memo, memo.py) and `what`."""
+    return per_object(repo, what, build)
 
 
 def _module_files(repo: Repo) -> Iterator[HclFile]:
@@ -281,7 +285,7 @@ def workspaces(repo: Repo) -> list[Workspace]:
 
 
 def pipeline_resources(repo: Repo) -> list[tuple[HclFile, Block]]:
-    # cached: IACM203 asks once per file (secret_scan_exclusions), which made it O(files^2)
+    # memoised: IACM203 asks once per file (parsed_heredoc_spans), which made it O(files^2)
     return cached_per_repo(repo, "pipeline_resources",
                            lambda r: [(f, block) for f in _module_files(r) for block in f.top("resource")
                                       if block.labels[:1] == (PIPELINE,)])
@@ -566,13 +570,18 @@ def variable_secret(variable: Variable) -> Optional[Judgement]:
     return Judgement("secret", matches[0].label, mask(value), matches[0].kind) if matches else None
 
 
-def secret_scan_exclusions(hcl_file: HclFile, repo: Repo) -> list:
-    """Spans in `hcl_file` that IACM203 leaves to other rules: values of
-    workspace variables that IACM603 reports, and the bodies of pipeline
-    heredocs that parsed (IACM203 reads those as YAML, like pipeline files,
-    so that IACM206 keeps the secret-named keys)."""
-    spans = [v.value.span for w in workspaces(repo) if w.file is hcl_file
-             for v in w.variables() if v.value is not None and variable_secret(v) is not None]
+def workspace_secret_spans(hcl_file: HclFile, repo: Repo) -> list[Span]:
+    """The values of workspace variables in `hcl_file` that hold a literal
+    secret (IACM603's findings; IACM203 leaves them to it)."""
+    return [v.value.span for w in workspaces(repo) if w.file is hcl_file
+            for v in w.variables() if v.value is not None and variable_secret(v) is not None]
+
+
+def parsed_heredoc_spans(hcl_file: HclFile, repo: Repo) -> list[Span]:
+    """The bodies of the pipeline heredocs in `hcl_file` that parsed: IACM203
+    reads those as YAML, like pipeline files, so that IACM206 keeps the
+    secret-named keys."""
+    spans: list[Span] = []
     parsed = repo.heredoc_yaml
     for file, block in pipeline_resources(repo):
         attribute = block.attr("yaml")
@@ -586,15 +595,15 @@ def secret_scan_exclusions(hcl_file: HclFile, repo: Repo) -> list:
 # ---- engine signal --------------------------------------------------------------------
 
 
-def workspace_engine_signal(repo: Repo, root: RootModule) -> Optional[tuple[str, str]]:
+def workspace_engine_signal(repo: Repo, root: RootModule) -> Optional[tuple[Engine, str]]:
     """`provisioner_type` of the workspaces whose `repository_path` is this
     root (for a Terragrunt unit, also a "run all" workspace above it: its
     provisioner is the binary), as (engine, reason); None when they
     disagree or there is none."""
-    chosen: dict[str, Workspace] = {}
+    chosen: dict[Engine, Workspace] = {}
     for workspace in workspaces_for_root(repo, root):
-        engine = workspace.engine
-        if engine in KNOWN_ENGINES:
+        engine = Engine.named(workspace.engine)
+        if engine is not None:
             chosen.setdefault(engine, workspace)
     if len(chosen) != 1:
         return None

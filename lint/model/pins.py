@@ -13,27 +13,27 @@ workspaces and pipelines, before `.tofu` files: model/engine_choice.py).
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 from dataclasses import dataclass
 from typing import Optional
 
 from ..knowledge import releases as rel
+from ..knowledge.engines import Engine
 from ..knowledge.versions import ConstraintError, VersionError, parse_constraints, parse_version
 from .compat import accepting_releases
 from .syntax import Repo, RootModule, Span
 
 # In engine-resolution order (product.md).
 PIN_FILES = (".opentofu-version", ".terraform-version", ".tool-versions", "mise.toml", ".mise.toml", ".tfswitchrc")
-SINGLE_TOOL = {".opentofu-version": "opentofu", ".terraform-version": "terraform", ".tfswitchrc": "terraform"}
-TOOL_NAMES = {"terraform": "terraform", "opentofu": "opentofu"}  # .tool-versions / mise [tools] keys
+SINGLE_TOOL = {".opentofu-version": Engine.OPENTOFU, ".terraform-version": Engine.TERRAFORM,
+               ".tfswitchrc": Engine.TERRAFORM}
+# .tool-versions and mise [tools] keys are the engine names (Engine.named)
 
 
 @dataclass(frozen=True)
 class Pin:
     path: str  # the pin file, scan-root relative
-    tool: str  # terraform | opentofu
+    tool: Engine
     value: str  # the version text as written
     span: Span  # of the value
 
@@ -49,7 +49,7 @@ class Resolved:
     how: str = ""  # e.g. "latest" -> "the newest release, 1.15.9"
 
 
-def _line_pin(path: str, tool: str, text: str, strip_comments: bool) -> Optional[Pin]:
+def _line_pin(path: str, tool: Engine, text: str, strip_comments: bool) -> Optional[Pin]:
     for number, line in enumerate(text.splitlines(), start=1):
         content = line.split("#", 1)[0] if strip_comments else line
         value = content.strip()
@@ -64,10 +64,10 @@ def _tool_versions(path: str, text: str) -> list[Pin]:
     for number, line in enumerate(text.splitlines(), start=1):
         content = line.split("#", 1)[0]
         fields = content.split()
-        if len(fields) >= 2 and fields[0] in TOOL_NAMES:
+        tool = Engine.named(fields[0]) if len(fields) >= 2 else None
+        if tool is not None:
             col = content.index(fields[1], content.index(fields[0]) + len(fields[0])) + 1
-            span = Span(path, number, col, number, col + len(fields[1]))
-            pins.append(Pin(path, TOOL_NAMES[fields[0]], fields[1], span))
+            pins.append(Pin(path, tool, fields[1], Span(path, number, col, number, col + len(fields[1]))))
     return pins
 
 
@@ -91,10 +91,10 @@ def _mise(path: str, text: str) -> list[Pin]:
         key = match.group(1) or match.group(2)
         value_group = 3 if match.group(3) is not None else 4
         tool = None
-        if table == "tools" and key in TOOL_NAMES:
-            tool = TOOL_NAMES[key]
-        elif table.startswith("tools.") and table[6:] in TOOL_NAMES and key == "version":
-            tool = TOOL_NAMES[table[6:]]
+        if table == "tools":
+            tool = Engine.named(key)
+        elif table.startswith("tools.") and key == "version":
+            tool = Engine.named(table[6:])
         if tool:
             value = match.group(value_group)
             col = match.start(value_group) + 1
@@ -127,33 +127,25 @@ def _parents(directory: str) -> list[str]:
     return chain
 
 
-def _repo_file_paths(repo: Repo) -> frozenset[str]:
-    cached = getattr(repo, "_pin_paths", None)
-    if cached is None:
-        cached = frozenset(f.path for f in repo.files if not f.ignored and f.path.rsplit("/", 1)[-1] in PIN_FILES)
-        with contextlib.suppress(AttributeError):
-            repo._pin_paths = cached  # type: ignore[attr-defined]  # a per-scan cache on the mutable Repo
-    return cached
+def is_pin_file(path: str) -> bool:
+    """Whether a scan-relative path names a pin file (the scan stage reads them into `Repo.pin_files`)."""
+    return path.rsplit("/", 1)[-1] in PIN_FILES
 
 
 def pins_in(repo: Repo, directory: str) -> list[Pin]:
     """The pins of one directory, in engine-resolution order."""
-    present = _repo_file_paths(repo)
     pins = []
     for name in PIN_FILES:
         path = _join(directory, name)
-        if path in present:
-            try:
-                with open(os.path.join(repo.root, path), encoding="utf-8", errors="replace") as handle:
-                    pins.extend(parse_pin_file(path, handle.read()))
-            except OSError:
-                continue
+        text = repo.pin_files.get(path)
+        if text is not None:
+            pins.extend(parse_pin_file(path, text))
     return pins
 
 
 def all_pins(repo: Repo) -> list[Pin]:
     """Every pin in every pin file of the scan, in path order."""
-    directories = sorted({p.rsplit("/", 1)[0] if "/" in p else "." for p in _repo_file_paths(repo)})
+    directories = sorted({p.rsplit("/", 1)[0] if "/" in p else "." for p in repo.pin_files})
     return sorted((pin for d in directories for pin in pins_in(repo, d)), key=lambda p: (p.path, p.span))
 
 
@@ -176,7 +168,7 @@ def nearest_pins(repo: Repo, root: RootModule) -> list[Pin]:
     return []
 
 
-def pin_file_signal(repo: Repo, root: RootModule) -> Optional[tuple[str, str]]:
+def pin_file_signal(repo: Repo, root: RootModule) -> Optional[tuple[Engine, str]]:
     """The `--engine auto` signal of pin files (model/engine_choice.py): the
     first pin of the nearest directory that has any, as (engine, reason)."""
     pins = nearest_pins(repo, root)
@@ -212,7 +204,7 @@ def resolve(pin: Pin, root: Optional[RootModule]) -> Resolved:
             matching = [r for r in releases
                         if (r.version.startswith(pattern) if prefix == "prefix:" else regex.search(r.version))]
             if not matching:
-                return Resolved(None, how=f"no {rel.DISPLAY[pin.tool]} release matches it")
+                return Resolved(None, how=f"no {pin.tool.display_name} release matches it")
             return Resolved(matching[pick].version, how=f'"{value}" resolves to')
     try:
         version = parse_version(value)
@@ -231,5 +223,5 @@ def resolve(pin: Pin, root: Optional[RootModule]) -> Resolved:
         return Resolved(problem=error.message)
     matching = [r for r in releases if constraints.check(r.parsed)]
     if not matching:
-        return Resolved(None, how=f"no {rel.DISPLAY[pin.tool]} release satisfies it")
+        return Resolved(None, how=f"no {pin.tool.display_name} release satisfies it")
     return Resolved(matching[-1].version, how=f'"{value}" resolves to')

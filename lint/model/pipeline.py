@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Optional
 
+from ..knowledge.engines import Engine
 from ..knowledge.step_types import COMMAND_PLUGINS, IACM_STAGE, PIPELINE_TEMPLATE_TYPES, PLUGIN_ENGINES
 from .harness_config import cached_per_repo, heredoc_pipelines
 from .syntax import Repo, RootModule, Span, YamlFile, YNode
@@ -415,7 +416,7 @@ def text_span(node: YNode, start: int, end: int) -> Span:
 
 # ---- engine signal ----------------------------------------------------------
 
-def pipeline_engine_signal(repo: Repo) -> tuple[Optional[str], str]:
+def pipeline_engine_signal(repo: Repo) -> tuple[Optional[Engine], str]:
     """What the scan's pipelines say about the engine: ("opentofu", "pipeline
     .harness/deploy.yaml") when IaCM stages use IACMOpenTofuPlugin steps only,
     ("terraform", …) for IACMTerraformPlugin only, (None, reason) when they
@@ -423,8 +424,8 @@ def pipeline_engine_signal(repo: Repo) -> tuple[Optional[str], str]:
     return cached_per_repo(repo, "pipeline_engine_signal", _engine_signal)
 
 
-def _engine_signal(repo: Repo) -> tuple[Optional[str], str]:
-    first: dict[str, str] = {}
+def _engine_signal(repo: Repo) -> tuple[Optional[Engine], str]:
+    first: dict[Engine, str] = {}
     for pipeline in build_pipelines(repo):
         for _stage, step in pipeline.steps():
             engine = PLUGIN_ENGINES.get(step.type or "")
@@ -438,7 +439,7 @@ def _engine_signal(repo: Repo) -> tuple[Optional[str], str]:
     return None, "no pipeline uses an IaCM OpenTofu or Terraform plugin step"
 
 
-def pipeline_signal(repo: Repo, root: RootModule) -> Optional[tuple[str, str]]:
+def pipeline_signal(repo: Repo, root: RootModule) -> Optional[tuple[Engine, str]]:
     """The `--engine auto` signal of the scan's pipelines (model/engine_choice.py):
     (engine, reason) when they use one plugin type only, else None."""
     engine, reason = pipeline_engine_signal(repo)

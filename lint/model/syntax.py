@@ -209,6 +209,9 @@ class HclFile:
     attributes: tuple[Attribute, ...] = ()
     comments: tuple[Comment, ...] = ()
     error: Optional[ParseError] = None
+    # (span of the heredoc, its YAML) for the `yaml = <<EOT` of each `harness_platform_pipeline`
+    # resource: parsed with the file, in the parse stage (parse/heredoc.py), and cached with it
+    heredoc_yaml: tuple[tuple[Span, YamlFile], ...] = ()
 
     @property
     def name(self) -> str:
@@ -392,6 +395,25 @@ class SourceFile:
     ignored: bool = False
 
 
+@dataclass(frozen=True)
+class OnDisk:
+    """What the hygiene rules (IACM402-IACM405) know of the disk beyond the
+    walk and git's view: read by the scan stage (scan/hygiene.py), so that
+    rules read only the model. Paths are scan-root relative."""
+
+    # outside git: `.terraform` dirs beside the files, with their first file
+    terraform_dirs: tuple[tuple[str, Optional[str]], ...] = ()
+    terragrunt_cache_dirs: tuple[tuple[str, Optional[str]], ...] = ()  # the same for `.terragrunt-cache` (IACM406)
+    lock_files: frozenset[str] = frozenset()  # the `.terraform.lock.hcl` of each root that is a file on disk
+    saved_plans: frozenset[str] = frozenset()  # judged files that are zip archives with a `tfplan` member
+    # root directory -> (the work tree, or the scan root outside git, where its .gitignore files start;
+    # the root relative to it)
+    ignore_bases: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # base -> base-relative directory -> its .gitignore text
+    gitignores: dict[str, dict[str, Optional[str]]] = field(default_factory=dict)
+    top_gitignore: bool = False  # the scan root has a `.gitignore` file
+
+
 @dataclass
 class Repo:
     """Everything one scan sees. Built once by `discover` + parsers; rules
@@ -413,3 +435,7 @@ class Repo:
     heredoc_yaml: dict = field(default_factory=dict)
     terragrunt: Any = None  # the Terragrunt units and configuration of the scan (model/terragrunt.py), None without any
     stats: dict = field(default_factory=dict)  # file accounting (scan/stats.py), filled by scan/repository.py
+    # version pin file (model/pins.py) -> its text, read by the scan stage
+    pin_files: dict[str, str] = field(default_factory=dict)
+    on_disk: OnDisk = field(default_factory=OnDisk)  # for the hygiene rules, read by the scan stage
+    parse_stats: Any = None  # what the parse stage did (scan/pool.py ParseStats: tests, benchmarks)

@@ -12,9 +12,9 @@ cannot read is deleted and created again.
 
 Lookup key: a MAC of (codec salt, file kind, relative path, file bytes). The
 salt covers the tool version, the parse tables' identity (grammar, lark and
-python-hcl2 versions) for HCL, the Python version and a hash of the code a
-model can depend on: every Python file of the parse layer and the layers
-below it (parse/, model/, knowledge/) and the package's top-level modules,
+python-hcl2 versions) for HCL, the Python version and a hash of what a
+model can depend on: every file, code and data, of the parse layer and the
+layers below it (parse/, model/, knowledge/) and the package's top-level modules,
 so a changed parser or model never reads an old entry, while a change
 above (rules, filters, reporters, the engine) keeps the cache. The relative
 path is part of the key because every Span carries it.
@@ -121,7 +121,10 @@ def loads(data: bytes) -> Any:
 
 # ---- the parse cache -----------------------------------------------------------------
 
+# The installed code and data of this process, hashed once per process
+# (they are the same for every scan it runs); per grammar, as YAML scans never import lark.
 _SALT: dict[bool, bytes] = {}
+_SOURCES: list[bytes] = []
 
 
 def salt(kind: str) -> bytes:
@@ -132,6 +135,14 @@ def salt(kind: str) -> bytes:
         h.update(f"{FORMAT}|{__version__}|{sys.version_info[:2]}".encode())
         if grammar:  # HCL: the parse tables too (YAML scans never import lark)
             h.update(json.dumps(identity(), sort_keys=True).encode())
+        h.update(_sources_digest())
+        _SALT[grammar] = h.digest()
+    return _SALT[grammar]
+
+
+def _sources_digest() -> bytes:
+    if not _SOURCES:
+        h = hashlib.blake2b(digest_size=16)
         package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         for name in model_sources(package):
             try:
@@ -139,8 +150,8 @@ def salt(kind: str) -> bytes:
                     h.update(name.encode() + b"\0" + handle.read())
             except OSError:
                 h.update(name.encode() + b"\0missing")
-        _SALT[grammar] = h.digest()
-    return _SALT[grammar]
+        _SOURCES.append(h.digest())
+    return _SOURCES[0]
 
 
 # The layers whose code shapes a parsed model: by the import contracts
@@ -150,15 +161,15 @@ MODEL_LAYERS = ("parse", "model", "knowledge")
 
 
 def model_sources(package: str) -> list[str]:
-    """The Python files (relative to the package directory `package`) that
-    a parsed model can depend on: every one of MODEL_LAYERS and the
-    package's top-level modules, in a stable order."""
+    """The files (relative to the package directory `package`) that a parsed
+    model can depend on: the whole folders of MODEL_LAYERS, code and package
+    data alike, and the package's top-level modules, in a stable order."""
     found = [name for name in os.listdir(package) if name.endswith(".py")]
     for layer in MODEL_LAYERS:
         for current, directories, names in os.walk(os.path.join(package, layer)):
             directories[:] = [d for d in directories if d != "__pycache__"]
             found.extend(os.path.relpath(os.path.join(current, name), package).replace(os.sep, "/")
-                         for name in names if name.endswith(".py"))
+                         for name in names if not name.endswith((".pyc", ".tmp")))
     return sorted(found)
 
 

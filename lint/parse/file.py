@@ -9,6 +9,7 @@ from typing import Optional, Union
 
 from ..model.syntax import YAML, HclFile, ParseError, Span, YamlFile
 from ..redact import describe_exception
+from .heredoc import with_heredoc_pipelines
 from .limits import within_limits  # nesting bound: deeper models would overflow pickling and rules
 from .textio import DEFAULT_MAX_BYTES, decode_source, read_source
 
@@ -59,7 +60,7 @@ def _parse_text(text: Optional[str], error: Optional[ParseError], rel_path: str,
         return HclFile(rel_path, kind, error=error)
     from .hcl import parse_hcl  # lark and its grammar load only when an HCL file is parsed
 
-    return within_limits(parse_hcl(text, rel_path, kind), text)
+    return with_heredoc_pipelines(within_limits(parse_hcl(text, rel_path, kind), text))
 
 
 def _yaml_error_matters(rel_path: str) -> bool:

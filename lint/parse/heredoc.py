@@ -1,16 +1,35 @@
 """Pipeline YAML inside Terraform: the `yaml = <<EOT` heredoc of a
 `harness_platform_pipeline` resource, parsed with positions inside the `.tf`
-file so that every 5xx rule can check it like a pipeline file. The scan
-stage calls `heredoc_yaml` for each such resource (scan/repository.py)."""
+file so that every 5xx rule can check it like a pipeline file. The parse
+stage parses them with the file (`with_heredoc_pipelines`, parse/file.py),
+so they are cached with its model; the scan stage collects them for the
+Repo (scan/repository.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Optional
 
-from ..model.syntax import Expr, YamlFile
+from ..model.harness_config import PIPELINE
+from ..model.syntax import Expr, HclFile, YamlFile
+from .limits import within_limits
 
 _DIRECTIVE = re.compile(r"(?<!%)%\{")
+
+
+def with_heredoc_pipelines(model: HclFile) -> HclFile:
+    """`model` with the parsed YAML of each `harness_platform_pipeline`
+    resource's `yaml` heredoc (`HclFile.heredoc_yaml`), in source order."""
+    found = []
+    for block in model.top("resource"):
+        attribute = block.attr("yaml") if block.labels[:1] == (PIPELINE,) else None
+        if attribute is None:
+            continue
+        parsed = heredoc_yaml(model.path, attribute.expr)
+        if parsed is not None:  # bounded like a pipeline file: it is cached and pickled with the .tf file's model
+            found.append((attribute.expr.span, within_limits(parsed, attribute.expr.text)))
+    return dataclasses.replace(model, heredoc_yaml=tuple(found)) if found else model
 
 
 def heredoc_yaml(path: str, expr: Expr) -> Optional[YamlFile]:

@@ -53,13 +53,13 @@ import configparser
 import hashlib
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Optional
 
 from ..knowledge.globs import PatternList
 from ..parse.textio import read_regular  # never blocks on a FIFO named .gitignore or config
-from .gitrun import GIT_CALLS, GitError, run_git  # noqa: F401  (GIT_CALLS: counted by tests)
+from .gitrun import GitError, run_git
 from .names import text_path
 
 _MAX_NESTING = 8
@@ -385,16 +385,25 @@ class GitignoreMatcher:
     repository's work tree root, or the scan root outside git) and a path
     ignore that path. Paths are relative to `base`; the path need not
     exist. Reads each `.gitignore` once; like git, never through a symbolic
-    link (a `.gitignore` link counts as absent), and never a FIFO or device."""
+    link (a `.gitignore` link counts as absent), and never a FIFO or device.
 
-    def __init__(self, base: str):
+    With `texts` (base-relative directory -> the text of its `.gitignore`,
+    None for none), as the scan stage read them into the Repo for IACM404
+    (scan/hygiene.py), it reads nothing: a directory not in `texts` has none."""
+
+    def __init__(self, base: str, texts: Optional[Mapping[str, Optional[str]]] = None):
         self.base = os.path.abspath(base)
+        self._texts = texts
         self._lists: dict[str, Optional[PatternList]] = {}
         self._decisions: dict[tuple[str, bool], bool] = {}  # every probe of every root asks about the same parents
 
     def _rules(self, directory: str) -> Optional[PatternList]:
         if directory not in self._lists:
-            self._lists[directory] = read_ignore_file(os.path.join(self.base, directory, ".gitignore"))
+            if self._texts is None:
+                text = read_ignore_text(os.path.join(self.base, directory, ".gitignore"))
+            else:
+                text = self._texts.get(directory)
+            self._lists[directory] = None if text is None else PatternList(text.removeprefix("\ufeff").split("\n"))
         return self._lists[directory]
 
     def gitignore_files(self, path: str) -> list[str]:
@@ -433,14 +442,13 @@ class GitignoreMatcher:
 MAX_IGNORE_FILE_BYTES = 4 * 1024 * 1024  # far above any real .gitignore; a bigger one is read this far
 
 
-def read_ignore_file(location: str) -> Optional[PatternList]:
-    """The patterns of one `.gitignore`, or None when it is absent, a
-    symbolic link (git does not follow them either), or not a regular file."""
+def read_ignore_text(location: str) -> Optional[str]:
+    """The text of one `.gitignore`, or None when it is absent, a symbolic
+    link (git does not follow them either), or not a regular file."""
     if os.path.islink(location):
         return None
     try:
         data = read_regular(location, MAX_IGNORE_FILE_BYTES)
     except OSError:
         return None
-    text = data.decode("utf-8", errors="replace")
-    return PatternList(text.removeprefix("\ufeff").split("\n"))
+    return data.decode("utf-8", errors="replace")

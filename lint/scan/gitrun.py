@@ -72,11 +72,6 @@ _HARDENING = (
 )
 _KEPT_ENVIRONMENT = frozenset({"GIT_EXEC_PATH", "GIT_CONFIG_GLOBAL"})
 
-# Tests and benchmarks count subprocesses through this list: every git
-# command run by this module is appended as its argument tuple (the git
-# subcommand and its arguments, without the hardening options).
-GIT_CALLS: list[tuple[str, ...]] = []
-
 
 class GitError(Exception):
     """git could not list a repository (not installed, refused, failed, hung)."""
@@ -103,7 +98,6 @@ def run_git(args: list[str], work_tree: str, cwd: Optional[str] = None) -> bytes
     dot_git = os.path.join(work_tree, ".git")
     if os.path.islink(dot_git):
         raise GitError(f"{dot_git} is a symbolic link, which is not followed")
-    GIT_CALLS.append(tuple(args))
     argv = [executable, *_HARDENING, f"--git-dir={dot_git}", f"--work-tree={work_tree}", *args]
     try:
         process = subprocess.Popen(

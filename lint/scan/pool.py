@@ -53,7 +53,7 @@ Job = tuple[int, str, str, bytes, Optional[str]]  # (index, rel path, kind, file
 
 @dataclass
 class ParseStats:
-    """What the last `parse_all` in this process did (tests, benchmarks, --verbose)."""
+    """What one `parse_all` did (the Repo keeps it: tests, benchmarks)."""
 
     files: int = 0
     cache_hits: int = 0
@@ -62,20 +62,17 @@ class ParseStats:
     workers: int = 1  # 1: parsed in this process
 
 
-last_stats = ParseStats()
-
-
 def parse_all(jobs: list[tuple[str, str, str]], options: Options, home: Optional[UserCache],
-              notes: Optional[list[str]] = None) -> list[Any]:
-    """Models for `jobs` [(abs path, rel path, kind)], in the same order;
-    `home`: the scan's cache directory (None: no cache); what --verbose
-    should say about the pool goes to `notes`."""
+              notes: Optional[list[str]] = None) -> tuple[list[Any], ParseStats]:
+    """Models for `jobs` [(abs path, rel path, kind)], in the same order,
+    and what parsing them took; `home`: the scan's cache directory (None:
+    no cache); what --verbose should say about the pool goes to `notes`."""
     with gc_paused():
         return _parse_all(jobs, options, home, notes if notes is not None else [])
 
 
 def _parse_all(jobs: list[tuple[str, str, str]], options: Options, home: Optional[UserCache],
-               notes: list[str]) -> list[Any]:
+               notes: list[str]) -> tuple[list[Any], ParseStats]:
     cache = ParseCache(home) if home is not None else None
     results: list[Any] = [None] * len(jobs)
     readable: list[Job] = []
@@ -95,9 +92,7 @@ def _parse_all(jobs: list[tuple[str, str, str]], options: Options, home: Optiona
             else:
                 results[job[0]] = hit
     workers = worker_count(options.jobs, pending)
-    global last_stats
-    last_stats = ParseStats(len(jobs), cache.hits if cache else 0, cache.rejected if cache else 0, len(pending),
-                            workers)
+    stats = ParseStats(len(jobs), cache.hits if cache else 0, cache.rejected if cache else 0, len(pending), workers)
     report = _progress_reporter(options, len(jobs), len(jobs) - len(pending))
     if workers > 1:
         pending = _parse_in_pool(pending, workers, cache, results, report, notes)
@@ -106,7 +101,7 @@ def _parse_all(jobs: list[tuple[str, str, str]], options: Options, home: Optiona
         for job, model in zip(batch, _parse_chunk(batch, cache), strict=True):
             results[job[0]] = model[0]
         report(len(batch))
-    return results
+    return results, stats
 
 
 def _progress_reporter(options: Options, total: int, done: int) -> Callable[[int], None]:
@@ -180,7 +175,7 @@ def _load_parser(cache: Optional[ParseCache]) -> None:
     parser(cache.home if cache is not None else None)
 
 
-_WORKER_CACHE: Optional[ParseCache] = None
+_WORKER_CACHE: Optional[ParseCache] = None  # set in each worker process (which lives for one scan), never in the parent
 
 
 def _init_worker(home: Optional[UserCache], parent: int) -> None:

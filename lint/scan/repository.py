@@ -1,24 +1,34 @@
 """Building the Repo the rules read from what discovery found
 (discover.py): parse the files (pool.py, with the parse cache), group them
 into modules and roots, and record what the model needs from outside the
-files: git's work tree and remotes, and the pipeline YAML inside
-`harness_platform_pipeline` heredocs (parsed here, not while rules run)."""
+files: git's work tree and remotes, the pipeline YAML inside
+`harness_platform_pipeline` heredocs (parsed with their files by the parse
+stage, collected here), the version pin files, and what the hygiene rules need from the disk
+(hygiene.py). Rules and model views read the Repo, never the disk."""
 
 from __future__ import annotations
 
-from typing import Any, Optional
+import functools
+import os
+from typing import TYPE_CHECKING, Any, Optional
 
 from ..cachedir import UserCache
 from ..errors import EnvironmentProblem
-from ..model.harness_config import pipeline_resources
-from ..model.syntax import YAML, HclFile, Repo, YamlFile
+from ..model.pins import is_pin_file
+from ..model.syntax import MODULE_KINDS, YAML, HclFile, Repo, YamlFile
 from ..options import Options
-from ..parse.heredoc import heredoc_yaml
+from ..parse.textio import read_regular
 from . import discover
 from .discover import Discovered, discover_scan
 from .gitinfo import GitView, find_toplevel, remote_urls
+from .hygiene import read_on_disk
 from .stats import file_stats
 from .terragrunt import attach_terragrunt
+
+if TYPE_CHECKING:
+    from .pool import ParseStats
+
+MAX_PIN_FILE_BYTES = 4 * 1024 * 1024  # far above any real pin file; a bigger one is read this far
 
 
 def build_repo(paths: list[str], options: Options) -> Repo:
@@ -35,7 +45,7 @@ def repo_from(found: Discovered, options: Options) -> Repo:
                   if kind in discover.PARSED_KINDS or kind == YAML]
     if any(kind != YAML for _, _, kind in parse_jobs):
         _require_usable_parser()
-    models = _parse_all(parse_jobs, options, found.cache_home, repo.notes)
+    models, repo.parse_stats = _parse_all(parse_jobs, options, found.cache_home, repo.notes)
     for parsed in models:
         if isinstance(parsed, HclFile):
             repo.hcl_files.append(parsed)
@@ -51,26 +61,29 @@ def repo_from(found: Discovered, options: Options) -> Repo:
     if not_terragrunt:  # `*.hcl` files of other tools count as never parsed
         kept = [(job, model) for job, model in zip(parse_jobs, models, strict=True) if job[1] not in not_terragrunt]
         parse_jobs, models = [job for job, _ in kept], [model for _, model in kept]
+    repo.pin_files = _pin_files(repo)
+    repo.on_disk = read_on_disk(repo)
     repo.stats = file_stats(walked, parse_jobs, models, repo.ignored_paths)
     return repo
 
 
-_PARSER_CHECKED = False
-
-
 def _require_usable_parser() -> None:
-    global _PARSER_CHECKED
-    if not _PARSER_CHECKED:
-        from ..parse.envcheck import hcl2_problem  # importlib.metadata loads only when HCL is parsed
+    problem = _parser_problem()
+    if problem:
+        raise EnvironmentProblem(problem)
 
-        problem = hcl2_problem()
-        if problem:
-            raise EnvironmentProblem(problem)
-        _PARSER_CHECKED = True
+
+@functools.cache
+def _parser_problem() -> Optional[str]:
+    """What is wrong with the installed python-hcl2, asked once per process:
+    the installed packages are the process's, the same for every scan."""
+    from ..parse.envcheck import hcl2_problem  # importlib.metadata loads only when HCL is parsed
+
+    return hcl2_problem()
 
 
 def _parse_all(jobs: list[tuple[str, str, str]], options: Options, home: Optional[UserCache],
-               notes: list[str]) -> list[Any]:
+               notes: list[str]) -> tuple[list[Any], ParseStats]:
     from .pool import parse_all  # multiprocessing loads only when something is parsed
 
     return parse_all(jobs, options, home, notes)
@@ -89,15 +102,26 @@ def _attach_git(repo: Repo, walked: discover.Walk, view: Optional[GitView]) -> N
     repo.files = discover.source_files(walked, view.is_tracked, repo.ignored_paths)
 
 
+def _pin_files(repo: Repo) -> dict[str, str]:
+    """The text of every version pin file the walk found and git does not
+    ignore (model/pins.py reads them), size-capped; one that cannot be read
+    (or is no regular file by now) is left out."""
+    found = {}
+    for source in repo.files:
+        if source.ignored or not is_pin_file(source.path):
+            continue
+        try:
+            data = read_regular(os.path.join(repo.root, *source.path.split("/")), MAX_PIN_FILE_BYTES)
+        except OSError:
+            continue
+        found[source.path] = data.decode("utf-8", errors="replace")
+    return found
+
+
 def _heredoc_yaml(repo: Repo) -> dict:
     """(path, heredoc span) -> parsed YAML, for every `harness_platform_pipeline`
-    `yaml` heredoc of the scan, in path order."""
-    found = {}
-    for hcl_file, block in pipeline_resources(repo):
-        attribute = block.attr("yaml")
-        if attribute is None:
-            continue
-        parsed = heredoc_yaml(hcl_file.path, attribute.expr)
-        if parsed is not None:
-            found[(hcl_file.path, attribute.expr.span)] = parsed
-    return found
+    `yaml` heredoc of the scan's module files, in path order (the parse
+    stage parsed them with their files: parse/heredoc.py)."""
+    return {(hcl_file.path, span): parsed for hcl_file in repo.hcl_files
+            if hcl_file.kind in MODULE_KINDS and hcl_file.path not in repo.ignored_paths
+            for span, parsed in hcl_file.heredoc_yaml}

@@ -24,13 +24,14 @@ from typing import Any, Optional
 
 from ... import __version__
 from ...findings import Finding
-from ...knowledge.backend_schemas import encryption_info, lock_info
+from ...knowledge.engines import Engine
 from ...knowledge.secrets import is_format_prefix
+from ...memo import ScanMemo
 from ...model import harness_config
 from ...model.backends import active_backend, effective_backends
 from ...model.pipeline import build_pipelines, text_of
 from ...model.syntax import RootModule
-from ...registry import get_rule, matches
+from ...registry import CHECKLIST_ITEMS, get_rule
 from ...sanitise import file_link
 from .. import choice_field, visible_findings
 
@@ -52,24 +53,17 @@ CATEGORIES = (
 # Shown only when a scan has such findings (a Terragrunt-free report stays as it was).
 EXTRA_CATEGORIES = (("IACM7", "7xx terragrunt"),)
 
-ENGINE_TITLES = {"terraform": "Terraform", "opentofu": "OpenTofu"}
-
-# The seed's prerequisites ("Use Existing Remote State"), each judged from the
-# findings of the rules listed (IDs or prefixes). "Harness has read/write
-# access to the remote backend" cannot be seen in code and is not listed.
-CHECKLIST = (
-    ("backend", "Valid backends.tf (a remote backend Harness can use)",
-     ("IACM101", "IACM102", "IACM103", "IACM104", "IACM105", "IACM106", "IACM107", "IACM108", "IACM109",
-      "IACM701", "IACM702")),
-    ("state", "Existing remote state is accessible, versioned and locked",
-     ("IACM110", "IACM111", "IACM112", "IACM113", "IACM114", "IACM401", "IACM402", "IACM405", "IACM406")),
-    ("credentials", "Credentials come from workspace environment variables, not code",
-     ("IACM2", "IACM603")),
-    ("pipeline", "Pipelines use the Plan and Apply steps, not custom script steps",
-     ("IACM5",)),
-    ("version", "Supported Terraform (≤ 1.5.x) or OpenTofu version",
-     ("IACM3", "IACM601", "IACM604")),
-)
+# The seed's prerequisites ("Use Existing Remote State"), in the order of
+# registry.CHECKLIST_ITEMS, each judged from the findings of the rules that
+# name it in their metadata (`@rule(..., checklist="state")`). "Harness has
+# read/write access to the remote backend" cannot be seen in code and is not listed.
+CHECKLIST_TITLES = {
+    "backend": "Valid backends.tf (a remote backend Harness can use)",
+    "state": "Existing remote state is accessible, versioned and locked",
+    "credentials": "Credentials come from workspace environment variables, not code",
+    "pipeline": "Pipelines use the Plan and Apply steps, not custom script steps",
+    "version": "Supported Terraform (≤ 1.5.x) or OpenTofu version",
+}
 CHECK_LABELS = {"backend": "backends.tf", "state": "Remote state", "credentials": "Credentials",
                 "pipeline": "Plan/Apply steps", "version": "Version"}
 PASS, WARN, FAIL, NOT_APPLICABLE = "pass", "warn", "fail", "n/a"
@@ -242,6 +236,11 @@ class Readiness:
 
 def build(result: Any, link_base: str = "", tool_version: Optional[str] = None) -> Readiness:
     """The readiness model of an engine `Result` (the one `check` reports)."""
+    with ScanMemo().active():  # the model views it asks (workspaces, targets) memoise for this report only
+        return _build(result, link_base, tool_version)
+
+
+def _build(result: Any, link_base: str, tool_version: Optional[str]) -> Readiness:
     repo = result.repo
     visible = visible_findings(result)
     hidden = len(result.findings) - len(visible)
@@ -364,7 +363,9 @@ def _root_report(root: RootModule, findings: list[Finding], properties: dict, pi
                  workspaces: tuple) -> RootReport:
     engines = properties.get("engines") or {}
     choice = engines.get(root.directory) or {}
-    engine = ENGINE_TITLES.get(choice_field(choice, "engine"), choice_field(choice, "engine"))
+    named = choice_field(choice, "engine")
+    known = Engine.named(named)
+    engine = known.display_name if known is not None else named
     reason = choice_field(choice, "reason")
     todo = tuple(_item(f) for f in _by_severity(findings))
     secrets = tuple(i for i in todo if i.rule_id.startswith("IACM2") or i.rule_id == "IACM603")
@@ -428,18 +429,19 @@ def _unit_backend_note(unit: Any) -> str:
 def _versions(properties: dict, directory: str) -> tuple[tuple[str, str], ...]:
     accepted = ((properties.get("versions") or {}).get(directory) or {}).get("accepted") or {}
     out = []
-    for engine in ("opentofu", "terraform"):
+    for engine in (Engine.OPENTOFU, Engine.TERRAFORM):
         runs = accepted.get(engine) or []
         text = ", ".join(r["from"] if r["from"] == r["to"] else f"{r['from']}–{r['to']}" for r in runs)
-        out.append((ENGINE_TITLES[engine], text or "none"))
+        out.append((engine.display_name, text or "none"))
     return tuple(out)
 
 
 def _checklist(todo: tuple[Item, ...], backends: tuple, backend_note: str, pipelines: tuple, state: str
                ) -> tuple[Check, ...]:
     checks = []
-    for key, title, rule_ids in CHECKLIST:
-        hits = [i for i in todo if matches(i.rule_id, rule_ids) and i.level in ("error", "warning")]
+    for key in CHECKLIST_ITEMS:
+        title = CHECKLIST_TITLES[key]
+        hits = [i for i in todo if _checklist_item(i.rule_id) == key and i.level in ("error", "warning")]
         failing = sorted({i.rule_id for i in hits})
         if any(i.level == "error" for i in hits):
             status = FAIL
@@ -461,6 +463,11 @@ def _checklist(todo: tuple[Item, ...], backends: tuple, backend_note: str, pipel
             status, detail = NOT_APPLICABLE, "no pipeline in the scan targets this root"
         checks.append(Check(key, title, status, detail))
     return tuple(checks)
+
+
+def _checklist_item(rule_id: str) -> Optional[str]:
+    found = get_rule(rule_id)
+    return found.checklist if found is not None else None
 
 
 # ---- backend summary ------------------------------------------------------------
@@ -516,39 +523,35 @@ def _joined(effective: Any, names: tuple[str, ...]) -> str:
     return ", ".join(parts)
 
 
-def _is_set(effective: Any, name: str, wanted: Any) -> bool:
-    value = effective.get(name)
-    if value is None:
-        return False
-    if not value.is_literal:
-        return True  # an expression: Terraform rejects it, IACM105 says so; do not judge twice
-    if isinstance(wanted, bool):
-        return value.value is wanted or str(value.value).lower() == str(wanted).lower()
-    return value.value not in (None, "", False)
-
-
 def _locking(effective: Any) -> str:
-    lock = lock_info(effective.type)
-    mode = lock.get("mode", "none")
-    if mode == "always":
+    """How the backend locks the state, as IACM110 judges it (`state_lock()`)."""
+    lock = effective.state_lock()
+    if lock.disabled_by is not None:
+        return f"disabled ({lock.disabled_by.name} = {_display(lock.disabled_by)})"
+    if lock.by:
+        return ", ".join(f"{value.name} = {_display(value)}" for value in lock.by)
+    if lock.locked:
         return "built in"
-    if mode == "none":
+    if lock.mode == "none":
         return "not supported by this backend"
-    used = [f"{name} = {_display(effective.get(name))}" for name, wanted in lock.get("any_of", ())
-            if _is_set(effective, name, wanted)]
-    return ", ".join(used) if used else "none"
+    if lock.locked is None and lock.mode == "optional":
+        return "set at init (partial configuration)"
+    return "none"
 
 
 def _encryption(effective: Any) -> str:
-    info = encryption_info(effective.type)
-    used = [name if not isinstance(wanted, bool) else f"{name} = {_display(effective.get(name))}"
-            for name, wanted in info.get("any_of", ()) if _is_set(effective, name, wanted)]
-    if used:
-        return ", ".join(used)
-    default = info.get("default", "none")
-    if default == "at-rest":
+    """How the backend encrypts the state, as IACM112 judges it (`state_encryption()`)."""
+    encryption = effective.state_encryption()
+    if encryption.by:
+        return ", ".join(f"{value.name} = {_display(value)}" if switch else value.name
+                         for value, switch in encryption.by)
+    if encryption.encrypted is None:
+        return "set at init (partial configuration)"
+    if encryption.default == "at-rest":
         return "at rest (storage default)"
-    if default == "off":
+    if encryption.default == "on":
+        return "on (backend default)"
+    if encryption.default == "off":
         return "off"
     return "none"
 
