@@ -442,19 +442,6 @@ PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE = "testdata/examples/terragrunt-live"
 
 
-def test_readme_shows_the_terragrunt_example_as_it_is(monkeypatch):
-    from click.testing import CliRunner
-
-    from iacm_lint.cli import main
-
-    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
-    shown = readme.split(f"$ iacm-lint check {EXAMPLE}\n", 1)[1].split("```", 1)[0]
-    monkeypatch.chdir(PROJECT)
-    result = CliRunner().invoke(main, ["check", EXAMPLE, "--no-cache"])
-    assert result.exit_code == 1
-    assert result.output == shown
-
-
 def test_readiness_report_has_a_card_per_unit(monkeypatch):
     from click.testing import CliRunner
 
