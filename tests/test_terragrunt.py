@@ -358,6 +358,19 @@ def test_deep_local_chains_are_bounded_and_a_too_deep_expression_is_iacm000(tmp_
     ]
 
 
+def test_files_read_by_functions_are_bounded_in_size_and_number(tmp_path, monkeypatch):
+    from iacm_lint.scan import terragrunt as scan_terragrunt
+
+    root = unit_repo(tmp_path, '''  big   = file("big.txt")
+  one   = file("one.txt")
+  two   = file("two.txt")''', {"live/app/big.txt": "x" * (scan_terragrunt.MAX_READ_BYTES + 1),
+                                "live/app/one.txt": "1", "live/app/two.txt": "2"})
+    assert inputs_of(root) == {"big": UNKNOWN, "one": "1", "two": "2"}  # over 1 MiB: present, not read
+    monkeypatch.setattr(scan_terragrunt, "MAX_FILES_READ", 2)
+    assert inputs_of(root) == {"big": UNKNOWN, "one": "1", "two": UNKNOWN}  # the third file read is one too many
+    assert findings(root, "IACM701") == []  # files that exist are never reported as missing
+
+
 def test_nothing_above_the_scan_root_is_read(tmp_path):
     outside = tmp_path / "outside"
     write(outside, {"account.hcl": 'locals {\n  name = "LEAKED-ghp_R7mXq2Lp9vTz4KwN8bYc3HdF6jS1aU0eG5oI"\n}\n'})
