@@ -8,7 +8,7 @@ from iacm_lint.knowledge.terragrunt import CACHE_DIR
 from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Context, Violation, rule
 
-from ._hygiene import ON_DISK, git_rm, judged_in_git, tool_dir_of
+from ._hygiene import ON_DISK, git_rm, judged_in_git, tracked_dirs
 
 
 @rule("IACM406", "terragrunt-cache-committed", level="error", scope="repo", checklist="state",
@@ -46,15 +46,7 @@ def terragrunt_cache_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
     ```
     """
     if judged_in_git(repo):
-        first_file: dict[str, str] = {}
-        counts: dict[str, int] = {}
-        for path in sorted(repo.tracked or ()):
-            directory = tool_dir_of(path, CACHE_DIR)
-            if directory is not None:
-                first_file.setdefault(directory, path)
-                counts[directory] = counts.get(directory, 0) + 1
-        for directory, path in first_file.items():
-            files = f"{counts[directory]} tracked file{'s' if counts[directory] != 1 else ''}"
+        for directory, path, files in tracked_dirs(repo, CACHE_DIR):
             yield Violation(Span.file_start(path),
                             f'directory "{directory}/" is committed ({files}) although Terragrunt recreates it with '
                             f"copies of module code, generated backend and provider files and local state; remove it "

@@ -397,7 +397,7 @@ class Evaluator:
     def _evaluate(self, node: Node, scope: Scope) -> Value:
         kind = node.kind
         if kind == ex.LITERAL:
-            return _literal(node.value, node.span)
+            return from_python(node.value, node.span)
         if kind == ex.TEXT:
             return string(node.value, node.span)
         if kind == ex.TEMPLATE:
@@ -475,7 +475,7 @@ class Evaluator:
         entries: list[tuple[str, Span, Value]] = []
         for item in node.children:
             key_node, value_node = item.children
-            key = (_literal(key_node.value, key_node.span) if key_node.kind == ex.LITERAL
+            key = (from_python(key_node.value, key_node.span) if key_node.kind == ex.LITERAL
                    else self.evaluate(key_node, scope))
             text = _as_string(key) if not key.is_unknown else None
             if text is None:
@@ -657,18 +657,6 @@ def _literal_key(node: Node) -> str | None:
     if node.kind == ex.LITERAL and isinstance(node.value, str):
         return node.value
     return None
-
-
-def _literal(data: Any, span: Span) -> Value:
-    if isinstance(data, bool):
-        return Value(BOOL, span, data)
-    if data is None:
-        return Value(NULL, span)
-    if isinstance(data, (int, float)):
-        return Value(NUMBER, span, data)
-    if isinstance(data, str):
-        return Value(STRING, span, data)
-    return unknown(span, "a literal of an unknown type")
 
 
 def _unknown_from(values: list[Value], span: Span, why: str) -> Value:

@@ -433,13 +433,7 @@ class _Walker:
                 continue  # quotes
             inner = part.children[0]
             if isinstance(inner, Token):
-                raw = self.source(inner)
-                if inner.type == "STRING_CHARS":
-                    text = _unescape(raw)
-                elif inner.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
-                    text = raw[1:]
-                else:
-                    text = raw
+                text = self.string_chars(inner)
                 pieces.append(text)
                 parts.append(StringPart(text, self.span(inner)))
             else:
@@ -687,6 +681,15 @@ class _Walker:
             return ex.Node(ex.LITERAL, self.span(inner), str(inner))
         return self.tree(inner)
 
+    def string_chars(self, token: Token) -> str:
+        """The text of a literal stretch of a quoted string (escapes decoded)."""
+        raw = self.source(token)
+        if token.type == "STRING_CHARS":
+            return _unescape(raw)
+        if token.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
+            return raw[1:]
+        return raw
+
     def string_tree(self, node: Tree) -> ex.Node:
         parts: list[ex.Node] = []
         for part in node.children:
@@ -694,13 +697,7 @@ class _Walker:
                 continue  # quotes
             inner = part.children[0]
             if isinstance(inner, Token):
-                raw = self.source(inner)
-                if inner.type == "STRING_CHARS":
-                    text = _unescape(raw)
-                elif inner.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
-                    text = raw[1:]
-                else:
-                    text = raw
+                text = self.string_chars(inner)
                 parts.append(ex.Node(ex.TEXT, self.span(inner), text))
             elif inner.data == "interpolation":
                 expression = next(c for c in inner.children if isinstance(c, Tree))
