@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple, Optional
 
+from .fix import Fix
 from .model.syntax import Span
 
 LEVEL_ORDER = {"error": 3, "warning": 2, "note": 1}
@@ -33,6 +34,7 @@ class Finding:
     baseline_state: Optional[str] = None  # "new" | "unchanged" when a baseline is in use
     properties: tuple[tuple[str, str], ...] = field(default=())
     secret: Optional[Secret] = None  # set by the rules that report literal secrets
+    fix: Optional[Fix] = None  # the rule's fix (fix.py); None when it has none or the config makes the rule unfixable
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, int, int, str]:

@@ -31,3 +31,13 @@ class Options:
     config_file: Optional[str] = None
     # answer an unchanged scan from engine/resultcache.py (needs `cache`); the Result's repo is then a stub
     result_cache: bool = False
+    fix: bool = False  # `check --fix` (or config `fix: true`): apply the safe fixes (engine/fixes.py)
+    unsafe_fixes: bool = False  # `--unsafe-fixes` (or config `unsafe-fixes: true`): apply the unsafe ones too
+    fixable: Optional[tuple[str, ...]] = None  # rule IDs/prefixes whose findings keep their fixes (None: every rule)
+    unfixable: tuple[str, ...] = ()  # rule IDs/prefixes whose findings never carry a fix (wins over `fixable`)
+
+    def may_fix(self, rule_id: str) -> bool:
+        """Whether findings of `rule_id` keep their fixes (config `fixable`/`unfixable`, ruff's semantics)."""
+        if any(rule_id.startswith(prefix) for prefix in self.unfixable):
+            return False
+        return self.fixable is None or any(rule_id.startswith(prefix) for prefix in self.fixable)

@@ -32,6 +32,12 @@ class OutputError(Exception):
 
 def write_file(target: str, text: str) -> None:
     """Replace `target` with `text` (UTF-8, `\\n` line ends) atomically."""
+    write_bytes(target, text.encode("utf-8"))
+
+
+def write_bytes(target: str, data: bytes) -> None:
+    """Replace `target` with `data` atomically (fixes write source files
+    byte for byte: their BOM and CRLF line ends stay)."""
     try:
         existing = os.lstat(target)
     except FileNotFoundError:
@@ -47,8 +53,8 @@ def write_file(target: str, text: str) -> None:
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror or type(exc).__name__}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, _mode_for(existing))

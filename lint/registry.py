@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Optional, Protocol, TypeVar
 
 from . import rules as rules_package  # iacm_lint.rules, the rules/ directory
 from .findings import Secret
+from .fix import Fix
 from .model.syntax import Repo, RootModule, Span
 
 if TYPE_CHECKING:  # for the annotations only: a result-cache hit loads no model view
@@ -24,6 +25,8 @@ if TYPE_CHECKING:  # for the annotations only: a result-cache hit loads no model
 
 LEVELS = ("error", "warning", "note")
 SCOPES = ("file", "yaml", "module", "root", "repo", "pipeline")
+# What `@rule(fix=...)` may say about a rule's fixes (`iacm-lint rules` shows it).
+FIX_KINDS = ("", "safe", "unsafe", "safe or unsafe")
 # The readiness report's prerequisite checklist (report/readiness/model.py
 # gives the titles); a rule names the item its findings fail (`checklist=`).
 CHECKLIST_ITEMS = ("backend", "state", "credentials", "pipeline", "version")
@@ -66,6 +69,7 @@ class Violation:
     related: tuple[tuple[Span, str], ...] = ()  # (span, message) pairs
     fingerprint_key: str = ""  # extra stable text to tell apart findings on one construct
     secret: Optional[Secret] = None  # the literal secret a secret rule reports (never hashed)
+    fix: Optional[Fix] = None  # the edits that make the finding go away (fix.py), when the rule has them
 
 
 class Context(Protocol):
@@ -81,6 +85,8 @@ class Context(Protocol):
     def root_for_directory(self, directory: str) -> Optional[RootModule]: ...
 
     def pipelines(self) -> list[Pipeline]: ...
+
+    def source(self, path: str) -> Optional[str]: ...  # the text a fix edits (engine/context.py)
 
 
 RuleFunc = Callable[[Any, Context], Iterator[Violation]]  # (subject of the rule's scope, ctx)
@@ -100,6 +106,7 @@ class Rule:
     enabled_by_default: bool = True
     checklist: Optional[str] = None  # the readiness checklist item its findings fail (CHECKLIST_ITEMS)
     defers_to: tuple[str, ...] = ()  # rules whose findings it leaves alone (IACM203: the name-based secret rules)
+    fix: str = ""  # FIX_KINDS: which fixes its findings may carry; its docstring's Fix section says why
 
     @property
     def doc(self) -> str:
@@ -122,17 +129,21 @@ _RULES: dict[str, Rule] = {}
 
 def rule(id: str, name: str, *, level: str, short: str, scope: str, tags: tuple[str, ...] = (),
          security_severity: Optional[str] = None, enabled_by_default: bool = True,
-         checklist: Optional[str] = None, defers_to: tuple[str, ...] = ()) -> Callable[[_F], _F]:
+         checklist: Optional[str] = None, defers_to: tuple[str, ...] = (),
+         fix: str = "") -> Callable[[_F], _F]:
     """Register a rule function. Scopes: "file" (HclFile), "yaml" (YamlFile),
     "module" (Module), "root" (RootModule), "repo" (Repo), "pipeline"
     (a pipeline model). The function gets `(subject, ctx)` and yields
     `Violation`s; its docstring is its documentation. `checklist`: the
     readiness checklist item its findings fail; `defers_to`: the rules
-    whose findings it leaves to them (tests check both)."""
+    whose findings it leaves to them (tests check both); `fix`: whether
+    its violations carry safe or unsafe fixes (FIX_KINDS)."""
     if level not in LEVELS:
         raise ValueError(f"{id}: level {level!r} not in {LEVELS}")
     if scope not in SCOPES:
         raise ValueError(f"{id}: scope {scope!r} not in {SCOPES}")
+    if fix not in FIX_KINDS:
+        raise ValueError(f"{id}: fix {fix!r} not in {FIX_KINDS}")
     if checklist is not None and checklist not in CHECKLIST_ITEMS:
         raise ValueError(f"{id}: checklist {checklist!r} not in {CHECKLIST_ITEMS}")
 
@@ -141,7 +152,7 @@ def rule(id: str, name: str, *, level: str, short: str, scope: str, tags: tuple[
         if existing is not None and existing.func.__module__ != func.__module__:
             raise ValueError(f"rule {id} registered twice ({existing.func.__module__}, {func.__module__})")
         _RULES[id] = Rule(id, name, level, short, scope, func, tuple(tags), security_severity, enabled_by_default,
-                          checklist, tuple(defers_to))
+                          checklist, tuple(defers_to), fix=fix)
         return func
 
     return register

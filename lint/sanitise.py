@@ -66,6 +66,17 @@ def printable(text: str, line_breaks: bool = False) -> str:
     return "".join(lines)
 
 
+def terminal_lines(text: str) -> str:
+    """Lines of a file (a diff) for a terminal: line breaks (LF, CRLF) and
+    tabs stay, every other unsafe character is escaped as in `printable`."""
+    if _UNSAFE.search(text) is None:
+        return text
+    lines = re.split(r"(\r?\n)", text)
+    for index in range(0, len(lines), 2):
+        lines[index] = _UNSAFE.sub(lambda m: "\t" if m.group(0) == "\t" else _escape(m), lines[index])
+    return "".join(lines)
+
+
 def shown(text: object, limit: int = 40) -> str:
     """An untrusted name (a config key, a path, a command-line value) fit for a
     one-line message: invisible and control characters escaped (a newline or

@@ -9,7 +9,7 @@ from ..registry import Context, Violation, rule
 
 
 @rule("IACM001", "unused-suppression", level="warning", scope="repo", tags=("tool", "suppression"),
-      short="An iacm-lint suppression comment suppresses nothing or names no valid rule")
+      short="An iacm-lint suppression comment suppresses nothing or names no valid rule", fix="safe")
 def unused_suppression(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -51,6 +51,13 @@ def unused_suppression(repo: Repo, ctx: Context) -> Iterator[Violation]:
     ```
     When a finding must stay, name its rule and say why:
     `# iacm-lint: ignore[IACM110] state lock is provided by the org wrapper`.
+
+    ## Fix
+    Safe: (like ruff's RUF100) removes the unused and unknown rule IDs from
+    the comment's brackets, or the whole comment (with its line, when it
+    stands alone) when none is left. What it removes suppresses nothing;
+    the reason text stays while an ID does. A comment that names no rule
+    gets no fix: which rule it meant is for the user to say.
     """
     # The findings of this rule come from the filter stage (`filter/suppress.py`),
     # which sees every directive together with the findings of the rules that

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Optional, Union
 
+from ..fix import Fix, unsafe
 from ..knowledge.backend_schemas import (
     attributes,
     closest,
@@ -15,12 +16,17 @@ from ..knowledge.backend_schemas import (
 )
 from ..knowledge.engines import Engine
 from ..knowledge.terragrunt import TERRAGRUNT_ONLY_KEYS
-from ..model.backends import effective_backends, judged_versions
+from ..model.backends import BackendValue, effective_backends, judged_versions
 from ..model.syntax import Block, Expr, RootModule, Span
 from ..registry import Context, Violation, rule
+from ._backend_fixes import renamer
+
+Entries = tuple[tuple[str, Span, Expr], ...]  # an object value's (key, key span, value)
+Rename = Optional[Callable[[str], Optional[Fix]]]  # new name -> the fix that renames the attribute
 
 
-def _unknown(name: str, specs: dict, engine: str, where: str, span: Span, also: Iterable[str] = ()) -> Violation:
+def _unknown(name: str, specs: dict, engine: str, where: str, span: Span, rename: Rename = None,
+             also: Iterable[str] = ()) -> Violation:
     spec = specs.get(name)
     other = next((e for e in Engine if e != engine and spec is not None and e in spec), None)
     message = (f'"{name}" is not an argument of {where} in {Engine(engine).display_name}'
@@ -32,14 +38,15 @@ def _unknown(name: str, specs: dict, engine: str, where: str, span: Span, also: 
         message += f'; did you mean "{suggestion}"?'
     elif other is None:
         message += "; remove it"
-    return Violation(span, message, fingerprint_key=name)
+    fix = rename(suggestion) if rename is not None and suggestion and other is None else None
+    return Violation(span, message, fingerprint_key=name, fix=fix)
 
 
 def _check(name: str, span: Span, as_block: bool, specs: dict, engine: str, releases: list[str],
-           where: str, also: Iterable[str] = ()) -> Optional[Violation]:
+           where: str, rename: Rename = None, also: Iterable[str] = ()) -> Optional[Violation]:
     spec = specs.get(name)
     if spec is None or engine not in spec:
-        return _unknown(name, specs, engine, where, span, also)
+        return _unknown(name, specs, engine, where, span, rename, also)
     available = any(in_range(spec[engine], v) for v in releases)
     kind = spec.get("kind", "attribute")
     if available and as_block and kind != "block":
@@ -52,7 +59,7 @@ def _check(name: str, span: Span, as_block: bool, specs: dict, engine: str, rele
 
 
 @rule("IACM104", "backend-unknown-attribute", level="error", scope="root", checklist="backend", tags=("state",),
-      short="Backend attribute or block not in the backend's schema")
+      short="Backend attribute or block not in the backend's schema", fix="unsafe")
 def backend_unknown_attribute(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -90,6 +97,14 @@ def backend_unknown_attribute(root: RootModule, ctx: Context) -> Iterator[Violat
       }
     }
     ```
+
+    ## Fix
+    Unsafe: an unknown attribute (or key of an object attribute such as
+    `assume_role = { … }`) with a single close valid name is renamed to it,
+    its `=` kept in line. The name is a guess from the spelling, and the
+    renamed setting starts to act (`dynamodb_tabel` was ignored at best;
+    `dynamodb_table` locks). No fix when the name is taken already, for
+    blocks, or for names that another engine has.
     """
     engine = ctx.engine_for(root).engine
     releases = judged_versions(root, engine)
@@ -102,25 +117,31 @@ def backend_unknown_attribute(root: RootModule, ctx: Context) -> Iterator[Violat
         where = f'backend "{backend.type}"'
         # keys Terragrunt keeps for itself never reach the backend, but are near misses too
         also = sorted(TERRAGRUNT_ONLY_KEYS.get(backend.type, ())) if backend.terragrunt else ()
-        # (name, span, written as a block, what it holds: a nested block or an object's entries)
-        items: list[tuple[str, Span, bool, Union[Block, tuple[tuple[str, Span, Expr], ...]]]] = [
-            (v.name, v.span, False, v.expr.entries if v.expr.kind == "object" else ()) for v in backend.written]
-        items += [(b.type, b.header_span, True, b) for b in backend.nested_blocks]
-        for name, span, as_block, inner in items:
+        # (name, span, written as a block, what it holds: a nested block or an object's entries, its value)
+        items: list[tuple[str, Span, bool, Union[Block, Entries], Optional[BackendValue]]] = [
+            (v.name, v.span, False, v.expr.entries if v.expr.kind == "object" else (), v) for v in backend.written]
+        items += [(b.type, b.header_span, True, b, None) for b in backend.nested_blocks]
+        for name, span, as_block, inner, value in items:
             if span in seen:
                 continue
             seen.add(span)
-            violation = _check(name, span, as_block, specs, engine, releases, where, also)
+            rename = renamer(ctx, backend, value, unsafe) if value is not None else None
+            violation = _check(name, span, as_block, specs, engine, releases, where, rename, also)
             if violation is not None:
                 yield violation
                 continue
             nested_specs = specs[name].get("attributes", {})
             if not nested_specs:
                 continue
-            nested = ([(a.name, a.span, False) for a in inner.attributes]
-                      + [(b.type, b.header_span, True) for b in inner.blocks]
-                      if isinstance(inner, Block) else [(key, key_span, False) for key, key_span, _ in inner])
-            for key, key_span, key_block in nested:
-                violation = _check(key, key_span, key_block, nested_specs, engine, releases, f"{name} of {where}")
+            nested: list[tuple[str, Span, bool, Rename]]
+            if isinstance(inner, Block):  # no fix renames a nested block's attributes
+                nested = [*((a.name, a.span, False, None) for a in inner.attributes),
+                          *((b.type, b.header_span, True, None) for b in inner.blocks)]
+            else:
+                nested = [(key, key_span, False, renamer(ctx, backend, value, unsafe, key_span) if value else None)
+                          for key, key_span, _ in inner]
+            for key, key_span, key_block, rename_key in nested:
+                violation = _check(key, key_span, key_block, nested_specs, engine, releases, f"{name} of {where}",
+                                   rename_key)
                 if violation is not None:
                     yield violation

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..fix import unsafe
 from ..model.backends import backend_blocks
 from ..model.syntax import Module
 from ..registry import Context, Violation, rule
+from ._backend_fixes import delete_local_backend
 
 
 @rule("IACM106", "backend-local", level="error", scope="module", checklist="backend", tags=("state", "onboarding"),
-      short="A committed local backend overrides the workspace's backend")
+      short="A committed local backend overrides the workspace's backend", fix="unsafe")
 def backend_local(module: Module, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -46,6 +48,12 @@ def backend_local(module: Module, ctx: Context) -> Iterator[Violation]:
     }
     ```
     Or keep the local backend in a git-ignored file such as `backend_override.tf`.
+
+    ## Fix
+    Unsafe: deletes the `backend "local"` block (the enclosing `terraform`
+    block and any other settings in it stay). Runs on a laptop then use the
+    module's other backend, or Terraform's default local state when it has
+    none, and state already written to the local path is not moved.
     """
     ignored: frozenset[str] = getattr(ctx.repo, "ignored_paths", frozenset())
     writers = {id(g.file): g for g in module.generated}
@@ -60,4 +68,5 @@ def backend_local(module: Module, ctx: Context) -> Iterator[Violation]:
         elif block.labels[:1] == ("local",) and hcl_file.path not in ignored:
             yield Violation(block.header_span,
                             f'backend "local" in {hcl_file.name} is committed and overrides the workspace\'s backend '
-                            f"during remote execution; remove it or git-ignore {hcl_file.name}")
+                            f"during remote execution; remove it or git-ignore {hcl_file.name}",
+                            fix=delete_local_backend(ctx, hcl_file, block, unsafe))

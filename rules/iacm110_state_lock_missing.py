@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Optional
 
-from ..knowledge.backend_schemas import lock_hint
-from ..model.backends import effective_backends, judged_versions
+from ..fix import Fix, unsafe
+from ..knowledge.backend_schemas import has_feature, lock_hint
+from ..model.backends import BackendValue, EffectiveBackend, effective_backends, judged_versions
 from ..model.syntax import RootModule
 from ..registry import Context, Violation, rule
+from ._backend_fixes import add_value, set_value
 
 
 @rule("IACM110", "state-lock-missing", level="error", scope="root", checklist="state", tags=("state", "onboarding"),
-      short="Remote state backend has no state locking configured")
+      short="Remote state backend has no state locking configured", fix="unsafe")
 def state_lock_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -52,6 +55,15 @@ def state_lock_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     }
     ```
     With OpenTofu ≥ 1.10, `use_lockfile = true` locks without a DynamoDB table.
+
+    ## Fix
+    Unsafe: for s3, when every release of the engine that accepts the root
+    has S3-native locking (OpenTofu ≥ 1.10), `use_lockfile = true` is added
+    (or `use_lockfile = false` becomes `true`); otherwise there is no fix, as
+    a DynamoDB table must exist before it can be named. It is a new lock
+    mode: every run that writes this state must use a release that honours
+    the lock file, and the role needs `s3:PutObject`/`s3:DeleteObject` on
+    the `.tflock` object.
     """
     engine = ctx.engine_for(root).engine
     for backend in effective_backends(root):
@@ -61,10 +73,21 @@ def state_lock_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
             yield Violation(value.span, f"{backend.label_for(value)} disables state locking with {value.name} = "
                             f"{lock.disabled_text}; remove it")
         elif lock.locked is False:
-            hint = lock_hint(backend.type, engine, judged_versions(root, engine))
+            releases = judged_versions(root, engine)
+            hint = lock_hint(backend.type, engine, releases)
             blocking = lock.blocking
+            native = has_feature(backend.type, "use_lockfile", engine, releases)[1]
+            fix = _lockfile_fix(ctx, backend, blocking) if native else None
             if blocking is not None:
                 yield Violation(blocking.span, f"{backend.label_for(blocking)} has no state lock "
-                                f"({blocking.name} = {blocking.expr.text}); set {hint}")
+                                f"({blocking.name} = {blocking.expr.text}); set {hint}", fix=fix)
             else:
-                yield Violation(backend.anchor, f"{backend.label} has no state lock; set {hint}")
+                yield Violation(backend.anchor, f"{backend.label} has no state lock; set {hint}", fix=fix)
+
+
+def _lockfile_fix(ctx: Context, backend: EffectiveBackend, blocking: Optional[BackendValue]) -> Optional[Fix]:
+    if blocking is not None:
+        if blocking.name != "use_lockfile":
+            return None
+        return set_value(ctx, blocking, "true", unsafe, "Set use_lockfile = true")
+    return add_value(ctx, backend, "use_lockfile", "true", unsafe, "Add use_lockfile = true (S3-native state locking)")

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..fix import unsafe
 from ..knowledge.backend_schemas import has_feature
 from ..knowledge.engines import Engine
 from ..model.backends import effective_backends, judged_versions
 from ..model.syntax import RootModule, Span
 from ..registry import Context, Violation, rule
+from ._backend_fixes import add_value
 
 
 @rule("IACM111", "state-lock-deprecated", level="note", scope="root", checklist="state", tags=("state",),
-      short="s3 backend locks with DynamoDB where S3-native locking is available")
+      short="s3 backend locks with DynamoDB where S3-native locking is available", fix="unsafe")
 def state_lock_deprecated(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -53,6 +55,13 @@ def state_lock_deprecated(root: RootModule, ctx: Context) -> Iterator[Violation]
     }
     ```
     Both locks may be on together while runs migrate.
+
+    ## Fix
+    Unsafe: adds `use_lockfile = true` next to `dynamodb_table`, so that
+    both locks are taken during the migration; removing `dynamodb_table`
+    (and the table) is the later step, once no run uses an older release.
+    A second lock can make a run wait or fail where it did not (a role
+    without access to the `.tflock` object).
     """
     engine = ctx.engine_for(root).engine
     seen: set[Span] = set()
@@ -64,4 +73,6 @@ def state_lock_deprecated(root: RootModule, ctx: Context) -> Iterator[Violation]
             seen.add(table.span)
             yield Violation(table.span, f"{backend.label_for(table)} locks with dynamodb_table, but "
                             f"{Engine(engine).display_name} ≥ 1.10 "
-                            "locks natively in S3; set use_lockfile = true and retire the DynamoDB table")
+                            "locks natively in S3; set use_lockfile = true and retire the DynamoDB table",
+                            fix=add_value(ctx, backend, "use_lockfile", "true", unsafe,
+                                          "Add use_lockfile = true next to dynamodb_table", after=table))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..fix import safe
 from ..model.backends import effective_backends
 from ..model.syntax import RootModule, Span
 from ..registry import Context, Violation, rule
+from ._backend_fixes import add_value, set_value
 
 
 @rule("IACM112", "state-encryption-disabled", level="warning", scope="root", tags=("state", "security"),
-      checklist="state", short="s3 backend stores state unencrypted")
+      checklist="state", short="s3 backend stores state unencrypted", fix="safe")
 def state_encryption_disabled(root: RootModule, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -48,6 +50,13 @@ def state_encryption_disabled(root: RootModule, ctx: Context) -> Iterator[Violat
       }
     }
     ```
+
+    ## Fix
+    Safe: `encrypt = false` becomes `encrypt = true`, and a missing
+    `encrypt` is added as `encrypt = true` (to the `.tfbackend` file the
+    finding names, else to the backend block). S3 server-side encryption is
+    transparent to every reader with access to the bucket: state written
+    from then on is encrypted, and existing state stays readable.
     """
     seen: set[Span] = set()
     for backend in effective_backends(root):
@@ -59,7 +68,9 @@ def state_encryption_disabled(root: RootModule, ctx: Context) -> Iterator[Violat
             if encrypt.span not in seen:
                 seen.add(encrypt.span)
                 yield Violation(encrypt.span, f"{backend.label_for(encrypt)} sets encrypt = false, so state and "
-                                "the secrets in it are stored unencrypted; set encrypt = true (or kms_key_id)")
+                                "the secrets in it are stored unencrypted; set encrypt = true (or kms_key_id)",
+                                fix=set_value(ctx, encrypt, "true", safe, "Set encrypt = true"))
         elif encryption.encrypted is False:
             yield Violation(backend.anchor, f"{backend.label} does not encrypt state (encrypt defaults to false); "
-                            "set encrypt = true (or kms_key_id)")
+                            "set encrypt = true (or kms_key_id)",
+                            fix=add_value(ctx, backend, "encrypt", "true", safe, "Add encrypt = true"))

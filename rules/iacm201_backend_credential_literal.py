@@ -6,11 +6,13 @@ from collections.abc import Iterator
 
 from ..model.syntax import HclFile
 from ..registry import Context, Violation, rule
+from ._secret_fixes import delete_argument
 from ._secret_scan import backend_args, terragrunt_backend_args
 
 
 @rule("IACM201", "backend-credential-literal", level="error", scope="file", tags=("security", "secrets", "state"),
-      checklist="credentials", security_severity="9.0", short="A backend credential is written into the code")
+      checklist="credentials", security_severity="9.0",
+      short="A backend credential is written into the code", fix="unsafe")
 def backend_credential_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -60,6 +62,14 @@ def backend_credential_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Viol
     ```
     and set `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` as secret
     environment variables of the Harness workspace (or use an AWS connector).
+
+    ## Fix
+    Unsafe: deletes the credential attribute (an attribute of its own line
+    in the backend block or `.tfbackend` file). `init` then takes the
+    credential from the environment, which the workspace (and every
+    machine that runs `init`) must provide. A variable is no option here:
+    Terraform and OpenTofu before 1.8 refuse variables in backend blocks
+    (IACM105). The credential stays in git history: rotate it.
     """
     terragrunt = [(f'remote_state "{t}"', arg, known) for t, arg, known in terragrunt_backend_args(hcl_file, ctx.repo)]
     for backend_type, arg, known in [*backend_args(hcl_file, ctx.repo), *terragrunt]:
@@ -78,4 +88,6 @@ def backend_credential_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Viol
                             secret=arg.secret)
         else:
             yield Violation(arg.span, f'{where} sets "{arg.path}" to {arg.judgement.what} ({arg.judgement.masked}); '
-                                      f"remove it, rotate it and {fix}", secret=arg.secret)
+                                      f"remove it, rotate it and {fix}", secret=arg.secret,
+                            fix=delete_argument(ctx, hcl_file, arg,
+                                                f"Delete {arg.path} (supply it from the environment)"))

@@ -6,11 +6,13 @@ from collections.abc import Iterator
 
 from ..model.syntax import HclFile
 from ..registry import Context, Violation, rule
+from ._secret_fixes import move_to_variable
 from ._secret_scan import provider_args
 
 
 @rule("IACM202", "provider-credential-literal", level="error", scope="file", tags=("security", "secrets"),
-      checklist="credentials", security_severity="9.0", short="A provider credential is written into the code")
+      checklist="credentials", security_severity="9.0",
+      short="A provider credential is written into the code", fix="unsafe")
 def provider_credential_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -45,6 +47,14 @@ def provider_credential_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Vio
     }
     ```
     with `GITHUB_TOKEN` set from a Harness secret in the workspace.
+
+    ## Fix
+    Unsafe: replaces the literal with `var.NAME` (the provider, its alias
+    and the argument: `github_token`) and declares `variable "NAME"` with
+    `type = string` and `sensitive = true`, never a default, at the end of
+    the module's `variables.tf`. Every run must then set the variable (a
+    secret Terraform variable of the workspace, `TF_VAR_NAME` elsewhere).
+    The credential stays in git history: rotate it.
     """
     for block, arg, known in provider_args(hcl_file):
         env = known.get(arg.path)
@@ -55,5 +65,9 @@ def provider_credential_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Vio
                                       f"({arg.judgement.masked}); make sure the file is not committed, or {fix}",
                             level="note", secret=arg.secret)
         else:
+            alias = block.attr("alias")
+            parts = [block.labels[0], *([alias.value] if alias is not None and isinstance(alias.value, str) else []),
+                     arg.path]
             yield Violation(arg.span, f'provider "{block.labels[0]}" sets "{arg.path}" to {arg.judgement.what} '
-                                      f"({arg.judgement.masked}); remove it, rotate it and {fix}", secret=arg.secret)
+                                      f"({arg.judgement.masked}); remove it, rotate it and {fix}", secret=arg.secret,
+                            fix=move_to_variable(ctx, hcl_file, arg, parts))

@@ -6,11 +6,12 @@ from collections.abc import Iterator
 
 from ..model.syntax import HclFile
 from ..registry import Context, Violation, rule
+from ._secret_fixes import delete_argument
 from ._secret_scan import variable_args
 
 
 @rule("IACM204", "variable-secret-default", level="error", scope="file", tags=("security", "secrets"),
-      checklist="credentials", security_severity="7.0", short="A secret variable has a literal default")
+      checklist="credentials", security_severity="7.0", short="A secret variable has a literal default", fix="unsafe")
 def variable_secret_default(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -43,9 +44,17 @@ def variable_secret_default(hcl_file: HclFile, ctx: Context) -> Iterator[Violati
     }
     ```
     and set the value as a secret Terraform variable of the Harness workspace.
+
+    ## Fix
+    Unsafe: deletes the `default` (when the whole default is the secret;
+    a secret inside an object default gets no fix). The variable becomes
+    required: every run (the workspace, CI, a laptop) must then set it, or
+    `plan` stops and asks. The value stays in git history: rotate it.
     """
     for block, arg in variable_args(hcl_file):
         where = "its default" if arg.path == "default" else f'"{arg.path.split(".", 1)[1]}" in its default'
         yield Violation(arg.span, f'variable "{block.labels[0]}" has {arg.judgement.what} as {where} '
                                   f"({arg.judgement.masked}); remove the default and set the value as a secret "
-                                  f"variable of the Harness workspace", secret=arg.secret)
+                                  f"variable of the Harness workspace", secret=arg.secret,
+                            fix=delete_argument(ctx, hcl_file, arg,
+                                                f'Delete the default of variable "{block.labels[0]}"'))

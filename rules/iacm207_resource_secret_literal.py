@@ -6,11 +6,13 @@ from collections.abc import Iterator
 
 from ..model.syntax import HclFile
 from ..registry import Context, Violation, rule
+from ._secret_fixes import move_to_variable
 from ._secret_scan import resource_args
 
 
 @rule("IACM207", "resource-secret-literal", level="error", scope="file", tags=("security", "secrets"),
-      checklist="credentials", security_severity="8.0", short="A resource argument holds a literal secret")
+      checklist="credentials", security_severity="8.0",
+      short="A resource argument holds a literal secret", fix="unsafe")
 def resource_secret_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -60,9 +62,20 @@ def resource_secret_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Violati
       password       = random_password.db.result
     }
     ```
+
+    ## Fix
+    Unsafe: replaces the literal with `var.NAME` (block type, name and
+    argument: `aws_db_instance_main_password`) and declares
+    `variable "NAME"` with `type = string` and `sensitive = true`, never a
+    default, at the end of the module's `variables.tf`. Every run must then
+    set the variable; generating the value (`random_password`) is the
+    better end state and is for the user to choose. The value stays in git
+    history: rotate it.
     """
     for block, arg in resource_args(hcl_file):
         kind = "data" if block.type == "data" else "resource"
         yield Violation(arg.span, f'{kind} "{block.labels[0]}" "{".".join(block.labels[1:2])}" sets "{arg.path}" to '
                                   f"{arg.judgement.what} ({arg.judgement.masked}); use random_password or a "
-                                  f"variable fed by a Harness secret instead", secret=arg.secret)
+                                  f"variable fed by a Harness secret instead", secret=arg.secret,
+                            fix=move_to_variable(ctx, hcl_file, arg, [*(["data"] if kind == "data" else []),
+                                                                      *block.labels[:2], arg.path]))

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Optional
 
+from iacm_lint.fix import Fix, safe
 from iacm_lint.model.hygiene import CACHE_PROBE, IGNORE_PROBES, STACK_PROBE, ignore_targets
 from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Context, Violation, rule
 from iacm_lint.scan.gitinfo import GitignoreMatcher
 
+from ..model.source import source_of
 
-@rule("IACM404", "gitignore-incomplete", level="note", scope="repo", tags=("hygiene",),
+
+@rule("IACM404", "gitignore-incomplete", level="note", scope="repo", tags=("hygiene",), fix="safe",
       short="The .gitignore files do not ignore Terraform's local state, cache and crash files")
 def gitignore_incomplete(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
@@ -53,6 +57,12 @@ def gitignore_incomplete(repo: Repo, ctx: Context) -> Iterator[Violation]:
     # main.tf
     resource "null_resource" "noop" {}
     ```
+
+    ## Fix
+    Safe: appends the missing patterns to the top-level `.gitignore` (it is
+    created when there is none), under a comment line that says why. Ignore
+    patterns only keep files that `init`, `plan` and a crash write out of
+    the next commit; files already committed stay tracked.
     """
     targets = ignore_targets(repo)
     if not targets:
@@ -84,7 +94,17 @@ def gitignore_incomplete(repo: Repo, ctx: Context) -> Iterator[Violation]:
     else:
         region = Span.file_start(_first_file(repo))
         message = f"no .gitignore ignores {patterns}{where}{suffix}; add a .gitignore with these patterns"
-    yield Violation(region, message)
+    known = (*IGNORE_PROBES, CACHE_PROBE, STACK_PROBE)
+    yield Violation(region, message, fix=_fix(ctx, [p for p, _ in known if p in missing]))
+
+
+def _fix(ctx: Context, patterns: list[str]) -> Optional[Fix]:
+    source = source_of(ctx, ".gitignore")
+    if source is None:
+        return None
+    edit = source.append_lines(["# Terraform/OpenTofu: provider cache, local state, crash logs (iacm-lint IACM404)",
+                                *patterns])
+    return safe(f"Add {', '.join(patterns)} to .gitignore", edit)
 
 
 def _first_file(repo: Repo) -> str:
@@ -95,3 +115,4 @@ def _first_file(repo: Repo) -> str:
         return first.terragrunt.path if first.terragrunt is not None else first.files[0].path
     assert repo.terragrunt is not None  # ignore_targets found a stack file
     return repo.terragrunt.stacks[0]
+

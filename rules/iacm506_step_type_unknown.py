@@ -7,9 +7,14 @@ import re
 from collections.abc import Iterator
 from typing import Optional
 
-from ..knowledge.step_types import KNOWN_STEP_TYPES
-from ..model.pipeline import Pipeline, is_expression
+from ..fix import Fix, safe, unsafe
+from ..knowledge.backend_schemas import edit_distance
+from ..knowledge.step_types import KNOWN_STEP_TYPES, PLUGIN_COMMANDS
+from ..model.pipeline import Pipeline, Step, is_expression
+from ..model.source import source_of
+from ..model.syntax import YNode
 from ..registry import Context, Violation, rule
+from ._yaml_fixes import replace_scalar, set_command
 
 # `IACM_TOFU_INIT` (the docs' example) and the like: engine and command in the name.
 _MADE_UP = re.compile(r"IACM_(TOFU|OPENTOFU|TF|TERRAFORM|TERRAGRUNT)_([A-Z_]+)", re.IGNORECASE)
@@ -21,7 +26,7 @@ _BY_LOWER = {t.lower(): t for t in KNOWN_STEP_TYPES}
 
 
 @rule("IACM506", "step-type-unknown", level="error", scope="pipeline", checklist="pipeline", tags=("pipeline",),
-      short="A step type is not a Harness step type")
+      short="A step type is not a Harness step type", fix="safe or unsafe")
 def step_type_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -76,6 +81,15 @@ def step_type_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
                       spec:
                         command: init
     ```
+
+    ## Fix
+    Safe: a made-up `IACM_<ENGINE>_<COMMAND>` type becomes the plugin type
+    with `spec.command` set to the command its name gives (a `spec.command`
+    the step already has is kept, and so are its other keys), and a near
+    miss (another case, or at most two letters off) becomes the type it
+    misspells. A pipeline with an unknown type cannot be saved, so neither
+    can break a working pipeline. Unsafe: a farther guess
+    (`TerraformRun` → `TerraformCloudRun`), which may not be the step meant.
     """
     for _, step in pipeline.steps():
         node = step.get("type")
@@ -84,7 +98,7 @@ def step_type_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
         value = node.value.strip()
         if not value or value in KNOWN_STEP_TYPES or is_expression(value):
             continue
-        yield Violation(node.span, _message(value))
+        yield Violation(node.span, _message(value), fix=_fix(ctx, pipeline, step, node, value))
 
 
 def _message(value: str) -> str:
@@ -107,3 +121,24 @@ def _did_you_mean(value: str) -> Optional[str]:
         return exact
     close = difflib.get_close_matches(value, list(KNOWN_STEP_TYPES), n=1, cutoff=0.8)
     return close[0] if close else None
+
+
+def _fix(ctx: Context, pipeline: Pipeline, step: Step, node: YNode, value: str) -> Optional[Fix]:
+    source = source_of(ctx, pipeline.path)
+    if source is None or node.value != value:  # blanks around the type: leave it to the user
+        return None
+    made_up = _MADE_UP.fullmatch(value)
+    if made_up:
+        plugin, command = _PLUGIN[made_up.group(1).lower()], made_up.group(2).lower().replace("_", "-")
+        type_key = step.node.key_node("type")
+        spec_edits = set_command(source, step.node, command, type_key) if type_key is not None else None
+        type_edit = replace_scalar(source, node, plugin)
+        if command not in PLUGIN_COMMANDS or spec_edits is None or type_edit is None:
+            return None
+        return safe(f"Use type {plugin} with spec.command {command}", type_edit, *spec_edits)
+    guess = _did_you_mean(value)
+    edit = replace_scalar(source, node, guess) if guess else None
+    if guess is None or edit is None:
+        return None
+    near_miss = edit_distance(value.lower(), guess.lower()) <= 2
+    return (safe if near_miss else unsafe)(f"Replace {value} with {guess}", edit)

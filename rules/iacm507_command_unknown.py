@@ -6,13 +6,16 @@ import difflib
 import re
 from collections.abc import Iterator
 
+from ..fix import unsafe
 from ..knowledge.step_types import PLUGIN_COMMANDS, TERRAFORM_PLUGIN, TERRAGRUNT_PLUGIN, TOFU_PLUGIN
 from ..model.pipeline import Pipeline, is_expression, text_of
+from ..model.source import source_of
 from ..registry import Context, Violation, rule
+from ._yaml_fixes import replace_scalar
 
 
 @rule("IACM507", "command-unknown", level="error", scope="pipeline", checklist="pipeline", tags=("pipeline",),
-      short="An IaCM Terraform/OpenTofu plugin step has no or an unknown spec.command")
+      short="An IaCM Terraform/OpenTofu plugin step has no or an unknown spec.command", fix="unsafe")
 def command_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
@@ -59,6 +62,13 @@ def command_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
                 steps:
                   - step: {type: IACMOpenTofuPlugin, name: init, identifier: init, spec: {command: init}}
     ```
+
+    ## Fix
+    Unsafe: an unknown command with a close known one (`aply`, or a known
+    command inside it such as `terraform apply`) becomes that command. It is
+    a guess: `destory` could mean `destroy` or `plan-destroy`, and which
+    command runs is the one thing the step decides. A missing command gets
+    no fix.
     """
     for _, step in pipeline.steps():
         if step.type not in (TOFU_PLUGIN, TERRAFORM_PLUGIN, TERRAGRUNT_PLUGIN) or step.uses_template:
@@ -82,7 +92,10 @@ def command_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
         if step.type == TERRAGRUNT_PLUGIN and _RUN_ALL.search(text):
             hint += (' running every unit is the Terragrunt workspace\'s "Run all" setting (run_all = true), '
                      "not a command")
-        yield Violation(node.span, f'{step.type} step "{step.label}" has unknown command "{text}"; {hint}')
+        source = source_of(ctx, pipeline.path) if close else None
+        edit = replace_scalar(source, node, close[0]) if source is not None else None
+        yield Violation(node.span, f'{step.type} step "{step.label}" has unknown command "{text}"; {hint}',
+                        fix=unsafe(f"Replace the command with {close[0]}", edit) if edit is not None else None)
 
 
 # `run-all plan`, `run --all plan`, `terragrunt run-all apply`: running all units is a workspace setting (TG-2)

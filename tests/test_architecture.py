@@ -19,6 +19,7 @@ PACKAGE_DIRS = {"lint": "iacm_lint", "rules": "iacm_lint.rules"}  # as pyproject
 # benchmarks/bench_scan.py). Import-linter still checks their direction.
 LAZY_IMPORTS = {
     "iacm_lint.cli.commands": "a command loads the layers it runs: --version, --help, rules, explain need none",
+    "iacm_lint.cli.check": "--fix and --diff load the fix passes (parsers, rules); a result-cache hit needs none",
     "iacm_lint.engine.runner": "a result-cache hit loads no parser, model view or rule",
     "iacm_lint.filter.config": "PyYAML loads only for a YAML configuration file",
     "iacm_lint.parse.file": "lark and PyYAML load only when a file of their kind is parsed",

@@ -138,8 +138,8 @@ def test_roots_replace_detection(tmp_path: Path):
 
 @pytest.mark.parametrize("text, message", [
     ("engine: opentofu\nengines: terraform\n",
-     ".iacm-lint.yaml:2: engines: unknown key; valid keys are baseline, engine, exclude, ignore, max-file-size, "
-     "per-file-ignores, require-reasons, roots, select, severity, state"),
+     ".iacm-lint.yaml:2: engines: unknown key; valid keys are baseline, engine, exclude, fix, fixable, ignore, "
+     "max-file-size, per-file-ignores, require-reasons, roots, select, severity, state, unfixable, unsafe-fixes"),
     ("engine: tofu\n",
      ".iacm-lint.yaml:1: engine: expected one of auto, opentofu, terraform, got a string of 4 characters"),
     ("engine: [opentofu]\n", ".iacm-lint.yaml:1: engine: expected a string, got a list of 1 item"),
@@ -227,8 +227,8 @@ def test_pyproject_errors_name_key_and_line(tmp_path: Path):
 
 @pytest.mark.parametrize("text, message", [
     (PYPROJECT.replace('select = ["IACM1"]', 'select = ["IACM1"]\ncolour = true'),
-     "pyproject.toml:7: colour: unknown key; valid keys are baseline, engine, exclude, ignore, max-file-size, "
-     "per-file-ignores, require-reasons, roots, select, severity, state"),
+     "pyproject.toml:7: colour: unknown key; valid keys are baseline, engine, exclude, fix, fixable, ignore, "
+     "max-file-size, per-file-ignores, require-reasons, roots, select, severity, state, unfixable, unsafe-fixes"),
     (PYPROJECT.replace('IACM106 = "warning"', 'IACM106 = "loud"'),
      "pyproject.toml:7: severity.IACM106: expected one of error, warning, note, off, got a string of 4 characters"),
     (PYPROJECT.replace('["IACM2"]', '["IACM2", "IACM977"]'),
@@ -306,8 +306,8 @@ def test_cli_explicit_config_and_errors_exit_2(tmp_path: Path):
     assert done.exit_code == 2
     assert done.stdout == ""
     assert done.stderr.strip().endswith("bad.yaml:2: unknown-thing: unknown key; valid keys are baseline, engine, "
-                                        "exclude, ignore, max-file-size, per-file-ignores, require-reasons, roots, "
-                                        "select, severity, state")
+                                        "exclude, fix, fixable, ignore, max-file-size, per-file-ignores, "
+                                        "require-reasons, roots, select, severity, state, unfixable, unsafe-fixes")
     assert done.stderr.startswith("iacm-lint: ") and "Traceback" not in done.stderr
     done = check(str(tmp_path), "--config", str(tmp_path / "missing.yaml"))
     assert done.exit_code == 2 and "missing.yaml does not exist" in done.stderr
@@ -332,7 +332,10 @@ def test_the_documented_examples_are_valid(tmp_path: Path):
     yaml_text = re.search(r"```yaml\n(.*?)```", doc, re.S).group(1)
     toml_text = re.search(r"```toml\n(.*?)```", doc, re.S).group(1)
     write(tmp_path, {".iacm-lint.yaml": yaml_text, "pyproject.toml": toml_text})
-    assert load_config(str(tmp_path / ".iacm-lint.yaml")).severity == {"IACM112": "error", "IACM403": "off"}
+    config = load_config(str(tmp_path / ".iacm-lint.yaml"))
+    assert config.severity == {"IACM112": "error", "IACM403": "off"}
+    assert (config.fix, config.unsafe_fixes) == (False, False)
+    assert (config.fixable, config.unfixable) == (("IACM",), ("IACM104",))
     assert load_config(str(tmp_path / "pyproject.toml")).per_file_ignores == (("legacy/**", ("IACM2",)),)
 
 

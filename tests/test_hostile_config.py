@@ -134,8 +134,9 @@ def test_config_keys_in_messages_are_escaped_and_shortened(tmp_path):
     done = iacm_lint("check", ".", cwd=root)
     assert done.returncode == 2
     assert one_line(done) == ("iacm-lint: .iacm-lint.yaml:1: \\x1b]52;c;eA==\\x07\\n::error::x: "
-                              "unknown key; valid keys are baseline, engine, exclude, ignore, max-file-size, "
-                              "per-file-ignores, require-reasons, roots, select, severity, state")
+                              "unknown key; valid keys are baseline, engine, exclude, fix, fixable, ignore, "
+                              "max-file-size, per-file-ignores, require-reasons, roots, select, severity, state, "
+                              "unfixable, unsafe-fixes")
     (root / ".iacm-lint.yaml").write_text(f"severity:\n  {'X' * 1000}: error\n")
     done = iacm_lint("check", ".", cwd=root)
     assert one_line(done) == ("iacm-lint: .iacm-lint.yaml:2: severity." + "X" * 39 + "…: matches no rule ID "

@@ -361,9 +361,13 @@ def test_action_scans_a_subdirectory_uploads_rebased_sarif_and_fails(tmp_path, e
     check_log = runner.log[0]
     assert ("::error file=infra/backend.tf,line=4,col=3,endLine=4,endColumn=17,title=IACM106 backend-local::"
             'backend "local" in backend.tf is committed') in check_log
-    assert "sarif_rebase: 1 location(s) in reports/iacm.sarif now relative to the repository root (scan root infra/)" \
+    # the finding's location and its fix's artifactChange (issue 22)
+    assert "sarif_rebase: 2 location(s) in reports/iacm.sarif now relative to the repository root (scan root infra/)" \
         in check_log
     assert sarif_uris(workspace / "reports" / "iacm.sarif") == ["infra/backend.tf"]
+    log = json.loads((workspace / "reports" / "iacm.sarif").read_text(encoding="utf-8"))
+    assert [change["artifactLocation"]["uri"] for result in log["runs"][0]["results"] for fix in result["fixes"]
+            for change in fix["artifactChanges"]] == ["infra/backend.tf"]
     assert runner.uploads == [{"sarif_file": "reports/iacm.sarif", "category": "iacm-lint"}]
     assert "iacm-lint check exited with 1" in runner.log[-1]
 

@@ -4,7 +4,7 @@ from iacm_lint.report import render
 from report_samples import result
 
 KEYS = ["rule", "name", "level", "message", "path", "region", "fingerprint", "suppressed", "justification",
-        "baseline_state", "related"]
+        "baseline_state", "related", "fix"]
 
 
 def test_json_lists_every_finding_sorted_with_stable_keys():
@@ -34,6 +34,7 @@ def test_json_finding_fields_exact():
         "justification": None,
         "baseline_state": None,
         "related": [],
+        "fix": None,
     }
     suppressed, baselined, related = data[2], data[4], data[5]
     assert (suppressed["suppressed"], suppressed["justification"]) == (True, "rotated test key")

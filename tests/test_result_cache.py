@@ -211,7 +211,7 @@ def test_no_cache_neither_reads_nor_writes_results(cache_dir, settled, scans, re
     sealed = sealed_entry(cache_dir, entry)
     stored = sealed.read()
     stored["result"]["findings"] = [["IACM999", "planted", "error", "planted finding",
-                                     ["main.tf", 1, 1, 1, 1], [], "f", None, None, []]]
+                                     ["main.tf", 1, 1, 1, 1], [], "f", None, None, [], None]]
     assert sealed.write(stored)  # sealed with the per-user key, as the cache itself would
     assert "planted finding" in check(str(repo)).stdout  # proves the entry is read
     assert "planted finding" not in check(str(repo), "--no-cache").stdout

@@ -10,7 +10,7 @@ import pytest
 from iacm_lint.engine import run
 from iacm_lint.options import Options
 from iacm_lint.registry import all_rules
-from iacm_lint.report.rule_docs import SECTIONS, example, index_markdown, rule_markdown, sections
+from iacm_lint.report.rule_docs import FIX_SECTION, SECTIONS, example, index_markdown, rule_markdown, sections
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
 RULES = all_rules()
@@ -22,9 +22,21 @@ NOT_RUNNABLE = {"IACM001", "IACM002"}
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_rule_has_all_sections(rule):
     found = sections(rule)
-    assert list(found) == list(SECTIONS), f"{rule.id} sections: {list(found)}"
-    assert all(found[s] for s in SECTIONS)
+    expected = [*SECTIONS, FIX_SECTION] if rule.fix else list(SECTIONS)
+    assert list(found) == expected, f"{rule.id} sections: {list(found)}"
+    assert all(found[s] for s in expected)
     assert rule.short and not rule.short.endswith(".")
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.fix], ids=lambda r: r.id)
+def test_the_fix_section_says_what_the_metadata_says(rule):
+    """`@rule(fix=...)` (the `rules` fix column) and the Fix section agree:
+    each kind of fix is explained after its own `Safe:`/`Unsafe:` lead."""
+    text = sections(rule)[FIX_SECTION]
+    kinds = rule.fix.split(" or ")
+    assert text.startswith(f"{kinds[0].capitalize()}:")
+    for kind in ("safe", "unsafe"):
+        assert (f"{kind.capitalize()}:" in text) == (kind in kinds), f"{rule.id}: {kind}"
 
 
 def _findings(rule, section_text: str, tmp_path: Path):

@@ -471,3 +471,34 @@ def test_readiness_report_has_a_card_per_unit(monkeypatch):
         "- **Binary:** not set: the workspace's binary\n"
         "- **terraform_version_constraint:** &gt;= 1.8.0 (root.hcl)")  # Markdown-escaped
     assert "modules/app" not in report.split("## Summary", 1)[1].split("###", 1)[0]  # the working module is no root
+
+
+def test_fixes_never_edit_or_create_files_terragrunt_generates(tmp_path, monkeypatch):
+    """remote_state's backend.tf and generate contents are not on disk: a fix
+    for a finding in them (IACM104 rename, IACM110 lock, IACM106 local
+    backend, IACM202 credential) must not write a file in the unit."""
+    from click.testing import CliRunner
+
+    from iacm_lint.cli import main
+
+    root = tmp_path / "repo"
+    write(root, {
+        "root.hcl": ROOT_HCL.replace("    use_lockfile = true\n", '    dynamodb_tabel = "locks"\n')
+                    + 'generate "provider" {\n  path      = "provider.tf"\n  if_exists = "overwrite"\n'
+                      '  contents  = <<EOF\nprovider "github" {\n'
+                      '  token = "ghp_R7mXq2Lp9vTz4KwN8bYc3HdF6jS1aU0eG5oI"\n}\nEOF\n}\n',
+        "live/app/terragrunt.hcl": INCLUDE_ROOT,
+        "live/app/main.tf": 'resource "null_resource" "x" {}\n',
+        "live/local/terragrunt.hcl": 'remote_state {\n  backend = "local"\n'
+                                     '  generate = { path = "backend.tf", if_exists = "overwrite" }\n'
+                                     '  config = { path = "terraform.tfstate" }\n}\n',
+        "live/local/main.tf": 'resource "null_resource" "x" {}\n',
+    })
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["check", ".", "--no-cache", "--fix", "--unsafe-fixes", "--fail-on", "never",
+                                       "--select", "IACM104,IACM106,IACM110,IACM202"])
+    assert result.exit_code == 0, result.output
+    for rule_id in ("IACM104", "IACM106", "IACM110", "IACM202"):
+        assert f" {rule_id} " in result.output
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before

@@ -60,37 +60,45 @@ def main() -> None:
 @click.option("--max-file-size", "max_file_size", metavar="SIZE", default=None,
               help="larger files get IACM000 instead of being parsed, e.g. 10MB, 512KB, 2000000 (default 10MB)")
 @click.option("--stats", "show_stats", is_flag=True, help="print the file accounting as JSON on standard error")
+@click.option("--fix/--no-fix", "fix", default=None,
+              help="apply the safe fixes in place, then report what remains (config: fix)")
+@click.option("--unsafe-fixes/--no-unsafe-fixes", "unsafe_fixes", default=None,
+              help="with --fix or --diff, apply the unsafe fixes too (config: unsafe-fixes)")
+@click.option("--diff", is_flag=True,
+              help="print what --fix would change as a unified diff, write nothing; exit 1 when it would change "
+                   "something")
 def check(paths: tuple[str, ...], formats: tuple[str, ...], output: Optional[str], engine: str, state: str,
           select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str, jobs: Optional[int], no_cache: bool,
           quiet: bool, verbose: bool, no_color: bool, config_file: Optional[str], no_config: bool,
           baseline: Optional[str], write_baseline: Optional[str], max_file_size: Optional[str] = None,
-          show_stats: bool = False) -> None:
+          show_stats: bool = False, fix: Optional[bool] = None,
+          unsafe_fixes: Optional[bool] = None, diff: bool = False) -> None:
     """Check PATHS (default: the current directory)."""
     from .check import run_check  # the engine and every layer below it load when a scan runs
 
     run_check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet, verbose, no_color,
-              config_file, no_config, baseline, write_baseline, max_file_size, show_stats)
+              config_file, no_config, baseline, write_baseline, max_file_size, show_stats, fix, unsafe_fixes, diff)
 
 
 @main.command("rules")
 @click.option("--format", "format_name", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True)
 def list_rules(format_name: str) -> None:
-    """List every rule: ID, name, default level and summary."""
+    """List every rule: ID, name, default level, fix (safe, unsafe or none) and summary."""
     import json
 
     rules = all_rules()
     if format_name == "json":
         click.echo(json.dumps([{"id": r.id, "name": r.name, "level": r.level, "short": r.short, "tags": list(r.tags),
-                                "enabled_by_default": r.enabled_by_default, "help_uri": r.help_uri} for r in rules],
-                              indent=2))
+                                "enabled_by_default": r.enabled_by_default, "fix": r.fix or None,
+                                "help_uri": r.help_uri} for r in rules], indent=2))
     elif format_name == "markdown":
-        click.echo("| ID | name | level | summary |\n|---|---|---|---|")
+        click.echo("| ID | name | level | fix | summary |\n|---|---|---|---|---|")
         for r in rules:
-            click.echo(f"| [{r.id}](docs/rules/{r.id}.md) | {r.name} | {r.level} | {r.short} |")
+            click.echo(f"| [{r.id}](docs/rules/{r.id}.md) | {r.name} | {r.level} | {r.fix or '—'} | {r.short} |")
     else:
         for r in rules:
-            click.echo(f"{r.id}  {r.name:<36} {r.level:<8} {r.short}")
+            click.echo(f"{r.id}  {r.name:<36} {r.level:<8} {r.fix or '-':<14} {r.short}")
 
 
 @main.command()

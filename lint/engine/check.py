@@ -100,8 +100,10 @@ def _check(repo: Repo, options: Options, ctx: Context) -> Result:
                 if options.verbose:
                     errors.append(traceback.format_exc())
     findings = _dedupe(shared_declarations(findings, from_units))
-    findings = _assign_fingerprints(findings, repo, [f.secret for f in unreported if f.secret is not None])
+    hidden_secrets = [f.secret for f in unreported if f.secret is not None]
+    findings = _assign_fingerprints(findings, repo, hidden_secrets)
     findings = _apply_filters(findings, repo, rules, options)
+    findings = [f if f.fix is None or options.may_fix(f.rule_id) else f.with_(fix=None) for f in findings]
     findings.sort(key=lambda f: f.sort_key)
     properties = {"engines": {root.directory: {"engine": choice.engine, "reason": choice.reason}
                               for root in repo.roots for choice in [ctx.engine_for(root)]},
@@ -109,7 +111,7 @@ def _check(repo: Repo, options: Options, ctx: Context) -> Result:
     properties["versions"] = root_version_properties(repo)  # per root: supported releases per engine that accept it
     if repo.stats:
         properties["stats"] = repo.stats
-    return Result(findings, rules, repo.root, repo, properties, errors)
+    return Result(findings, rules, repo.root, repo, properties, errors, unreported_secrets=hidden_secrets)
 
 
 def _finding(rule: Rule, violation: Violation, options: Options) -> Finding:
@@ -119,7 +121,7 @@ def _finding(rule: Rule, violation: Violation, options: Options) -> Finding:
         secret = Secret(violation.span, "secret")
     return Finding(rule.id, rule.name, level, violation.message, violation.span, violation.related,
                    properties=(("fingerprint_key", violation.fingerprint_key),) if violation.fingerprint_key else (),
-                   secret=secret)
+                   secret=secret, fix=violation.fix)
 
 
 def _unit_subjects(repo: Repo) -> dict[int, str]:
@@ -176,7 +178,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _assign_fingerprints(findings: list[Finding], repo: Repo, secrets: list[Secret]) -> list[Finding]:
-    return list(assign_fingerprints(findings, lines_under(repo.root), secrets=secrets))
+    return list(assign_fingerprints(findings, lines_under(repo.root, repo.sources), secrets=secrets))
 
 
 def _apply_filters(findings: list[Finding], repo: Repo, rules: list[Rule], options: Options) -> list[Finding]:

@@ -7,9 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ..findings import Finding
+from ..findings import Finding, Secret
 from ..model.syntax import Repo
 from ..registry import Rule
+
+
+@dataclass(frozen=True)
+class FixCount:
+    """What `--fix` changed: findings fixed, in how many files."""
+
+    findings: int
+    files: int
 
 
 @dataclass
@@ -21,6 +29,8 @@ class Result:
     properties: dict[str, Any] = field(default_factory=dict)
     internal_errors: list[str] = field(default_factory=list)
     checked: Optional[int] = None  # files checked, for a result loaded from the result cache (its repo is a stub)
+    unreported_secrets: list[Secret] = field(default_factory=list)  # found by secret rules that were not asked for
+    fixed: Optional[FixCount] = None  # with --fix: what was fixed before this (final) check
 
     @property
     def stats(self) -> Optional[dict]:

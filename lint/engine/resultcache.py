@@ -59,6 +59,7 @@ from typing import TYPE_CHECKING, Any, Optional, overload
 from .. import __path__ as package_path, __version__, rules as rules_package
 from ..cachedir import UserCache
 from ..findings import LEVEL_ORDER, Finding
+from ..fix import APPLICABILITIES, Edit, Fix, Position
 from ..model.syntax import Repo, Span
 from ..options import Options
 from ..registry import Rule, get_rule
@@ -215,7 +216,8 @@ def _options_identity(options: Options) -> list[Any]:
     return [options.engine, options.state, list(options.select), list(options.ignore), sorted(options.severity.items()),
             list(options.roots) if options.roots is not None else None, options.max_file_bytes, options.verbose,
             options.require_reasons, options.baseline and os.path.abspath(options.baseline),
-            options.config_file and os.path.abspath(options.config_file)]
+            options.config_file and os.path.abspath(options.config_file),
+            list(options.fixable) if options.fixable is not None else None, list(options.unfixable)]
 
 
 _TOOL: Optional[list[Any]] = None  # the installed tool's identity: once per process, the same for every scan
@@ -264,7 +266,14 @@ def _span(span: Span) -> list[Any]:
 
 def _encode_finding(f: Finding) -> list[Any]:
     return [f.rule_id, f.rule_name, f.level, f.message, _span(f.span), [[_span(s), text] for s, text in f.related],
-            f.fingerprint, f.suppressed, f.baseline_state, [list(pair) for pair in f.properties]]
+            f.fingerprint, f.suppressed, f.baseline_state, [list(pair) for pair in f.properties], _encode_fix(f.fix)]
+
+
+def _encode_fix(fix: Optional[Fix]) -> Optional[list]:
+    if fix is None:
+        return None
+    return [fix.applicability, fix.message,
+            [[e.path, e.start.line, e.start.column, e.end.line, e.end.column, e.content] for e in fix.edits]]
 
 
 def _encode_result(result: Result) -> dict[str, Any]:
@@ -288,7 +297,8 @@ def _decode_result(stored: Any) -> Result:
 
 
 def _decode_finding(row: Any) -> Finding:
-    rule_id, rule_name, level, message, span, related, fingerprint, suppressed, baseline_state, properties = _list(row)
+    (rule_id, rule_name, level, message, span, related, fingerprint, suppressed, baseline_state, properties,
+     fix) = _list(row)
     _expect(isinstance(rule_id, str) and isinstance(rule_name, str) and level in LEVEL_ORDER
             and isinstance(message, str) and isinstance(fingerprint, str)
             and (suppressed is None or isinstance(suppressed, str)) and baseline_state in (None, "new", "unchanged"))
@@ -298,7 +308,19 @@ def _decode_finding(row: Any) -> Finding:
     _expect(all(len(link) == 2 and isinstance(link[1], str) for link in links))
     return Finding(rule_id, rule_name, level, message, _decode_span(span),
                    tuple((_decode_span(s), text) for s, text in links), fingerprint, suppressed, baseline_state,
-                   tuple((key, value) for key, value in pairs))
+                   tuple((key, value) for key, value in pairs), fix=_decode_fix(fix))
+
+
+def _decode_fix(value: Any) -> Optional[Fix]:
+    if value is None:
+        return None
+    applicability, message, rows = _list(value)
+    edits = [_list(row) for row in _list(rows)]
+    _expect(applicability in APPLICABILITIES and isinstance(message, str) and bool(edits)
+            and all(len(row) == 6 and isinstance(row[0], str) and isinstance(row[5], str)
+                    and all(_integer(n) and n >= 1 for n in row[1:5]) for row in edits))
+    return Fix(applicability, message, tuple(Edit(path, Position(line, column), Position(end_line, end_column), content)
+                                             for path, line, column, end_line, end_column, content in edits))
 
 
 def _decode_span(value: Any) -> Span:

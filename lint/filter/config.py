@@ -74,6 +74,10 @@ class Config:
     require_reasons: Optional[bool] = None
     baseline: Optional[str] = None  # as written (relative to the config directory)
     max_file_size: Optional[int] = None  # bytes
+    fix: Optional[bool] = None  # `check` applies safe fixes as with --fix
+    unsafe_fixes: Optional[bool] = None  # and unsafe ones, as with --unsafe-fixes
+    fixable: Optional[tuple[str, ...]] = None  # rule IDs or prefixes whose fixes may apply (default: all)
+    unfixable: Optional[tuple[str, ...]] = None  # rule IDs or prefixes whose fixes never apply
     found: bool = False  # found in the scanned tree (untrusted), not given with --config
 
     @property
@@ -421,6 +425,10 @@ _KEYS: dict[str, tuple[str, Callable[[_Checker, _Node, str], Any]]] = {
     "require-reasons": ("require_reasons", lambda c, n, k: c.boolean(n, k)),
     "baseline": ("baseline", lambda c, n, k: c.string(n, k)),
     "max-file-size": ("max_file_size", _file_size),
+    "fix": ("fix", lambda c, n, k: c.boolean(n, k)),
+    "unsafe-fixes": ("unsafe_fixes", lambda c, n, k: c.boolean(n, k)),
+    "fixable": ("fixable", lambda c, n, k: c.rule_ids(n, k)),
+    "unfixable": ("unfixable", lambda c, n, k: c.rule_ids(n, k)),
 }
 
 
@@ -474,7 +482,8 @@ def options_from_config(config: Config, paths: list[str]) -> dict[str, Any]:
     """The `options.Options` fields the config sets (only those it sets)."""
     root = scan_root(paths)
     fields: dict[str, Any] = {}
-    for name in ("engine", "state", "select", "ignore", "require_reasons"):
+    for name in ("engine", "state", "select", "ignore", "require_reasons", "fix", "unsafe_fixes", "fixable",
+                 "unfixable"):
         value = getattr(config, name)
         if value is not None:
             fields[name] = value

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Optional
 
 from ..findings import Finding, Secret
@@ -109,10 +109,13 @@ def split_lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
 
 
-def lines_under(root: str) -> LinesReader:
-    """A reader of scan-root relative paths; None for files it cannot read."""
+def lines_under(root: str, sources: Optional[Mapping[str, str]] = None) -> LinesReader:
+    """A reader of scan-root relative paths; None for files it cannot read.
+    `sources` (Repo.sources) holds texts that replace the files on disk."""
 
     def read(path: str) -> Optional[Sequence[str]]:
+        if sources and path in sources:
+            return split_lines(sources[path])
         try:
             data = read_regular(os.path.join(root, *path.split("/")))
         except OSError:

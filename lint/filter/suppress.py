@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from ..findings import Finding
+from ..fix import Edit, Fix, Position, safe
+from ..model.source import Source
 from ..model.syntax import Comment, HclFile, Repo, Span, YamlFile, YNode
 from ..options import Options
 from ..output import write_file
@@ -207,12 +209,12 @@ def _suppression_for(finding: Finding, directives: Sequence[Directive]) -> Optio
 def apply_filters(findings: list[Finding], repo: Repo, rules: Sequence[Rule], options: Options) -> list[Finding]:
     """config (per-file-ignores) -> inline suppressions (+ IACM001/IACM002)
     -> baseline. `rules` are the rules that ran; `options` an engine Options."""
-    read_lines = lines_under(repo.root)
+    read_lines = lines_under(repo.root, repo.sources)
     ran = {rule.id: rule for rule in rules}
     findings = per_file_ignored(findings, getattr(options, "per_file_ignores", ()))
     by_path = directives_in(repo, read_lines)
     findings = [_suppressed(f, by_path.get(f.span.path, ())) for f in findings]
-    meta = list(per_file_ignored(filter_findings(by_path, ran, options.severity, repo.ignored_paths),
+    meta = list(per_file_ignored(filter_findings(by_path, ran, options.severity, repo.ignored_paths, read_lines),
                                  getattr(options, "per_file_ignores", ())))
     meta = [_suppressed(f, by_path.get(f.span.path, ())) for f in meta]
     findings = assign_fingerprints(findings + meta, read_lines)
@@ -243,36 +245,71 @@ def _suppressed(finding: Finding, directives: Sequence[Directive]) -> Finding:
 
 
 def filter_findings(by_path: dict[str, list[Directive]], ran: dict[str, Rule], severity: dict[str, str],
-                    ignored_paths: frozenset[str] = frozenset()) -> list[Finding]:
+                    ignored_paths: frozenset[str] = frozenset(),
+                    read_lines: Optional[LinesReader] = None) -> list[Finding]:
     """IACM001 and IACM002 findings for the directives, for those of the two
     rules that ran. A rule ID counts as unused only when that rule ran (with
-    `--select IACM1` a suppression of IACM403 cannot be judged)."""
+    `--select IACM1` a suppression of IACM403 cannot be judged). With
+    `read_lines`, an IACM001 finding about unused or unknown IDs carries the
+    fix that removes all of them from its comment (the whole comment when
+    none is left), like ruff's RUF100."""
     out: list[Finding] = []
 
-    def emit(rule_id: str, span: Span, message: str) -> None:
+    def emit(rule_id: str, span: Span, message: str, fix: Optional[Fix] = None) -> None:
         rule = ran[rule_id]
-        out.append(Finding(rule.id, rule.name, severity.get(rule.id) or rule.level, message, span))
+        out.append(Finding(rule.id, rule.name, severity.get(rule.id) or rule.level, message, span, fix=fix))
 
     for path, directives in by_path.items():
         for directive in directives:
             if UNUSED_SUPPRESSION in ran:
                 if directive.problem:
                     emit(UNUSED_SUPPRESSION, directive.span, directive.problem)
+                unknown = [i for i in directive.rule_ids if get_rule(i) is None]
+                unused = [i for i in directive.rule_ids
+                          if i in ran and i not in FILTER_RULES and i not in directive.used
+                          and path not in ignored_paths and i not in unknown]
+                fix = _removal(directive, unknown + unused, read_lines) if (unknown or unused) and read_lines else None
                 for rule_id in directive.rule_ids:
-                    if get_rule(rule_id) is None:
+                    if rule_id in unknown:
                         emit(UNUSED_SUPPRESSION, directive.span,
                              f"suppression names {rule_id}, which is not an iacm-lint rule; "
-                             "use an ID from `iacm-lint rules`")
-                    elif (rule_id in ran and rule_id not in FILTER_RULES and rule_id not in directive.used
-                          and path not in ignored_paths):
+                             "use an ID from `iacm-lint rules`", fix)
+                    elif rule_id in unused:
                         emit(UNUSED_SUPPRESSION, directive.span,
                              f"suppression of {rule_id} matches no {rule_id} finding here; "
-                             f"remove {rule_id} from this iacm-lint: ignore comment")
+                             f"remove {rule_id} from this iacm-lint: ignore comment", fix)
             if SUPPRESSION_WITHOUT_REASON in ran and directive.rule_ids and not directive.reason:
                 emit(SUPPRESSION_WITHOUT_REASON, directive.span,
                      f"suppression of {','.join(directive.rule_ids)} gives no reason; "
                      "add why after the brackets: iacm-lint: ignore[IACMnnn] <reason>")
     return out
+
+
+def _removal(directive: Directive, dropped: list[str], read_lines: LinesReader) -> Optional[Fix]:
+    """The fix that removes `dropped` from a directive's brackets, or the
+    whole comment (with its line when it stands alone) when no ID is left."""
+    lines = read_lines(directive.span.path)
+    span = directive.span
+    if not lines or span.end_line > len(lines):
+        return None
+    source = Source(span.path, "\n".join(lines))
+    kept = [i for i in directive.rule_ids if i not in dropped]
+    if not kept:
+        if source.only_blank_before(span.line, span.col) and source.only_comment_after(span.end_line, span.end_col):
+            return safe("Remove the unused suppression comment", source.delete_lines(span.line, span.end_line))
+        before = source.raw(span.line)[:span.col - 1]
+        start = len(before.rstrip(" \t")) + 1
+        return safe("Remove the unused suppression comment",
+                    Edit(span.path, Position(span.line, start), Position(span.end_line, span.end_col), ""))
+    brackets = re.search(r"\[([^\]]*)\]", directive.comment.text)
+    if brackets is None or span.line != span.end_line:
+        return None
+    written = brackets.group(1)
+    separator = ", " if ", " in written else "," if "," in written else " "
+    start = span.col + brackets.start(1)
+    return safe(f"Remove {', '.join(dropped)} from the suppression",
+                Edit(span.path, Position(span.line, start), Position(span.line, start + len(written)),
+                     separator.join(kept)))
 
 
 # ---- baselines ------------------------------------------------------------------

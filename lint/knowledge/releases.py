@@ -64,9 +64,14 @@ def releases(engine: str) -> tuple[Release, ...]:
     return tuple(sorted(rows, key=lambda r: r.parsed.segments))
 
 
+def harness_constraint_text(engine: str) -> str:
+    """The releases of `engine` Harness runs, as a constraint (`<= 1.5.7`, `>= 1.6.0`)."""
+    return str(_data()["engines"][engine]["harness_supported"])
+
+
 @cache
 def harness_constraint(engine: str) -> Constraints:
-    return parse_constraints(_data()["engines"][engine]["harness_supported"])
+    return parse_constraints(harness_constraint_text(engine))
 
 
 @cache

@@ -439,3 +439,7 @@ class Repo:
     pin_files: dict[str, str] = field(default_factory=dict)
     on_disk: OnDisk = field(default_factory=OnDisk)  # for the hygiene rules, read by the scan stage
     parse_stats: Any = None  # what the parse stage did (scan/pool.py ParseStats: tests, benchmarks)
+    # Text of files as this scan read them for fixes (engine/context.py), and as fix passes changed
+    # them in memory (engine/fixes.py): rel path -> text without a BOM. Readers of source lines
+    # (fingerprints, suppressions) look here before the disk.
+    sources: dict[str, str] = field(default_factory=dict)

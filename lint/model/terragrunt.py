@@ -325,6 +325,14 @@ class TerragruntModel:
         return [(g.file, unit) for unit in self.models() for g in unit.generated if not g.from_remote_state]
 
 
+def written_by_terragrunt(hcl_file: HclFile) -> bool:
+    """A file Terragrunt generates (remote_state's backend file, a `generate`
+    block's contents): its spans point into the configuration that declares
+    it, and it is not on disk, so no fix may edit it."""
+    spans = [block.span for block in hcl_file.blocks] + [attribute.span for attribute in hcl_file.attributes]
+    return any(span.path != hcl_file.path for span in spans)
+
+
 def unit_model(root: Any) -> Optional[UnitModel]:
     """The unit model of a root (None for a Terraform root module)."""
     found = getattr(root, "terragrunt", None)

@@ -114,7 +114,11 @@ def summary(result: Any, findings: list[Finding]) -> str:
     text = (f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
             f"{plural(counts['note'], 'note')} in {plural(files, 'file')}")
     engine = printable(engine_text(result))
-    return f"{text} ({engine})" if engine else text
+    text = f"{text} ({engine})" if engine else text
+    fixed = getattr(result, "fixed", None)  # with --fix: what was fixed before this check
+    if fixed is not None:
+        text += f"; fixed {plural(fixed.findings, 'finding')} in {plural(fixed.files, 'file')}"
+    return text
 
 
 def tool_version(result: Any) -> str:

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from ..findings import Finding
+from ..fix import Fix
 from ..model.syntax import Span
 from . import sorted_findings
 
@@ -35,7 +36,17 @@ def finding_dict(finding: Finding) -> dict:
         "baseline_state": finding.baseline_state,
         "related": [{"path": span.path, "region": region(span), "message": message}
                     for span, message in finding.related],
+        "fix": fix_dict(finding.fix) if finding.fix is not None else None,
     }
+
+
+def fix_dict(fix: Fix) -> dict:
+    """A fix as docs/output-formats.md documents it (the language server
+    reads the same shape): 1-based positions, end exclusive, in characters."""
+    return {"applicability": fix.applicability, "message": fix.message,
+            "edits": [{"path": edit.path, "start": {"line": edit.start.line, "column": edit.start.column},
+                       "end": {"line": edit.end.line, "column": edit.end.column}, "content": edit.content}
+                      for edit in fix.edits]}
 
 
 def roots(properties: dict) -> list[dict]:

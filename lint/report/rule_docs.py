@@ -1,7 +1,7 @@
 """Rule documentation, generated from the rules' docstrings.
 
 A rule's docstring has the sections "What it does", "Why is this bad?",
-"Example" and "Use instead". Code blocks in Example / Use instead are real
+"Example" and "Use instead", and "Fix" when its findings carry fixes. Code blocks in Example / Use instead are real
 files: the first line may name the file (`# backends.tf`, `# .harness/deploy.yaml`),
 and the fence's info string may carry options for the check
 (```` ```hcl engine=terraform state=existing ````). `docs/rules/<ID>.md` is
@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 from ..registry import Rule
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
+FIX_SECTION = "Fix"  # after Use instead, in the docstring of every rule whose findings carry fixes
+# How to apply each kind of fix (registry.FIX_KINDS), for a rule page's header.
+_FIX_COMMANDS = {"safe": "`iacm-lint check --fix`", "unsafe": "`iacm-lint check --fix --unsafe-fixes`",
+                 "safe or unsafe": "`iacm-lint check --fix`, the unsafe ones with `--unsafe-fixes`"}
 
 _FENCE = re.compile(r"^```([^\n]*)\n(.*?)^```\s*$", re.M | re.S)
 # A first line that is only a file name (`# backends.tf`, `# .harness/deploy.yaml`, `# .terraform-version`).
@@ -36,7 +40,7 @@ def sections(rule: Rule) -> dict[str, str]:
     lines: list[str] = []
     for line in rule.doc.splitlines():
         heading = re.match(r"^#{1,3}\s+(.*?)\s*$", line)
-        if heading and heading.group(1) in SECTIONS:
+        if heading and heading.group(1) in (*SECTIONS, FIX_SECTION):
             if current:
                 found[current] = "\n".join(lines).strip()
             current, lines = heading.group(1), []
@@ -73,6 +77,8 @@ def rule_markdown(rule: Rule) -> str:
               f"- Default level: **{level}**", f"- Tags: {', '.join(rule.tags) or '—'}"]
     if rule.security_severity:
         header.append(f"- Security severity: {rule.security_severity}")
+    header.append(f"- Fix: {rule.fix} ({_FIX_COMMANDS[rule.fix]}; see [fixes](../fixes.md))" if rule.fix
+                  else "- Fix: none")
     return "\n".join(header) + "\n\n" + _demote(rule.doc).strip() + "\n"
 
 
@@ -82,6 +88,6 @@ def _demote(text: str) -> str:
 
 
 def index_markdown(rules: list[Rule]) -> str:
-    rows = ["# Rules", "", "| ID | name | level | summary |", "|---|---|---|---|"]
-    rows += [f"| [{r.id}]({r.id}.md) | {r.name} | {r.level} | {r.short} |" for r in rules]
+    rows = ["# Rules", "", "| ID | name | level | fix | summary |", "|---|---|---|---|---|"]
+    rows += [f"| [{r.id}]({r.id}.md) | {r.name} | {r.level} | {r.fix or '—'} | {r.short} |" for r in rules]
     return "\n".join(rows) + "\n"

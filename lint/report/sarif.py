@@ -19,6 +19,7 @@ from typing import Any, Optional
 from urllib.parse import quote
 
 from ..findings import Finding
+from ..fix import Edit, Fix
 from ..model.syntax import Span
 from ..registry import Context, Rule, Violation, get_rule
 from . import INFORMATION_URI, TOOL_NAME, sorted_findings, tool_version
@@ -31,6 +32,9 @@ MAX_FULL_DESCRIPTION = 1024
 # without an explicit value get one from their default level.
 DEFAULT_SECURITY_SEVERITY = {"error": "8.0", "warning": "5.0", "note": "2.0"}
 SECTION_TITLES = ("What it does", "Why is this bad?", "Example", "Use instead")
+# A rule's "Fix" section (which fix `--fix` applies) is for the CLI's users
+# (docs/rules, `explain`); code scanning applies no fix, and the help stays as it was.
+LEFT_OUT = ("Fix",)
 
 
 # ---- rule metadata ------------------------------------------------------------
@@ -40,7 +44,7 @@ def doc_sections(doc: str) -> tuple[str, list[tuple[str, str]]]:
     """(text before the first section, [(title, body)]) of a rule docstring
     whose section headings are lines like `What it does`, `## Example` or
     `Use instead:`."""
-    titles = {t.lower().rstrip("?:"): t for t in SECTION_TITLES}
+    titles = {t.lower().rstrip("?:"): t for t in (*SECTION_TITLES, *LEFT_OUT)}
     preamble: list[str] = []
     sections: list[tuple[str, list[str]]] = []
     for line in doc.splitlines():
@@ -51,7 +55,8 @@ def doc_sections(doc: str) -> tuple[str, list[tuple[str, str]]]:
             sections[-1][1].append(line)
         else:
             preamble.append(line)
-    return "\n".join(preamble).strip(), [(title, "\n".join(body).strip()) for title, body in sections]
+    return "\n".join(preamble).strip(), [(title, "\n".join(body).strip()) for title, body in sections
+                                         if title not in LEFT_OUT]
 
 
 def truncate(text: str, limit: int) -> str:
@@ -153,7 +158,28 @@ def result_dict(finding: Finding, rule_index: dict[str, int]) -> dict:
         entry["baselineState"] = finding.baseline_state
     if finding.properties:
         entry["properties"] = {key: value for key, value in sorted(finding.properties)}
+    if finding.fix is not None:
+        entry["fixes"] = [fix_object(finding.fix)]
     return entry
+
+
+def fix_object(fix: Fix) -> dict:
+    """SARIF 2.1.0 §3.55: one artifactChange per file, in the order the
+    edits name them, each edit a replacement of a region (empty for an
+    insertion) by text; the applicability goes into the properties."""
+    changes: dict[str, list[Edit]] = {}
+    for edit in fix.edits:
+        changes.setdefault(edit.path, []).append(edit)
+    return {
+        "description": {"text": fix.message},
+        "artifactChanges": [
+            {"artifactLocation": {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT},
+             "replacements": [{"deletedRegion": {"startLine": e.start.line, "startColumn": e.start.column,
+                                                 "endLine": e.end.line, "endColumn": e.end.column},
+                               "insertedContent": {"text": e.content}} for e in edits]}
+            for path, edits in changes.items()],
+        "properties": {"applicability": fix.applicability},
+    }
 
 
 def notification(finding: Finding, rule_index: dict[str, int]) -> dict:

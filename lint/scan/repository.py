@@ -8,14 +8,15 @@ stage, collected here), the version pin files, and what the hygiene rules need f
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from ..cachedir import UserCache
 from ..errors import EnvironmentProblem
 from ..model.pins import is_pin_file
-from ..model.syntax import MODULE_KINDS, YAML, HclFile, Repo, YamlFile
+from ..model.syntax import MODULE_KINDS, YAML, HclFile, Repo, SourceFile, YamlFile
 from ..options import Options
 from ..parse.textio import read_regular
 from . import discover
@@ -65,6 +66,34 @@ def repo_from(found: Discovered, options: Options) -> Repo:
     repo.on_disk = read_on_disk(repo)
     repo.stats = file_stats(walked, parse_jobs, models, repo.ignored_paths)
     return repo
+
+
+def with_files(repo: Repo, models: dict[str, Optional[Union[HclFile, YamlFile]]], sources: dict[str, str],
+               options: Options) -> Repo:
+    """A new Repo in which the files named in `models` have those models
+    (None: a file that is no model, such as a `.gitignore`) and `sources`
+    those texts: what a fix pass made of them (engine/fixes.py). A new path
+    is an untracked file; modules, roots and heredoc pipelines are built
+    again, and no memo of the old Repo's objects applies to it."""
+    hcl_files = {f.path: f for f in repo.hcl_files}
+    yaml_files = {f.path: f for f in repo.yaml_files}
+    files = {f.path: f for f in repo.files}
+    for path, model in models.items():
+        hcl_files.pop(path, None)
+        yaml_files.pop(path, None)
+        if isinstance(model, HclFile):
+            hcl_files[path] = model
+        elif isinstance(model, YamlFile):
+            yaml_files[path] = model
+        if path not in files:
+            files[path] = SourceFile(path, discover.classify(path.rsplit("/", 1)[-1]), False if repo.in_git else None)
+    changed = dataclasses.replace(
+        repo, files=[files[p] for p in sorted(files)], hcl_files=[hcl_files[p] for p in sorted(hcl_files)],
+        yaml_files=[yaml_files[p] for p in sorted(yaml_files)], modules={}, roots=[], notes=list(repo.notes),
+        sources={**repo.sources, **sources})
+    discover.build_modules(changed, list(options.roots) if options.roots is not None else None)
+    changed.heredoc_yaml = _heredoc_yaml(changed)
+    return changed
 
 
 def _require_usable_parser() -> None:
