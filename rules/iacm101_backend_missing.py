@@ -48,12 +48,16 @@ def backend_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     }
     ```
     The block may live in any file of the root; `backends.tf` is only the convention.
+    A root with a file that could not be wholly parsed is not reported: the
+    backend may be in the part that could not be read (its IACM000 says so).
     """
     unit = unit_model(root)
     if unit is not None:
         yield from _unit_backend_missing(root, unit, ctx)
         return
     if ctx.state == "managed" or backend_blocks(root) or not root.files:
+        return
+    if not root.module.fully_read:  # the backend may be in what could not be parsed: IACM000 says so
         return
     terraform = next(root.module.terraform_blocks(), None)
     span = terraform.header_span if terraform is not None else Span.file_start(root.files[0].path)

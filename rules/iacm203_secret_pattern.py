@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Optional
 
 from ..findings import Secret
@@ -33,7 +33,8 @@ def secret_pattern(repo: Repo, ctx: Context) -> Iterator[Violation]:
     (`glpat-`) and Slack (`xox?-`) tokens, PEM private keys, Google API keys
     (`AIza`), Azure storage `AccountKey=`, URLs and connection strings with
     an inline password, Harness PAT/SAT tokens, Stripe `sk_live_` keys and
-    JWTs. A credential inside a comment is a warning. Documentation example
+    JWTs, also in the raw text of a part of a file that could not be
+    parsed. A credential inside a comment is a warning. Documentation example
     values and placeholders are ignored. Literals that IACM201, IACM202,
     IACM204, IACM205, IACM206 or IACM207 already report under their argument
     name are left to those rules.
@@ -100,20 +101,24 @@ def _match_span(span: Span, text: str, match: PatternMatch) -> Span:
     return Span(span.path, line, col, end_line, end_col)
 
 
-def _secret(span: Span, text: str, match: PatternMatch) -> Secret:
+def _secret(span: Span, text: str, match: PatternMatch, raw: bool = False) -> Secret:
     """What fingerprints hide: the match where its columns are exact (a
-    one-line fragment as written), else the whole fragment (escapes, block
-    scalars, heredocs, and a PEM key, whose body follows the matched header)."""
-    exact = "\n" not in text and span.line == span.end_line and span.end_col - span.col in (len(text), len(text) + 2)
+    one-line fragment as written, or `raw` source text from a line start),
+    else the whole fragment (escapes, block scalars, heredocs, and a PEM key,
+    whose body follows the matched header)."""
+    one_line = span.line == span.end_line and span.end_col - span.col in (len(text), len(text) + 2)
+    exact = raw or ("\n" not in text and one_line)
     if exact and match.kind != "private-key":
         return Secret(_match_span(span, text, match), match.kind)
     return Secret(span, match.kind)
 
 
-def _message(match: PatternMatch, in_comment: bool) -> str:
-    where = "comment" if in_comment else "string"
-    return (f"{where} holds {match.label} ({mask(match.value)}); remove it, rotate the credential and reference a "
-            f"Harness secret instead")
+_WHERE = {"string": "string", "comment": "comment", "unread": "text that could not be parsed"}
+
+
+def _message(match: PatternMatch, where: str) -> str:
+    return (f"{_WHERE[where]} holds {match.label} ({mask(match.value)}); remove it, rotate the credential and "
+            f"reference a Harness secret instead")
 
 
 # ---- HCL ----------------------------------------------------------------------------
@@ -141,14 +146,15 @@ def _contained(span: Span, outer: Iterable[Span]) -> bool:
 
 def _hcl_findings(hcl_file: HclFile, repo: Repo) -> Iterator[Violation]:
     fragments = list(_fragments(hcl_file))
-    if not _may_hold_credential(fragments, hcl_file.comments):
+    unread = [(part.span, part.text) for part in hcl_file.unread]  # raw text of what did not parse
+    if not _may_hold_credential(fragments + unread, hcl_file.comments):
         return  # most files: skip working out which literals the name rules report
     reported = name_rule_value_spans(hcl_file, repo, DEFERS_TO)
     fragments = [(span, text) for span, text in fragments if not _contained(span, reported)]
     if hcl_file.kind in TERRAGRUNT_KINDS:  # generate contents: a name rule may report one line of a heredoc
-        yield from (v for v in _scan(fragments, hcl_file.comments) if not _contained(v.span, reported))
+        yield from (v for v in _scan(fragments, hcl_file.comments, unread) if not _contained(v.span, reported))
         return
-    yield from _scan(fragments, hcl_file.comments)
+    yield from _scan(fragments, hcl_file.comments, unread)
 
 
 def _may_hold_credential(fragments: list[tuple[Span, str]], comments: Iterable[Comment]) -> bool:
@@ -159,29 +165,32 @@ def _may_hold_credential(fragments: list[tuple[Span, str]], comments: Iterable[C
     return may_hold_credential("\n".join(texts))
 
 
-def _scan(fragments: list[tuple[Span, str]], comments: Iterable[Comment]) -> Iterator[Violation]:
+def _scan(fragments: list[tuple[Span, str]], comments: Iterable[Comment],
+          unread: Sequence[tuple[Span, str]] = ()) -> Iterator[Violation]:
+    """Findings in string `fragments`, `comments` and `unread` source text."""
+    texts = [(span, text, "string") for span, text in fragments] + [(span, text, "unread") for span, text in unread]
     key_id_lines: list[int] = []
-    found: list[tuple[Span, PatternMatch, bool, Secret]] = []
-    for span, text in fragments:
+    found: list[tuple[Span, PatternMatch, str, Secret]] = []
+    for span, text, where in texts:
         for match in find_credentials(text):
             match_span = _match_span(span, text, match)
             if match.kind == "aws-access-key-id":
                 key_id_lines.append(match_span.line)
-            found.append((match_span, match, False, _secret(span, text, match)))
+            found.append((match_span, match, where, _secret(span, text, match, raw=where == "unread")))
     for comment in comments:
         for match in find_credentials(comment.text):
-            found.append((_match_span(comment.span, comment.text, match), match, True,
+            found.append((_match_span(comment.span, comment.text, match), match, "comment",
                           _secret(comment.span, comment.text, match)))
     if key_id_lines:  # secret keys in other strings next to an access key id
         seen = {f[0] for f in found}
-        for span, text in fragments:
+        for span, text, where in texts:
             for match in find_aws_secret_keys(text):
                 match_span = _match_span(span, text, match)
                 if match_span not in seen and any(abs(match_span.line - key_line) <= _AWS_PAIR_LINES
                                                   for key_line in key_id_lines):
-                    found.append((match_span, match, False, _secret(span, text, match)))
-    for span, match, in_comment, secret in sorted(found, key=lambda f: (f[0], f[1].start)):
-        yield Violation(span, _message(match, in_comment), level="warning" if in_comment else None,
+                    found.append((match_span, match, where, _secret(span, text, match, raw=where == "unread")))
+    for span, match, where, secret in sorted(found, key=lambda f: (f[0], f[1].start)):
+        yield Violation(span, _message(match, where), level="warning" if where == "comment" else None,
                         fingerprint_key=match.kind, secret=secret)
 
 

@@ -25,7 +25,9 @@ def version_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     Reports a root module none of whose own files declares a version
     constraint: `terraform { required_version = "…" }`, or for OpenTofu
     `language { compatible_with { opentofu = "…" } }`. The finding points at
-    the root's first `terraform` block, or line 1 of its first file.
+    the root's first `terraform` block, or line 1 of its first file. A root
+    with a file that could not be wholly parsed is not reported: the
+    constraint may be in the part that could not be read (its IACM000 says so).
 
     ## Why is this bad?
     Without a constraint any engine version runs the code, including a
@@ -60,7 +62,7 @@ def version_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     if unit is not None:
         yield from _unit_version_missing(root, unit, ctx)
         return
-    if own_declarations(root):
+    if own_declarations(root) or not root.module.fully_read:  # not read: IACM000 says what went unchecked
         return
     engine = ctx.engine_for(root).engine
     example = '"~> 1.5.0"' if engine == "terraform" else '">= 1.8.0"'

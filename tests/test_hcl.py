@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from iacm_lint.model.syntax import NOT_LITERAL, Span
+from iacm_lint.model.syntax import NOT_LITERAL, ParseError, Span
 from iacm_lint.parse.hcl import parse_hcl
 from iacm_lint.parse.textio import decode_source
 
@@ -111,7 +111,7 @@ def test_syntax_error_position():
     assert f.error is not None
     assert (f.error.span.line, f.error.span.col) == (2, 7)
     unclosed = parse_hcl('locals {\n  a = 1\n', "bad.tf", "tf")
-    assert unclosed.error.message.startswith("unexpected end of file")
+    assert unclosed.error == ParseError('"{" is never closed', Span("bad.tf", 1, 8, 1, 9))  # the brace, not the end
 
 
 def test_deep_nesting_is_an_error_not_a_crash():

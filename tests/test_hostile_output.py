@@ -33,7 +33,7 @@ from test_readiness import _chromium, _console_messages, needs_chromium
 ESC, BEL = "\x1b", "\x07"
 OSC_CLIPBOARD = f"{ESC}]52;c;cm0gLXJmIH4K{BEL}"  # OSC 52: writes "rm -rf ~" to the clipboard
 OSC_LINK = f"{ESC}]8;;https://evil.example/{ESC}\\click me{ESC}]8;;{ESC}\\"  # OSC 8: a disguised hyperlink
-UNCLOSED = "locals {\n"  # an IACM000 finding in every file that holds it
+UNCLOSED = "locals {\n"  # an IACM000 finding at its "{" (1:8) in every file that holds it
 FORMATS = ("text", "gcc", "github", "markdown")
 
 
@@ -87,11 +87,11 @@ def test_a_file_named_like_a_workflow_command_starts_no_line(tmp_path, fmt):
     root = write(tmp_path / "repo", {name: UNCLOSED for name in COMMAND_NAMES})
     out = check(root, fmt, "--select", "IACM000").stdout
     assert command_lines(out) == []
-    assert "./::error file=.github%2Fworkflows%2Fci.yml,line=1::Fake annotation.tf:2:1:" in out
-    assert "./::add-mask::hide-the-real-findings.tf:2:1:" in out
-    assert "./::stop-commands::t0k3n.tf:2:1:" in out
-    assert "./  ::warning::indented.tf:2:1:" in out
-    assert "./##[error]old syntax/main.tf:2:1:" in out
+    assert "./::error file=.github%2Fworkflows%2Fci.yml,line=1::Fake annotation.tf:1:8:" in out
+    assert "./::add-mask::hide-the-real-findings.tf:1:8:" in out
+    assert "./::stop-commands::t0k3n.tf:1:8:" in out
+    assert "./  ::warning::indented.tf:1:8:" in out
+    assert "./##[error]old syntax/main.tf:1:8:" in out
 
 
 # ---- item 10: terminal escapes -----------------------------------------------------------
@@ -107,7 +107,7 @@ def test_escape_sequences_in_file_names_reach_no_output_raw(tmp_path):
         assert "clip\\x1b]52;c;cm0gLXJmIH4K\\x07.tf" in unescaped(out), fmt
         assert "bidi\\u202eft.exe.tf" in unescaped(out), fmt
     text = check(root, "text", "--select", "IACM000").stdout
-    assert "bell\\x07del\\x7fnel\\x85.tf:2:1: error IACM000" in text
+    assert "bell\\x07del\\x7fnel\\x85.tf:1:8: error IACM000" in text
 
 
 def test_osc_sequences_from_a_pin_file_reach_no_output_raw(tmp_path):
@@ -161,8 +161,8 @@ def test_markdown_table_cannot_be_broken_out_of(tmp_path):
         assert cell.endswith(fence) and fence not in body, cell  # one code span: nothing escapes it
         assert max((len(run) for run in re.findall(r"`+", body)), default=0) < len(fence)
         locations[body.strip()] = cell
-    assert set(locations) == {"x\\n# Injected heading\\n![pixel](pixel.png)\\n.tf:2:1",
-                              "tick` ![pixel](pixel.png) `.tf:2:1", "many``` ``fences`.tf:2:1", "pipe\\|cell.tf:2:1"}
+    assert set(locations) == {"x\\n# Injected heading\\n![pixel](pixel.png)\\n.tf:1:8",
+                              "tick` ![pixel](pixel.png) `.tf:1:8", "many``` ``fences`.tf:1:8", "pipe\\|cell.tf:1:8"}
     assert "cannot parse tick\\` !\\[pixel\\](pixel.png) \\`.tf" in out
 
 
@@ -219,10 +219,10 @@ def test_html_links_to_files_cannot_form_a_scheme(javascript_repo):
     page = _Page()
     page.feed(_html(javascript_repo))
     files = [h for h in page.hrefs if not h.startswith(("#", "https://github.com/iacm-lint/iacm-lint/blob/main/"))]
-    assert "./javascript%3Aalert%28document.domain%29%3C%21--.tf#L2" in files
+    assert "./javascript%3Aalert%28document.domain%29%3C%21--.tf#L1" in files
     assert all(h.startswith("./") and not re.match(r"[a-z][a-z0-9+.-]*:", h[2:], re.I) for h in files), files
     markdown = report_md.render(readiness(javascript_repo))
-    assert "](./javascript%3Aalert%28document.domain%29%3C%21--.tf#L2)" in markdown
+    assert "](./javascript%3Aalert%28document.domain%29%3C%21--.tf#L1)" in markdown
     assert "](javascript:" not in markdown
 
 

@@ -37,6 +37,8 @@ DIGITS = "9" * 5000  # Python's int() refuses 4,301 digits and more
 BACKEND = ('terraform {\n  backend "s3" {\n    bucket       = "b"\n    key          = "k"\n'
            '    region       = "us-east-1"\n    encrypt      = false\n    use_lockfile = true\n  }\n}\n')
 BACKEND_FINDING = ("IACM112", "backend.tf", 6, 5)
+# the root has a backend but no required_version: the IACM000 of a module file not read says so (issue 28)
+NOT_CHECKED = "; required_version in it was not checked"
 
 
 def rows(result) -> set[tuple]:
@@ -128,8 +130,9 @@ def test_an_exception_in_a_parser_is_that_files_iacm000(tmp_path, monkeypatch, f
     assert [m.split(": ", 1)[0] for m in messages] == [".harness/bad.yaml:1:1", "bad.tf:1:1", "bad.tf.json:1:1"]
     name, where = type(exc).__name__, re.escape(parse_source.__module__.replace(".", "/"))  # the package's frame
     for message, file in zip(messages, ("bad.yaml", "bad.tf", "bad.tf.json"), strict=True):
+        not_checked = "" if file.endswith(".yaml") else NOT_CHECKED
         assert re.fullmatch(rf"\S+: cannot parse {re.escape(file)}: internal error \({name} at "
-                            rf"{where}\.py:\d+\), not analysed", message), message
+                            rf"{where}\.py:\d+\), not analysed{not_checked}", message), message
         assert SECRET not in message
     assert result.stats["unparsable"] == 3 and result.stats["checked"] == 1
 
@@ -150,7 +153,7 @@ def test_a_read_that_fails_with_memory_error_is_iacm000(tmp_path, monkeypatch):
     [message] = iacm000(result)
     where = re.escape(textio.read_source.__module__.replace(".", "/"))  # the package's frame that called it
     assert re.fullmatch(r"bad\.tf:1:1: cannot parse bad\.tf: cannot read file: internal error \(MemoryError at "
-                        rf"{where}\.py:\d+\)", message), message
+                        rf"{where}\.py:\d+\){NOT_CHECKED}", message), message
 
 
 # ---- the process pool -----------------------------------------------------------------------------
@@ -222,6 +225,7 @@ def test_utf32_is_named_utf32(tmp_path):
     result = scan(root)
     assert iacm000(result) == [
         f"{name}:1:1: cannot parse {name}: file is {encoding} encoded; Terraform and Harness read only UTF-8"
+        f"{NOT_CHECKED}"
         for name, encoding in (("16.tf", "UTF-16"), ("be.tf", "UTF-32"), ("le.tf", "UTF-32"))]
 
 
@@ -289,7 +293,8 @@ def test_past_the_token_budget_a_file_is_too_complex(tmp_path, monkeypatch, forc
     monkeypatch.setattr(limits, "MAX_TOKENS", 2_000)
     root = repo(tmp_path, {"backend.tf": BACKEND, name: text})
     result = scan(root, jobs=2)
-    assert iacm000(result) == [f"{name}:1:1: cannot parse {name.rsplit('/', 1)[-1]}: {TOO_COMPLEX}"]
+    not_checked = NOT_CHECKED if name.endswith((".tf", ".tf.json")) else ""  # a module file
+    assert iacm000(result) == [f"{name}:1:1: cannot parse {name.rsplit('/', 1)[-1]}: {TOO_COMPLEX}{not_checked}"]
     assert BACKEND_FINDING in rows(result)
 
 

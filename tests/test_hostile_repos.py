@@ -27,6 +27,8 @@ from iacm_lint.parse import textio
 from iacm_lint.scan import discover
 
 GOOD = 'resource "null_resource" "ok" {\n  triggers = { a = "b" }\n}\n'
+# the root has neither, so the IACM000 of a module file not read says where they were not looked for (issue 28)
+NOT_CHECKED = "; a backend block or required_version in it was not checked"
 
 
 def iacm000(result) -> list[str]:
@@ -150,7 +152,8 @@ def test_unreadable_file_and_directory(tmp_path, monkeypatch):
     _deny(monkeypatch, {"locked.tf", "private"})
     result = scan(root)
     assert iacm000(result) == [
-        "locked.tf:1:1: cannot parse locked.tf: cannot read file: permission denied",
+        "locked.tf:1:1: cannot parse locked.tf: cannot read file: permission denied"
+        "; a backend block or required_version in it was not checked",
         "private:1:1: cannot parse private: cannot read directory: permission denied",
     ]
     assert result.stats == {"discovered": 3, "checked": 1, "unparsable": 0, "unreadable": 2, "skipped": {},
@@ -162,7 +165,8 @@ def test_unreadable_file_with_the_cache_and_pool_path(tmp_path, monkeypatch):
     monkeypatch.setenv("IACM_LINT_CACHE_DIR", str(tmp_path / "cache"))
     _deny(monkeypatch, {"locked.tf"})
     result = scan(root, cache=True)
-    assert iacm000(result) == ["locked.tf:1:1: cannot parse locked.tf: cannot read file: permission denied"]
+    assert iacm000(result) == ["locked.tf:1:1: cannot parse locked.tf: cannot read file: permission denied"
+                               f"{NOT_CHECKED}"]
 
 
 # ---- FIFOs and devices ------------------------------------------------------------
@@ -209,7 +213,8 @@ def test_fifty_megabyte_file_is_not_parsed_and_memory_stays_bounded(tmp_path):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert iacm000(result) == ["huge.tf:1:1: cannot parse huge.tf: file too large (over 10 MB); not parsed"]
+    assert iacm000(result) == [f"huge.tf:1:1: cannot parse huge.tf: file too large (over 10 MB); not parsed"
+                               f"{NOT_CHECKED}"]
     assert result.stats["unparsable"] == 1 and result.stats["checked"] == 1
     assert peak < 24 * 1024 * 1024, peak  # at most the 10 MB read window (+1 byte), never the 50 MB file
 
@@ -217,9 +222,10 @@ def test_fifty_megabyte_file_is_not_parsed_and_memory_stays_bounded(tmp_path):
 def test_max_file_size_is_configurable(tmp_path):
     root = repo(tmp_path, {"main.tf": GOOD, "big.tf": GOOD + "# " + "x" * 2000 + "\n"})
     result = scan(root, max_file_bytes=1024)
-    assert iacm000(result) == ["big.tf:1:1: cannot parse big.tf: file too large (over 1 KB); not parsed"]
+    assert iacm000(result) == [f"big.tf:1:1: cannot parse big.tf: file too large (over 1 KB); not parsed{NOT_CHECKED}"]
     out = cli("check", str(root), "--no-cache", "--select", "IACM000", "--max-file-size", "1KB", "--format", "gcc")
-    assert out.stdout == "big.tf:1:1: error: cannot parse big.tf: file too large (over 1 KB); not parsed [IACM000]\n"
+    assert out.stdout == (f"big.tf:1:1: error: cannot parse big.tf: file too large (over 1 KB); not parsed"
+                          f"{NOT_CHECKED} [IACM000]\n")
     assert out.returncode == 1
     bad = cli("check", str(root), "--max-file-size", "lots")
     assert bad.returncode == 2
@@ -246,17 +252,18 @@ def _deep_flow_yaml_finding() -> str:
 
 @pytest.mark.parametrize("name, text, expected", [
     ("blocks.tf", "a {\n" * DEEP + "}\n" * DEEP,
-     "blocks.tf:101:3: cannot parse blocks.tf: nested more than 100 levels deep; not analysed"),
+     f"blocks.tf:101:3: cannot parse blocks.tf: nested more than 100 levels deep; not analysed{NOT_CHECKED}"),
     ("tuples.tf", "locals {\n  x = " + "[" * DEEP + "]" * DEEP + "\n}\n",
-     "tuples.tf:2:106: cannot parse tuples.tf: nested more than 100 levels deep; not analysed"),
+     f"tuples.tf:2:106: cannot parse tuples.tf: nested more than 100 levels deep; not analysed{NOT_CHECKED}"),
     ("objects.tf", "locals {\n  x = " + "{a = " * DEEP + "1" + "}" * DEEP + "\n}\n",
-     "objects.tf:2:502: cannot parse objects.tf: nested more than 100 levels deep; not analysed"),
+     f"objects.tf:2:502: cannot parse objects.tf: nested more than 100 levels deep; not analysed{NOT_CHECKED}"),
     ("parens.tf", "locals {\n  x = " + "(" * DEEP + "1" + ")" * DEEP + "\n}\n",
-     "parens.tf:2:106: cannot parse parens.tf: nested more than 100 levels deep; not analysed"),
+     f"parens.tf:2:106: cannot parse parens.tf: nested more than 100 levels deep; not analysed{NOT_CHECKED}"),
     ("interpolations.tf", "locals {\n  x = " + '"${' * DEEP + "1" + '}"' * DEEP + "\n}\n",
-     "interpolations.tf:2:305: cannot parse interpolations.tf: nested more than 100 levels deep; not analysed"),
+     "interpolations.tf:2:305: cannot parse interpolations.tf: nested more than 100 levels deep; not analysed"
+     f"{NOT_CHECKED}"),
     ("lists.tf.json", '{"locals": {"x": ' + "[" * DEEP + "]" * DEEP + "}}",
-     "lists.tf.json:1:117: cannot parse lists.tf.json: nested more than 100 levels deep; not analysed"),
+     f"lists.tf.json:1:117: cannot parse lists.tf.json: nested more than 100 levels deep; not analysed{NOT_CHECKED}"),
     (".harness/deep.yaml", "pipeline:\n  x: " + "[" * DEEP + "]" * DEEP + "\n", _deep_flow_yaml_finding()),
     (".harness/deep-block.yaml", "pipeline:\n" + "".join(" " * (i + 1) + "a:\n" for i in range(450)) + " x: 1\n",
      ".harness/deep-block.yaml:401:401: cannot parse deep-block.yaml: YAML not loaded: nesting deeper than 400 levels"),
@@ -284,6 +291,7 @@ def test_moderate_nesting_with_the_cache_on(tmp_path, monkeypatch, depth):
     result = scan(root, cache=True)
     messages = sorted(m.split(": ", 1)[1] for m in iacm000(result))
     assert messages == [f"cannot parse {n}: nested more than 100 levels deep; not analysed"
+                        f"{NOT_CHECKED * (not n.endswith('.yaml'))}"
                         for n in ("o.tf.json", "p.yaml", "t.tf")] or (depth >= 400 and len(messages) == 3)
     assert result.stats["checked"] == 1
 
@@ -299,7 +307,7 @@ def test_deep_nesting_through_the_command_line(tmp_path):
     out = cli("check", str(root), "--select", "IACM000", "--format", "gcc",
               cwd=tmp_path, timeout=120)
     assert out.stdout == ("deep.tf:2:106: error: cannot parse deep.tf: nested more than 100 levels deep; "
-                          "not analysed [IACM000]\n")
+                          f"not analysed{NOT_CHECKED} [IACM000]\n")
     assert out.returncode == 1 and "internal error" not in out.stderr
 
 
@@ -315,7 +323,7 @@ def test_very_long_lines(tmp_path):
     started = time.monotonic()
     result = scan(root)
     assert time.monotonic() - started < 60
-    assert iacm000(result) == ["long_broken.tf:3:1: cannot parse long_broken.tf: unexpected '}'"]
+    assert iacm000(result) == [f"long_broken.tf:3:1: cannot parse long_broken.tf: unexpected '}}'{NOT_CHECKED}"]
     assert result.stats["checked"] == 1
 
 
@@ -330,11 +338,12 @@ def test_nul_bytes_invalid_utf8_and_utf16(tmp_path):
     })
     result = scan(root)
     assert iacm000(result) == [
-        "bom.tf:2:7: cannot parse bom.tf: unexpected '}'",  # the UTF-8 BOM alone is fine; columns count after it
-        "latin1.tf:2:14: cannot parse latin1.tf: invalid UTF-8 byte 0xe9",
-        "nul.tf:2:9: cannot parse nul.tf: file contains NUL bytes (binary content), not text",
-        "utf16.tf:1:1: cannot parse utf16.tf: file is UTF-16 encoded; Terraform and Harness read only UTF-8",
-        "utf16be.tf:1:1: cannot parse utf16be.tf: file is UTF-16 encoded; Terraform and Harness read only UTF-8",
+        # the UTF-8 BOM alone is fine; columns count after it
+        f"bom.tf:2:7: cannot parse bom.tf: unexpected '}}'{NOT_CHECKED}",
+        f"latin1.tf:2:14: cannot parse latin1.tf: invalid UTF-8 byte 0xe9{NOT_CHECKED}",
+        f"nul.tf:2:9: cannot parse nul.tf: file contains NUL bytes (binary content), not text{NOT_CHECKED}",
+        *(f"{name}:1:1: cannot parse {name}: file is UTF-16 encoded; Terraform and Harness read only UTF-8{NOT_CHECKED}"
+          for name in ("utf16.tf", "utf16be.tf")),
     ]
     assert result.stats["checked"] == 1 and result.stats["unparsable"] == 5
 
@@ -347,7 +356,8 @@ def test_crlf_and_mixed_line_endings(tmp_path):
     })
     result = scan(root)
     # python-hcl2's lexer reads "= 2" as string text here; the position is exact
-    assert iacm000(result) == ["broken_crlf.tf:3:7: cannot parse broken_crlf.tf: unexpected text"]
+    assert iacm000(result) == ["broken_crlf.tf:3:7: cannot parse broken_crlf.tf: unexpected text; "
+                               "a backend block in it was not checked"]
     crlf = next(f for f in result.repo.hcl_files if f.path == "crlf.tf")
     attribute = crlf.blocks[0].attr("required_version")
     assert (attribute.expr.value, attribute.expr.span.line, attribute.expr.span.col) == (">= 1.6.0", 2, 22)
@@ -409,18 +419,15 @@ def test_file_names_with_spaces_unicode_and_newlines(tmp_path):
     })
     result = scan(root)
     assert iacm000(result) == [
-        "new\nline.tf:2:1: cannot parse new\nline.tf: unexpected end of file (unclosed block, bracket or string?)",
-        "with space.tf:2:1: cannot parse with space.tf: unexpected end of file (unclosed block, bracket or string?)",
-        "ünïcødé/日本.tf:2:1: cannot parse 日本.tf: unexpected end of file (unclosed block, bracket or string?)",
+        'new\nline.tf:1:8: cannot parse new\nline.tf: "{" is never closed',
+        'with space.tf:1:8: cannot parse with space.tf: "{" is never closed',
+        'ünïcødé/日本.tf:1:8: cannot parse 日本.tf: "{" is never closed',
     ]
     out = cli("check", str(root), "--no-cache", "--select", "IACM000", "--format", "gcc")
     assert out.stdout.splitlines() == [
-        "new\\nline.tf:2:1: error: cannot parse new line.tf: unexpected end of file "
-        "(unclosed block, bracket or string?) [IACM000]",
-        "with space.tf:2:1: error: cannot parse with space.tf: unexpected end of file "
-        "(unclosed block, bracket or string?) [IACM000]",
-        "ünïcødé/日本.tf:2:1: error: cannot parse 日本.tf: unexpected end of file "
-        "(unclosed block, bracket or string?) [IACM000]",
+        'new\\nline.tf:1:8: error: cannot parse new line.tf: "{" is never closed [IACM000]',
+        'with space.tf:1:8: error: cannot parse with space.tf: "{" is never closed [IACM000]',
+        'ünïcødé/日本.tf:1:8: error: cannot parse 日本.tf: "{" is never closed [IACM000]',
     ]
     document = json.loads(cli("check", str(root), "--no-cache", "--select", "IACM000", "--format", "json").stdout)
     assert [f["path"] for f in document["findings"]] == ["new\nline.tf", "with space.tf", "ünïcødé/日本.tf"]

@@ -160,10 +160,11 @@ def test_grammar_shaped_hcl_never_raises(text, kind):
     assert isinstance(model, HclFile)
     if model.error is not None:
         _check_error(model.error, "main.tf")
-        assert model.blocks == () and model.attributes == ()
         assert model.error.span.line <= text.count("\n") + text.count("\r") + 2
-    else:
-        assert too_deep(model) is None
+        # what was read of a file with an error: nothing, the pieces that parse (the rest is unread), or
+        # all of it when Terraform rejects it for a reason python-hcl2's grammar lets pass (an argument set twice)
+        assert model.fully_read or model.unread or model.blocks == model.attributes == ()
+    assert too_deep(model) is None
 
 
 @given(st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),

@@ -179,6 +179,7 @@ class Comment:
 class ParseError:
     message: str
     span: Span
+    related: tuple[tuple[Span, str], ...] = ()  # (span, message): e.g. where a redefined argument was first set
 
 
 # File kinds, as discovery classifies them.
@@ -212,6 +213,20 @@ class HclFile:
     # (span of the heredoc, its YAML) for the `yaml = <<EOT` of each `harness_platform_pipeline`
     # resource: parsed with the file, in the parse stage (parse/heredoc.py), and cached with it
     heredoc_yaml: tuple[tuple[Span, YamlFile], ...] = ()
+    # what could not be parsed, as raw text with its place (parse/salvage.py):
+    # the regions left out of a partly read file, or the whole text of a file
+    # none of whose blocks parsed; IACM203 looks for credentials in it
+    unread: tuple[StringPart, ...] = ()
+
+    @property
+    def fully_read(self) -> bool:
+        """Whether the model holds the whole file. False when parts of it
+        (`unread`) or all of it could not be read or parsed; a file Terraform
+        rejects for a reason that loses nothing (a redefined argument) is
+        fully read."""
+        if self.unread:
+            return False
+        return self.error is None or bool(self.blocks or self.attributes)
 
     @property
     def name(self) -> str:
@@ -320,6 +335,12 @@ class Module:
     @property
     def declares_anything(self) -> bool:
         return any(f.blocks or f.attributes for f in self.files)
+
+    @property
+    def fully_read(self) -> bool:
+        """Whether every module file is wholly in the model: otherwise a
+        block that seems missing may sit in what could not be read."""
+        return all(f.fully_read for f in self.files)
 
     def local_sources(self) -> Iterator[tuple[Block, str]]:
         """(module block, normalised directory) for every local `source`."""

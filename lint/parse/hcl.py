@@ -19,6 +19,8 @@ Quirks handled here and nowhere else:
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, Optional, Union
@@ -44,23 +46,38 @@ from ..model.syntax import (
 )
 from . import limits
 from .limits import MAX_NESTING, nesting_message, number_value, too_complex_message
-from .tables import parser as _parser  # python-hcl2's grammar, its tables shipped in the package
+from .salvage import Layout, layout
+from .tables import (
+    block_comments,
+    parser as _parser,  # python-hcl2's grammar, its tables shipped in the package
+)
+from .textio import line_starts
 from .tf_json import parse_tf_json, template_references
 
 
 def parse_hcl(text: str, path: str, kind: str) -> HclFile:
     """Parse decoded HCL or JSON source into an HclFile. Never raises for bad
-    input: syntax errors become HclFile.error (IACM000)."""
+    input: syntax errors become HclFile.error (IACM000), and the top-level
+    blocks that parse on their own are kept (`_salvage`)."""
     if kind in (TF_JSON, TFVARS_JSON):
         return parse_tf_json(text, path, kind)
     if kind == TERRAGRUNT_JSON:
         return parse_tf_json(text, path, kind, template_tree=json_template_tree)
+    parsed = _read(text, path, kind)
+    if isinstance(parsed, HclFile):
+        return parsed
+    return _salvage(text, path, kind, parsed)
+
+
+def _read(text: str, path: str, kind: str) -> Union[HclFile, UnexpectedInput]:
+    """The HclFile of `text`, or the UnexpectedInput it fails with."""
+    del block_comments[:]
     try:
         parsed = _parse_tree(_hide_core_namespace(text) + "\n")
     except _TooComplex:
         return HclFile(path, kind, error=ParseError(too_complex_message(), Span.file_start(path)))
     except UnexpectedInput as exc:
-        return HclFile(path, kind, error=_syntax_error(exc, text, path))
+        return exc
     except RecursionError:
         return HclFile(path, kind, error=ParseError("nesting too deep to parse", Span.file_start(path)))
     except LarkError as exc:
@@ -71,7 +88,11 @@ def parse_hcl(text: str, path: str, kind: str) -> HclFile:
         attributes, blocks = walker.body(parsed.children[0])
     except RecursionError:
         return HclFile(path, kind, error=_too_deep_error(parsed, path))
-    return HclFile(path, kind, blocks=blocks, attributes=attributes, comments=tuple(walker.comments))
+    comments = walker.comments
+    if block_comments:  # inline comments: the lexer set them aside, in source order
+        comments = sorted(comments + [walker.block_comment(token) for token in block_comments],
+                          key=lambda comment: (comment.span.line, comment.span.col))
+    return HclFile(path, kind, blocks=blocks, attributes=attributes, comments=tuple(comments), error=walker.error())
 
 
 class _TooComplex(Exception):
@@ -130,6 +151,129 @@ def _hide_core_namespace(text: str) -> str:
     `core__` have the same length, so positions stay exact; the walker reads
     token text from the original source and maps the name back."""
     return _CORE_CALL.sub("core__", text) if "core::" in text else text
+
+
+# ---- salvage ----------------------------------------------------------------
+
+_PIECE_PARSES = 100  # the most parses one failed file may cost to find the pieces of it that parse
+_NOT_A_LINE = re.compile(r"[^\n]+")
+
+
+def _salvage(text: str, path: str, kind: str, failure: UnexpectedInput) -> HclFile:
+    """A file that does not parse: the pieces between the cuts salvage.py
+    finds (top-level items) that parse on their own are kept, the others
+    blanked out, so positions stay exact (rules.md: "the file's module is
+    still checked with what could be read"); what was left out is `unread`,
+    raw text that IACM203 still reads. The error is the real culprit where
+    the scanner sees one (an unclosed heredoc's opener), else the first
+    failing piece's own syntax error."""
+    found = layout(text)
+    bounds = [*found.cuts, len(text)]
+    read = _pieces_that_parse(text, bounds)
+    starts = line_starts(text)
+    error = _culprit(text, path, found, bounds, read, starts) or _syntax_error(failure, text, path)
+    if any(read):
+        blanked = "".join(text[bounds[i]:bounds[i + 1]] if ok
+                          else _NOT_A_LINE.sub(_blank, text[bounds[i]:bounds[i + 1]])
+                          for i, ok in enumerate(read))
+        model = _read(blanked, path, kind)
+        if isinstance(model, HclFile) and (model.blocks or model.attributes):
+            unread = tuple(_unread_part(text, path, start, end, starts) for start, end in _runs(bounds, read))
+            return HclFile(path, kind, model.blocks, model.attributes, model.comments, error, unread=unread)
+    return HclFile(path, kind, error=error, unread=(_unread_part(text, path, 0, len(text), starts),))
+
+
+def _blank(match: re.Match) -> str:
+    return " " * len(match.group())
+
+
+def _pieces_that_parse(text: str, bounds: list[int]) -> list[Optional[bool]]:
+    """Per piece `text[bounds[i]:bounds[i + 1]]`: True when it parses on its
+    own, else False, or None when not settled within _PIECE_PARSES parses.
+    The whole text failed; failing runs of pieces are halved until the
+    failing pieces are found, so one broken block among many costs about two
+    parses of the file."""
+    count = len(bounds) - 1
+    read: list[Optional[bool]] = [None] * count
+    failing = [(0, count)]  # runs of pieces known to fail together, the first on top
+    budget = _PIECE_PARSES
+    while failing:
+        low, high = failing.pop()
+        if high - low == 1:
+            read[low] = False
+            continue
+        middle = (low + high) // 2
+        halves = []
+        for start, end in ((low, middle), (middle, high)):
+            if budget == 0:
+                break
+            budget -= 1
+            if _parses(text[bounds[start]:bounds[end]]):
+                read[start:end] = [True] * (end - start)
+            else:
+                halves.append((start, end))
+        failing.extend(reversed(halves))
+    return read
+
+
+def _parses(piece: str) -> bool:
+    try:
+        _parse_tree(_hide_core_namespace(piece) + "\n")
+    except (LarkError, _TooComplex, RecursionError):
+        return False
+    return True
+
+
+def _culprit(text: str, path: str, found: Layout, bounds: list[int], read: list[Optional[bool]],
+             starts: array) -> Optional[ParseError]:
+    """The first of: the scanner's problems, and the syntax error of the first
+    piece that fails on its own, placed in the whole file."""
+    candidates = []
+    for offset, length, message in found.problems:
+        line, col = _line_col(starts, offset)
+        candidates.append(ParseError(message, Span(path, line, col, line, col + length)))
+    first = next((i for i, ok in enumerate(read) if ok is False), None)
+    if first is not None:
+        piece = text[bounds[first]:bounds[first + 1]]
+        try:
+            _parse_tree(_hide_core_namespace(piece) + "\n")
+        except UnexpectedInput as exc:
+            shift = _line_col(starts, bounds[first])[0] - 1
+            local = _syntax_error(exc, piece, path)
+            span = local.span
+            candidates.append(ParseError(local.message, Span(path, span.line + shift, span.col,
+                                                             span.end_line + shift, span.end_col)))
+        except (LarkError, _TooComplex, RecursionError):
+            pass
+    return min(candidates, key=lambda error: (error.span.line, error.span.col)) if candidates else None
+
+
+def _runs(bounds: list[int], read: list[Optional[bool]]) -> list[tuple[int, int]]:
+    """(start, end) offsets of each run of pieces that were not read."""
+    runs: list[tuple[int, int]] = []
+    for index, ok in enumerate(read):
+        if ok:
+            continue
+        if runs and runs[-1][1] == bounds[index]:
+            runs[-1] = (runs[-1][0], bounds[index + 1])
+        else:
+            runs.append((bounds[index], bounds[index + 1]))
+    return runs
+
+
+def _unread_part(text: str, path: str, start: int, end: int, starts: array) -> StringPart:
+    """`text[start:end]` (from a line start), without the blank lines that end it, with its span."""
+    part = text[start:end].rstrip()
+    line, col = _line_col(starts, start)
+    last_newline = part.rfind("\n")
+    end_line = line + part.count("\n")
+    end_col = (len(part) - last_newline) if last_newline >= 0 else col + len(part)
+    return StringPart(part, Span(path, line, col, end_line, end_col))
+
+
+def _line_col(starts: array, offset: int) -> tuple[int, int]:
+    line = bisect_right(starts, offset)
+    return line, offset - starts[line - 1] + 1
 
 
 # ---- errors -----------------------------------------------------------------
@@ -238,6 +382,38 @@ _CRS_BEFORE_NEWLINE = re.compile(r"\r+\n")
 _INDENT_OF_TEXT_LINE = re.compile(r"(?m)^[ \t]*(?=[^\n]*\S)")  # a `<<-` body line's indent, unless the line is blank
 
 
+_LEGACY_CHAIN = re.compile(r"\.[0-9]")
+_DIRECTIVE_KEYWORDS = frozenset({"IF", "ELSE", "ENDIF", "FOR", "ENDFOR"})
+_LINE_BREAK_NODES = frozenset({"conditional", "binary_op", "binary_term"})
+# expressions whose newlines are whitespace (spec.md: parentheses, brackets, function arguments, for expressions)
+_NEWLINES_IGNORED = frozenset({"tuple", "function_call", "braces_index", "for_tuple_expr", "for_object_expr"})
+
+
+def _escape_problem(sequence: str) -> Optional[str]:
+    """Why `\\` + `sequence` (an _ESCAPE_RE group) is not an HCL escape, or None."""
+    if sequence in _ESCAPES:
+        return None
+    if len(sequence) > 1:  # uNNNN or UNNNNNNNN
+        code = int(sequence[1:], 16)
+        if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+            return f"invalid escape sequence: cannot encode character U+{code:04X} in UTF-8"
+        return None
+    if sequence in "uU":
+        digits = "four" if sequence == "u" else "eight"
+        return f"invalid escape sequence: \\{sequence} must be followed by {digits} hexadecimal digits"
+    shown = sequence if sequence.isprintable() else f"U+{ord(sequence):04X}"
+    return (f'invalid escape sequence "\\{shown}": a quoted string accepts only \\n, \\r, \\t, \\", \\\\, '
+            "\\uNNNN and \\UNNNNNNNN")
+
+
+def _ends_with_newline(item: Tree) -> bool:
+    """Whether a body item's own last token ends its line: a heredoc (its token
+    holds the newline after the marker) or a newline or comment that an
+    operator's rule took in (`a = 1 + 2` then a newline)."""
+    last = _last_token(item)
+    return last is not None and last.type in ("NL_OR_COMMENT", "HEREDOC_TEMPLATE", "HEREDOC_TEMPLATE_TRIM")
+
+
 def _unescape(raw: str) -> str:
     if "\\" not in raw:
         return raw
@@ -261,13 +437,32 @@ def _negated(number: Any) -> Any:
 
 
 class _Walker:
-    __slots__ = ("comments", "path", "text", "trees")
+    __slots__ = ("comments", "errors", "newlines_end", "path", "statement_end", "text", "trees")
 
     def __init__(self, path: str, text: str, trees: bool = False):
         self.path = path
         self.text = text
         self.comments: list[Comment] = []
         self.trees = trees  # attach expression trees (Terragrunt configuration)
+        self.errors: list[ParseError] = []  # what Terraform rejects although python-hcl2's grammar accepts it
+        # Outside brackets a newline ends an argument (or an object's element):
+        # while walking such an expression, `newlines_end` is True and
+        # `statement_end` is its last token (a newline there is its end).
+        self.newlines_end = False
+        self.statement_end: Optional[Token] = None
+
+    def fail(self, message: str, span: Span, related: tuple[tuple[Span, str], ...] = ()) -> None:
+        self.errors.append(ParseError(message, span, related))
+
+    def error(self) -> Optional[ParseError]:
+        """The first error in the file (IACM000 reports one per file)."""
+        return min(self.errors, key=lambda e: (e.span.line, e.span.col)) if self.errors else None
+
+    def at(self, node: Optional[_Node]) -> Span:
+        """A one-character span at the first character of `node`."""
+        assert node is not None  # what the parser made holds tokens
+        start = self.span(node)
+        return Span(self.path, start.line, start.col, start.line, start.col + 1)
 
     # spans ---------------------------------------------------------------
     def span(self, node: _Node) -> Span:
@@ -289,18 +484,57 @@ class _Walker:
         return self.text[first.start_pos:last.end_pos]
 
     # structure -----------------------------------------------------------
-    def body(self, body: Tree) -> tuple[tuple[Attribute, ...], tuple[Block, ...]]:
+    def body(self, body: Tree, closing: Optional[_Node] = None) -> tuple[tuple[Attribute, ...], tuple[Block, ...]]:
+        """A body's attributes and blocks; `closing` is the brace that ends a
+        block's body (None for the file's). Reports what python-hcl2's grammar
+        lets pass and HCL does not (parser.go): an argument set twice, and
+        items not ended by a newline (`status = "Enabled"}`, `a = 1 b = 2`)
+        outside the one-line form `name { argument = value }`."""
         attributes: list[Attribute] = []
         blocks: list[Block] = []
-        for child in body.children:
+        first_set: dict[str, Span] = {}
+        children = body.children
+        one_line = closing is not None and bool(children) and children[0].data != "new_line_or_comment"
+        unended = None  # the item read last, while no newline has followed it
+        for child in children:
             data = child.data
-            if data == "attribute":
-                attributes.append(self.attribute(child))
-            elif data == "block":
-                blocks.append(self.block(child))
-            elif data == "new_line_or_comment":
+            if data == "new_line_or_comment":
                 self.note_comments(child)
+                unended = None
+                continue
+            if unended is not None and not one_line:
+                self.missing_newline(unended, _first_token(child))
+            if data == "attribute":
+                attribute = self.attribute(child)
+                first = first_set.setdefault(attribute.name, attribute.name_span)
+                if first is not attribute.name_span:
+                    self.fail(f'attribute redefined: the argument "{attribute.name}" was already set on line '
+                              f"{first.line}; each argument may be set only once", attribute.name_span,
+                              ((first, f'"{attribute.name}" first set here'),))
+                attributes.append(attribute)
+            else:
+                blocks.append(self.block(child))
+            unended = None if _ends_with_newline(child) else child
+        if one_line and closing is not None:
+            self.check_one_line_body(children, unended, closing)
+        elif unended is not None and closing is not None:
+            self.missing_newline(unended, closing)
         return tuple(attributes), tuple(blocks)
+
+    def missing_newline(self, item: Tree, after: Optional[_Node]) -> None:
+        what = "an argument" if item.data == "attribute" else "a block definition"
+        self.fail(f"missing newline after {what[what.index(' ') + 1:]}: {what} must end with a newline", self.at(after))
+
+    def check_one_line_body(self, children: list[Tree], unended: Optional[Tree], closing: _Node) -> None:
+        """`name { argument = value }`: one argument, closed on its line."""
+        first = children[0]
+        if first.data == "block":
+            self.fail("argument definition required: a one-line block holds a single argument; "
+                      "put a nested block on a line of its own", self.span(first.children[0]))
+        elif len(children) > 1 or unended is None:
+            after = children[1] if len(children) > 1 else closing
+            self.fail("invalid single-argument block definition: a one-line block must be closed on the same "
+                      "line, right after its argument", self.at(after))
 
     def note_comments(self, node: Tree) -> None:
         for token in node.children:
@@ -316,12 +550,69 @@ class _Walker:
     def attribute(self, node: Tree) -> Attribute:
         name_node, expression = node.children[0], node.children[-1]
         name = self.name_of(name_node)
-        expr = self.expr(expression)
+        expr = self.statement(expression)
         if self.trees:
             expr = replace(expr, tree=self.tree(expression))
         name_span = self.span(name_node)
         return Attribute(name, name_span, expr,
                          Span(self.path, name_span.line, name_span.col, expr.span.end_line, expr.span.end_col))
+
+    def statement(self, node: _Node) -> Expr:
+        """`expr(node)` for an argument's or an object element's value, where
+        a newline outside brackets would end it (hclsyntax's peeker includes
+        newlines there)."""
+        outer = self.newlines_end, self.statement_end
+        self.newlines_end, self.statement_end = True, _last_token(node)
+        try:
+            return self.expr(node)
+        finally:
+            self.newlines_end, self.statement_end = outer
+
+    def inside_brackets(self, node: Tree, refs: list[str], funcs: list[str], strings: list[StringPart]) -> None:
+        """`_collect` over the children of `node`, whose newlines are whitespace."""
+        outer = self.newlines_end
+        self.newlines_end = False
+        try:
+            for child in node.children:
+                if isinstance(child, Tree):
+                    self._collect(child, refs, funcs, strings)
+        finally:
+            self.newlines_end = outer
+
+    def check_line_breaks(self, node: Tree) -> None:
+        """A newline inside an operation or a conditional, outside brackets:
+        python-hcl2's grammar takes it, HCL ends the argument there
+        (`a = x\n  ? 1 : 2`, `a = x &&\n  y`)."""
+        for child in node.children:
+            if isinstance(child, Token):
+                if "\n" in child.value:  # an operator the post-lexer joined with the newline before it
+                    self.line_break(child, at_operator=True)
+            elif child.data == "new_line_or_comment":
+                if child.children[-1] is not self.statement_end:
+                    self.line_break(child.children[0], at_operator=False)
+            elif child.data == "binary_operator":
+                operator = child.children[0]
+                if isinstance(operator, Token) and "\n" in operator:
+                    self.line_break(operator, at_operator=True)
+
+    def check_separators(self, node: Tree) -> None:
+        """An object's elements are separated by commas or newlines; python-hcl2's grammar needs neither."""
+        separated = True
+        for elem in node.children:
+            if isinstance(elem, Token):
+                separated = separated or elem.type == "COMMA"
+            elif elem.data == "new_line_or_comment":
+                separated = True
+            elif elem.data == "object_elem":
+                if not separated:
+                    self.fail("missing attribute separator: expected a newline or comma before the next element",
+                              self.at(elem))
+                separated = _ends_with_newline(elem)
+
+    def line_break(self, token: _Node, at_operator: bool) -> None:
+        what = "line starts with an operator" if at_operator else "expression split over lines"
+        self.fail(f"{what} outside brackets: a newline ends the argument there; wrap the expression in "
+                  "parentheses to split it over lines", self.at(token))
 
     def block(self, node: Tree) -> Block:
         header: list = []
@@ -331,13 +622,15 @@ class _Walker:
                 continue  # braces
             if child.data == "body":
                 body_node = child
-            elif child.data == "new_line_or_comment":
+            elif child.data == "new_line_or_comment":  # between the header and "{"
                 self.note_comments(child)
+                self.fail('invalid block definition: the block\'s "{" must be on the same line as its header',
+                          self.at(child.children[0]))
             else:
                 header.append(child)
         type_node, label_nodes = header[0], header[1:]
         labels = tuple(self.label_text(n) for n in label_nodes)
-        attributes, blocks = self.body(body_node) if body_node is not None else ((), ())
+        attributes, blocks = self.body(body_node, node.children[-1]) if body_node is not None else ((), ())
         return Block(
             type=self.name_of(type_node),
             labels=labels,
@@ -358,8 +651,45 @@ class _Walker:
     def label_text(self, node: Tree) -> str:
         if node.data != "string":
             return self.name_of(node)
-        return "".join(_unescape(str(part.children[0])) for part in node.children
-                       if isinstance(part, Tree) and isinstance(part.children[0], Token))
+        pieces = []
+        for part in node.children:
+            if not isinstance(part, Tree):
+                continue  # quotes
+            inner = part.children[0]
+            if isinstance(inner, Token):
+                if inner.type == "STRING_CHARS":
+                    self.check_quoted(inner)
+                pieces.append(_unescape(str(inner)))
+            else:
+                self.fail('invalid string literal: a label cannot hold a template sequence; write "$${" or "%%{" '
+                          "for a literal one", self.span(inner.children[0]))
+        return "".join(pieces)
+
+    def check_quoted(self, token: Token) -> None:
+        """Escapes and line breaks of a quoted string's literal text, as HCL
+        checks them (hclsyntax ParseStringLiteralToken); python-hcl2 takes
+        any backslash sequence, and newlines."""
+        raw = self.source(token)
+        start = self.span(token)
+        if "\n" in raw:  # at the end of the line where the string should have been closed
+            column = start.col + raw.index("\n")
+            self.fail('invalid multi-line string: a quoted string cannot span lines; write "\\n" or use a heredoc',
+                      Span(self.path, start.line, column, start.line, column + 1))
+        if "\\" not in raw:
+            return
+        for match in _ESCAPE_RE.finditer(raw):
+            problem = _escape_problem(match.group(1))
+            if problem:
+                offset = match.start()
+                line = start.line + raw.count("\n", 0, offset)
+                column = offset - raw.rfind("\n", 0, offset) if line != start.line else start.col + offset
+                self.fail(problem, Span(self.path, line, column, line, column + len(match.group())))
+                return
+
+    def block_comment(self, token: Token) -> Comment:
+        """The Comment of an inline comment token the lexer set aside (tables.block_comments)."""
+        text = self.text[token.start_pos:token.end_pos]
+        return Comment(text, self.span(token))
 
     # expressions ---------------------------------------------------------
     def expr(self, node: _Node) -> Expr:
@@ -382,16 +712,19 @@ class _Walker:
             return Expr("null" if raw == "null" else "bool", raw, span,
                         {"true": True, "false": False, "null": None}[raw])
         if data == "tuple":
+            outer, self.newlines_end = self.newlines_end, False
             items = tuple(self.expr(c) for c in node.children
                           if isinstance(c, Tree) and c.data != "new_line_or_comment")
+            self.newlines_end = outer
             self._comments_in(node)
             return Expr.collection("tuple", self.source(node), span, items)
         if data == "object":
+            self.check_separators(node)
             entries = []
             for elem in node.children:
                 if isinstance(elem, Tree) and elem.data == "object_elem":
                     key_node, value_node = elem.children[0], elem.children[-1]
-                    entries.append((self.object_key(key_node), self.span(key_node), self.expr(value_node)))
+                    entries.append((self.object_key(key_node), self.span(key_node), self.statement(value_node)))
             self._comments_in(node)
             return Expr.collection("object", self.source(node), span, (), tuple(entries))
         if data == "unary_op" and str(node.children[0]) == "-":
@@ -399,7 +732,9 @@ class _Walker:
             if inner.kind == "number":
                 return Expr("number", self.source(node), span, _negated(inner.value))
         if data == "expr_term":  # parenthesised
+            outer, self.newlines_end = self.newlines_end, False
             inner = self.expr(next(c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"))
+            self.newlines_end = outer
             return Expr(inner.kind, self.source(node), span, inner.value, inner.references, inner.functions,
                         inner.strings, inner.items, inner.entries)
         kind = "other"
@@ -428,17 +763,26 @@ class _Walker:
         funcs: list[str] = []
         templated = False
         pieces: list[str] = []
+        directives: list[Token] = []  # the `if`, `else` and `for` keywords of the directives open, innermost last
         for part in node.children:
             if isinstance(part, Token):
                 continue  # quotes
             inner = part.children[0]
             if isinstance(inner, Token):
+                if inner.type == "STRING_CHARS" and ("\\" in self.source(inner) or "\n" in self.source(inner)):
+                    self.check_quoted(inner)
                 text = self.string_chars(inner)
                 pieces.append(text)
                 parts.append(StringPart(text, self.span(inner)))
             else:
                 templated = True
-                self._collect(inner, refs, funcs, parts)
+                if inner.data != "interpolation":
+                    self.check_directive(inner, directives)
+                self.inside_brackets(inner, refs, funcs, parts)
+        for keyword in directives:
+            closer = "endfor" if keyword == "for" else "endif"
+            self.fail(f"unexpected end of template: the {keyword} directive has no {closer}",
+                      self.at(keyword))
         span = self.span(node)
         source = self.source(node)
         if templated:
@@ -447,13 +791,31 @@ class _Walker:
         value = "".join(pieces)
         return Expr("string", source, span, value, strings=(StringPart(value, span),) if value else ())
 
+    def check_directive(self, directive: Tree, open_directives: list[Token]) -> None:
+        """`%{ if }`, `%{ else }`, `%{ endif }`, `%{ for }`, `%{ endfor }` must
+        nest (hclsyntax parser_template.go); python-hcl2 reads each one alone."""
+        keyword = next(c for c in directive.children if isinstance(c, Token) and c.type in _DIRECTIVE_KEYWORDS)
+        name = str(keyword)
+        if name in ("if", "for"):
+            open_directives.append(keyword)
+            return
+        innermost = str(open_directives[-1]) if open_directives else None
+        if innermost in {"else": ("if",), "endif": ("if", "else"), "endfor": ("for",)}[name]:
+            if name == "else":
+                open_directives[-1] = keyword
+            else:
+                open_directives.pop()
+            return
+        self.fail(f"unexpected {name} directive: " + (f"the {innermost} directive before it is still open"
+                                                      if innermost else "no directive is open"), self.at(keyword))
+
     def heredoc(self, token: _Node, trim: bool) -> Expr:
         """Spans and text found with find/rfind and regexes over the body, not
         lists of its lines (~30 bytes a line: a heredoc of blank lines cost
         ten times its size)."""
         raw = self.source(token)
         start = self.span(token)
-        source = raw.rstrip("\n").rstrip("\r")
+        source = raw.rstrip()  # the newline after the closing marker, and blanks before it
         header_end = source.find("\n")  # the token holds the header line and the marker line at least
         marker_start = source.rfind("\n") + 1
         end_line = start.line + source.count("\n")
@@ -502,7 +864,7 @@ class _Walker:
                 funcs.append("provider::" + "::".join(names[1:]))
             for child in node.children:
                 if isinstance(child, Tree) and child.data == "arguments":
-                    self._collect(child, refs, funcs, strings)
+                    self.inside_brackets(child, refs, funcs, strings)
             return
         if data == "string":
             expr = self.string(node)
@@ -529,6 +891,22 @@ class _Walker:
                 if isinstance(child, Tree) and child.data not in ("identifier", "new_line_or_comment"):
                     self._collect(child, refs, funcs, strings)
             return
+        if data == "object":
+            self.check_separators(node)
+        elif data == "object_elem":
+            outer = self.newlines_end, self.statement_end
+            self.newlines_end, self.statement_end = True, _last_token(node)
+            for child in node.children:
+                if isinstance(child, Tree):
+                    self._collect(child, refs, funcs, strings)
+            self.newlines_end, self.statement_end = outer
+            return
+        elif self.newlines_end:
+            if data in _LINE_BREAK_NODES:
+                self.check_line_breaks(node)
+            elif data in _NEWLINES_IGNORED or (data == "expr_term" and isinstance(node.children[0], Token)):
+                self.inside_brackets(node, refs, funcs, strings)
+                return
         for child in node.children:
             if isinstance(child, Tree):
                 self._collect(child, refs, funcs, strings)
@@ -551,6 +929,8 @@ class _Walker:
                 current = current.children[0]
                 continue
             if data in ("index_expr_term", "attr_splat_expr_term", "full_splat_expr_term"):
+                if data == "index_expr_term" and current.children[1].data == "short_index":
+                    self.check_short_index(current)
                 self._collect(current.children[1], refs, funcs, strings)
                 suffix.clear()  # only the part before the first index is static
                 current = current.children[0]
@@ -564,6 +944,21 @@ class _Walker:
         if not names or not trailing_ok:
             return ""
         return ".".join(names + list(reversed(suffix)))
+
+    def check_short_index(self, node: Tree) -> None:
+        """`x.0` (HCL's legacy index) after a number is one number token to HCL:
+        `10.0.0.0/16` or `1.2.3` unquoted is an invalid number literal; and
+        `x.0.1` reads `0.1` as a number, so HCL rejects chained legacy indexes."""
+        base = node.children[0]
+        while isinstance(base, Tree) and base.data == "expr_term" and len(base.children) == 1:
+            base = base.children[0]
+        index = node.children[1].children[1]
+        if isinstance(base, Tree) and base.data in ("int_lit", "float_lit"):
+            self.fail("invalid number literal: an address, CIDR block or version such as 10.0.0.0/16 must be quoted",
+                      self.span_between(base, index))
+        elif isinstance(index, Token) and _LEGACY_CHAIN.match(self.text, index.end_pos):  # type: ignore[arg-type]
+            self.fail(f"invalid legacy index syntax: .{index}.N reads as a number; write [{index}][N] instead",
+                      self.at(index))
 
     def _comments_in(self, node: Tree) -> None:
         for child in node.children:

@@ -121,8 +121,11 @@ def too_deep(model: Any, limit: int = MAX_NESTING) -> Optional[Span]:
 
 def within_limits(model: Any, text: Optional[str], limit: int = MAX_NESTING) -> Any:
     """`model`, or an error model of the same file when it nests too deep."""
-    if text is None or model is None or getattr(model, "error", None) is not None:
+    if text is None or model is None:
         return model
+    read_nothing = not (getattr(model, "blocks", ()) or getattr(model, "attributes", ()))
+    if getattr(model, "error", None) is not None and read_nothing:
+        return model  # nothing was read (a salvaged file or one with a rejected argument still holds a model)
     if not could_be_deeper(text, limit):
         return model
     span = too_deep(model, limit)

@@ -73,11 +73,43 @@ def grammar_file() -> str:
 # what `identity()` hashes, so changing a rewrite makes the shipped tables stale.
 _TERMINAL_REWRITES = (
     (r"NL_OR_COMMENT: /\n[ \t]*/ |", r"NL_OR_COMMENT: /\n[ \t\r\n]*(?=\n)|\n[ \t]*/ |"),
-    (r"/\/\*(.|\n)*?(\*\/)/", r"/\/\*[\s\S]*?\*\//"),
     (r"""/(?:(?!\$\$\{)(?!\$\{)(?!%%\{)(?!%\{)[^"\\]|\\.|(?:\$(?!\$?\{))|(?:%(?!%?\{)))+/""",
      r"""/(?:[^"\\$%]+|\\.|\$(?!\$?\{)|%(?!%?\{))+/"""),
     (r"\r?\n(?:(?:.|\n)*?\r?\n)??\s*(?P=heredoc)", r"\r?\n(?:[\s\S]*?\r?\n)??[^\S\n]*(?P=heredoc)"),
     (r"\r?\n(?:(?:.|\n)*?\r?\n)??\s*(?P=heredoc_trim)", r"\r?\n(?:[\s\S]*?\r?\n)??[^\S\n]*(?P=heredoc_trim)"),
+)
+
+# Where python-hcl2's grammar rejects what Terraform and OpenTofu accept
+# (hclsyntax/spec.md; issue 28), applied after the rewrites above:
+# - an inline comment `/* … */` is whitespace, not a newline ("Comments and
+#   Whitespace"), so it may stand anywhere between tokens (`a = /* c */ 1`):
+#   it leaves NL_OR_COMMENT and is ignored; `block_comments` collects it;
+# - identifiers are Unicode (`café = 1`, "Identifiers": ID_Start, then
+#   ID_Continue or `-`), approximated by Python's `\w` (letters, digits, `_`);
+#   heredoc markers are identifiers too;
+# - the line of a heredoc's closing marker may end in blanks (`EOT␠␠`, `EOT\t`):
+#   HCL trims the whole line before comparing it with the marker;
+# - strip markers are allowed in interpolations of quoted strings
+#   (`"${~ var.x ~}"`, "Template Interpolations"), not only in directives;
+# - newlines are whitespace inside an interpolation, the parentheses of a
+#   function call (`f(\n  x\n  ,\n)`) and a for expression (a newline before
+#   `=>`): "Functions and Function Calls", "For Expressions".
+_LANGUAGE_FIXES = (
+    (r" | /\/\*(.|\n)*?(\*\/)/", ""),
+    ("%ignore /[ \\t\\r]+/", "%ignore /[ \\t\\r]+/\nBLOCK_COMMENT: /\\/\\*[\\s\\S]*?\\*\\//\n%ignore BLOCK_COMMENT"),
+    ("NAME : /[a-zA-Z_][a-zA-Z0-9_-]*/", r"NAME : /[^\W\d][\w-]*/"),
+    ("(?P<heredoc>[a-zA-Z][a-zA-Z0-9._-]*)", r"(?P<heredoc>[^\W\d][\w.-]*)"),
+    ("(?P<heredoc_trim>[a-zA-Z][a-zA-Z0-9._-]*)", r"(?P<heredoc_trim>[^\W\d][\w.-]*)"),
+    (r"[^\S\n]*(?P=heredoc)\r?\n/", r"[^\S\n]*(?P=heredoc)[^\S\n]*\n/"),
+    (r"[^\S\n]*(?P=heredoc_trim)\r?\n/", r"[^\S\n]*(?P=heredoc_trim)[^\S\n]*\n/"),
+    ("interpolation: INTERP_START expression RBRACE",
+     "interpolation: INTERP_START STRIP_MARKER? new_line_or_comment? expression new_line_or_comment? "
+     "STRIP_MARKER? RBRACE"),
+    ("arguments : (expression (new_line_or_comment? COMMA new_line_or_comment? expression)* (COMMA | ELLIPSIS)?",
+     "arguments : (expression (new_line_or_comment? COMMA new_line_or_comment? expression)* new_line_or_comment? "
+     "(COMMA | ELLIPSIS)?"),
+    ("new_line_or_comment? expression FOR_OBJECT_ARROW",
+     "new_line_or_comment? expression new_line_or_comment? FOR_OBJECT_ARROW"),
 )
 
 
@@ -85,7 +117,7 @@ def grammar_source() -> str:
     """python-hcl2's grammar with `_TERMINAL_REWRITES` applied."""
     with open(grammar_file(), encoding="utf-8") as handle:
         text = handle.read()
-    for old, new in _TERMINAL_REWRITES:
+    for old, new in (*_TERMINAL_REWRITES, *_LANGUAGE_FIXES):
         text = text.replace(old, new)
     return text
 
@@ -157,7 +189,16 @@ def _plain_parser() -> Lark:
     from hcl2.postlexer import PostLexer
     from lark import Lark
 
-    return Lark(grammar_source(), parser="lalr", postlex=PostLexer(), propagate_positions=False)
+    return Lark(grammar_source(), parser="lalr", postlex=PostLexer(), propagate_positions=False,
+                lexer_callbacks=_LEXER_CALLBACKS)
+
+
+# The inline comments of the text being parsed, in order (tokens with
+# positions): the lexer drops them (`%ignore`), so they never reach the tree;
+# parse/hcl.py clears the list before each parse and reads it after. One parse
+# at a time per process (the scan parses in processes, not threads).
+block_comments: list = []
+_LEXER_CALLBACKS = {"BLOCK_COMMENT": block_comments.append}
 
 
 # ---- building ---------------------------------------------------------------------
@@ -173,7 +214,8 @@ def build(wanted: Optional[dict] = None) -> dict:
     from lark.lexer import TerminalDef
 
     data, memo = _plain_parser().memo_serialize([TerminalDef, Rule])
-    data["options"] = {name: value for name, value in data["options"].items() if name != "postlex"}
+    data["options"] = {name: value for name, value in data["options"].items()
+                       if name not in ("postlex", "lexer_callbacks")}  # code: given again at load time
     serialised = data["parser"].pop("parser")  # lark's form of the table, re-encoded below
     order = sorted(memo, key=lambda index: _memo_sort_key(memo[index]))
     renumber = {old: new for new, old in enumerate(order)}
@@ -253,7 +295,8 @@ def load(document: dict) -> Lark:
     memo = {int(index): value for index, value in document["lark"]["memo"].items()}
     data = dict(document["lark"]["data"])
     data["parser"] = {**data["parser"], "parser": document["table"]}
-    return Lark._load_from_dict(data, memo, postlex=PostLexer(), _plugins={"LALR_Parser": _table_parser_class()})
+    return Lark._load_from_dict(data, memo, postlex=PostLexer(), lexer_callbacks=_LEXER_CALLBACKS,
+                                _plugins={"LALR_Parser": _table_parser_class()})
 
 
 _TABLE_PARSER: Optional[type[LALR_Parser]] = None
