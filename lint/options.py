@@ -26,9 +26,13 @@ class Options:
     per_file_ignores: tuple = ()  # ((path matcher, rule IDs/prefixes), ...), from the config file
     require_reasons: bool = False  # config `require-reasons: true` turns on IACM002
     baseline: Optional[str] = None  # baseline file: findings recorded in it get baseline_state "unchanged"
-    progress: Optional[Callable[[int, int], None]] = None  # (files parsed, files to parse), for the CLI's progress bar
+    # for the CLI's progress bar: (files parsed, files to parse, "files"), then (rules run, rules to run, "rules")
+    progress: Optional[Callable[[int, int, str], None]] = None
     # the config file these options came from (its bytes decide exclude/per-file-ignores)
     config_file: Optional[str] = None
+    only: Optional[tuple[str, ...]] = None  # absolute paths: report only findings located in these (check FILE ...)
+    # ask git for HEAD's commit and branch (Repo.git_commit/git_branch: the report's header)
+    revision: bool = False
     # answer an unchanged scan from engine/resultcache.py (needs `cache`); the Result's repo is then a stub
     result_cache: bool = False
     fix: bool = False  # `check --fix` (or config `fix: true`): apply the safe fixes (engine/fixes.py)

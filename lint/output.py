@@ -77,14 +77,17 @@ def _mode_for(existing: Optional[os.stat_result]) -> int:
     return 0o666 & ~umask
 
 
-def write_stdout(text: str) -> None:
-    """Print `text` (a final newline added when missing); nothing when empty."""
+def write_stdout(text: str, color: bool = False) -> None:
+    """Print `text` (a final newline added when missing); nothing when empty.
+    `color`: the text holds the colours `--color` asked for, which must reach
+    a pipe too (otherwise click strips escape sequences from what is not a
+    terminal)."""
     if sys.stdout is None:  # started with standard output closed: Python leaves sys.stdout unset
         raise OutputError("standard output is closed; write the output to a file with -o FILE or FMT:FILE")
     if not text:
         return
     try:
-        click.echo(text, nl=not text.endswith("\n"))
+        click.echo(text, nl=not text.endswith("\n"), color=True if color else None)
         sys.stdout.flush()
     except BrokenPipeError:  # the reader stopped early (`| head`): its choice, not a failure to report
         _discard_stdout()

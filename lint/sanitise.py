@@ -16,9 +16,12 @@ SARIF stay exact JSON, whose escaping is enough.
   are not UTF-8) become visible escapes: `\\x1b`, `\\n`, `\\u202e`, `\\udcff`.
 - `display_path(path)`: `printable`, and `./` before a path that a CI
   runner would read as a workflow command at the start of a line.
-- `markdown_text` / `markdown_code`: Markdown that renders as the literal
-  text, one line, in a table cell or not.
-- `file_link(base, path, line)`: a relative URL no scheme can form in.
+- `markdown_text` / `markdown_code` / `markdown_message`: Markdown that
+  renders as the literal text, one line, in a table cell or not (a message's
+  quoted values as code spans). The check command's `markdown` format and
+  the readiness report's Markdown both use them.
+- `file_link(base, path, line)`: a relative URL no scheme can form in;
+  `source_link` the same under a `--source-url` base (`source_url_base`).
 """
 
 from __future__ import annotations
@@ -105,19 +108,23 @@ def one_line(text: str, separator: str = " ") -> str:
 
 # ---- Markdown ----------------------------------------------------------------------
 
-# Characters that open Markdown constructs which could carry something in
-# from the outside: links and images (`[`, `]`), code spans (`` ` ``), table
-# cells (`|`), and the backslash that would undo these escapes. `<` and `>`
-# (raw HTML, autolinks) become entities. Emphasis and bare URLs can only
-# restyle or show what is there, and stay readable unescaped. Headings, lists
-# and blocks need a line start, which one line of text never has.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`\[\]|])")
+# Every character that starts Markdown (CommonMark and GitHub's extensions)
+# in running text, escaped with a backslash so that it shows as itself: links
+# and images (`[`, `]`), code spans (`` ` ``), emphasis (`*`, `_`),
+# strikethrough (`~`: `~> 1.5.0` twice in a message would strike out what lies
+# between), table cells (`|`), headings and issue links (`#`), and the
+# backslash that would undo these escapes. `<` and `>` (raw HTML, autolinks)
+# become entities. Lists and blocks need a line start, which one line of text
+# never has.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_~\[\]|#])")
+_QUOTED = re.compile(r'"[^"]*"')  # a quoted value in a message: `backend "s3"`, `"*.tfstate"`
 
 
 def markdown_text(text: str, line_break: str = " ") -> str:
-    """Text for Markdown, also inside a table cell: one line (line breaks
-    become `line_break`, e.g. `<br>`), and no link, image, code span or HTML
-    can start in it."""
+    """Text for Markdown, also inside a table cell, that renders as the
+    literal text: one line (line breaks become `line_break`, e.g. `<br>`),
+    every Markdown character (``\\ ` * _ ~ [ ] | #``) backslash-escaped, `<`
+    and `>` as entities, control characters shown as escapes (`printable`)."""
     lines = (_MARKDOWN_SPECIAL.sub(r"\\\1", printable(line)) for line in str(text).splitlines())
     return line_break.join(line.replace("<", "&lt;").replace(">", "&gt;") for line in lines)
 
@@ -137,6 +144,23 @@ def markdown_code(text: str, in_table: bool = True) -> str:
     return f"{fence}{text}{fence}"
 
 
+def markdown_message(text: str, in_table: bool = True, line_break: str = " ") -> str:
+    """A finding's message for Markdown: the values it quotes (`backend
+    "s3"`, `"*.tfstate", "*.tfstate.*"`) as code spans, quotes included,
+    the rest as `markdown_text`. One line; `line_break` joins its lines."""
+    return line_break.join(_message_line(line, in_table) for line in str(text).splitlines())
+
+
+def _message_line(line: str, in_table: bool) -> str:
+    parts, end = [], 0
+    for quoted in _QUOTED.finditer(line):
+        parts.append(markdown_text(line[end:quoted.start()]))
+        parts.append(markdown_code(quoted.group(0), in_table=in_table))
+        end = quoted.end()
+    parts.append(markdown_text(line[end:]))
+    return "".join(parts)
+
+
 # ---- links -----------------------------------------------------------------------------
 
 
@@ -149,3 +173,32 @@ def file_link(base: str, path: str, line: int = 0) -> str:
     if not target.startswith("../"):
         target = "./" + target.lstrip("/")
     return f"{target}#L{line}" if line else target
+
+
+def source_link(base: str, path: str, line: int = 0) -> str:
+    """An absolute link to a scanned file: `base` (an http(s) URL ending in
+    `/`, validated by `source_url_base`) + the percent-encoded
+    repository-relative path (nothing of it can end the path: `?`, `#`,
+    `..` segments are encoded or dropped), then `#L<line>`."""
+    segments = [segment for segment in path.split("/") if segment not in ("", ".", "..")]
+    target = base + quote("/".join(segments), safe="/", errors="surrogateescape")
+    return f"{target}#L{line}" if line else target
+
+
+def source_url_base(text: str) -> str:
+    """`--source-url` checked: an absolute http or https URL with a host,
+    no credentials, query or fragment, nothing but URL characters; returned
+    ending in `/`, with `(`, `)` and `'` percent-encoded (safe in a Markdown
+    link and an HTML attribute). Raises ValueError saying what is wrong."""
+    if not re.fullmatch(r"[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]+", text):
+        raise ValueError("must be a URL without spaces, quotes or other characters URLs escape")
+    scheme, separator, rest = text.partition("://")
+    if scheme.lower() not in ("http", "https") or not separator:
+        raise ValueError("must start with https:// or http://")
+    host = rest.split("/", 1)[0]
+    if not host or "@" in host:
+        raise ValueError("needs a host and no user name or password")
+    if "?" in rest or "#" in rest:
+        raise ValueError("must not have a query or fragment: file paths are appended to it")
+    base = text if text.endswith("/") else text + "/"
+    return base.replace("(", "%28").replace(")", "%29").replace("'", "%27")

@@ -30,9 +30,18 @@ def earlier(stage_steps: list[Step], step: Step, commands: Collection[str], same
     return None
 
 
+# Stage.kind of a template body -> how messages name the template
+_TEMPLATE_KINDS = {"stepgroup-template": "step group template", "step-template": "step template"}
+
+
 def stage_name(stage: Stage) -> str:
+    """How messages name a stage: `stage "deploy"`; the body of a template
+    by its template (`stage template "provision_stage"`, `step group
+    template "deploy_group"`), never `stage "?"`."""
     if stage.kind == "fragment":
         return "this fragment"
-    if stage.kind.endswith("template"):
-        return "this template"
+    if stage.kind in _TEMPLATE_KINDS:
+        return f'{_TEMPLATE_KINDS[stage.kind]} "{stage.template}"' if stage.template else "this template"
+    if stage.label == "?" and stage.template is not None:
+        return f'stage template "{stage.template}"'
     return f'stage "{stage.label}"'

@@ -69,30 +69,32 @@ def _kind_for(name: str, path: str, known: dict) -> Optional[str]:
 
 
 def scan_arguments(attributes: Iterable[Attribute], blocks: Iterable[Block] = (), *, known: Optional[dict] = None,
-                   prefix: str = "", entries: bool = True, default_kind: Optional[str] = None) -> Iterator[SecretArg]:
+                   prefix: str = "", entries: bool = True, default_kind: Optional[str] = None,
+                   deployed: bool = True) -> Iterator[SecretArg]:
     """Secret-named (or `known`) arguments with literal secret values, in
     attributes, object entries (when `entries`) and nested blocks. `known`
     maps argument paths ("token", "registry.password") to anything; those are
     judged as credentials whatever their names. `default_kind` judges every
-    other argument that way too (a `sensitive = true` variable's default)."""
+    other argument that way too (a `sensitive = true` variable's default).
+    `deployed`: see `judge` (False only for variable defaults)."""
     known = known or {}
     for attribute in attributes:
         path = prefix + attribute.name
         kind = _kind_for(attribute.name, path, known) or default_kind
         yield from judge_expr(attribute.name, path, attribute.span, attribute.expr, kind, known=known,
-                              entries=entries, default_kind=default_kind)
+                              entries=entries, default_kind=default_kind, deployed=deployed)
     for block in blocks:
         yield from scan_arguments(block.attributes, block.blocks, known=known, prefix=f"{prefix}{block.type}.",
-                                  entries=entries, default_kind=default_kind)
+                                  entries=entries, default_kind=default_kind, deployed=deployed)
 
 
 def judge_expr(name: str, path: str, span: Span, expr: Expr, kind: Optional[str], *, known: Optional[dict] = None,
-               entries: bool = True, default_kind: Optional[str] = None) -> Iterator[SecretArg]:
+               entries: bool = True, default_kind: Optional[str] = None, deployed: bool = True) -> Iterator[SecretArg]:
     """Judge one argument's expression: a literal string with `kind`, or the
     entries of an object by their own names."""
     text = literal_string(expr)
     if text is not None:
-        judgement = judge(text, kind) if kind else None
+        judgement = judge(text, kind, deployed=deployed) if kind else None
         if judgement is not None:
             yield SecretArg(name, path, span, expr.span, judgement)
         return
@@ -102,7 +104,7 @@ def judge_expr(name: str, path: str, span: Span, expr: Expr, kind: Optional[str]
             entry_path = f"{path}.{key}"
             entry_span = Span(key_span.path, key_span.line, key_span.col, value.span.end_line, value.span.end_col)
             yield from judge_expr(key, entry_path, entry_span, value, _kind_for(key, entry_path, known) or default_kind,
-                                  known=known, entries=entries, default_kind=default_kind)
+                                  known=known, entries=entries, default_kind=default_kind, deployed=deployed)
 
 
 # ---- the places each name-based rule judges -------------------------------------
@@ -197,7 +199,7 @@ def variable_args(hcl_file: HclFile) -> Iterator[tuple[Block, SecretArg]]:
                 yield block, SecretArg("default", "default", default.span, default.expr.span, judgement)
         elif default.expr.kind == "object":
             for arg in judge_expr("default", "default", default.span, default.expr, None,
-                                  default_kind="credential" if sensitive else None):
+                                  default_kind="credential" if sensitive else None, deployed=False):
                 yield block, arg
 
 
@@ -219,10 +221,34 @@ def committed(hcl_file: HclFile, repo: Optional[Repo]) -> bool:
 
 
 def tfvars_args(hcl_file: HclFile, repo: Optional[Repo]) -> Iterator[SecretArg]:
+    """Literal secrets a committed tfvars file assigns: to a secret-named or
+    `sensitive = true` variable, and to the secret-named entries of such a
+    variable's object value. In the object of any other variable only
+    password entries with a literal value are judged (`SMTP_PASSWORD`,
+    `administrator_login_password`): its `*_key`, `*_secret` and `*_token`
+    entries are module inputs whose meaning the module defines
+    (`storage_account_key = "logs"` picks a map key)."""
     if hcl_file.kind not in (TFVARS, TFVARS_JSON) or not committed(hcl_file, repo):
         return
-    known = dict.fromkeys(sensitive_variables(repo, hcl_file.directory))
-    yield from scan_arguments(hcl_file.attributes, known=known)
+    sensitive = sensitive_variables(repo, hcl_file.directory)
+    for attribute in hcl_file.attributes:
+        kind = "credential" if attribute.name in sensitive else secret_name_kind(attribute.name)
+        if kind is not None:
+            yield from judge_expr(attribute.name, attribute.name, attribute.span, attribute.expr, kind)
+        else:
+            yield from _password_entries(attribute.name, attribute.expr)
+
+
+def _password_entries(path: str, expr: Expr) -> Iterator[SecretArg]:
+    labels = path.rsplit(".", 1)[-1] in _LABEL_MAPS
+    for key, key_span, value in expr.entries if expr.kind == "object" and not labels else ():
+        entry_path = f"{path}.{key}"
+        kind = secret_name_kind(key)
+        if kind in ("password", "connection") and value.kind != "object":
+            span = Span(key_span.path, key_span.line, key_span.col, value.span.end_line, value.span.end_col)
+            yield from judge_expr(key, entry_path, span, value, kind)
+        else:
+            yield from _password_entries(entry_path, value)
 
 
 def _condition_holds(block: Block, when: dict) -> bool:
@@ -257,8 +283,10 @@ def resource_args(hcl_file: HclFile) -> Iterator[tuple[Block, SecretArg]]:
             if attribute.name in map_args and attribute.expr.kind == "object":
                 for key, key_span, value in attribute.expr.entries:
                     span = Span(key_span.path, key_span.line, key_span.col, value.span.end_line, value.span.end_col)
-                    for arg in judge_expr(key, f"{attribute.name}.{key}", span, value,
-                                          secret_name_kind(key) or "key", entries=False):
+                    # an entry whose name says nothing keeps the default's word list: `{foo = "bar"}` is a fixture
+                    kind = secret_name_kind(key)
+                    for arg in judge_expr(key, f"{attribute.name}.{key}", span, value, kind or "key", entries=False,
+                                          deployed=kind is not None):
                         yield block, arg
 
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from typing import Optional
 
 from ..model.backends import backend_blocks
-from ..model.syntax import RootModule, Span
+from ..model.syntax import Block, Repo, RootModule, Span, normalise_dir
 from ..model.terragrunt import REMOTE_SOURCE, UNKNOWN_SOURCE, UnitModel, unit_model
 from ..registry import Context, Violation, rule
+
+# The backend that keeps state in the cloud a provider manages.
+_BACKEND_OF_PROVIDER = {"aws": "s3", "google": "gcs", "azurerm": "azurerm"}
+# A bare directory name or path (`stage`, `modules/vpc`): a local path in Terraform 0.11, a registry
+# address or an error since; registry addresses have three parts, hosts and schemes have dots or colons.
+_BARE_PATH = re.compile(r"[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_\-]+)?")
 
 
 @rule("IACM101", "backend-missing", level="warning", scope="root", checklist="backend", tags=("state", "onboarding"),
@@ -18,6 +26,11 @@ def backend_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     Reports a root module whose files declare neither a `backend` block nor a
     `cloud` block. It is a warning, an error with `--state existing` (or when
     another root of the scan declares a backend) and off with `--state managed`.
+    The suggested backend follows the providers the root uses (`gcs` for
+    google, `azurerm` for azurerm, `s3` otherwise). A directory that only
+    looks like a root because another module calls it with a bare source
+    (`source = "stage"`, Terraform 0.11 style) gets a note instead, saying
+    which module calls it and that the source should be `./stage`.
 
     ## Why is this bad?
     Without a backend, state is written to `terraform.tfstate` inside the
@@ -61,9 +74,19 @@ def backend_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
         return
     terraform = next(root.module.terraform_blocks(), None)
     span = terraform.header_span if terraform is not None else Span.file_start(root.files[0].path)
+    caller = _bare_source_caller(ctx.repo, root.directory)
+    if caller is not None:
+        directory, block, source = caller
+        yield Violation(span, f'root module "{root.directory}" has no backend or cloud block, but module '
+                              f'"{block.labels[0] if block.labels else "?"}" in "{directory}" calls it with '
+                              f'source = "{source}", which Terraform 0.12 and later do not read as a local path; write '
+                              f'source = "./{source}" and it is a module, not a root', level="note",
+                        related=((block.header_span, "the module call"),))
+        return
     level = "error" if ctx.state == "existing" else "warning"
     yield Violation(span, f'root module "{root.directory}" has no backend or cloud block; add a backend block '
-                          f'(e.g. backend "s3" in backends.tf) that points at its remote state', level=level)
+                          f'(e.g. backend "{_suggested_backend(root)}" in backends.tf) that points at its remote state',
+                    level=level)
 
 
 def _unit_backend_missing(root: RootModule, unit: UnitModel, ctx: Context) -> Iterator[Violation]:
@@ -78,3 +101,29 @@ def _unit_backend_missing(root: RootModule, unit: UnitModel, ctx: Context) -> It
     elif unit.source_kind == UNKNOWN_SOURCE:
         message += ", unless the module its terraform.source names declares its own backend"
     yield Violation(Span.file_start(unit.path), message, level=level)
+
+
+def _suggested_backend(root: RootModule) -> str:
+    """The backend of the one cloud whose provider the root uses (its
+    provider blocks, required_providers, resource and data types); s3
+    when that is not exactly one of aws, google, azurerm."""
+    used = {block.labels[0] for block in root.module.blocks("provider") if block.labels}
+    for kind in ("resource", "data"):
+        used |= {block.labels[0].split("_", 1)[0] for block in root.module.blocks(kind) if block.labels}
+    for terraform in root.module.terraform_blocks():
+        for required in terraform.children("required_providers"):
+            used |= {attribute.name for attribute in required.attributes}
+    clouds = {_BACKEND_OF_PROVIDER[name] for name in used if name in _BACKEND_OF_PROVIDER}
+    return clouds.pop() if len(clouds) == 1 else "s3"
+
+
+def _bare_source_caller(repo: Optional[Repo], directory: str) -> Optional[tuple[str, Block, str]]:
+    """(caller directory, module block, source) of a module call whose bare
+    `source` (`stage`) names `directory` relative to the caller."""
+    for module in repo.modules.values() if repo is not None else ():
+        for block in module.blocks("module"):
+            source = block.attr("source")
+            text = source.value if source is not None and isinstance(source.value, str) else None
+            if text is not None and _BARE_PATH.fullmatch(text) and normalise_dir(module.directory, text) == directory:
+                return module.directory, block, text
+    return None

@@ -19,7 +19,10 @@ def state_encryption_disabled(root: RootModule, ctx: Context) -> Iterator[Violat
     Warns about an s3 backend whose effective configuration sets
     `encrypt = false`, or sets no `encrypt` (the default is false) and no
     `kms_key_id` / `sse_customer_key`. Other backends encrypt at rest on the
-    provider's side; an empty partial `backend "s3" {}` is IACM103's.
+    provider's side; an empty partial `backend "s3" {}` is IACM103's. With
+    OpenTofu, a root whose `terraform { encryption { state { enforced = true
+    } } }` names a method other than `unencrypted` encrypts the state before
+    it reaches S3, so it gets no warning.
 
     ## Why is this bad?
     State holds every secret the configuration touches (database passwords,
@@ -58,6 +61,8 @@ def state_encryption_disabled(root: RootModule, ctx: Context) -> Iterator[Violat
     transparent to every reader with access to the bucket: state written
     from then on is encrypted, and existing state stays readable.
     """
+    if ctx.engine_for(root).engine == "opentofu" and _opentofu_encrypts_state(root):
+        return
     seen: set[Span] = set()
     for backend in effective_backends(root):
         if backend.type != "s3":
@@ -74,3 +79,19 @@ def state_encryption_disabled(root: RootModule, ctx: Context) -> Iterator[Violat
             yield Violation(backend.anchor, f"{backend.label} does not encrypt state (encrypt defaults to false); "
                             "set encrypt = true (or kms_key_id)",
                             fix=add_value(ctx, backend, "encrypt", "true", safe, "Add encrypt = true"))
+
+
+
+def _opentofu_encrypts_state(root: RootModule) -> bool:
+    """Does a `terraform { encryption { state { … } } }` of the root enforce
+    a method other than `unencrypted`?"""
+    for terraform in root.module.terraform_blocks():
+        for encryption in terraform.children("encryption"):
+            for state in encryption.children("state"):
+                enforced, method = state.attr("enforced"), state.attr("method")
+                if enforced is None or enforced.value is not True or method is None:
+                    continue
+                if method.expr.references and not any(r.startswith("method.unencrypted.")
+                                                      for r in method.expr.references):
+                    return True
+    return False

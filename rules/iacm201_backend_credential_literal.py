@@ -21,9 +21,11 @@ def backend_credential_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Viol
     `token`; azurerm `access_key`, `sas_token`, `client_secret`; gcs
     `credentials` with key material; http `password`; pg `conn_str` with an
     inline password; consul `access_token`, and the others marked sensitive
-    in the backend schemas. A `credentials` value that is a file path gets a
-    note instead: the path is not a secret, but the key file must not be
-    committed.
+    in the backend schemas. Only structural placeholders (`changeme`, `<…>`,
+    `REPLACE_ME`, `xxxx`, empty) are exempt: a dictionary word such as
+    `password = "secret"` is a weak literal password. A `credentials` value
+    that is a file path gets a note instead: the path is not a secret, but
+    the key file must not be committed.
 
     ## Why is this bad?
     Backend configuration is committed with the code and read by everyone who

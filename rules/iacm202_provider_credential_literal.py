@@ -21,8 +21,10 @@ def provider_credential_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Vio
     `password`, `client_secret`, `client_certificate_password`, `api_key`,
     `api_token`, `credentials` holding key material, and the provider
     specific ones (datadog `app_key`, nomad `secret_id`, github
-    `app_auth.pem_file`...). A `credentials` value that is a file path gets a
-    note.
+    `app_auth.pem_file`...). Only structural placeholders (`changeme`, `<…>`,
+    `REPLACE_ME`, `xxxx`, empty) are exempt: a dictionary word such as
+    `password = "password"` is a weak literal password. A `credentials`
+    value that is a file path gets a note.
 
     ## Why is this bad?
     Anyone with read access to the repository gets the credential, and it

@@ -202,7 +202,7 @@ def _yaml_scalars(node: Optional[YNode], key: Optional[str]) -> Iterator[tuple[S
         return
     if node.kind == "scalar":
         # a secret-named key with a literal secret is IACM206's finding
-        if isinstance(node.value, str) and not (key and assess(key, node.value)):
+        if isinstance(node.value, str) and not (key and assess(key, node.value, deployed=True)):
             yield node.span, node.value
     elif node.kind == "seq":
         for item in node.items:

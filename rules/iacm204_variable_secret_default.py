@@ -19,6 +19,15 @@ def variable_secret_default(hcl_file: HclFile, ctx: Context) -> Iterator[Violati
     `secret`, `token`, `api_key`, `private_key`, `client_secret`...) or that
     is `sensitive = true`, and whose `default` is a non-empty literal that is
     not a placeholder. Secret-named keys of an object default count too.
+    In a default, placeholders include dictionary words (`password`,
+    `secret`, `test`) and marker words (`pleasesetthisvalue`,
+    `requiredbutmissing`). Under a `*_key`, `*_secret` or `*_token` name the
+    value must look like key material: an all-lowercase identifier slug of
+    words and digits joined by `-`, `_`, `.` or `/`
+    (`aadapp-payments-api-level0`, `diaglogs_region1`) names a Key Vault
+    secret or a map key and is never reported, at any length, while mixed
+    case, letters and digits alternating (`k3v9r2m7…`) and lowercase hex of
+    16 or more characters are.
 
     ## Why is this bad?
     Harness uses the defaults in the code when the workspace sets no value,

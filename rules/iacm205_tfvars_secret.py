@@ -15,11 +15,18 @@ def tfvars_secret(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
     Reports a committed `*.tfvars`, `*.auto.tfvars` or `*.tfvars.json` file
-    that assigns a literal to a secret-named variable (or to a variable the
-    module declares `sensitive = true`), including secret-named keys of
-    object values. Placeholders and empty strings are exempt. In a git
-    repository, untracked and ignored files are skipped: they are not what
-    Harness clones.
+    that assigns a literal secret to a secret-named variable (or to a
+    variable the module declares `sensitive = true`), or to an entry of such
+    a variable's object value. In the object of any other variable only
+    password entries (`SMTP_PASSWORD`, `administrator_login_password`) are
+    judged: its `*_key`, `*_secret` and `*_token` entries are module inputs,
+    often keys into other maps. Tfvars values are deployed, so only
+    structural placeholders (`changeme`, `<…>`, `REPLACE_ME`, `xxxx`, empty)
+    are exempt and a dictionary word such as `password` is a weak literal
+    password; under a `*_key`, `*_secret` or `*_token` name an all-lowercase
+    identifier slug (`diaglogs_region1`) names something and is no secret.
+    In a git repository, untracked and ignored files are skipped: they are
+    not what Harness clones.
 
     ## Why is this bad?
     A tfvars file is data that Terraform loads automatically; committing one
@@ -52,7 +59,9 @@ def tfvars_secret(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
                                       f"{arg.judgement.what} ({arg.judgement.masked}); set it as a secret environment "
                                       "variable of the Harness workspace instead", secret=arg.secret)
     for arg in tfvars_args(hcl_file, ctx.repo):
-        variable = arg.path.split(".", 1)[0]
+        variable, _, entry = arg.path.partition(".")
+        fix = f"remove it and set {variable} as a secret variable of the Harness workspace" if not entry else (
+            f'remove the "{arg.name}" entry and pass its value from a Harness secret (e.g. a separate secret '
+            f"variable that the module reads) instead")
         yield Violation(arg.span, f'{hcl_file.name} assigns {arg.judgement.what} to "{arg.path}" '
-                                  f"({arg.judgement.masked}); remove it and set {variable} as a secret variable of "
-                                  f"the Harness workspace", secret=arg.secret)
+                                  f"({arg.judgement.masked}); {fix}", secret=arg.secret)

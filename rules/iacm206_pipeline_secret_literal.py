@@ -24,8 +24,13 @@ def pipeline_secret_literal(pipeline: Pipeline, ctx: Context) -> Iterator[Violat
     `TF_VAR_<secret name>`) and that is set to a literal: `envVariables`
     of Run steps, `environmentVariables` of ShellScript steps, stage and
     pipeline `variables` of `type: String`, and any spec value. Any `<+…>`
-    expression, `<+input>`, empty values, placeholders and `type: Secret`
-    variables (which hold a secret reference) are fine.
+    expression, `<+input>`, empty values, structural placeholders
+    (`changeme`, `<…>`, `REPLACE_ME`...) and `type: Secret` variables (which
+    hold a secret reference) are fine; a dictionary word
+    (`DB_PASSWORD: password`) is a weak literal password and is reported.
+    Under a `*_SECRET`, `*_KEY` or `*_TOKEN` name an all-lowercase
+    identifier slug (`JSON_SECRET: org_github_app_json`, the identifier of a
+    secret a plugin writes) is a name, not a secret.
 
     ## Why is this bad?
     Pipeline YAML is stored in git (`.harness/`) and shown to everyone who
@@ -90,7 +95,7 @@ def _walk(node: Optional[YNode], name: Optional[str], visited: set) -> Iterator[
     visited.add(id(node))
     if node.kind == "scalar":
         if name and isinstance(node.value, str) and not is_expression(node.value):
-            judgement = assess(name, node.value)
+            judgement = assess(name, node.value, deployed=True)
             if judgement is not None and judgement.verdict == "secret":
                 yield Violation(node.span, f'"{name}" is set to {judgement.what} ({judgement.masked}) in the pipeline; '
                                            f'use <+secrets.getValue("…")> or a workspace secret instead',

@@ -29,6 +29,14 @@ def resource_secret_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Violati
     `harness_platform_secret_text.value` with `value_type = "Inline"`.
     Names that configure a secret (`password_length`, `*_ref`,
     `*_secret_name`, `*_wo_version`...) and `module` arguments are not judged.
+    The value is deployed, so only structural placeholders (`changeme`,
+    `<…>`, `${…}`, `REPLACE_ME`, `example`, `your_…`, `xxxx`, empty) are
+    exempt: a dictionary word (`password = "password"`, an inline Harness
+    secret `value = "secret"`) is reported as a weak literal password. Under
+    a `*_key`, `*_secret` or `*_token` name an all-lowercase identifier slug
+    (`KEYVAULT_CLIENT_SECRET = "aadapp-payments-api-level0"`) is a name, not
+    a secret, and KMS ciphertext (Cloud Build `secret_env` values, `CiQA…`)
+    or a sops `ENC[…]` value is encrypted.
 
     ## Why is this bad?
     The deployed database, VM or secret store then carries a password that

@@ -3,29 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Optional
 
 from iacm_lint.knowledge.engines import Engine
+from iacm_lint.knowledge.step_types import PLUGIN_ENGINES, TERRAFORM_PLUGIN, TOFU_PLUGIN
 from iacm_lint.model.engine_choice import DEFAULT, TERRAFORM_BINARY, TOFU_FILE
 from iacm_lint.model.features import feature_uses
+from iacm_lint.model.harness_config import Workspace, workspaces
 from iacm_lint.model.pins import pins_for_root
-from iacm_lint.model.syntax import RootModule
+from iacm_lint.model.pipeline import Pipeline, Stage, Step, text_of
+from iacm_lint.model.syntax import Repo, RootModule
 from iacm_lint.model.terragrunt import unit_model
 from iacm_lint.registry import Context, Violation, rule
 
+from ._pipelines import stage_name
 from ._versions import from_files, from_pipeline_or_workspace, root_phrase, title
 
+_PLUGIN_OF = {engine: plugin for plugin, engine in PLUGIN_ENGINES.items()}
 
-@rule("IACM307", "engine-mismatch", level="warning", scope="root", checklist="version", tags=("versions", "engine"),
+
+@rule("IACM307", "engine-mismatch", level="warning", scope="repo", checklist="version", tags=("versions", "engine"),
       short="Engine signals disagree: pipeline, workspace, pin files or code point at different engines")
-def engine_mismatch(root: RootModule, ctx: Context) -> Iterator[Violation]:
+def engine_mismatch(repo: Repo, ctx: Context) -> Iterator[Violation]:
     """
     ## What it does
-    Reports a root whose engine signals disagree: the selected engine
-    (`--engine`/config, a Harness workspace, the pipeline's IaCM plugin
-    type, or a pin file) is Terraform while the code uses OpenTofu-only
-    features such as `.tofu` files or `encryption` (or the reverse), or a pin
-    file names the other engine than the pipeline or workspace that runs the
-    root. A pin file that contradicts an explicit `--engine` is IACM305's.
+    Reports engine signals that disagree:
+
+    - a root whose selected engine (`--engine`/config, a Harness workspace,
+      the pipeline's IaCM plugin type, or a pin file) is Terraform while the
+      code uses OpenTofu-only features such as `.tofu` files or `encryption`
+      (or the reverse), or whose pin file names the other engine than the
+      pipeline or workspace that runs it (a pin file that contradicts an
+      explicit `--engine` is IACM305's);
+    - a pipeline stage with both `IACMOpenTofuPlugin` and
+      `IACMTerraformPlugin` steps, at the first step of the second type;
+    - a `harness_platform_workspace` whose literal `provisioner_type`
+      contradicts the plugin type of a stage aimed at it, at
+      `provisioner_type` with the stage as related location. A stage is
+      aimed at the workspace when its `spec.workspace` is the workspace's
+      literal `identifier`, or an expression written exactly as the
+      workspace's `identifier` expression (`${var.workspace_id}` for
+      `identifier = var.workspace_id`).
 
     ## Why is this bad?
     One of the two is wrong: either the workspace runs an engine the code was
@@ -47,6 +65,15 @@ def engine_mismatch(root: RootModule, ctx: Context) -> Iterator[Violation]:
     }
     ```
     """
+    for root in repo.roots:
+        yield from _root_signals(root, ctx)
+    for pipeline in ctx.pipelines():
+        for stage in pipeline.stages:
+            yield from _mixed_stage(stage)
+    yield from _workspace_against_stages(repo, ctx.pipelines())
+
+
+def _root_signals(root: RootModule, ctx: Context) -> Iterator[Violation]:
     choice = ctx.engine_for(root)
     unit = unit_model(root)
     binary = Engine.named(unit.engine) if unit is not None else None
@@ -71,3 +98,58 @@ def engine_mismatch(root: RootModule, ctx: Context) -> Iterator[Violation]:
                 yield Violation(pin.span, f"{pin.path} pins {title(pin.tool)}, but {choice.reason} runs "
                                 f"{root_phrase(root, pin.path)} with {title(choice.engine)}; "
                                 f"pin {title(choice.engine)} or change {change}")
+
+
+def _plugin_steps(stage: Stage) -> list[Step]:
+    return [step for step in stage.all_steps() if step.type in PLUGIN_ENGINES]
+
+
+def _mixed_stage(stage: Stage) -> Iterator[Violation]:
+    steps = sorted(_plugin_steps(stage), key=lambda step: step.key.span)
+    if not steps:
+        return
+    first = steps[0]
+    second = next((step for step in steps if step.type != first.type), None)
+    if second is not None:
+        yield Violation(second.node.key_of("type").span,  # a plugin step: its type is there
+                        f'{stage_name(stage)} mixes {TOFU_PLUGIN} and {TERRAFORM_PLUGIN} steps; a stage runs one '
+                        f"workspace with one engine, so use {first.type} for step \"{second.label}\" too",
+                        related=((first.key.span, f"the first {first.type} step"),))
+
+
+def _stage_engine(stage: Stage) -> Optional[Engine]:
+    engines = {PLUGIN_ENGINES[step.type] for step in _plugin_steps(stage) if step.type is not None}
+    return engines.pop() if len(engines) == 1 else None
+
+
+def _aims_at(stage: Stage, workspace: Workspace) -> bool:
+    """Is `spec.workspace` of the stage the workspace's literal identifier,
+    or the same expression text as its `identifier`?"""
+    spec = stage.spec
+    target = text_of(spec.get("workspace")) if spec is not None else None
+    attribute = workspace.attr("identifier")
+    if target is None or attribute is None:
+        return False
+    target = target.strip()
+    literal = workspace.literal("identifier")
+    if literal is not None:
+        return target == literal
+    written = attribute.expr.text.strip()
+    return target in (written, f"${{{written}}}", written.strip('"'))
+
+
+def _workspace_against_stages(repo: Repo, pipelines: list[Pipeline]) -> Iterator[Violation]:
+    stages = [(pipeline, stage, engine) for pipeline in pipelines for stage in pipeline.stages
+              if stage.is_iacm and (engine := _stage_engine(stage)) is not None]
+    for workspace in workspaces(repo):
+        engine = Engine.named(workspace.engine)
+        provisioner = workspace.attr("provisioner_type")
+        if engine is None or provisioner is None:
+            continue
+        for pipeline, stage, stage_engine in stages:
+            if stage_engine != engine and _aims_at(stage, workspace):
+                yield Violation(provisioner.span, f'workspace "{workspace.identifier}" sets provisioner_type '
+                                f'"{engine}", but {stage_name(stage)} in {pipeline.path} runs it with '
+                                f"{_PLUGIN_OF[stage_engine]} steps; use {_PLUGIN_OF[engine]} steps there or set "
+                                f'provisioner_type = "{stage_engine}"',
+                                related=((stage.key.span, f"{stage_name(stage)} uses {_PLUGIN_OF[stage_engine]}"),))

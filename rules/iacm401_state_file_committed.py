@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from iacm_lint.model.hygiene import is_state_file
 from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Context, Violation, rule
 
-from ._hygiene import ON_DISK, git_rm, judged_files, name_of, terraform_dir_of
-
-# terraform.tfstate, x.tfstate, terraform.tfstate.backup and the timestamped
-# backups `terraform state` commands write (terraform.tfstate.1700000000.backup)
-_STATE_NAME = re.compile(r".+\.tfstate(\.backup|\.\d+\.backup)?$")
-
-
-def is_state_file(path: str) -> bool:
-    """A state file by name, or any file under a `terraform.tfstate.d/`
-    workspace directory. Files under `.terraform/` are IACM402's."""
-    if terraform_dir_of(path) is not None:
-        return False
-    return bool(_STATE_NAME.match(name_of(path))) or "terraform.tfstate.d" in path.split("/")[:-1]
+from ._hygiene import ON_DISK, git_rm, judged_files, name_of
 
 
 @rule("IACM401", "state-file-committed", level="error", scope="repo", tags=("hygiene", "secrets", "state"),
@@ -35,6 +23,9 @@ def state_file_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
     tracked files count, so a state file that is git-ignored or merely lies
     in the working tree is not reported; outside git the files on disk are
     judged and the message says so.
+    A state that OpenTofu encrypted (`encrypted_data`, from an `encryption`
+    block) holds no plain text, and the message says so; it is still a
+    copy of the state that goes stale and belongs in the backend.
 
     ## Why is this bad?
     State holds every attribute of every resource in plain text, database
@@ -67,12 +58,14 @@ def state_file_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
     for path in judged_files(repo):
         if not is_state_file(path):
             continue
+        holds = ("is encrypted by OpenTofu, but goes stale as soon as the workspace runs"
+                 if path in repo.on_disk.encrypted_states else "holds secrets in plain text")
         if in_git:
-            message = (f'state file "{name_of(path)}" is committed and holds secrets in plain text; '
+            message = (f'state file "{name_of(path)}" is committed and {holds}; '
                        f'remove it with {git_rm(path)}, add "*.tfstate" and "*.tfstate.*" to .gitignore '
                        f"and keep state in the remote backend")
         else:
-            message = (f'state file "{name_of(path)}" holds secrets in plain text ({ON_DISK}); '
+            message = (f'state file "{name_of(path)}" {holds} ({ON_DISK}); '
                        f'keep it out of the repository with "*.tfstate" and "*.tfstate.*" in .gitignore '
                        f"and keep state in the remote backend")
         yield Violation(Span.file_start(path), message)

@@ -11,6 +11,7 @@ from iacm_lint.model.terragrunt import REMOTE_SOURCE, UNKNOWN_SOURCE, unit_model
 from iacm_lint.registry import Context, Violation, rule
 
 from ._hygiene import ON_DISK
+from ._versions import where_missing
 
 _PROVIDER_USING_BLOCKS = ("provider", "resource", "data", "ephemeral")
 
@@ -24,7 +25,8 @@ def _declares_providers(module: Module) -> bool:
 
 def _region(root: RootModule) -> Span:
     """The root's `required_providers` header, else its first `provider`
-    block header, else line 1 of its first module file."""
+    block header, else its first `terraform` block header, else line 1 of
+    its first module file (which may hold only a licence comment)."""
     for block in root.module.terraform_blocks():
         required: Optional[Block] = next(block.children("required_providers"), None)
         if required is not None:
@@ -32,7 +34,7 @@ def _region(root: RootModule) -> Span:
     provider = next(root.module.blocks("provider"), None)
     if provider is not None:
         return provider.header_span
-    return Span.file_start(root.files[0].path)
+    return where_missing(root)
 
 
 @rule("IACM403", "lockfile-missing", level="note", scope="root", tags=("hygiene", "versions"),

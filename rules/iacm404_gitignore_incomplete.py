@@ -23,8 +23,11 @@ def gitignore_incomplete(repo: Repo, ctx: Context) -> Iterator[Violation]:
     `.gitignore` files — the top-level one and nested ones, with git's
     semantics — ignore `.terraform/`, `*.tfstate`, `*.tfstate.*` and
     `crash.log` there. Any equivalent pattern counts (`*.tfstate*`,
-    `**/.terraform/*`, a `.gitignore` inside the root directory). The
-    message lists the patterns that are missing. Machine-local excludes
+    `**/.terraform/*`, a `.gitignore` inside the root directory); each is
+    tried with arbitrary file names (`x.tfstate`, `x.tfstate.backup`), so a
+    line for the default name alone (`terraform.tfstate`) or the no-op
+    `./*.tfstate` does not count as `*.tfstate`. The message lists the
+    patterns that are missing. Machine-local excludes
     (`.git/info/exclude`, `core.excludesFile`) do not count: they do not
     travel with the repository.
 

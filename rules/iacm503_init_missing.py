@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model.pipeline import Pipeline
+from ..knowledge.step_types import seed_doc_step
+from ..model.pipeline import Pipeline, precedes
 from ..registry import Context, Violation, rule
 from ._pipelines import earlier, plugin_steps, stage_name
 
@@ -18,7 +19,9 @@ def init_missing(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     ## What it does
     In an IaCM stage, reports a `plan`, `apply`, `destroy`, `detect-drift`,
     `plan-destroy`, `plan-refresh-only` or `apply-refresh-only` step that no
-    `init` step precedes in execution order.
+    `init` step precedes in execution order. A step typed as the seed
+    document writes it (`type: IACM_TOFU_INIT`) counts as the init step:
+    IACM506 reports its type, and its fix keeps it an init step.
 
     ## Why is this bad?
     Every IaCM stage starts from a fresh checkout: without `init` the
@@ -64,8 +67,11 @@ def init_missing(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
         if not (stage.is_iacm and stage.ordered):
             continue
         steps = plugin_steps(stage)
+        # `type: IACM_TOFU_INIT` is an init step with a wrong type: IACM506 reports the type, one mistake once
+        seed_doc_inits = [s for s in stage.steps if (meant := seed_doc_step(s.type)) is not None and meant[1] == "init"]
         for step in steps:
-            if step.command in NEEDS_INIT and earlier(steps, step, ("init",), same_type=False) is None:
+            if step.command in NEEDS_INIT and earlier(steps, step, ("init",), same_type=False) is None \
+                    and not any(precedes(init.position, step.position) for init in seed_doc_inits):
                 yield Violation(step.key.span,
                                 f'{step.command} step "{step.label}" has no init step before it in '
                                 f"{stage_name(stage)}; add a step with spec.command: init first")

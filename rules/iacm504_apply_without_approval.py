@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Optional
 
 from ..knowledge.step_types import APPROVAL_STEPS
-from ..model.pipeline import Pipeline, Stage, Step, precedes
+from ..model.pipeline import Pipeline, Stage, Step, precedes, text_of
 from ..registry import Context, Violation, rule
 from ._pipelines import plugin_steps, stage_name
 
@@ -19,7 +20,11 @@ def apply_without_approval(pipeline: Pipeline, ctx: Context) -> Iterator[Violati
     Reports an IaCM `apply` or `destroy` step that no approval precedes: an
     `IACMApproval` or `HarnessApproval` step earlier in the same stage, or
     an `Approval` stage earlier in the pipeline. An `IACMApproval` step with
-    `autoApprove: true` does not count.
+    `autoApprove: true` does not count, and neither does an approval whose
+    `when` condition excludes the step's (or its step group's): with
+    `<+pipeline.variables.action> == "apply"` on the approval and
+    `… == "destroy"` on the destroy step, no approval ever runs before the
+    destroy, and the message says so.
 
     ## Why is this bad?
     The approval step is where a person reads the plan before it changes
@@ -75,9 +80,17 @@ def apply_without_approval(pipeline: Pipeline, ctx: Context) -> Iterator[Violati
             if step.command not in ("apply", "destroy"):
                 continue
             gates = [s for s in stage.steps if s.type in APPROVAL_STEPS and precedes(s.position, step.position)]
-            if any(not _auto_approves(g) for g in gates):
+            manual = [g for g in gates if not _auto_approves(g)]
+            excluded = [(g, reason) for g in manual if (reason := _excluded(g, step)) is not None]
+            if len(excluded) < len(manual):
                 continue
-            if gates:
+            if excluded:
+                gate, (subject, theirs, mine) = excluded[-1]
+                yield Violation(step.key.span,
+                                f'{step.command} step "{step.label}" in {stage_name(stage)} runs without an '
+                                f'approval: approval step "{gate.label}" runs only when {subject} is "{theirs}" and '
+                                f'this step only when it is "{mine}"; add an approval that runs with this step')
+            elif gates:
                 auto = gates[-1]
                 yield Violation(step.key.span,
                                 f'{step.command} step "{step.label}" is gated only by IACMApproval step '
@@ -98,3 +111,30 @@ def _auto_approves(step: Step) -> bool:
 
 def _approval_stage_before(pipeline: Pipeline, stage: Stage) -> bool:
     return any(other.type == "Approval" and precedes(other.position, stage.position) for other in pipeline.stages)
+
+
+# `<+pipeline.variables.action> == "destroy"` or `<+pipeline.variables.action == "destroy">`
+_EQUALS = re.compile(r"""<\+\s*([\w.\[\]"'-]+?)\s*>\s*==\s*(["'])(.*?)\2"""
+                     r"""|<\+\s*([\w.\[\]"'-]+?)\s*==\s*(["'])(.*?)\5\s*>""")
+
+
+def _equalities(step: Step) -> dict[str, str]:
+    """What the `when.condition`s of a step and its step groups require,
+    as expression -> value, from the conjuncts `<+x> == "v"` they hold."""
+    required: dict[str, str] = {}
+    for mapping in (*step.groups, step.node):
+        when = mapping.get("when") if mapping.kind == "map" else None
+        condition = text_of(when.get("condition")) if when is not None and when.kind == "map" else None
+        for conjunct in (condition or "").split("&&"):
+            found = _EQUALS.fullmatch(conjunct.strip())
+            if found:
+                subject = found.group(1) or found.group(4)
+                required[subject] = found.group(3) if found.group(1) else found.group(6)
+    return required
+
+
+def _excluded(gate: Step, step: Step) -> Optional[tuple[str, str, str]]:
+    """(expression, the gate's value, the step's value) when their `when`
+    conditions cannot both hold, else None."""
+    theirs, mine = _equalities(gate), _equalities(step)
+    return next(((f"<+{k}>", theirs[k], mine[k]) for k in theirs if k in mine and theirs[k] != mine[k]), None)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..model.pipeline import Pipeline
 from ..registry import Context, Violation, rule
+from ._pipelines import stage_name
 
 
 @rule("IACM505", "workspace-missing", level="error", scope="pipeline", checklist="pipeline", tags=("pipeline",),
@@ -63,7 +64,7 @@ def workspace_missing(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
             continue
         spec_node = stage.get("spec")
         if spec_node is None:
-            yield Violation(stage.key.span, f'IACM stage "{stage.label}" has no spec.workspace; add spec.workspace '
+            yield Violation(stage.key.span, f"IACM {stage_name(stage)} has no spec.workspace; add spec.workspace "
                                             f"with the workspace identifier or <+input>")
             continue
         if spec_node.kind != "map":
@@ -71,9 +72,9 @@ def workspace_missing(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
         workspace = spec_node.get("workspace")
         if workspace is None:
             yield Violation(stage.node.key_of("spec").span,
-                            f'IACM stage "{stage.label}" has no spec.workspace; add spec.workspace with the '
+                            f"IACM {stage_name(stage)} has no spec.workspace; add spec.workspace with the "
                             f"workspace identifier or <+input>")
         elif workspace.kind == "scalar" and (workspace.value is None or str(workspace.value).strip() == ""):
             yield Violation(spec_node.key_of("workspace").span,
-                            f'IACM stage "{stage.label}" has an empty spec.workspace; set it to the workspace '
+                            f"IACM {stage_name(stage)} has an empty spec.workspace; set it to the workspace "
                             f"identifier or <+input>")

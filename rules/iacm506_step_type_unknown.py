@@ -9,19 +9,15 @@ from typing import Optional
 
 from ..fix import Fix, safe, unsafe
 from ..knowledge.backend_schemas import edit_distance
-from ..knowledge.step_types import KNOWN_STEP_TYPES, PLUGIN_COMMANDS
+from ..knowledge.step_types import KNOWN_STEP_TYPES, PLUGIN_COMMANDS, TERRAGRUNT_PLUGIN, seed_doc_step
 from ..model.pipeline import Pipeline, Step, is_expression
 from ..model.source import source_of
 from ..model.syntax import YNode
 from ..registry import Context, Violation, rule
 from ._yaml_fixes import replace_scalar, set_command
 
-# `IACM_TOFU_INIT` (the docs' example) and the like: engine and command in the name.
-_MADE_UP = re.compile(r"IACM_(TOFU|OPENTOFU|TF|TERRAFORM|TERRAGRUNT)_([A-Z_]+)", re.IGNORECASE)
-_PLUGIN = {"tofu": "IACMOpenTofuPlugin", "opentofu": "IACMOpenTofuPlugin", "tf": "IACMTerraformPlugin",
-           "terraform": "IACMTerraformPlugin", "terragrunt": "IACMTerragruntPlugin"}
 # `IACMTerragruntApply` and the like (TG-2): the plugin's name with a command instead of "Plugin".
-_MADE_UP_CAMEL = re.compile(r"IACM(Terragrunt)(Init|Plan|Apply|Destroy)", re.IGNORECASE)
+_MADE_UP_CAMEL = re.compile(r"IACMTerragrunt(Init|Plan|Apply|Destroy)", re.IGNORECASE)
 _BY_LOWER = {t.lower(): t for t in KNOWN_STEP_TYPES}
 
 
@@ -102,10 +98,9 @@ def step_type_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
 
 
 def _message(value: str) -> str:
-    made_up = _MADE_UP.fullmatch(value) or _MADE_UP_CAMEL.fullmatch(value)
+    made_up = seed_doc_step(value) or _camel_terragrunt_step(value)
     if made_up:
-        plugin = _PLUGIN[made_up.group(1).lower()]
-        command = made_up.group(2).lower().replace("_", "-")
+        plugin, command = made_up
         return (f'step type "{value}" does not exist in Harness; use type: {plugin} with '
                 f"spec: {{command: {command}}}")
     guess = _did_you_mean(value)
@@ -113,6 +108,11 @@ def _message(value: str) -> str:
         return f'step type "{value}" is not a Harness step type; did you mean "{guess}"?'
     return (f'step type "{value}" is not a Harness step type; use an IaCM plugin step such as IACMOpenTofuPlugin '
             f"or a Run step")
+
+
+def _camel_terragrunt_step(value: str) -> Optional[tuple[str, str]]:
+    found = _MADE_UP_CAMEL.fullmatch(value)
+    return (TERRAGRUNT_PLUGIN, found.group(1).lower()) if found else None
 
 
 def _did_you_mean(value: str) -> Optional[str]:
@@ -127,9 +127,9 @@ def _fix(ctx: Context, pipeline: Pipeline, step: Step, node: YNode, value: str) 
     source = source_of(ctx, pipeline.path)
     if source is None or node.value != value:  # blanks around the type: leave it to the user
         return None
-    made_up = _MADE_UP.fullmatch(value)
+    made_up = seed_doc_step(value)
     if made_up:
-        plugin, command = _PLUGIN[made_up.group(1).lower()], made_up.group(2).lower().replace("_", "-")
+        plugin, command = made_up
         type_key = step.node.key_node("type")
         spec_edits = set_command(source, step.node, command, type_key) if type_key is not None else None
         type_edit = replace_scalar(source, node, plugin)

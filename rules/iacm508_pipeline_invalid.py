@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from typing import Optional, Union
+from collections.abc import Iterator
+from typing import Optional
 
-from ..model.pipeline import Pipeline, Stage, Step, StepGroup, is_expression
+from ..knowledge.step_types import seed_doc_step
+from ..model.pipeline import Pipeline, Stage, Step, is_expression, text_of
 from ..model.syntax import YNode
 from ..registry import Context, Violation, rule
 from ._pipelines import stage_name
@@ -23,12 +24,18 @@ def pipeline_invalid(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     Reports what a pipeline save would reject: a step, stage or pipeline
     without `identifier`, `name`, `type` or `spec`; an identifier that does
     not match `^[a-zA-Z_][0-9a-zA-Z_]{0,127}$`; the same identifier twice
-    among the steps of a stage or the stages of a pipeline; an IaCM stage
+    among siblings — the items of one `steps:` list with the members of its
+    `parallel:` blocks, or the stages of a pipeline (a step inside a
+    `stepGroup` may reuse the group's identifier: Harness addresses it as
+    `deploy.steps.deploy`); an IaCM stage
     without `spec.execution.steps`; values of the wrong type (a list where a
     mapping belongs, a number as an identifier); and a key written twice in
     one mapping (YAML silently keeps only the last one). A step or stage
     that uses a template (`template: {templateRef: …}`) needs only its
-    `identifier` and `name`.
+    `identifier` and `name`. A step typed as the seed document writes it
+    (`type: IACM_TOFU_INIT`) is not reported for its missing `spec`:
+    IACM506's fix adds it. The body of a Stage template is named after the
+    template (`stage template "provision_stage"`).
 
     ## Why is this bad?
     Harness validates the YAML when the pipeline is saved or imported from
@@ -85,7 +92,7 @@ def pipeline_invalid(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
             found.append(_wrong_type(key, value, "a list of stages"))
     for stage in pipeline.stages:
         found.extend(_stage(pipeline, stage))
-    found.extend(_duplicates([s for s in pipeline.stages if s.kind == "stage"], "stage", "the pipeline"))
+    found.extend(_duplicates([("stage", s.node) for s in pipeline.stages if s.kind == "stage"], "the pipeline"))
     seen = set()
     for violation in sorted(found, key=lambda v: (v.span, v.message)):
         if (violation.span, violation.message) not in seen:
@@ -94,7 +101,7 @@ def pipeline_invalid(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
 
 
 def _stage(pipeline: Pipeline, stage: Stage) -> Iterator[Violation]:
-    label = f'stage "{stage.label}"'
+    label = stage_name(stage)
     if stage.kind == "stage":
         if stage.uses_template:
             yield from _required(stage.node, stage.key, label, ("name", "identifier"))
@@ -111,7 +118,7 @@ def _stage(pipeline: Pipeline, stage: Stage) -> Iterator[Violation]:
             yield _wrong_type(key, value, "a list of steps")
     for step in stage.all_steps():
         yield from _step(stage, step)
-    yield from _duplicates(stage.steps, "step", stage_name(stage), groups=stage.step_groups)
+    yield from _sibling_duplicates(stage)
 
 
 def _iacm_execution(stage: Stage) -> Iterator[Violation]:
@@ -142,6 +149,8 @@ def _step(stage: Stage, step: Step) -> Iterator[Violation]:
         names = ("type", "spec")
     else:
         names = ("name", "identifier", "type", "spec")
+    if seed_doc_step(step.type) is not None:  # IACM506's fix for `type: IACM_TOFU_INIT` adds the spec
+        names = tuple(name for name in names if name != "spec")
     yield from _required(step.node, step.key, label, names)
     spec = step.get("spec")
     if spec is not None and spec.kind != "map" and not _is_expr(spec):
@@ -201,10 +210,33 @@ def _is_expr(node: YNode) -> bool:
     return node.kind == "scalar" and is_expression(node.value)
 
 
-def _duplicates(items: Sequence[Union[Stage, Step]], what: str, where: str,
-                groups: Sequence[StepGroup] = ()) -> Iterator[Violation]:
+def _sibling_duplicates(stage: Stage) -> Iterator[Violation]:
+    """Identifiers are unique among siblings: the items of one `steps:` list
+    (with the members of its `parallel:` blocks); a step group's own steps
+    are a list of their own (Harness addresses `deploy.steps.deploy`)."""
+    owners = {id(group.node.get("steps")): f'step group "{text_of(group.node.get("identifier")) or "?"}"'
+              for group in stage.step_groups}
+    for _, seq in stage.step_lists:
+        yield from _duplicates(_siblings(seq), owners.get(id(seq), stage_name(stage)))
+
+
+def _siblings(seq: YNode) -> list[tuple[str, YNode]]:
+    found: list[tuple[str, YNode]] = []
+    for item in seq.items if seq.kind == "seq" else ():
+        if item.kind != "map":
+            continue
+        for key, kind in (("step", "step"), ("stepGroup", "step group")):
+            node = item.get(key)
+            if node is not None:
+                found.append((kind, node))
+        parallel = item.get("parallel")
+        if parallel is not None:
+            found.extend(_siblings(parallel))
+    return found
+
+
+def _duplicates(nodes: list[tuple[str, YNode]], where: str) -> Iterator[Violation]:
     seen: dict[str, YNode] = {}
-    nodes = [(what, item.node) for item in items] + [("step group", g.node) for g in groups]
     for kind, node in sorted(nodes, key=lambda n: (n[1].span.line, n[1].span.col)):
         if node.kind != "map":
             continue

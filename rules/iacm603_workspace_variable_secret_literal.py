@@ -23,9 +23,13 @@ def workspace_variable_secret_literal(repo: Repo, ctx: Context) -> Iterator[Viol
     `AWS_SECRET_ACCESS_KEY`, `ARM_CLIENT_SECRET`, `*_TOKEN`, `*PASSWORD*`,
     `api_key`, …) and whose `value` is a literal, or whose literal `value`
     has a known credential format (AWS access key id, GitHub token, PEM
-    key, …). The value is never shown. Variables with `value_type =
-    "secret"`, non-secret keys with ordinary values, placeholders, secret
-    references (`account.x`) and expressions (`var.x`) are left alone.
+    key, …). The value is never shown. A dictionary word (`password`,
+    `secret`) is a weak literal password; only structural placeholders are
+    exempt. Under a `*_SECRET`, `*_KEY` or `*_TOKEN` key an all-lowercase
+    identifier slug (`org_github_app_pem`) names a secret and is left alone,
+    as are variables with `value_type = "secret"`, non-secret keys with
+    ordinary values, secret references (`account.x`) and expressions
+    (`var.x`).
 
     ## Why is this bad?
     A `string` variable is stored and shown in clear text in the workspace

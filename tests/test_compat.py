@@ -165,6 +165,59 @@ def test_pin_file_parsing():
     assert parse_pin_file(".tfswitchrc", "1.5.7\n")[0].tool == "terraform"
 
 
+@pytest.mark.parametrize("text, expected", [
+    # issue 20: every form mise documents for [tools], read with a TOML parser
+    ('[tools]\nterraform = "1.5.7"\n', ("terraform", "1.5.7", 2, 14, 19)),
+    ('[tools]\nterraform = { version = "1.5.7", os = ["linux"] }\n', ("terraform", "1.5.7", 2, 26, 31)),
+    ("[tools]\nterraform = ['1.5.7', '1.4.6']\n", ("terraform", "1.5.7", 2, 15, 20)),  # the first is the default
+    ('[tools]\nterraform = [{ version = "1.5.7" }]\n', ("terraform", "1.5.7", 2, 27, 32)),
+    ('[tools]\nterraform = { prefix = "1.5" }\n', ("terraform", "prefix:1.5", 2, 25, 28)),
+    ('[tools]\n"aqua:hashicorp/terraform" = "1.5.7"\n', ("terraform", "1.5.7", 2, 31, 36)),
+    ('[tools]\n"asdf:mise-plugins/mise-hashicorp" = "1.5.7"\n', None),  # one plugin for many HashiCorp tools
+    ('[tools]\n"vfox:mise-plugins/vfox-terraform" = "1.5.7"\n', ("terraform", "1.5.7", 2, 39, 44)),
+    ('[tools]\n"aqua:opentofu/opentofu" = "1.8.0"\n', ("opentofu", "1.8.0", 2, 29, 34)),
+    ('[tools]\n"asdf:virtualroot/asdf-opentofu" = "1.8.0"\n', ("opentofu", "1.8.0", 2, 37, 42)),
+    ('[tools]\n"ubi:opentofu/opentofu" = { version = "1.8.0", exe = "tofu" }\n', ("opentofu", "1.8.0", 2, 40, 45)),
+    ('[tools]\n"aqua:hashicorp/terraform-ls" = "0.33.0"\n', None),
+    ('[tools."aqua:hashicorp/terraform"]\nversion = "1.5.7"\n', ("terraform", "1.5.7", 2, 12, 17)),
+    ('tools.terraform = "1.5.7"\n', ("terraform", "1.5.7", 1, 20, 25)),  # a dotted key is the same table
+    ('[tools]\nterraform = "1.5.7" # the 1.5.7 line\n[env]\nTF = "terraform"\n', ("terraform", "1.5.7", 2, 14, 19)),
+    ('[tools]\nterraform = "latest"\n', ("terraform", "latest", 2, 14, 20)),
+    ('[tools]\nterraform = "1.5.\\u0037"\n', ("terraform", "1.5.7", 2, 1, 25)),  # an escape: the line
+])
+def test_mise_toml_forms(text, expected):
+    pins = parse_pin_file("mise.toml", text)
+    if expected is None:
+        assert pins == []
+        return
+    [pin] = pins
+    assert (pin.tool, pin.value, pin.span.line, pin.span.col, pin.span.end_col) == expected
+
+
+def test_mise_toml_that_is_not_toml_is_a_note_and_no_pin(tmp_path):
+    repo = _repo_with_pins(tmp_path, {"mise.toml": '[tools]\nterraform = "1.5.7"\nterraform = "1.6.0"\n',
+                                      ".tool-versions": "opentofu 1.8.0\n"})
+    root = RootModule(module(".", {"main.tf": rv(">= 1.5.0")}))
+    assert resolve_engine(repo, root) == EngineChoice("opentofu", "pin file .tool-versions", PIN_FILE)
+    [note] = repo.notes  # the parser's words differ between Python versions; its position does not
+    assert note.startswith("mise.toml is not valid TOML (") and "at line 3" in note
+    assert note.endswith("); its [tools] pins were not read")
+
+
+def test_mise_forms_decide_the_engine(tmp_path):
+    # issue 20: `terraform = { version = "1.5.7" }` was ignored, which flipped the engine to OpenTofu
+    repo = _repo_with_pins(tmp_path, {"mise.toml": '[tools]\nterraform = { version = "1.5.7" }\n'})
+    root = RootModule(module(".", {"main.tf": rv(">= 1.5.0")}))
+    assert resolve_engine(repo, root) == EngineChoice("terraform", "pin file mise.toml", PIN_FILE)
+
+
+def test_tool_versions_multi_version_lines_and_backend_names():
+    pins = parse_pin_file(".tool-versions", "terraform 1.5.7 1.4.6  # two installed\naqua:opentofu/opentofu 1.8.0\n"
+                                            "terraform-docs 0.17.0\n")
+    assert [(p.tool, p.value, p.span.line, p.span.col, p.span.end_col) for p in pins] == [
+        ("terraform", "1.5.7", 1, 11, 16), ("opentofu", "1.8.0", 2, 24, 29)]
+
+
 @pytest.mark.parametrize("value, expected", [
     ("1.5.7", "1.5.7"), ("v1.5.7", "1.5.7"), ("latest", "1.15.9"), ("latest:^1.5", "1.5.7"), ("1.5", "1.5.7"),
     ("~> 1.4.0", "1.4.7"), ("min-required", "1.3.0"), ("latest-allowed", "1.3.10"), ("latest-pre", None),

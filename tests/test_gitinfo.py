@@ -11,6 +11,7 @@ import subprocess
 import pytest
 
 from gitrepo import count_subprocesses, git, git_command, isolate_git, make_repo, write
+from iacm_lint.scan import gitinfo
 from iacm_lint.scan.gitinfo import GitignoreMatcher, find_toplevel, git_view
 
 
@@ -211,3 +212,63 @@ def test_gitignore_matcher_agrees_with_git_check_ignore(tmp_path):
     assert "envs/prod/prod.tfstate" not in ours and "docs/README.md" not in ours  # re-includes work
     assert "build/keep.tfstate" in ours  # nothing is re-included inside an excluded directory
     assert matcher.gitignore_files("envs/prod/x") == [".gitignore", "envs/.gitignore", "envs/prod/.gitignore"]
+
+
+# ---- the revision a report names (readiness report header) ---------------------------------
+
+
+def test_head_revision_names_the_commit_and_the_branch(tmp_path, popen_calls):
+    root = make_repo(tmp_path / "repo", tracked={"main.tf": ""})
+    git(root, "checkout", "-q", "-b", "feature/one")
+    commit = git(root, "rev-parse", "HEAD").strip()
+    popen_calls.clear()
+    assert gitinfo.head_revision(str(root)) == (commit, "feature/one")
+    assert [git_command(c)[1:] for c in popen_calls] == [
+        ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], ["symbolic-ref", "--short", "--quiet", "HEAD"]]
+    git(root, "checkout", "-q", "--detach")
+    assert gitinfo.head_revision(str(root)) == (commit, "")  # CI checks out a commit: no branch
+    assert gitinfo.head_revision(None) == ("", "")
+
+
+def test_head_revision_of_a_repository_without_commits(tmp_path):
+    root = make_repo(tmp_path / "repo", tracked={})
+    git(root, "checkout", "-q", "-b", "main")
+    notes: list[str] = []
+    assert gitinfo.head_revision(str(root), notes) == ("", "main")
+    assert len(notes) == 1 and notes[0].startswith("git: no commit at HEAD in ")
+
+
+def test_head_revision_runs_nothing_the_repository_configures(tmp_path):
+    root = make_repo(tmp_path / "repo", tracked={"main.tf": ""})
+    marker = tmp_path / "pwned"
+    git(root, "config", "core.fsmonitor", f"touch {marker}")
+    git(root, "config", "core.pager", f"touch {marker}")
+    commit, _ = gitinfo.head_revision(str(root))
+    assert len(commit) == 40
+    assert not marker.exists()
+
+
+def test_display_remote_prefers_origin_and_strips_credentials(tmp_path):
+    root = make_repo(tmp_path / "repo", tracked={"main.tf": ""})
+    git(root, "remote", "add", "upstream", "https://gitlab.com/acme/live.git")
+    assert gitinfo.display_remote(str(root)) == "https://gitlab.com/acme/live.git"
+    git(root, "remote", "add", "origin", "https://x-access-token:ghs_Secret123@github.com/acme/live.git?t=1#f")
+    git(root, "remote", "add", "local", "/srv/git/live.git")
+    assert gitinfo.display_remote(str(root)) == "https://github.com/acme/live.git"
+    # git writes a URL holding `#` in quotes: read as git reads it
+    assert gitinfo.remote_urls(str(root)) == ("https://gitlab.com/acme/live.git",
+                                              "https://x-access-token:ghs_Secret123@github.com/acme/live.git?t=1#f")
+    assert gitinfo.display_remote(None) == ""
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("https://ghp_Token@github.com/acme/live.git", "https://github.com/acme/live.git"),
+    ("https://user:pass@word@host.example/acme/live", "https://host.example/acme/live"),
+    ("ssh://git@host.example:2222/acme/live.git", "ssh://host.example:2222/acme/live.git"),
+    ("https://host.example?private_token=abc", "https://host.example"),
+    ("https://host.example/acme/live.git", "https://host.example/acme/live.git"),
+    ("git@github.com:acme/live.git", "github.com:acme/live.git"),
+    ("user:password@host.example:acme/live.git", "host.example:acme/live.git"),
+])
+def test_without_credentials(url, shown):
+    assert gitinfo.without_credentials(url) == shown

@@ -59,7 +59,7 @@ def check(root: Path, fmt: str, *args: str) -> subprocess.CompletedProcess:
 
 def unescaped(markdown: str) -> str:
     """Markdown's backslash escapes undone: the text a reader sees."""
-    return re.sub(r"\\([\\`\[\]|])", r"\1", markdown)
+    return re.sub(r"\\([\\`*_~\[\]|#])", r"\1", markdown)
 
 
 def readiness(root: Path):
@@ -171,7 +171,7 @@ def test_markdown_report_headings_come_only_from_the_report(tmp_path):
     page = report_md.render(readiness(root))
     headings = [line for line in page.splitlines() if line.startswith("#")]
     assert "# Injected" not in headings and all(not line.startswith("![") for line in page.splitlines())
-    assert "### Root x # Injected !\\[p\\](p.png)" in headings  # line breaks in text become spaces
+    assert "### Root x \\# Injected !\\[p\\](p.png)" in headings  # line breaks in text become spaces
     assert "[`x\\n# Injected\\n![p](p.png)/main.tf:1:1`](./x%0A%23%20Injected%0A%21%5Bp%5D%28p.png%29/main.tf#L1)" \
         in page
 

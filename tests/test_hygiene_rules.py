@@ -282,3 +282,12 @@ def test_all_rules_cost_one_git_subprocess_per_repository(tmp_path, monkeypatch)
         "IACM401", "IACM403", "IACM404", "IACM405"]
     git_calls = [c for c in calls if c[0] == "git"]
     assert [git_command(c)[1:3] for c in git_calls] == [["ls-files", "-z"]]
+
+
+@pytest.mark.parametrize("gitignore", ["terraform.tfstate\nterraform.tfstate.backup\n", "./*.tfstate\n./*.tfstate.*\n"])
+def test_patterns_for_the_default_names_only_do_not_cover_other_state_files(tmp_path, gitignore):
+    root = make_repo(tmp_path / "r", tracked={".gitignore": ".terraform/\ncrash.log\n" + gitignore,
+                                              "main.tf": PROVIDERS_TF})
+    assert findings(root, "IACM404") == [
+        '.gitignore:1:1: note IACM404 the .gitignore files do not ignore "*.tfstate", "*.tfstate.*"; '
+        'add these patterns to .gitignore']

@@ -1,6 +1,6 @@
 """The shipped integrations: .pre-commit-hooks.yaml, action.yml (the
-composite GitHub Action), the Dockerfile, scripts/sarif_rebase.py, and every
-YAML example in docs/integrations.md.
+composite GitHub Action), the Dockerfile, and every YAML example in
+docs/integrations.md.
 
 Examples are not only parsed: the `iacm-lint` command lines they hold run
 against a temporary repository, the composite action's shell steps run under
@@ -33,8 +33,6 @@ EXAMPLES = ROOT / "testdata" / "examples"
 BIN = Path(sys.executable).parent  # where this environment's `iacm-lint` and `python` live
 SRCROOT = "%SRCROOT%"
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import sarif_rebase  # noqa: E402
 
 # ---- helpers ----------------------------------------------------------------
 
@@ -353,7 +351,7 @@ class ActionRunner:
         return done.returncode, outputs
 
 
-def test_action_scans_a_subdirectory_uploads_rebased_sarif_and_fails(tmp_path, env):
+def test_action_scans_a_subdirectory_uploads_repository_relative_sarif_and_fails(tmp_path, env):
     workspace = repo_with(tmp_path, "local-backend", prefix="infra/")
     runner = ActionRunner(workspace, tmp_path, env, {"paths": "infra", "sarif-file": "reports/iacm.sarif"})
     assert runner.run() == 1
@@ -361,11 +359,12 @@ def test_action_scans_a_subdirectory_uploads_rebased_sarif_and_fails(tmp_path, e
     check_log = runner.log[0]
     assert ("::error file=infra/backend.tf,line=4,col=3,endLine=4,endColumn=17,title=IACM106 backend-local::"
             'backend "local" in backend.tf is committed') in check_log
-    # the finding's location and its fix's artifactChange (issue 22)
-    assert "sarif_rebase: 2 location(s) in reports/iacm.sarif now relative to the repository root (scan root infra/)" \
-        in check_log
-    assert sarif_uris(workspace / "reports" / "iacm.sarif") == ["infra/backend.tf"]
-    log = json.loads((workspace / "reports" / "iacm.sarif").read_text(encoding="utf-8"))
+    # iacm-lint itself names the file relative to the repository, as GitHub reads it: no rebasing step
+    sarif = workspace / "reports" / "iacm.sarif"
+    assert sarif_uris(sarif) == ["infra/backend.tf"]
+    base = json.loads(sarif.read_text())["runs"][0]["originalUriBaseIds"][SRCROOT]["uri"]
+    assert base == Path(os.path.realpath(workspace)).as_uri() + "/"
+    log = json.loads(sarif.read_text(encoding="utf-8"))  # the fix's artifactChange too (issue 22)
     assert [change["artifactLocation"]["uri"] for result in log["runs"][0]["results"] for fix in result["fixes"]
             for change in fix["artifactChanges"]] == ["infra/backend.tf"]
     assert runner.uploads == [{"sarif_file": "reports/iacm.sarif", "category": "iacm-lint"}]
@@ -406,38 +405,6 @@ def test_action_usage_error_fails_without_upload(tmp_path, env):
     assert runner.outputs["check"] == {"exit-code": "2"}
     assert runner.uploads == []
     assert "iacm-lint check exited with 2" in runner.log[-1]
-
-
-# ---- scripts/sarif_rebase.py ----------------------------------------------------
-
-
-def test_sarif_rebase_prefixes_locations_and_moves_srcroot(tmp_path, env):
-    workspace = repo_with(tmp_path, "local-backend", prefix="my infra/")
-    done = run_iacm_lint("iacm-lint check 'my infra' --format sarif -o out.sarif", workspace, env)
-    assert done.returncode == 1, done.stderr
-    sarif = workspace / "out.sarif"
-    assert sarif_uris(sarif) == ["backend.tf"]
-    assert sarif_rebase.main([str(sarif), str(workspace)]) == 0
-    log = json.loads(sarif.read_text())
-    assert sarif_uris(sarif) == ["my%20infra/backend.tf"]
-    assert log["runs"][0]["originalUriBaseIds"][SRCROOT]["uri"] == sarif_rebase.directory_uri(str(workspace))
-    assert sarif_rebase.uri_path(log["runs"][0]["originalUriBaseIds"][SRCROOT]["uri"]).rstrip("/") == \
-        os.path.realpath(workspace)
-    before = sarif.read_text()
-    assert sarif_rebase.main([str(sarif), str(workspace)]) == 0  # idempotent: now based on the repository root
-    assert sarif.read_text() == before
-
-
-def test_sarif_rebase_leaves_root_scans_and_outside_roots_alone(tmp_path, env):
-    workspace = repo_with(tmp_path, "local-backend")
-    assert run_iacm_lint("iacm-lint check . --format sarif -o out.sarif", workspace, env).returncode == 1
-    sarif = workspace / "out.sarif"
-    before = sarif.read_text()
-    assert sarif_rebase.main([str(sarif), str(workspace)]) == 0
-    assert sarif_rebase.main([str(sarif), str(tmp_path / "elsewhere")]) == 0
-    assert sarif.read_text() == before
-    assert sarif_rebase.main([str(sarif)]) == 2
-    assert sarif_rebase.main([str(tmp_path / "missing.sarif"), str(workspace)]) == 2
 
 
 # ---- Dockerfile ------------------------------------------------------------------
@@ -599,9 +566,15 @@ def test_harness_run_step_fails_the_stage_and_is_a_valid_pipeline(tmp_path, env)
     assert str(cache_dir.parent) in caching["paths"] and str(cache_dir.parent) in stage["spec"]["sharedPaths"]
     assert not cache_dir.is_relative_to("/harness")  # the codebase is cloned there
 
+    reports = step["spec"]["reports"]
+    assert reports["type"] == "JUnit"
+    (junit,) = reports["spec"]["paths"]
+    assert f"junit:{junit}" in shlex.split(command)
+
     failing = repo_with(tmp_path, "local-backend", name="failing")
     assert run_iacm_lint(command, failing, env).returncode == 1
     assert sarif_uris(failing / sarif_target(command)) == ["backend.tf"]
+    assert '<testcase classname="IACM106" name="backend.tf">' in (failing / junit).read_text()
 
     # iacm-lint reads Harness pipelines too: the example itself is a clean pipeline
     clean = repo_with(tmp_path, "onboarding-ready", name="clean")
@@ -619,11 +592,11 @@ def test_gitlab_job_writes_a_code_quality_report_and_keeps_the_exit_code(tmp_pat
     assert job["image"]["entrypoint"] == [""]
     assert job["artifacts"]["when"] == "always"
     report = job["artifacts"]["reports"]["codequality"]
+    junit = job["artifacts"]["reports"]["junit"]
     (check,) = [line for line in job["script"] if "iacm-lint check" in line]
     assert check.endswith("|| status=$?") and job["script"][-1] == "exit $status"
     assert job["artifacts"]["paths"] == [sarif_target(check.split("||")[0])]
-    script = "\n".join(job["script"])
-    assert f'open("{report}", "w"' in script
+    assert f"gitlab:{report}" in shlex.split(check) and f"junit:{junit}" in shlex.split(check)
 
     def run_job(workspace: Path) -> subprocess.CompletedProcess:
         # GitLab expands the job's variables, runs before_script and script in one shell that stops at the
@@ -643,13 +616,15 @@ def test_gitlab_job_writes_a_code_quality_report_and_keeps_the_exit_code(tmp_pat
     assert done.returncode == 1, done.stderr
     (finding,) = json.loads(run_iacm_lint("iacm-lint check . --format json", failing, env).stdout)["findings"]
     assert json.loads((failing / report).read_text()) == [{
+        "type": "issue",
+        "check_name": "IACM106",
         "description": "IACM106 backend \"local\" in backend.tf is committed and overrides the workspace's backend "
                        "during remote execution; remove it or git-ignore backend.tf",
-        "check_name": "IACM106",
-        "fingerprint": f"IACM106:{finding['fingerprint']}",
+        "fingerprint": f"IACM106:{finding['fingerprint']}",  # as the Python snippet this job used to run wrote it
         "severity": "major",
-        "location": {"path": "backend.tf", "lines": {"begin": 4}},
+        "location": {"path": "backend.tf", "lines": {"begin": 4, "end": 4}},
     }]
+    assert '<testcase classname="IACM106" name="backend.tf">' in (failing / junit).read_text()
     assert sarif_uris(failing / "iacm-lint.sarif") == ["backend.tf"]
 
     # a suppressed finding stays out of the report (and out of the exit code)

@@ -10,6 +10,8 @@ import shutil
 import struct
 import subprocess
 import zlib
+from dataclasses import replace
+from datetime import datetime, timezone
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,11 +19,14 @@ import pytest
 from click.testing import CliRunner
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
+from iacm_lint import __version__
 from iacm_lint.cli import main
 from iacm_lint.cli.report import link_base
 from iacm_lint.engine import run
 from iacm_lint.options import Options
+from iacm_lint.registry import get_rule
 from iacm_lint.report.readiness import html as report_html, markdown as report_md, model as readiness
+from iacm_lint.sanitise import shown
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "testdata" / "examples"
 VERSION = "0.0.0-test"  # the footer names the tool version; fixed so snapshots survive releases
@@ -44,7 +49,11 @@ def md_snapshot(snapshot):
 
 
 def model(name: str, **kwargs) -> readiness.Readiness:
-    return readiness.build(run([str(EXAMPLES / name)], Options(jobs=1)), tool_version=VERSION, **kwargs)
+    """The report of an example, with the revision of a scan outside git: the
+    examples lie in this repository, whose remote, commit and directory
+    differ from one checkout to the next (the header has tests of its own)."""
+    report = readiness.build(run([str(EXAMPLES / name)], Options(jobs=1)), tool_version=VERSION, **kwargs)
+    return replace(report, revision=readiness.Revision())
 
 
 def verdicts(report: readiness.Readiness) -> dict[str, str]:
@@ -84,7 +93,7 @@ def test_backend_summary_and_versions():
     assert backend == readiness.BackendSummary(
         type="s3", location="bucket = acme-platform-tfstate, region = us-east-1",
         key="key = network/prod/terraform.tfstate", locking="dynamodb_table = acme-platform-tf-locks",
-        encryption="encrypt = true", configured_in=("backends.tf:5",), label='backend "s3"')
+        encryption="encrypt = true", configured_in=("backends.tf:5",), label='backend "s3"', lock_mode="optional")
     blocked = {r.directory: r for r in model("report-blocked").roots}
     assert blocked["app"].backends[0].locking == "none"
     assert blocked["network"].backends[0].locking == "built in"
@@ -173,7 +182,7 @@ def test_checklist_per_root():
     assert credentials.detail == "IACM201, IACM204"
 
 
-def test_findings_outside_every_root_are_repository_wide(tmp_path):
+def _two_roots_and_an_unresolved_stage(tmp_path) -> readiness.Readiness:
     (tmp_path / "envs" / "dev").mkdir(parents=True)
     (tmp_path / "envs" / "prod").mkdir(parents=True)
     for env in ("dev", "prod"):
@@ -184,7 +193,11 @@ def test_findings_outside_every_root_are_repository_wide(tmp_path):
         "        type: IACM\n        spec:\n          workspace: somewhere\n          execution:\n            steps:\n"
         "              - step:\n                  type: IACM_TOFU_INIT\n                  name: Init\n"
         "                  identifier: Init\n")
-    report = readiness.build(run([str(tmp_path)], Options(jobs=1)))
+    return readiness.build(run([str(tmp_path)], Options(jobs=1)))
+
+
+def test_findings_outside_every_root_are_repository_wide(tmp_path):
+    report = _two_roots_and_an_unresolved_stage(tmp_path)
     assert sorted(verdicts(report).values()) == ["ready", "ready"]
     assert [(s.path, s.workspace) for s in report.unresolved_pipelines] == [("deploy.yaml", "somewhere")]
     assert report.repository_verdict == "blocked"
@@ -220,12 +233,14 @@ def test_markdown_report(example, md_snapshot):
 
 
 def test_cli_report_markdown_and_html(tmp_path):
-    runner = CliRunner()
+    runner = CliRunner(env={"SOURCE_DATE_EPOCH": "1700000000"})
     path = str(EXAMPLES / "report-blocked")
     result = runner.invoke(main, ["report", path])
     assert result.exit_code == 0, result.output
-    expected = report_md.render(readiness.build(run([path], Options(jobs=1))))
+    scanned_at = datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)
+    expected = report_md.render(readiness.build(run([path], Options(jobs=1, revision=True)), scanned_at=scanned_at))
     assert result.output == expected
+    assert "**Scanned:** 2023-11-14 22:13:20 UTC" in result.output
     target = tmp_path / "readiness.html"
     result = runner.invoke(main, ["report", path, "--format", "html", "-o", str(target)])
     assert result.exit_code == 0, result.output
@@ -342,7 +357,7 @@ def test_html_in_chromium_shows_every_verdict_without_console_errors(blocked_pag
     assert 'data-interactive="yes"' in dom  # the inline script ran to its end
     for directory, verdict in (("app", "blocked"), ("harness", "needs work"), ("network", "ready")):
         assert re.search(rf'<span class="verdict [a-z-]+" data-root="{directory}">{verdict}</span>', dom), directory
-    assert "10 of 10" in dom
+    assert "8 of 8" in dom
 
 
 @needs_chromium
@@ -351,7 +366,7 @@ def test_html_in_chromium_filters_and_sorts(blocked_page):
     assert done.returncode == 0, done.stderr[-2000:]
     assert _console_messages(done.stderr) == []
     dom = done.stdout
-    assert "2 of 10" in dom
+    assert "2 of 8" in dom
     rows = re.findall(r'<tr data-level="(\w+)"[^>]*?( hidden="")?>\s*<td[^>]*>.*?</td>\s*<td data-sort="(IACM\d+)"',
                       dom, re.S)
     shown = [rule for _, hidden, rule in rows if not hidden]
@@ -417,3 +432,241 @@ def _read_png(data: bytes) -> tuple[int, int, list[tuple[int, int, int]]]:
         pixels.extend(tuple(line[i:i + 3]) for i in range(0, stride, channels))
         previous = line
     return width, height, pixels
+
+
+# ---- the checklist shows "met" only for what the code shows -------------------------------
+
+UNVERIFIABLE = {
+    # no required_version: IACM303 is a note, the version is not known to be supported
+    "noversion/main.tf": ('terraform {\n  backend "gcs" {\n    bucket = "acme-tfstate"\n'
+                          '    prefix = "noversion"\n  }\n}\n'),
+    # a backend type no engine has (IACM109): its locking cannot be judged
+    "unknown/main.tf": 'terraform {\n  required_version = ">= 1.6.0"\n  backend "etcdv4" {\n'
+                       '    endpoints = ["etcd-1:2379"]\n  }\n}\n',
+    # an empty s3 block: bucket, key and the lock settings come from the workspace at init
+    "partial-s3/main.tf": 'terraform {\n  required_version = ">= 1.6.0"\n  backend "s3" {}\n}\n',
+    # an empty gcs block: gcs always locks, so the state is judged; its values come at init
+    "partial-gcs/main.tf": 'terraform {\n  required_version = ">= 1.6.0"\n  backend "gcs" {}\n}\n',
+}
+
+
+def checklists(report: readiness.Readiness) -> dict[str, dict[str, tuple[str, str]]]:
+    return {root.directory: {c.key: (c.status, c.detail) for c in root.checklist} for root in report.roots}
+
+
+def test_checklist_shows_met_only_for_what_the_code_shows(tmp_path):
+    from gitrepo import write
+
+    write(tmp_path, UNVERIFIABLE)
+    report = readiness.build(run([str(tmp_path)], Options(jobs=1)))
+    checks = checklists(report)
+    assert checks["noversion"]["version"] == ("unverified", "IACM303 (no required_version)")
+    assert checks["noversion"]["backend"] == ("pass", "")
+    assert checks["unknown"]["backend"] == ("fail", "IACM109")
+    assert checks["unknown"]["state"] == ("unverified",
+                                          'backend "etcdv4": an unknown backend type, its locking cannot be judged')
+    unknown = next(r for r in report.roots if r.directory == "unknown").backends[0]
+    assert (unknown.locking, unknown.encryption) == ("unknown (not a backend type the engines have)",) * 2
+    assert checks["partial-s3"]["backend"] == ("warn", "IACM103")
+    assert checks["partial-s3"]["state"] == ("unverified",
+                                             "partial configuration: the workspace supplies the lock settings at init")
+    assert checks["partial-gcs"]["state"] == ("pass", "")
+    assert {c["credentials"] for c in checks.values()} == {("pass", "")}
+    assert {c["pipeline"] for c in checks.values()} == {("n/a", "no pipeline in the scan targets this root")}
+    assert verdicts(report) == {"noversion": "ready", "partial-gcs": "needs work", "partial-s3": "needs work",
+                                "unknown": "blocked"}
+
+
+def test_markdown_checklist_cells_name_their_state(tmp_path):
+    from gitrepo import write
+
+    write(tmp_path, UNVERIFIABLE)
+    report = replace(readiness.build(run([str(tmp_path)], Options(jobs=1))), revision=readiness.Revision())
+    text = report_md.render(report)
+    assert "| [`noversion`](#root-noversion) | ✅ ready | OpenTofu | ✅ met | ✅ met | ✅ met | ➖ n/a "\
+           "| ❔ not verified |\n" in text
+    assert "| [`unknown`](#root-unknown) | ⛔ blocked | OpenTofu | ❌ blocked | ❔ not verified | ✅ met | ➖ n/a "\
+           "| ✅ met |\n" in text
+    assert "| [`partial-s3`](#root-partial-s3) | ⚠️ needs work | OpenTofu | ⚠️ needs work | ❔ not verified "\
+           "| ✅ met | ➖ n/a | ✅ met |\n" in text
+    assert ("\n✅ met (shown by the code) · ⚠️ needs work (warnings) · ❌ blocked (errors) · ❔ not verified "
+            "(the code does not show it) · ➖ n/a (not applicable). The columns are") in text
+    assert ("- [ ] ❔ not verified: Supported Terraform (≤ 1.5.x) or OpenTofu version — IACM303 "
+            "(no required\\_version)\n") in text  # `_` escaped: it renders as itself
+    assert "- [x] ➖ n/a: Pipelines use the Plan and Apply steps, not custom script steps — no pipeline in the "\
+           "scan targets this root\n" in text
+
+
+def test_a_check_whose_rules_were_switched_off_is_not_verified():
+    path = str(EXAMPLES / "report-blocked")
+    report = readiness.build(run([path], Options(jobs=1, ignore=("IACM203",))))
+    checks = checklists(report)
+    assert checks["network"]["credentials"] == ("unverified", "not checked: IACM203 switched off")
+    assert checks["app"]["credentials"] == ("fail", "IACM201, IACM204")  # a finding still speaks
+    assert checks["network"]["backend"] == ("pass", "")
+
+
+def test_engine_reason_from_the_scans_pipelines_agrees_with_the_pipelines_section():
+    roots = {r.directory: r for r in model("report-blocked").roots}
+    assert roots["harness"].pipelines == () and roots["harness"].workspaces == ()
+    assert roots["harness"].engine_reason == ("the scan's pipelines use OpenTofu plugin steps only, as in "
+                                              ".harness/network.yaml, which does not target this root")
+    assert roots["app"].engine_reason == "workspace harness_platform_workspace.app in harness/workspaces.tf"
+    single = model("report-needs-work").roots[0]  # a pipeline that targets the root: named as the engine said
+    assert [stage.path for stage in single.pipelines] == [".harness/deploy.yaml"]
+    assert single.engine_reason == "pipeline .harness/deploy.yaml"
+
+
+STAGE = ("pipeline:\n  name: p\n  identifier: p\n  stages:\n    - stage:\n        name: s\n        identifier: s\n"
+         "        type: IACM\n        spec:\n          workspace: {workspace}\n          execution:\n"
+         "            steps:\n"
+         "{steps}")
+STEP = ("              - step:\n                  type: {type}\n                  name: {name}\n"
+        "                  identifier: {name}\n                  spec:\n                    command: {command}\n")
+
+
+def test_a_stage_without_plan_or_apply_steps_is_not_verified(tmp_path):
+    from gitrepo import write
+
+    init = STEP.format(type="IACMOpenTofuPlugin", name="init", command="init")
+    write(tmp_path, {"main.tf": 'terraform {\n  required_version = ">= 1.6.0"\n  backend "gcs" {\n'
+                                '    bucket = "b"\n    prefix = "p"\n  }\n}\n',
+                     ".harness/init-only.yaml": STAGE.format(workspace="w", steps=init)})
+    (root,) = readiness.build(run([str(tmp_path)], Options(jobs=1))).roots
+    assert {c.key: (c.status, c.detail) for c in root.checklist}["pipeline"] == (
+        "unverified", "stage s (.harness/init-only.yaml:5) runs no Plan or Apply step")
+    plan = STEP.format(type="IACMOpenTofuPlugin", name="plan", command="plan")
+    write(tmp_path, {".harness/init-only.yaml": STAGE.format(workspace="w", steps=init + plan)})
+    (root,) = readiness.build(run([str(tmp_path)], Options(jobs=1))).roots
+    assert {c.key: (c.status, c.detail) for c in root.checklist}["pipeline"] == ("pass", "")
+
+
+def test_stages_tied_to_no_root_leave_the_pipeline_check_unverified(tmp_path):
+    """Two roots and a stage whose workspace names neither: it may run either."""
+    report = _two_roots_and_an_unresolved_stage(tmp_path)
+    assert {c["pipeline"] for c in checklists(report).values()} == {
+        ("unverified", "1 IaCM stage of the scan could not be tied to a root, no other pipeline targets this root")}
+
+
+def test_checklist_states_agree_with_the_findings():
+    """FAIL exactly when an error of a check's rules is in the root's to-do
+    list, WARN exactly for a warning: a cell never contradicts the verdict."""
+    for name in ("onboarding-ready", "report-needs-work", "report-blocked", "local-backend",
+                 "harness-platform-config"):
+        for root in model(name).roots:
+            for check in root.checklist:
+                levels = {i.level for i in root.todo if get_rule(i.rule_id).checklist == check.key}
+                expected = "fail" if "error" in levels else "warn" if "warning" in levels else None
+                if expected or check.status in ("fail", "warn"):
+                    assert check.status == expected or (check.key, check.detail) == (
+                        "state", "local state is not shared with Harness"), (name, root.directory, check)
+
+
+# ---- the header: what was scanned, when --------------------------------------------------------
+
+TOKEN = "ghs_Secret123"
+
+
+@pytest.fixture
+def live_repo(tmp_path, monkeypatch) -> Path:
+    """A git repository with a remote whose URL carries a token, its roots in infra/."""
+    from gitrepo import git, isolate_git, make_repo
+
+    isolate_git(monkeypatch, tmp_path / "home")
+    root = make_repo(tmp_path / "live", tracked={
+        "infra/app stack/main.tf": 'terraform {\n  required_version = ">= 1.6.0"\n  backend "s3" {\n'
+                                   '    bucket = "b"\n    key    = "app"\n    region = "eu-west-1"\n  }\n}\n',
+        "README.md": "live\n"})
+    git(root, "checkout", "-q", "-b", "release/2024")
+    git(root, "remote", "add", "origin", f"https://x-access-token:{TOKEN}@github.com/acme/live.git")
+    return root
+
+
+def test_report_header_names_remote_commit_branch_directory_and_time(live_repo):
+    from gitrepo import git
+
+    commit = git(live_repo, "rev-parse", "HEAD").strip()
+    runner = CliRunner(env={"SOURCE_DATE_EPOCH": "1700000000"})
+    result = runner.invoke(main, ["report", str(live_repo / "infra")])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[2] == (
+        f"**Repository:** `https://github.com/acme/live.git` · **Directory:** `infra` · **Commit:** `{commit[:12]}` · "
+        f"**Branch:** `release/2024` · **Scanned:** 2023-11-14 22:13:20 UTC · **iacm-lint:** {__version__}")
+    page = runner.invoke(main, ["report", str(live_repo / "infra"), "--format", "html"]).output
+    assert (f'<dt>Commit</dt><dd><code title="{commit}">{commit[:12]}</code></dd>' in page)
+    assert '<dt>Scanned</dt><dd><time datetime="2023-11-14T22:13:20Z">2023-11-14 22:13:20 UTC</time></dd>' in page
+    assert "<dt>Repository</dt><dd><code class=\"path\">https:/<wbr>/<wbr>github.com/<wbr>acme/<wbr>live.git</code>" \
+        in page
+    for text in (result.output, page):
+        assert TOKEN not in text and "x-access-token" not in text
+
+
+def test_only_the_report_asks_git_for_head(live_repo, monkeypatch):
+    from gitrepo import count_subprocesses, git_command
+
+    calls = count_subprocesses(monkeypatch)
+    assert run([str(live_repo)], Options(jobs=1, cache=False)).repo.git_commit == ""
+    assert [git_command(call)[:2] for call in calls] == [["git", "ls-files"]]
+    calls.clear()
+    repo = run([str(live_repo)], Options(jobs=1, cache=False, revision=True)).repo
+    assert (len(repo.git_commit), repo.git_branch) == (40, "release/2024")
+    assert [git_command(call)[:2] for call in calls] == [["git", "ls-files"], ["git", "rev-parse"],
+                                                         ["git", "symbolic-ref"]]
+
+
+def test_outside_git_the_header_says_so_and_the_time_is_now(tmp_path):
+    (tmp_path / "main.tf").write_text('terraform {\n  required_version = ">= 1.6.0"\n}\n')
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    result = CliRunner(env={"SOURCE_DATE_EPOCH": None}).invoke(main, ["report", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    line = result.output.splitlines()[2]
+    assert line.startswith("**Repository:** not a git repository · **Scanned:** ")
+    scanned = datetime.strptime(line.split("**Scanned:** ")[1].split(" UTC")[0], "%Y-%m-%d %H:%M:%S")
+    assert before <= scanned.replace(tzinfo=timezone.utc) <= datetime.now(timezone.utc)
+
+
+@pytest.mark.parametrize("value", ["yesterday", "-5", "1.5", "17000000000000"])
+def test_a_bad_source_date_epoch_is_an_error(tmp_path, value):
+    result = CliRunner(env={"SOURCE_DATE_EPOCH": value}).invoke(main, ["report", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output == (f"iacm-lint: SOURCE_DATE_EPOCH must be a number of seconds since 1970-01-01 UTC, "
+                             f"not {value!r}\n")
+
+
+# ---- links that survive moving the report -------------------------------------------------------
+
+
+def test_source_url_links_repository_relative_percent_encoded_paths(live_repo, tmp_path):
+    base = "https://github.com/acme/live/blob/0123abc"  # the missing / is added
+    out = tmp_path / "elsewhere" / "report.md"
+    out.parent.mkdir()
+    result = CliRunner().invoke(main, ["report", str(live_repo / "infra"), "--source-url", base, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "](https://github.com/acme/live/blob/0123abc/infra/app%20stack/main.tf#L3)" in text
+    assert "](../" not in text and "](./" not in text
+    page = CliRunner().invoke(main, ["report", str(live_repo / "infra"), "--format", "html", "--source-url",
+                                     base + "/"]).output
+    assert 'href="https://github.com/acme/live/blob/0123abc/infra/app%20stack/main.tf#L3"' in page
+
+
+def test_without_source_url_links_are_relative_to_the_report(live_repo, tmp_path):
+    out = tmp_path / "elsewhere" / "report.md"
+    out.parent.mkdir()
+    assert CliRunner().invoke(main, ["report", str(live_repo / "infra"), "-o", str(out)]).exit_code == 0
+    assert "](../live/infra/app%20stack/main.tf#L3)" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("value, why", [
+    ("javascript:alert(1)//", "must start with https:// or http://"),
+    ("ftp://host.example/repo/", "must start with https:// or http://"),
+    ("https://user:pw@github.com/acme/live/blob/x/", "needs a host and no user name or password"),
+    ("https://github.com/acme/live/blob/x/?plain=1",
+     "must not have a query or fragment: file paths are appended to it"),
+    ('https://github.com/a"onmouseover="x', "must be a URL without spaces, quotes or other characters URLs escape"),
+    ("https:///path", "needs a host and no user name or password"),
+])
+def test_source_url_must_be_a_plain_http_url(tmp_path, value, why):
+    result = CliRunner().invoke(main, ["report", str(tmp_path), "--source-url", value])
+    assert result.exit_code == 2
+    assert f"Invalid value for '--source-url': {shown(value, 80)} {why}" in result.output

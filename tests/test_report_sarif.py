@@ -180,3 +180,27 @@ def test_doc_sections_accept_plain_and_markdown_headings():
                                       "Example:\n```hcl\nx = 1\n```")
     assert preamble == "Intro."
     assert sections == [("What it does", "A."), ("Why is this bad?", "B."), ("Example", "```hcl\nx = 1\n```")]
+
+
+def test_uris_are_relative_to_the_repository_inside_git_and_to_the_scan_root_outside(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from gitrepo import isolate_git, make_repo
+    from iacm_lint.engine import run
+    from iacm_lint.options import Options
+
+    isolate_git(monkeypatch, tmp_path / "home")
+    files = {"my infra/envs/dev/backend.tf": 'terraform {\n  backend "local" {}\n}\n'}
+    repository = make_repo(tmp_path / "repo", files)
+    log = json.loads(render("sarif", run([str(repository / "my infra")], Options(cache=False, select=("IACM106",)))))
+    (found,) = log["runs"][0]["results"]
+    location = found["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "my%20infra/envs/dev/backend.tf", "uriBaseId": "%SRCROOT%"}
+    assert log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == root_uri(str(Path(repository).resolve()))
+    outside = tmp_path / "plain" / "my infra"
+    (outside / "envs" / "dev").mkdir(parents=True)
+    (outside / "envs" / "dev" / "backend.tf").write_text(files["my infra/envs/dev/backend.tf"])
+    log = json.loads(render("sarif", run([str(outside)], Options(cache=False, select=("IACM106",)))))
+    (found,) = log["runs"][0]["results"]
+    assert found["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "envs/dev/backend.tf"
+    assert log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == root_uri(str(outside.resolve()))

@@ -64,15 +64,23 @@ class _Stream(io.StringIO):
         return self._tty
 
 
-@pytest.mark.parametrize("tty, no_color, environ, expected", [
-    (True, False, {}, True),
-    (False, False, {}, False),
-    (True, True, {}, False),
-    (True, False, {"NO_COLOR": "1"}, False),
-    (True, False, {"NO_COLOR": ""}, True),  # no-color.org: only a non-empty value disables colour
+@pytest.mark.parametrize("tty, choice, environ, expected", [
+    (True, "auto", {}, True),
+    (False, "auto", {}, False),
+    (True, "never", {}, False),
+    (False, "always", {}, True),
+    (True, "auto", {"NO_COLOR": "1"}, False),
+    (True, "auto", {"NO_COLOR": ""}, True),  # no-color.org: only a non-empty value disables colour
+    (False, "auto", {"FORCE_COLOR": "1"}, True),  # a CI log that renders colours
+    (False, "auto", {"FORCE_COLOR": ""}, False),
+    (False, "auto", {"CLICOLOR_FORCE": "1"}, True),
+    (False, "auto", {"CLICOLOR_FORCE": "0"}, False),
+    (False, "auto", {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),  # the user's "no colour" wins
+    (False, "always", {"NO_COLOR": "1"}, True),  # the command line wins over the environment
+    (True, "never", {"FORCE_COLOR": "1"}, False),
 ])
-def test_use_color(tty, no_color, environ, expected):
-    assert use_color(_Stream(tty), no_color, environ) is expected
+def test_use_color(tty, choice, environ, expected):
+    assert use_color(_Stream(tty), choice, environ) is expected
 
 
 def test_unknown_format_is_an_error():

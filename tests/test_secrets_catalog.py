@@ -16,7 +16,7 @@ from iacm_lint.engine import run
 from iacm_lint.options import Options
 
 CATALOG = Path(__file__).resolve().parent.parent / "testdata" / "secrets"
-RULES = ("IACM201", "IACM202", "IACM203", "IACM204", "IACM205", "IACM207")
+RULES = ("IACM201", "IACM202", "IACM203", "IACM204", "IACM205", "IACM206", "IACM207", "IACM603")
 
 
 def _cases(kind: str) -> list[Path]:

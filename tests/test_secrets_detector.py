@@ -142,3 +142,42 @@ def test_entropy():
     assert s.entropy("") == 0.0
     assert s.entropy("aaaa") == 0.0
     assert round(s.entropy("abcd"), 3) == 2.0
+
+
+@pytest.mark.parametrize("value, slug", [
+    ("aadapp-payments-api-level0", True), ("diaglogs_region1", True), ("org_github_app_json", True),
+    ("org_github_app_jwt", True), ("pleasesetthisvalue", True), ("k8s-prod.eu/ingest-v2", True), ("2fa", True),
+    ("a" * 200, True), ("sql_region1", True),
+    ("9c4e1b7a2f3d8e6c0b5a4f9e8d7c6b5a4f3e2d1c", False),  # 40 lowercase hex: a key or a digest
+    ("deadbeef-1234-cafe", False),  # hex once the separators go
+    ("3f2b8c1e-9d4a-4e7b-b6c5-0a1d2e3f4a5b", False),  # a UUID
+    ("x7fk2m9qpl3vz8w4", False),  # letters and digits alternating
+    ("Diaglogs_region1", False), ("abc+def/ghi=", False), ("", False), ("a--b", False),
+])
+def test_identifier_slug(value, slug):
+    assert s.is_identifier_slug(value) is slug
+
+
+@pytest.mark.parametrize("value, kind, deployed, what", [
+    ("diaglogs_region1", "key", True, None), ("aadapp-payments-api-level0", "key", False, None),
+    ("9c4e1b7a2f3d8e6c0b5a4f9e8d7c6b5a4f3e2d1c", "key", False, "a literal secret"),
+    ("password", "password", False, None), ("password", "password", True, "a weak literal password"),
+    ("secret", "credential", True, "a weak literal password"), ("secret", "key", True, "a weak literal password"),
+    ("test", "password", True, "a weak literal password"), ("changeme", "password", True, None),
+    ("<db-password>", "password", True, None), ("REPLACE_ME", "credential", True, None),
+    ("xxxxxxxx", "password", True, None), ("your_password", "password", True, None),
+    ("pleasesetthisvalue", "password", False, None), ("requiredbutmissing", "password", False, None),
+    ("CiQAzW1dX9rHn3pTq8vK2mLs5BfJ7yGc4NeVa6Ou0ZiEtRgS1xWJQkDnTPl3m8vC", "password", True, None),
+])
+def test_judge_deployed_and_slugs(value, kind, deployed, what):
+    result = s.judge(value, kind, deployed=deployed)
+    assert (result.what if result else None) == what
+
+
+@pytest.mark.parametrize("value, verdict", [
+    ("/argocd/github/api_key", None), ("/grafana/%s/api_key", None), ("/github/token", None),
+    ("keys/sa.json", "path"), ("/etc/ssl/private/server.key", "path"), ("~/.ssh/id_rsa", "path"),
+])
+def test_names_of_stored_secrets_and_key_file_paths_under_key_names(value, verdict):
+    result = s.judge(value, "key")
+    assert (result.verdict if result else None) == verdict

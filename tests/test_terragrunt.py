@@ -466,11 +466,23 @@ def test_readiness_report_has_a_card_per_unit(monkeypatch):
     assert card.strip().endswith(
         "#### Terragrunt unit\n\n"
         "- **Configuration:** `live/prod/app/terragrunt.hcl`; **includes:** `root.hcl`, `_envcommon/app.hcl`\n"
-        "- **Backend from:** remote_state in root.hcl:6 (generate backend.tf)\n"
+        "- **Backend from:** remote\\_state in root.hcl:6 (generate backend.tf)\n"
         "- **Module:** `modules/app (local)`\n"
         "- **Binary:** not set: the workspace's binary\n"
         "- **terraform_version_constraint:** &gt;= 1.8.0 (root.hcl)")  # Markdown-escaped
     assert "modules/app" not in report.split("## Summary", 1)[1].split("###", 1)[0]  # the working module is no root
+    html = CliRunner().invoke(main, ["report", "--format", "html", EXAMPLE]).output
+    heading = '<summary><h3><code class="path">live/<wbr>prod/<wbr>app</code>'
+    card = html.split(heading, 1)[1].split("<h4>Backend</h4>", 1)[0]
+    assert card.strip().endswith(
+        '<h4>Terragrunt unit</h4>\n<dl class="facts">\n'
+        '<dt>Configuration</dt><dd><code class="path">live/<wbr>prod/<wbr>app/<wbr>terragrunt.hcl</code></dd>\n'
+        '<dt>Includes</dt><dd><code class="path">root.hcl</code>, <code class="path">_<wbr>envcommon/<wbr>app.hcl'
+        "</code></dd>\n"
+        "<dt>Backend from</dt><dd>remote_<wbr>state in root.hcl:6 (generate backend.tf)</dd>\n"
+        '<dt>Module</dt><dd><code class="path">modules/<wbr>app (local)</code></dd>\n'
+        "<dt>Binary</dt><dd>not set: the workspace&#39;s binary</dd>\n"
+        "<dt>terraform_version_constraint</dt><dd>&gt;= 1.8.0 (root.hcl)</dd></dl>")
 
 
 def test_fixes_never_edit_or_create_files_terragrunt_generates(tmp_path, monkeypatch):
@@ -502,3 +514,87 @@ def test_fixes_never_edit_or_create_files_terragrunt_generates(tmp_path, monkeyp
     for rule_id in ("IACM104", "IACM106", "IACM110", "IACM202"):
         assert f" {rule_id} " in result.output
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
+# ---- editor buffers (engine/workspace.py, the language server's engine) -------------------------
+
+
+def test_editor_buffers_keep_units_as_roots_and_recheck_them(tmp_path):
+    """A buffer rebuilds the Terragrunt model from the edited texts: the units
+    stay the roots (their local source module does not become one), and an
+    edit of root.hcl or of a unit's terragrunt.hcl is judged as a fresh scan
+    of the same texts judges it."""
+    from iacm_lint.engine.workspace import Workspace
+
+    unit = INCLUDE_ROOT + 'terraform {\n  source = "../../modules/app"\n}\n'
+    files = {"root.hcl": ROOT_HCL, "live/app/terragrunt.hcl": unit,
+             "modules/app/main.tf": 'resource "null_resource" "x" {}\n'}
+    write(tmp_path / "repo", files)
+    options = Options(select=("IACM101", "IACM110", "IACM403"))
+    workspace = Workspace(str(tmp_path / "repo"), options)
+
+    def shown(checked: Workspace) -> list[str]:
+        return [f"{f.span.path}:{f.span.line}: {f.level} {f.rule_id} {f.message}" for f in checked.check().findings]
+
+    assert workspace.relative(str(tmp_path / "repo" / "root.hcl")) == "root.hcl"  # the server hands its buffers in
+    assert [root.directory for root in workspace.repo.roots] == ["live/app"]
+    assert shown(workspace) == ['live/app/terragrunt.hcl:1: note IACM403 unit "live/app" has no .terraform.lock.hcl '
+                                "(not a git repository, so files on disk were judged), so provider versions can differ "
+                                'between plan and apply; run "tofu init" and commit live/app/.terraform.lock.hcl']
+    edits = {"root.hcl": ROOT_HCL.replace("    use_lockfile = true\n", ""),
+             "live/app/terragrunt.hcl": unit.replace(INCLUDE_ROOT, "")}
+    workspace.set_buffer("root.hcl", edits["root.hcl"])
+    assert [root.directory for root in workspace.repo.roots] == ["live/app"]
+    assert 'root.hcl:7: error IACM110 remote_state "s3" has no state lock; set use_lockfile = true or dynamodb_table' \
+        in shown(workspace)
+    workspace.set_buffer("live/app/terragrunt.hcl", edits["live/app/terragrunt.hcl"])
+    assert [root.directory for root in workspace.repo.roots] == ["live/app"]
+    assert 'live/app/terragrunt.hcl:1: warning IACM101 unit "live/app" has no backend: no remote_state in its ' \
+        "configuration or includes and no backend block in its working module; add a remote_state block with " \
+        "generate (usually in root.hcl)" in shown(workspace)
+    write(tmp_path / "fresh", {**files, **edits})
+    assert shown(workspace) == shown(Workspace(str(tmp_path / "fresh"), options))
+    workspace.drop_buffer("root.hcl")
+    workspace.drop_buffer("live/app/terragrunt.hcl")
+    assert [root.directory for root in workspace.repo.roots] == ["live/app"]
+    assert shown(workspace) == shown(Workspace(str(tmp_path / "repo"), options))
+
+
+# ---- check FILE... (filter/named.py, cli/arguments.py) ------------------------------------------
+
+
+def test_check_named_terragrunt_files_reports_what_the_whole_scan_finds_there(tmp_path, monkeypatch):
+    """`check root.hcl` (pre-commit, an editor) scans the project and reports
+    the findings located in the named file, those of the units that include
+    it too, and names the engine of those units."""
+    from click.testing import CliRunner
+
+    from iacm_lint.cli import main
+
+    root = tmp_path / "repo"
+    make_repo(root, {
+        "root.hcl": ROOT_HCL.replace("    use_lockfile = true\n", "") + 'terraform_version_constraint = ">= 1.20.0"\n',
+        "live/app/terragrunt.hcl": INCLUDE_ROOT, "live/app/main.tf": 'resource "null_resource" "x" {}\n',
+        "live/b/terragrunt.hcl": INCLUDE_ROOT, "live/b/main.tf": 'resource "null_resource" "x" {}\n',
+    })
+    monkeypatch.chdir(root)
+
+    def check(*paths: str) -> list[str]:
+        result = CliRunner().invoke(main, ["check", *paths, "--no-cache", "--format", "gcc", "--fail-on", "never"])
+        assert result.exit_code == 0, result.output
+        return sorted(line for line in result.output.splitlines() if line)
+
+    everything = check(".")
+    assert [line.split(":", 1)[0] for line in everything] == [
+        "live/app/terragrunt.hcl", "live/app/terragrunt.hcl", "live/b/terragrunt.hcl", "root.hcl", "root.hcl"]
+    for named in ("root.hcl", "live/app/terragrunt.hcl", "live/b/terragrunt.hcl"):
+        assert check(named) == [line for line in everything if line.startswith(named + ":")], named
+    assert check("root.hcl") == [
+        'root.hcl:14:1: error: terraform_version_constraint ">= 1.20.0" in root.hcl excludes every OpenTofu release '
+        "Harness supports (1.6.0–1.12.6); no supported Terraform or OpenTofu release accepts this root (shared by 2 "
+        "units) [IACM301]",
+        'root.hcl:7:3: error: remote_state "s3" has no state lock; set use_lockfile = true or dynamodb_table (shared '
+        "by 2 units) [IACM110]"]
+    summary = CliRunner().invoke(main, ["check", "root.hcl", "--no-cache"]).output.splitlines()[-1]
+    assert summary == ("2 errors, 0 warnings, 0 notes in 1 file (engine: opentofu, from default: Harness runs "
+                       "existing backends with OpenTofu)")

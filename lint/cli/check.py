@@ -1,12 +1,13 @@
 """What `iacm-lint check` does once click has parsed its options
-(commands.py): check the rule IDs and formats asked for, build the scan
-Options (arguments.py), run the engine with a progress bar, write the
-baseline and the outputs, and exit with the status `--fail-on` asks for."""
+(commands.py): check the rule IDs and formats asked for, decide what to
+scan (arguments.py: a file is scanned with its project), build the scan
+Options, run the engine with a progress bar, write the baseline and the
+outputs, and exit with the status `--fail-on` asks for."""
 
 from __future__ import annotations
 
 import sys
-from typing import Optional
+from dataclasses import dataclass, replace
 
 import click
 
@@ -18,62 +19,133 @@ from ..output import write_file, write_stdout
 from ..parse.limits import parse_size
 from ..registry import all_rules
 from ..report import FORMATS, ReportOptions, plural, render, use_color
+from ..report.text import statistics_table
 from ..sanitise import printable, shown, terminal_lines
 from . import progress
-from .arguments import existing_paths, fail, one_config_choice, options_with_config
+from .arguments import existing_paths, fail, one_config_choice, options_with_config, scan_targets
+
+NOTHING_FOUND_STATUS = 2  # a scan that checked nothing cannot vouch for anything (docs/configuration.md)
 
 
-def run_check(paths: tuple[str, ...], formats: tuple[str, ...], output: Optional[str], engine: str, state: str,
-              select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str, jobs: Optional[int], no_cache: bool,
-              quiet: bool, verbose: bool, no_color: bool, config_file: Optional[str], no_config: bool,
-              baseline: Optional[str], write_baseline: Optional[str], max_file_size: Optional[str] = None,
-              show_stats: bool = False, fix: Optional[bool] = None,
-              unsafe_fixes: Optional[bool] = None, diff: bool = False) -> None:
+@dataclass(frozen=True)
+class CheckRequest:
+    """The options of `iacm-lint check` as click parsed them."""
+
+    paths: tuple[str, ...]
+    formats: tuple[str, ...]
+    output: str | None
+    engine: str
+    state: str
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    fail_on: str
+    jobs: int | None
+    no_cache: bool
+    quiet: bool
+    verbose: bool
+    statistics: bool
+    color: str
+    no_color: bool
+    config_file: str | None
+    no_config: bool
+    baseline: str | None
+    write_baseline: str | None
+    max_file_size: str | None
+    max_size: int | None
+    show_stats: bool
+    fix: bool | None = None
+    unsafe_fixes: bool | None = None
+    diff: bool = False
+
+
+def run_check(request: CheckRequest) -> None:
     """`iacm-lint check` after click parsed its options (commands.py)."""
     import atexit
     import gc
 
     atexit.register(gc.freeze)  # issue 10: the exit-time collection over the whole model took ~1 s on 1,700 files
-    scanned = existing_paths(paths)
-    one_config_choice(config_file, no_config)
-    if diff and (formats or output or write_baseline):
+    paths = existing_paths(request.paths)
+    one_config_choice(request.config_file, request.no_config)
+    outputs = _parse_formats(request.formats, request.output)
+    if request.diff and (request.formats or request.output or request.write_baseline):
         raise click.UsageError("--diff prints a diff and writes nothing; it takes no --format, -o or --write-baseline")
-    outputs = _parse_formats(formats, output)
+    color = _color_choice(request.color, request.no_color)
+    if request.statistics and ("text", None) not in outputs:
+        raise click.BadParameter("--statistics prints to standard output in place of the text findings; write the "
+                                 "other formats to files (FMT:FILE)", param_hint="--statistics")
+    if request.max_size is not None and not any(name == "markdown" for name, _ in outputs):
+        raise click.BadParameter("applies to --format markdown only", param_hint="--max-size")
     limits = {}
-    if max_file_size is not None:
+    if request.max_file_size is not None:
         try:
-            limits["max_file_bytes"] = parse_size(max_file_size)
+            limits["max_file_bytes"] = parse_size(request.max_file_size)
         except ValueError as exc:
-            raise click.BadParameter(f"'{shown(max_file_size)}' {exc}", param_hint="--max-file-size") from None
-    given = dict(engine=engine, state=state, select=_split_ids(select, "--select"),
-                 ignore=_split_ids(ignore, "--ignore"), baseline=baseline, fix=fix, unsafe_fixes=unsafe_fixes)
+            raise click.BadParameter(f"'{shown(request.max_file_size)}' {exc}", param_hint="--max-file-size") from None
+    given = dict(engine=request.engine, state=request.state, select=_split_ids(request.select, "--select"),
+                 ignore=_split_ids(request.ignore, "--ignore"), baseline=request.baseline, fix=request.fix,
+                 unsafe_fixes=request.unsafe_fixes)
     try:
-        options = options_with_config(scanned, config_file, no_config, given, jobs=jobs, cache=not no_cache,
-                                      verbose=verbose, result_cache=not no_cache, **limits)
-        if write_baseline:
+        targets = scan_targets(paths, request.config_file, request.no_config)
+        options = options_with_config(targets.scan, request.config_file, request.no_config, given, jobs=request.jobs,
+                                      cache=not request.no_cache, verbose=request.verbose,
+                                      result_cache=not request.no_cache, only=targets.only, **limits)
+        if request.write_baseline:
             options.baseline = None  # the file is being (re)written, it need not exist yet
-        if diff:
-            _print_diff(scanned, options, quiet, verbose)
-        fixed = _apply_fixes(scanned, options, quiet, text_to_stdout=("text", None) in outputs) if options.fix else None
-        result = _run_with_progress(scanned, options)
+        if request.diff:
+            _print_diff(targets.scan, options, request.quiet, request.verbose)
+        fixed = (_apply_fixes(targets.scan, options, request.quiet, text_to_stdout=("text", None) in outputs)
+                 if options.fix else None)
+        result = _run_with_progress(targets.scan, options, show_bar=not request.quiet)
         if fixed is not None:
             result.fixed, errors = fixed
             result.internal_errors.extend(errors)
-        if write_baseline:
-            _write_baseline(result, write_baseline)
-        _write_outputs(result, outputs, no_color, quiet)
+        if _nothing_found(result, files_named=targets.only is not None):
+            _report_nothing_found(paths)
+        if request.write_baseline:
+            _write_baseline(result, request.write_baseline)
+        report_options = ReportOptions(quiet=request.quiet, max_size=request.max_size, fail_on=request.fail_on)
+        _write_outputs(result, outputs, report_options, color, request.statistics)
     except Exception as exc:  # noqa: BLE001 - one line on stderr and exit 2, the traceback only with --verbose
-        fail(exc, verbose)
-    if verbose:  # notes name the repository's files: printable, no terminal escapes
+        fail(exc, request.verbose)
+    if request.verbose:  # notes name the repository's files: printable, no terminal escapes
         for note in result.repo.notes:
             click.echo(f"iacm-lint: {printable(note)}", err=True)
     for error in result.internal_errors:
-        click.echo(f"iacm-lint: internal error: {printable(error, line_breaks=verbose)}", err=True)
-    if show_stats:
+        click.echo(f"iacm-lint: internal error: {printable(error, line_breaks=request.verbose)}", err=True)
+    if request.show_stats:
         import json
 
         click.echo(json.dumps(result.stats or {}, sort_keys=True), err=True)
-    sys.exit(exit_code(result, fail_on))
+    sys.exit(exit_code(result, request.fail_on))
+
+
+def _color_choice(color: str, no_color: bool) -> str:
+    if no_color and color == "always":
+        raise click.UsageError("--no-color and --color always exclude each other")
+    return "never" if no_color else color
+
+
+def _nothing_found(result: Result, files_named: bool) -> bool:
+    """No Terraform, OpenTofu or pipeline file was checked, and nothing else
+    was found either (a committed state file is a finding of its own). When
+    files are named, their project counts: a commit that touches only
+    `.gitignore` or a pin file (pre-commit with `pass_filenames: true`) is
+    checked in a project that has modules, and passes when clean."""
+    if result.findings or result.internal_errors:
+        return False
+    stats = result.stats
+    if files_named and stats:
+        return stats.get("checked", 0) + stats.get("unparsable", 0) == 0
+    return result.files_checked == 0
+
+
+def _report_nothing_found(paths: list[str]) -> None:
+    """An empty or mistyped scan is not a pass: say so and exit 2 whatever
+    `--fail-on` says, as for a path that does not exist."""
+    named = ", ".join(shown(path, 200) for path in paths)
+    click.echo(f"iacm-lint: no Terraform, OpenTofu or pipeline files found under {named}; nothing was checked",
+               err=True)
+    sys.exit(NOTHING_FOUND_STATUS)
 
 
 def _print_diff(paths: list[str], options: Options, quiet: bool, verbose: bool) -> None:
@@ -132,9 +204,9 @@ def _split_ids(values: tuple[str, ...], option: str) -> tuple[str, ...]:
     return ids
 
 
-def _parse_formats(formats: tuple[str, ...], output: Optional[str]) -> list[tuple[str, Optional[str]]]:
+def _parse_formats(formats: tuple[str, ...], output: str | None) -> list[tuple[str, str | None]]:
     """`--format sarif:out.sarif` writes to a file; plain `--format x` to -o or stdout."""
-    chosen: list[tuple[str, Optional[str]]] = []
+    chosen: list[tuple[str, str | None]] = []
     for spec in formats or ("text",):
         name, _, target = spec.partition(":")
         if name not in FORMATS:
@@ -160,8 +232,10 @@ def _write_baseline(result: Result, path: str) -> None:
     click.echo(f"iacm-lint: wrote {count} finding{'s' if count != 1 else ''} to baseline {path}", err=True)
 
 
-def _run_with_progress(paths: list[str], options: Options) -> Result:
-    if not progress.wanted(sys.stderr):
+def _run_with_progress(paths: list[str], options: Options, show_bar: bool) -> Result:
+    """The scan, with a progress bar on stderr when stderr is a terminal
+    (whatever stdout is) and `--quiet` was not given."""
+    if not show_bar or not progress.wanted(sys.stderr):
         return run(paths, options)
     bar = progress.ProgressBar(sys.stderr)
     options.progress = bar
@@ -171,11 +245,15 @@ def _run_with_progress(paths: list[str], options: Options) -> Result:
         bar.close()
 
 
-def _write_outputs(result: Result, outputs: list[tuple[str, Optional[str]]], no_color: bool, quiet: bool) -> None:
+def _write_outputs(result: Result, outputs: list[tuple[str, str | None]], report_options: ReportOptions,
+                   color: str, statistics: bool) -> None:
     for name, target in outputs:
-        color = target is None and use_color(sys.stdout, no_color)
-        text = render(name, result, ReportOptions(color=color, quiet=quiet))
+        if statistics and target is None:
+            write_stdout(statistics_table(result))
+            continue
+        colored = name == "text" and target is None and use_color(sys.stdout, color)  # gcc never: IDE matchers read it
+        text = render(name, result, replace(report_options, color=colored))
         if target is None:
-            write_stdout(text)
+            write_stdout(text, color=colored)
         else:
             write_file(target, text)

@@ -13,10 +13,12 @@ import click
 from .. import __version__
 from ..knowledge.engines import ENGINE_CHOICES
 from ..registry import all_rules, get_rule
-from ..sanitise import shown
+from ..sanitise import shown, source_url_base
 
 LEVEL_CHOICES = ("error", "warning", "note", "never")
+COLOR_CHOICES = ("auto", "always", "never")
 MAX_JOBS = 256  # more parser processes than this only costs memory
+FORMAT_NAMES = "text|gcc|json|sarif|github|markdown|gitlab|junit|checkstyle"  # report.FORMATS, without loading it
 
 
 CONFIG_OPTION = click.option(
@@ -35,10 +37,10 @@ def main() -> None:
     everything that blocks onboarding to Harness IaCM."""
 
 
-@main.command()
+@main.command(short_help="Check files or directories for what blocks onboarding.")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "formats", multiple=True, metavar="FMT[:FILE]",
-              help="text|sarif|json|gcc|github|markdown; repeatable as FMT:FILE")
+              help=f"{FORMAT_NAMES}; repeatable as FMT:FILE")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="write the output to FILE")
 @click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True)
 @click.option("--state", type=click.Choice(["auto", "existing", "managed"]), default="auto", show_default=True)
@@ -48,9 +50,13 @@ def main() -> None:
 @click.option("--jobs", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
               help=f"parallel parsers, at most {MAX_JOBS} (default: CPU count)")
 @click.option("--no-cache", is_flag=True, help="do not read or write the parse and result caches")
-@click.option("--quiet", "-q", is_flag=True, help="print findings only, no summary")
+@click.option("--quiet", "-q", is_flag=True, help="print findings only: no summary, no progress bar")
 @click.option("--verbose", "-v", is_flag=True, help="print notes about skipped files and tracebacks")
-@click.option("--no-color", is_flag=True, help="never colour the output (NO_COLOR is honoured too)")
+@click.option("--statistics", is_flag=True, help="print the number of findings per rule instead of the findings")
+@click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True,
+              help="colour the text output; auto: on a terminal, never with NO_COLOR, always with FORCE_COLOR "
+                   "or CLICOLOR_FORCE")
+@click.option("--no-color", is_flag=True, help="the same as --color never")
 @CONFIG_OPTION
 @NO_CONFIG_OPTION
 @click.option("--baseline", type=click.Path(dir_okay=False), default=None,
@@ -59,6 +65,9 @@ def main() -> None:
               help="record the current findings in this baseline file")
 @click.option("--max-file-size", "max_file_size", metavar="SIZE", default=None,
               help="larger files get IACM000 instead of being parsed, e.g. 10MB, 512KB, 2000000 (default 10MB)")
+@click.option("--max-size", type=click.IntRange(min=0), default=None, metavar="CHARS",
+              help="cap the markdown output at CHARS characters, keeping the summary and the most severe findings "
+                   "(default 65000, GitHub's comment limit; 0: no cap)")
 @click.option("--stats", "show_stats", is_flag=True, help="print the file accounting as JSON on standard error")
 @click.option("--fix/--no-fix", "fix", default=None,
               help="apply the safe fixes in place, then report what remains (config: fix)")
@@ -69,18 +78,21 @@ def main() -> None:
                    "something")
 def check(paths: tuple[str, ...], formats: tuple[str, ...], output: Optional[str], engine: str, state: str,
           select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str, jobs: Optional[int], no_cache: bool,
-          quiet: bool, verbose: bool, no_color: bool, config_file: Optional[str], no_config: bool,
-          baseline: Optional[str], write_baseline: Optional[str], max_file_size: Optional[str] = None,
-          show_stats: bool = False, fix: Optional[bool] = None,
-          unsafe_fixes: Optional[bool] = None, diff: bool = False) -> None:
-    """Check PATHS (default: the current directory)."""
-    from .check import run_check  # the engine and every layer below it load when a scan runs
+          quiet: bool, verbose: bool, statistics: bool, color: str, no_color: bool, config_file: Optional[str],
+          no_config: bool, baseline: Optional[str], write_baseline: Optional[str], max_file_size: Optional[str],
+          max_size: Optional[int], show_stats: bool, fix: Optional[bool], unsafe_fixes: Optional[bool],
+          diff: bool) -> None:
+    """Check PATHS (default: the current directory). A file is checked in
+    the context of its module and project, and only the findings located in
+    the files named are reported."""
+    from .check import CheckRequest, run_check  # the engine and every layer below it load when a scan runs
 
-    run_check(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet, verbose, no_color,
-              config_file, no_config, baseline, write_baseline, max_file_size, show_stats, fix, unsafe_fixes, diff)
+    run_check(CheckRequest(paths, formats, output, engine, state, select, ignore, fail_on, jobs, no_cache, quiet,
+                           verbose, statistics, color, no_color, config_file, no_config, baseline, write_baseline,
+                           max_file_size, max_size, show_stats, fix, unsafe_fixes, diff))
 
 
-@main.command("rules")
+@main.command("rules", short_help="List every rule: ID, name, level, summary.")
 @click.option("--format", "format_name", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True)
 def list_rules(format_name: str) -> None:
@@ -101,7 +113,7 @@ def list_rules(format_name: str) -> None:
             click.echo(f"{r.id}  {r.name:<36} {r.level:<8} {r.fix or '-':<14} {r.short}")
 
 
-@main.command()
+@main.command(short_help="Show the documentation of one rule.")
 @click.argument("rule_id")
 def explain(rule_id: str) -> None:
     """Show the full documentation of RULE_ID (e.g. IACM110)."""
@@ -111,7 +123,7 @@ def explain(rule_id: str) -> None:
     click.echo(f"{found.id} {found.name} ({found.level})\n\n{found.short}\n\n{found.doc}")
 
 
-@main.command()
+@main.command(short_help="Write the migration readiness report.")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "format_name", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="write the report to FILE")
@@ -121,14 +133,45 @@ def explain(rule_id: str) -> None:
 @NO_CONFIG_OPTION
 @click.option("--baseline", type=click.Path(dir_okay=False), default=None,
               help="leave out findings recorded in this baseline file")
+@click.option("--source-url", metavar="URL", default=None, callback=lambda ctx, param, value: _source_url(value),
+              help="link files under this http(s) base, e.g. https://github.com/ORG/REPO/blob/SHA/ "
+                   "(paths relative to the repository root are appended); default: links relative to the report")
 @click.option("--verbose", "-v", is_flag=True, help="show tracebacks of internal errors")
 def report(paths: tuple[str, ...], format_name: str, output: Optional[str], engine: str, state: str,
-           config_file: Optional[str], no_config: bool, baseline: Optional[str], verbose: bool) -> None:
+           config_file: Optional[str], no_config: bool, baseline: Optional[str], source_url: str,
+           verbose: bool) -> None:
     """Migration readiness report of PATHS (default: the current directory):
-    a verdict per root module, built from the same findings as `check`."""
+    a verdict per root module, built from the same findings as `check`.
+    The header names the commit and the scan time (SOURCE_DATE_EPOCH when set)."""
     from .report import run_report  # the engine, the readiness model and its renderers load when it runs
 
-    run_report(paths, format_name, output, engine, state, config_file, no_config, baseline, verbose)
+    run_report(paths, format_name, output, engine, state, config_file, no_config, baseline, verbose, source_url)
+
+
+def _source_url(value: str | None) -> str:
+    """`--source-url` checked (sanitise.source_url_base), or a usage error (exit 2)."""
+    if not value:
+        return ""
+    try:
+        return source_url_base(value)
+    except ValueError as error:
+        raise click.BadParameter(f"{shown(value, 80)} {error}", param_hint="'--source-url'") from None
+
+
+@main.command()
+@click.option("--stdio", is_flag=True, help="talk over standard input and output (the default and only transport)")
+def server(stdio: bool) -> None:
+    """Run the language server (LSP 3.17 over standard input and output) for
+    editors: diagnostics as you type, quick fixes. Needs pygls:
+    pip install 'iacm-lint[server]' (docs/editors.md)."""
+    import importlib.util
+
+    if importlib.util.find_spec("pygls") is None:
+        click.echo("iacm-lint: the language server needs pygls: pip install 'iacm-lint[server]'", err=True)
+        raise SystemExit(2)
+    from ..server.lsp import serve  # pygls, the engine and every layer below it load when the server runs
+
+    serve()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,6 +10,7 @@ import traceback
 from typing import Any
 
 from ..filter.fingerprint import assign_fingerprints, lines_under
+from ..filter.named import NamedPaths
 from ..filter.suppress import apply_filters
 from ..findings import Finding, Secret
 from ..model.compat import root_version_properties
@@ -78,7 +79,10 @@ def _check(repo: Repo, options: Options, ctx: Context) -> Result:
     from_units: dict[int, str] = {}  # id of a finding -> the Terragrunt unit it was found for
     unit_subjects = _unit_subjects(repo)
     subjects_by_scope: dict[str, list[Any]] = {}  # each scope's subjects, listed once for all its rules
-    for rule in rules + unreported_rules:
+    running = rules + unreported_rules
+    for number, rule in enumerate(running):
+        if options.progress is not None:
+            options.progress(number, len(running), "rules")
         reported = rule in rules
         subjects = subjects_by_scope.get(rule.scope)
         if subjects is None:
@@ -102,16 +106,26 @@ def _check(repo: Repo, options: Options, ctx: Context) -> Result:
     findings = _dedupe(shared_declarations(findings, from_units))
     hidden_secrets = [f.secret for f in unreported if f.secret is not None]
     findings = _assign_fingerprints(findings, repo, hidden_secrets)
+    if options.progress is not None:
+        options.progress(len(running), len(running), "rules")
     findings = _apply_filters(findings, repo, rules, options)
     findings = [f if f.fix is None or options.may_fix(f.rule_id) else f.with_(fix=None) for f in findings]
     findings.sort(key=lambda f: f.sort_key)
+    named = NamedPaths(repo.root, options.only) if options.only is not None else None
+    roots = [root for root in repo.roots if named is None or named.touches(root)]
     properties = {"engines": {root.directory: {"engine": choice.engine, "reason": choice.reason}
-                              for root in repo.roots for choice in [ctx.engine_for(root)]},
+                              for root in roots for choice in [ctx.engine_for(root)]},
                   "state": ctx.state}
-    properties["versions"] = root_version_properties(repo)  # per root: supported releases per engine that accept it
+    versions = root_version_properties(repo)  # per root: supported releases per engine that accept it
+    properties["versions"] = {directory: versions[directory] for directory in properties["engines"]}
     if repo.stats:
         properties["stats"] = repo.stats
-    return Result(findings, rules, repo.root, repo, properties, errors, unreported_secrets=hidden_secrets)
+    if named is None:
+        return Result(findings, rules, repo.root, repo, properties, errors, unreported_secrets=hidden_secrets)
+    paths = [file.path for file in repo.hcl_files] + [file.path for file in repo.yaml_files]
+    checked = sum(1 for path in paths if named.covers(path))
+    return Result([f for f in findings if named.covers(f.span.path)], rules, repo.root, repo, properties, errors,
+                  checked=checked, unreported_secrets=hidden_secrets)
 
 
 def _finding(rule: Rule, violation: Violation, options: Options) -> Finding:

@@ -217,6 +217,7 @@ def _options_identity(options: Options) -> list[Any]:
             list(options.roots) if options.roots is not None else None, options.max_file_bytes, options.verbose,
             options.require_reasons, options.baseline and os.path.abspath(options.baseline),
             options.config_file and os.path.abspath(options.config_file),
+            list(options.only) if options.only is not None else None,
             list(options.fixable) if options.fixable is not None else None, list(options.unfixable)]
 
 

@@ -1,7 +1,9 @@
 """Line-shift-stable fingerprints for findings.
 
 A fingerprint names a finding by *what* it points at, not *where*: the rule,
-the file, the normalised text of the finding's source line(s) and the rule's
+the file (its path in the repository: relative to the top of the git work
+tree, so that scanning `.` or `infra/` gives one finding one fingerprint;
+relative to the scan root outside git), the normalised text of the finding's source line(s) and the rule's
 optional `fingerprint_key`, hashed; then the occurrence index among findings
 with the same hash (in position order) tells identical constructs apart.
 Line and column numbers never enter the hash, so inserting or deleting lines
@@ -30,11 +32,15 @@ from typing import Optional
 from ..findings import Finding, Secret
 from ..model.syntax import Span
 from ..parse.textio import read_regular  # never blocks on a FIFO or reads a device
+from ..scan.gitinfo import repository_prefix
 
 # A finding whose span covers many lines (a whole block) is identified by its
 # first lines; editing deep inside the block then keeps the fingerprint.
 MAX_LINES = 3
 
+# A reader of a file's lines by scan-root relative path (None: unreadable).
+# One with a `path_prefix` (SourceLines) names files to the hash by
+# `path_prefix + path`.
 LinesReader = Callable[[str], Optional[Sequence[str]]]
 
 
@@ -109,20 +115,30 @@ def split_lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
 
 
-def lines_under(root: str, sources: Optional[Mapping[str, str]] = None) -> LinesReader:
-    """A reader of scan-root relative paths; None for files it cannot read.
-    `sources` (Repo.sources) holds texts that replace the files on disk."""
+class SourceLines:
+    """The lines of the files under a scan root, by scan-root relative path
+    (None for a file it cannot read); `sources` (Repo.sources) holds texts
+    that replace the files on disk. `path_prefix` is the scan root's
+    directory in its git work tree (`infra/`, or ""), which fingerprints
+    put before a path."""
 
-    def read(path: str) -> Optional[Sequence[str]]:
-        if sources and path in sources:
-            return split_lines(sources[path])
+    def __init__(self, root: str, sources: Optional[Mapping[str, str]] = None):
+        self.root = root
+        self.sources = sources
+        self.path_prefix = repository_prefix(root)
+
+    def __call__(self, path: str) -> Optional[Sequence[str]]:
+        if self.sources and path in self.sources:
+            return split_lines(self.sources[path])
         try:
-            data = read_regular(os.path.join(root, *path.split("/")))
+            data = read_regular(os.path.join(self.root, *path.split("/")))
         except OSError:
             return None
         return split_lines(data.decode("utf-8", errors="replace"))
 
-    return read
+
+def lines_under(root: str, sources: Optional[Mapping[str, str]] = None) -> SourceLines:
+    return SourceLines(root, sources)
 
 
 def default_key(finding: Finding) -> str:
@@ -152,13 +168,15 @@ def fingerprints(findings: Sequence[Finding], read_lines: LinesReader,
     hidden = secrets_by_path(findings)
     for secret in secrets:
         hidden[secret.span.path].append(secret)
+    prefix = getattr(read_lines, "path_prefix", "")
     for path, indexes in by_path.items():
         # whole-file findings (e.g. "file too large") need no text: do not read the file
         needed = any(not is_whole_file(findings[index].span) for index in indexes)
         lines = redacted((read_lines(path) if needed else None) or (), hidden.get(path, ()))
         for index in indexes:
             finding = findings[index]
-            hashes[index] = line_hash(finding.rule_id, path, region_text(lines, finding.span), key_for(finding))
+            region = region_text(lines, finding.span)
+            hashes[index] = line_hash(finding.rule_id, prefix + path, region, key_for(finding))
     # Occurrence among equal hashes, in position order (stable under line shifts).
     seen: dict[str, int] = defaultdict(int)
     result = [""] * len(findings)

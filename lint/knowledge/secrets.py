@@ -14,11 +14,14 @@ strings, it answers whether they hold a secret. Three questions:
   with an inline password), or None — which includes every name that
   *configures* a secret (`password_length`, `token_ttl`, `secret_name`,
   `password_ref`, `kms_key_id`, `public_key`, `use_token`...).
-- `judge(value, kind)`: is this literal value, assigned to a name of that
-  kind, a hardcoded secret? Returns a `Judgement` ("secret" or, for key
-  files, "path") or None. Placeholders, empty strings, expressions that other
-  tools expand (`${…}`, `<+…>`, `{{…}}`), env-var names, references
-  (`account.x`), paths, ARNs, durations and booleans are not secrets.
+- `judge(value, kind, deployed=...)`: is this literal value, assigned to a
+  name of that kind, a hardcoded secret? Returns a `Judgement` ("secret" or,
+  for key files, "path") or None. Placeholders, empty strings, expressions
+  that other tools expand (`${…}`, `<+…>`, `{{…}}`), env-var names,
+  references (`account.x`), encrypted values, paths, ARNs, durations and
+  booleans are not secrets; under a "key" name neither is an identifier
+  slug (`diaglogs_region1`). Where the value is deployed, a dictionary word
+  (`password`, `secret`) is a weak literal password, not a placeholder.
 
 `assess(name, value)` combines the last two. `mask(value)` is the only way a
 secret may appear in a message. Word lists live in data/credentials.json.
@@ -41,7 +44,8 @@ from typing import Optional
 __all__ = [
     "PatternMatch", "Judgement", "mask", "is_format_prefix", "entropy", "find_credentials", "find_aws_secret_keys",
     "secret_name_kind", "configures_secret", "judge", "assess", "is_placeholder", "looks_like_path",
-    "looks_like_key_material", "inline_password", "credential_data", "may_hold_credential",
+    "looks_like_key_material", "inline_password", "credential_data", "may_hold_credential", "is_identifier_slug",
+    "is_weak_password",
 ]
 
 
@@ -312,7 +316,8 @@ _REFERENCE = re.compile(r"(?:account|org|project)\.[A-Za-z_][\w\-]*")
 _SECRET_REFERENCE = re.compile(
     r"@Microsoft\.KeyVault\([^()\s]*\)"             # Azure App Service / Functions Key Vault reference
     r"|arn:aws[\w-]*:(?:secretsmanager|ssm|kms):\S*"  # AWS Secrets Manager secret, SSM parameter, KMS key
-    r"|ENC\[AES256_GCM,data:[^\]\s]*\]")              # a sops-encrypted value
+    r"|ENC\[AES256_GCM,data:[^\]\s]*\]"               # a sops-encrypted value
+    r"|CiQA[A-Za-z0-9+/]{40,}={0,2}")                 # Google Cloud KMS ciphertext (Cloud Build `secret_env`)
 _PATH = re.compile(r"(?:~|\.{1,2})?/[^\s]*|[A-Za-z]:\\[^\n]*"
                    r"|[\w.\-/\\]+\.(?:json|pem|key|p12|pfx|crt|cer|txt|ya?ml|conf|cfg|env|ppk|jks|keystore)")
 _NOT_SECRET_SHAPES = re.compile(
@@ -326,11 +331,26 @@ _SEQUENCES = ("123456789", "abcdefghi", "qwertyuiop")
 
 
 def is_placeholder(value: str) -> bool:
+    """A structural placeholder (see `_is_structural_placeholder`) or a
+    dictionary word that stands in for a value in a default (`password`,
+    `secret`, `test`, `default`...: `is_weak_password`)."""
+    return _is_structural_placeholder(value) or is_weak_password(value)
+
+
+def is_weak_password(value: str) -> bool:
+    """A dictionary word (`password`, `secret`, `token`, `test`, `default`,
+    `foo`...): a placeholder in a variable's default, a weak literal password
+    wherever the value is deployed."""
+    return value.strip().strip("\"'").lower() in _words()["weak_password_values"]
+
+
+def _is_structural_placeholder(value: str) -> bool:
     """Empty, obvious placeholders (`changeme`, `xxx…`, `<…>`, `${…}`,
-    `REPLACE_ME`, anything with `example`), all-same-character strings,
-    `*****`, env-var names (`DB_PASSWORD`), values another tool expands
-    (`<+secrets.getValue("x")>`, `{{ .token }}`, `$(cat x)`), and a few words
-    (`password`, `secret`, `none`, `test`...)."""
+    `REPLACE_ME`, anything with `example`, `your_…`), marker words
+    (`none`, `tbd`, `pleasesetthisvalue`), all-same-character strings,
+    `*****`, env-var names (`DB_PASSWORD`) and values another tool expands
+    (`<+secrets.getValue("x")>`, `{{ .token }}`, `$(cat x)`): none of them
+    can be a password that works."""
     v = value.strip().strip("\"'")
     if not v:
         return True
@@ -371,9 +391,34 @@ def looks_like_key_material(value: str) -> bool:
     low = v.lower()
     if any(s in low for s in _SEQUENCES):
         return False
-    if re.fullmatch(r"[a-z]+(?:[-_][a-z]+)*", v) and len(v) < 16:  # words: "disabled", "read-only"
+    if is_identifier_slug(v):  # "disabled", "read-only", "diaglogs_region1"
         return False
     return entropy(v) >= 3.0
+
+
+# A word of a slug: letters with at most one run of digits inside or after
+# them (`region1`, `k8s`, `e2e`), or digits with letters after (`100`, `2fa`),
+# or a format verb of a name template (`/grafana/%s/api_key`). Random tokens
+# alternate letters and digits more often than that.
+_SLUG_WORD = re.compile(r"[a-z]+[0-9]*[a-z]*|[0-9]+[a-z]*|%[sd]")
+# File names that hold keys: a path to one is a key file, not the name of a secret.
+_KEY_FILE = re.compile(r"\.(?:json|pem|key|p12|pfx|crt|cer|ppk|jks|keystore|txt)$")
+
+
+def is_identifier_slug(value: str) -> bool:
+    """An all-lowercase slug of words and digits joined by `-`, `_`, `.` or
+    `/`, at any length (`aadapp-payments-api-level0`, `diaglogs_region1`,
+    `org_github_app_json`, `pleasesetthisvalue`, the SSM parameter name
+    `/argocd/github/api_key`): the name of something, not key material. Key
+    material mixes case, alternates letters and digits (`k3v9r2m7`),
+    carries base64 signs (`+`, `=`), or is lowercase hex of 16 or more
+    characters with a digit (`da39a3ee5e6b4b0d…`, a UUID), and none of
+    those is a slug."""
+    words = re.split(r"[-_./]", value.removeprefix("/"))
+    if not all(_SLUG_WORD.fullmatch(word) for word in words):
+        return False
+    compact = "".join(words)
+    return not (re.fullmatch(r"[0-9a-f]{16,}", compact) and re.search(r"[0-9]", compact))
 
 
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_./:][a-z0-9]+)+")
@@ -417,27 +462,36 @@ class Judgement:
     kind: str
 
 
+_WEAK = "a weak literal password"
 _KIND_WHAT = {"password": "a literal password", "key": "a literal secret", "connection": "an inline password",
               "credential": "a literal credential"}
 _KIND_NAME = {"password": "password", "key": "secret", "connection": "inline-password", "credential": "credential"}
 
 
-def judge(value: object, kind: str) -> Optional[Judgement]:
+def judge(value: object, kind: str, *, deployed: bool = False) -> Optional[Judgement]:
     """Is `value`, assigned to a name of `kind`, a hardcoded secret?
 
     kind: "password" (any non-placeholder literal), "key" (must look like key
-    material), "connection" (must carry an inline password), or "credential"
-    (the name is known to hold a credential, e.g. a backend's `access_key`:
-    any non-placeholder literal). Non-strings are never secrets, and neither
+    material: an identifier slug such as `diaglogs_region1` does not),
+    "connection" (must carry an inline password), or "credential" (the name
+    is known to hold a credential, e.g. a backend's `access_key`: any
+    non-placeholder literal). Non-strings are never secrets, and neither
     are references to a secret store or encrypted values, whatever the kind
     (`@Microsoft.KeyVault(SecretUri=…)`, a Secrets Manager/SSM/KMS ARN, a
-    sops `ENC[AES256_GCM,…]` value) or the name of a secret
-    (`prod/orders/db-password`, see `names_a_secret`). A path in a
-    "key"/"credential" slot returns verdict "path"."""
+    sops `ENC[AES256_GCM,…]` value, Cloud KMS ciphertext `CiQA…`) or the
+    name of a secret (`prod/orders/db-password`, see `names_a_secret`). A
+    path in a "key"/"credential" slot returns verdict "path".
+
+    `deployed`: the value reaches deployed infrastructure or a run (a
+    resource argument, a provider or backend credential, a pipeline or
+    workspace variable, a tfvars value), so only structural placeholders are
+    exempt and a dictionary word (`password`, `secret`) is "a weak literal
+    password". Otherwise (a variable's default) such words are placeholders."""
     if not isinstance(value, str):
         return None
     v = value.strip()
-    if is_placeholder(v) or _REFERENCE.fullmatch(v) or _SECRET_REFERENCE.fullmatch(v) or names_a_secret(v):
+    placeholder = _is_structural_placeholder(v) or (not deployed and is_weak_password(v))
+    if placeholder or _REFERENCE.fullmatch(v) or _SECRET_REFERENCE.fullmatch(v) or names_a_secret(v):
         return None
     patterns = find_credentials(v)
     what = patterns[0].label if patterns else _KIND_WHAT.get(kind, "a literal secret")
@@ -447,6 +501,10 @@ def judge(value: object, kind: str) -> Optional[Judgement]:
         return Judgement("secret", "an inline password", mask(v), "inline-password") if password else None
     if patterns:
         return Judgement("secret", what, mask(v), name)
+    if is_weak_password(v):  # deployed: a dictionary word is a password anyone can guess
+        return Judgement("secret", _WEAK, mask(v), "password")
+    if kind == "key" and is_identifier_slug(v) and not _KEY_FILE.search(v):
+        return None  # `/argocd/github/api_key` (an SSM parameter), `diaglogs_region1`: names
     if kind in ("key", "credential") and looks_like_path(v):
         return Judgement("path", "a key file path", mask(v), "key-file-path")
     if kind == "key":
@@ -458,8 +516,9 @@ def judge(value: object, kind: str) -> Optional[Judgement]:
     return Judgement("secret", what, mask(v), name)
 
 
-def assess(name: str, value: object) -> Optional[Judgement]:
-    """`judge(value, secret_name_kind(name))` when the name says it holds a
-    secret, else None. The usual entry point for `KEY = "value"` pairs."""
+def assess(name: str, value: object, *, deployed: bool = False) -> Optional[Judgement]:
+    """`judge(value, secret_name_kind(name), deployed=deployed)` when the
+    name says it holds a secret, else None. The usual entry point for
+    `KEY = "value"` pairs."""
     kind = secret_name_kind(name)
-    return judge(value, kind) if kind else None
+    return judge(value, kind, deployed=deployed) if kind else None

@@ -4,6 +4,9 @@ pipeline files is `model/pipeline.py`."""
 
 from __future__ import annotations
 
+import re
+from typing import Optional
+
 from .engines import Engine
 
 IACM_STAGE = "IACM"
@@ -11,6 +14,22 @@ TOFU_PLUGIN = "IACMOpenTofuPlugin"
 TERRAFORM_PLUGIN = "IACMTerraformPlugin"
 TERRAGRUNT_PLUGIN = "IACMTerragruntPlugin"
 PLUGIN_ENGINES = {TOFU_PLUGIN: Engine.OPENTOFU, TERRAFORM_PLUGIN: Engine.TERRAFORM}
+# `IACM_TOFU_INIT` and the like (harness-pipelines.md "Not real step types"):
+# engine and command in one made-up type name.
+_SEED_DOC_TYPE = re.compile(r"IACM_(TOFU|OPENTOFU|TF|TERRAFORM|TERRAGRUNT)_([A-Z_]+)", re.IGNORECASE)
+_SEED_DOC_PLUGIN = {"tofu": TOFU_PLUGIN, "opentofu": TOFU_PLUGIN, "tf": TERRAFORM_PLUGIN,
+                    "terraform": TERRAFORM_PLUGIN, "terragrunt": TERRAGRUNT_PLUGIN}
+
+
+def seed_doc_step(step_type: Optional[str]) -> Optional[tuple[str, str]]:
+    """(plugin type, command) that a made-up seed-document type means:
+    `IACM_TOFU_INIT` -> ("IACMOpenTofuPlugin", "init"); None for others."""
+    found = _SEED_DOC_TYPE.fullmatch(step_type.strip()) if isinstance(step_type, str) else None
+    if found is None:
+        return None
+    return _SEED_DOC_PLUGIN[found.group(1).lower()], found.group(2).lower().replace("_", "-")
+
+
 # Steps whose `spec.command` is an IaC command the ordering rules read.
 COMMAND_PLUGINS = (TOFU_PLUGIN, TERRAFORM_PLUGIN, TERRAGRUNT_PLUGIN)
 SCRIPT_STEPS = ("Run", "ShellScript", "Plugin")

@@ -38,7 +38,15 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, TypeVar
 
 from ..knowledge.engines import Engine
-from ..knowledge.secrets import Judgement, find_credentials, judge, mask, secret_name_kind
+from ..knowledge.secrets import (
+    Judgement,
+    find_credentials,
+    is_identifier_slug,
+    is_weak_password,
+    judge,
+    mask,
+    secret_name_kind,
+)
 from ..memo import per_object
 from .syntax import (
     NOT_LITERAL,
@@ -553,8 +561,10 @@ def terragrunt_path_problem(repo: Repo, directory: str, workspace: Workspace) ->
 def variable_secret(variable: Variable) -> Optional[Judgement]:
     """The secret a `value_type = "string"` variable holds as a literal
     (`what`: "a literal password", "a GitHub token"), judged by the shared
-    detector: a secret-like key with a non-placeholder literal, or any
-    literal with a credential format. None otherwise (and for
+    detector: a secret-like key with a literal that is not a structural
+    placeholder (a dictionary word is a weak password; under a `*_SECRET`,
+    `*_KEY`, `*_TOKEN` key an identifier slug names a secret and is not
+    one), or any literal with a credential format. None otherwise (and for
     `value_type = "secret"`)."""
     attribute = variable.value
     if variable.value_type != "string" or attribute is None or not isinstance(attribute.value, str):
@@ -562,8 +572,10 @@ def variable_secret(variable: Variable) -> Optional[Judgement]:
     key = variable.key
     value = attribute.value
     kind = secret_name_kind(key) if key else None
+    if kind == "key" and is_identifier_slug(value.strip()) and not is_weak_password(value):
+        kind = None  # `GITHUB_APP_SECRET = "org_github_app_pem"` names a secret; a credential format still counts
     if kind is not None:
-        judgement = judge(value, "credential" if kind == "key" else kind)
+        judgement = judge(value, "credential" if kind == "key" else kind, deployed=True)
         if judgement is not None and judgement.verdict == "secret":
             return judgement
     matches = find_credentials(value)

@@ -1,11 +1,12 @@
 """What the repository hygiene rules (IACM401-IACM405) and the scan stage
 that reads the disk for them (scan/hygiene.py) agree on: which files are
-judged (tracked files in git, files on disk outside it), where `init`
-writes its directory and lock file, and which paths `.gitignore` files
-should ignore next to a root."""
+judged (tracked files in git, files on disk outside it), which of them are
+state files, where `init` writes its directory and lock file, and which
+paths `.gitignore` files should ignore next to a root."""
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from ..knowledge.terragrunt import CACHE_DIR, STACK_DIR
@@ -19,8 +20,10 @@ IGNORE_PROBES: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = (
     # files inside, so that `.terraform/*` and `**/.terraform/**` count as well as `.terraform/`
     (".terraform/", ((".terraform/terraform.tfstate", False),
                      (".terraform/providers/registry.opentofu.org/hashicorp/aws/5.0.0/linux_amd64/provider", False))),
-    ("*.tfstate", (("terraform.tfstate", False),)),
-    ("*.tfstate.*", (("terraform.tfstate.backup", False), ("terraform.tfstate.1700000000.backup", False))),
+    # and arbitrary names, so that a lone `terraform.tfstate` line does not pass for `*.tfstate`
+    ("*.tfstate", (("terraform.tfstate", False), ("x.tfstate", False))),
+    ("*.tfstate.*", (("terraform.tfstate.backup", False), ("terraform.tfstate.1700000000.backup", False),
+                     ("x.tfstate.backup", False))),
     ("crash.log", (("crash.log", False),)),
 )
 # Terragrunt (shared/spec/terragrunt.md TG-2): its scratch copies beside every unit, and what
@@ -40,6 +43,19 @@ def ignore_targets(repo: Repo) -> list[tuple[str, Probes]]:
     stacks = repo.terragrunt.stacks if repo.terragrunt is not None else ()
     targets += [(stack.rsplit("/", 1)[0] if "/" in stack else ".", (STACK_PROBE,)) for stack in stacks]
     return targets
+
+
+# terraform.tfstate, x.tfstate, terraform.tfstate.backup and the timestamped
+# backups `terraform state` commands write (terraform.tfstate.1700000000.backup)
+_STATE_NAME = re.compile(r".+\.tfstate(\.backup|\.\d+\.backup)?$")
+
+
+def is_state_file(path: str) -> bool:
+    """A state file by name, or any file under a `terraform.tfstate.d/`
+    workspace directory (IACM401). Files under `.terraform/` are IACM402's."""
+    if terraform_dir_of(path) is not None:
+        return False
+    return bool(_STATE_NAME.match(path.rsplit("/", 1)[-1])) or "terraform.tfstate.d" in path.split("/")[:-1]
 
 
 def judged_files(repo: Repo) -> list[str]:

@@ -2,7 +2,8 @@
 version managers (tfenv, tofuenv, tenv, tfswitch, asdf, mise).
 
 Read: `.opentofu-version`, `.terraform-version`, `.tool-versions`,
-`mise.toml`/`.mise.toml` `[tools]`, `.tfswitchrc`. Not read:
+`mise.toml`/`.mise.toml` `[tools]` (with a TOML parser, in every form mise
+documents: docs/configuration.md#version-pin-files), `.tfswitchrc`. Not read:
 `.tfswitch.toml` (tfswitch reads it only from the home directory) and
 `.tofu-version` (no tool reads it). A pin file applies to its own directory
 and every root below it; for each tool the nearest one wins.
@@ -14,8 +15,14 @@ workspaces and pipelines, before `.tofu` files: model/engine_choice.py).
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 from ..knowledge import releases as rel
 from ..knowledge.engines import Engine
@@ -27,7 +34,13 @@ from .syntax import Repo, RootModule, Span
 PIN_FILES = (".opentofu-version", ".terraform-version", ".tool-versions", "mise.toml", ".mise.toml", ".tfswitchrc")
 SINGLE_TOOL = {".opentofu-version": Engine.OPENTOFU, ".terraform-version": Engine.TERRAFORM,
                ".tfswitchrc": Engine.TERRAFORM}
-# .tool-versions and mise [tools] keys are the engine names (Engine.named)
+# .tool-versions and mise [tools] keys are the engine names (Engine.named), or a
+# mise backend's tool (`aqua:hashicorp/terraform`, `asdf:virtualroot/asdf-opentofu`,
+# `vfox:mise-plugins/vfox-terraform`, `ubi:opentofu/opentofu`): its last path
+# segment without a plugin prefix. `asdf:…/asdf-hashicorp` serves many tools: not a pin.
+_PLUGIN_PREFIXES = ("asdf-", "vfox-", "mise-")
+# mise's table forms of a version request: `{ version = "1.5.7" }`, `{ prefix = "1.5" }`, `{ ref = … }`, `{ path = … }`
+_REQUEST_KEYS = (("version", ""), ("prefix", "prefix:"), ("ref", "ref:"), ("path", "path:"))
 
 
 @dataclass(frozen=True)
@@ -59,47 +72,89 @@ def _line_pin(path: str, tool: Engine, text: str, strip_comments: bool) -> Optio
     return None
 
 
+def tool_of(name: str) -> Optional[Engine]:
+    """The engine a `.tool-versions` or mise `[tools]` name pins: `terraform`,
+    `opentofu`, or a mise backend name for one of them (`aqua:hashicorp/terraform`)."""
+    engine = Engine.named(name)
+    if engine is not None:
+        return engine
+    backend, colon, tool = name.partition(":")
+    if not colon or not backend:
+        return None
+    last = tool.split("[", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    for prefix in _PLUGIN_PREFIXES:
+        last = last.removeprefix(prefix)
+    return Engine.named(last)
+
+
 def _tool_versions(path: str, text: str) -> list[Pin]:
+    """`terraform 1.5.7` lines; of `terraform 1.5.7 1.4.6` the first is the default."""
     pins = []
     for number, line in enumerate(text.splitlines(), start=1):
         content = line.split("#", 1)[0]
         fields = content.split()
-        tool = Engine.named(fields[0]) if len(fields) >= 2 else None
+        tool = tool_of(fields[0]) if len(fields) >= 2 else None
         if tool is not None:
             col = content.index(fields[1], content.index(fields[0]) + len(fields[0])) + 1
-            pins.append(Pin(path, tool, fields[1], Span(path, number, col, number, col + len(fields[1]))))
+            span = Span(path, number, col, number, col + len(fields[1]))
+            pins.append(Pin(path, tool, fields[1], span))
     return pins
 
 
-_TOML_TABLE = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(?:#.*)?$")
-_TOML_VALUE = re.compile(r"""^\s*(?:"([^"]+)"|([A-Za-z0-9_-]+))\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+class PinFileError(ValueError):
+    """A pin file that cannot be read as what its name says (a mise.toml that is not TOML)."""
 
 
 def _mise(path: str, text: str) -> list[Pin]:
-    """`[tools] terraform = "1.5.7"` and `[tools.terraform] version = "1.5.7"`.
-    A line-based reader (positions matter; tomllib gives none)."""
+    """The `[tools]` of a mise config, read with a TOML parser, in every form
+    mise documents: `terraform = "1.5.7"`, `terraform = ["1.5.7", "1.4.6"]`
+    (the first is the default), `terraform = { version = "1.5.7" }` (or
+    `prefix`, `ref`, `path`), `[tools.terraform] version = "1.5.7"`, and a
+    backend name for the key (`"aqua:hashicorp/terraform" = "1.5.7"`)."""
+    try:
+        document = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError) as error:
+        raise PinFileError(f"{path} is not valid TOML ({error}); its [tools] pins were not read") from None
+    tools = document.get("tools")
+    if not isinstance(tools, dict):
+        return []
     pins = []
-    table = ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = _TOML_TABLE.match(line)
-        if header:
-            table = header.group(1).replace('"', "")
-            continue
-        match = _TOML_VALUE.match(line)
-        if not match:
-            continue
-        key = match.group(1) or match.group(2)
-        value_group = 3 if match.group(3) is not None else 4
-        tool = None
-        if table == "tools":
-            tool = Engine.named(key)
-        elif table.startswith("tools.") and key == "version":
-            tool = Engine.named(table[6:])
-        if tool:
-            value = match.group(value_group)
-            col = match.start(value_group) + 1
-            pins.append(Pin(path, tool, value, Span(path, number, col, number, col + len(value))))
+    for key, request in tools.items():
+        tool = tool_of(key)
+        found = _request(request) if tool is not None else None
+        if tool is not None and found is not None:
+            written, value = found
+            pins.append(Pin(path, tool, value, _value_span(path, text, key, written)))
     return pins
+
+
+def _request(value: Any) -> Optional[tuple[str, str]]:
+    """(the string as written, the version request) of a `[tools]` value."""
+    if isinstance(value, list):
+        return _request(value[0]) if value else None
+    if isinstance(value, str):
+        return value, value
+    if isinstance(value, dict):
+        for key, prefix in _REQUEST_KEYS:
+            if isinstance(value.get(key), str):
+                return value[key], prefix + value[key]
+    return None
+
+
+def _value_span(path: str, text: str, key: str, written: str) -> Span:
+    """Where `written` stands as a quoted string, from the first line of the
+    `[tools` tables that names `key` on (tomllib keeps no positions); that
+    line when it is not found (a string with escapes)."""
+    lines = text.splitlines()
+    tables = next((n for n, line in enumerate(lines) if line.strip().startswith("[tools")), 0)
+    start = next((n for n in range(tables, len(lines)) if key in lines[n]), tables)
+    for number in range(start, len(lines)):
+        for quote in ('"', "'"):
+            col = lines[number].find(quote + written + quote)
+            if col >= 0:
+                return Span(path, number + 1, col + 2, number + 1, col + 2 + len(written))
+    line = lines[start] if lines else ""
+    return Span(path, start + 1, 1, start + 1, len(line) + 1)
 
 
 def parse_pin_file(path: str, text: str) -> list[Pin]:
@@ -138,8 +193,13 @@ def pins_in(repo: Repo, directory: str) -> list[Pin]:
     for name in PIN_FILES:
         path = _join(directory, name)
         text = repo.pin_files.get(path)
-        if text is not None:
+        if text is None:
+            continue
+        try:
             pins.extend(parse_pin_file(path, text))
+        except PinFileError as error:
+            if str(error) not in repo.notes:  # pins are read once per root and parent: one note
+                repo.notes.append(str(error))
     return pins
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from ..knowledge.engines import Engine
@@ -178,6 +178,7 @@ class Stage(_MappingView):
     step_lists: tuple[tuple[YNode, YNode], ...] = ()  # every (`steps:` key, value) in the stage
     kind: str = "stage"  # stage | fragment | stepgroup-template | step-template
     ordered: bool = True
+    template: Optional[str] = None  # the identifier (else name) of the template that holds it
 
     @property
     def type(self) -> Optional[str]:
@@ -272,13 +273,15 @@ def build_pipeline(yaml_file: YamlFile) -> Optional[Pipeline]:
     if template_type == "Pipeline":
         stages, lists = _stages(body)
         return Pipeline(yaml_file, kind, body, stages, template_type, lists)
+    name = text_of(template.get("identifier")) or text_of(template.get("name"))
     if template_type == "Stage":
-        return Pipeline(yaml_file, kind, body, (_stage(spec_key, body, (("seq", 0),)),), template_type)
+        stage = replace(_stage(spec_key, body, (("seq", 0),)), template=name)
+        return Pipeline(yaml_file, kind, body, (stage,), template_type)
     if template_type == "StepGroup":
-        stage = _stage_of_execution(spec_key, body, body, "stepgroup-template", False)
+        stage = replace(_stage_of_execution(spec_key, body, body, "stepgroup-template", False), template=name)
         return Pipeline(yaml_file, kind, body, (stage,), template_type)
     step = Step(spec_key, body, (("seq", 0),))
-    stage = Stage(spec_key, body, (("seq", 0),), (step,), kind="step-template", ordered=False)
+    stage = Stage(spec_key, body, (("seq", 0),), (step,), kind="step-template", ordered=False, template=name)
     return Pipeline(yaml_file, kind, body, (stage,), template_type)
 
 

@@ -418,7 +418,7 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class OnDisk:
-    """What the hygiene rules (IACM402-IACM405) know of the disk beyond the
+    """What the hygiene rules (IACM401-IACM405) know of the disk beyond the
     walk and git's view: read by the scan stage (scan/hygiene.py), so that
     rules read only the model. Paths are scan-root relative."""
 
@@ -427,6 +427,7 @@ class OnDisk:
     terragrunt_cache_dirs: tuple[tuple[str, Optional[str]], ...] = ()  # the same for `.terragrunt-cache` (IACM406)
     lock_files: frozenset[str] = frozenset()  # the `.terraform.lock.hcl` of each root that is a file on disk
     saved_plans: frozenset[str] = frozenset()  # judged files that are zip archives with a `tfplan` member
+    encrypted_states: frozenset[str] = frozenset()  # judged state files that OpenTofu encrypted (`encrypted_data`)
     # root directory -> (the work tree, or the scan root outside git, where its .gitignore files start;
     # the root relative to it)
     ignore_bases: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -449,6 +450,9 @@ class Repo:
     in_git: bool = False
     git_toplevel: Optional[str] = None  # the work tree holding the scan root (None outside git)
     git_remotes: tuple[str, ...] = ()  # URLs of its remotes on a git host, from its config (IACM601-604)
+    git_remote: str = ""  # the remote a report names (origin), credentials stripped (scan/gitinfo.display_remote)
+    git_commit: str = ""  # HEAD's commit, read only when Options.revision asks (the readiness report's header)
+    git_branch: str = ""  # HEAD's branch ("" when detached), read with git_commit
     tracked: Optional[frozenset[str]] = None  # every tracked path (relative), incl. .terraform/
     ignored_paths: frozenset[str] = frozenset()  # discovered files that git ignores (not part of any module)
     notes: list[str] = field(default_factory=list)  # for --verbose

@@ -311,6 +311,8 @@ class TerragruntModel:
     stacks: tuple[str, ...] = ()  # terragrunt.stack.hcl files
     source_dirs: frozenset[str] = frozenset()  # directories units use as a local terraform.source
     notes: list[str] = field(default_factory=list)
+    # what the scan stage handed the evaluator: a Repo with edited files (fixes, editor buffers) builds again from it
+    inputs: Optional[Inputs] = field(default=None, repr=False, compare=False)
 
     def unit_for(self, directory: str) -> Optional[RootModule]:
         return next((u for u in self.units if u.directory == directory), None)

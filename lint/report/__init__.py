@@ -1,5 +1,5 @@
-"""Reporters: turn an engine `Result` into text, gcc, sarif, json, github or
-markdown output. Reporters know nothing of HCL or YAML; they read
+"""Reporters: turn an engine `Result` into text, gcc, sarif, json, github,
+markdown, gitlab, junit or checkstyle output. Reporters know nothing of HCL or YAML; they read
 
 - `result.findings`  Finding list (any order; reporters sort),
 - `result.rules`     the Rule objects that ran (SARIF lists all of them),
@@ -10,24 +10,32 @@ markdown output. Reporters know nothing of HCL or YAML; they read
   `executionSuccessful: false`.
 
 `render(format_name, result, options)` returns the whole output as one
-string. `options` may be None, a `ReportOptions`, or any object with a
-`color` attribute (the caller decides colour with `use_color`).
+string. `options` may be None or a `ReportOptions` (the caller decides
+colour with `use_color`).
+
+Paths: the human formats (text, gcc, json, markdown) name files relative to
+the scan root; the formats a code host or CI server reads (github, sarif,
+gitlab, junit, checkstyle) relative to the top of the git work tree holding
+the scan root, which is how they resolve them (`repository_path`), and
+relative to the scan root outside git.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Optional
+from xml.etree import ElementTree
 
 from .. import __version__
 from ..filter.fingerprint import assign_fingerprints, lines_under
-from ..findings import Finding
+from ..findings import LEVEL_ORDER, Finding
 from ..sanitise import printable
+from ..scan.gitinfo import repository_prefix
 
-FORMATS = ("text", "gcc", "sarif", "json", "github", "markdown")
+FORMATS = ("text", "gcc", "sarif", "json", "github", "markdown", "gitlab", "junit", "checkstyle")
 
 TOOL_NAME = "iacm-lint"
 INFORMATION_URI = "https://github.com/iacm-lint/iacm-lint"
@@ -37,14 +45,22 @@ INFORMATION_URI = "https://github.com/iacm-lint/iacm-lint"
 class ReportOptions:
     color: bool = False
     quiet: bool = False  # text: findings only, no summary line
+    max_size: Optional[int] = None  # markdown: at most this many characters (None: its default, 0: no cap)
+    fail_on: str = "error"  # junit: findings at or above this level are failures (`--fail-on`)
 
 
-def use_color(stream: Any, no_color: bool = False, environ: Optional[Mapping[str, str]] = None) -> bool:
-    """Colour only on a terminal, never with `--no-color` or a non-empty
-    `NO_COLOR` (https://no-color.org)."""
+def use_color(stream: Any, choice: str = "auto", environ: Optional[Mapping[str, str]] = None) -> bool:
+    """`--color always|never` decide; `auto` colours a terminal, unless a
+    non-empty `NO_COLOR` (https://no-color.org) says never, and when
+    `FORCE_COLOR` is set non-empty or `CLICOLOR_FORCE` to anything but `0`
+    (a CI log that renders ANSI colours) also what is not a terminal."""
+    if choice != "auto":
+        return choice == "always"
     environ = os.environ if environ is None else environ
-    if no_color or environ.get("NO_COLOR"):
+    if environ.get("NO_COLOR"):
         return False
+    if environ.get("FORCE_COLOR") or environ.get("CLICOLOR_FORCE", "0") != "0":
+        return True
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
 
@@ -73,6 +89,25 @@ def is_visible(finding: Finding) -> bool:
 
 def visible_findings(result: Any) -> list[Finding]:
     return [f for f in sorted(result.findings, key=lambda f: f.sort_key) if is_visible(f)]
+
+
+def at_or_above(finding: Finding, level: str) -> bool:
+    """Whether `finding` counts for `--fail-on level` ("never": none does)."""
+    return level != "never" and LEVEL_ORDER[finding.level] >= LEVEL_ORDER[level]
+
+
+def repository_path(result: Any) -> Callable[[str], str]:
+    """Scan-root relative path -> the path a code host or CI server reads:
+    relative to the top of the git work tree holding the scan root (a scan
+    of `infra/` names `infra/main.tf`), relative to the scan root outside git."""
+    prefix = repository_prefix(str(result.root))
+    return lambda path: prefix + path
+
+
+def xml_document(root: ElementTree.Element) -> str:
+    """`root` as an indented UTF-8 XML document (junit, checkstyle)."""
+    ElementTree.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"
 
 
 def plural(count: int, word: str) -> str:

@@ -14,12 +14,11 @@ end exclusive. Control characters in paths and messages are shown as escapes
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from ..findings import Finding
 from ..sanitise import printable
-from ..scan.gitinfo import find_toplevel
+from ..scan.gitinfo import repository_prefix
 from . import visible_findings
 
 COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
@@ -47,14 +46,6 @@ def format_line(finding: Finding, prefix: str = "") -> str:
     )
     joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
     return f"::{COMMAND.get(finding.level, 'warning')} {joined}::{escape_data(finding.message)}"
-
-
-def repository_prefix(scan_root: str) -> str:
-    """The scan root's directory below its git work tree's top, with a
-    trailing "/" ("" at the top, or outside any repository)."""
-    top = find_toplevel(scan_root)
-    relative = os.path.relpath(scan_root, top).replace(os.sep, "/") if top is not None else "."
-    return "" if relative == "." else relative + "/"
 
 
 def render(result: Any, options: Any) -> str:

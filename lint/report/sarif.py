@@ -6,6 +6,10 @@ no serializer, and its `PropertyBag` only models `tags`, so the
 without patching it. Dicts built in a fixed key order, with results sorted
 by (path, line, column, rule) and run properties sorted by key, give
 byte-identical output for the same input.
+
+Paths: inside a git work tree, `%SRCROOT%` is the work tree's top and URIs
+are relative to it, as GitHub code scanning resolves them; outside git,
+the scan root.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from ..findings import Finding
 from ..fix import Edit, Fix
 from ..model.syntax import Span
 from ..registry import Context, Rule, Violation, get_rule
+from ..scan.gitinfo import find_toplevel, repository_prefix
 from . import INFORMATION_URI, TOOL_NAME, sorted_findings, tool_version
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -130,26 +135,27 @@ def _no_rule(subject: object, ctx: Context) -> Iterator[Violation]:  # for a rul
 # ---- results ------------------------------------------------------------------
 
 
-def physical_location(span: Span) -> dict:
+def physical_location(span: Span, prefix: str = "") -> dict:
+    """`prefix`: the scan root's directory in its git work tree (see sarif_log)."""
     return {
-        "artifactLocation": {"uri": quote(span.path, safe="/"), "uriBaseId": SRCROOT},
+        "artifactLocation": {"uri": quote(prefix + span.path, safe="/"), "uriBaseId": SRCROOT},
         "region": {"startLine": span.line, "startColumn": span.col,
                    "endLine": span.end_line, "endColumn": span.end_col},
     }
 
 
-def result_dict(finding: Finding, rule_index: dict[str, int]) -> dict:
+def result_dict(finding: Finding, rule_index: dict[str, int], prefix: str = "") -> dict:
     entry: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index[finding.rule_id],
         "level": finding.level,
         "message": {"text": finding.message},
-        "locations": [{"physicalLocation": physical_location(finding.span)}],
+        "locations": [{"physicalLocation": physical_location(finding.span, prefix)}],
         "partialFingerprints": {"primaryLocationLineHash": finding.fingerprint},
     }
     if finding.related:
         entry["relatedLocations"] = [
-            {"id": number, "physicalLocation": physical_location(span), "message": {"text": message}}
+            {"id": number, "physicalLocation": physical_location(span, prefix), "message": {"text": message}}
             for number, (span, message) in enumerate(finding.related, start=1)
         ]
     if finding.suppressed is not None:
@@ -159,21 +165,22 @@ def result_dict(finding: Finding, rule_index: dict[str, int]) -> dict:
     if finding.properties:
         entry["properties"] = {key: value for key, value in sorted(finding.properties)}
     if finding.fix is not None:
-        entry["fixes"] = [fix_object(finding.fix)]
+        entry["fixes"] = [fix_object(finding.fix, prefix)]
     return entry
 
 
-def fix_object(fix: Fix) -> dict:
+def fix_object(fix: Fix, prefix: str = "") -> dict:
     """SARIF 2.1.0 §3.55: one artifactChange per file, in the order the
     edits name them, each edit a replacement of a region (empty for an
-    insertion) by text; the applicability goes into the properties."""
+    insertion) by text; the applicability goes into the properties.
+    `prefix`: the scan root's directory in its git work tree (see sarif_log)."""
     changes: dict[str, list[Edit]] = {}
     for edit in fix.edits:
         changes.setdefault(edit.path, []).append(edit)
     return {
         "description": {"text": fix.message},
         "artifactChanges": [
-            {"artifactLocation": {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT},
+            {"artifactLocation": {"uri": quote(prefix + path, safe="/"), "uriBaseId": SRCROOT},
              "replacements": [{"deletedRegion": {"startLine": e.start.line, "startColumn": e.start.column,
                                                  "endLine": e.end.line, "endColumn": e.end.column},
                                "insertedContent": {"text": e.content}} for e in edits]}
@@ -182,11 +189,11 @@ def fix_object(fix: Fix) -> dict:
     }
 
 
-def notification(finding: Finding, rule_index: dict[str, int]) -> dict:
+def notification(finding: Finding, rule_index: dict[str, int], prefix: str = "") -> dict:
     return {
         "level": "error",
         "message": {"text": finding.message},
-        "locations": [{"physicalLocation": physical_location(finding.span)}],
+        "locations": [{"physicalLocation": physical_location(finding.span, prefix)}],
         "associatedRule": {"id": finding.rule_id, "index": rule_index[finding.rule_id]},
     }
 
@@ -215,13 +222,19 @@ def sorted_properties(value: Any) -> Any:
 
 
 def sarif_log(result: Any) -> dict:
+    """The SARIF log of `result`. Inside a git work tree, `%SRCROOT%` is its
+    top and every URI is relative to it, as GitHub code scanning reads them
+    (a scan of `infra/` names `infra/main.tf`); outside git, the scan root."""
     findings = sorted_findings(result)
+    root = str(result.root)
+    prefix = repository_prefix(root)
+    base = root_uri(find_toplevel(root) or root)
     rules = rules_for(result, findings)
     rule_index = {rule.id: index for index, rule in enumerate(rules)}
     version = tool_version(result)
     crashes = list(getattr(result, "internal_errors", None) or ())
     invocation: dict[str, Any] = {"executionSuccessful": not crashes}
-    notifications = [notification(f, rule_index) for f in findings if f.rule_id == PARSE_ERROR]
+    notifications = [notification(f, rule_index, prefix) for f in findings if f.rule_id == PARSE_ERROR]
     notifications += [{"level": "error", "message": {"text": text}} for text in crashes]
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
@@ -234,9 +247,9 @@ def sarif_log(result: Any) -> dict:
             "rules": [rule_descriptor(rule) for rule in rules],
         }},
         "invocations": [invocation],
-        "originalUriBaseIds": {SRCROOT: {"uri": root_uri(str(result.root))}},
+        "originalUriBaseIds": {SRCROOT: {"uri": base}},
         "columnKind": "unicodeCodePoints",
-        "results": [result_dict(f, rule_index) for f in findings],
+        "results": [result_dict(f, rule_index, prefix) for f in findings],
     }
     properties = sorted_properties(dict(getattr(result, "properties", None) or {}))
     if properties:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import click
@@ -55,3 +56,15 @@ def render(result: Any, options: Any) -> str:
         closing = click.style(closing, bold=True)
     lines = blocks[1:] + ([""] if blocks else []) + [closing]
     return "\n".join(lines) + "\n"
+
+
+def statistics_table(result: Any) -> str:
+    """`--statistics`: one line per rule with findings, most findings first
+    (then by rule ID), as ruff prints it: `IACM110  3  state-lock-missing`.
+    Suppressed and baselined findings are not counted."""
+    findings = visible_findings(result)
+    counts = Counter(finding.rule_id for finding in findings)
+    names = {finding.rule_id: finding.rule_name for finding in findings}
+    width = max((len(str(count)) for count in counts.values()), default=1)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return "".join(f"{rule_id}  {count:>{width}}  {names[rule_id]}\n" for rule_id, count in ordered)

@@ -35,7 +35,9 @@ files on disk.
 
 `remote_urls` reads the repository's remotes on a git host from its config
 file (no subprocess): which repository a Harness workspace targets
-(IACM601-604) is decided by them.
+(IACM601-604) is decided by them. `display_remote` picks the one a report
+names (credentials stripped) and `head_revision` asks git for HEAD's commit
+and branch (the readiness report's header; two `git` calls, only when asked).
 
 `GitignoreMatcher` answers a different question for IACM404: do the
 repository's `.gitignore` files (nested ones included, but not the
@@ -50,8 +52,10 @@ is re-included inside an excluded directory).
 from __future__ import annotations
 
 import configparser
+import contextlib
 import hashlib
 import os
+import re
 import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -83,6 +87,15 @@ def find_toplevel(path: str) -> Optional[str]:
         current = parent
 
 
+def repository_prefix(path: str) -> str:
+    """`path`'s directory below the top of its git work tree, with a
+    trailing "/" ("" at the top, or outside any work tree): what turns a
+    path relative to `path` into one relative to the repository."""
+    top = find_toplevel(path)
+    relative = os.path.relpath(path, top).replace(os.sep, "/") if top is not None else "."
+    return "" if relative == "." else relative + "/"
+
+
 def git_dir(toplevel: str) -> Optional[str]:
     """The git directory of the work tree at `toplevel`: `.git` itself, or
     where a `.git` file (`gitdir: …`, submodules and worktrees) points, and
@@ -111,25 +124,98 @@ def read_git_file(path: str) -> str:
 
 
 def remote_urls(toplevel: Optional[str]) -> tuple[str, ...]:
-    """The `url` of every `[remote "…"]` in the repository's git config,
-    read from the file (no git subprocess)."""
+    """The `url` of every `[remote "…"]` on a git host in the repository's
+    git config, read from the file (no git subprocess)."""
+    return tuple(url for _, url in _hosted_remotes(toplevel))
+
+
+def _hosted_remotes(toplevel: Optional[str]) -> list[tuple[str, str]]:
+    """(name, url) of every remote on a git host, in the config file's order."""
     if toplevel is None:
-        return ()
+        return []
     directory = git_dir(toplevel)
     if directory is None:
-        return ()
+        return []
     parser = configparser.RawConfigParser(strict=False, interpolation=None)
     try:
         parser.read_string(read_git_file(os.path.join(directory, "config")))
     except configparser.Error:
-        return ()
-    urls = []
+        return []
+    remotes = []
     for section in parser.sections():
         if section.lower().startswith("remote ") and parser.has_option(section, "url"):
-            url = parser.get(section, "url").strip()
+            url = _config_value(parser.get(section, "url"))
             if _is_hosted(url):
-                urls.append(url)
-    return tuple(urls)
+                remotes.append((section[len("remote "):].strip().strip('"'), url))
+    return remotes
+
+
+def _config_value(raw: str) -> str:
+    """A git config value as git reads it: `"…"` quoting removed, backslash
+    escapes decoded, an unquoted `#` or `;` starting a comment (git writes a
+    URL holding `#` in quotes)."""
+    out: list[str] = []
+    quoted = False
+    index = 0
+    while index < len(raw):
+        char = raw[index]
+        if char == "\\" and index + 1 < len(raw):
+            out.append({"n": "\n", "t": "\t", "b": "\b"}.get(raw[index + 1], raw[index + 1]))
+            index += 2
+            continue
+        if char == '"':
+            quoted = not quoted
+        elif char in "#;" and not quoted:
+            break
+        else:
+            out.append(char)
+        index += 1
+    return "".join(out).strip()
+
+
+def display_remote(toplevel: Optional[str]) -> str:
+    """The repository's remote for a report header: `origin` when it is on a
+    git host, else the first remote that is; without credentials
+    (`without_credentials`). "" when there is none."""
+    remotes = _hosted_remotes(toplevel)
+    chosen = next((url for name, url in remotes if name == "origin"), remotes[0][1] if remotes else "")
+    return without_credentials(chosen)
+
+
+def without_credentials(url: str) -> str:
+    """A remote URL with no user information, query or fragment: a token in
+    `https://TOKEN@host/…`, `https://user:password@host/…` or `…?private_token=…`
+    never reaches a report. The scp-like form loses its `user@` too
+    (`git@github.com:org/repo.git` -> `github.com:org/repo.git`)."""
+    if "://" in url:
+        scheme, _, rest = url.partition("://")
+        authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+        path = re.split(r"[?#]", rest[len(authority):], maxsplit=1)[0]
+        return f"{scheme}://{authority.rpartition('@')[2]}{path}"
+    head, slash, path = url.partition("/")
+    return head.rpartition("@")[2] + slash + path
+
+
+def head_revision(toplevel: Optional[str], notes: Optional[list[str]] = None) -> tuple[str, str]:
+    """HEAD's commit (the full hexadecimal object name) and branch (its short
+    name, "" when HEAD is detached), asked of git through the hardened
+    runner (`gitrun.run_git`: the repository's config runs nothing). ("", "")
+    outside git; a part git cannot tell (no commit yet, git failed) is "",
+    with a note for `--verbose`."""
+    if toplevel is None:
+        return "", ""
+    commit = branch = ""
+    try:
+        commit = run_git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], work_tree=toplevel).decode(
+            "ascii", "replace").strip()
+        if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", commit):
+            commit = ""
+    except GitError as error:
+        if notes is not None:
+            notes.append(f"git: no commit at HEAD in {toplevel} ({error})")
+    with contextlib.suppress(GitError):  # a detached HEAD (CI checks out commits): no branch, not an error
+        branch = text_path(run_git(["symbolic-ref", "--short", "--quiet", "HEAD"], work_tree=toplevel).strip())
+    return commit, branch
 
 
 def _is_hosted(url: str) -> bool:

@@ -1,5 +1,5 @@
 """The disk, read once by the scan stage for the hygiene rules
-(IACM402-IACM405) and carried in the Repo (`Repo.on_disk`), so that rules
+(IACM401-IACM405) and carried in the Repo (`Repo.on_disk`), so that rules
 read only the model. What is read is what those rules read themselves
 before (model/hygiene.py says which files they judge):
 
@@ -9,18 +9,27 @@ before (model/hygiene.py says which files they judge):
 - the `.gitignore` texts between each root's work tree (or the scan root
   outside git) and the paths IACM404 probes, never through a symbolic link,
   size-capped (gitinfo.read_ignore_text); whether the scan root has one;
-- which judged files are saved plans: zip archives with a `tfplan` member,
-  read without following a symbolic link, never blocking on a FIFO (IACM405).
+- which judged files are saved plans: zip archives with a `tfplan` member
+  (IACM405), and which judged state files OpenTofu encrypted (IACM401), read
+  without following a symbolic link, never blocking on a FIFO.
 """
 
 from __future__ import annotations
 
 import os
 import zipfile
-from typing import Optional
+from typing import BinaryIO, Optional
 
 from ..knowledge.terragrunt import CACHE_DIR
-from ..model.hygiene import TERRAFORM_DIR, ignore_targets, judged_files, judged_in_git, lock_file_of, terraform_dir_of
+from ..model.hygiene import (
+    TERRAFORM_DIR,
+    ignore_targets,
+    is_state_file,
+    judged_files,
+    judged_in_git,
+    lock_file_of,
+    terraform_dir_of,
+)
 from ..model.syntax import OnDisk, Repo
 from .gitinfo import find_toplevel, read_ignore_text
 from .names import text_name
@@ -42,6 +51,8 @@ def read_on_disk(repo: Repo) -> OnDisk:
         saved_plans=frozenset(path for path in judged_files(repo)
                               if terraform_dir_of(path) is None and not path.endswith(".tfplan")
                               and is_saved_plan(_absolute(repo, path))),
+        encrypted_states=frozenset(path for path in judged_files(repo)
+                                   if is_state_file(path) and is_encrypted_state(_absolute(repo, path))),
         ignore_bases=bases,
         gitignores=gitignores,
         top_gitignore=os.path.isfile(os.path.join(repo.root, ".gitignore")),
@@ -125,16 +136,24 @@ def _parent_dirs(path: str) -> list[str]:
 # ---- IACM405: saved plans --------------------------------------------------------------
 
 
+def _open_regular(path: str) -> Optional[BinaryIO]:
+    """The file opened for reading bytes; None for symbolic links and
+    unopenable files (FIFOs open without blocking and read nothing)."""
+    try:
+        return os.fdopen(os.open(path, _OPEN_FLAGS), "rb")
+    except OSError:
+        return None
+
+
 def is_saved_plan(path: str) -> bool:
     """A zip archive (Terraform's and OpenTofu's saved plan format) with a
     `tfplan` member. Reads four bytes of every other file; symbolic links,
     FIFOs and unreadable files are not plans."""
-    try:
-        descriptor = os.open(path, _OPEN_FLAGS)
-    except OSError:
+    handle = _open_regular(path)
+    if handle is None:
         return False
     try:
-        with os.fdopen(descriptor, "rb") as handle:
+        with handle:
             if handle.read(len(_ZIP_MAGIC)) != _ZIP_MAGIC:
                 return False
             handle.seek(0)
@@ -142,3 +161,21 @@ def is_saved_plan(path: str) -> bool:
                 return PLAN_MEMBER in archive.namelist()
     except (OSError, zipfile.BadZipFile, ValueError, EOFError):
         return False
+
+
+# ---- IACM401: state encrypted by OpenTofu ----------------------------------------------
+
+
+def is_encrypted_state(path: str) -> bool:
+    """OpenTofu's encrypted state: a JSON object with `encrypted_data` (and
+    `serial`, `lineage`, `meta`), never the `terraform_version` and
+    `resources` of a plain state near its start. Reads at most 64 KiB."""
+    handle = _open_regular(path)
+    if handle is None:
+        return False
+    try:
+        with handle:
+            head = handle.read(65536)
+    except OSError:
+        return False
+    return b'"encrypted_data"' in head and b'"terraform_version"' not in head and b'"resources"' not in head

@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -105,16 +106,16 @@ def _parse_all(jobs: list[tuple[str, str, str]], options: Options, home: Optiona
 
 
 def _progress_reporter(options: Options, total: int, done: int) -> Callable[[int], None]:
-    """`advance(n)`: n more files parsed; forwards (done, total) to options.progress."""
+    """`advance(n)`: n more files parsed; forwards (done, total, "files") to options.progress."""
     callback = getattr(options, "progress", None)
     if callback is None:
         return lambda n: None
     state = [done]
-    callback(done, total)
+    callback(done, total, "files")
 
     def advance(n: int) -> None:
         state[0] += n
-        callback(state[0], total)
+        callback(state[0], total, "files")
 
     return advance
 
@@ -257,7 +258,11 @@ def _context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     # fork shares the already built parser tables with the workers; elsewhere
     # (macOS, Windows) the platform default re-imports the package per worker.
-    return multiprocessing.get_context("fork" if "fork" in methods else None)
+    # A process with other threads (the language server) must not fork: a lock
+    # one of them holds stays locked in the child, and the worker hangs.
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
 
 
 def _parse_in_pool(pending: list[Job], workers: int, cache: Optional[ParseCache], results: list[Any],

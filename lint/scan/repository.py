@@ -1,9 +1,10 @@
 """Building the Repo the rules read from what discovery found
 (discover.py): parse the files (pool.py, with the parse cache), group them
 into modules and roots, and record what the model needs from outside the
-files: git's work tree and remotes, the pipeline YAML inside
-`harness_platform_pipeline` heredocs (parsed with their files by the parse
-stage, collected here), the version pin files, and what the hygiene rules need from the disk
+files: git's work tree, its remotes and (when `Options.revision` asks) HEAD's
+commit and branch, the pipeline YAML inside `harness_platform_pipeline`
+heredocs (parsed with their files by the parse stage, collected here), the
+version pin files, and what the hygiene rules need from the disk
 (hygiene.py). Rules and model views read the Repo, never the disk."""
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from ..options import Options
 from ..parse.textio import read_regular
 from . import discover
 from .discover import Discovered, discover_scan
-from .gitinfo import GitView, find_toplevel, remote_urls
+from .gitinfo import GitView, display_remote, find_toplevel, head_revision, remote_urls
 from .hygiene import read_on_disk
 from .stats import file_stats
-from .terragrunt import attach_terragrunt
+from .terragrunt import attach_terragrunt, reattach_terragrunt
 
 if TYPE_CHECKING:
     from .pool import ParseStats
@@ -41,7 +42,7 @@ def repo_from(found: Discovered, options: Options) -> Repo:
     walked = found.walked
     repo = Repo(root=found.root)
     repo.notes.extend(found.notes)
-    _attach_git(repo, walked, found.git)
+    _attach_git(repo, walked, found.git, options)
     parse_jobs = [(abs_path, rel, kind) for abs_path, rel, kind in walked.files
                   if kind in discover.PARSED_KINDS or kind == YAML]
     if any(kind != YAML for _, _, kind in parse_jobs):
@@ -92,6 +93,7 @@ def with_files(repo: Repo, models: dict[str, Optional[Union[HclFile, YamlFile]]]
         yaml_files=[yaml_files[p] for p in sorted(yaml_files)], modules={}, roots=[], notes=list(repo.notes),
         sources={**repo.sources, **sources})
     discover.build_modules(changed, list(options.roots) if options.roots is not None else None)
+    reattach_terragrunt(changed, options)
     changed.heredoc_yaml = _heredoc_yaml(changed)
     return changed
 
@@ -118,13 +120,16 @@ def _parse_all(jobs: list[tuple[str, str, str]], options: Options, home: Optiona
     return parse_all(jobs, options, home, notes)
 
 
-def _attach_git(repo: Repo, walked: discover.Walk, view: Optional[GitView]) -> None:
+def _attach_git(repo: Repo, walked: discover.Walk, view: Optional[GitView], options: Options) -> None:
     if view is None:
         repo.files = discover.source_files(walked, lambda rel: None, frozenset())
         return
     repo.in_git = True
     repo.git_toplevel = find_toplevel(repo.root)
     repo.git_remotes = remote_urls(repo.git_toplevel)
+    repo.git_remote = display_remote(repo.git_toplevel)
+    if options.revision:
+        repo.git_commit, repo.git_branch = head_revision(repo.git_toplevel, repo.notes)
     repo.tracked = frozenset(view.tracked)
     untracked = [rel for _, rel, _ in walked.files if rel not in repo.tracked]
     repo.ignored_paths = frozenset(view.is_ignored(untracked)) if untracked else frozenset()

@@ -11,6 +11,7 @@ disk.
 
 from __future__ import annotations
 
+import copy
 import posixpath
 from typing import Any, Optional
 
@@ -57,10 +58,20 @@ class ScanInputs:
                     break
                 self._directories.add(directory)
         self._directories.add(".")
+        self._texts: dict[str, Optional[str]] = {}
+        self._use_models(repo)
+
+    def _use_models(self, repo: Repo) -> None:
         self._configs = {f.path: f for f in repo.hcl_files if f.kind in TERRAGRUNT_KINDS}
         self._variables = {f.path: f for f in repo.hcl_files if f.kind in (TFVARS, TFVARS_JSON, TFBACKEND)}
-        self._texts: dict[str, Optional[str]] = {}
         self.notes: list[str] = []
+
+    def over(self, repo: Repo) -> ScanInputs:
+        """These inputs with the parsed files of `repo`, a Repo of the same
+        walk whose files were edited in memory (fixes, editor buffers)."""
+        inputs = copy.copy(self)
+        inputs._use_models(repo)
+        return inputs
 
     def status(self, path: str) -> str:
         if path in self._absolute:
@@ -105,15 +116,37 @@ def attach_terragrunt(repo: Repo, walked: Walk, options: Options) -> frozenset[s
     """Build the scan's Terragrunt model and make its units roots (TG-1.2).
     Returns the `*.hcl` paths that turned out not to be Terragrunt
     configuration: they leave the scan as if never parsed."""
-    candidates = [f for f in repo.hcl_files if f.kind in TERRAGRUNT_KINDS and f.path not in repo.ignored_paths]
+    candidates = _candidates(repo)
     if not candidates:
         dropped = frozenset(f.path for f in repo.hcl_files if f.kind in TERRAGRUNT_KINDS)
         repo.hcl_files = [f for f in repo.hcl_files if f.kind not in TERRAGRUNT_KINDS]
         return dropped
-    inputs = ScanInputs(repo, walked)
+    return _attach(repo, candidates, ScanInputs(repo, walked), options)
+
+
+def reattach_terragrunt(repo: Repo, options: Options) -> None:
+    """Build the Terragrunt model again for a Repo whose files were edited in
+    memory (scan/repository.with_files), from the inputs of the walk the
+    first model came from, and make its units the roots again."""
+    previous = repo.terragrunt
+    if previous is None or not isinstance(previous.inputs, ScanInputs):
+        return
+    repo.terragrunt = None
+    repo.notes = [note for note in repo.notes if note not in previous.notes]
+    candidates = _candidates(repo)
+    if candidates:
+        _attach(repo, candidates, previous.inputs.over(repo), options)
+
+
+def _candidates(repo: Repo) -> list[HclFile]:
+    return [f for f in repo.hcl_files if f.kind in TERRAGRUNT_KINDS and f.path not in repo.ignored_paths]
+
+
+def _attach(repo: Repo, candidates: list[HclFile], inputs: ScanInputs, options: Options) -> frozenset[str]:
     model = build_terragrunt(candidates, inputs, repo.modules, _parse_generated)
     if model is None:
         return frozenset()
+    model.inputs = inputs
     model.notes.extend(inputs.notes)
     repo.notes.extend(model.notes)
     repo.terragrunt = model

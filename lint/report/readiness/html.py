@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,15 +27,44 @@ from xml.sax.saxutils import escape
 
 from ...sanitise import printable
 from .. import plural
-from .model import BLOCKED, LEVEL_RANK, LEVELS, NEEDS_WORK, READY, Item, Readiness
+from .model import (
+    BLOCKED,
+    FAIL,
+    LEVEL_RANK,
+    LEVELS,
+    NEEDS_WORK,
+    NOT_APPLICABLE,
+    PASS,
+    READY,
+    STATUS_MEANINGS,
+    STATUS_TEXT,
+    STATUSES,
+    UNVERIFIED,
+    WARN,
+    Item,
+    Readiness,
+)
 
-if TYPE_CHECKING:  # jinja2 loads only when an HTML report is rendered
+if TYPE_CHECKING:  # jinja2 and markupsafe load only when an HTML report is rendered
     import jinja2
+    from markupsafe import Markup
 
 LEVEL_COLORS = {"error": "#c62828", "warning": "#ef6c00", "note": "#1565c0"}
 VERDICT_CLASSES = {READY: "ready", NEEDS_WORK: "needs-work", BLOCKED: "blocked"}
+STATUS_CLASSES = {PASS: "pass", WARN: "warn", FAIL: "fail", UNVERIFIED: "unverified", NOT_APPLICABLE: "n-a"}
+STATUS_MARKS = {PASS: "✔", WARN: "⚠", FAIL: "✘", UNVERIFIED: "?", NOT_APPLICABLE: "–"}
 REPOSITORY = "(repository)"
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+def breakable(value: str) -> Markup:
+    """A path, identifier or message for the page: printable, escaped, with a
+    line break opportunity (`<wbr>`) after each `/` and `_`, so that a long
+    one wraps between its parts, not inside a word (and a path in `.path`
+    breaks anywhere only where a part is longer than its line)."""
+    from markupsafe import Markup
+
+    return Markup(re.sub(r"([/_])", r"\1<wbr>", str(Markup.escape(printable(value)))))
 
 
 def _shown(value: Any) -> Any:
@@ -58,6 +88,7 @@ def _environment() -> jinja2.Environment:
         finalize=_shown,
     )
     environment.filters["plural"] = plural
+    environment.filters["breakable"] = breakable
     return environment
 
 
@@ -93,6 +124,11 @@ def render(report: Readiness) -> str:
         categories=report.categories,
         levels=LEVELS,
         verdict_classes=VERDICT_CLASSES,
+        statuses=STATUSES,
+        status_classes=STATUS_CLASSES,
+        status_marks=STATUS_MARKS,
+        status_text=STATUS_TEXT,
+        status_meanings=STATUS_MEANINGS,
         repository=REPOSITORY,
     )
 

@@ -16,24 +16,27 @@ for display.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from typing import Any, Optional
 
 from ... import __version__
 from ...findings import Finding
+from ...knowledge.backend_schemas import schema
 from ...knowledge.engines import Engine
 from ...knowledge.secrets import is_format_prefix
 from ...memo import ScanMemo
 from ...model import harness_config
 from ...model.backends import active_backend, effective_backends
-from ...model.pipeline import build_pipelines, text_of
+from ...model.pipeline import build_pipelines, pipeline_engine_signal, text_of
 from ...model.syntax import RootModule
-from ...registry import CHECKLIST_ITEMS, get_rule
-from ...sanitise import file_link
-from .. import choice_field, visible_findings
+from ...registry import CHECKLIST_ITEMS, all_rules, get_rule
+from ...sanitise import file_link, source_link
+from .. import choice_field, plural, visible_findings
 
 READY, NEEDS_WORK, BLOCKED = "ready", "needs work", "blocked"
 VERDICTS = (BLOCKED, NEEDS_WORK, READY)
@@ -55,18 +58,35 @@ EXTRA_CATEGORIES = (("IACM7", "7xx terragrunt"),)
 
 # The seed's prerequisites ("Use Existing Remote State"), in the order of
 # registry.CHECKLIST_ITEMS, each judged from the findings of the rules that
-# name it in their metadata (`@rule(..., checklist="state")`). "Harness has
-# read/write access to the remote backend" cannot be seen in code and is not listed.
+# name it in their metadata (`@rule(..., checklist="state")`) and, where no
+# finding speaks, from what the code shows (`_unflagged`). Each title says
+# only what the code can show: whether Harness can reach the state, and
+# whether a bucket the scan does not declare is versioned, cannot be seen in
+# code and are not claimed.
 CHECKLIST_TITLES = {
     "backend": "Valid backends.tf (a remote backend Harness can use)",
-    "state": "Existing remote state is accessible, versioned and locked",
-    "credentials": "Credentials come from workspace environment variables, not code",
+    "state": "Remote state is shared and locked (and versioned, where the scan declares its bucket)",
+    "credentials": "No credentials in the code (they belong in workspace environment variables)",
     "pipeline": "Pipelines use the Plan and Apply steps, not custom script steps",
     "version": "Supported Terraform (≤ 1.5.x) or OpenTofu version",
 }
 CHECK_LABELS = {"backend": "backends.tf", "state": "Remote state", "credentials": "Credentials",
                 "pipeline": "Plan/Apply steps", "version": "Version"}
-PASS, WARN, FAIL, NOT_APPLICABLE = "pass", "warn", "fail", "n/a"
+
+# A checklist state. PASS only for what the code shows to hold; UNVERIFIED
+# when no finding speaks against it but the code does not show it either.
+PASS, WARN, FAIL, NOT_APPLICABLE, UNVERIFIED = "pass", "warn", "fail", "n/a", "unverified"
+STATUSES = (PASS, WARN, FAIL, UNVERIFIED, NOT_APPLICABLE)
+STATUS_TEXT = {PASS: "met", WARN: "needs work", FAIL: "blocked", NOT_APPLICABLE: "n/a", UNVERIFIED: "not verified"}
+STATUS_MEANINGS = {PASS: "shown by the code", WARN: "warnings", FAIL: "errors", UNVERIFIED: "the code does not show it",
+                   NOT_APPLICABLE: "not applicable"}
+
+# Notes that say the code does not show what a check asks: a backend value the
+# workspace environment must supply, no required_version at all.
+UNVERIFYING_NOTES = {"IACM103": "backend", "IACM303": "version"}
+
+# Plugin commands that are a Plan or an Apply step (model/pipeline.py lower-cases them).
+PLAN_APPLY_COMMANDS = ("plan", "apply", "destroy")
 
 # Backend attributes shown in the summary (never credentials).
 LOCATION_ATTRIBUTES = ("bucket", "storage_account_name", "container_name", "resource_group_name", "region",
@@ -106,6 +126,9 @@ class BackendSummary:
     encryption: str
     configured_in: tuple[str, ...]  # "path:line" of the block and of a .tfbackend file
     label: str  # `backend "s3"` or `backend "s3" with prod.s3.tfbackend`
+    lock_mode: str = "none"  # the backend type's locking (EffectiveBackend.state_lock().mode): always,
+    #                          optional, local, remote, or none for a type not known
+    partial: bool = False  # `backend "TYPE" {}` with no .tfbackend: the values come at init
 
 
 @dataclass(frozen=True)
@@ -145,12 +168,17 @@ class Workspace:
 class Check:
     key: str
     title: str
-    status: str  # pass | warn | fail | n/a
-    detail: str  # rule IDs that failed it, or why n/a
+    status: str  # pass | warn | fail | unverified | n/a
+    detail: str  # rule IDs that failed it, or why it is not verified or n/a
 
     @property
     def label(self) -> str:
         return CHECK_LABELS.get(self.key, self.key)
+
+    @property
+    def text(self) -> str:
+        """`met`, `needs work`, `blocked`, `not verified` or `n/a`."""
+        return STATUS_TEXT[self.status]
 
 
 @dataclass(frozen=True)
@@ -187,6 +215,34 @@ class RootReport:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """What was scanned, for an auditable verdict: the repository (its remote,
+    credentials stripped), HEAD's commit and branch, the scanned directory
+    inside the repository, and when. Empty strings for what is unknown (not
+    a git repository, no remote, a detached HEAD, no scan time given)."""
+
+    in_git: bool = False
+    remote: str = ""
+    commit: str = ""  # full object name
+    branch: str = ""
+    directory: str = ""  # the scan root relative to the repository's top level ("" for the top level itself)
+    scanned_at: Optional[datetime] = None  # UTC
+
+    @property
+    def short_commit(self) -> str:
+        return self.commit[:12]
+
+    @property
+    def scan_time(self) -> str:
+        """`2024-05-01 12:00:00 UTC`, or ""."""
+        return self.scanned_at.strftime("%Y-%m-%d %H:%M:%S UTC") if self.scanned_at else ""
+
+    @property
+    def scan_time_iso(self) -> str:
+        return self.scanned_at.strftime("%Y-%m-%dT%H:%M:%SZ") if self.scanned_at else ""
+
+
+@dataclass(frozen=True)
 class Readiness:
     name: str  # the scan root's directory name
     tool_version: str
@@ -197,6 +253,8 @@ class Readiness:
     suppressed: int  # findings hidden by suppressions or a baseline
     unresolved_pipelines: tuple[PipelineTarget, ...] = ()
     link_base: str = ""  # prefix turning scan-root-relative paths into links from the report's location
+    revision: Revision = Revision()
+    source_url: str = ""  # a validated http(s) base for repository-relative paths (`--source-url`), "" for none
 
     @property
     def verdict_counts(self) -> dict[str, int]:
@@ -226,21 +284,34 @@ class Readiness:
         return out
 
     def link(self, path: str, line: int = 0) -> str:
-        """`./` + the percent-encoded path (a file named `javascript:…` is no
-        link to run), from `link_base`, then `#L<line>`."""
+        """With `source_url`: that base + the percent-encoded repository-relative
+        path + `#L<line>`, a link that works wherever the report is moved.
+        Else `./` + the percent-encoded path (a file named `javascript:…` is
+        no link to run), from `link_base`, then `#L<line>`."""
+        if self.source_url:
+            return source_link(self.source_url, self.repository_path(path), line)
         return file_link(self.link_base, path, line)
+
+    def repository_path(self, path: str) -> str:
+        """A scan-root-relative path relative to the repository's top level."""
+        return posixpath.join(self.revision.directory, path) if self.revision.directory else path
 
 
 # ---- building -----------------------------------------------------------------
 
 
-def build(result: Any, link_base: str = "", tool_version: Optional[str] = None) -> Readiness:
-    """The readiness model of an engine `Result` (the one `check` reports)."""
+def build(result: Any, link_base: str = "", tool_version: Optional[str] = None,
+          scanned_at: Optional[datetime] = None, source_url: str = "") -> Readiness:
+    """The readiness model of an engine `Result` (the one `check` reports).
+    `scanned_at` is shown as the scan time (the caller decides it: the
+    command line takes SOURCE_DATE_EPOCH when set); `source_url` must be
+    validated already (cli/report.py)."""
     with ScanMemo().active():  # the model views it asks (workspaces, targets) memoise for this report only
-        return _build(result, link_base, tool_version)
+        return _build(result, link_base, tool_version, scanned_at, source_url)
 
 
-def _build(result: Any, link_base: str, tool_version: Optional[str]) -> Readiness:
+def _build(result: Any, link_base: str, tool_version: Optional[str], scanned_at: Optional[datetime],
+           source_url: str) -> Readiness:
     repo = result.repo
     visible = visible_findings(result)
     hidden = len(result.findings) - len(visible)
@@ -257,8 +328,9 @@ def _build(result: Any, link_base: str, tool_version: Optional[str]) -> Readines
         if not owned:
             repository.append(finding)
     properties = getattr(result, "properties", None) or {}
-    reports = tuple(_root_report(root, per_root[root.directory], properties, targets.get(root.directory, ()),
-                                 workspaces.get(root.directory, ()))
+    switched_off = _switched_off(result)
+    reports = tuple(_root_report(repo, root, per_root[root.directory], properties, targets.get(root.directory, ()),
+                                 workspaces.get(root.directory, ()), len(unresolved), switched_off)
                     for root in roots)
     return Readiness(
         name=posixpath.basename(str(result.root).replace("\\", "/").rstrip("/")) or str(result.root),
@@ -270,7 +342,20 @@ def _build(result: Any, link_base: str, tool_version: Optional[str]) -> Readines
         suppressed=hidden,
         unresolved_pipelines=tuple(unresolved),
         link_base=link_base,
+        revision=_revision(result, repo, scanned_at),
+        source_url=source_url,
     )
+
+
+def _revision(result: Any, repo: Any, scanned_at: Optional[datetime]) -> Revision:
+    toplevel = getattr(repo, "git_toplevel", None)
+    directory = ""
+    if toplevel:
+        relative = os.path.relpath(os.path.abspath(str(result.root)), toplevel).replace(os.sep, "/")
+        directory = "" if relative == "." or relative.startswith("../") else relative
+    return Revision(in_git=bool(toplevel), remote=getattr(repo, "git_remote", ""),
+                    commit=getattr(repo, "git_commit", ""), branch=getattr(repo, "git_branch", ""), directory=directory,
+                    scanned_at=scanned_at.astimezone(timezone.utc) if scanned_at else None)
 
 
 def verdict_of(items: Iterable[Any]) -> str:
@@ -359,19 +444,29 @@ def _owning_roots(span: Any, owners: dict[str, set[str]], targets: dict[str, tup
 # ---- per root -------------------------------------------------------------------
 
 
-def _root_report(root: RootModule, findings: list[Finding], properties: dict, pipelines: tuple,
-                 workspaces: tuple) -> RootReport:
+def _switched_off(result: Any) -> dict[str, tuple[str, ...]]:
+    """checklist key -> its rules that did not run (`select`, `ignore`, severity `off`)."""
+    ran = {rule.id for rule in getattr(result, "rules", None) or ()}
+    if not ran:
+        return {}
+    return {key: tuple(rule.id for rule in all_rules() if rule.checklist == key and rule.id not in ran)
+            for key in CHECKLIST_ITEMS}
+
+
+def _root_report(repo: Any, root: RootModule, findings: list[Finding], properties: dict, pipelines: tuple,
+                 workspaces: tuple, unresolved: int, switched_off: dict[str, tuple[str, ...]]) -> RootReport:
     engines = properties.get("engines") or {}
     choice = engines.get(root.directory) or {}
     named = choice_field(choice, "engine")
     known = Engine.named(named)
     engine = known.display_name if known is not None else named
-    reason = choice_field(choice, "reason")
+    reason = _engine_reason(repo, choice_field(choice, "reason"), pipelines)
     todo = tuple(_item(f) for f in _by_severity(findings))
     secrets = tuple(i for i in todo if i.rule_id.startswith("IACM2") or i.rule_id == "IACM603")
     backends, backend_note = _backend_summaries(root)
     if root.terragrunt is not None and not backends:
         backend_note = _unit_backend_note(root.terragrunt)
+    facts = _Facts(backends, backend_note, pipelines, str(properties.get("state") or ""), unresolved, switched_off)
     return RootReport(
         directory=root.directory,
         verdict=verdict_of(todo),
@@ -384,7 +479,7 @@ def _root_report(root: RootModule, findings: list[Finding], properties: dict, pi
         pipelines=pipelines,
         workspaces=workspaces,
         todo=todo,
-        checklist=_checklist(todo, backends, backend_note, pipelines, str(properties.get("state") or "")),
+        checklist=_checklist(todo, facts),
         unit=_unit_card(root.terragrunt) if root.terragrunt is not None else None,
     )
 
@@ -426,6 +521,22 @@ def _unit_backend_note(unit: Any) -> str:
     return "no remote_state and no backend block"
 
 
+def _engine_reason(repo: Any, reason: str, pipelines: tuple) -> str:
+    """The engine choice's reason, said so that it agrees with the root's
+    Pipelines section: the pipeline signal is the scan's, not the root's
+    (`model/pipeline.pipeline_engine_signal`: every IaCM plugin step of the
+    scan is of one engine), so a pipeline that does not target the root is
+    named as the scan's."""
+    engine, signal_reason = pipeline_engine_signal(repo) if repo is not None else (None, "")
+    if engine is None or reason != signal_reason:
+        return reason
+    path = reason.removeprefix("pipeline ")
+    if any(stage.path == path for stage in pipelines):
+        return reason
+    said = f"the scan's pipelines use {engine.display_name} plugin steps only, as in {path}"
+    return said if pipelines else said + ", which does not target this root"
+
+
 def _versions(properties: dict, directory: str) -> tuple[tuple[str, str], ...]:
     accepted = ((properties.get("versions") or {}).get(directory) or {}).get("accepted") or {}
     out = []
@@ -436,33 +547,78 @@ def _versions(properties: dict, directory: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _checklist(todo: tuple[Item, ...], backends: tuple, backend_note: str, pipelines: tuple, state: str
-               ) -> tuple[Check, ...]:
+@dataclass(frozen=True)
+class _Facts:
+    """What the code shows about a root beyond its findings (for the checklist)."""
+
+    backends: tuple[BackendSummary, ...]
+    backend_note: str
+    pipelines: tuple[PipelineTarget, ...]
+    state: str  # the state mode: auto | existing | managed
+    unresolved: int  # IaCM stages of the scan tied to no root
+    switched_off: dict[str, tuple[str, ...]]  # checklist key -> its rules that did not run
+
+
+def _checklist(todo: tuple[Item, ...], facts: _Facts) -> tuple[Check, ...]:
+    """Each prerequisite: FAIL on an error of its rules, WARN on a warning,
+    else UNVERIFIED on a note saying the code does not show it, else what
+    the code shows (`_unflagged`)."""
     checks = []
     for key in CHECKLIST_ITEMS:
         title = CHECKLIST_TITLES[key]
         hits = [i for i in todo if _checklist_item(i.rule_id) == key and i.level in ("error", "warning")]
-        failing = sorted({i.rule_id for i in hits})
+        unverifying = sorted({i.rule_id for i in todo if i.level == "note" and UNVERIFYING_NOTES.get(i.rule_id) == key})
         if any(i.level == "error" for i in hits):
-            status = FAIL
+            status, detail = FAIL, ", ".join(sorted({i.rule_id for i in hits}))
         elif hits:
-            status = WARN
+            status, detail = WARN, ", ".join(sorted({i.rule_id for i in hits}))
+        elif unverifying:
+            status, detail = UNVERIFIED, ", ".join(f"{rule_id} ({_NOTE_MEANS[rule_id]})" for rule_id in unverifying)
         else:
-            status = PASS
-        detail = ", ".join(failing)
-        if status == PASS and key == "backend" and not backends:
-            if state == "managed":
-                status, detail = NOT_APPLICABLE, "Harness-managed state"
-            else:
-                status, detail = FAIL, backend_note or "no remote backend"
-        if status == PASS and key == "state" and not backends:
-            status, detail = NOT_APPLICABLE, "no remote backend"
-        if status == PASS and key == "state" and backends and all(b.type == "local" for b in backends):
-            status, detail = FAIL, "local state is not shared with Harness"
-        if status == PASS and key == "pipeline" and not pipelines:
-            status, detail = NOT_APPLICABLE, "no pipeline in the scan targets this root"
+            status, detail = _unflagged(key, facts)
         checks.append(Check(key, title, status, detail))
     return tuple(checks)
+
+
+_NOTE_MEANS = {"IACM103": "the workspace environment must supply a backend value",
+               "IACM303": "no required_version"}
+
+
+def _unflagged(key: str, facts: _Facts) -> tuple[str, str]:
+    """A prerequisite no finding speaks against: met only when the code
+    shows it, and every rule judging it ran."""
+    if facts.switched_off.get(key):
+        return UNVERIFIED, f"not checked: {', '.join(facts.switched_off[key])} switched off"
+    if key == "backend":
+        if not facts.backends:
+            if facts.state == "managed":
+                return NOT_APPLICABLE, "Harness-managed state"
+            return UNVERIFIED, facts.backend_note or "no remote backend"
+        if any(b.partial for b in facts.backends):
+            return UNVERIFIED, "partial configuration: the workspace supplies the backend's values at init"
+    if key == "state":
+        if not facts.backends:
+            return NOT_APPLICABLE, "no remote backend"
+        if any(b.lock_mode in ("local",) for b in facts.backends):
+            return FAIL, "local state is not shared with Harness"
+        unknown = next((b for b in facts.backends if b.lock_mode not in ("always", "optional")), None)
+        if unknown is not None:
+            held = "HCP Terraform holds the state" if unknown.lock_mode == "remote" else "an unknown backend type"
+            return UNVERIFIED, f'{unknown.label}: {held}, its locking cannot be judged'
+        if any(b.partial and b.lock_mode == "optional" for b in facts.backends):
+            return UNVERIFIED, "partial configuration: the workspace supplies the lock settings at init"
+    if key == "pipeline":
+        if not facts.pipelines:
+            if facts.unresolved:
+                return UNVERIFIED, (f"{plural(facts.unresolved, 'IaCM stage')} of the scan could not be tied "
+                                    "to a root, no other pipeline targets this root")
+            return NOT_APPLICABLE, "no pipeline in the scan targets this root"
+        without = [stage for stage in facts.pipelines
+                   if not any(step.command in PLAN_APPLY_COMMANDS for step in stage.steps)]
+        if without:
+            stage = without[0]
+            return UNVERIFIED, f"stage {stage.stage} ({stage.path}:{stage.line}) runs no Plan or Apply step"
+    return PASS, ""
 
 
 def _checklist_item(rule_id: str) -> Optional[str]:
@@ -500,6 +656,8 @@ def _backend_summaries(root: RootModule) -> tuple[tuple[BackendSummary, ...], st
             encryption=note_local or _encryption(effective),
             configured_in=tuple(configured),
             label=effective.label,
+            lock_mode=effective.state_lock().mode,
+            partial=effective.is_empty_partial,
         ))
     if not out:
         return (), f'backend "{block.labels[0]}" without a usable configuration'
@@ -523,8 +681,13 @@ def _joined(effective: Any, names: tuple[str, ...]) -> str:
     return ", ".join(parts)
 
 
+UNKNOWN_TYPE = "unknown (not a backend type the engines have)"
+
+
 def _locking(effective: Any) -> str:
     """How the backend locks the state, as IACM110 judges it (`state_lock()`)."""
+    if schema(effective.type) is None:
+        return UNKNOWN_TYPE  # IACM109's: no schema says how it locks
     lock = effective.state_lock()
     if lock.disabled_by is not None:
         return f"disabled ({lock.disabled_by.name} = {_display(lock.disabled_by)})"
@@ -541,6 +704,8 @@ def _locking(effective: Any) -> str:
 
 def _encryption(effective: Any) -> str:
     """How the backend encrypts the state, as IACM112 judges it (`state_encryption()`)."""
+    if schema(effective.type) is None:
+        return UNKNOWN_TYPE
     encryption = effective.state_encryption()
     if encryption.by:
         return ", ".join(f"{value.name} = {_display(value)}" if switch else value.name

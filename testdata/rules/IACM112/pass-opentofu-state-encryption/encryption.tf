@@ -1,0 +1,16 @@
+terraform {
+  encryption {
+    key_provider "aws_kms" "state" {
+      kms_key_id = "alias/tfstate"
+      region     = "eu-west-1"
+      key_spec   = "AES_256"
+    }
+    method "aes_gcm" "state" {
+      keys = key_provider.aws_kms.state
+    }
+    state {
+      method   = method.aes_gcm.state
+      enforced = true
+    }
+  }
+}

@@ -1,0 +1,5 @@
+terraform {
+  required_version = ">= 1.6.0"
+}
+
+resource "null_resource" "noop" {}

@@ -1,0 +1,7 @@
+variable "mssql_servers" {
+  type = any
+}
+
+variable "db_password" {
+  type = string
+}
