@@ -228,4 +228,5 @@ def test_top_level_help_gives_each_command_a_whole_summary():
     assert commands == ("  check    Check files or directories for what blocks onboarding.\n"
                         "  explain  Show the documentation of one rule.\n"
                         "  report   Write the migration readiness report.\n"
-                        "  rules    List every rule: ID, name, level, summary.\n")
+                        "  rules    List every rule: ID, name, level, summary.\n"
+                        "  server   Run the language server for editors (LSP over stdio).\n")

@@ -158,7 +158,7 @@ def _source_url(value: str | None) -> str:
         raise click.BadParameter(f"{shown(value, 80)} {error}", param_hint="'--source-url'") from None
 
 
-@main.command()
+@main.command(short_help="Run the language server for editors (LSP over stdio).")
 @click.option("--stdio", is_flag=True, help="talk over standard input and output (the default and only transport)")
 def server(stdio: bool) -> None:
     """Run the language server (LSP 3.17 over standard input and output) for

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ...sanitise import markdown_code, markdown_text
+from ...sanitise import markdown_code, markdown_message, markdown_text
 from .. import plural
 from .model import (
     BLOCKED,
@@ -187,7 +187,8 @@ def _secrets(report: Readiness, root: RootReport) -> list[str]:
     if not root.secrets:
         return lines + ["None found.", ""]
     for item in root.secrets:
-        lines.append(f"- {_location_link(report, item)} {item.rule_id}: {cell(item.message)}")
+        message = markdown_message(item.message, in_table=False)
+        lines.append(f"- {_location_link(report, item)} {item.rule_id}: {message}")
     return lines + [""]
 
 
@@ -225,7 +226,7 @@ def _todo(report: Readiness, items: tuple[Item, ...], title: str) -> list[str]:
     for number, item in enumerate(items, 1):
         rule = f"[{item.rule_id}]({item.doc_url})" if item.doc_url else item.rule_id
         lines.append(f"{number}. {LEVEL_MARKS.get(item.level, item.level)} {rule} {item.rule_name} "
-                     f"at {_location_link(report, item)}: {cell(item.message)}")
+                     f"at {_location_link(report, item)}: {markdown_message(item.message, in_table=False)}")
     return lines + [""]
 
 
