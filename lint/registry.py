@@ -47,12 +47,14 @@ RULE_MODULES = (
     "iacm304_version_constraint_invalid", "iacm305_version_pin_mismatch", "iacm306_feature_unavailable",
     "iacm307_engine_mismatch", "iacm308_opentofu_accepts_by_ignoring",
     "iacm401_state_file_committed", "iacm402_terraform_dir_committed", "iacm403_lockfile_missing",
-    "iacm404_gitignore_incomplete", "iacm405_plan_file_committed",
+    "iacm404_gitignore_incomplete", "iacm405_plan_file_committed", "iacm406_terragrunt_cache_committed",
     "iacm501_pipeline_script_step", "iacm502_apply_without_plan", "iacm503_init_missing",
     "iacm504_apply_without_approval", "iacm505_workspace_missing", "iacm506_step_type_unknown",
     "iacm507_command_unknown", "iacm508_pipeline_invalid",
     "iacm601_workspace_provisioner_unsupported", "iacm602_workspace_path_invalid",
     "iacm603_workspace_variable_secret_literal", "iacm604_workspace_version_mismatch",
+    "iacm701_terragrunt_config_unresolved", "iacm702_remote_state_backend_block_missing",
+    "iacm703_root_config_named_terragrunt_hcl",
 )
 
 

@@ -12,6 +12,7 @@ from ..fix import Fix
 from ..model.backends import BackendValue, EffectiveBackend
 from ..model.source import Source, source_of
 from ..model.syntax import TF, TFBACKEND, Attribute, Block, HclFile, Span
+from ..model.terragrunt import written_by_terragrunt
 from ..registry import Context
 from ._hcl_fixes import delete_block, insert_attribute, rename
 
@@ -27,7 +28,11 @@ def set_value(ctx: Context, value: BackendValue, content: str, make: Make, messa
 def add_value(ctx: Context, backend: EffectiveBackend, name: str, value: str, make: Make, message: str,
               after: Optional[BackendValue] = None) -> Optional[Fix]:
     """`name = value` added next to `after`, else to the combination's
-    `.tfbackend` file, else to the backend block."""
+    `.tfbackend` file, else to the backend block. None for a backend that
+    Terragrunt configures (remote_state): its settings are not where a
+    backend block's are."""
+    if backend.terragrunt:
+        return None
     if after is not None:
         file, block = after.file, (None if after.from_tfbackend else backend.block)
     elif backend.tfbackend is not None:
@@ -69,5 +74,5 @@ def delete_local_backend(ctx: Context, file: HclFile, block: Block, make: Make) 
 
 
 def _editable(ctx: Context, file: HclFile) -> Optional[Source]:
-    """The text of a native-syntax file a fix may edit."""
-    return source_of(ctx, file.path) if file.kind in (TF, TFBACKEND) else None
+    """The text of a native-syntax file a fix may edit (not one Terragrunt generates)."""
+    return source_of(ctx, file.path) if file.kind in (TF, TFBACKEND) and not written_by_terragrunt(file) else None

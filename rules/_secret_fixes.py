@@ -12,6 +12,7 @@ from typing import Optional
 from ..fix import Fix, unsafe
 from ..model.source import source_of
 from ..model.syntax import TF, TFBACKEND, Attribute, HclFile
+from ..model.terragrunt import written_by_terragrunt
 from ..registry import Context
 from ._hcl_fixes import delete_attribute
 from ._secret_scan import SecretArg
@@ -24,7 +25,8 @@ def move_to_variable(ctx: Context, hcl_file: HclFile, arg: SecretArg, name_parts
     """The literal replaced by `var.NAME`, and `variable "NAME"` (string,
     sensitive, no default) appended to the module's variables.tf."""
     module = ctx.repo.modules.get(hcl_file.directory)
-    source = source_of(ctx, hcl_file.path) if hcl_file.kind == TF and module is not None else None
+    editable = hcl_file.kind == TF and module is not None and not written_by_terragrunt(hcl_file)
+    source = source_of(ctx, hcl_file.path) if editable else None
     if source is None or module is None:
         return None
     target = VARIABLES_FILE if hcl_file.directory == "." else f"{hcl_file.directory}/{VARIABLES_FILE}"
@@ -39,7 +41,8 @@ def move_to_variable(ctx: Context, hcl_file: HclFile, arg: SecretArg, name_parts
 
 def delete_argument(ctx: Context, hcl_file: HclFile, arg: SecretArg, message: str) -> Optional[Fix]:
     """Delete the attribute holding the secret (not an entry of an object value)."""
-    source = source_of(ctx, hcl_file.path) if hcl_file.kind in (TF, TFBACKEND) else None
+    editable = hcl_file.kind in (TF, TFBACKEND) and not written_by_terragrunt(hcl_file)
+    source = source_of(ctx, hcl_file.path) if editable else None
     for attributes in [hcl_file.attributes, *(block.attributes for block in hcl_file.walk())]:
         attribute = _at(attributes, arg)
         if attribute is not None and source is not None:

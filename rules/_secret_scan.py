@@ -13,9 +13,22 @@ from typing import Optional
 
 from ..findings import Secret
 from ..knowledge.backend_schemas import backend_types, credential_backend_types, credentials
-from ..knowledge.secrets import Judgement, credential_data, judge, secret_name_kind
+from ..knowledge.secrets import Judgement, assess, credential_data, judge, secret_name_kind
 from ..model.harness_config import parsed_heredoc_spans, workspace_secret_spans
-from ..model.syntax import MODULE_KINDS, TFBACKEND, TFVARS, TFVARS_JSON, Attribute, Block, Expr, HclFile, Repo, Span
+from ..model.syntax import (
+    MODULE_KINDS,
+    TERRAGRUNT_KINDS,
+    TFBACKEND,
+    TFVARS,
+    TFVARS_JSON,
+    Attribute,
+    Block,
+    Expr,
+    HclFile,
+    Repo,
+    Span,
+)
+from ..model.terragrunt import value_attribute
 
 # Object-valued arguments that never hold secrets (their keys are labels).
 _LABEL_MAPS = frozenset({"tags", "tags_all", "labels", "default_tags", "annotations", "metadata_labels"})
@@ -277,16 +290,99 @@ def resource_args(hcl_file: HclFile) -> Iterator[tuple[Block, SecretArg]]:
                         yield block, arg
 
 
+# ---- Terragrunt (shared/spec/terragrunt.md TG-2 2xx) -----------------------------------------
+
+# Key material of `remote_state.encryption` (OpenTofu state encryption key providers).
+_ENCRYPTION_SECRETS = {"passphrase": None, "key": None, "token": None, "secret_key": None, "access_key": None}
+
+
+def terragrunt_backend_args(hcl_file: HclFile, repo: Optional[Repo]) -> Iterator[tuple[str, SecretArg, dict]]:
+    """(backend type, finding, credential table) for IACM201: literal
+    credentials in the `remote_state` that `hcl_file` declares (its `config`
+    and its `encryption` key material), judged on the evaluated values."""
+    if hcl_file.kind not in TERRAGRUNT_KINDS or repo is None or repo.terragrunt is None:
+        return
+    seen: set[Span] = set()
+    for unit in repo.terragrunt.models():
+        remote = unit.remote_state
+        if remote is None or remote.file is not hcl_file or remote.backend is None:
+            continue
+        known = backend_credentials(remote.backend)
+        config = [value_attribute(k, s, v) for k, s, v in remote.config.entries] if remote.config.kind == "map" else []
+        found = [(arg, known) for arg in scan_arguments(config, known=known)]
+        encryption = remote.encryption
+        if encryption is not None and encryption.kind == "map":
+            attributes = [value_attribute(k, s, v) for k, s, v in encryption.entries]
+            found += [(arg, _ENCRYPTION_SECRETS) for arg in scan_arguments(attributes, known=_ENCRYPTION_SECRETS,
+                                                                          prefix="encryption.")]
+        for arg, table in found:
+            if arg.value_span not in seen:
+                seen.add(arg.value_span)
+                yield remote.backend, arg, table
+
+
+def terragrunt_input_args(hcl_file: HclFile, repo: Optional[Repo]) -> Iterator[tuple[str, SecretArg]]:
+    """("inputs" or "env_vars", finding) for IACM205: literal secrets under
+    secret names in the Terragrunt `inputs` (each becomes TF_VAR_<key>) and
+    `extra_arguments` `env_vars` that `hcl_file` declares."""
+    if hcl_file.kind not in TERRAGRUNT_KINDS or repo is None or repo.terragrunt is None:
+        return
+    seen: set[Span] = set()
+    for unit in repo.terragrunt.models():
+        for entry in unit.inputs:
+            if entry.file is not hcl_file:
+                continue
+            for arg in scan_arguments([value_attribute(entry.key, entry.key_span, entry.value)]):
+                if arg.value_span not in seen:
+                    seen.add(arg.value_span)
+                    yield "inputs", arg
+        for entry in unit.env_vars:
+            attribute = value_attribute(entry.key, entry.key_span, entry.value)
+            text = literal_string(attribute.expr)
+            judgement = assess(entry.key, text) if entry.file is hcl_file and text is not None else None
+            if judgement is not None and judgement.verdict == "secret" and attribute.expr.span not in seen:
+                seen.add(attribute.expr.span)
+                yield "env_vars", SecretArg(entry.key, entry.key, attribute.span, attribute.expr.span, judgement)
+
+
+def generated_value_spans(hcl_file: HclFile, repo: Optional[Repo],
+                          judged: Callable[[HclFile], Iterable[Span]]) -> list[Span]:
+    """Spans in a Terragrunt file of the literals a name-based rule (`judged`)
+    finds in the files its `generate` blocks write."""
+    if hcl_file.kind not in TERRAGRUNT_KINDS or repo is None or repo.terragrunt is None:
+        return []
+    return [span for generated, _ in repo.terragrunt.generated_files() for span in judged(generated)
+            if span.path == hcl_file.path]
+
+
+def _provider_spans(hcl_file: HclFile) -> Iterator[Span]:
+    return (arg.value_span for _, arg, _ in provider_args(hcl_file))
+
+
+def _variable_spans(hcl_file: HclFile) -> Iterator[Span]:
+    return (arg.value_span for _, arg in variable_args(hcl_file))
+
+
+def _resource_spans(hcl_file: HclFile) -> Iterator[Span]:
+    return (arg.value_span for _, arg in resource_args(hcl_file))
+
+
 # What each rule that IACM203 defers to (its `defers_to`) judges in a `.tf`
-# file: the spans of the literals it reports as secrets. IACM206 judges the
-# pipeline heredocs, which IACM203 reads as YAML instead, as pipeline files.
+# file or Terragrunt configuration: the spans of the literals it reports as
+# secrets. IACM206 judges the pipeline heredocs, which IACM203 reads as YAML
+# instead, as pipeline files.
 VALUES_JUDGED_BY: dict[str, Callable[[HclFile, Optional[Repo]], Iterable[Span]]] = {
-    "IACM201": lambda hcl_file, repo: (arg.value_span for _, arg, _ in backend_args(hcl_file, repo)),
-    "IACM202": lambda hcl_file, repo: (arg.value_span for _, arg, _ in provider_args(hcl_file)),
-    "IACM204": lambda hcl_file, repo: (arg.value_span for _, arg in variable_args(hcl_file)),
-    "IACM205": lambda hcl_file, repo: (arg.value_span for arg in tfvars_args(hcl_file, repo)),
+    "IACM201": lambda hcl_file, repo: [*(arg.value_span for _, arg, _ in backend_args(hcl_file, repo)),
+                                       *(arg.value_span for _, arg, _ in terragrunt_backend_args(hcl_file, repo))],
+    "IACM202": lambda hcl_file, repo: [*_provider_spans(hcl_file),
+                                       *generated_value_spans(hcl_file, repo, _provider_spans)],
+    "IACM204": lambda hcl_file, repo: [*_variable_spans(hcl_file),
+                                       *generated_value_spans(hcl_file, repo, _variable_spans)],
+    "IACM205": lambda hcl_file, repo: [*(arg.value_span for arg in tfvars_args(hcl_file, repo)),
+                                       *(arg.value_span for _, arg in terragrunt_input_args(hcl_file, repo))],
     "IACM206": lambda hcl_file, repo: parsed_heredoc_spans(hcl_file, repo) if repo is not None else (),
-    "IACM207": lambda hcl_file, repo: (arg.value_span for _, arg in resource_args(hcl_file)),
+    "IACM207": lambda hcl_file, repo: [*_resource_spans(hcl_file),
+                                       *generated_value_spans(hcl_file, repo, _resource_spans)],
     "IACM603": lambda hcl_file, repo: workspace_secret_spans(hcl_file, repo) if repo is not None else (),
 }
 

@@ -9,6 +9,7 @@ from typing import Optional
 from ..memo import per_object
 from ..model.backends import backend_blocks
 from ..model.syntax import Block, Repo, RootModule, Span, normalise_dir
+from ..model.terragrunt import REMOTE_SOURCE, UNKNOWN_SOURCE, UnitModel, unit_model
 from ..registry import Context, Violation, rule
 
 # The backend that keeps state in the cloud a provider manages.
@@ -64,6 +65,10 @@ def backend_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     A root with a file that could not be wholly parsed is not reported: the
     backend may be in the part that could not be read (its IACM000 says so).
     """
+    unit = unit_model(root)
+    if unit is not None:
+        yield from _unit_backend_missing(root, unit, ctx)
+        return
     if ctx.state == "managed" or backend_blocks(root) or not root.files:
         return
     if not root.module.fully_read:  # the backend may be in what could not be parsed: IACM000 says so
@@ -83,6 +88,20 @@ def backend_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     yield Violation(span, f'root module "{root.directory}" has no backend or cloud block; add a backend block '
                           f'(e.g. backend "{_suggested_backend(root)}" in backends.tf) that points at its remote state',
                     level=level)
+
+
+def _unit_backend_missing(root: RootModule, unit: UnitModel, ctx: Context) -> Iterator[Violation]:
+    if ctx.state == "managed" or unit.standalone or unit.has_remote_state or unit.backend_unknown \
+            or backend_blocks(root):
+        return
+    level = "error" if ctx.state == "existing" else "warning"
+    message = (f'unit "{unit.directory}" has no backend: no remote_state in its configuration or includes and no '
+               "backend block in its working module; add a remote_state block with generate (usually in root.hcl)")
+    if unit.source_kind == REMOTE_SOURCE:
+        message += f", unless the module at {unit.source_text} declares its own backend"
+    elif unit.source_kind == UNKNOWN_SOURCE:
+        message += ", unless the module its terraform.source names declares its own backend"
+    yield Violation(Span.file_start(unit.path), message, level=level)
 
 
 def _suggested_backend(root: RootModule) -> str:

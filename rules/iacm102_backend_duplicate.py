@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 
 from ..model.backends import backend_blocks, describe
 from ..model.syntax import Module
@@ -48,6 +49,9 @@ def backend_duplicate(module: Module, ctx: Context) -> Iterator[Violation]:
     }
     ```
     """
+    if module.generated:
+        yield from _generated_duplicates(module)
+        return
     found = backend_blocks(module)
     primary = [item for item in found if not item[0].is_override]
     duplicates = [(primary[0], item) for item in primary[1:]]
@@ -62,3 +66,25 @@ def backend_duplicate(module: Module, ctx: Context) -> Iterator[Violation]:
                         f"{describe(block)} is a second backend configuration of module \"{module.directory}\" "
                         f"({describe(first)} is at {where}); keep exactly one",
                         related=((first.header_span, f"first backend configuration: {describe(first)}"),))
+
+
+def _generated_duplicates(module: Module) -> Iterator[Violation]:
+    """A unit's working module: backends in different files, at least one generated."""
+    writers = {id(g.file): g for g in module.generated}
+    written = [id(g.file) for g in module.generated]  # in the order Terragrunt writes them
+    found = [item for item in backend_blocks(module) if not item[0].is_override]
+    # the module's own files first, then what Terragrunt writes over them
+    found.sort(key=lambda item: written.index(id(item[0])) + 1 if id(item[0]) in writers else 0)
+    for (first_file, _, first), (hcl_file, _, block) in pairwise(found):
+        writer = writers.get(id(hcl_file))
+        if writer is None or hcl_file is first_file:
+            continue
+        other = writers.get(id(first_file))
+        earlier = f"{other.writer} writes {describe(first)} into {first_file.name}" if other is not None else \
+            f"{first_file.path} declares {describe(first)}"
+        yield Violation(writer.writer_span,
+                        f"{writer.writer} writes {describe(block)} into {hcl_file.name} "
+                        f"of unit \"{module.directory}\", "
+                        f"but {earlier}; Terragrunt cannot use both, keep exactly one",
+                        related=((other.writer_span if other is not None else first.header_span,
+                                  f"first backend configuration: {describe(first)}"),))

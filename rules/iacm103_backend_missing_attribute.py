@@ -95,8 +95,8 @@ def backend_missing_attribute(root: RootModule, ctx: Context) -> Iterator[Violat
                 yield Violation(backend.anchor, f'{backend.label} has no "{name}"; set it, or set '
                                 f'{" or ".join(env)} in the workspace environment', level="note", fingerprint_key=name)
             else:
-                yield Violation(backend.anchor, f'{backend.label} is missing "{name}"; set it in the backend block '
-                                f"or a .tfbackend file", fingerprint_key=name)
+                yield Violation(backend.anchor, f'{backend.label} is missing "{name}"; set it in '
+                                f"{backend.setting_place}", fingerprint_key=name)
         yield from _nested_required(backend, engine)
 
 

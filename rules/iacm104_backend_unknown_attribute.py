@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Optional, Union
 
 from ..fix import Fix, unsafe
@@ -15,6 +15,7 @@ from ..knowledge.backend_schemas import (
     schema,
 )
 from ..knowledge.engines import Engine
+from ..knowledge.terragrunt import TERRAGRUNT_ONLY_KEYS
 from ..model.backends import BackendValue, effective_backends, judged_versions
 from ..model.syntax import Block, Expr, RootModule, Span
 from ..registry import Context, Violation, rule
@@ -24,12 +25,13 @@ Entries = tuple[tuple[str, Span, Expr], ...]  # an object value's (key, key span
 Rename = Optional[Callable[[str], Optional[Fix]]]  # new name -> the fix that renames the attribute
 
 
-def _unknown(name: str, specs: dict, engine: str, where: str, span: Span, rename: Rename = None) -> Violation:
+def _unknown(name: str, specs: dict, engine: str, where: str, span: Span, rename: Rename = None,
+             also: Iterable[str] = ()) -> Violation:
     spec = specs.get(name)
     other = next((e for e in Engine if e != engine and spec is not None and e in spec), None)
     message = (f'"{name}" is not an argument of {where} in {Engine(engine).display_name}'
                ' (init fails with "Unsupported argument")')
-    suggestion = closest(name, names_for(specs, engine))
+    suggestion = closest(name, [*names_for(specs, engine), *also])
     if spec is not None and other is not None:
         message += f"; only {range_text(spec[other], other)} has it"
     if suggestion:
@@ -41,10 +43,10 @@ def _unknown(name: str, specs: dict, engine: str, where: str, span: Span, rename
 
 
 def _check(name: str, span: Span, as_block: bool, specs: dict, engine: str, releases: list[str],
-           where: str, rename: Rename = None) -> Optional[Violation]:
+           where: str, rename: Rename = None, also: Iterable[str] = ()) -> Optional[Violation]:
     spec = specs.get(name)
     if spec is None or engine not in spec:
-        return _unknown(name, specs, engine, where, span, rename)
+        return _unknown(name, specs, engine, where, span, rename, also)
     available = any(in_range(spec[engine], v) for v in releases)
     kind = spec.get("kind", "attribute")
     if available and as_block and kind != "block":
@@ -113,6 +115,8 @@ def backend_unknown_attribute(root: RootModule, ctx: Context) -> Iterator[Violat
             continue  # IACM109
         specs = attributes(backend.type)
         where = f'backend "{backend.type}"'
+        # keys Terragrunt keeps for itself never reach the backend, but are near misses too
+        also = sorted(TERRAGRUNT_ONLY_KEYS.get(backend.type, ())) if backend.terragrunt else ()
         # (name, span, written as a block, what it holds: a nested block or an object's entries, its value)
         items: list[tuple[str, Span, bool, Union[Block, Entries], Optional[BackendValue]]] = [
             (v.name, v.span, False, v.expr.entries if v.expr.kind == "object" else (), v) for v in backend.written]
@@ -122,7 +126,7 @@ def backend_unknown_attribute(root: RootModule, ctx: Context) -> Iterator[Violat
                 continue
             seen.add(span)
             rename = renamer(ctx, backend, value, unsafe) if value is not None else None
-            violation = _check(name, span, as_block, specs, engine, releases, where, rename)
+            violation = _check(name, span, as_block, specs, engine, releases, where, rename, also)
             if violation is not None:
                 yield violation
                 continue

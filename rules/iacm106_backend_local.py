@@ -56,8 +56,16 @@ def backend_local(module: Module, ctx: Context) -> Iterator[Violation]:
     none, and state already written to the local path is not moved.
     """
     ignored: frozenset[str] = getattr(ctx.repo, "ignored_paths", frozenset())
+    writers = {id(g.file): g for g in module.generated}
     for hcl_file, _, block in backend_blocks(module, ("backend",)):
-        if block.labels[:1] == ("local",) and hcl_file.path not in ignored:
+        writer = writers.get(id(hcl_file))
+        if block.labels[:1] == ("local",) and writer is not None:
+            yield Violation(block.header_span,
+                            f'{writer.writer} writes backend "local" into {hcl_file.name} '
+                            f'of unit "{module.directory}", '
+                            "so its state stays on the runner and overrides the workspace's backend; configure a "
+                            "remote backend such as s3 instead")
+        elif block.labels[:1] == ("local",) and hcl_file.path not in ignored:
             yield Violation(block.header_span,
                             f'backend "local" in {hcl_file.name} is committed and overrides the workspace\'s backend '
                             f"during remote execution; remove it or git-ignore {hcl_file.name}",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Optional
+from typing import Any, Optional
 
 from ..knowledge.backend_schemas import identity_info
 from ..model.backends import EffectiveBackend, effective_backends
@@ -89,6 +89,8 @@ def state_key_collision(repo: Repo, ctx: Context) -> Iterator[Violation]:
     ```
     """
     first_seen: dict[tuple[str, ...], tuple[str, EffectiveBackend]] = {}
+    # (the key's declaration, state object) -> the Terragrunt units sharing it
+    shared: dict[tuple[Any, ...], list[Any]] = {}
     for root in sorted(repo.roots, key=lambda r: r.directory):
         for backend in effective_backends(root):
             identity = _identity(backend)
@@ -105,7 +107,22 @@ def state_key_collision(repo: Repo, ctx: Context) -> Iterator[Violation]:
             assert info is not None  # _identity read it
             names = info["attrs"]
             shown = ", ".join(f'{n} "{v}"' for n, v in zip(names, identity[1:], strict=True))
+            if backend.terragrunt:
+                key = backend.get(names[-1])
+                shared.setdefault((key.span if key is not None else backend.anchor, identity),
+                                  [(other_dir, other, shown)]).append((root.directory, backend, shown))
+                continue
             yield Violation(backend.anchor,
                             f'{backend.label} uses the same state object as root "{other_dir}" ({shown}); '
                             f'give each root its own "{names[-1]}"',
                             related=((other.anchor, f'{other.label} of root "{other_dir}"'),))
+    for (span, _), users in shared.items():
+        units = list(dict.fromkeys(directory for directory, _, _ in users))
+        backend, shown = users[-1][1], users[-1][2]
+        info = identity_info(backend.type)
+        assert info is not None  # _identity read it
+        name = info["attrs"][-1]
+        listed = ", ".join(f'"{d}"' for d in units)
+        yield Violation(span, f"{backend.label} gives {len(units)} units the same state object ({shown}): {listed}; "
+                        f'build "{name}" from path_relative_to_include() so that each unit has its own',
+                        related=tuple((b.anchor, f'{b.label} of unit "{d}"') for d, b, _ in users))

@@ -7,6 +7,7 @@ from typing import Any, Optional
 
 from ..model.backends import effective_backends
 from ..model.syntax import Block, Repo, Span
+from ..model.terragrunt import value_attribute
 from ..registry import Context, Violation, rule
 
 # backend type -> (attribute naming the storage, resource type declaring it, its name attribute, kind of storage)
@@ -117,6 +118,7 @@ def state_bucket_unversioned(repo: Repo, ctx: Context) -> Iterator[Violation]:
     }
     ```
     """
+    yield from _terragrunt_skip_versioning(repo)
     used: dict[tuple[str, str], list] = {}
     for root in repo.roots:
         for backend in effective_backends(root):
@@ -141,3 +143,26 @@ def state_bucket_unversioned(repo: Repo, ctx: Context) -> Iterator[Violation]:
                             for b in backends[:5])
             yield Violation(span, f'{what} "{name}" holds state of root "{backends[0].directory}" but {why}; '
                             "enable versioning so a damaged state can be restored", related=related)
+
+
+def _terragrunt_skip_versioning(repo: Repo) -> Iterator[Violation]:
+    """s3 `remote_state` with `skip_bucket_versioning = true`: the bucket Terragrunt bootstraps is unversioned."""
+    if repo.terragrunt is None:
+        return
+    seen: set[Span] = set()
+    for unit in repo.terragrunt.models():
+        remote = unit.remote_state
+        if remote is None or remote.backend != "s3" or remote.config.kind != "map":
+            continue
+        skip = remote.config.get("skip_bucket_versioning")
+        if skip is None or skip.python() not in (True, "true"):
+            continue
+        name_span = remote.config.key_span("skip_bucket_versioning") or skip.span
+        attribute = value_attribute("skip_bucket_versioning", name_span, skip)
+        if attribute.span in seen:
+            continue
+        seen.add(attribute.span)
+        yield Violation(attribute.span, f"{remote.label} sets skip_bucket_versioning = true, so the state bucket "
+                        "Terragrunt bootstraps keeps no earlier versions of the state; remove it and enable "
+                        "versioning on the bucket")
+

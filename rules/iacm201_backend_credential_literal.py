@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..model.syntax import HclFile
 from ..registry import Context, Violation, rule
 from ._secret_fixes import delete_argument
-from ._secret_scan import backend_args
+from ._secret_scan import backend_args, terragrunt_backend_args
 
 
 @rule("IACM201", "backend-credential-literal", level="error", scope="file", tags=("security", "secrets", "state"),
@@ -73,9 +73,14 @@ def backend_credential_literal(hcl_file: HclFile, ctx: Context) -> Iterator[Viol
     Terraform and OpenTofu before 1.8 refuse variables in backend blocks
     (IACM105). The credential stays in git history: rotate it.
     """
-    for backend_type, arg, known in backend_args(hcl_file, ctx.repo):
-        where = f'{hcl_file.name}' if not backend_type or hcl_file.kind == "tfbackend" else (
-            "cloud block" if backend_type == "cloud" else f'backend "{backend_type}"')
+    terragrunt = [(f'remote_state "{t}"', arg, known) for t, arg, known in terragrunt_backend_args(hcl_file, ctx.repo)]
+    for backend_type, arg, known in [*backend_args(hcl_file, ctx.repo), *terragrunt]:
+        if backend_type.startswith("remote_state"):
+            where = backend_type
+        elif not backend_type or hcl_file.kind == "tfbackend":
+            where = hcl_file.name
+        else:
+            where = "cloud block" if backend_type == "cloud" else f'backend "{backend_type}"'
         env = known.get(arg.path)
         fix = f"set {env} in the Harness workspace instead" if env else \
             "supply it from the Harness workspace's environment instead"

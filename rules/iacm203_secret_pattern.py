@@ -9,7 +9,7 @@ from ..findings import Secret
 from ..knowledge.secrets import PatternMatch, assess, find_aws_secret_keys, find_credentials, mask, may_hold_credential
 from ..memo import per_file
 from ..model.harness_config import heredoc_pipelines  # harness_platform_pipeline heredocs, read as YAML (issue 13)
-from ..model.syntax import Comment, HclFile, Repo, Span, YamlFile, YNode
+from ..model.syntax import TERRAGRUNT_KINDS, Comment, HclFile, Repo, Span, YamlFile, YNode
 from ..registry import Context, Violation, rule
 from ._secret_scan import name_rule_value_spans
 
@@ -154,6 +154,9 @@ def _hcl_findings(hcl_file: HclFile, repo: Repo) -> Iterator[Violation]:
     unread = [(part.span, part.text) for part in hcl_file.unread]  # raw text of what did not parse
     reported = name_rule_value_spans(hcl_file, repo, DEFERS_TO)
     fragments = [(span, text) for span, text in fragments if not _contained(span, reported)]
+    if hcl_file.kind in TERRAGRUNT_KINDS:  # generate contents: a name rule may report one line of a heredoc
+        yield from (v for v in _scan(fragments, hcl_file.comments, unread) if not _contained(v.span, reported))
+        return
     yield from _scan(fragments, hcl_file.comments, unread)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..model.syntax import HclFile
 from ..registry import Context, Violation, rule
-from ._secret_scan import tfvars_args
+from ._secret_scan import terragrunt_input_args, tfvars_args
 
 
 @rule("IACM205", "tfvars-secret", level="error", scope="file", checklist="credentials", tags=("security", "secrets"),
@@ -47,6 +47,17 @@ def tfvars_secret(hcl_file: HclFile, ctx: Context) -> Iterator[Violation]:
     ```
     and set `db_password` as a secret Terraform variable of the Harness workspace.
     """
+    for where, arg in terragrunt_input_args(hcl_file, ctx.repo):
+        if where == "inputs":
+            variable = arg.path.split(".")[0]
+            yield Violation(arg.span, f'Terragrunt inputs in {hcl_file.name} set "{arg.path}" to {arg.judgement.what} '
+                                      f"({arg.judgement.masked}); Terragrunt passes it as TF_VAR_{variable}, "
+                                      "so remove it and set it as a secret variable of the Harness workspace",
+                            secret=arg.secret)
+        else:
+            yield Violation(arg.span, f'extra_arguments env_vars in {hcl_file.name} set "{arg.name}" to '
+                                      f"{arg.judgement.what} ({arg.judgement.masked}); set it as a secret environment "
+                                      "variable of the Harness workspace instead", secret=arg.secret)
     for arg in tfvars_args(hcl_file, ctx.repo):
         variable, _, entry = arg.path.partition(".")
         fix = f"remove it and set {variable} as a secret variable of the Harness workspace" if not entry else (

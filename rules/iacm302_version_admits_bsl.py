@@ -7,7 +7,14 @@ from typing import Optional
 
 from iacm_lint.fix import Fix, Position, unsafe
 from iacm_lint.knowledge import releases as rel
-from iacm_lint.model.compat import READS_TF, REQUIRED_VERSION, VersionDecl, accepting_releases, root_versions
+from iacm_lint.model.compat import (
+    READS_TF,
+    REQUIRED_VERSION,
+    TERRAFORM_VERSION_CONSTRAINT,
+    VersionDecl,
+    accepting_releases,
+    root_versions,
+)
 from iacm_lint.model.syntax import TF, RootModule
 from iacm_lint.registry import Context, Violation, rule
 
@@ -58,8 +65,8 @@ def version_admits_bsl(root: RootModule, ctx: Context) -> Iterator[Violation]:
     if ctx.engine_for(root).engine != "terraform" or not accepting_releases(root, "terraform"):
         return
     own_paths = {f.path for f in root.files}
-    own = [d for d in root_versions(root).read(READS_TF)
-           if d.kind == REQUIRED_VERSION and d.constraints is not None and d.file.path in own_paths]
+    own = [d for d in root_versions(root).read(READS_TF) if d.constraints is not None and (
+        (d.kind == REQUIRED_VERSION and d.file.path in own_paths) or d.kind == TERRAFORM_VERSION_CONSTRAINT)]
     if not own:
         return
     supported = set(rel.supported_releases("terraform"))

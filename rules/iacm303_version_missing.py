@@ -8,7 +8,8 @@ from typing import Optional
 from iacm_lint.fix import Fix, unsafe
 from iacm_lint.knowledge.releases import harness_constraint_text
 from iacm_lint.model.compat import own_declarations
-from iacm_lint.model.syntax import TF, RootModule
+from iacm_lint.model.syntax import TF, RootModule, Span
+from iacm_lint.model.terragrunt import REMOTE_SOURCE, UNKNOWN_SOURCE, UnitModel, unit_model
 from iacm_lint.registry import Context, Violation, rule
 
 from ..model.source import source_of
@@ -57,6 +58,10 @@ def version_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     end of `versions.tf` (created when missing). From then on `init` refuses
     the releases outside that range; narrow it to what the code needs.
     """
+    unit = unit_model(root)
+    if unit is not None:
+        yield from _unit_version_missing(root, unit, ctx)
+        return
     if own_declarations(root) or not root.module.fully_read:  # not read: IACM000 says what went unchecked
         return
     engine = ctx.engine_for(root).engine
@@ -83,3 +88,16 @@ def _fix(ctx: Context, root: RootModule, constraint: str) -> Optional[Fix]:
     if source is None:
         return None
     return unsafe(message, source.append_lines(["terraform {", f'  required_version = "{constraint}"', "}"]))
+
+
+def _unit_version_missing(root: RootModule, unit: UnitModel, ctx: Context) -> Iterator[Violation]:
+    """Only for a local working module (a remote one may declare it)."""
+    if unit.standalone or unit.terraform_version_constraint is not None or unit.source_kind in (REMOTE_SOURCE,
+                                                                                                 UNKNOWN_SOURCE):
+        return
+    if own_declarations(root) or not root.module.declares_anything:
+        return
+    example = '"~> 1.5.0"' if ctx.engine_for(root).engine == "terraform" else '">= 1.8.0"'
+    yield Violation(Span.file_start(unit.path), f'unit "{unit.directory}" declares no terraform_version_constraint and '
+                    f"its module no required_version; add terraform_version_constraint = {example} (in root.hcl for "
+                    "every unit) so that every run uses a release Harness supports")

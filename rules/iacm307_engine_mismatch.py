@@ -7,12 +7,13 @@ from typing import Optional
 
 from iacm_lint.knowledge.engines import Engine
 from iacm_lint.knowledge.step_types import PLUGIN_ENGINES, TERRAFORM_PLUGIN, TOFU_PLUGIN
-from iacm_lint.model.engine_choice import DEFAULT, TOFU_FILE
+from iacm_lint.model.engine_choice import DEFAULT, TERRAFORM_BINARY, TOFU_FILE
 from iacm_lint.model.features import feature_uses
 from iacm_lint.model.harness_config import Workspace, workspaces
 from iacm_lint.model.pins import pins_for_root
 from iacm_lint.model.pipeline import Pipeline, Stage, Step, text_of
 from iacm_lint.model.syntax import Repo, RootModule
+from iacm_lint.model.terragrunt import unit_model
 from iacm_lint.registry import Context, Violation, rule
 
 from ._pipelines import stage_name
@@ -74,6 +75,13 @@ def engine_mismatch(repo: Repo, ctx: Context) -> Iterator[Violation]:
 
 def _root_signals(root: RootModule, ctx: Context) -> Iterator[Violation]:
     choice = ctx.engine_for(root)
+    unit = unit_model(root)
+    binary = Engine.named(unit.engine) if unit is not None else None
+    if binary is not None and binary != choice.engine and unit is not None and unit.terraform_binary is not None:
+        setting = unit.terraform_binary
+        yield Violation(setting.attribute.span, f"terraform_binary in {setting.file.path} runs {title(binary)}, but "
+                        f"{choice.reason} selects {title(choice.engine)} for unit \"{unit.directory}\"; "
+                        "make them agree")
     if choice.source in (DEFAULT, TOFU_FILE):
         return
     other = Engine(choice.engine).other
@@ -86,10 +94,10 @@ def _root_signals(root: RootModule, ctx: Context) -> Iterator[Violation]:
         for pin in sorted(pins.values(), key=lambda p: (p.path, p.span)):
             if pin.tool != choice.engine and not any(p.tool == choice.engine and p.path == pin.path
                                                      for p in pins.values()):
+                change = "terraform_binary" if choice.source == TERRAFORM_BINARY else "the plugin type"
                 yield Violation(pin.span, f"{pin.path} pins {title(pin.tool)}, but {choice.reason} runs "
                                 f"{root_phrase(root, pin.path)} with {title(choice.engine)}; "
-                                f"pin {title(choice.engine)} or change the plugin type")
-
+                                f"pin {title(choice.engine)} or change {change}")
 
 
 def _plugin_steps(stage: Stage) -> list[Step]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from iacm_lint.knowledge import releases as rel
-from iacm_lint.model.compat import accepting_releases, most_excluding
+from iacm_lint.model.compat import TERRAFORM_VERSION_CONSTRAINT, accepting_releases, most_excluding, rejecting
 from iacm_lint.model.syntax import RootModule
 from iacm_lint.registry import Context, Violation, rule
 
@@ -56,6 +56,8 @@ def opentofu_accepts_by_ignoring(root: RootModule, ctx: Context) -> Iterator[Vio
     older = [r for r in rel.supported_releases("opentofu") if r.minor < (1, 12)]
     if not accepted or not older or any(r in accepted for r in older):
         return
+    if any(d.kind == TERRAFORM_VERSION_CONSTRAINT for r in older for d in rejecting(root, "opentofu", r)):
+        return  # a Terragrunt unit's terraform_version_constraint: no release ignores it
     decl = most_excluding(root, "opentofu", older, kinds=(".tf",)) or most_excluding(root, "opentofu", older)
     if decl is None:
         return

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Context, Violation, rule
 
-from ._hygiene import ON_DISK, git_rm, terraform_dir_of
+from ._hygiene import ON_DISK, TERRAFORM_DIR, git_rm, tracked_dirs
 
 
 @rule("IACM402", "terraform-dir-committed", level="error", scope="repo", checklist="state", tags=("hygiene", "secrets"),
@@ -44,15 +44,7 @@ def terraform_dir_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
     ```
     """
     if repo.in_git and repo.tracked is not None:
-        first_file: dict[str, str] = {}
-        counts: dict[str, int] = {}
-        for path in sorted(repo.tracked):
-            directory = terraform_dir_of(path)
-            if directory is not None:
-                first_file.setdefault(directory, path)
-                counts[directory] = counts.get(directory, 0) + 1
-        for directory, path in first_file.items():
-            files = f"{counts[directory]} tracked file{'s' if counts[directory] != 1 else ''}"
+        for directory, path, files in tracked_dirs(repo, TERRAFORM_DIR):
             yield Violation(Span.file_start(path),
                             f'directory "{directory}/" is committed ({files}) although init recreates it with '
                             f'provider binaries, modules and backend settings; remove it with '

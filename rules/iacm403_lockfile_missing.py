@@ -7,6 +7,7 @@ from typing import Optional
 
 from iacm_lint.model.hygiene import LOCK_FILE, lock_file_of
 from iacm_lint.model.syntax import Block, Module, RootModule, Span
+from iacm_lint.model.terragrunt import REMOTE_SOURCE, UNKNOWN_SOURCE, unit_model
 from iacm_lint.registry import Context, Violation, rule
 
 from ._hygiene import ON_DISK
@@ -87,13 +88,17 @@ def lockfile_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
     }
     ```
     """
+    unit = unit_model(root)
+    if unit is not None and (unit.standalone or not unit.copy_lock_file
+                             or unit.source_kind in (REMOTE_SOURCE, UNKNOWN_SOURCE)):
+        return  # the lock file of a remote module cannot be judged here
     if not any(_declares_providers(m) for m in (root.module, *root.called)):
         return
     repo = ctx.repo
     lock = lock_file_of(root.directory)
     on_disk = lock in repo.on_disk.lock_files
     command = "tofu init" if ctx.engine_for(root).engine == "opentofu" else "terraform init"
-    where = f'root module "{root.directory}"'
+    where = f'root module "{root.directory}"' if unit is None else f'unit "{root.directory}"'
     if repo.in_git and repo.tracked is not None:
         if lock in repo.tracked:
             return
@@ -111,4 +116,4 @@ def lockfile_missing(root: RootModule, ctx: Context) -> Iterator[Violation]:
             return
         message = (f"{where} has no {LOCK_FILE} ({ON_DISK}), so provider versions can differ between plan and "
                    f'apply; run "{command}" and commit {lock}')
-    yield Violation(_region(root), message)
+    yield Violation(_region(root) if unit is None else Span.file_start(unit.path), message)

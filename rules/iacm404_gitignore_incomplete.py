@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Optional
 
 from iacm_lint.fix import Fix, safe
-from iacm_lint.model.hygiene import IGNORE_PROBES
+from iacm_lint.model.hygiene import CACHE_PROBE, IGNORE_PROBES, STACK_PROBE, ignore_targets
 from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Context, Violation, rule
 from iacm_lint.scan.gitinfo import GitignoreMatcher
@@ -67,35 +67,38 @@ def gitignore_incomplete(repo: Repo, ctx: Context) -> Iterator[Violation]:
     patterns only keep files that `init`, `plan` and a crash write out of
     the next commit; files already committed stay tracked.
     """
-    if not repo.roots:
+    targets = ignore_targets(repo)
+    if not targets:
         return
     on_disk = repo.on_disk  # the .gitignore texts the scan stage read (scan/hygiene.py)
     matchers: dict[str, GitignoreMatcher] = {}
     missing: dict[str, list[str]] = {}  # pattern -> root directories where it is missing
-    for root in repo.roots:
+    for directory, checks in targets:
         # nested repositories have their own
-        base, prefix = on_disk.ignore_bases.get(root.directory, (repo.root, root.directory))
+        base, prefix = on_disk.ignore_bases.get(directory, (repo.root, directory))
         matcher = matchers.setdefault(base, GitignoreMatcher(base, on_disk.gitignores.get(base, {})))
-        for pattern, probes in IGNORE_PROBES:
+        for pattern, probes in checks:
             for name, is_dir in probes:
                 probe = name if prefix == "." else f"{prefix}/{name}"
                 if not matcher.is_ignored(probe, is_dir):
-                    missing.setdefault(pattern, []).append(root.directory)
+                    missing.setdefault(pattern, []).append(directory)
                     break
     if not missing:
         return
-    patterns = ", ".join(f'"{p}"' for p, _ in IGNORE_PROBES if p in missing)
+    patterns = ", ".join(f'"{p}"' for p, _ in (*IGNORE_PROBES, CACHE_PROBE, STACK_PROBE) if p in missing)
     lacking = sorted({d for directories in missing.values() for d in directories})
-    where = "" if len(lacking) == len(repo.roots) else " for " + ", ".join(f'"{d}"' for d in lacking)
+    targeted = {d for d, _ in targets}
+    where = "" if len(lacking) == len(targeted) else " for " + ", ".join(f'"{d}"' for d in lacking)
     has_top = on_disk.top_gitignore
     suffix = "" if repo.in_git else " (not a git repository, so the .gitignore files on disk were judged)"
     if has_top:
         region = Span.file_start(".gitignore")
         message = f"the .gitignore files do not ignore {patterns}{where}{suffix}; add these patterns to .gitignore"
     else:
-        region = Span.file_start(repo.roots[0].files[0].path)
+        region = Span.file_start(_first_file(repo))
         message = f"no .gitignore ignores {patterns}{where}{suffix}; add a .gitignore with these patterns"
-    yield Violation(region, message, fix=_fix(ctx, [p for p, _ in IGNORE_PROBES if p in missing]))
+    known = (*IGNORE_PROBES, CACHE_PROBE, STACK_PROBE)
+    yield Violation(region, message, fix=_fix(ctx, [p for p, _ in known if p in missing]))
 
 
 def _fix(ctx: Context, patterns: list[str]) -> Optional[Fix]:
@@ -105,4 +108,14 @@ def _fix(ctx: Context, patterns: list[str]) -> Optional[Fix]:
     edit = source.append_lines(["# Terraform/OpenTofu: provider cache, local state, crash logs (iacm-lint IACM404)",
                                 *patterns])
     return safe(f"Add {', '.join(patterns)} to .gitignore", edit)
+
+
+def _first_file(repo: Repo) -> str:
+    """Line 1 of which file a finding points at without a top-level .gitignore:
+    the first root's first module file, or a unit's terragrunt.hcl."""
+    if repo.roots:
+        first = repo.roots[0]
+        return first.terragrunt.path if first.terragrunt is not None else first.files[0].path
+    assert repo.terragrunt is not None  # ignore_targets found a stack file
+    return repo.terragrunt.stacks[0]
 

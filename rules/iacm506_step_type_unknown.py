@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from typing import Optional
 
 from ..fix import Fix, safe, unsafe
 from ..knowledge.backend_schemas import edit_distance
-from ..knowledge.step_types import KNOWN_STEP_TYPES, PLUGIN_COMMANDS, seed_doc_step
+from ..knowledge.step_types import KNOWN_STEP_TYPES, PLUGIN_COMMANDS, TERRAGRUNT_PLUGIN, seed_doc_step
 from ..model.pipeline import Pipeline, Step, is_expression
 from ..model.source import source_of
 from ..model.syntax import YNode
 from ..registry import Context, Violation, rule
 from ._yaml_fixes import replace_scalar, set_command
 
+# `IACMTerragruntApply` and the like (TG-2): the plugin's name with a command instead of "Plugin".
+_MADE_UP_CAMEL = re.compile(r"IACMTerragrunt(Init|Plan|Apply|Destroy)", re.IGNORECASE)
 _BY_LOWER = {t.lower(): t for t in KNOWN_STEP_TYPES}
 
 
@@ -95,7 +98,7 @@ def step_type_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
 
 
 def _message(value: str) -> str:
-    made_up = seed_doc_step(value)
+    made_up = seed_doc_step(value) or _camel_terragrunt_step(value)
     if made_up:
         plugin, command = made_up
         return (f'step type "{value}" does not exist in Harness; use type: {plugin} with '
@@ -105,6 +108,11 @@ def _message(value: str) -> str:
         return f'step type "{value}" is not a Harness step type; did you mean "{guess}"?'
     return (f'step type "{value}" is not a Harness step type; use an IaCM plugin step such as IACMOpenTofuPlugin '
             f"or a Run step")
+
+
+def _camel_terragrunt_step(value: str) -> Optional[tuple[str, str]]:
+    found = _MADE_UP_CAMEL.fullmatch(value)
+    return (TERRAGRUNT_PLUGIN, found.group(1).lower()) if found else None
 
 
 def _did_you_mean(value: str) -> Optional[str]:

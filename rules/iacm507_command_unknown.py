@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 
 from ..fix import unsafe
-from ..knowledge.step_types import PLUGIN_COMMANDS, TERRAFORM_PLUGIN, TOFU_PLUGIN
+from ..knowledge.step_types import PLUGIN_COMMANDS, TERRAFORM_PLUGIN, TERRAGRUNT_PLUGIN, TOFU_PLUGIN
 from ..model.pipeline import Pipeline, is_expression, text_of
 from ..model.source import source_of
 from ..registry import Context, Violation, rule
@@ -70,7 +71,7 @@ def command_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
     no fix.
     """
     for _, step in pipeline.steps():
-        if step.type not in (TOFU_PLUGIN, TERRAFORM_PLUGIN) or step.uses_template:
+        if step.type not in (TOFU_PLUGIN, TERRAFORM_PLUGIN, TERRAGRUNT_PLUGIN) or step.uses_template:
             continue
         spec = step.get("spec")
         if spec is not None and spec.kind != "map":
@@ -88,7 +89,14 @@ def command_unknown(pipeline: Pipeline, ctx: Context) -> Iterator[Violation]:
         close = words[-1:] or difflib.get_close_matches(text.strip().lower(), PLUGIN_COMMANDS, n=1, cutoff=0.6)
         hint = (f'did you mean "{close[0]}"?' if close
                 else "use one of init, plan, apply, destroy, plan-destroy, detect-drift")
+        if step.type == TERRAGRUNT_PLUGIN and _RUN_ALL.search(text):
+            hint += (' running every unit is the Terragrunt workspace\'s "Run all" setting (run_all = true), '
+                     "not a command")
         source = source_of(ctx, pipeline.path) if close else None
         edit = replace_scalar(source, node, close[0]) if source is not None else None
         yield Violation(node.span, f'{step.type} step "{step.label}" has unknown command "{text}"; {hint}',
                         fix=unsafe(f"Replace the command with {close[0]}", edit) if edit is not None else None)
+
+
+# `run-all plan`, `run --all plan`, `terragrunt run-all apply`: running all units is a workspace setting (TG-2)
+_RUN_ALL = re.compile(r"\brun-all\b|--all\b", re.IGNORECASE)

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from iacm_lint.knowledge import releases as rel
 from iacm_lint.knowledge.engines import Engine
-from iacm_lint.model.harness_config import workspaces
+from iacm_lint.knowledge.versions import VersionError, parse_version
+from iacm_lint.model.harness_config import Workspace, workspaces
 from iacm_lint.model.syntax import Repo
 from iacm_lint.registry import Context, Violation, rule
 
@@ -73,6 +74,7 @@ def workspace_provisioner_unsupported(repo: Repo, ctx: Context) -> Iterator[Viol
     ```
     """
     for workspace in workspaces(repo):
+        yield from _terragrunt_version(workspace)
         engine = Engine.named(workspace.engine)
         attribute = workspace.attr("provisioner_version")
         version = workspace.version
@@ -99,3 +101,21 @@ def workspace_provisioner_unsupported(repo: Repo, ctx: Context) -> Iterator[Viol
         yield Violation(attribute.span, f"{who} uses {name} {text}, {kind} Harness does not run (it supports "
                                         f'{name} {supported_ranges(engine)}); set provisioner_version = '
                                         f'"{newest}"{other}')
+
+
+def _terragrunt_version(workspace: Workspace) -> Iterator[Violation]:
+    """A malformed `terragrunt_version` (not go-version syntax) of a
+    Terragrunt workspace (TG-3); there is no Terragrunt release table, so
+    "never released" is not checked."""
+    text = workspace.terragrunt_version if workspace.terragrunt else None
+    if text is None:
+        return
+    attribute = workspace.attr("terragrunt_version")
+    assert attribute is not None  # the text was read from it
+    try:
+        parse_version(text.strip())
+    except VersionError:
+        yield Violation(attribute.span,
+                        f'workspace "{workspace.identifier}" has terragrunt_version "{text}", which is not a version; '
+                        'set a Terragrunt release such as "0.97.0"')
+

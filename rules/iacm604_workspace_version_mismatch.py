@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from iacm_lint.knowledge import releases as rel
 from iacm_lint.knowledge.engines import Engine
+from iacm_lint.knowledge.versions import ConstraintError, VersionError, parse_constraints, parse_version
 from iacm_lint.model.compat import accepting_releases, accepts, rejecting
-from iacm_lint.model.harness_config import THIS, target, workspaces
+from iacm_lint.model.harness_config import THIS, Workspace, target, units_run_by, workspaces
 from iacm_lint.model.syntax import Repo
 from iacm_lint.registry import Context, Violation, rule
 
@@ -69,6 +70,9 @@ def workspace_version_mismatch(repo: Repo, ctx: Context) -> Iterator[Violation]:
     ```
     """
     for workspace in workspaces(repo):
+        if workspace.terragrunt:
+            yield from _terragrunt_workspace(repo, workspace)
+            continue
         engine = Engine.named(workspace.engine)
         version = (workspace.version or "").strip()
         if engine is None or not version:
@@ -95,3 +99,57 @@ def workspace_version_mismatch(repo: Repo, ctx: Context) -> Iterator[Violation]:
                         f'workspace "{workspace.identifier}" runs {title(engine)} {version}, which rejects root '
                         f'{found.in_repository(root.directory)}{why}; {fix}',
                         related=tuple((d.span, d.label) for d in declarations))
+
+
+def _terragrunt_workspace(repo: Repo, workspace: Workspace) -> Iterator[Violation]:
+    """TG-3: the binary's release must accept every unit the workspace runs,
+    and `terragrunt_version` must satisfy their terragrunt_version_constraint."""
+    found = target(repo, workspace)
+    if found.status != THIS or found.directory is None:
+        return
+    units = units_run_by(repo, workspace, found.directory)
+    engine = Engine.named(workspace.engine)
+    version = (workspace.version or "").strip()
+    release = rel.find_release(engine, version) if engine is not None and version else None
+    if engine is not None and release is not None and release.version == version:
+        rejected = [u for u in units if not accepts(u, engine, release)]
+        if rejected:
+            unit = rejected[0]
+            declarations = rejecting(unit, engine, release)
+            why = f": {declarations[0].label} does not hold for it" if declarations else ""
+            fitting = [r for r in accepting_releases(unit, engine) if all(accepts(u, engine, r) for u in units)]
+            fix = (f'set provisioner_version = "{fitting[-1].version}"' if fitting
+                   else f"no {title(engine)} release Harness runs accepts them all")
+            others = len(rejected) - 1
+            more = f" (and {others} more unit{'s' if others > 1 else ''})" if others else ""
+            attribute = workspace.attr("provisioner_version")
+            assert attribute is not None  # the version was read from it
+            yield Violation(attribute.span,
+                            f'workspace "{workspace.identifier}" runs {title(engine)} {version}, which rejects unit '
+                            f"{found.in_repository(unit.directory)}{more}{why}; {fix}",
+                            related=tuple((d.span, d.label) for d in declarations))
+    terragrunt_version = (workspace.terragrunt_version or "").strip()
+    try:
+        running = parse_version(terragrunt_version) if terragrunt_version else None
+    except VersionError:
+        running = None  # IACM601's finding
+    if running is None:
+        return
+    for unit in units:
+        setting = unit.terragrunt.terragrunt_version_constraint
+        text = setting.value.python() if setting is not None else None
+        if not isinstance(text, str):
+            continue
+        try:
+            constraints = parse_constraints(text)
+        except ConstraintError:
+            continue  # IACM304's finding
+        attribute = workspace.attr("terragrunt_version")
+        if attribute is not None and not constraints.check(running):
+            yield Violation(attribute.span,
+                            f'workspace "{workspace.identifier}" runs Terragrunt {terragrunt_version}, but '
+                            f'terragrunt_version_constraint "{text}" in {setting.file.path} (unit '
+                            f"{found.in_repository(unit.directory)}) rejects it; set a terragrunt_version it accepts",
+                            related=((setting.attribute.span, f'terragrunt_version_constraint "{text}"'),))
+            return
+

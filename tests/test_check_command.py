@@ -229,4 +229,5 @@ def test_top_level_help_gives_each_command_a_whole_summary():
                         "  explain  Show the documentation of one rule.\n"
                         "  report   Write the migration readiness report.\n"
                         "  rules    List every rule: ID, name, level, summary.\n"
-                        "  server   Run the language server for editors (LSP over stdio).\n")
+                        "  server   Run the language server for editors (LSP over stdio).\n"
+                        "  survey   Survey the readiness of many repositories at once.\n")

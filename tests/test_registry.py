@@ -36,8 +36,8 @@ def test_checklist_membership_is_the_rules_own():
     assert list(CHECKLIST_TITLES) == list(CHECKLIST_ITEMS)
     ids = lambda *numbers: [f"IACM{n}" for n in numbers]  # noqa: E731
     assert members == {
-        "backend": ids(*range(101, 110)),
-        "state": ids(110, 111, 112, 113, 114, 401, 402, 405),
+        "backend": ids(*range(101, 110), 701, 702),
+        "state": ids(110, 111, 112, 113, 114, 401, 402, 405, 406),
         "credentials": ids(*range(201, 208), 603),
         "pipeline": ids(*range(501, 509)),
         "version": ids(*range(301, 309), 601, 604),

@@ -110,18 +110,21 @@ def test_ci_run_keeps_pips_upgrade_quiet_and_non_fatal():
 
 
 def test_readme_sample_output_is_what_the_tool_prints():
-    """The output at the top of the README is real: rerun it and compare. When
-    a message changes on purpose, paste the new output into the README."""
+    """The outputs in the README (at the top, and the Terragrunt example of
+    the tour) are real: rerun them and compare. When a message changes on
+    purpose, paste the new output into the README."""
     text = README.read_text(encoding="utf-8")
     samples = [block for block in fenced_blocks(text) if block.startswith("$ iacm-lint check ")]
-    assert len(samples) == 1, samples
-    command, _, shown = samples[0].partition("\n")
-    args = command.removeprefix("$ iacm-lint ").split()
-    assert ROOT.joinpath(args[-1]).is_dir(), args
-    done = run([sys.executable, "-m", "iacm_lint", *args, "--no-cache"], cwd=ROOT)
-    assert done.returncode == 1, done.stderr
-    assert done.stdout == shown
-    assert re.search(r"^\S+:\d+:\d+: error IACM2\d\d .*\(…\)", shown, re.M)  # a secret, shown masked
+    assert [s.partition("\n")[0] for s in samples] == ["$ iacm-lint check testdata/examples/report-blocked",
+                                                       "$ iacm-lint check testdata/examples/terragrunt-live"]
+    for sample in samples:
+        command, _, shown = sample.partition("\n")
+        args = command.removeprefix("$ iacm-lint ").split()
+        assert ROOT.joinpath(args[-1]).is_dir(), args
+        done = run([sys.executable, "-m", "iacm_lint", *args, "--no-cache"], cwd=ROOT)
+        assert done.returncode == 1, done.stderr
+        assert done.stdout == shown
+        assert re.search(r"^\S+:\d+:\d+: error IACM2\d\d .*\(…\)", shown, re.M)  # a secret, shown masked
 
 
 def test_readme_configuration_example_is_a_valid_configuration(tmp_path):

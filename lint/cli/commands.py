@@ -149,7 +149,7 @@ def report(paths: tuple[str, ...], format_name: str, output: Optional[str], engi
     run_report(paths, format_name, output, engine, state, config_file, no_config, baseline, verbose, source_url)
 
 
-@main.command()
+@main.command(short_help="Survey the readiness of many repositories at once.")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--repos-in", "repos_in", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="also survey every git repository directly below DIR")

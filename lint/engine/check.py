@@ -14,7 +14,7 @@ from ..filter.named import NamedPaths
 from ..filter.suppress import apply_filters
 from ..findings import Finding, Secret
 from ..model.compat import root_version_entry
-from ..model.syntax import Repo
+from ..model.syntax import Repo, Span
 from ..options import Options
 from ..redact import describe_exception
 from ..registry import Rule, Violation, all_rules, matches
@@ -46,13 +46,16 @@ def active_rules(options: Options) -> list[Rule]:
 
 def _subjects(scope: str, repo: Repo, ctx: Context) -> list[Any]:
     if scope == "file":
-        return [f for f in repo.hcl_files if f.path not in repo.ignored_paths]
+        generated = [f for f, _ in repo.terragrunt.generated_files()] if repo.terragrunt is not None else []
+        return [f for f in repo.hcl_files if f.path not in repo.ignored_paths] + generated
     if scope == "yaml":
         return [f for f in repo.yaml_files if f.path not in repo.ignored_paths]
     if scope == "module":
-        return list(repo.modules.values())
+        # a Terragrunt unit's working module, with the files Terragrunt generates into it, is one too
+        return list(repo.modules.values()) + [root.module for root in repo.roots if root.module.generated]
     if scope == "root":
-        return list(repo.roots)
+        # Terragrunt configuration no unit includes is judged once, like a unit (TG-1.6)
+        return list(repo.roots) + (list(repo.terragrunt.standalone) if repo.terragrunt is not None else [])
     if scope == "repo":
         return [repo]
     if scope == "pipeline":
@@ -78,6 +81,8 @@ def _check(repo: Repo, options: Options, ctx: Context, memory: Optional[RuleMemo
     findings: list[Finding] = []
     unreported: list[Finding] = []
     errors: list[str] = []
+    from_units: dict[int, str] = {}  # id of a finding -> the Terragrunt unit it was found for
+    unit_subjects = _unit_subjects(repo)
     subjects_by_scope: dict[str, list[Any]] = {}  # each scope's subjects, listed once for all its rules
     reuse = memory.start(repo) if memory is not None else None
     running = rules + unreported_rules
@@ -89,10 +94,14 @@ def _check(repo: Repo, options: Options, ctx: Context, memory: Optional[RuleMemo
         if subjects is None:
             subjects = subjects_by_scope[rule.scope] = _subjects(rule.scope, repo, ctx)
         for subject in subjects:
+            unit = unit_subjects.get(id(subject))
             try:
                 violations = reuse.violations(rule, subject, ctx) if reuse is not None else rule.func(subject, ctx)
                 for violation in violations:
-                    (findings if reported else unreported).append(_finding(rule, violation, options))
+                    finding = _finding(rule, violation, options)
+                    (findings if reported else unreported).append(finding)
+                    if unit is not None:
+                        from_units[id(finding)] = unit
             except Exception as exc:  # noqa: BLE001 - one broken rule must not lose the others' findings
                 if not reported:
                     continue  # a rule the user switched off reports nothing, not even its crash
@@ -101,7 +110,7 @@ def _check(repo: Repo, options: Options, ctx: Context, memory: Optional[RuleMemo
                 errors.append(f"{rule.id} crashed on {where}: {describe_exception(exc)}")
                 if options.verbose:
                     errors.append(traceback.format_exc())
-    findings = _dedupe(findings)
+    findings = _dedupe(shared_declarations(findings, from_units))
     hidden_secrets = [f.secret for f in unreported if f.secret is not None]
     findings = _assign_fingerprints(findings, repo, hidden_secrets)
     if options.progress is not None:
@@ -137,6 +146,48 @@ def _finding(rule: Rule, violation: Violation, options: Options) -> Finding:
     return Finding(rule.id, rule.name, level, violation.message, violation.span, violation.related,
                    properties=(("fingerprint_key", violation.fingerprint_key),) if violation.fingerprint_key else (),
                    secret=secret, fix=violation.fix)
+
+
+def _unit_subjects(repo: Repo) -> dict[int, str]:
+    """id of a subject (a unit, a unit's working module) -> the unit's configuration file."""
+    found: dict[int, str] = {}
+    for root in repo.roots:
+        if root.terragrunt is not None:
+            found[id(root)] = found[id(root.module)] = root.terragrunt.path
+    if repo.terragrunt is not None:
+        for hcl_file, unit in repo.terragrunt.generated_files():
+            if not unit.standalone:
+                found[id(hcl_file)] = unit.path
+    return found
+
+
+def shared_declarations(findings: list[Finding], from_units: dict[int, str]) -> list[Finding]:
+    """Findings that several Terragrunt units report at one declaration
+    (same rule, same region) become one: the first unit's, in path order,
+    naming how many units it affects, with the units as related locations
+    (TG-1.6)."""
+    groups: dict[tuple[str, object], list[Finding]] = {}
+    for finding in findings:
+        if id(finding) in from_units:
+            groups.setdefault((finding.rule_id, finding.span), []).append(finding)
+    out = []
+    for finding in findings:
+        unit = from_units.get(id(finding))
+        if unit is None:
+            out.append(finding)
+            continue
+        group = groups[(finding.rule_id, finding.span)]
+        units = sorted({from_units[id(f)] for f in group})
+        if len(units) < 2:
+            out.append(finding)
+            continue
+        first = min(group, key=lambda f: from_units[id(f)])
+        if finding is not first:
+            continue
+        related = first.related + tuple((Span.file_start(u), f'unit "{u.rsplit("/", 1)[0] if "/" in u else "."}"')
+                                        for u in units)
+        out.append(first.with_(message=f"{first.message} (shared by {len(units)} units)", related=related))
+    return out
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

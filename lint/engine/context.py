@@ -28,9 +28,10 @@ class Context:
             "existing" if _any_root_declares_backend(repo) else "auto")
 
     def engine_for(self, root: RootModule) -> EngineChoice:
-        choice = self._engines.get(root.directory)
+        key = root.directory if root.terragrunt is None else root.terragrunt.path  # a root.hcl beside a root differs
+        choice = self._engines.get(key)
         if choice is None:
-            choice = self._engines[root.directory] = resolve_engine(self.repo, root, self.options.engine)
+            choice = self._engines[key] = resolve_engine(self.repo, root, self.options.engine)
         return choice
 
     def root_for_directory(self, directory: str) -> Optional[RootModule]:
@@ -50,7 +51,8 @@ class Context:
 
 def _any_root_declares_backend(repo: Repo) -> bool:
     return any(block.child("backend") is not None or block.child("cloud") is not None
-               for root in repo.roots for block in root.module.terraform_blocks())
+               for root in repo.roots for block in root.module.terraform_blocks()) or \
+        any(root.terragrunt.has_remote_state for root in repo.roots if root.terragrunt is not None)
 
 
 def source_text(repo: Repo, path: str) -> Optional[str]:

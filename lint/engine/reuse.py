@@ -81,8 +81,16 @@ class RuleMemory:
         memo.carry_files_from(self._file_answers, [*repo.hcl_files, *repo.yaml_files])
         self._file_answers = memo.file_answers  # not the whole memo: it holds the old Repo's modules and roots
 
-    def start(self, repo: Repo) -> _Check:
+    def start(self, repo: Repo) -> Optional[_Check]:
+        """This check's use of the memory; None (every rule runs, nothing is
+        kept) for a Repo with Terragrunt units: a unit's inputs (its include
+        chain, the files it generates, fresh objects at every check) and
+        subjects (a unit's working module beside its directory's module)
+        are not the ones above."""
         self.runs.clear()
+        if repo.terragrunt is not None:
+            self._inputs, self._kept, self._answers = {}, {}, {}
+            return None
         return _Check(self, repo)
 
 

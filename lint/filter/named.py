@@ -29,9 +29,13 @@ class NamedPaths:
         return any(named == "." or path == named or path.startswith(named + "/") for named in self.paths)
 
     def touches(self, root: RootModule) -> bool:
-        """Does a named path lie in this root module or a module it calls?"""
+        """Does a named path lie in this root module or a module it calls, or
+        is it a Terragrunt unit's configuration or a file the unit includes?"""
         directories = [root.directory, *(module.directory for module in root.called)]
-        return any(d in self.file_directories or self.covers(d) for d in directories)
+        unit = root.terragrunt
+        configuration = (unit.path, *unit.include_chain) if unit is not None else ()
+        return any(d in self.file_directories or self.covers(d) for d in directories) \
+            or any(self.covers(path) for path in configuration)
 
 
 def _relative(path: str, root: str) -> str:

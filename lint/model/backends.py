@@ -36,6 +36,7 @@ class BackendValue:
 
     attribute: Attribute
     file: HclFile  # the module file holding the backend block, or the .tfbackend file
+    label: str = ""  # how messages name its origin when not a backend block or .tfbackend file ('remote_state "s3"')
 
     @property
     def name(self) -> str:
@@ -86,7 +87,12 @@ class StateEncryption:
 
 @dataclass(frozen=True)
 class EffectiveBackend:
-    """A backend block merged with at most one `.tfbackend` file."""
+    """A backend block merged with at most one `.tfbackend` file. For a
+    Terragrunt unit (model/terragrunt.py) the block may be the one
+    `remote_state` generates, and `extra` holds the values Terragrunt passes
+    on top (`remote_state.config` without `generate`, `-backend-config`
+    arguments); `anchor_span` and `source_label` then say where findings
+    about it point and how messages name it."""
 
     directory: str  # the root module's directory
     type: str
@@ -94,9 +100,21 @@ class EffectiveBackend:
     file: HclFile  # the module file holding it
     terraform_block: Block
     tfbackend: Optional[HclFile] = None
+    extra: tuple[BackendValue, ...] = ()
+    anchor_span: Optional[Span] = None
+    source_label: str = ""
+    own_values: bool = True  # False: the block's attributes are given in `extra` (a generated block)
+    terragrunt: bool = False  # configured by Terragrunt's remote_state
+
+    @property
+    def setting_place(self) -> str:
+        """Where a missing attribute is set, for messages."""
+        return "remote_state's config" if self.terragrunt else "the backend block or a .tfbackend file"
 
     @property
     def block_values(self) -> tuple[BackendValue, ...]:
+        if not self.own_values:
+            return ()
         return tuple(BackendValue(a, self.file) for a in self.block.attributes)
 
     @property
@@ -108,7 +126,7 @@ class EffectiveBackend:
     @property
     def written(self) -> tuple[BackendValue, ...]:
         """Every value as written, block first, overridden ones included."""
-        return self.block_values + self.tfbackend_values
+        return self.block_values + self.tfbackend_values + self.extra
 
     @property
     def values(self) -> dict[str, BackendValue]:
@@ -133,23 +151,29 @@ class EffectiveBackend:
     @property
     def is_empty_partial(self) -> bool:
         """`backend "TYPE" {}` with no `.tfbackend` file: deliberate partial configuration."""
-        return self.tfbackend is None and not self.block.attributes and not self.block.blocks
+        return self.tfbackend is None and not self.written and not self.block.blocks
 
     @property
     def anchor(self) -> Span:
         """Where a finding about this combination points: its `.tfbackend`
         file, or the backend block header."""
+        if self.anchor_span is not None:
+            return self.anchor_span
         return Span.file_start(self.tfbackend.path) if self.tfbackend is not None else self.block.header_span
 
     @property
     def label(self) -> str:
         """`backend "s3"`, or `backend "s3" with dev.tfbackend` for a combination."""
+        if self.source_label:
+            return self.source_label
         base = f'backend "{self.type}"'
         return f"{base} with {self.tfbackend.name}" if self.tfbackend is not None else base
 
     def label_for(self, value: BackendValue) -> str:
         """The label for a finding at `value`: a value written in the block is
         shared by every combination, so it names no .tfbackend file."""
+        if value.label:
+            return value.label
         return self.label if value.from_tfbackend else f'backend "{self.type}"'
 
     def anchor_for(self, name: str) -> Span:
@@ -244,6 +268,9 @@ def effective_backends(root: Union[Module, RootModule]) -> list[EffectiveBackend
     directory, and subdirectories without module files: see discover)
     (one combination per file, in path order). Empty for no backend block or
     a `cloud` block."""
+    unit = getattr(root, "terragrunt", None) if isinstance(root, RootModule) else None
+    if unit is not None:
+        return list(unit.backends)  # worked out once, with the unit (model/terragrunt.py)
     module = root.module if isinstance(root, RootModule) else root
     active = active_backend(module)
     if active is None or active[2].type != "backend" or not active[2].labels:

@@ -32,6 +32,7 @@ from .syntax import Attribute, HclFile, Module, Repo, RootModule, Span
 
 REQUIRED_VERSION = "required_version"
 COMPATIBLE_WITH = "compatible_with"
+TERRAFORM_VERSION_CONSTRAINT = "terraform_version_constraint"  # a Terragrunt unit's; every release reads it
 
 # How a release reads version constraints.
 READS_TF = "tf"                 # Terraform; OpenTofu 1.6.x-1.7.x
@@ -62,7 +63,8 @@ class VersionDecl:
     @property
     def label(self) -> str:
         """`required_version ">= 1.6.0" in versions.tf` for messages."""
-        name = REQUIRED_VERSION if self.kind == REQUIRED_VERSION else "compatible_with opentofu"
+        name = {REQUIRED_VERSION: REQUIRED_VERSION, TERRAFORM_VERSION_CONSTRAINT: TERRAFORM_VERSION_CONSTRAINT}.get(
+            self.kind, "compatible_with opentofu")
         return f'{name} "{self.text}" in {self.file.path}'
 
     def evaluable_by(self, engine: str, version: Version) -> bool:
@@ -112,6 +114,11 @@ def _decl(kind: str, file: HclFile, attribute: Attribute) -> VersionDecl:
         return VersionDecl(kind, file, attribute, constraints,
                            "Terraform 1.2.5+ and OpenTofu reject prerelease versions in constraints")
     return VersionDecl(kind, file, attribute, constraints)
+
+
+def declaration(kind: str, file: HclFile, attribute: Attribute) -> VersionDecl:
+    """One version constraint attribute, judged as go-version parses it."""
+    return _decl(kind, file, attribute)
 
 
 def file_declarations(file: HclFile) -> list[VersionDecl]:
@@ -200,16 +207,28 @@ def root_modules(root: RootModule) -> tuple[Module, ...]:
     return (root.module, *root.called)
 
 
+def unit_declarations(root: RootModule) -> list[VersionDecl]:
+    """A Terragrunt unit's `terraform_version_constraint` (TG-1.7): Terragrunt
+    checks it against the running binary's version, whatever the release
+    (OpenTofu 1.12+ does not ignore it)."""
+    unit = root.terragrunt
+    setting = unit.terraform_version_constraint if unit is not None else None
+    if setting is None:
+        return []
+    return [_decl(TERRAFORM_VERSION_CONSTRAINT, setting.file, unit.version_constraint_attribute)]
+
+
 class RootVersions:
     """The version facts of one root, computed once per root and mode."""
 
     def __init__(self, root: RootModule):
         self.root = root
         self._by_mode: dict[str, list[VersionDecl]] = {}
+        self._unit = unit_declarations(root)
 
     def read(self, mode: str) -> list[VersionDecl]:
         if mode not in self._by_mode:
-            self._by_mode[mode] = [d for m in root_modules(self.root) for d in _declarations_read(m, mode)]
+            self._by_mode[mode] = [d for m in root_modules(self.root) for d in _declarations_read(m, mode)] + self._unit
         return self._by_mode[mode]
 
     def rejecting(self, engine: str, version: Version) -> list[VersionDecl]:
@@ -258,14 +277,16 @@ def judged_releases(root: RootModule, engine: str) -> tuple[Release, ...]:
 
 
 def most_excluding(root: RootModule, engine: str, universe: Iterable[Release],
-                   kinds: tuple[str, ...] = (".tf", ".tofu")) -> Optional[VersionDecl]:
+                   kinds: tuple[str, ...] = (".tf", ".tofu", TERRAFORM_VERSION_CONSTRAINT)) -> Optional[VersionDecl]:
     """The declaration that rejects the most releases of `universe` (first in
-    path order on a tie), among those in files of the given kinds."""
+    path order on a tie), among those in files of the given kinds (a
+    Terragrunt unit's terraform_version_constraint is a kind of its own)."""
     counts: dict[int, tuple[VersionDecl, int]] = {}
     versions = root_versions(root)
     for release in universe:
         for decl in versions.rejecting(engine, release.parsed):
-            if (".tofu" if decl.file.is_tofu else ".tf") not in kinds:
+            kind = decl.kind if decl.kind == TERRAFORM_VERSION_CONSTRAINT else ".tofu" if decl.file.is_tofu else ".tf"
+            if kind not in kinds:
                 continue
             previous = counts.get(id(decl), (decl, 0))
             counts[id(decl)] = (decl, previous[1] + 1)

@@ -24,6 +24,7 @@ from .syntax import Repo, RootModule
 OPTION = "option"  # --engine, or `engine:` in the config file
 WORKSPACE = "workspace"  # a harness_platform_workspace resource that runs the root
 PIPELINE = "pipeline"  # the plugin steps of the scan's pipelines
+TERRAFORM_BINARY = "terraform_binary"  # a Terragrunt unit's terraform_binary
 PIN_FILE = "pin file"  # .opentofu-version, .terraform-version, .tool-versions, mise.toml, .tfswitchrc
 TOFU_FILE = ".tofu file"  # the root has .tofu files
 DEFAULT = "default"
@@ -41,6 +42,15 @@ def tofu_files_signal(repo: Repo, root: RootModule) -> Optional[tuple[Engine, st
     return (Engine.OPENTOFU, f".tofu file {tofu.path}") if tofu else None
 
 
+def terraform_binary_signal(repo: Repo, root: RootModule) -> Optional[tuple[Engine, str]]:
+    """A Terragrunt unit's `terraform_binary` (tofu -> opentofu, terraform -> terraform)."""
+    unit = root.terragrunt
+    engine = Engine.named(unit.engine) if unit is not None else None
+    if engine is not None and unit.terraform_binary is not None:
+        return engine, f"terraform_binary in {unit.terraform_binary.file.path}"
+    return None
+
+
 Signal = Callable[[Repo, RootModule], Optional[tuple[Engine, str]]]
 
 # The `--engine auto` signals, strongest first.
@@ -52,11 +62,21 @@ SIGNALS: tuple[tuple[str, Signal], ...] = (
 )
 
 
+# A Terragrunt unit's signals (shared/spec/terragrunt.md TG-1.7): the binary is a
+# workspace setting, so IACMTerragruntPlugin steps say nothing about it.
+UNIT_SIGNALS: tuple[tuple[str, Signal], ...] = (
+    (WORKSPACE, workspace_engine_signal),
+    (TERRAFORM_BINARY, terraform_binary_signal),
+    (PIN_FILE, pin_file_signal),
+    (TOFU_FILE, tofu_files_signal),
+)
+
+
 def resolve_engine(repo: Repo, root: RootModule, override: str = "auto") -> EngineChoice:
     chosen = Engine.named(override)
     if chosen is not None:
         return EngineChoice(chosen, "--engine", OPTION)
-    for source, signal in SIGNALS:
+    for source, signal in (UNIT_SIGNALS if root.terragrunt is not None else SIGNALS):
         found = signal(repo, root)
         if found is not None:
             engine, reason = found

@@ -143,6 +143,27 @@ class Workspace:
     def version(self) -> Optional[str]:
         return self.literal("provisioner_version")
 
+    def flag(self, name: str) -> bool:
+        """A literal true boolean attribute (`terragrunt_provider`, `run_all`)."""
+        attribute = self.block.attr(name)
+        if attribute is None:
+            return False
+        value = resolve_local(attribute.expr, self.locals)
+        return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+    @property
+    def terragrunt(self) -> bool:
+        """A Terragrunt workspace (`terragrunt_provider = true`, TG-3)."""
+        return self.flag("terragrunt_provider")
+
+    @property
+    def run_all(self) -> bool:
+        return self.terragrunt and self.flag("run_all")
+
+    @property
+    def terragrunt_version(self) -> Optional[str]:
+        return self.literal("terragrunt_version")
+
     @property
     def repository_key(self) -> tuple[str, str]:
         """What tells workspaces of one repository apart: the normalised
@@ -426,6 +447,7 @@ class PathProblem:
     what: str
     root: Optional[str] = None
     below: Optional[str] = None  # the first root below a folder that holds no Terraform files
+    hint: str = ""  # "terragrunt": `what` already says what to do
 
 
 def path_problem(repo: Repo, directory: str) -> Optional[PathProblem]:
@@ -469,9 +491,68 @@ def closest_root(repo: Repo, directory: str) -> Optional[str]:
 
 
 def workspaces_for_root(repo: Repo, root: RootModule) -> list[Workspace]:
-    """The workspaces of the scan that run `root`."""
-    return [w for w in workspaces(repo)
-            if (t := target(repo, w)).root is not None and t.root.directory == root.directory]
+    """The workspaces of the scan that run `root`: those whose path is it,
+    and for a Terragrunt unit those with "run all" at a folder above it."""
+    found = []
+    for workspace in workspaces(repo):
+        found_target = target(repo, workspace)
+        targets_root = found_target.root is not None and found_target.root.directory == root.directory
+        runs_all_above = (root.terragrunt is not None and workspace.run_all and found_target.directory is not None
+                          and _below(root.directory, found_target.directory))
+        if targets_root or runs_all_above:
+            found.append(workspace)
+    return found
+
+
+def _below(directory: str, ancestor: str) -> bool:
+    return ancestor == "." or directory == ancestor or directory.startswith(ancestor + "/")
+
+
+def units_run_by(repo: Repo, workspace: Workspace, directory: str) -> list[RootModule]:
+    """The Terragrunt units a workspace at `directory` runs: the unit there,
+    and with "run all" every unit below it (TG-3)."""
+    units = [r for r in repo.roots if r.terragrunt is not None]
+    if workspace.run_all:
+        return [u for u in units if _below(u.directory, directory)]
+    return [u for u in units if u.directory == directory]
+
+
+def terragrunt_path_problem(repo: Repo, directory: str, workspace: Workspace) -> Optional[PathProblem]:
+    """IACM602 for Terragrunt (TG-3): a Terragrunt workspace must point at a
+    unit (with "run all", also at a folder with units or stack files below
+    it); any other workspace at a unit without module files needs
+    `terragrunt_provider = true`. None when the path is fine, or when
+    neither applies (path_problem judges it)."""
+    model = repo.terragrunt
+    units = [r for r in repo.roots if r.terragrunt is not None]
+    unit = next((u for u in units if u.directory == directory), None)
+    if not workspace.terragrunt:
+        if unit is not None and not (repo.modules.get(directory) and repo.modules[directory].declares_anything):
+            return PathProblem("is a Terragrunt unit, but the workspace is not a Terragrunt workspace "
+                               "(set terragrunt_provider = true)", hint="terragrunt")
+        return None
+    if unit is not None:
+        return None
+    if directory == ".." or directory.startswith("../"):
+        return PathProblem("leaves the repository")
+    if workspace.run_all:
+        stacks = model.stacks if model is not None else ()
+        if any(_below(u.directory, directory) for u in units) or \
+                any(_below(stack.rsplit("/", 1)[0] if "/" in stack else ".", directory) for stack in stacks):
+            return None
+        return PathProblem("holds no Terragrunt unit or stack file (terragrunt.hcl, terragrunt.stack.hcl) below it",
+                           hint="terragrunt")
+    below = next((u.directory for u in sorted(units, key=lambda r: r.directory) if _below(u.directory, directory)),
+                 None)
+    stacks_below = model is not None and any(_below(s.rsplit("/", 1)[0] if "/" in s else ".", directory)
+                                             for s in model.stacks)
+    if below is not None or stacks_below:
+        return PathProblem("is not a Terragrunt unit (no terragrunt.hcl there), but has units below it; set "
+                           "run_all = true to run them all", hint="terragrunt")
+    absolute = os.path.join(repo.root, *directory.split("/")) if directory != "." else repo.root
+    if not os.path.isdir(absolute):
+        return PathProblem("does not exist")
+    return PathProblem("is not a Terragrunt unit (no terragrunt.hcl there)", hint="terragrunt")
 
 
 # ---- secrets in workspace variables (IACM603) ---------------------------------------------
@@ -528,7 +609,9 @@ def parsed_heredoc_spans(hcl_file: HclFile, repo: Repo) -> list[Span]:
 
 def workspace_engine_signal(repo: Repo, root: RootModule) -> Optional[tuple[Engine, str]]:
     """`provisioner_type` of the workspaces whose `repository_path` is this
-    root, as (engine, reason); None when they disagree or there is none."""
+    root (for a Terragrunt unit, also a "run all" workspace above it: its
+    provisioner is the binary), as (engine, reason); None when they
+    disagree or there is none."""
     chosen: dict[Engine, Workspace] = {}
     for workspace in workspaces_for_root(repo, root):
         engine = Engine.named(workspace.engine)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from ..knowledge.terragrunt import CACHE_DIR, STACK_DIR
 from .syntax import Repo
 
 TERRAFORM_DIR = ".terraform"
@@ -25,6 +26,23 @@ IGNORE_PROBES: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = (
                      ("x.tfstate.backup", False))),
     ("crash.log", (("crash.log", False),)),
 )
+# Terragrunt (shared/spec/terragrunt.md TG-2): its scratch copies beside every unit, and what
+# `stack generate` writes beside stack files
+CACHE_PROBE = (CACHE_DIR, ((f"{CACHE_DIR}/x/y/main.tf", False),))
+STACK_PROBE = (STACK_DIR, ((f"{STACK_DIR}/unit/terragrunt.hcl", False),))
+Probes = tuple[tuple[str, tuple[tuple[str, bool], ...]], ...]
+
+
+def ignore_targets(repo: Repo) -> list[tuple[str, Probes]]:
+    """(directory, the patterns IACM404 probes there): every root, units
+    with `.terragrunt-cache` too, and the folder of each Terragrunt stack
+    file for `.terragrunt-stack`."""
+    targets: list[tuple[str, Probes]] = [
+        (root.directory, IGNORE_PROBES + ((CACHE_PROBE,) if root.terragrunt is not None else ()))
+        for root in repo.roots]
+    stacks = repo.terragrunt.stacks if repo.terragrunt is not None else ()
+    targets += [(stack.rsplit("/", 1)[0] if "/" in stack else ".", (STACK_PROBE,)) for stack in stacks]
+    return targets
 
 
 # terraform.tfstate, x.tfstate, terraform.tfstate.backup and the timestamped
@@ -56,9 +74,14 @@ def judged_in_git(repo: Repo) -> bool:
 
 def terraform_dir_of(path: str) -> Optional[str]:
     """The outermost `.terraform` directory holding `path`, or None."""
+    return tool_dir_of(path, TERRAFORM_DIR)
+
+
+def tool_dir_of(path: str, name: str) -> Optional[str]:
+    """The outermost directory called `name` (`.terraform`, `.terragrunt-cache`) holding `path`, or None."""
     parts = path.split("/")
     for index, part in enumerate(parts[:-1]):
-        if part == TERRAFORM_DIR:
+        if part == name:
             return "/".join(parts[: index + 1])
     return None
 

@@ -7,7 +7,7 @@ see anything else. Every node carries an exact `Span`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -80,6 +80,8 @@ class Expr:
     items: element expressions of a tuple.
     entries: (key, key span, value) of an object; key is the literal key
     text (identifier or string), or the key's source text when computed.
+    tree: for Terragrunt configuration only, the expression's structure
+    (model/expressions.py), which Terragrunt's static evaluation reads.
     """
 
     kind: str
@@ -91,6 +93,7 @@ class Expr:
     strings: tuple[StringPart, ...] = ()
     items: tuple[Expr, ...] = ()
     entries: tuple[tuple[str, Span, Expr], ...] = ()
+    tree: Any = None  # how the expression is built (model/expressions.py Node); Terragrunt files only
 
     @property
     def is_literal(self) -> bool:
@@ -187,6 +190,10 @@ TFVARS_JSON = "tfvars.json"
 TFBACKEND = "tfbackend"  # .tfbackend (native syntax, attributes only)
 YAML = "yaml"            # a YAML file that may be a Harness pipeline
 OTHER = "other"          # anything else that rules care about (state files, pin files, lock files)
+TERRAGRUNT = "terragrunt"            # terragrunt.hcl, terragrunt.stack.hcl and other *.hcl (Terragrunt candidates)
+TERRAGRUNT_JSON = "terragrunt.json"  # terragrunt.hcl.json
+
+TERRAGRUNT_KINDS = (TERRAGRUNT, TERRAGRUNT_JSON)
 
 MODULE_KINDS = (TF, TF_JSON)
 
@@ -314,6 +321,9 @@ class Module:
     files: tuple[HclFile, ...]  # module files (.tf/.tofu/.tf.json/.tofu.json), path order
     tfvars: tuple[HclFile, ...] = ()
     tfbackends: tuple[HclFile, ...] = ()
+    # A Terragrunt unit's working module only: the files Terragrunt generates into it
+    # (model/terragrunt.py GeneratedFile; their HclFiles are in `files` too)
+    generated: tuple[Any, ...] = ()
 
     def blocks(self, type_: str) -> Iterator[Block]:
         for f in self.files:
@@ -342,6 +352,22 @@ class Module:
                 yield block, normalise_dir(self.directory, source.value)
 
 
+def called_modules(modules: dict[str, Module], starts: Iterable[Module]) -> tuple[Module, ...]:
+    """The local modules that `starts` call, transitively, each once, in
+    call order (the starting modules themselves excluded)."""
+    pending = list(starts)
+    seen = {module.directory for module in pending}
+    order: list[Module] = []
+    while pending:
+        module = pending.pop(0)
+        for _, target in module.local_sources():
+            if target not in seen and target in modules:
+                seen.add(target)
+                order.append(modules[target])
+                pending.append(modules[target])
+    return tuple(order)
+
+
 def normalise_dir(base: str, relative: str) -> str:
     """Join `relative` to `base` (both scan-root relative, "/" separated)
     and collapse `.`/`..`. Returns ".." prefixed paths when it leaves the root."""
@@ -362,10 +388,14 @@ def normalise_dir(base: str, relative: str) -> str:
 @dataclass(frozen=True)
 class RootModule:
     """A module a workspace would run, with the local modules it calls
-    (transitively, each once, in call order)."""
+    (transitively, each once, in call order). A Terragrunt unit is a root
+    too (shared/spec/terragrunt.md TG-1.2): its `module` is the working
+    module after generation, and `terragrunt` its unit model
+    (model/terragrunt.py UnitModel)."""
 
     module: Module
     called: tuple[Module, ...] = ()
+    terragrunt: Any = None
 
     @property
     def directory(self) -> str:
@@ -394,6 +424,7 @@ class OnDisk:
 
     # outside git: `.terraform` dirs beside the files, with their first file
     terraform_dirs: tuple[tuple[str, Optional[str]], ...] = ()
+    terragrunt_cache_dirs: tuple[tuple[str, Optional[str]], ...] = ()  # the same for `.terragrunt-cache` (IACM406)
     lock_files: frozenset[str] = frozenset()  # the `.terraform.lock.hcl` of each root that is a file on disk
     saved_plans: frozenset[str] = frozenset()  # judged files that are zip archives with a `tfplan` member
     encrypted_states: frozenset[str] = frozenset()  # judged state files that OpenTofu encrypted (`encrypted_data`)
@@ -427,6 +458,7 @@ class Repo:
     notes: list[str] = field(default_factory=list)  # for --verbose
     # (path, heredoc span) -> YamlFile: the pipelines in harness_platform_pipeline heredocs
     heredoc_yaml: dict = field(default_factory=dict)
+    terragrunt: Any = None  # the Terragrunt units and configuration of the scan (model/terragrunt.py), None without any
     stats: dict = field(default_factory=dict)  # file accounting (scan/stats.py), filled by scan/repository.py
     # version pin file (model/pins.py) -> its text, read by the scan stage
     pin_files: dict[str, str] = field(default_factory=dict)

@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 from .. import __version__
 from ..cachedir import UserCache, discard_file
-from ..model import syntax as _model
+from ..model import expressions as _expressions, syntax as _model
 from .tables import identity
 
 if TYPE_CHECKING:  # sqlite3 loads only when the cache is used
@@ -67,7 +67,7 @@ MISS: Any = object()  # returned by ParseCache.get when there is no usable entry
 # whose constructors set the slots directly (no __init__, no frozen checks).
 
 _CLASSES = (_model.Span, _model.StringPart, _model.Expr, _model.Attribute, _model.Block, _model.Comment,
-            _model.ParseError, _model.HclFile, _model.YNode, _model.YamlFile)
+            _model.ParseError, _model.HclFile, _model.YNode, _model.YamlFile, _expressions.Node)
 
 
 def _constructor(cls: type) -> tuple[Callable[..., Any], Callable[[Any], Any]]:

@@ -21,13 +21,18 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, Optional, Union
 
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from ..model import expressions as ex
 from ..model.syntax import (
     NOT_LITERAL,
+    TERRAGRUNT,
+    TERRAGRUNT_JSON,
     TF_JSON,
     TFVARS_JSON,
     Attribute,
@@ -56,6 +61,8 @@ def parse_hcl(text: str, path: str, kind: str) -> HclFile:
     blocks that parse on their own are kept (`_salvage`)."""
     if kind in (TF_JSON, TFVARS_JSON):
         return parse_tf_json(text, path, kind)
+    if kind == TERRAGRUNT_JSON:
+        return parse_tf_json(text, path, kind, template_tree=json_template_tree)
     parsed = _read(text, path, kind)
     if isinstance(parsed, HclFile):
         return parsed
@@ -66,7 +73,7 @@ def _read(text: str, path: str, kind: str) -> Union[HclFile, UnexpectedInput]:
     """The HclFile of `text`, or the UnexpectedInput it fails with."""
     del block_comments[:]
     try:
-        tree = _parse_tree(_hide_core_namespace(text) + "\n")
+        parsed = _parse_tree(_hide_core_namespace(text) + "\n")
     except _TooComplex:
         return HclFile(path, kind, error=ParseError(too_complex_message(), Span.file_start(path)))
     except UnexpectedInput as exc:
@@ -76,11 +83,11 @@ def _read(text: str, path: str, kind: str) -> Union[HclFile, UnexpectedInput]:
     except LarkError as exc:
         # the exception's text may quote the source (a secret): name its kind only
         return HclFile(path, kind, error=ParseError(f"cannot parse ({type(exc).__name__})", Span.file_start(path)))
-    walker = _Walker(path, text)
+    walker = _Walker(path, text, trees=kind == TERRAGRUNT)
     try:
-        attributes, blocks = walker.body(tree.children[0])
+        attributes, blocks = walker.body(parsed.children[0])
     except RecursionError:
-        return HclFile(path, kind, error=_too_deep_error(tree, path))
+        return HclFile(path, kind, error=_too_deep_error(parsed, path))
     comments = walker.comments
     if block_comments:  # inline comments: the lexer set them aside, in source order
         comments = sorted(comments + [walker.block_comment(token) for token in block_comments],
@@ -430,12 +437,13 @@ def _negated(number: Any) -> Any:
 
 
 class _Walker:
-    __slots__ = ("comments", "errors", "newlines_end", "path", "statement_end", "text")
+    __slots__ = ("comments", "errors", "newlines_end", "path", "statement_end", "text", "trees")
 
-    def __init__(self, path: str, text: str):
+    def __init__(self, path: str, text: str, trees: bool = False):
         self.path = path
         self.text = text
         self.comments: list[Comment] = []
+        self.trees = trees  # attach expression trees (Terragrunt configuration)
         self.errors: list[ParseError] = []  # what Terraform rejects although python-hcl2's grammar accepts it
         # Outside brackets a newline ends an argument (or an object's element):
         # while walking such an expression, `newlines_end` is True and
@@ -543,6 +551,8 @@ class _Walker:
         name_node, expression = node.children[0], node.children[-1]
         name = self.name_of(name_node)
         expr = self.statement(expression)
+        if self.trees:
+            expr = replace(expr, tree=self.tree(expression))
         name_span = self.span(name_node)
         return Attribute(name, name_span, expr,
                          Span(self.path, name_span.line, name_span.col, expr.span.end_line, expr.span.end_col))
@@ -759,15 +769,9 @@ class _Walker:
                 continue  # quotes
             inner = part.children[0]
             if isinstance(inner, Token):
-                raw = self.source(inner)
-                if inner.type == "STRING_CHARS":
-                    if "\\" in raw or "\n" in raw:
-                        self.check_quoted(inner)
-                    text = _unescape(raw)
-                elif inner.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
-                    text = raw[1:]
-                else:
-                    text = raw
+                if inner.type == "STRING_CHARS" and ("\\" in self.source(inner) or "\n" in self.source(inner)):
+                    self.check_quoted(inner)
+                text = self.string_chars(inner)
                 pieces.append(text)
                 parts.append(StringPart(text, self.span(inner)))
             else:
@@ -965,3 +969,318 @@ class _Walker:
                     for sub in child.children:
                         if isinstance(sub, Tree) and sub.data == "new_line_or_comment":
                             self.note_comments(sub)
+
+    def for_tree(self, node: Tree, span: Span) -> ex.Node:
+        """`[for k, v in coll : result if cond]` / `{for … : key => result …}`."""
+        if any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in node.children):
+            return ex.Node(ex.OTHER, span, name="grouping for")
+        parts = [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+        intro, rest = parts[0], parts[1:]
+        names = [str(c.children[0]) for c in intro.children if isinstance(c, Tree) and c.data == "identifier"]
+        collection = [c for c in intro.children if isinstance(c, Tree)
+                      and c.data not in ("identifier", "new_line_or_comment")][-1]
+        condition: ex.Node = ex.Node(ex.LITERAL, span, True)
+        if rest and rest[-1].data == "for_cond":
+            cond_parts = [c for c in rest.pop().children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+            condition = self.tree(cond_parts[0])
+        iterators = (names[0] if len(names) == 2 else None, names[-1])
+        kind = "object" if node.data == "for_object_expr" else "tuple"
+        return ex.Node(ex.FOR, span, iterators, kind,
+                       (self.tree(collection), *(self.tree(r) for r in rest), condition))
+
+    # expression trees (Terragrunt configuration) -------------------------
+    def tree(self, node: _Node) -> ex.Node:
+        """The structure of an expression (model/expressions.py), for
+        Terragrunt's static evaluation."""
+        while isinstance(node, Tree) and node.data == "expr_term" and len(node.children) == 1:
+            node = node.children[0]
+        if isinstance(node, Token):
+            return ex.Node(ex.OTHER, self.span(node), name="token")
+        data = node.data
+        span = self.span(node)
+        subtrees = [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+        if data == "string":
+            return self.string_tree(node)
+        if data in ("heredoc_template", "heredoc_template_trim"):
+            heredoc = node.children[0]
+            assert isinstance(heredoc, Token)  # the grammar's heredoc rules hold one token
+            return self.heredoc_tree(heredoc, trim=data.endswith("trim"))
+        if data in ("int_lit", "float_lit"):
+            return ex.Node(ex.LITERAL, span, number_value(str(node.children[0])))
+        if data == "literal_value":
+            return ex.Node(ex.LITERAL, span, {"true": True, "false": False, "null": None}[str(node.children[0])])
+        if data == "tuple":
+            return ex.Node(ex.TUPLE, span, children=tuple(self.tree(c) for c in subtrees))
+        if data == "object":
+            items = []
+            for elem in subtrees:
+                if elem.data == "object_elem":
+                    key_node, value_node = elem.children[0], elem.children[-1]
+                    pair = (self.key_tree(key_node), self.tree(value_node))
+                    items.append(ex.Node(ex.ITEM, self.span(elem), children=pair))
+            return ex.Node(ex.OBJECT, span, children=tuple(items))
+        if data == "identifier":
+            return ex.Node(ex.REF, span, name=str(node.children[0]))
+        if data == "expr_term":  # parenthesised
+            return self.tree(subtrees[0])
+        if data == "get_attr_expr_term":
+            target, get_attr = node.children[0], node.children[1]
+            name_node = get_attr.children[1]
+            return ex.Node(ex.ATTR, span, name=str(name_node.children[0]), children=(self.tree(target),))
+        if data == "index_expr_term":
+            target, index = node.children[0], node.children[1]
+            if index.data == "short_index":
+                raw = str(index.children[1])
+                key = ex.Node(ex.LITERAL, self.span(index.children[1]), number_value(raw))
+            else:
+                key = self.tree(next(c for c in index.children
+                                     if isinstance(c, Tree) and c.data != "new_line_or_comment"))
+            return ex.Node(ex.INDEX, span, children=(self.tree(target), key))
+        if data == "function_call":
+            names = [str(c.children[0]) for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
+            name = ("core::" + names[0][6:] if names[0].startswith("core__") else names[0]) if len(names) == 1 \
+                else "provider::" + "::".join(names[1:])
+            arguments = next((c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None)
+            args: tuple[ex.Node, ...] = ()
+            expand = False
+            if arguments is not None:
+                args = tuple(self.tree(c) for c in arguments.children
+                             if isinstance(c, Tree) and c.data != "new_line_or_comment")
+                expand = any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in arguments.children)
+            return ex.Node(ex.CALL, span, expand, name, args)
+        if data == "conditional":
+            return ex.Node(ex.COND, span, children=tuple(self.tree(c) for c in subtrees[:3]))
+        if data == "binary_op":
+            term = subtrees[1]
+            operator_node = next(c for c in term.children if isinstance(c, Tree) and c.data == "binary_operator")
+            operand = [c for c in term.children
+                       if isinstance(c, Tree) and c.data not in ("binary_operator", "new_line_or_comment")]
+            return ex.Node(ex.BINARY, span, name=str(operator_node.children[0]),
+                           children=(self.tree(subtrees[0]), self.tree(operand[0])))
+        if data == "unary_op":
+            return ex.Node(ex.UNARY, span, name=str(node.children[0]), children=(self.tree(node.children[1]),))
+        if data in ("for_tuple_expr", "for_object_expr"):
+            return self.for_tree(node, span)
+        if data in ("attr_splat_expr_term", "full_splat_expr_term"):
+            return ex.Node(ex.OTHER, span, name="splat")
+        return ex.Node(ex.OTHER, span, name=data)
+
+    def key_tree(self, key_node: Tree) -> ex.Node:
+        """An object key: a bare name is the literal string it spells."""
+        inner = key_node.children[0]
+        while isinstance(inner, Tree) and inner.data == "expr_term" and len(inner.children) == 1:
+            inner = inner.children[0]
+        if isinstance(inner, Tree) and inner.data in ("identifier", "keyword"):
+            return ex.Node(ex.LITERAL, self.span(inner), str(inner.children[0]))
+        if isinstance(inner, Token):
+            return ex.Node(ex.LITERAL, self.span(inner), str(inner))
+        return self.tree(inner)
+
+    def string_chars(self, token: Token) -> str:
+        """The text of a literal stretch of a quoted string (escapes decoded)."""
+        raw = self.source(token)
+        if token.type == "STRING_CHARS":
+            return _unescape(raw)
+        if token.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
+            return raw[1:]
+        return raw
+
+    def string_tree(self, node: Tree) -> ex.Node:
+        parts: list[ex.Node] = []
+        for part in node.children:
+            if isinstance(part, Token):
+                continue  # quotes
+            inner = part.children[0]
+            if isinstance(inner, Token):
+                text = self.string_chars(inner)
+                parts.append(ex.Node(ex.TEXT, self.span(inner), text))
+            elif inner.data == "interpolation":
+                expression = next(c for c in inner.children if isinstance(c, Tree))
+                parts.append(self.tree(expression))
+            else:  # a template directive: the string depends on it
+                return ex.Node(ex.OTHER, self.span(node), name="directive")
+        span = self.span(node)
+        if all(p.kind == ex.TEXT for p in parts):
+            return ex.Node(ex.LITERAL, span, "".join(p.value for p in parts))
+        return ex.Node(ex.TEMPLATE, span, children=tuple(parts))
+
+    def heredoc_tree(self, token: Token, trim: bool) -> ex.Node:
+        """A heredoc as a template: one `text` part per line fragment (each
+        with its position in the file, `<<-` indentation removed) and the
+        `${…}` interpolations parsed as expressions."""
+        source = self.source(token).rstrip("\n").rstrip("\r")
+        header_end = source.find("\n")
+        marker_start = source.rfind("\n") + 1
+        first_line, first_col = token.line or 1, token.column or 1  # the lexer sets both
+        span = Span(self.path, first_line, first_col, first_line + source.count("\n"), len(source) - marker_start + 1)
+        lines = [line.rstrip("\r") for line in source[header_end + 1:marker_start].split("\n")[:-1]]
+        cut = 0
+        if trim:
+            cut = min((len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()), default=0)
+        placed = [(line[min(cut, len(line) - len(line.lstrip(" \t"))):], first_line + 1 + index,
+                   min(cut, len(line) - len(line.lstrip(" \t"))) + 1) for index, line in enumerate(lines)]
+        return template_tree(placed, span, self.inner_tree, keep_parts=True)
+
+    def inner_tree(self, code: str, line: int, col: int) -> ex.Node:
+        """The tree of the expression `code` of an interpolation that starts
+        at `line`:`col` of this file (a heredoc's `${…}`)."""
+        try:
+            parsed = _parse_tree(f"x = {code}\n")
+        except (LarkError, _TooComplex, RecursionError):
+            end = code.count("\n")
+            return ex.Node(ex.OTHER, Span(self.path, line, col, line + end, col + len(code)), name="unparsable")
+        walker = _ShiftedWalker(self.path, f"x = {code}\n", line - 1, col - 5)
+        attribute = parsed.children[0].children[0]
+        while isinstance(attribute, Tree) and attribute.data != "attribute":
+            attribute = next(c for c in attribute.children if isinstance(c, Tree))
+        return walker.tree(attribute.children[-1])
+
+
+class _ShiftedWalker(_Walker):
+    """Walks a snippet whose first line starts `col_shift` columns and
+    whose lines start `line_shift` lines later in the real file."""
+
+    __slots__ = ("col_shift", "line_shift")
+
+    def __init__(self, path: str, text: str, line_shift: int, col_shift: int):
+        super().__init__(path, text, trees=True)
+        self.line_shift = line_shift
+        self.col_shift = col_shift
+
+    def span(self, node: _Node) -> Span:
+        plain = super().span(node)
+        return Span(plain.path, plain.line + self.line_shift, plain.col + (self.col_shift if plain.line == 1 else 0),
+                    plain.end_line + self.line_shift, plain.end_col + (self.col_shift if plain.end_line == 1 else 0))
+
+
+def template_tree(lines: list[tuple[str, int, int]], span: Span, parse_inner: Callable[[str, int, int], ex.Node],
+                  final_newline: bool = True,
+                  keep_parts: bool = False) -> ex.Node:
+    """A template (a heredoc body, or a string of a JSON file) given as
+    (text, line, col) per line: literal `text` parts and `${…}`
+    interpolations, `parse_inner(code, line, col)` building each one's tree.
+    A `%{…}` directive makes the whole template an `other` node. Heredoc
+    lines each end with a newline (`final_newline`); a string's last does not."""
+    parts: list[ex.Node] = []
+    text = "\n".join(t for t, _, _ in lines) + ("\n" if lines and final_newline else "")
+    starts = []  # offset of each line in `text`
+    offset = 0
+    for line_text, _, _ in lines:
+        starts.append(offset)
+        offset += len(line_text) + 1
+
+    def place(at: int) -> tuple[int, int]:
+        index = max(0, _bisect(starts, at))
+        _, line, col = lines[index]
+        return line, col + at - starts[index]
+
+    def add_text(start: int, end: int) -> None:
+        position = start
+        while position < end:
+            stop = text.find("\n", position, end)
+            stop = end if stop == -1 else stop + 1
+            piece = text[position:stop].replace("$${", "${").replace("%%{", "%{")
+            line, col = place(position)
+            end_col = col + len(text[position:stop].rstrip("\n"))
+            parts.append(ex.Node(ex.TEXT, Span(span.path, line, col, line, end_col), piece))
+            position = stop
+
+    position = 0
+    literal_start = 0
+    while True:
+        opening = _TEMPLATE_OPENING.search(text, position)
+        if opening is None:
+            break
+        if opening.group() == "%{":
+            return ex.Node(ex.OTHER, span, name="directive")
+        closing = _interpolation_end(text, opening.end())
+        if closing == -1:
+            return ex.Node(ex.OTHER, span, name="unclosed interpolation")
+        add_text(literal_start, opening.start())
+        line, col = place(opening.end())
+        parts.append(parse_inner(text[opening.end():closing], line, col))
+        position = literal_start = closing + 1
+    add_text(literal_start, len(text))
+    if not keep_parts and all(p.kind == ex.TEXT for p in parts):
+        return ex.Node(ex.LITERAL, span, "".join(p.value for p in parts))
+    return ex.Node(ex.TEMPLATE, span, children=tuple(parts))
+
+
+_TEMPLATE_OPENING = re.compile(r"(?<!\$)\$\{|(?<!%)%\{")
+
+
+def _bisect(starts: list[int], at: int) -> int:
+    low, high = 0, len(starts)
+    while low < high:
+        middle = (low + high) // 2
+        if starts[middle] <= at:
+            low = middle + 1
+        else:
+            high = middle
+    return low - 1
+
+
+def _interpolation_end(text: str, start: int) -> int:
+    """The offset of the `}` closing an interpolation whose code starts at
+    `start`: braces nest, quoted strings are skipped; -1 when unclosed."""
+    depth = 0
+    position = start
+    length = len(text)
+    while position < length:
+        char = text[position]
+        if char == '"':
+            position += 1
+            while position < length and text[position] != '"':
+                position += 2 if text[position] == "\\" else 1
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return position
+            depth -= 1
+        position += 1
+    return -1
+
+
+def json_template_tree(value: str, span: Span) -> Optional[ex.Node]:
+    """The tree of a string of a Terragrunt JSON file: a template when it
+    holds `${…}`, else None (a literal). Every node has the string's span:
+    JSON strings keep no positions inside them."""
+    if "${" not in value.replace("$${", "") and "%{" not in value.replace("%%{", ""):
+        return None
+
+    def inner(code: str, line: int, col: int) -> ex.Node:
+        try:
+            parsed = _parse_tree(f"x = {code}\n")
+        except (LarkError, _TooComplex, RecursionError):
+            return ex.Node(ex.OTHER, span, name="unparsable")
+        attribute = parsed.children[0].children[0]
+        while isinstance(attribute, Tree) and attribute.data != "attribute":
+            attribute = next(c for c in attribute.children if isinstance(c, Tree))
+        return _FixedSpanWalker(span, f"x = {code}\n").tree(attribute.children[-1])
+
+    return template_tree([(text, span.line, span.col) for text in value.split("\n")], span, inner, final_newline=False)
+
+
+class _FixedSpanWalker(_Walker):
+    """Every node gets one span (a JSON string's)."""
+
+    __slots__ = ("fixed",)
+
+    def __init__(self, fixed: Span, text: str):
+        super().__init__(fixed.path, text, trees=True)
+        self.fixed = fixed
+
+    def span(self, node: _Node) -> Span:
+        return self.fixed
+
+
+def template_file_tree(text: str, path: str) -> Optional[ex.Node]:
+    """A whole file as an HCL template (Terragrunt's `templatefile`), its
+    nodes placed in that file; None when it holds a directive (`%{…}`)."""
+    lines = text.split("\n")
+    walker = _Walker(path, text, trees=True)
+    node = template_tree([(line.rstrip("\r"), index + 1, 1) for index, line in enumerate(lines)],
+                         Span(path, 1, 1, len(lines), len(lines[-1]) + 1), walker.inner_tree, final_newline=False,
+                         keep_parts=True)
+    return None if node.kind == ex.OTHER else node

@@ -1,4 +1,5 @@
-"""Terraform JSON syntax (`.tf.json`, `.tfvars.json`) -> the same model as HCL.
+"""Terraform JSON syntax (`.tf.json`, `.tfvars.json`) -> the same model as HCL;
+also Terragrunt's `terragrunt.hcl.json`, with its own block types.
 
 The json module gives no positions, so this is a small recursive-descent JSON
 reader (strings decoded by json's own scanstring) that keeps the span of every
@@ -12,10 +13,23 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
-from ..model.syntax import NOT_LITERAL, TFVARS_JSON, Attribute, Block, Expr, HclFile, ParseError, Span, StringPart
+from ..model import expressions as ex
+from ..model.syntax import (
+    NOT_LITERAL,
+    TERRAGRUNT_JSON,
+    TFVARS_JSON,
+    Attribute,
+    Block,
+    Expr,
+    HclFile,
+    ParseError,
+    Span,
+    StringPart,
+)
 from . import limits
 from .limits import MAX_NESTING, nesting_message, number_value, too_complex_message
 from .textio import line_starts
@@ -33,6 +47,15 @@ _TRAVERSAL = re.compile(r"(?<![\w.])(?:([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+)|[
 _LABELS = {"resource": 2, "data": 2, "ephemeral": 2, "variable": 1, "output": 1, "module": 1, "provider": 1,
            "check": 1, "backend": 1, "terraform": 0, "locals": 0, "moved": 0, "import": 0, "removed": 0,
            "required_providers": 0, "cloud": 0, "encryption": 0, "language": 0}
+
+# Labels per block type in Terragrunt's JSON syntax (everything else is an attribute).
+_TERRAGRUNT_LABELS = {"include": 1, "generate": 1, "dependency": 1, "feature": 1, "unit": 1, "stack": 1,
+                      "locals": 0, "remote_state": 0, "terraform": 0, "dependencies": 0, "exclude": 0, "errors": 0,
+                      "catalog": 0, "engine": 0}
+_TERRAGRUNT_NESTED = {("terraform", "extra_arguments"): 1, ("terraform", "before_hook"): 1,
+                      ("terraform", "after_hook"): 1, ("terraform", "error_hook"): 1}
+
+TemplateTree = Callable[[str, Span], Optional[ex.Node]]
 
 
 class JsonSyntaxError(Exception):
@@ -190,7 +213,9 @@ def _without_strings(code: str) -> str:
     return "".join(pieces)
 
 
-def parse_tf_json(text: str, path: str, kind: str) -> HclFile:
+def parse_tf_json(text: str, path: str, kind: str, template_tree: Optional[TemplateTree] = None) -> HclFile:
+    """`template_tree(string, span)` (Terragrunt JSON only) gives the tree of
+    a string that holds a template; every expression then gets its tree."""
     reader = _Reader(text, path)  # one line index, for the spans and for an error's position
     try:
         root = reader.document()
@@ -205,6 +230,8 @@ def parse_tf_json(text: str, path: str, kind: str) -> HclFile:
                        error=ParseError("the top level of a Terraform JSON file must be an object", root.span))
     if kind == TFVARS_JSON:
         return HclFile(path, kind, attributes=tuple(_attribute(k, ks, v) for k, ks, v in root.value))
+    if kind == TERRAGRUNT_JSON and template_tree is not None:
+        return _terragrunt_file(path, kind, root, template_tree)
     blocks: list[Block] = []
     for key, key_span, node in root.value:
         if key == "//":
@@ -276,3 +303,72 @@ def _expr(node: JNode) -> Expr:
         return Expr.collection("tuple", "", node.span, items)
     entries = tuple((key, key_span, _expr(child)) for key, key_span, child in node.value)
     return Expr.collection("object", "", node.span, (), entries)
+
+
+
+# ---- Terragrunt JSON ------------------------------------------------------------------
+
+
+def _terragrunt_file(path: str, kind: str, root: JNode, template_tree: TemplateTree) -> HclFile:
+    attributes: list[Attribute] = []
+    blocks: list[Block] = []
+    for key, key_span, node in root.value:
+        if key == "//":
+            continue
+        labels = _TERRAGRUNT_LABELS.get(key)
+        bare_include = node.kind == "object" and any(k == "path" and v.kind == "string" for k, _, v in node.value)
+        if key == "include" and bare_include:
+            labels = 0  # a bare `include { path = … }`
+        if labels is None:
+            attributes.append(_tree_attribute(key, key_span, node, template_tree))
+        else:
+            blocks.extend(_terragrunt_blocks(key, key_span, node, labels, (), template_tree))
+    return HclFile(path, kind, blocks=tuple(blocks), attributes=tuple(attributes))
+
+
+def _terragrunt_blocks(type_: str, type_span: Span, node: JNode, labels_left: int, labels: tuple,
+                       template_tree: TemplateTree) -> list[Block]:
+    if node.kind == "array":
+        return [b for item in node.value
+                for b in _terragrunt_blocks(type_, type_span, item, labels_left, labels, template_tree)]
+    if node.kind != "object":
+        return []
+    if labels_left:
+        return [b for key, key_span, child in node.value
+                for b in _terragrunt_blocks(type_, type_span, child, labels_left - 1, labels + ((key, key_span),),
+                                            template_tree)]
+    header_end = labels[-1][1] if labels else type_span
+    header_span = Span(type_span.path, type_span.line, type_span.col, header_end.end_line, header_end.end_col)
+    attributes: list[Attribute] = []
+    nested: list[Block] = []
+    for key, key_span, child in node.value:
+        nested_labels = _TERRAGRUNT_NESTED.get((type_, key))
+        if nested_labels is not None:
+            nested.extend(_terragrunt_blocks(key, key_span, child, nested_labels, (), template_tree))
+        elif key != "//":
+            attributes.append(_tree_attribute(key, key_span, child, template_tree))
+    return [Block(type_, tuple(label for label, _ in labels), header_span, node.span, tuple(attributes), tuple(nested),
+                  tuple(s for _, s in labels))]
+
+
+def _tree_attribute(name: str, name_span: Span, node: JNode, template_tree: TemplateTree) -> Attribute:
+    attribute = _attribute(name, name_span, node)
+    expr = attribute.expr
+    return Attribute(attribute.name, attribute.name_span,
+                     Expr(expr.kind, expr.text, expr.span, expr.value, expr.references, expr.functions, expr.strings,
+                          expr.items, expr.entries, _tree(node, template_tree)), attribute.span)
+
+
+def _tree(node: JNode, template_tree: TemplateTree) -> ex.Node:
+    if node.kind == "string":
+        found = template_tree(node.value, node.span)
+        if found is not None:
+            return found
+        return ex.Node(ex.LITERAL, node.span, node.value.replace("$${", "${").replace("%%{", "%{"))
+    if node.kind in ("number", "bool", "null"):
+        return ex.Node(ex.LITERAL, node.span, node.value)
+    if node.kind == "array":
+        return ex.Node(ex.TUPLE, node.span, children=tuple(_tree(item, template_tree) for item in node.value))
+    return ex.Node(ex.OBJECT, node.span, children=tuple(
+        ex.Node(ex.ITEM, key_span, children=(ex.Node(ex.LITERAL, key_span, key), _tree(child, template_tree)))
+        for key, key_span, child in node.value))

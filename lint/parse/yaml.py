@@ -373,3 +373,26 @@ def load_pipeline_file(path: str, text: str) -> Optional[YamlFile]:
     if parsed.error is not None:
         return parsed if candidate.report_parse_error else None
     return parsed if pipeline_kind(parsed) is not None else None
+
+
+# ---- plain values (Terragrunt's yamldecode) ---------------------------------
+
+
+def decode_yaml(text: str) -> Any:
+    """`text` as plain Python values (what HCL's `yamldecode` returns), with
+    the same bounds as every YAML file (aliases, nesting, size). Raises
+    ValueError when it does not load."""
+    loaded = load_yaml(text, "<yamldecode>")
+    if loaded.error is not None:
+        raise ValueError(loaded.error.message)
+    return _plain(loaded.root)
+
+
+def _plain(node: Optional[YNode]) -> Any:
+    if node is None:
+        return None
+    if node.kind == "map":
+        return {str(key.value): _plain(value) for key, value in node.entries}
+    if node.kind == "seq":
+        return [_plain(item) for item in node.items]
+    return node.value

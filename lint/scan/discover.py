@@ -18,9 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ..cachedir import user_cache
+from ..knowledge.terragrunt import CACHE_DIR, STACK_DIR, UNIT_JSON_FILE, is_candidate_name
 from ..model.syntax import (
     MODULE_KINDS,
     OTHER,
+    TERRAGRUNT,
+    TERRAGRUNT_JSON,
     TF,
     TF_JSON,
     TFBACKEND,
@@ -33,12 +36,15 @@ from ..model.syntax import (
     RootModule,
     SourceFile,
     Span,
+    called_modules,
 )
 from ..options import Options
 from .gitinfo import git_view
 from .names import is_text, text_name
 
-SKIP_DIRS = frozenset({".terraform", ".git", ".terragrunt-cache"})
+# Not walked: tool directories and Terragrunt's scratch copies (TG-1.1); hygiene
+# rules still judge what git tracks inside them.
+SKIP_DIRS = frozenset({".terraform", ".git", CACHE_DIR, STACK_DIR})
 
 _SUFFIX_KINDS = (
     (".tofu.json", TF_JSON), (".tf.json", TF_JSON), (".tfvars.json", TFVARS_JSON),
@@ -46,12 +52,16 @@ _SUFFIX_KINDS = (
     (".yaml", YAML), (".yml", YAML),
 )
 
-PARSED_KINDS = frozenset({TF, TF_JSON, TFVARS, TFVARS_JSON, TFBACKEND})
+PARSED_KINDS = frozenset({TF, TF_JSON, TFVARS, TFVARS_JSON, TFBACKEND, TERRAGRUNT, TERRAGRUNT_JSON})
 
 
 def classify(name: str) -> str:
     """File kind by name. Terraform skips hidden and editor backup files
-    (`.x.tf`, `#x.tf#`, `x.tf~`), so they are not module files."""
+    (`.x.tf`, `#x.tf#`, `x.tf~`), so they are not module files. `*.hcl`
+    files are Terragrunt candidates: the scan stage keeps those that are
+    Terragrunt configuration (scan/terragrunt.py)."""
+    if is_candidate_name(name):
+        return TERRAGRUNT_JSON if name == UNIT_JSON_FILE else TERRAGRUNT
     for suffix, kind in _SUFFIX_KINDS:
         if name.endswith(suffix) and len(name) > len(suffix):
             if kind != YAML and name.startswith((".", "#")):
@@ -273,7 +283,8 @@ def build_modules(repo: Repo, roots: Optional[list[str]] = None) -> None:
         called = {target for module in repo.modules.values() for _, target in module.local_sources()
                   if target != module.directory}
         root_dirs = [d for d, m in repo.modules.items() if d not in called and m.declares_anything]
-    repo.roots = [RootModule(repo.modules[d], _called_modules(repo, repo.modules[d])) for d in sorted(root_dirs)]
+    repo.roots = [RootModule(repo.modules[d], called_modules(repo.modules, [repo.modules[d]]))
+                  for d in sorted(root_dirs)]
 
 
 def _adopt_tfbackends(by_dir: dict[str, dict[str, list]]) -> None:
@@ -297,20 +308,6 @@ def _normal(directory: str) -> str:
     while cleaned.startswith("./"):
         cleaned = cleaned[2:]
     return cleaned or "."
-
-
-def _called_modules(repo: Repo, root: Module) -> tuple[Module, ...]:
-    order: list[Module] = []
-    seen = {root.directory}
-    pending = [root]
-    while pending:
-        module = pending.pop(0)
-        for _, target in module.local_sources():
-            if target not in seen and target in repo.modules:
-                seen.add(target)
-                order.append(repo.modules[target])
-                pending.append(repo.modules[target])
-    return tuple(order)
 
 
 def _is_ignored(repo: Repo, path: str) -> bool:

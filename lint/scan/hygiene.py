@@ -20,9 +20,10 @@ import os
 import zipfile
 from typing import BinaryIO, Optional
 
+from ..knowledge.terragrunt import CACHE_DIR
 from ..model.hygiene import (
-    IGNORE_PROBES,
     TERRAFORM_DIR,
+    ignore_targets,
     is_state_file,
     judged_files,
     judged_in_git,
@@ -43,7 +44,8 @@ def read_on_disk(repo: Repo) -> OnDisk:
     git view and roots are known."""
     bases, gitignores = _gitignores(repo)
     return OnDisk(
-        terraform_dirs=() if judged_in_git(repo) else tuple(_terraform_dirs_on_disk(repo)),
+        terraform_dirs=() if judged_in_git(repo) else tuple(_dirs_on_disk(repo, TERRAFORM_DIR)),
+        terragrunt_cache_dirs=() if judged_in_git(repo) else tuple(_dirs_on_disk(repo, CACHE_DIR)),
         lock_files=frozenset(lock for lock in (lock_file_of(root.directory) for root in repo.roots)
                              if os.path.isfile(_absolute(repo, lock))),
         saved_plans=frozenset(path for path in judged_files(repo)
@@ -61,16 +63,16 @@ def _absolute(repo: Repo, path: str) -> str:
     return os.path.join(repo.root, *path.split("/"))
 
 
-# ---- IACM402: .terraform directories outside git ----------------------------------
+# ---- IACM402, IACM406: .terraform and .terragrunt-cache directories outside git ------
 
 
-def _terraform_dirs_on_disk(repo: Repo) -> list[tuple[str, Optional[str]]]:
-    """(directory, its first file) of the `.terraform` directories beside any
-    discovered file (discovery itself never walks into them)."""
+def _dirs_on_disk(repo: Repo, name: str) -> list[tuple[str, Optional[str]]]:
+    """(directory, its first file) of the directories called `name` beside
+    any discovered file (discovery itself never walks into them)."""
     directories = {"."} | {f.path.rsplit("/", 1)[0] for f in repo.files if "/" in f.path}
     found = []
     for directory in sorted(directories):
-        candidate = TERRAFORM_DIR if directory == "." else f"{directory}/{TERRAFORM_DIR}"
+        candidate = name if directory == "." else f"{directory}/{name}"
         if os.path.isdir(_absolute(repo, candidate)) and not os.path.islink(_absolute(repo, candidate)):
             found.append((candidate, _first_file(repo, candidate)))
     return found
@@ -81,7 +83,7 @@ def _first_file(repo: Repo, directory: str) -> Optional[str]:
     branch orders tracked paths (names as discovery shows them)."""
     paths = []
     pending = [_absolute(repo, directory)]
-    while pending:  # its own stack: `.terraform` may be nested as deep as the repository likes
+    while pending:  # its own stack: the directory may be nested as deep as the repository likes
         current = pending.pop()
         try:
             entries = list(os.scandir(current))
@@ -108,13 +110,13 @@ def _gitignores(repo: Repo) -> tuple[dict[str, tuple[str, str]], dict[str, dict[
     IACM404 probes."""
     bases: dict[str, tuple[str, str]] = {}
     texts: dict[str, dict[str, Optional[str]]] = {}
-    for root in repo.roots:
-        directory_abs = os.path.join(repo.root, *([] if root.directory == "." else root.directory.split("/")))
+    for directory, checks in ignore_targets(repo):
+        directory_abs = os.path.join(repo.root, *([] if directory == "." else directory.split("/")))
         base = find_toplevel(directory_abs) or repo.root  # nested repositories have their own
         prefix = os.path.relpath(directory_abs, base).replace(os.sep, "/")
-        bases[root.directory] = (base, prefix)
+        bases[directory] = (base, prefix)
         read = texts.setdefault(base, {})
-        for _, probes in IGNORE_PROBES:
+        for _, probes in checks:
             for name, _ in probes:
                 probe = name if prefix == "." else f"{prefix}/{name}"
                 for holder in [".", *_parent_dirs(probe)]:

@@ -25,6 +25,7 @@ from .discover import Discovered, discover_scan
 from .gitinfo import GitView, display_remote, find_toplevel, head_revision, remote_urls
 from .hygiene import read_on_disk
 from .stats import file_stats
+from .terragrunt import attach_terragrunt, reattach_terragrunt
 
 if TYPE_CHECKING:
     from .pool import ParseStats
@@ -57,7 +58,11 @@ def repo_from(found: Discovered, options: Options) -> Repo:
     repo.hcl_files.sort(key=lambda f: f.path)
     repo.yaml_files.sort(key=lambda f: f.path)
     discover.build_modules(repo, list(options.roots) if options.roots is not None else None)
+    not_terragrunt = attach_terragrunt(repo, walked, options)
     repo.heredoc_yaml = _heredoc_yaml(repo)
+    if not_terragrunt:  # `*.hcl` files of other tools count as never parsed
+        kept = [(job, model) for job, model in zip(parse_jobs, models, strict=True) if job[1] not in not_terragrunt]
+        parse_jobs, models = [job for job, _ in kept], [model for _, model in kept]
     repo.pin_files = _pin_files(repo)
     repo.on_disk = read_on_disk(repo)
     repo.stats = file_stats(walked, parse_jobs, models, repo.ignored_paths)
@@ -88,6 +93,7 @@ def with_files(repo: Repo, models: dict[str, Optional[Union[HclFile, YamlFile]]]
         yaml_files=[yaml_files[p] for p in sorted(yaml_files)], modules={}, roots=[], notes=list(repo.notes),
         sources={**repo.sources, **sources})
     discover.build_modules(changed, list(options.roots) if options.roots is not None else None)
+    reattach_terragrunt(changed, options)
     changed.heredoc_yaml = _heredoc_yaml(changed)
     return changed
 

@@ -29,7 +29,6 @@ from ...sanitise import printable
 from .. import plural
 from .model import (
     BLOCKED,
-    CATEGORIES,
     FAIL,
     LEVEL_RANK,
     LEVELS,
@@ -127,7 +126,7 @@ def render(report: Readiness) -> str:
         report=report,
         rows=_rows(report),
         chart=category_chart(report),
-        categories=[label for _, label in CATEGORIES],
+        categories=report.categories,
         levels=LEVELS,
         verdict_classes=VERDICT_CLASSES,
         statuses=STATUSES,

@@ -133,12 +133,32 @@ def _root(report: Readiness, root: RootReport) -> list[str]:
     lines.append("**Supported releases that accept the constraints:** "
                  + "; ".join(f"{title} {cell(versions)}" for title, versions in root.versions))
     lines.append("")
+    lines += _unit(root)
     lines += _backend(root)
     lines += _checklist(root)
     lines += _secrets(report, root)
     lines += _pipelines(report, root)
     lines += _todo(report, root.todo, "To do")
     return lines
+
+
+def _unit(root: RootReport) -> list[str]:
+    """A Terragrunt unit's card: its include chain, where its backend comes
+    from, its module and the binary and versions it asks for."""
+    unit = root.unit
+    if unit is None:
+        return []
+    includes = ", ".join(code(path) for path in unit.includes) or "none"
+    lines = ["#### Terragrunt unit", "",
+             f"- **Configuration:** {code(unit.config)}; **includes:** {includes}",
+             f"- **Backend from:** {cell(unit.backend_from)}",
+             f"- **Module:** {code(unit.source) if unit.source else 'the unit folder itself'}",
+             f"- **Binary:** {cell(unit.binary)}"]
+    if unit.version_constraint:
+        lines.append(f"- **terraform_version_constraint:** {cell(unit.version_constraint)}")
+    if unit.terragrunt_version_constraint:
+        lines.append(f"- **terragrunt_version_constraint:** {cell(unit.terragrunt_version_constraint)}")
+    return lines + [""]
 
 
 def _backend(root: RootReport) -> list[str]:

@@ -53,6 +53,8 @@ CATEGORIES = (
     ("IACM5", "5xx pipelines"),
     ("IACM6", "6xx harness config"),
 )
+# Shown only when a scan has such findings (a Terragrunt-free report stays as it was).
+EXTRA_CATEGORIES = (("IACM7", "7xx terragrunt"),)
 
 # The seed's prerequisites ("Use Existing Remote State"), in the order of
 # registry.CHECKLIST_ITEMS, each judged from the findings of the rules that
@@ -180,6 +182,19 @@ class Check:
 
 
 @dataclass(frozen=True)
+class UnitCard:
+    """What a Terragrunt unit's card adds: where its configuration comes from."""
+
+    config: str  # the unit's terragrunt.hcl
+    includes: tuple[str, ...]  # the included files, in order
+    backend_from: str  # "remote_state in root.hcl:18 (generate backend.tf)", "backend block in the module", …
+    source: str  # terraform.source as written, "" for the unit's own files
+    binary: str  # "tofu (terraform_binary in root.hcl)" or "not set (the workspace's binary)"
+    version_constraint: str  # terraform_version_constraint, "" when not set
+    terragrunt_version_constraint: str
+
+
+@dataclass(frozen=True)
 class RootReport:
     directory: str
     verdict: str
@@ -193,6 +208,7 @@ class RootReport:
     workspaces: tuple[Workspace, ...]
     todo: tuple[Item, ...]
     checklist: tuple[Check, ...]
+    unit: Optional[UnitCard] = None  # a Terragrunt unit's card
 
     def count(self, level: str) -> int:
         return sum(1 for item in self.todo if item.level == level)
@@ -253,10 +269,16 @@ class Readiness:
         return {level: sum(1 for i in self.items if i.level == level) for level in LEVELS}
 
     @property
+    def categories(self) -> list[str]:
+        """The category labels, with the extra ones only when findings have them."""
+        present = {i.category for i in self.items}
+        return [label for _, label in CATEGORIES] + [label for _, label in EXTRA_CATEGORIES if label in present]
+
+    @property
     def category_counts(self) -> list[tuple[str, dict[str, int]]]:
         """(category label, {level: count}) for every category, in order."""
         out = []
-        for _, label in CATEGORIES:
+        for label in self.categories:
             counts = {level: sum(1 for i in self.items if i.category == label and i.level == level) for level in LEVELS}
             out.append((label, counts))
         return out
@@ -350,7 +372,7 @@ def _by_severity(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def category_of(rule_id: str) -> str:
-    for prefix, label in CATEGORIES:
+    for prefix, label in CATEGORIES + EXTRA_CATEGORIES:
         if rule_id.startswith(prefix):
             return label
     return CATEGORIES[0][1]
@@ -374,13 +396,24 @@ def mask_message(message: str) -> str:
 
 
 def _owners(roots: list[RootModule]) -> dict[str, set[str]]:
-    """module directory -> root directories that run it (itself or calling it)."""
+    """module directory -> root directories that run it (itself or calling it);
+    for a Terragrunt unit also its source module and, by file path, every
+    configuration file it reads (root.hcl, account.hcl, …)."""
     owners: dict[str, set[str]] = {}
     for root in roots:
         owners.setdefault(root.directory, set()).add(root.directory)
         for called in root.called:
             owners.setdefault(called.directory, set()).add(root.directory)
+        unit = root.terragrunt
+        if unit is not None:
+            if unit.source_dir is not None:
+                owners.setdefault(unit.source_dir, set()).add(root.directory)
+            for path in unit.files:
+                owners.setdefault(FILE_KEY + path, set()).add(root.directory)
     return owners
+
+
+FILE_KEY = "file:"  # owners keyed by a file's path rather than its directory
 
 
 def _owning_roots(span: Any, owners: dict[str, set[str]], targets: dict[str, tuple]) -> list[str]:
@@ -390,7 +423,7 @@ def _owning_roots(span: Any, owners: dict[str, set[str]], targets: dict[str, tup
     else, for a pipeline file, the roots its stages target."""
     path = span.path
     directory = posixpath.dirname(path) or "."
-    owned = set(owners.get(directory, ()))
+    owned = set(owners.get(directory, ())) | set(owners.get(FILE_KEY + path, ()))
     owned.update(root for root, stages in targets.items()
                  for stage in stages if stage.path == path and stage.line <= span.line <= stage.end_line)
     if owned:
@@ -431,6 +464,8 @@ def _root_report(repo: Any, root: RootModule, findings: list[Finding], propertie
     todo = tuple(_item(f) for f in _by_severity(findings))
     secrets = tuple(i for i in todo if i.rule_id.startswith("IACM2") or i.rule_id == "IACM603")
     backends, backend_note = _backend_summaries(root)
+    if root.terragrunt is not None and not backends:
+        backend_note = _unit_backend_note(root.terragrunt)
     facts = _Facts(backends, backend_note, pipelines, str(properties.get("state") or ""), unresolved, switched_off)
     return RootReport(
         directory=root.directory,
@@ -445,7 +480,45 @@ def _root_report(repo: Any, root: RootModule, findings: list[Finding], propertie
         workspaces=workspaces,
         todo=todo,
         checklist=_checklist(todo, facts),
+        unit=_unit_card(root.terragrunt) if root.terragrunt is not None else None,
     )
+
+
+def _unit_card(unit: Any) -> UnitCard:
+    remote = unit.remote_state
+    if remote is not None:
+        where = f"{remote.file.path}:{remote.header_span.line}"
+        generate = next((g.file.name for g in unit.generated if g.from_remote_state), None)
+        how = f"generate {generate}" if generate else "passed to init as -backend-config; the module declares the block"
+        backend_from = f"remote_state in {where} ({how if remote.is_known else 'not known statically'})"
+    else:
+        writer = next((g for g in unit.generated if any(b.type == "terraform" for b in g.file.blocks)
+                       and any(t.child("backend") or t.child("cloud") for t in g.file.top("terraform"))), None)
+        backend_from = (f"{writer.writer} writes {writer.file.name} "
+                        f"({writer.writer_span.path}:{writer.writer_span.line})"
+                        if writer is not None else "the working module's own files")
+    binary = unit.terraform_binary
+    binary_text = (f"{binary.value.python()} (terraform_binary in {binary.file.path})"
+                   if binary is not None and binary.value.is_literal else "not set: the workspace's binary")
+    def constraint(setting: Any) -> str:
+        if setting is None:
+            return ""
+        value = setting.value.python()
+        shown = value if isinstance(value, str) else setting.attribute.expr.text
+        return f"{shown} ({setting.file.path})"
+    # a local source is shown as the folder it resolves to; a checkout-dependent text would show `${get_repo_root()}`
+    source = f"{unit.source_dir} (local)" if unit.source_dir is not None else unit.source_text
+    return UnitCard(unit.path, unit.include_chain, backend_from, source, binary_text,
+                    constraint(unit.terraform_version_constraint), constraint(unit.terragrunt_version_constraint))
+
+
+def _unit_backend_note(unit: Any) -> str:
+    remote = unit.remote_state
+    if remote is not None and not remote.is_known:
+        return f"remote_state in {remote.file.path} whose content is not known statically"
+    if not unit.complete:
+        return "an include could not be read"
+    return "no remote_state and no backend block"
 
 
 def _engine_reason(repo: Any, reason: str, pipelines: tuple) -> str:
@@ -569,6 +642,10 @@ def _backend_summaries(root: RootModule) -> tuple[tuple[BackendSummary, ...], st
     for effective in effective_backends(root):
         note_local = "local state (not shared)" if effective.type == "local" else ""
         configured = [f"{effective.file.path}:{effective.block.header_span.line}"]
+        if effective.terragrunt:  # where the generated or completed block is declared
+            remote = root.terragrunt.remote_state
+            configured = [f"{remote.file.path}:{remote.header_span.line}"] + (
+                [f"{effective.file.path}:{effective.block.header_span.line}"] if effective.own_values else [])
         if effective.tfbackend is not None:
             configured.append(effective.tfbackend.path)
         out.append(BackendSummary(

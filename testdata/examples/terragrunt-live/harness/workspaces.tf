@@ -1,0 +1,31 @@
+resource "harness_platform_workspace" "prod" {
+  identifier           = "prod"
+  name                 = "prod"
+  org_id               = "acme"
+  project_id           = "live"
+  provisioner_type     = "opentofu"
+  provisioner_version  = "1.8.8"
+  provider_connector   = "account.aws_oidc"
+  repository           = "platform-live"
+  repository_connector = "account.github_acme"
+  repository_branch    = "main"
+  repository_path      = "live/prod"
+  terragrunt_provider  = true
+  terragrunt_version   = "0.97.0"
+}
+
+resource "harness_platform_workspace" "prod_vpc" {
+  identifier           = "prod_vpc"
+  name                 = "prod-vpc"
+  org_id               = "acme"
+  project_id           = "live"
+  provisioner_type     = "opentofu"
+  provisioner_version  = "1.8.8"
+  provider_connector   = "account.aws_oidc"
+  repository           = "platform-live"
+  repository_connector = "account.github_acme"
+  repository_branch    = "main"
+  repository_path      = "live/prod/vpc"
+  terragrunt_provider  = true
+  terragrunt_version   = "0.97.0"
+}

@@ -1,0 +1,17 @@
+remote_state {
+  backend = "s3"
+  generate = {
+    path      = "backend.tf"
+    if_exists = "overwrite_terragrunt"
+  }
+  config = {
+    bucket                 = "acme-tf-state"
+    key                    = "${path_relative_to_include()}/terraform.tfstate"
+    region                 = "us-east-1"
+    encrypt                = true
+    lock_table             = "acme-tf-locks"
+    s3_bucket_tags         = { owner = "platform" }
+    skip_bucket_versioning = false
+    bucket_sse_algorithm   = "aws:kms"
+  }
+}

@@ -1,0 +1,7 @@
+include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+
+terraform {
+  source = "tfr:///terraform-aws-modules/vpc/aws?version=5.8.1"
+}

@@ -1,0 +1,3 @@
+terraform {
+  source = "git::https://github.com/acme/modules.git//service?ref=v1.2.0"
+}

@@ -1,0 +1,3 @@
+variable "app_id" {
+  type = string
+}

@@ -1,0 +1,7 @@
+remote_state {
+  backend = "gcs"
+  config = {
+    bucket = "acme-tf-state"
+    prefix = path_relative_to_include()
+  }
+}
