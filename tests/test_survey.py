@@ -83,15 +83,18 @@ def test_a_survey_of_the_examples_equals_their_check_results(repos, jobs):
         assert repository["commit"] == git(repos / repository["name"], "rev-parse", "HEAD").strip()
     assert {r["name"]: r["verdict"] for r in document["repositories"]} == {
         "harness-platform-config": "ready", "local-backend": "blocked", "onboarding-ready": "ready",
-        "report-blocked": "blocked", "report-needs-work": "needs work"}
+        "report-blocked": "blocked", "report-needs-work": "needs work", "terragrunt-live": "blocked"}
     blocked = document["repositories"][EXAMPLE_NAMES.index("report-blocked")]
     assert blocked["roots"] == {"total": 3, "blocked": 1, "needs work": 1, "ready": 1}
     assert blocked["rule_errors"] == {"IACM110": 1, "IACM201": 2, "IACM204": 1, "IACM501": 1, "IACM506": 2}
     assert blocked["engines"] == {"opentofu": 3}
-    assert document["totals"]["verdicts"] == {"blocked": 2, "needs work": 1, "ready": 2, "failed": 0}
-    assert document["totals"]["repositories"] == 5
-    assert document["totals"]["findings"] == {"error": 8, "warning": 3, "note": 0}
-    assert list(document["totals"]["blocked_by"].items())[:2] == [("IACM106", 1), ("IACM110", 1)]
+    terragrunt = document["repositories"][EXAMPLE_NAMES.index("terragrunt-live")]  # units are roots
+    assert terragrunt["roots"] == {"total": 4, "blocked": 4, "needs work": 0, "ready": 0}
+    assert terragrunt["rule_errors"] == {"IACM110": 1, "IACM205": 1, "IACM502": 1, "IACM507": 1, "IACM602": 1}
+    assert document["totals"]["verdicts"] == {"blocked": 3, "needs work": 1, "ready": 2, "failed": 0}
+    assert document["totals"]["repositories"] == 6
+    assert document["totals"]["findings"] == {"error": 13, "warning": 4, "note": 1}
+    assert list(document["totals"]["blocked_by"].items())[:2] == [("IACM110", 2), ("IACM106", 1)]
     assert document["tool"] == {"name": "iacm-lint", "version": __version__}
 
 
@@ -131,15 +134,16 @@ def test_reports_dir_holds_each_checkouts_own_reports_and_the_survey_links_them(
         main, ["report", str(repos / "report-blocked"), "--format", "json"]).stdout)
     assert stored == reported
     merged = survey_json(*sorted(str(p) for p in reports.glob("*.json")))
-    assert [r["report"] for r in merged["repositories"]] == [None] * 5  # a document has no HTML report beside it
+    assert [r["report"] for r in merged["repositories"]] == [None] * 6  # a document has no HTML report beside it
 
 
 def test_progress_goes_to_standard_error_one_line_per_input(repos):
     code, out, err = invoke("--repos-in", str(repos), "--jobs", "1", "--format", "csv")
     assert code == 0
-    assert err.splitlines() == [f"iacm-lint survey: [{i}/5] {name}: {verdict}" for i, (name, verdict) in enumerate(
+    assert err.splitlines() == [f"iacm-lint survey: [{i}/6] {name}: {verdict}" for i, (name, verdict) in enumerate(
         [("harness-platform-config", "ready"), ("local-backend", "blocked"), ("onboarding-ready", "ready"),
-         ("report-blocked", "blocked"), ("report-needs-work", "needs work")], start=1)]
+         ("report-blocked", "blocked"), ("report-needs-work", "needs work"), ("terragrunt-live", "blocked")],
+        start=1)]
     assert out.splitlines()[0].startswith("name,path,verdict,roots,")
     assert invoke("--repos-in", str(repos), "--jobs", "1", "-q")[2] == ""
 
@@ -262,7 +266,7 @@ def test_a_checkout_whose_config_is_broken_fails_alone(repos):
     failed = [r for r in document["repositories"] if r["verdict"] == "failed"]
     assert [r["name"] for r in failed] == ["local-backend"]
     assert failed[0]["reason"].startswith(f"{repos / 'local-backend' / '.iacm-lint.yaml'}:2: invalid YAML: ")
-    assert document["totals"]["verdicts"]["failed"] == 1 and document["totals"]["repositories"] == 5
+    assert document["totals"]["verdicts"]["failed"] == 1 and document["totals"]["repositories"] == 6
     assert survey_json("--repos-in", str(repos), "--no-config", "--jobs", "1")["totals"]["verdicts"]["failed"] == 0
 
 
@@ -294,7 +298,7 @@ def test_a_worker_process_that_dies_fails_its_checkout_only(repos, monkeypatch):
     document = survey_json("--repos-in", str(repos), "--jobs", "2")
     failed = {r["name"]: r["reason"] for r in document["repositories"] if r["verdict"] == "failed"}
     assert failed == {"local-backend": "the scanning process ended without an answer (exit code 3)"}
-    assert document["totals"]["repositories"] == 5
+    assert document["totals"]["repositories"] == 6
 
 
 # ---- what the outputs show of untrusted documents ---------------------------------------------------
@@ -344,15 +348,15 @@ def test_html_page_is_self_contained_with_totals_chart_and_table(repos):
     assert ('<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; '
             "style-src &#39;sha256-") in page
     assert "<script src" not in page and "<link" not in page and "@import" not in page
-    assert '<div class="card"><div class="n bad">2</div>blocked</div>' in page
-    assert page.count('<tr data-verdict="') == 5
+    assert '<div class="card"><div class="n bad">3</div>blocked</div>' in page
+    assert page.count('<tr data-verdict="') == 6
     assert "<title>IACM106: blocks 1 repository</title>" in page
     assert '<td data-label="Engines">opentofu 3</td>' in page
 
 
 def test_markdown_and_csv_of_the_examples(repos):
     markdown = invoke("--repos-in", str(repos), "--format", "markdown", "-q")[1]
-    assert "| 5 | 2 | 1 | 2 | 0 | 10 | 8 | 3 | 0 |" in markdown
+    assert "| 6 | 2 | 1 | 3 | 0 | 14 | 13 | 4 | 1 |" in markdown
     assert "| `report-blocked` | ⛔ blocked | 1 / 1 / 1 | 7 | 1 | 0 | opentofu 3 |" in markdown
     rows = invoke("--repos-in", str(repos), "--format", "csv", "-q")[1].splitlines()
     assert rows[4].startswith(f"report-blocked,{repos / 'report-blocked'},blocked,3,1,1,1,7,1,0,opentofu:3,"
