@@ -16,7 +16,11 @@ features.py, harness_config.py, pipeline.py) memoise into it without every
 view taking it as an argument. When the scan ends it is no longer active, and
 it goes with the Context and the Result: nothing of a scan survives in a
 module global, so a long-lived process (a language server) can run scan
-after scan. Outside an active scan (a test calling a model view directly)
+after scan. One kind of answer may outlive its scan: `per_file`, for what
+depends on one file model alone; the language server's next check takes
+over those of the file models it keeps (`carry_files_from`, via
+engine/reuse.py), so an edit re-reads one file, not every file of a root.
+Outside an active scan (a test calling a model view directly)
 `per_object` and `per_value` compute every time: slower, never stale.
 
 The active memo is a context variable, not a plain global: each thread (and
@@ -42,13 +46,14 @@ a finished scan stays reachable):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Optional, TypeVar
 
 T = TypeVar("T")
 Obj = TypeVar("Obj")
+FileAnswers = dict[tuple[int, str], tuple[Any, Any]]  # (id of the model, what) -> (the model, the answer)
 
 
 class ScanMemo:
@@ -57,6 +62,29 @@ class ScanMemo:
     def __init__(self) -> None:
         self._by_object: dict[tuple[int, str], tuple[Any, Any]] = {}
         self._by_value: dict[Hashable, Any] = {}
+        self._by_file: FileAnswers = {}  # per_file answers: they may outlive the scan
+
+    def per_file(self, model: Obj, what: str, build: Callable[[Obj], T]) -> T:
+        """`build(model)` for a file model, when the answer depends on nothing
+        but that file (and package data): once per model object and `what`,
+        and carried into the next scan of a Workspace that keeps the object
+        (`carry_files_from`)."""
+        key = (id(model), what)
+        hit = self._by_file.get(key)
+        if hit is None or hit[0] is not model:
+            hit = self._by_file[key] = (model, build(model))
+        return hit[1]
+
+    @property
+    def file_answers(self) -> FileAnswers:
+        """The per_file answers (filled while the scan runs), to carry into the next scan."""
+        return self._by_file
+
+    def carry_files_from(self, previous: FileAnswers, models: Iterable[object]) -> None:
+        """Take over a previous scan's per_file answers for the file models
+        that are still `models` (the language server's next check: one file changed)."""
+        alive = {id(model) for model in models}
+        self._by_file.update((key, hit) for key, hit in previous.items() if key[0] in alive)
 
     def per_object(self, obj: Obj, what: str, build: Callable[[Obj], T]) -> T:
         """`build(obj)`, computed once per object and `what`."""
@@ -92,6 +120,12 @@ def per_object(obj: Obj, what: str, build: Callable[[Obj], T]) -> T:
     """`build(obj)`, once per object and `what` in the active scan."""
     memo = _ACTIVE.get()
     return build(obj) if memo is None else memo.per_object(obj, what, build)
+
+
+def per_file(model: Obj, what: str, build: Callable[[Obj], T]) -> T:
+    """`build(model)`, once per file model and `what` (see ScanMemo.per_file)."""
+    memo = _ACTIVE.get()
+    return build(model) if memo is None else memo.per_file(model, what, build)
 
 
 def per_value(key: Hashable, build: Callable[[], T]) -> T:

@@ -78,7 +78,9 @@ class Context(Protocol):
 
     repo: Repo
     options: Options
-    state: str  # --state: "existing", "managed", or "auto" when no root declares a backend
+
+    @property
+    def state(self) -> str: ...  # --state: "existing", "managed", or "auto" when no root declares a backend
 
     def engine_for(self, root: RootModule) -> EngineChoice: ...
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Optional
 
+from ..memo import per_object
 from ..model.backends import backend_blocks
 from ..model.syntax import Block, Repo, RootModule, Span, normalise_dir
 from ..model.terragrunt import REMOTE_SOURCE, UNKNOWN_SOURCE, UnitModel, unit_model
@@ -120,10 +121,17 @@ def _suggested_backend(root: RootModule) -> str:
 def _bare_source_caller(repo: Optional[Repo], directory: str) -> Optional[tuple[str, Block, str]]:
     """(caller directory, module block, source) of a module call whose bare
     `source` (`stage`) names `directory` relative to the caller."""
-    for module in repo.modules.values() if repo is not None else ():
+    return per_object(repo, "IACM101 bare source callers", _bare_source_callers).get(directory) \
+        if repo is not None else None
+
+
+def _bare_source_callers(repo: Repo) -> dict[str, tuple[str, Block, str]]:
+    """Directory -> its first bare-`source` caller: worked out once per scan, not once per root."""
+    callers: dict[str, tuple[str, Block, str]] = {}
+    for module in repo.modules.values():
         for block in module.blocks("module"):
             source = block.attr("source")
             text = source.value if source is not None and isinstance(source.value, str) else None
-            if text is not None and _BARE_PATH.fullmatch(text) and normalise_dir(module.directory, text) == directory:
-                return module.directory, block, text
-    return None
+            if text is not None and _BARE_PATH.fullmatch(text):
+                callers.setdefault(normalise_dir(module.directory, text), (module.directory, block, text))
+    return callers

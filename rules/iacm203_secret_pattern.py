@@ -7,6 +7,7 @@ from typing import Optional
 
 from ..findings import Secret
 from ..knowledge.secrets import PatternMatch, assess, find_aws_secret_keys, find_credentials, mask, may_hold_credential
+from ..memo import per_file
 from ..model.harness_config import heredoc_pipelines  # harness_platform_pipeline heredocs, read as YAML (issue 13)
 from ..model.syntax import TERRAGRUNT_KINDS, Comment, HclFile, Repo, Span, YamlFile, YNode
 from ..registry import Context, Violation, rule
@@ -145,16 +146,23 @@ def _contained(span: Span, outer: Iterable[Span]) -> bool:
 
 
 def _hcl_findings(hcl_file: HclFile, repo: Repo) -> Iterator[Violation]:
+    # most files: skip working out which literals the name rules report (asked once per file model:
+    # the language server's checks after an edit ask it of the edited file alone)
+    if not per_file(hcl_file, "IACM203 may hold a credential", _file_may_hold_credential):
+        return
     fragments = list(_fragments(hcl_file))
     unread = [(part.span, part.text) for part in hcl_file.unread]  # raw text of what did not parse
-    if not _may_hold_credential(fragments + unread, hcl_file.comments):
-        return  # most files: skip working out which literals the name rules report
     reported = name_rule_value_spans(hcl_file, repo, DEFERS_TO)
     fragments = [(span, text) for span, text in fragments if not _contained(span, reported)]
     if hcl_file.kind in TERRAGRUNT_KINDS:  # generate contents: a name rule may report one line of a heredoc
         yield from (v for v in _scan(fragments, hcl_file.comments, unread) if not _contained(v.span, reported))
         return
     yield from _scan(fragments, hcl_file.comments, unread)
+
+
+def _file_may_hold_credential(hcl_file: HclFile) -> bool:
+    unread = [(part.span, part.text) for part in hcl_file.unread]
+    return _may_hold_credential([*_fragments(hcl_file), *unread], hcl_file.comments)
 
 
 def _may_hold_credential(fragments: list[tuple[Span, str]], comments: Iterable[Comment]) -> bool:

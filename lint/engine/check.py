@@ -7,19 +7,20 @@ accept it, the file accounting)."""
 from __future__ import annotations
 
 import traceback
-from typing import Any
+from typing import Any, Optional
 
 from ..filter.fingerprint import assign_fingerprints, lines_under
 from ..filter.named import NamedPaths
 from ..filter.suppress import apply_filters
 from ..findings import Finding, Secret
-from ..model.compat import root_version_properties
+from ..model.compat import root_version_entry
 from ..model.syntax import Repo, Span
 from ..options import Options
 from ..redact import describe_exception
 from ..registry import Rule, Violation, all_rules, matches
 from .context import Context
 from .result import Result
+from .reuse import RuleMemory
 
 # ---- rules --------------------------------------------------------------------
 
@@ -62,13 +63,17 @@ def _subjects(scope: str, repo: Repo, ctx: Context) -> list[Any]:
     raise ValueError(scope)
 
 
-def check_repo(repo: Repo, options: Options) -> Result:
+def check_repo(repo: Repo, options: Options, memory: Optional[RuleMemory] = None) -> Result:
+    """`memory`: what the rules found at the previous check of the same
+    Workspace (reuse.py), reused where their inputs did not change."""
     ctx = Context(repo, options)
+    if memory is not None:
+        memory.carry_file_answers(ctx.memo, repo)
     with ctx.memo.active():  # the model views memoise into this scan's Context, and only while it runs
-        return _check(repo, options, ctx)
+        return _check(repo, options, ctx, memory)
 
 
-def _check(repo: Repo, options: Options, ctx: Context) -> Result:
+def _check(repo: Repo, options: Options, ctx: Context, memory: Optional[RuleMemory]) -> Result:
     rules = active_rules(options)
     # Secret rules that are switched off still run, unreported: the secrets
     # they find must not enter the fingerprints of the other rules' findings.
@@ -79,6 +84,7 @@ def _check(repo: Repo, options: Options, ctx: Context) -> Result:
     from_units: dict[int, str] = {}  # id of a finding -> the Terragrunt unit it was found for
     unit_subjects = _unit_subjects(repo)
     subjects_by_scope: dict[str, list[Any]] = {}  # each scope's subjects, listed once for all its rules
+    reuse = memory.start(repo) if memory is not None else None
     running = rules + unreported_rules
     for number, rule in enumerate(running):
         if options.progress is not None:
@@ -90,7 +96,8 @@ def _check(repo: Repo, options: Options, ctx: Context) -> Result:
         for subject in subjects:
             unit = unit_subjects.get(id(subject))
             try:
-                for violation in rule.func(subject, ctx):
+                violations = reuse.violations(rule, subject, ctx) if reuse is not None else rule.func(subject, ctx)
+                for violation in violations:
                     finding = _finding(rule, violation, options)
                     (findings if reported else unreported).append(finding)
                     if unit is not None:
@@ -116,10 +123,13 @@ def _check(repo: Repo, options: Options, ctx: Context) -> Result:
     properties = {"engines": {root.directory: {"engine": choice.engine, "reason": choice.reason}
                               for root in roots for choice in [ctx.engine_for(root)]},
                   "state": ctx.state}
-    versions = root_version_properties(repo)  # per root: supported releases per engine that accept it
-    properties["versions"] = {directory: versions[directory] for directory in properties["engines"]}
+    # per root: supported releases per engine that accept it
+    properties["versions"] = {root.directory: reuse.root_answer(root, ctx, "versions", root_version_entry)
+                              if reuse is not None else root_version_entry(root) for root in roots}
     if repo.stats:
         properties["stats"] = repo.stats
+    if reuse is not None:
+        reuse.finish()
     if named is None:
         return Result(findings, rules, repo.root, repo, properties, errors, unreported_secrets=hidden_secrets)
     paths = [file.path for file in repo.hcl_files] + [file.path for file in repo.yaml_files]

@@ -32,6 +32,7 @@ from ..scan.repository import repo_from, with_files
 from .check import check_repo
 from .context import source_text
 from .result import Result
+from .reuse import RuleMemory
 
 Model = Optional[Union[HclFile, YamlFile]]
 
@@ -48,6 +49,7 @@ class Workspace:
         self._last_good: dict[str, Model] = {}  # the last model of each path that parsed
         self._disk = Repo(root=self.root)
         self._current: Optional[Repo] = None
+        self.memory = RuleMemory()  # what the rules found at the last check, reused where nothing they read changed
         self.reload()
 
     def reload(self) -> None:
@@ -58,6 +60,7 @@ class Workspace:
             if model.error is None:
                 self._last_good[model.path] = model
         self._current = None
+        self.memory = RuleMemory()  # git's view, pin files and the files on disk may have changed: nothing is reused
 
     @property
     def repo(self) -> Repo:
@@ -130,7 +133,7 @@ class Workspace:
         return self.buffers.get(rel, source_text(self.repo, rel))
 
     def check(self) -> Result:
-        return check_repo(self.repo, self.options)
+        return check_repo(self.repo, self.options, self.memory)
 
 
 def _prefixes(rel: str) -> list[str]:

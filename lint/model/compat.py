@@ -27,7 +27,7 @@ from ..knowledge import releases as rel
 from ..knowledge.engines import Engine
 from ..knowledge.releases import Release
 from ..knowledge.versions import ConstraintError, Constraints, Version, parse_constraints, parse_version
-from ..memo import per_object, per_value
+from ..memo import per_file, per_object, per_value
 from .syntax import Attribute, HclFile, Module, Repo, RootModule, Span
 
 REQUIRED_VERSION = "required_version"
@@ -200,7 +200,7 @@ def _build_declarations_read(module: Module, mode: str) -> list[VersionDecl]:
 
 def _declares_versions(file: HclFile) -> bool:
     """Asked once per file, not per module, root and mode: most files declare none."""
-    return per_object(file, "declares versions", lambda f: bool(file_declarations(f)))
+    return per_file(file, "declares versions", lambda f: bool(file_declarations(f)))
 
 
 def root_modules(root: RootModule) -> tuple[Module, ...]:
@@ -309,10 +309,10 @@ def accepted_ranges(root: RootModule) -> dict[str, list[tuple[Release, Release]]
 def root_version_properties(repo: Repo) -> dict[str, dict[str, Any]]:
     """For JSON/SARIF run properties: root directory -> {"accepted": {engine:
     [{"from": "1.6.0", "to": "1.7.10"}, ...]}}."""
-    out = {}
-    for root in repo.roots:
-        entry: dict[str, Any] = {"accepted": {
-            engine: [{"from": a.version, "to": b.version} for a, b in runs]
-            for engine, runs in accepted_ranges(root).items()}}
-        out[root.directory] = entry
-    return out
+    return {root.directory: root_version_entry(root) for root in repo.roots}
+
+
+def root_version_entry(root: RootModule) -> dict[str, Any]:
+    """One root's entry of `root_version_properties`."""
+    return {"accepted": {engine: [{"from": a.version, "to": b.version} for a, b in runs]
+                         for engine, runs in accepted_ranges(root).items()}}

@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from typing import Optional, TypeVar, Union
 
 from ..knowledge import releases as rel
-from ..memo import per_object
+from ..memo import per_file, per_object
 from .compat import READS_TF, READS_TF_AND_TOFU, files_read, root_modules
 from .syntax import Attribute, Block, Expr, HclFile, RootModule, Span
 
@@ -109,7 +109,7 @@ def _reference_span(ref: str, expr: Expr) -> Span:
 def _per_file(f: HclFile, what: str, build: Callable[[HclFile], T]) -> T:
     """Per-file results, shared by every feature and every root that reads
     the file (roots calling one module used to re-walk it for each feature)."""
-    return per_object(f, what, build)
+    return per_file(f, what, build)
 
 
 def _detect(feature: rel.Feature, files: list[HclFile], root_files: list[HclFile],

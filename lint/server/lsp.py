@@ -8,7 +8,7 @@ next message. An edit schedules a check after DEBOUNCE_SECONDS; a newer
 edit before it runs, or while it runs, supersedes it (its diagnostics are
 not published). After a check, every file with findings gets its
 diagnostics and every file that had some and has none any more an empty
-list.
+list, unless the client already has exactly those (for that version).
 """
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ class IacmLanguageServer(LanguageServer):
         self.pending: Optional[asyncio.Task[None]] = None
         self.documents: dict[str, tuple[str, Optional[int]]] = {}  # open documents: text and version (worker's view)
         self.outside: set[str] = set()  # documents outside every folder: published once, with no diagnostics
+        self.sent: dict[str, tuple[list[lsp.Diagnostic], Optional[int]]] = {}  # URI -> what the client last got
 
     # ---- the worker ---------------------------------------------------------------------
 
@@ -103,6 +104,9 @@ class IacmLanguageServer(LanguageServer):
         if generation != self.generation:
             return  # superseded while it ran: the newer check publishes
         for uri, diagnostics, version in published:
+            if self.sent.get(uri) == (diagnostics, version):
+                continue  # the client has these: an edit elsewhere re-sends no file it did not change
+            self.sent[uri] = (diagnostics, version)
             self.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version))
 
