@@ -158,3 +158,24 @@ def test_a_crashing_rule_is_one_internal_error_diagnostic_and_a_log_message(repo
     assert "secret" not in crashed[0].message
     assert [message.split(":")[0] for message in logged] == ["IACM106 crashed on ."]
     assert [d.code for d in published[folder.uri_of("versions.tf")]] == ["IACM101", "IACM403"]  # the others still ran
+
+
+def test_a_check_lists_every_file_an_unsent_superseded_check_may_have_hidden(repo):
+    """A check superseded while it ran is computed but never sent, so the
+    client still shows the check before it: the next check must list that
+    file again (with [] once it is clean), not only the files of the
+    superseded check."""
+    server = IacmLanguageServer()
+    workspace = Workspace(str(repo), Options())
+    folder = Folder(str(repo), workspace)
+    uri = folder.uri_of("new.tf")
+
+    def codes(published: list) -> dict[str, list]:
+        return {u: [d.code for d in diagnostics] for u, diagnostics, _ in published}
+
+    workspace.set_buffer("new.tf", LOCAL_BACKEND)
+    assert "IACM106" in codes(server._check_folder(folder, workspace))[uri]  # sent: the client shows it
+    workspace.set_buffer("new.tf", "# fixed\n")
+    server._check_folder(folder, workspace)  # superseded by a newer edit: never sent
+    workspace.set_buffer("new.tf", "# fixed again\n")
+    assert codes(server._check_folder(folder, workspace))[uri] == []  # clears what the client still shows

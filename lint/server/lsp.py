@@ -64,7 +64,11 @@ class Folder:
 
     root: str  # as the client names it (absolute); URIs are built from it
     workspace: Optional[Workspace] = None  # None when its config cannot be read
-    shown: dict[str, list[Shown]] = field(default_factory=dict)  # rel path -> what is published
+    shown: dict[str, list[Shown]] = field(default_factory=dict)  # rel path -> what the latest check found
+    # Every rel path a check ever found something in. Each check lists them all (with [] where nothing is
+    # left) because a superseded check is computed but never sent: the client may still show what an
+    # older check found; the sender skips what the client already has.
+    listed: set[str] = field(default_factory=set)
     versions: dict[str, int] = field(default_factory=dict)  # rel path -> version of the buffer last checked
 
     def uri_of(self, rel: str) -> str:
@@ -147,8 +151,9 @@ class IacmLanguageServer(LanguageServer):
             place = _file_of(crashed.group("where"), workspace) if crashed else None
             if place is not None:
                 shown.setdefault(place, []).append(Shown(None, convert.internal_error(error)))
+        folder.listed |= shown.keys()
         published = [(folder.uri_of(rel), [s.diagnostic for s in shown.get(rel, [])], folder.versions.get(rel))
-                     for rel in sorted(shown.keys() | folder.shown.keys())]
+                     for rel in sorted(folder.listed)]
         folder.shown = shown
         return published
 
