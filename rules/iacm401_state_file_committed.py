@@ -8,7 +8,7 @@ from iacm_lint.model.hygiene import is_state_file
 from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Context, Violation, rule
 
-from ._hygiene import ON_DISK, git_rm, judged_files, name_of
+from ._hygiene import ON_DISK, git_rm, judged_files, judged_in_git, name_of
 
 
 @rule("IACM401", "state-file-committed", level="error", scope="repo", tags=("hygiene", "secrets", "state"),
@@ -54,7 +54,7 @@ def state_file_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
     }
     ```
     """
-    in_git = repo.in_git and repo.tracked is not None
+    in_git = judged_in_git(repo)
     for path in judged_files(repo):
         if not is_state_file(path):
             continue

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Context, Violation, rule
 
-from ._hygiene import ON_DISK, TERRAFORM_DIR, git_rm, tracked_dirs
+from ._hygiene import ON_DISK, TERRAFORM_DIR, git_rm, judged_in_git, tracked_dirs
 
 
 @rule("IACM402", "terraform-dir-committed", level="error", scope="repo", checklist="state", tags=("hygiene", "secrets"),
@@ -43,7 +43,7 @@ def terraform_dir_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
     }
     ```
     """
-    if repo.in_git and repo.tracked is not None:
+    if judged_in_git(repo):
         for directory, path, files in tracked_dirs(repo, TERRAFORM_DIR):
             yield Violation(Span.file_start(path),
                             f'directory "{directory}/" is committed ({files}) although init recreates it with '

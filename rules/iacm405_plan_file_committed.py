@@ -8,7 +8,7 @@ from iacm_lint.model.syntax import Repo, Span
 from iacm_lint.registry import Context, Violation, rule
 from iacm_lint.scan.hygiene import PLAN_MEMBER
 
-from ._hygiene import ON_DISK, git_rm, judged_files, name_of, terraform_dir_of
+from ._hygiene import ON_DISK, git_rm, judged_files, judged_in_git, name_of, terraform_dir_of
 
 
 @rule("IACM405", "plan-file-committed", level="error", scope="repo", checklist="state", tags=("hygiene", "secrets"),
@@ -41,7 +41,7 @@ def plan_file_committed(repo: Repo, ctx: Context) -> Iterator[Violation]:
     resource "null_resource" "noop" {}
     ```
     """
-    in_git = repo.in_git and repo.tracked is not None
+    in_git = judged_in_git(repo)
     for path in judged_files(repo):
         if terraform_dir_of(path) is not None:  # IACM402 reports .terraform/ as a whole
             continue
